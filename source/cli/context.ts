@@ -1,0 +1,59 @@
+import {resolveSettings, resolveSystemSettings, secretsOf, type ConnectionSettings} from '../core/connection/settings.js';
+import {openSession, type Session} from '../core/connection/session.js';
+import type {Invocation} from './flags.js';
+import type {Io, Output} from './output.js';
+
+/** What every command receives: its parsed invocation, output, and a way to connect. */
+export type CommandContext = {
+	invocation: Invocation;
+	out: Output;
+	io: Io;
+	signal: AbortSignal;
+	/** Resolves settings from flags, environment and context; registers their secrets for scrubbing. */
+	settings(): {main: ConnectionSettings; system: ConnectionSettings | undefined};
+	connect(): Promise<Session>;
+};
+
+export function commandContext(invocation: Invocation, out: Output, io: Io, signal: AbortSignal): CommandContext {
+	const settings = () => {
+		const {flags} = invocation;
+		const where = {env: io.env};
+		const main = resolveSettings(
+			{
+				server: flags.server,
+				context: flags.context,
+				user: flags.user,
+				password: flags.password,
+				token: flags.token,
+				creds: flags.creds,
+				nkey: flags.nkey,
+				tlscert: flags.tlscert,
+				tlskey: flags.tlskey,
+				tlsca: flags.tlsca,
+				tlsfirst: flags.tlsfirst,
+				jsDomain: flags.jsDomain,
+				timeoutMs: invocation.timeoutMs,
+			},
+			where,
+		);
+		const system = resolveSystemSettings(
+			{sysContext: flags.sysContext, sysUser: flags.sysUser, sysPassword: flags.sysPassword, sysCreds: flags.sysCreds},
+			main,
+			where,
+		);
+		out.addSecrets([...secretsOf(main, system), ...[flags.password, flags.token, flags.sysPassword].filter((s): s is string => Boolean(s))]);
+		return {main, system};
+	};
+
+	return {
+		invocation,
+		out,
+		io,
+		signal,
+		settings,
+		async connect() {
+			const {main, system} = settings();
+			return openSession(main, system);
+		},
+	};
+}

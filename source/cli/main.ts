@@ -1,0 +1,72 @@
+/**
+ * The CLI entry: parse, pick the mode (wizard on a terminal, plain commands otherwise), run, and
+ * map errors to exit codes. This is the only place that decides the process's exit code.
+ */
+import {createRequire} from 'node:module';
+import {AbortedError, exitCodes, UsageError, type ExitCode} from '../core/errors.js';
+import {commandContext, type CommandContext} from './context.js';
+import {parseArgs, type CommandName, type Invocation} from './flags.js';
+import {commandHelp, mainHelp, shortUsage} from './help.js';
+import {Output, type Io} from './output.js';
+
+const {version} = createRequire(import.meta.url)('../../package.json') as {version: string};
+
+type Command = (context: CommandContext) => Promise<ExitCode>;
+
+const loaders: Record<CommandName, () => Promise<Command>> = {
+	diagnose: async () => (await import('./commands/diagnose.js')).diagnose,
+	backup: async () => notYet('backup', 'the backup engine'),
+	restore: async () => notYet('restore', 'the restore engine'),
+	verify: async () => notYet('verify', 'backup verification'),
+	'peer-remove': async () => notYet('peer-remove', 'peer removal'),
+	'step-down': async () => notYet('step-down', 'stream leader step-down'),
+	demo: async () => notYet('demo', 'the training sandbox'),
+};
+
+function notYet(name: string, what: string): Command {
+	return async () => {
+		throw new UsageError(`\`nats-dr ${name}\` is not available yet in this version: ${what} is still being built`);
+	};
+}
+
+export function isInteractive(io: Io, invocation: Invocation): boolean {
+	return Boolean(io.stdin.isTTY && io.stdout.isTTY) && !invocation.flags.plain && !io.env['ACCESSIBLE'];
+}
+
+export async function run(argv: string[], io: Io, signal: AbortSignal): Promise<ExitCode> {
+	let invocation: Invocation;
+	const wantsJson = argv.includes('--json');
+	try {
+		invocation = parseArgs(argv);
+	} catch (error) {
+		return new Output(io, {json: wantsJson}).fail(error);
+	}
+
+	const out = new Output(io, {json: invocation.flags.json});
+	const {command} = invocation;
+	if (invocation.flags.version) {
+		out.line(version);
+		return exitCodes.ok;
+	}
+
+	if (invocation.help) {
+		out.line(command ? commandHelp(command) : mainHelp(version));
+		return exitCodes.ok;
+	}
+
+	if (!command) {
+		if (!isInteractive(io, invocation)) {
+			io.stderr.write(`${shortUsage()}\n`);
+			return exitCodes.usage;
+		}
+
+		return out.fail(new UsageError('the interactive wizard is not available yet in this version', 'use the commands: `nats-dr --help`'));
+	}
+
+	try {
+		const handler = await loaders[command]();
+		return await handler(commandContext(invocation, out, io, signal));
+	} catch (error) {
+		return out.fail(signal.aborted ? new AbortedError() : error);
+	}
+}

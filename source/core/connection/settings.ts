@@ -1,0 +1,244 @@
+/**
+ * Turns flags, NATS_* environment variables and a natscli context into one ConnectionSettings.
+ * Precedence follows natscli: a flag, else its environment variable, else the context, else the
+ * default. Secrets stay in this structure; `describeConnection` is the only way to show it.
+ */
+import {UsageError} from '../errors.js';
+import {expandPath, resolveContext, type ContextEnv, type LoadedContext} from './context.js';
+
+export const defaultServer = 'nats://127.0.0.1:4222';
+export const defaultTimeoutMs = 5000;
+
+/** Connection-related command-line values, as parsed (undefined = not given). */
+export type ConnectionFlags = {
+	server?: string;
+	context?: string;
+	noContext?: boolean;
+	user?: string;
+	password?: string;
+	token?: string;
+	creds?: string;
+	nkey?: string;
+	tlscert?: string;
+	tlskey?: string;
+	tlsca?: string;
+	tlsfirst?: boolean;
+	jsDomain?: string;
+	timeoutMs?: number;
+};
+
+export type SystemFlags = {
+	sysContext?: string;
+	sysUser?: string;
+	sysPassword?: string;
+	sysCreds?: string;
+};
+
+export type Credentials =
+	| {kind: 'none'}
+	| {kind: 'user'; user: string; password: string}
+	| {kind: 'token'; token: string}
+	| {kind: 'creds'; file: string}
+	| {kind: 'nkey'; file: string}
+	| {kind: 'jwt'; jwt: string; seed: string | undefined};
+
+export type ConnectionSettings = {
+	servers: string[];
+	credentials: Credentials;
+	/** natscli adds a token on top of other credentials when both are set. */
+	token: string | undefined;
+	tls: {cert?: string; key?: string; ca?: string; handshakeFirst?: boolean} | undefined;
+	jsDomain: string | undefined;
+	jsApiPrefix: string | undefined;
+	inboxPrefix: string | undefined;
+	timeoutMs: number;
+	context: {name: string; path: string} | undefined;
+};
+
+function pick(...values: Array<string | undefined>): string | undefined {
+	return values.find(value => value !== undefined && value !== '');
+}
+
+function splitServers(value: string): string[] {
+	return value
+		.split(',')
+		.map(url => url.trim())
+		.filter(url => url !== '');
+}
+
+const unsupportedSchemes = ['op://', 'nsc://'];
+
+/** Reads a creds/nkey reference as natscli allows it: a path, file://, or env://NAME. */
+function credentialFile(value: string, what: string, where: ContextEnv): string {
+	const scheme = unsupportedSchemes.find(prefix => value.startsWith(prefix));
+	if (scheme) {
+		throw new UsageError(
+			`${what} "${scheme}…" is not supported by nats-dr`,
+			`write the ${what} to a file (e.g. with \`${scheme === 'op://' ? 'op read' : 'nsc generate creds'}\`) and pass its path`,
+		);
+	}
+
+	if (value.startsWith('file://')) return expandPath(value.slice('file://'.length), where);
+	return expandPath(value, where);
+}
+
+export function resolveSettings(flags: ConnectionFlags, where: ContextEnv): ConnectionSettings {
+	const {env} = where;
+	const loaded: LoadedContext | undefined = flags.noContext ? undefined : resolveContext(flags.context, where);
+	const ctx = loaded?.settings ?? {};
+
+	const user = pick(flags.user, env['NATS_USER'], ctx.user);
+	const password = pick(flags.password, env['NATS_PASSWORD'], ctx.password);
+	let token = pick(flags.token, env['NATS_TOKEN'], ctx.token);
+	const creds = pick(flags.creds, env['NATS_CREDS'], ctx.creds, ctx.nsc ? `nsc://${ctx.nsc}` : undefined);
+	const nkey = pick(flags.nkey, env['NATS_NKEY'], ctx.nkey);
+	const jwt = pick(env['NATS_JWT'], ctx.user_jwt);
+
+	let credentials: Credentials = {kind: 'none'};
+	if (user !== undefined && password !== undefined) {
+		credentials = {kind: 'user', user, password};
+	} else if (user !== undefined) {
+		// natscli passes a user without a password to the server as a token.
+		token ??= user;
+	} else if (creds !== undefined) {
+		credentials = {kind: 'creds', file: credentialFile(creds, 'creds', where)};
+	} else if (nkey !== undefined) {
+		credentials = {kind: 'nkey', file: credentialFile(nkey, 'nkey', where)};
+	} else if (jwt !== undefined) {
+		credentials = {kind: 'jwt', jwt, seed: pick(env['NATS_SEED'], ctx.user_seed)};
+	}
+
+	if (ctx.socks_proxy && !flags.server) {
+		throw new UsageError(
+			`context "${loaded?.name ?? ''}" uses a SOCKS proxy, which nats-dr cannot use`,
+			'run nats-dr on a host that reaches the servers directly, or pass --server',
+		);
+	}
+
+	const cert = pick(flags.tlscert, env['NATS_CERT'], ctx.cert);
+	const key = pick(flags.tlskey, env['NATS_KEY'], ctx.key);
+	const ca = pick(flags.tlsca, env['NATS_CA'], ctx.ca);
+	const handshakeFirst = flags.tlsfirst ?? ctx.tls_first;
+	if ((cert === undefined) !== (key === undefined)) {
+		throw new UsageError('a TLS client certificate needs both --tlscert and --tlskey');
+	}
+
+	const tls =
+		cert !== undefined || ca !== undefined || handshakeFirst
+			? {
+					...(cert ? {cert: expandPath(cert, where)} : {}),
+					...(key ? {key: expandPath(key, where)} : {}),
+					...(ca ? {ca: expandPath(ca, where)} : {}),
+					...(handshakeFirst ? {handshakeFirst: true} : {}),
+				}
+			: undefined;
+
+	return {
+		servers: splitServers(pick(flags.server, env['NATS_URL'], ctx.url) ?? defaultServer),
+		credentials,
+		token,
+		tls,
+		jsDomain: pick(flags.jsDomain, ctx.jetstream_domain),
+		jsApiPrefix: pick(ctx.jetstream_api_prefix),
+		inboxPrefix: pick(ctx.inbox_prefix),
+		timeoutMs: flags.timeoutMs ?? defaultTimeoutMs,
+		context: loaded ? {name: loaded.name, path: loaded.path} : undefined,
+	};
+}
+
+/**
+ * Settings for the optional system-account connection: its own context, or the main servers with
+ * other credentials. Undefined when nothing system-specific was given: then the main connection
+ * is tried for system requests, which works when it already is a system-account user.
+ */
+export function resolveSystemSettings(
+	flags: SystemFlags,
+	main: ConnectionSettings,
+	where: ContextEnv,
+): ConnectionSettings | undefined {
+	if (flags.sysContext === undefined && flags.sysUser === undefined && flags.sysCreds === undefined) {
+		if (flags.sysPassword !== undefined) throw new UsageError('--sys-password needs --sys-user');
+		return undefined;
+	}
+
+	const base = flags.sysContext
+		? resolveSettings({context: flags.sysContext, timeoutMs: main.timeoutMs}, {...where, env: withoutNatsEnv(where.env)})
+		: {...main, credentials: {kind: 'none'} as Credentials, token: undefined, context: undefined};
+
+	let credentials = base.credentials;
+	if (flags.sysUser !== undefined) {
+		credentials = {kind: 'user', user: flags.sysUser, password: flags.sysPassword ?? ''};
+	} else if (flags.sysCreds !== undefined) {
+		credentials = {kind: 'creds', file: credentialFile(flags.sysCreds, 'creds', where)};
+	}
+
+	// A JetStream domain never applies to system-account requests (natscli refuses it there).
+	return {...base, credentials, jsDomain: undefined, jsApiPrefix: undefined};
+}
+
+/** The system context alone decides its connection; NATS_* variables belong to the main one. */
+function withoutNatsEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+	return Object.fromEntries(Object.entries(env).filter(([key]) => !key.startsWith('NATS_')));
+}
+
+/** Every secret the settings hold, so output can be scrubbed of them as a last line of defence. */
+export function secretsOf(...all: Array<ConnectionSettings | undefined>): string[] {
+	const secrets: string[] = [];
+	for (const settings of all) {
+		if (!settings) continue;
+		const {credentials} = settings;
+		if (credentials.kind === 'user' && credentials.password) secrets.push(credentials.password);
+		if (credentials.kind === 'token') secrets.push(credentials.token);
+		if (credentials.kind === 'jwt' && credentials.seed) secrets.push(credentials.seed);
+		if (settings.token) secrets.push(settings.token);
+		for (const url of settings.servers) {
+			const password = userInfo(url)?.password;
+			if (password) secrets.push(password);
+		}
+	}
+
+	return secrets.filter(secret => secret.length >= 3);
+}
+
+function userInfo(url: string): {user: string; password: string} | undefined {
+	try {
+		const parsed = new URL(url.includes('://') ? url : `nats://${url}`);
+		if (!parsed.username && !parsed.password) return undefined;
+		return {user: decodeURIComponent(parsed.username), password: decodeURIComponent(parsed.password)};
+	} catch {
+		return undefined;
+	}
+}
+
+/** A server URL without any password or token embedded in it. */
+export function redactUrl(url: string): string {
+	return url.replace(/^([a-z]+:\/\/)([^@/]*)@/i, (_, scheme: string, info: string) => {
+		const user = info.split(':')[0] ?? '';
+		return info.includes(':') ? `${scheme}${user}:***@` : `${scheme}***@`;
+	});
+}
+
+/** What the connection points at, in words, never with a secret. */
+export function describeConnection(settings: ConnectionSettings): {
+	servers: string;
+	auth: string;
+	context: string | undefined;
+	jsDomain: string | undefined;
+} {
+	const {credentials} = settings;
+	const auth = {
+		none: () => (settings.token ? 'token' : 'no credentials'),
+		user: () => `user "${(credentials as {user: string}).user}" with a password`,
+		token: () => 'token',
+		creds: () => `creds file ${(credentials as {file: string}).file}`,
+		nkey: () => `nkey seed file ${(credentials as {file: string}).file}`,
+		jwt: () => 'user JWT',
+	}[credentials.kind]();
+	const tls = settings.tls?.cert ? ', TLS client certificate' : settings.tls ? ', TLS' : '';
+	return {
+		servers: settings.servers.map(url => redactUrl(url)).join(','),
+		auth: auth + tls,
+		context: settings.context?.name,
+		jsDomain: settings.jsDomain,
+	};
+}

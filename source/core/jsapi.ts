@@ -1,0 +1,79 @@
+/**
+ * Raw JetStream API requests: nats.js v2 has no snapshot, restore or peer-remove API, so every
+ * operation is a request on $JS.API.* (or $JS.<domain>.API.*) with a JSON body.
+ */
+import {ErrorCode, type NatsConnection} from 'nats';
+import {DrError, JsApiError} from './errors.js';
+
+export type JsApi = {
+	nc: NatsConnection;
+	/** `$JS.API`, or `$JS.<domain>.API` with a JetStream domain. */
+	prefix: string;
+	timeoutMs: number;
+};
+
+export function jsApiPrefix(domain: string | undefined, apiPrefix?: string): string {
+	if (apiPrefix) return apiPrefix;
+	return domain ? `$JS.${domain}.API` : '$JS.API';
+}
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+export function encodeJson(value: unknown): Uint8Array {
+	return encoder.encode(JSON.stringify(value));
+}
+
+export function decodeJson<T>(data: Uint8Array, what: string): T {
+	try {
+		return JSON.parse(decoder.decode(data)) as T;
+	} catch {
+		throw new DrError(`${what}: the reply is not JSON`);
+	}
+}
+
+type ApiReply = {error?: {code: number; err_code?: number; description: string}};
+
+/** Sends one API request; a JSON `error` reply becomes a JsApiError carrying the server's codes. */
+export async function jsRequest<T>(
+	api: JsApi,
+	subject: string,
+	body: unknown = undefined,
+	options: {timeoutMs?: number} = {},
+): Promise<T> {
+	const full = `${api.prefix}.${subject}`;
+	const timeout = options.timeoutMs ?? api.timeoutMs;
+	let reply;
+	try {
+		reply = await api.nc.request(full, body === undefined ? new Uint8Array() : encodeJson(body), {timeout});
+	} catch (error) {
+		throw requestError(error, full, timeout);
+	}
+
+	const parsed = decodeJson<T & ApiReply>(reply.data, full);
+	if (parsed.error) throw new JsApiError(full, parsed.error);
+	return parsed;
+}
+
+export function requestError(error: unknown, subject: string, timeoutMs: number): DrError {
+	const code = (error as {code?: string}).code;
+	if (code === ErrorCode.NoResponders) {
+		if (subject.startsWith('$JS.')) {
+			return new DrError('JetStream is not enabled for this account (nothing answers the JetStream API)', {
+				hint: 'check the account and --js-domain, or that the servers run with JetStream',
+				cause: error,
+			});
+		}
+
+		return new DrError(`nothing answers ${subject}`, {cause: error});
+	}
+
+	if (code === ErrorCode.Timeout) {
+		return new DrError(`no reply to ${subject} within ${timeoutMs} ms`, {
+			hint: 'the server may be overloaded or leaderless; retry, or raise --timeout',
+			cause: error,
+		});
+	}
+
+	return new DrError(`${subject} failed: ${(error as Error).message}`, {cause: error});
+}

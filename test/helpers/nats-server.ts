@@ -1,0 +1,308 @@
+/**
+ * Real nats-server processes for integration tests: one server or an N-node cluster on 127.0.0.1
+ * with free ports, temp store dirs, an application account with JetStream and a system account.
+ *
+ * Only PIDs started here are ever signalled, and everything is removed at the end, also when a
+ * test fails: `using`-style disposal through `stopAll()` plus a process 'exit' hook as a last resort.
+ */
+import {spawn, type ChildProcess} from 'node:child_process';
+import {mkdtemp, mkdir, rm, writeFile} from 'node:fs/promises';
+import {rmSync} from 'node:fs';
+import {createServer} from 'node:net';
+import {tmpdir} from 'node:os';
+import path from 'node:path';
+
+export const appUser = {user: 'app', password: 'app-secret-pw'};
+export const sysUser = {user: 'sys', password: 'sys-secret-pw'};
+
+export type ExtraAuth = {
+	/** Extra users in the APP account, as nats-server config text lines. */
+	appUsers?: string[];
+	/** Extra top-level config text (e.g. a tls block). */
+	topLevel?: string;
+};
+
+export type NodeSpec = {name: string; tags?: string[]};
+
+export type ClusterOptions = {
+	nodes?: number | NodeSpec[];
+	/** Defaults to one server without a cluster block. */
+	clustered?: boolean;
+	clusterName?: string;
+	auth?: ExtraAuth;
+	/** Extra text for the jetstream block. */
+	jetstream?: string;
+};
+
+export type ServerNode = {
+	name: string;
+	port: number;
+	clusterPort: number;
+	httpPort: number;
+	storeDir: string;
+	configFile: string;
+	url: string;
+	process: ChildProcess | undefined;
+	logFile: string;
+};
+
+const livePids = new Set<number>();
+const liveDirs = new Set<string>();
+
+process.on('exit', () => {
+	for (const pid of livePids) {
+		try {
+			process.kill(pid, 'SIGKILL');
+		} catch {}
+	}
+
+	for (const dir of liveDirs) {
+		rmSync(dir, {recursive: true, force: true});
+	}
+});
+
+export async function freePorts(count: number): Promise<number[]> {
+	const servers = await Promise.all(
+		Array.from({length: count}, async () => {
+			const server = createServer();
+			await new Promise<void>((resolve, reject) => {
+				server.once('error', reject);
+				server.listen(0, '127.0.0.1', resolve);
+			});
+			return server;
+		}),
+	);
+	const ports = servers.map(server => {
+		const address = server.address();
+		if (address === null || typeof address === 'string') throw new Error('no port');
+		return address.port;
+	});
+	await Promise.all(servers.map(async server => new Promise(resolve => server.close(resolve))));
+	return ports;
+}
+
+function nodeSpecs(nodes: ClusterOptions['nodes']): NodeSpec[] {
+	if (Array.isArray(nodes)) return nodes;
+	return Array.from({length: nodes ?? 1}, (_, i) => ({name: `n${i + 1}`}));
+}
+
+export class TestCluster {
+	readonly nodes: ServerNode[];
+	readonly dir: string;
+	readonly clustered: boolean;
+
+	private constructor(dir: string, nodes: ServerNode[], clustered: boolean) {
+		this.dir = dir;
+		this.nodes = nodes;
+		this.clustered = clustered;
+	}
+
+	static async start(options: ClusterOptions = {}): Promise<TestCluster> {
+		const specs = nodeSpecs(options.nodes);
+		const clustered = options.clustered ?? specs.length > 1;
+		const dir = await mkdtemp(path.join(tmpdir(), 'nats-dr-test-'));
+		liveDirs.add(dir);
+		const ports = await freePorts(specs.length * 3);
+		const nodes: ServerNode[] = specs.map((spec, i) => ({
+			name: spec.name,
+			port: ports[i * 3]!,
+			clusterPort: ports[i * 3 + 1]!,
+			httpPort: ports[i * 3 + 2]!,
+			storeDir: path.join(dir, spec.name, 'store'),
+			configFile: path.join(dir, spec.name, 'server.conf'),
+			url: `nats://127.0.0.1:${ports[i * 3]!}`,
+			process: undefined,
+			logFile: path.join(dir, spec.name, 'server.log'),
+		}));
+		const cluster = new TestCluster(dir, nodes, clustered);
+		for (const [i, node] of nodes.entries()) {
+			await mkdir(node.storeDir, {recursive: true});
+			await writeFile(node.configFile, cluster.config(node, specs[i]!, options));
+		}
+
+		try {
+			await Promise.all(nodes.map(async node => cluster.launch(node)));
+			await cluster.waitReady();
+		} catch (error) {
+			await cluster.stopAll();
+			throw error;
+		}
+
+		return cluster;
+	}
+
+	get urls(): string {
+		return this.nodes.map(node => node.url).join(',');
+	}
+
+	node(name: string): ServerNode {
+		const node = this.nodes.find(n => n.name === name);
+		if (!node) throw new Error(`no node ${name}`);
+		return node;
+	}
+
+	running(): ServerNode[] {
+		return this.nodes.filter(node => node.process !== undefined);
+	}
+
+	/** Waits until every running node answers healthz and, clustered, agrees on a meta leader. */
+	async waitReady(timeoutMs = 30_000): Promise<string | undefined> {
+		const deadline = Date.now() + timeoutMs;
+		let last = '';
+		while (Date.now() < deadline) {
+			try {
+				const leaders = await Promise.all(this.running().map(async node => this.metaLeaderSeenBy(node)));
+				if (!this.clustered && leaders.length > 0) return undefined;
+				const leader = leaders[0];
+				if (leader && leaders.every(l => l === leader)) return leader;
+				last = `leaders seen: ${JSON.stringify(leaders)}`;
+			} catch (error) {
+				last = String(error);
+			}
+
+			await delay(200);
+		}
+
+		throw new Error(`cluster not ready after ${timeoutMs} ms (${last})`);
+	}
+
+	async metaLeaderSeenBy(node: ServerNode): Promise<string> {
+		const health = await fetch(`http://127.0.0.1:${node.httpPort}/healthz?js-enabled-only=true`);
+		if (!health.ok) throw new Error(`${node.name} healthz ${health.status}`);
+		const jsz = (await (await fetch(`http://127.0.0.1:${node.httpPort}/jsz`)).json()) as {
+			meta_cluster?: {leader?: string};
+		};
+		return jsz.meta_cluster?.leader ?? '';
+	}
+
+	/** The server's own monitoring view, for assertions independent of nats-dr. */
+	async jsz(node: ServerNode, query = ''): Promise<Record<string, unknown>> {
+		const response = await fetch(`http://127.0.0.1:${node.httpPort}/jsz${query}`);
+		return (await response.json()) as Record<string, unknown>;
+	}
+
+	async kill(name: string): Promise<void> {
+		await this.signal(this.node(name), 'SIGKILL');
+	}
+
+	async stop(name: string): Promise<void> {
+		await this.signal(this.node(name), 'SIGTERM');
+	}
+
+	async restart(name: string): Promise<void> {
+		const node = this.node(name);
+		if (node.process) await this.signal(node, 'SIGTERM');
+		await this.launch(node);
+	}
+
+	/** Stops exactly the processes this cluster started and removes its directory. */
+	async stopAll(): Promise<void> {
+		await Promise.all(this.nodes.filter(node => node.process).map(async node => this.signal(node, 'SIGKILL')));
+		await rm(this.dir, {recursive: true, force: true});
+		liveDirs.delete(this.dir);
+	}
+
+	async [Symbol.asyncDispose](): Promise<void> {
+		await this.stopAll();
+	}
+
+	private async launch(node: ServerNode): Promise<void> {
+		const {openSync, closeSync} = await import('node:fs');
+		const log = openSync(node.logFile, 'a');
+		const child = spawn('nats-server', ['-c', node.configFile], {stdio: ['ignore', log, log]});
+		closeSync(log);
+		await new Promise<void>((resolve, reject) => {
+			child.once('spawn', resolve);
+			child.once('error', reject);
+		});
+		node.process = child;
+		livePids.add(child.pid!);
+		child.once('exit', () => {
+			livePids.delete(child.pid!);
+			if (node.process === child) node.process = undefined;
+		});
+		const deadline = Date.now() + 10_000;
+		while (Date.now() < deadline) {
+			if (!node.process) throw new Error(`nats-server ${node.name} exited at start; see ${node.logFile}`);
+			try {
+				const response = await fetch(`http://127.0.0.1:${node.httpPort}/healthz?js-enabled-only=true`);
+				if (response.status < 500) return;
+			} catch {}
+
+			await delay(50);
+		}
+
+		throw new Error(`nats-server ${node.name} did not start listening; see ${node.logFile}`);
+	}
+
+	private async signal(node: ServerNode, signal: NodeJS.Signals): Promise<void> {
+		const child = node.process;
+		if (!child || child.exitCode !== null) return;
+		const exited = new Promise(resolve => child.once('exit', resolve));
+		child.kill(signal);
+		await exited;
+	}
+
+	private config(node: ServerNode, spec: NodeSpec, options: ClusterOptions): string {
+		const routes = this.nodes
+			.filter(other => other !== node)
+			.map(other => `nats-route://127.0.0.1:${other.clusterPort}`);
+		const tags = spec.tags?.length ? `server_tags: ${JSON.stringify(spec.tags)}` : '';
+		const cluster = this.clustered
+			? `cluster {
+  name: ${options.clusterName ?? 'c1'}
+  listen: 127.0.0.1:${node.clusterPort}
+  routes: ${JSON.stringify(routes)}
+}`
+			: '';
+		return `server_name: ${node.name}
+listen: 127.0.0.1:${node.port}
+http: 127.0.0.1:${node.httpPort}
+${tags}
+jetstream {
+  store_dir: ${JSON.stringify(node.storeDir)}
+  max_memory_store: 64MB
+  max_file_store: 2GB
+  ${options.jetstream ?? ''}
+}
+${cluster}
+accounts {
+  APP: {
+    jetstream: enabled
+    users: [
+      {user: ${appUser.user}, password: ${appUser.password}}
+      ${(options.auth?.appUsers ?? []).join('\n      ')}
+    ]
+  }
+  SYS: {users: [{user: ${sysUser.user}, password: ${sysUser.password}}]}
+}
+system_account: SYS
+${options.auth?.topLevel ?? ''}
+`;
+	}
+}
+
+export async function delay(ms: number): Promise<void> {
+	return new Promise(resolve => setTimeout(resolve, ms));
+}
+
+/** Polls a condition instead of sleeping a fixed time; fails with the last observed value. */
+export async function waitFor<T>(
+	probe: () => Promise<T | undefined | false>,
+	{timeoutMs = 20_000, intervalMs = 200, what = 'condition'} = {},
+): Promise<T> {
+	const deadline = Date.now() + timeoutMs;
+	let lastError: unknown;
+	while (Date.now() < deadline) {
+		try {
+			const value = await probe();
+			if (value !== undefined && value !== false) return value;
+		} catch (error) {
+			lastError = error;
+		}
+
+		await delay(intervalMs);
+	}
+
+	throw new Error(`timed out waiting for ${what}${lastError ? `: ${String(lastError)}` : ''}`);
+}
