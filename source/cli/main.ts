@@ -18,8 +18,8 @@ const loaders: Record<CommandName, () => Promise<Command>> = {
 	backup: async () => notYet('backup', 'the backup engine'),
 	restore: async () => notYet('restore', 'the restore engine'),
 	verify: async () => notYet('verify', 'backup verification'),
-	'peer-remove': async () => notYet('peer-remove', 'peer removal'),
-	'step-down': async () => notYet('step-down', 'stream leader step-down'),
+	'peer-remove': async () => (await import('./commands/peer-remove.js')).peerRemove,
+	'step-down': async () => (await import('./commands/step-down.js')).stepDown,
 	demo: async () => notYet('demo', 'the training sandbox'),
 };
 

@@ -4,12 +4,18 @@
  */
 import type {describeConnection} from '../../core/connection/settings.js';
 import type {Diagnosis} from '../../core/diagnosis/diagnose.js';
+import type {Assessment} from '../../recovery/assess.js';
+import {nextSteps} from '../../recovery/next-steps.js';
+import {isPeerDead} from '../../recovery/stream-verdict.js';
 
-export function diagnosisJson(diagnosis: Diagnosis, connection: ReturnType<typeof describeConnection>) {
-	const {servers} = diagnosis;
+export function diagnosisJson(diagnosis: Diagnosis, assessment: Assessment, connection: ReturnType<typeof describeConnection>) {
+	const {servers, streams} = diagnosis;
+	const {meta} = assessment;
+	const verdicts = new Map(assessment.streams.map(verdict => [verdict.stream, verdict]));
 	return {
 		schema: 'nats-dr/diagnose/v1',
 		time: diagnosis.time,
+		elapsed_ms: diagnosis.elapsedMs,
 		connection: {servers: connection.servers, auth: connection.auth, context: connection.context ?? null},
 		system: servers.ok ? {available: true} : {available: false, reason: servers.reason},
 		servers: servers.ok
@@ -24,23 +30,72 @@ export function diagnosisJson(diagnosis: Diagnosis, connection: ReturnType<typeo
 					meta_leader: server.metaLeader,
 				}))
 			: null,
-		meta: servers.ok
-			? {
-					leader: servers.value.metaLeader ?? null,
-					cluster: servers.value.metaCluster ?? null,
-					cluster_size: servers.value.metaClusterSize ?? null,
-					expected_servers: servers.value.expected,
-					answered_servers: servers.value.answered,
-					peers:
-						servers.value.metaPeers?.map(peer => ({
+		meta: {
+			leader: meta.leader ?? null,
+			cluster: servers.ok ? (servers.value.metaCluster ?? null) : null,
+			cluster_size: meta.size ?? null,
+			answering: meta.answering,
+			quorum: meta.quorum ?? null,
+			expected_servers: servers.ok ? servers.value.expected : null,
+			peers:
+				(servers.ok &&
+					servers.value.metaPeers?.map(peer => ({
+						name: peer.name,
+						peer_id: peer.peer,
+						current: peer.current,
+						offline: peer.offline,
+						active_ms: peer.activeMs,
+						lag: peer.lag,
+					}))) ||
+				null,
+			verdict: {kind: meta.kind, reason: meta.reason, peer_remove_possible: meta.peerRemovePossible, dead: meta.dead},
+		},
+		streams_error: streams.ok ? null : streams.reason,
+		streams_total: streams.ok ? streams.value.total : null,
+		streams_missing: streams.ok ? streams.value.missing : null,
+		streams_partial: streams.ok ? (streams.value.partial ?? null) : null,
+		streams: streams.ok
+			? streams.value.streams.map(stream => {
+					const verdict = verdicts.get(stream.name)!;
+					return {
+						name: stream.name,
+						status: stream.status,
+						error: stream.error ?? null,
+						seen_by: stream.source === 'api' ? 'api' : stream.source.survivor,
+						storage: stream.storage ?? null,
+						replicas: stream.replicas ?? null,
+						cluster: stream.cluster ?? null,
+						placement: {cluster: stream.placement.cluster ?? null, tags: stream.placement.tags},
+						leader: stream.leader ?? null,
+						messages: stream.messages ?? null,
+						bytes: stream.bytes ?? null,
+						first_seq: stream.firstSeq ?? null,
+						last_seq: stream.lastSeq ?? null,
+						consumers: stream.consumers ?? null,
+						hosted_on: diagnosis.hosting.get(stream.name) ?? null,
+						peers: stream.peers.map(peer => ({
 							name: peer.name,
-							peer_id: peer.peer,
+							peer_id: peer.peerId ?? null,
+							leader: peer.leader,
 							current: peer.current,
 							offline: peer.offline,
-							active_ms: peer.activeMs,
+							dead: isPeerDead(peer, assessment.facts),
 							lag: peer.lag,
-						})) ?? null,
-				}
+							active_ms: peer.activeMs,
+						})),
+						verdict: {
+							kind: verdict.kind,
+							reason: verdict.reason,
+							next: verdict.next,
+							dead_peers: verdict.deadPeers,
+							survivors: verdict.survivors,
+							quorum: verdict.quorum ?? null,
+							spares: verdict.spares,
+							peer_remove: verdict.remove,
+						},
+					};
+				})
 			: null,
+		next_steps: nextSteps(assessment),
 	};
 }

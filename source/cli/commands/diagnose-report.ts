@@ -1,34 +1,81 @@
 /** The readable `diagnose` report, as lines; never relies on colour (words and `*`/`!` marks). */
 import type {describeConnection} from '../../core/connection/settings.js';
 import type {Diagnosis} from '../../core/diagnosis/diagnose.js';
+import type {Assessment} from '../../recovery/assess.js';
+import {nextSteps} from '../../recovery/next-steps.js';
+import {isPeerDead, verdictOrder, verdictTitles} from '../../recovery/stream-verdict.js';
+import {formatBytes} from '../format.js';
 import {table} from '../table.js';
 
-export function diagnosisReport(diagnosis: Diagnosis, connection: ReturnType<typeof describeConnection>): string[] {
+export function diagnosisReport(
+	diagnosis: Diagnosis,
+	assessment: Assessment,
+	connection: ReturnType<typeof describeConnection>,
+): string[] {
 	const lines = [
 		`Connected to ${connection.servers} as ${connection.auth}${connection.context ? ` (context ${connection.context})` : ''}`,
 		'',
+		...serverLines(diagnosis),
+		'',
+		...streamLines(diagnosis, assessment),
+		'',
+		'Next steps',
+		...nextSteps(assessment).map(step => `  - ${step}`),
 	];
+	return lines;
+}
+
+function serverLines(diagnosis: Diagnosis): string[] {
 	const {servers} = diagnosis;
 	if (!servers.ok) {
-		lines.push(`Servers: not visible — ${servers.reason}`);
-		if (servers.hint) lines.push(`  try: ${servers.hint}`);
-		return lines;
+		return [`Servers: not visible — ${servers.reason}`, ...(servers.hint ? [`  try: ${servers.hint}`] : [])];
 	}
 
 	const view = servers.value;
-	lines.push(`Servers (${view.answered} of ${view.expected} answering; * = meta leader, ! = not answering)`);
-	lines.push(
+	const peers = new Map((view.metaPeers ?? []).map(peer => [peer.name, peer]));
+	return [
+		`Servers (${view.answered} of ${view.expected} answering; * = meta leader, ! = not answering)`,
 		...table(
-			['Server', 'Cluster', 'Version', 'JetStream', 'State'],
-			view.servers.map(server => [
-				`${server.name}${server.metaLeader ? '*' : ''}${server.answering ? '' : '!'}`,
-				server.cluster ?? '-',
-				server.version ?? '-',
-				server.jetstream ? 'yes' : 'no',
-				server.answering ? 'online' : 'NOT ANSWERING',
-			]),
-		),
-	);
-	lines.push('', view.metaLeader ? `Meta leader: ${view.metaLeader}` : 'Meta leader: NONE — the meta group has no leader');
+			['Server', 'Cluster', 'Version', 'JetStream', 'State', 'Meta'],
+			view.servers.map(server => {
+				const peer = peers.get(server.name);
+				const meta = server.metaLeader ? 'leader' : peer ? `${peer.current ? 'current' : 'NOT CURRENT'}${peer.lag ? `, lag ${peer.lag}` : ''}, seen ${Math.round(peer.activeMs / 1000)}s ago` : '-';
+				return [
+					`${server.name}${server.metaLeader ? '*' : ''}${server.answering ? '' : '!'}`,
+					server.cluster ?? '-',
+					server.version ?? '-',
+					server.jetstream ? 'yes' : 'no',
+					server.answering ? 'online' : 'NOT ANSWERING',
+					meta,
+				];
+			}),
+		).map(line => `  ${line}`),
+		'',
+		view.metaLeader ? `Meta group: leader ${view.metaLeader}` : 'Meta group: NO LEADER',
+	];
+}
+
+function streamLines(diagnosis: Diagnosis, assessment: Assessment): string[] {
+	const {streams} = diagnosis;
+	if (!streams.ok) return [`Streams: not visible — ${streams.reason}`, ...(streams.hint ? [`  try: ${streams.hint}`] : [])];
+	const lines = [`Meta verdict: ${assessment.meta.reason}`, '', `Streams (${streams.value.total})`];
+	if (streams.value.partial) lines.push(`  note: ${streams.value.partial}`);
+	const views = new Map(streams.value.streams.map(stream => [stream.name, stream]));
+	for (const kind of verdictOrder) {
+		const group = assessment.streams.filter(verdict => verdict.kind === kind);
+		if (group.length === 0) continue;
+		lines.push('', `${verdictTitles[kind]} (${group.length})`);
+		for (const verdict of group) {
+			const view = views.get(verdict.stream)!;
+			const replicas = view.peers
+				.map(peer => `${peer.name}${peer.leader ? '*' : ''}${isPeerDead(peer, assessment.facts) || !peer.current ? '!' : ''}`)
+				.join(',');
+			const size = view.bytes === undefined ? '' : `, ${view.messages ?? 0} msgs, ${formatBytes(view.bytes)}`;
+			const seenBy = view.source === 'api' ? '' : ` (as seen by ${view.source.survivor})`;
+			lines.push(`  ${verdict.stream}  R${view.replicas ?? '?'}${replicas ? ` [${replicas}]` : ''}${size}${seenBy}`);
+			if (kind !== 'healthy') lines.push(`    why: ${verdict.reason}`, `    next: ${verdict.next}`);
+		}
+	}
+
 	return lines;
 }

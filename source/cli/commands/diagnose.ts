@@ -1,6 +1,7 @@
 import {describeConnection} from '../../core/connection/settings.js';
 import {diagnose as gather, type Diagnosis} from '../../core/diagnosis/diagnose.js';
 import {exitCodes, type ExitCode} from '../../core/errors.js';
+import {assess} from '../../recovery/assess.js';
 import type {CommandContext} from '../context.js';
 import {checkArgs} from '../flags.js';
 import {diagnosisJson} from './diagnose-json.js';
@@ -18,7 +19,8 @@ export async function diagnose(context: CommandContext): Promise<ExitCode> {
 	}
 
 	const connection = describeConnection(session.settings);
-	if (out.json) out.printJson(diagnosisJson(diagnosis, connection));
-	else for (const line of diagnosisReport(diagnosis, connection)) out.line(line);
+	const assessment = assess(diagnosis);
+	if (out.json) out.printJson(diagnosisJson(diagnosis, assessment, connection));
+	else for (const line of diagnosisReport(diagnosis, assessment, connection)) out.line(line);
 	return exitCodes.ok;
 }

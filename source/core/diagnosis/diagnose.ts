@@ -1,17 +1,30 @@
 /**
  * Gathers everything diagnosis needs in parallel, each part with its own failure: the server view
- * through the system account, and the account's streams. Returns plain data for the verdict
- * functions, the report printers and the wizard.
+ * through the system account, and the account's streams. Where the JetStream API cannot answer
+ * (no meta leader, a stream whose leader is dead), the live replicas' own views fill the gaps.
+ * Returns plain data for the verdict functions, the report printers and the wizard.
  */
 import type {Session} from '../connection/session.js';
 import {DrError} from '../errors.js';
 import {gatherServers, type ServersView} from './servers.js';
+import {gatherStreams, viewFromInfo, type StreamsView, type StreamView} from './streams.js';
+import {accountOf, bestView, gatherSurvivorViews, type SurvivorViews} from './survivor-views.js';
 
 export type Part<T> = {ok: true; value: T} | {ok: false; reason: string; hint: string | undefined};
 
 export type Diagnosis = {
 	time: string;
 	servers: Part<ServersView>;
+	streams: Part<StreamsView>;
+	/** For streams the JetStream API could not describe: the live servers hosting a replica (empty = none). */
+	hosting: Map<string, string[]>;
+	elapsedMs: number;
+};
+
+export type DiagnoseOptions = {
+	signal?: AbortSignal;
+	/** Called as each part arrives, so a screen can fill in progressively. */
+	onPart?: (part: Partial<Diagnosis>) => void;
 };
 
 async function part<T>(work: () => Promise<T>): Promise<Part<T>> {
@@ -23,10 +36,56 @@ async function part<T>(work: () => Promise<T>): Promise<Part<T>> {
 	}
 }
 
-export async function diagnose(session: Session, {signal}: {signal?: AbortSignal} = {}): Promise<Diagnosis> {
-	const {sys, sysError, settings} = session;
-	const servers = sys
-		? part(async () => gatherServers(sys, {timeoutMs: settings.timeoutMs, signal}))
-		: Promise.resolve<Part<ServersView>>({ok: false, reason: sysError!.message, hint: sysError!.hint});
-	return {time: new Date().toISOString(), servers: await servers};
+export async function diagnose(session: Session, {signal, onPart}: DiagnoseOptions = {}): Promise<Diagnosis> {
+	const started = performance.now();
+	const {sys, sysError, settings, js} = session;
+	const serversWork = (
+		sys
+			? part(async () => gatherServers(sys, {timeoutMs: settings.timeoutMs, signal}))
+			: Promise.resolve<Part<ServersView>>({ok: false, reason: sysError!.message, hint: sysError!.hint})
+	).then(servers => {
+		onPart?.({servers});
+		return servers;
+	});
+	const streamsWork = part(async () => gatherStreams(js, {signal}));
+	const [servers, apiStreams] = await Promise.all([serversWork, streamsWork]);
+
+	let streams = apiStreams;
+	const hosting = new Map<string, string[]>();
+	const unanswered = apiStreams.ok ? apiStreams.value.streams.filter(stream => stream.status !== 'ok') : [];
+	if (sys && servers.ok && (!apiStreams.ok || unanswered.length > 0)) {
+		try {
+			const account = await accountOf(sys, session.nc, settings.timeoutMs).catch(() => undefined);
+			const survivors = await gatherSurvivorViews(sys, {account, expected: servers.value.answered, timeoutMs: settings.timeoutMs, signal});
+			streams = apiStreams.ok ? {ok: true, value: patchUnanswered(apiStreams.value, survivors, hosting)} : fromSurvivors(apiStreams, survivors, hosting);
+		} catch (error) {
+			if (!(error instanceof DrError)) throw error;
+		}
+	}
+
+	onPart?.({streams, hosting});
+	return {time: new Date().toISOString(), servers, streams, hosting, elapsedMs: Math.round(performance.now() - started)};
+}
+
+function survivorView(name: string, survivors: SurvivorViews, hosting: Map<string, string[]>): StreamView | undefined {
+	const views = survivors.streams.get(name) ?? [];
+	hosting.set(name, views.map(view => view.server));
+	const best = bestView(views);
+	return best ? {...viewFromInfo(best.info), source: {survivor: best.server}} : undefined;
+}
+
+function patchUnanswered(view: StreamsView, survivors: SurvivorViews, hosting: Map<string, string[]>): StreamsView {
+	return {
+		...view,
+		streams: view.streams.map(stream => (stream.status === 'ok' ? stream : (survivorView(stream.name, survivors, hosting) ?? stream))),
+	};
+}
+
+/** The API gave no list at all (typically no meta leader): the account's streams as the live servers hold them. */
+function fromSurvivors(failed: Part<StreamsView> & {ok: false}, survivors: SurvivorViews, hosting: Map<string, string[]>): Part<StreamsView> {
+	if (survivors.streams.size === 0) return failed;
+	const streams = [...survivors.streams.keys()]
+		.sort()
+		.map(name => survivorView(name, survivors, hosting)!);
+	return {ok: true, value: {streams, total: streams.length, missing: [], elapsedMs: 0, partial: `the JetStream API did not answer (${failed.reason}); streams seen by the live servers only — streams held only by dead servers are not listed`}};
 }

@@ -1,0 +1,116 @@
+/**
+ * The actions that repair a cluster: meta peer-remove, stream peer-remove, stream leader
+ * step-down, and watching replicas catch up afterwards. Each takes plain inputs, reports
+ * progress through a callback and honours an AbortSignal.
+ */
+import type {NatsConnection} from 'nats';
+import {DrError, JsApiError, throwIfAborted} from './errors.js';
+import {decodeJson, encodeJson, jsRequest, requestError, type JsApi} from './jsapi.js';
+import {streamInfo, viewFromInfo, type ReplicaView} from './diagnosis/streams.js';
+
+type SuccessReply = {success?: boolean; error?: {code: number; err_code?: number; description: string}};
+
+/**
+ * Removes a server from the JetStream meta group. Always over the system account and without a
+ * JetStream domain: the handler lives in the system account on the meta leader.
+ */
+export async function removeMetaPeer(
+	sys: NatsConnection,
+	target: {name: string | undefined; peerId: string | undefined},
+	timeoutMs: number,
+): Promise<void> {
+	const subject = '$JS.API.SERVER.REMOVE';
+	const body = target.name ? {peer: target.name} : {peer: '', peer_id: target.peerId};
+	let reply;
+	try {
+		reply = await sys.request(subject, encodeJson(body), {timeout: timeoutMs});
+	} catch (error) {
+		throw requestError(error, subject, timeoutMs);
+	}
+
+	const parsed = decodeJson<SuccessReply>(reply.data, subject);
+	if (parsed.error) throw new JsApiError(subject, parsed.error);
+	if (!parsed.success) throw new DrError(`${subject} did not report success`);
+}
+
+export async function removeStreamPeer(js: JsApi, stream: string, server: string): Promise<void> {
+	const reply = await jsRequest<SuccessReply>(js, `STREAM.PEER.REMOVE.${stream}`, {peer: server});
+	if (!reply.success) throw new DrError(`removing ${server} from stream ${stream} did not report success`);
+}
+
+/** 2.9 requires an empty body here: a JSON object without placement is a bad request. */
+export async function stepDownStream(js: JsApi, stream: string): Promise<void> {
+	const reply = await jsRequest<SuccessReply>(js, `STREAM.LEADER.STEPDOWN.${stream}`);
+	if (!reply.success) throw new DrError(`step-down of stream ${stream} did not report success`);
+}
+
+export type WatchTarget = {
+	stream: string;
+	/** The server that must no longer be a peer. */
+	removed: string | undefined;
+	/** How many current replicas mean "recovered". */
+	expectedPeers: number;
+};
+
+export type WatchState = {
+	stream: string;
+	leader: string | undefined;
+	peers: ReplicaView[];
+	done: boolean;
+	/** What is still missing, in words, while not done. */
+	waitingFor: string | undefined;
+};
+
+export function watchStateOf(target: WatchTarget, leader: string | undefined, peers: ReplicaView[]): WatchState {
+	const base = {stream: target.stream, leader, peers};
+	if (!leader) return {...base, done: false, waitingFor: 'a leader'};
+	if (target.removed && peers.some(peer => peer.name === target.removed)) {
+		return {...base, done: false, waitingFor: `${target.removed} to leave the peer set`};
+	}
+
+	const current = peers.filter(peer => peer.current);
+	if (peers.length < target.expectedPeers) {
+		return {...base, done: false, waitingFor: `${target.expectedPeers - peers.length} replacement replica(s) to be placed`};
+	}
+
+	if (current.length < target.expectedPeers) {
+		const behind = peers.filter(peer => !peer.current).map(peer => `${peer.name}${peer.lag ? ` (lag ${peer.lag})` : ''}`);
+		return {...base, done: false, waitingFor: `${behind.join(', ')} to catch up`};
+	}
+
+	return {...base, done: true, waitingFor: undefined};
+}
+
+/** Polls the streams until each is done or the timeout passes; returns the last state of each. */
+export async function watchRecovery(
+	js: JsApi,
+	targets: WatchTarget[],
+	{
+		timeoutMs,
+		intervalMs = 1000,
+		signal,
+		onUpdate,
+	}: {timeoutMs: number; intervalMs?: number; signal?: AbortSignal; onUpdate?: (states: WatchState[]) => void},
+): Promise<{states: WatchState[]; complete: boolean}> {
+	const deadline = Date.now() + timeoutMs;
+	let states: WatchState[] = targets.map(target => ({stream: target.stream, leader: undefined, peers: [], done: false, waitingFor: 'first look'}));
+	for (;;) {
+		throwIfAborted(signal);
+		states = await Promise.all(
+			targets.map(async (target, i) => {
+				if (states[i]!.done) return states[i]!;
+				try {
+					const view = viewFromInfo(await streamInfo(js, target.stream, Math.min(js.timeoutMs, 2000)));
+					return watchStateOf(target, view.leader, view.peers);
+				} catch (error) {
+					if (!(error instanceof DrError)) throw error;
+					return {...states[i]!, done: false, waitingFor: `the stream to answer (${error.message})`};
+				}
+			}),
+		);
+		onUpdate?.(states);
+		if (states.every(state => state.done)) return {states, complete: true};
+		if (Date.now() + intervalMs > deadline) return {states, complete: false};
+		await new Promise(resolve => setTimeout(resolve, intervalMs));
+	}
+}

@@ -1,0 +1,54 @@
+/**
+ * What removing a server does to each stream that has a replica on it: which get a replacement,
+ * which shrink, which lose their data. Shown before the typed confirmation. Pure.
+ */
+import type {StreamView} from '../core/diagnosis/streams.js';
+import type {Assessment} from './assess.js';
+import {quorumOf} from './facts.js';
+import {sparesFor} from './stream-verdict.js';
+
+export type ImpactKind = 'replaced' | 'shrinks' | 'data-lost' | 'still-no-quorum';
+
+export type StreamImpact = {
+	stream: string;
+	kind: ImpactKind;
+	words: string;
+	/** Current replicas expected once the removal has settled (0 for lost data). */
+	expectedPeers: number;
+};
+
+export function removalImpact(server: string, streams: StreamView[], assessment: Assessment): StreamImpact[] {
+	const verdicts = new Map(assessment.streams.map(verdict => [verdict.stream, verdict]));
+	const impacts: StreamImpact[] = [];
+	for (const stream of streams) {
+		const onServer = stream.peers.some(peer => peer.name === server);
+		const verdict = verdicts.get(stream.name);
+		const lostHere = verdict?.kind === 'r1-on-dead-node' && verdict.deadPeers.includes(server);
+		if (!onServer && !lostHere) continue;
+		const replicas = stream.replicas ?? 1;
+		if (replicas === 1 || lostHere) {
+			impacts.push({stream: stream.name, kind: 'data-lost', expectedPeers: 0, words: `R1 stream: its data on ${server} is lost; only a backup brings it back`});
+			continue;
+		}
+
+		const others = stream.peers.filter(peer => peer.name !== server && !(verdict?.deadPeers ?? []).includes(peer.name)).length;
+		if (others < quorumOf(Math.max(replicas, stream.peers.length))) {
+			impacts.push({stream: stream.name, kind: 'still-no-quorum', expectedPeers: others, words: `only ${others} live replica(s) remain: still no quorum after the removal`});
+			continue;
+		}
+
+		const spares = sparesFor(stream, assessment.facts);
+		if (spares.length > 0) {
+			impacts.push({
+				stream: stream.name,
+				kind: 'replaced',
+				expectedPeers: Math.min(replicas, others + spares.length),
+				words: `a replacement replica is placed on ${spares.length === 1 ? spares[0]! : `one of ${spares.join(', ')}`}`,
+			});
+		} else {
+			impacts.push({stream: stream.name, kind: 'shrinks', expectedPeers: others, words: `no spare server: it keeps running on ${others} of R${replicas} replicas`});
+		}
+	}
+
+	return impacts;
+}
