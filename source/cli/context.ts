@@ -1,5 +1,7 @@
 import {resolveSettings, resolveSystemSettings, secretsOf, type ConnectionSettings} from '../core/connection/settings.js';
 import {openSession, type Session} from '../core/connection/session.js';
+import {AuditLog, defaultAuditLog, type AuditRecord} from '../core/audit.js';
+import {describeConnection} from '../core/connection/settings.js';
 import type {Invocation} from './flags.js';
 import type {Io, Output} from './output.js';
 
@@ -12,6 +14,8 @@ export type CommandContext = {
 	/** Resolves settings from flags, environment and context; registers their secrets for scrubbing. */
 	settings(): {main: ConnectionSettings; system: ConnectionSettings | undefined};
 	connect(): Promise<Session>;
+	/** Appends to the audit log (warns, never fails, when the log cannot be written). */
+	audit(record: AuditRecord): Promise<void>;
 };
 
 export function commandContext(invocation: Invocation, out: Output, io: Io, signal: AbortSignal): CommandContext {
@@ -45,6 +49,7 @@ export function commandContext(invocation: Invocation, out: Output, io: Io, sign
 		return {main, system};
 	};
 
+	let log: AuditLog | undefined;
 	return {
 		invocation,
 		out,
@@ -54,6 +59,20 @@ export function commandContext(invocation: Invocation, out: Output, io: Io, sign
 		async connect() {
 			const {main, system} = settings();
 			return openSession(main, system);
+		},
+		async audit(record) {
+			if (!log) {
+				const described = describeConnection(settings().main);
+				log = new AuditLog({
+					file: invocation.flags.auditLog ?? defaultAuditLog(io.env),
+					target: {servers: described.servers, context: described.context},
+					env: io.env,
+					scrub: text => out.scrub(text),
+				});
+			}
+
+			const problem = await log.record(record);
+			if (problem) out.warn(problem);
 		},
 	};
 }

@@ -19,8 +19,8 @@ describe('a 4-node cluster losing one node', () => {
 		await addStream(nc, {name: 'ORDERS', num_replicas: 3}, 500);
 		const info = await (await nc.jetstreamManager()).streams.info('ORDERS');
 		victim = info.cluster!.replicas!.map(replica => replica.name).find(name => name !== metaLeader)!;
-		await addStream(nc, {name: 'PINNED', num_replicas: 1, placement: {tags: [`node:${victim}`]}}, 50);
-		await addStream(nc, {name: 'SAFE', num_replicas: 1, placement: {tags: [`node:${metaLeader}`]}}, 10);
+		await addStream(nc, {name: 'PINNED', num_replicas: 1, placement: {cluster: '', tags: [`node:${victim}`]}}, 50);
+		await addStream(nc, {name: 'SAFE', num_replicas: 1, placement: {cluster: '', tags: [`node:${metaLeader}`]}}, 10);
 		await nc.close();
 		await cluster.kill(victim);
 	});
@@ -30,7 +30,7 @@ describe('a 4-node cluster losing one node', () => {
 		const result = await runCli(['diagnose', '--json', ...cliConnection(cluster)]);
 		assert.equal(result.code, 0, result.stderr);
 		const json = parseJson(result);
-		const verdicts = Object.fromEntries(json.streams.map((s: any) => [s.name, s.verdict]));
+		const verdicts: any = Object.fromEntries(json.streams.map((s: any) => [s.name, s.verdict]));
 		assert.equal(verdicts.ORDERS.kind, 'self-healing-after-peer-remove', verdicts.ORDERS.reason);
 		assert.deepEqual(verdicts.ORDERS.peer_remove, [victim]);
 		assert.equal(verdicts.ORDERS.spares.length, 1);

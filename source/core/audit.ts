@@ -1,0 +1,65 @@
+/**
+ * The audit trail: one JSON object per line for every action that changes something (backup,
+ * restore, peer-remove, step-down, delete) and every refusal. Targets are described without
+ * secrets; the wizard's end summary is built from the same records.
+ */
+import {appendFile, mkdir} from 'node:fs/promises';
+import {homedir, userInfo} from 'node:os';
+import path from 'node:path';
+
+export type AuditRecord = {
+	action: 'backup' | 'restore' | 'peer-remove' | 'stream-peer-remove' | 'step-down' | 'stream-delete' | 'verify';
+	/** What was acted on: a stream, a server, a directory. */
+	subject: string;
+	result: 'ok' | 'failed' | 'refused' | 'aborted';
+	/** One sentence: what happened or why not. */
+	detail: string;
+	parameters?: Record<string, unknown>;
+	/** The equivalent `nats` CLI command, for learning and audit. */
+	nats?: string;
+};
+
+export type AuditTarget = {servers: string; account?: string | undefined; context?: string | undefined};
+
+export type AuditEntry = AuditRecord & {time: string; operator: string; target: AuditTarget};
+
+export function defaultAuditLog(env: NodeJS.ProcessEnv): string {
+	const state = env['XDG_STATE_HOME'] || path.join(homedir(), '.local', 'state');
+	return path.join(state, 'nats-dr', 'audit.log');
+}
+
+function operatorName(env: NodeJS.ProcessEnv): string {
+	try {
+		return userInfo().username;
+	} catch {
+		return env['USER'] ?? env['LOGNAME'] ?? 'unknown';
+	}
+}
+
+export class AuditLog {
+	readonly file: string;
+	readonly entries: AuditEntry[] = [];
+	private readonly target: AuditTarget;
+	private readonly operator: string;
+	private readonly scrub: (text: string) => string;
+
+	constructor({file, target, env, scrub = text => text}: {file: string; target: AuditTarget; env: NodeJS.ProcessEnv; scrub?: (text: string) => string}) {
+		this.file = file;
+		this.target = target;
+		this.operator = operatorName(env);
+		this.scrub = scrub;
+	}
+
+	/** Appends a record; a log that cannot be written must not stop a recovery, so failures are returned, not thrown. */
+	async record(record: AuditRecord): Promise<string | undefined> {
+		const entry: AuditEntry = {time: new Date().toISOString(), operator: this.operator, target: this.target, ...record};
+		this.entries.push(entry);
+		try {
+			await mkdir(path.dirname(this.file), {recursive: true, mode: 0o700});
+			await appendFile(this.file, `${this.scrub(JSON.stringify(entry))}\n`, {mode: 0o600});
+			return undefined;
+		} catch (error) {
+			return `cannot write the audit log ${this.file}: ${(error as Error).message}`;
+		}
+	}
+}
