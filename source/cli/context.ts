@@ -71,7 +71,7 @@ export function commandContext(invocation: Invocation, out: Output, io: Io, sign
 				});
 			}
 
-			const problem = await log.record(record);
+			const {problem} = await log.record(record);
 			if (problem) out.warn(problem);
 		},
 	};

@@ -167,7 +167,9 @@ function givenFlags(argv: string[]): string[] {
 
 		const name = camel(token.slice(2).split('=')[0]!);
 		const negated = name.startsWith('no') && name.length > 2 ? name[2]!.toLowerCase() + name.slice(3) : undefined;
-		given.push(name in allFlags ? name : negated !== undefined && negated in allFlags ? negated : `--${kebab(name)}`);
+		// Only booleans negate: meow would turn `--no-server` into server: false, which no code expects.
+		const negatable = negated !== undefined && negated in allFlags && allFlags[negated as keyof AllFlags].type === 'boolean';
+		given.push(name in allFlags ? name : negatable ? negated : `--${kebab(name)}`);
 	}
 
 	return given;
@@ -180,14 +182,7 @@ export function parseArgs(argv: string[]): Invocation {
 		throw new UsageError(`unknown flag ${unknown}`, 'see `nats-dr --help` for the flags');
 	}
 
-	const cli = meow({
-		importMeta: import.meta,
-		argv,
-		flags: allFlags,
-		allowUnknownFlags: true,
-		autoHelp: false,
-		autoVersion: false,
-	});
+	const cli = meowUsage(argv);
 	const [first, ...rest] = cli.input;
 	const flags = cli.flags as unknown as Flags;
 	if (first !== undefined && !(first in commands)) {
@@ -199,6 +194,23 @@ export function parseArgs(argv: string[]): Invocation {
 	checkCommandFlags(command, given);
 	const timeoutMs = flags.timeout === undefined ? undefined : parseDuration(flags.timeout);
 	return {command, args: rest.map(String), flags, timeoutMs, help: flags.help};
+}
+
+/** meow throws plain Errors for input it refuses (a repeated flag); they are usage errors. */
+function meowUsage(argv: string[]) {
+	try {
+		return meow({
+			importMeta: import.meta,
+			argv,
+			flags: allFlags,
+			allowUnknownFlags: true,
+			autoHelp: false,
+			autoVersion: false,
+		});
+	} catch (error) {
+		const repeated = /^The flag --(\S+) can only be set once/.exec((error as Error).message)?.[1];
+		throw new UsageError(repeated ? `--${kebab(repeated)} can only be given once` : (error as Error).message);
+	}
 }
 
 function checkValues(flags: Flags): void {

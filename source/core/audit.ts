@@ -50,16 +50,16 @@ export class AuditLog {
 		this.scrub = scrub;
 	}
 
-	/** Appends a record; a log that cannot be written must not stop a recovery, so failures are returned, not thrown. */
-	async record(record: AuditRecord): Promise<string | undefined> {
+	/** Appends a record; a log that cannot be written must not stop a recovery, so the problem is returned, not thrown. */
+	async record(record: AuditRecord): Promise<{entry: AuditEntry; problem: string | undefined}> {
 		const entry: AuditEntry = {time: new Date().toISOString(), operator: this.operator, target: this.target, ...record};
 		this.entries.push(entry);
 		try {
 			await mkdir(path.dirname(this.file), {recursive: true, mode: 0o700});
 			await appendFile(this.file, `${this.scrub(JSON.stringify(entry))}\n`, {mode: 0o600});
-			return undefined;
+			return {entry, problem: undefined};
 		} catch (error) {
-			return `cannot write the audit log ${this.file}: ${(error as Error).message}`;
+			return {entry, problem: `cannot write the audit log ${this.file}: ${(error as Error).message}`};
 		}
 	}
 }

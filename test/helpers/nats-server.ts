@@ -32,6 +32,12 @@ export type ClusterOptions = {
 	auth?: ExtraAuth;
 	/** Extra text for the jetstream block. */
 	jetstream?: string;
+	/**
+	 * Replaces the generated `accounts {APP, SYS}` block and `system_account` line (and with them the
+	 * APP/SYS users): e.g. operator/JWT mode config, or '' for a server without accounts (a bare
+	 * top-level `authorization` block in `auth.topLevel`).
+	 */
+	accountsConfig?: string;
 };
 
 export type ServerNode = {
@@ -266,7 +272,13 @@ jetstream {
   ${options.jetstream ?? ''}
 }
 ${cluster}
-accounts {
+${options.accountsConfig ?? this.defaultAccounts(options)}
+${options.auth?.topLevel ?? ''}
+`;
+	}
+
+	private defaultAccounts(options: ClusterOptions): string {
+		return `accounts {
   APP: {
     jetstream: enabled
     users: [
@@ -276,9 +288,7 @@ accounts {
   }
   SYS: {users: [{user: ${sysUser.user}, password: ${sysUser.password}}]}
 }
-system_account: SYS
-${options.auth?.topLevel ?? ''}
-`;
+system_account: SYS`;
 	}
 }
 

@@ -49,9 +49,9 @@ describe('diagnose on a real 3-node cluster', () => {
 		const result = await runCli(['diagnose', ...connection()]);
 		assert.equal(result.code, 0, result.stderr);
 		const leader = await cluster.metaLeaderSeenBy(cluster.nodes[0]!);
-		assert.match(result.stdout, new RegExp(`^${leader}\\*\\s`, 'm'));
-		for (const name of ['n1', 'n2', 'n3']) assert.match(result.stdout, new RegExp(`^${name}`, 'm'));
-		assert.match(result.stdout, /Meta leader: n\d/);
+		assert.match(result.stdout, new RegExp(`^\\s*${leader}\\*\\s`, 'm'));
+		for (const name of ['n1', 'n2', 'n3']) assert.match(result.stdout, new RegExp(`^\\s*${name}`, 'm'));
+		assert.match(result.stdout, /Meta group: leader n\d/);
 	});
 
 	test('a SIGKILLed node is reported as not answering within seconds', async () => {

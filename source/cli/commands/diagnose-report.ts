@@ -4,7 +4,7 @@ import type {Diagnosis} from '../../core/diagnosis/diagnose.js';
 import type {Assessment} from '../../recovery/assess.js';
 import {nextSteps} from '../../recovery/next-steps.js';
 import {isPeerDead, verdictOrder, verdictTitles} from '../../recovery/stream-verdict.js';
-import {formatBytes} from '../format.js';
+import {formatBytes} from '../../core/format.js';
 import {table} from '../table.js';
 
 export function diagnosisReport(

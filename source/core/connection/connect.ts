@@ -91,8 +91,40 @@ export async function connectNats(
 	try {
 		return await connect(options);
 	} catch (error) {
-		throw connectError(error, settings, purpose);
+		const cause = settings.tls && isTimeout(error) ? ((await tlsFailure(options)) ?? error) : error;
+		throw connectError(cause, settings, purpose);
 	}
+}
+
+function isTimeout(error: unknown): boolean {
+	const code = String((error as {code?: unknown}).code ?? '');
+	return code === 'CONNECTION_TIMEOUT' || code === 'TIMEOUT';
+}
+
+/**
+ * A server that refuses the client certificate says so after the TLS 1.3 handshake; nats.js then
+ * reconnects in silence until the connect timeout. An attempt without reconnects shows the cause,
+ * unless the server's reset overtakes its TLS alert: then it is tried again, up to three times.
+ */
+async function tlsFailure(options: ConnectionOptions): Promise<unknown> {
+	let failure: unknown;
+	for (let attempt = 0; attempt < 3; attempt++) {
+		try {
+			const probe = await connect({...options, reconnect: false, timeout: Math.min(options.timeout ?? 2000, 2000)});
+			await probe.close();
+			return undefined;
+		} catch (error) {
+			if (isTimeout(error)) return undefined;
+			failure = error;
+			if (!isReset(error)) break;
+		}
+	}
+
+	return failure;
+}
+
+function isReset(error: unknown): boolean {
+	return /ECONNRESET/.test(`${String((error as {code?: unknown}).code ?? '')} ${String((error as Error).message ?? '')}`);
 }
 
 export function connectError(error: unknown, settings: ConnectionSettings, purpose: ConnectPurpose): DrError {
@@ -126,8 +158,15 @@ export function connectError(error: unknown, settings: ConnectionSettings, purpo
 		});
 	}
 
-	if (code === 'TLS' || /tls|certificate|ssl/i.test(message)) {
-		return new DrError(`TLS handshake with ${where.servers} failed: ${tlsReason(message)}`, {
+	if (settings.tls && isReset(error)) {
+		return new DrError(
+			`TLS handshake with ${where.servers} failed: the server closed the connection${settings.tls.cert ? ' (it may have rejected the client certificate)' : ' (it may require a client certificate)'}`,
+			{hint: 'check --tlscert/--tlskey/--tlsca and that the server expects TLS', cause: error},
+		);
+	}
+
+	if (code === 'TLS' || code.startsWith('ERR_SSL') || /tls|certificate|ssl/i.test(message)) {
+		return new DrError(`TLS handshake with ${where.servers} failed: ${tlsReason(code, message, settings)}`, {
 			hint: 'check --tlscert/--tlskey/--tlsca and that the server expects TLS',
 			cause: error,
 		});
@@ -136,6 +175,14 @@ export function connectError(error: unknown, settings: ConnectionSettings, purpo
 	return new DrError(`cannot connect to ${where.servers}: ${code || message}`, {cause: error});
 }
 
-function tlsReason(message: string): string {
-	return message.replace(/\s+/g, ' ').slice(0, 200) || 'unknown TLS error';
+function tlsReason(code: string, message: string, settings: ConnectionSettings): string {
+	if (/ALERT_(BAD_CERTIFICATE|CERTIFICATE_REQUIRED)$/.test(code)) {
+		return settings.tls?.cert
+			? 'the server rejected the client certificate'
+			: 'the server requires a client certificate, and none was given';
+	}
+
+	// OpenSSL's "…:error:0A000412:SSL routines:func:reason:file:line:…" carries one readable part.
+	const openssl = /:SSL routines:[^:]*:([^:]+)/.exec(message)?.[1];
+	return (openssl ?? message).replace(/\s+/g, ' ').trim().slice(0, 200) || 'unknown TLS error';
 }

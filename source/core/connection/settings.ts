@@ -66,15 +66,15 @@ function splitServers(value: string): string[] {
 		.filter(url => url !== '');
 }
 
-const unsupportedSchemes = ['op://', 'nsc://'];
+const unsupportedSchemes = ['op://', 'nsc://', 'env://', 'data:'];
 
-/** Reads a creds/nkey reference as natscli allows it: a path, file://, or env://NAME. */
+/** A creds/nkey reference as a file path: a bare path or file://. natscli's other URI forms are refused with a way out. */
 function credentialFile(value: string, what: string, where: ContextEnv): string {
 	const scheme = unsupportedSchemes.find(prefix => value.startsWith(prefix));
 	if (scheme) {
 		throw new UsageError(
 			`${what} "${scheme}…" is not supported by nats-dr`,
-			`write the ${what} to a file (e.g. with \`${scheme === 'op://' ? 'op read' : 'nsc generate creds'}\`) and pass its path`,
+			`write the ${what} to a file${scheme === 'op://' ? ' (e.g. with `op read`)' : scheme === 'nsc://' ? ' (e.g. with `nsc generate creds`)' : ''} and pass its path`,
 		);
 	}
 
@@ -115,6 +115,13 @@ export function resolveSettings(flags: ConnectionFlags, where: ContextEnv): Conn
 		);
 	}
 
+	const servers = splitServers(pick(flags.server, env['NATS_URL'], ctx.url) ?? defaultServer);
+	// nats.js ignores credentials in a server URL; nats.go (natscli) sends them: user:password, or a
+	// lone user as a token. Used here when nothing else gives credentials.
+	const inUrl = credentials.kind === 'none' && token === undefined ? servers.map(url => userInfo(url)).find(Boolean) : undefined;
+	if (inUrl?.password) credentials = {kind: 'user', user: inUrl.user, password: inUrl.password};
+	else if (inUrl?.user) token = inUrl.user;
+
 	const cert = pick(flags.tlscert, env['NATS_CERT'], ctx.cert);
 	const key = pick(flags.tlskey, env['NATS_KEY'], ctx.key);
 	const ca = pick(flags.tlsca, env['NATS_CA'], ctx.ca);
@@ -134,7 +141,7 @@ export function resolveSettings(flags: ConnectionFlags, where: ContextEnv): Conn
 			: undefined;
 
 	return {
-		servers: splitServers(pick(flags.server, env['NATS_URL'], ctx.url) ?? defaultServer),
+		servers,
 		credentials,
 		token,
 		tls,
