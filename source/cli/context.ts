@@ -1,6 +1,6 @@
 import {resolveSettings, resolveSystemSettings, secretsOf, type ConnectionSettings} from '../core/connection/settings.js';
 import {openSession, type Session} from '../core/connection/session.js';
-import {AuditLog, defaultAuditLog, type AuditRecord} from '../core/audit.js';
+import {AuditLog, defaultAuditLog, type AuditEntry, type AuditRecord} from '../core/audit.js';
 import {describeConnection} from '../core/connection/settings.js';
 import type {Invocation} from './flags.js';
 import type {Io, Output} from './output.js';
@@ -15,7 +15,7 @@ export type CommandContext = {
 	settings(): {main: ConnectionSettings; system: ConnectionSettings | undefined};
 	connect(): Promise<Session>;
 	/** Appends to the audit log (warns, never fails, when the log cannot be written). */
-	audit(record: AuditRecord): Promise<void>;
+	audit(record: AuditRecord): Promise<AuditEntry>;
 };
 
 export function commandContext(invocation: Invocation, out: Output, io: Io, signal: AbortSignal): CommandContext {
@@ -71,8 +71,9 @@ export function commandContext(invocation: Invocation, out: Output, io: Io, sign
 				});
 			}
 
-			const {problem} = await log.record(record);
+			const {entry, problem} = await log.record(record);
 			if (problem) out.warn(problem);
+			return entry;
 		},
 	};
 }

@@ -20,7 +20,7 @@ const loaders: Record<CommandName, () => Promise<Command>> = {
 	verify: async () => notYet('verify', 'backup verification'),
 	'peer-remove': async () => (await import('./commands/peer-remove.js')).peerRemove,
 	'step-down': async () => (await import('./commands/step-down.js')).stepDown,
-	demo: async () => notYet('demo', 'the training sandbox'),
+	demo: async () => (await import('./commands/demo.js')).demo,
 };
 
 function notYet(name: string, what: string): Command {
@@ -60,7 +60,12 @@ export async function run(argv: string[], io: Io, signal: AbortSignal): Promise<
 			return exitCodes.usage;
 		}
 
-		return out.fail(new UsageError('the interactive wizard is not available yet in this version', 'use the commands: `nats-dr --help`'));
+		try {
+			const {wizard} = await import('./commands/wizard.js');
+			return await wizard(commandContext(invocation, out, io, signal));
+		} catch (error) {
+			return out.fail(error);
+		}
 	}
 
 	try {

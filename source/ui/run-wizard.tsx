@@ -1,0 +1,49 @@
+/**
+ * The wizard as a promise: renders the app, resolves with its exit code once it unmounts, and
+ * leaves a summary of everything done in the scrollback.
+ */
+import {render} from 'ink';
+import type {AuditEntry} from '../core/audit.js';
+import {exitCodes, type ExitCode} from '../core/errors.js';
+import {App} from './app.js';
+import type {WizardServices} from './services.js';
+import {ThemeContext} from './theme-context.js';
+import type {Theme} from './theme.js';
+
+export type WizardOptions = {
+	services: WizardServices;
+	theme: Theme;
+	stdout?: NodeJS.WriteStream;
+	stdin?: NodeJS.ReadStream;
+};
+
+export async function runWizard({services, theme, stdout = process.stdout, stdin = process.stdin}: WizardOptions): Promise<{code: ExitCode; done: AuditEntry[]}> {
+	let code: ExitCode = exitCodes.ok;
+	let done: AuditEntry[] = [];
+	const instance = render(
+		<ThemeContext.Provider value={theme}>
+			<App
+				services={services}
+				onExit={(exitCode, state) => {
+					code = exitCode;
+					done = state.done;
+				}}
+			/>
+		</ThemeContext.Provider>,
+		{stdout, stdin, exitOnCtrlC: false, patchConsole: false, maxFps: 15},
+	);
+	await instance.waitUntilExit();
+	return {code, done};
+}
+
+/** The end summary, as plain lines for the scrollback: what, when, result, equivalent nats commands. */
+export function summaryLines(done: AuditEntry[]): string[] {
+	if (done.length === 0) return ['nats-dr: no changes were made in this session.'];
+	return [
+		`nats-dr: ${done.length} action(s) in this session`,
+		...done.flatMap(entry => [
+			`  ${entry.time}  ${entry.action} ${entry.subject}: ${entry.result.toUpperCase()} — ${entry.detail}`,
+			...(entry.nats ? [`    equivalent: ${entry.nats}`] : []),
+		]),
+	];
+}

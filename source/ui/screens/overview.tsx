@@ -1,0 +1,107 @@
+/** The diagnosis overview: servers, meta group, streams by verdict, and the paths offered by them. */
+import {Box, Text} from 'ink';
+import type {ServersView} from '../../core/diagnosis/servers.js';
+import {verdictOrder, verdictTitles} from '../../recovery/stream-verdict.js';
+import {Menu} from '../components/menu.js';
+import {Spinner} from '../components/spinner.js';
+import {Styled} from '../components/styled.js';
+import type {DiagnosisState} from '../state/machine.js';
+import {latestDiagnosis} from '../state/machine.js';
+import type {ConnectionSummary, DiagnosisResult} from '../services.js';
+import {useTheme} from '../theme-context.js';
+
+export type OverviewChoice = 'recovery' | 'inspect' | 'refresh' | 'quit';
+
+function ServerRows({view}: {readonly view: ServersView}) {
+	const {glyphs} = useTheme();
+	const nameWidth = Math.max(...view.servers.map(server => server.name.length)) + 3;
+	const clusterWidth = Math.max(1, ...view.servers.map(server => (server.cluster ?? '-').length)) + 2;
+	return (
+		<Box flexDirection="column">
+			<Text bold>
+				Servers ({view.answered} of {view.expected} answering; {glyphs.leader} meta leader, {glyphs.dead} not answering)
+			</Text>
+			{view.servers.map(server => (
+				<Text key={server.name} wrap="truncate-end">
+					{'  '}
+					{`${server.name}${server.metaLeader ? glyphs.leader : ''}${server.answering ? '' : glyphs.dead}`.padEnd(nameWidth)}
+					{(server.cluster ?? '-').padEnd(clusterWidth)}
+					{(server.version ?? '-').padEnd(8)}
+					{server.answering ? <Styled tone="ok">online</Styled> : <Styled tone="bad">NOT ANSWERING</Styled>}
+				</Text>
+			))}
+		</Box>
+	);
+}
+
+export function choicesFor(result: DiagnosisResult | undefined): Array<{label: string; value: OverviewChoice}> {
+	const dead = result?.assessment.meta.dead.length ?? 0;
+	const items: Array<{label: string; value: OverviewChoice}> = [];
+	if (dead > 0) items.push({label: `Automatic recovery (${dead} dead node${dead > 1 ? 's' : ''})`, value: 'recovery'});
+	if ((result?.assessment.streams.length ?? 0) > 0) items.push({label: 'Inspect a stream', value: 'inspect'});
+	items.push({label: 'Refresh', value: 'refresh'}, {label: 'Quit', value: 'quit'});
+	return items;
+}
+
+export function OverviewScreen({
+	connection,
+	diagnosis,
+	onChoose,
+	menuLimit,
+}: {
+	readonly connection: ConnectionSummary;
+	readonly diagnosis: DiagnosisState;
+	readonly onChoose: (choice: OverviewChoice) => void;
+	readonly menuLimit: number;
+}) {
+	const result = latestDiagnosis(diagnosis);
+	const system = connection.system.kind === 'none' ? `no system account (${connection.system.reason})` : connection.system.kind === 'separate' ? 'system account: separate credentials' : 'system account: same connection';
+	return (
+		<Box flexDirection="column">
+			<Text wrap="truncate-end">
+				<Text bold>nats-dr</Text> {connection.servers} as {connection.auth}
+				{connection.context ? ` (context ${connection.context})` : ''}
+			</Text>
+			<Styled tone="muted" wrap="truncate-end">
+				{system}
+			</Styled>
+			{diagnosis.kind === 'loading' && <Spinner label={result ? 'refreshing diagnosis…' : 'diagnosing the cluster…'} />}
+			{diagnosis.kind === 'failed' && <Styled tone="bad">Diagnosis failed: {diagnosis.message}</Styled>}
+			{result ? <Summary result={result} /> : diagnosis.kind === 'loading' && diagnosis.servers ? <ServerRows view={diagnosis.servers} /> : null}
+			<Box marginTop={1}>
+				<Menu items={choicesFor(result)} limit={menuLimit} onSelect={onChoose} />
+			</Box>
+		</Box>
+	);
+}
+
+function Summary({result}: {readonly result: DiagnosisResult}) {
+	const {diagnosis, assessment} = result;
+	const {glyphs} = useTheme();
+	const counts = verdictOrder
+		.map(kind => [kind, assessment.streams.filter(verdict => verdict.kind === kind).length] as const)
+		.filter(([, count]) => count > 0);
+	const meta = assessment.meta;
+	return (
+		<Box flexDirection="column" marginTop={1}>
+			{diagnosis.servers.ok ? <ServerRows view={diagnosis.servers.value} /> : <Styled tone="warn">Servers not visible: {diagnosis.servers.reason}</Styled>}
+			<Text wrap="wrap">
+				Meta group:{' '}
+				{meta.kind === 'healthy' ? <Styled tone="ok">{glyphs.ok} healthy</Styled> : meta.kind === 'no-quorum' ? <Styled tone="bad">{glyphs.fail} NO QUORUM</Styled> : <Styled tone="warn">{glyphs.warn} {meta.kind.toUpperCase()}</Styled>} — {meta.reason}
+			</Text>
+			{diagnosis.streams.ok ? (
+				<Box flexDirection="column" marginTop={1}>
+					<Text bold>Streams ({diagnosis.streams.value.total})</Text>
+					{counts.map(([kind, count]) => (
+						<Text key={kind}>
+							{'  '}
+							{kind === 'healthy' ? glyphs.ok : kind === 'self-healing-after-peer-remove' || kind === 'quorum-no-spare' ? glyphs.warn : glyphs.fail} {count} {verdictTitles[kind]}
+						</Text>
+					))}
+				</Box>
+			) : (
+				<Styled tone="warn">Streams not visible: {diagnosis.streams.reason}</Styled>
+			)}
+		</Box>
+	);
+}

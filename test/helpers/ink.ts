@@ -1,0 +1,43 @@
+/** ink-testing-library with React act(): every render, key and unmount flushed, no sleeps. */
+import {act, type ReactElement} from 'react';
+import {render} from 'ink-testing-library';
+
+(globalThis as {IS_REACT_ACT_ENVIRONMENT?: boolean}).IS_REACT_ACT_ENVIRONMENT = true;
+
+export const keys = {up: '\u001B[A', down: '\u001B[B', enter: '\r', escape: '\u001B', ctrlC: '\u0003', backspace: '\u007F'};
+
+export type Rendered = ReturnType<typeof render> & {press(...inputs: string[]): Promise<void>; frame(): string};
+
+export function stripAnsi(text: string): string {
+	return text.replaceAll(/\u001B\[[0-9;]*[A-Za-z]/g, '');
+}
+
+export async function renderInk(tree: ReactElement): Promise<Rendered> {
+	let rendered!: ReturnType<typeof render>;
+	await act(async () => {
+		rendered = render(tree);
+	});
+	return Object.assign(rendered, {
+		async press(...inputs: string[]) {
+			for (const input of inputs) {
+				await act(async () => {
+					rendered.stdin.write(input);
+				});
+			}
+		},
+		frame: () => stripAnsi(rendered.lastFrame() ?? ''),
+	});
+}
+
+/** Flushes promise callbacks (fake services resolve in microtasks) inside act. */
+export async function settle(): Promise<void> {
+	await act(async () => {
+		await new Promise(resolve => setImmediate(resolve));
+	});
+}
+
+export async function unmount(rendered: Rendered): Promise<void> {
+	await act(async () => {
+		rendered.unmount();
+	});
+}

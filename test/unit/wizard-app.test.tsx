@@ -1,0 +1,184 @@
+import assert from 'node:assert/strict';
+import {describe, test} from 'node:test';
+import {renderToString} from 'ink';
+import type {AuditRecord} from '../../source/core/audit.js';
+import type {WatchState, WatchTarget} from '../../source/core/recovery-actions.js';
+import {App} from '../../source/ui/app.js';
+import {OverviewScreen} from '../../source/ui/screens/overview.js';
+import type {DiagnosisResult, WizardServices} from '../../source/ui/services.js';
+import {ThemeContext} from '../../source/ui/theme-context.js';
+import {themeFor} from '../../source/ui/theme.js';
+import {degradedDiagnosis} from '../helpers/diagnosis-fixture.js';
+import {keys, renderInk, settle, stripAnsi, unmount} from '../helpers/ink.js';
+
+type Calls = {peerRemove: string[]; audits: AuditRecord[]; watchTargets: WatchTarget[][]};
+
+function fakeServices(result: DiagnosisResult, options: {watch?: () => Promise<{complete: boolean; states: WatchState[]}>} = {}): {services: WizardServices; calls: Calls} {
+	const calls: Calls = {peerRemove: [], audits: [], watchTargets: []};
+	const services: WizardServices = {
+		connection: () => ({servers: 'nats://127.0.0.1:4222', auth: 'user "app" with a password', context: 'demo', system: {kind: 'separate'}}),
+		diagnose: async () => result,
+		async peerRemove(server) {
+			calls.peerRemove.push(server);
+		},
+		async watch(targets, {onUpdate}) {
+			calls.watchTargets.push(targets);
+			const states: WatchState[] = targets.map(target => ({stream: target.stream, leader: 'n1', peers: [], done: true, waitingFor: undefined}));
+			onUpdate(states);
+			return options.watch ? options.watch() : {complete: true, states};
+		},
+		async audit(record) {
+			calls.audits.push(record);
+			return {...record, time: '2026-11-25T00:00:00.000Z', operator: 'tester', target: {servers: 'nats://127.0.0.1:4222'}};
+		},
+	};
+	return {services, calls};
+}
+
+describe('the wizard app', () => {
+	test('shows a spinner first, then servers, meta verdict and streams by verdict', async () => {
+		const {services} = fakeServices(degradedDiagnosis());
+		const app = await renderInk(<App services={services} onExit={() => {}} />);
+		await settle();
+		const frame = app.frame();
+		assert.match(frame, /n3!\s+c1\s+-\s+NOT ANSWERING/);
+		assert.match(frame, /n1\*/);
+		assert.match(frame, /Meta group: .*DEGRADED/);
+		assert.match(frame, /1 R1 on a dead node/);
+		assert.match(frame, /1 Self-healing after peer-remove/);
+		assert.match(frame, /2 Healthy/);
+		assert.match(frame, /Automatic recovery \(1 dead node\)/);
+		assert.match(frame, /Enter choose · r refresh · \? help · q quit/);
+		await unmount(app);
+	});
+
+	test('automatic recovery: plan, typed confirmation, peer-remove, watch, summary record', async () => {
+		const {services, calls} = fakeServices(degradedDiagnosis());
+		let exit: number | undefined;
+		const app = await renderInk(<App services={services} onExit={code => (exit = code)} />);
+		await settle();
+		await app.press(keys.enter);
+		assert.match(app.frame(), /which dead node\?/);
+		await app.press(keys.enter);
+		assert.match(app.frame(), /Recovery plan for n3/);
+		assert.match(app.frame(), /ORDERS R3: 2 alive \(quorum 2\), spares: n4/);
+		assert.match(app.frame(), /PINNED .*R1 stream: its data on n3 is lost/s);
+		await app.press(keys.enter);
+		assert.match(app.frame(), /WARNING: removing n3/);
+		await app.press('n', '4', keys.enter);
+		assert.match(app.frame(), /Value must be exactly n3/);
+		assert.deepEqual(calls.peerRemove, []);
+		await app.press(keys.backspace, '3', keys.enter);
+		await settle();
+		assert.deepEqual(calls.peerRemove, ['n3']);
+		assert.deepEqual(calls.watchTargets, [[{stream: 'ORDERS', removed: 'n3', expectedPeers: 3}]]);
+		await settle();
+		assert.match(app.frame(), /removed n3; 1 stream\(s\) recovered/);
+		assert.equal(calls.audits.length, 1);
+		assert.equal(calls.audits[0]!.result, 'ok');
+		assert.match(calls.audits[0]!.nats ?? '', /nats server cluster peer-remove n3/);
+		await app.press(keys.escape);
+		assert.match(app.frame(), /diagnosing|Servers/);
+		await app.press('q');
+		assert.equal(exit, 0);
+		await unmount(app);
+	});
+
+	test('Esc goes back one step, q does nothing while typing a name', async () => {
+		const {services} = fakeServices(degradedDiagnosis());
+		let exit: number | undefined;
+		const app = await renderInk(<App services={services} onExit={code => (exit = code)} />);
+		await settle();
+		await app.press(keys.enter, keys.enter, keys.enter);
+		await app.press('q');
+		assert.equal(exit, undefined);
+		assert.match(app.frame(), /❯ q/);
+		await app.press(keys.escape);
+		assert.match(app.frame(), /Recovery plan for n3/);
+		await app.press(keys.escape, keys.escape);
+		assert.match(app.frame(), /Automatic recovery \(1 dead node\)/);
+		await unmount(app);
+	});
+
+	test('Ctrl+C during work asks first; the second aborts with exit code 130', async () => {
+		let release!: (value: {complete: boolean; states: WatchState[]}) => void;
+		const {services} = fakeServices(degradedDiagnosis(), {watch: async () => new Promise(resolve => (release = resolve))});
+		let exit: number | undefined;
+		const app = await renderInk(<App services={services} onExit={code => (exit = code)} />);
+		await settle();
+		await app.press(keys.enter, keys.enter, keys.enter, 'n', '3', keys.enter);
+		await settle();
+		assert.match(app.frame(), /Ctrl\+C twice to abort/);
+		await app.press(keys.escape);
+		assert.match(app.frame(), /work is running/);
+		await app.press(keys.ctrlC);
+		assert.equal(exit, undefined);
+		assert.match(app.frame(), /Press Ctrl\+C again to abort/);
+		await app.press(keys.ctrlC);
+		assert.equal(exit, 130);
+		release({complete: false, states: []});
+		await unmount(app);
+	});
+
+	test('the stream list filters with / and opens a stream', async () => {
+		const {services} = fakeServices(degradedDiagnosis(5));
+		const app = await renderInk(<App services={services} onExit={() => {}} />);
+		await settle();
+		await app.press(keys.down, keys.enter);
+		assert.match(app.frame(), /Streams \(7 of 7\)/);
+		assert.ok(app.frame().indexOf('PINNED') < app.frame().indexOf('HEALTHY1'), 'urgent streams first');
+		await app.press('/', 'H', 'E', 'A', 'L', 'T', 'H', 'Y', '3', keys.enter);
+		assert.match(app.frame(), /Streams \(1 of 7\) matching "HEALTHY3"/);
+		await app.press(keys.enter);
+		assert.match(app.frame(), /Stream HEALTHY3 — R1/);
+		assert.match(app.frame(), /Verdict: Healthy/);
+		await unmount(app);
+	});
+
+	test('? toggles the help for the screen', async () => {
+		const {services} = fakeServices(degradedDiagnosis());
+		const app = await renderInk(<App services={services} onExit={() => {}} />);
+		await settle();
+		await app.press('?');
+		assert.match(app.frame(), /Keys/);
+		assert.match(app.frame(), /back one step \(never aborts running work\)/);
+		await app.press('?');
+		assert.doesNotMatch(app.frame(), /^Keys/m);
+		await unmount(app);
+	});
+});
+
+describe('layout and colour', () => {
+	const overview = (theme = themeFor({}, {})) => (
+		<ThemeContext.Provider value={theme}>
+			<OverviewScreen
+				connection={{servers: 'nats://127.0.0.1:4222', auth: 'user "app" with a password', context: undefined, system: {kind: 'separate'}}}
+				diagnosis={{kind: 'ready', result: degradedDiagnosis()}}
+				menuLimit={5}
+				onChoose={() => {}}
+			/>
+		</ThemeContext.Provider>
+	);
+
+	test('at 40 columns every line fits', () => {
+		const output = stripAnsi(renderToString(overview(), {columns: 40}));
+		for (const line of output.split('\n')) assert.ok(line.length <= 40, `too wide: "${line}"`);
+		assert.match(output, /NOT ANSWERING/);
+	});
+
+	test('with NO_COLOR there are no colour codes, and states still read in words', () => {
+		const theme = themeFor({NO_COLOR: '1'}, {});
+		const output = renderToString(overview(theme), {columns: 80});
+		assert.doesNotMatch(output, /\u001B\[3\dm/);
+		assert.match(output, /NOT ANSWERING/);
+		assert.match(output, /DEGRADED/);
+	});
+
+	test('ASCII mode uses no Unicode glyphs', () => {
+		const theme = themeFor({LANG: 'C'}, {});
+		assert.equal(theme.ascii, true);
+		const output = stripAnsi(renderToString(overview(theme), {columns: 80}));
+		assert.doesNotMatch(output, /[✔✖⚠❯]/);
+		assert.match(output, /> Automatic recovery/);
+	});
+});
