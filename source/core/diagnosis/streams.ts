@@ -75,6 +75,8 @@ export type StreamsOptions = {
 	/** Timeout for each single STREAM.INFO. */
 	infoTimeoutMs?: number;
 	concurrency?: number;
+	/** How long STREAM.LIST may take before every stream is also asked for on its own. */
+	listPatienceMs?: number;
 };
 
 export async function listStreamNames(js: JsApi, timeoutMs?: number): Promise<string[]> {
@@ -115,18 +117,42 @@ export async function streamInfo(js: JsApi, name: string, timeoutMs?: number): P
 
 export async function gatherStreams(js: JsApi, options: StreamsOptions = {}): Promise<StreamsView> {
 	const started = performance.now();
-	const {listTimeoutMs = Math.min(js.timeoutMs, 3000), infoTimeoutMs = Math.min(js.timeoutMs, 2000), concurrency = 32} = options;
+	const {listTimeoutMs = Math.min(js.timeoutMs, 3000), infoTimeoutMs = Math.min(js.timeoutMs, 2000), concurrency = 1024, listPatienceMs = 1000} = options;
 	const names = await listStreamNames(js, listTimeoutMs);
-	const listed = names.length > 0 ? await listInfos(js, names.length, listTimeoutMs) : {infos: [], missing: []};
+	const listing = names.length > 0 ? listInfos(js, names.length, listTimeoutMs) : Promise.resolve({infos: [], missing: []});
+	// A dead node makes STREAM.LIST wait for seconds; past a short patience every stream is asked
+	// for on its own, in parallel, so one unreachable stream costs one short timeout, not the report.
+	const early = await Promise.race([listing, delay(listPatienceMs).then(() => 'slow' as const)]);
 	const byName = new Map<string, StreamView>();
-	for (const info of listed?.infos ?? []) byName.set(info.config.name, viewFromInfo(info));
-	const pending = names.filter(name => !byName.has(name));
-	await mapLimit(pending, concurrency, async name => {
-		options.signal?.throwIfAborted();
-		byName.set(name, await probeStream(js, name, infoTimeoutMs));
-	});
+	const probe = async (pending: string[]) =>
+		mapLimit(pending, concurrency, async name => {
+			options.signal?.throwIfAborted();
+			byName.set(name, await probeStream(js, name, infoTimeoutMs));
+		});
+
+	let missing: string[];
+	if (early === 'slow') {
+		await probe(names);
+		const listed = await listing;
+		for (const info of listed?.infos ?? []) {
+			if (byName.get(info.config.name)?.status !== 'ok') byName.set(info.config.name, viewFromInfo(info));
+		}
+
+		missing = listed?.missing ?? names.filter(name => byName.get(name)?.status !== 'ok');
+	} else {
+		for (const info of early?.infos ?? []) byName.set(info.config.name, viewFromInfo(info));
+		await probe(names.filter(name => !byName.has(name)));
+		missing = early?.missing ?? [];
+	}
+
 	const streams = names.map(name => byName.get(name)!).sort((a, b) => a.name.localeCompare(b.name));
-	return {streams, total: names.length, missing: listed?.missing ?? pending, elapsedMs: Math.round(performance.now() - started)};
+	return {streams, total: names.length, missing, elapsedMs: Math.round(performance.now() - started)};
+}
+
+async function delay(ms: number): Promise<void> {
+	return new Promise(resolve => {
+		setTimeout(resolve, ms).unref();
+	});
 }
 
 async function probeStream(js: JsApi, name: string, timeoutMs: number): Promise<StreamView> {
