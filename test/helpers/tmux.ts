@@ -1,0 +1,71 @@
+/**
+ * The app in a real terminal: tmux runs it (with CI unset, so Ink draws live), send-keys types,
+ * capture-pane reads the screen. Waits poll the screen; nothing sleeps a fixed time.
+ */
+import {execFile} from 'node:child_process';
+import {writeFile, mkdir} from 'node:fs/promises';
+import path from 'node:path';
+import {promisify} from 'node:util';
+import {fileURLToPath} from 'node:url';
+import {binPath} from './cli.js';
+
+const run = promisify(execFile);
+const screensDir = fileURLToPath(new URL('../../docs/screens/', import.meta.url));
+
+export class TmuxSession {
+	readonly socket = `nats-dr-e2e-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
+
+	static async start(args: string[], {columns = 100, rows = 32, env = {}}: {columns?: number; rows?: number; env?: Record<string, string>} = {}): Promise<TmuxSession> {
+		const session = new TmuxSession();
+		const quoted = [process.execPath, binPath, ...args].map(arg => `'${arg.replaceAll("'", "'\\''")}'`).join(' ');
+		const exports = Object.entries({NO_COLOR: '1', LANG: 'C.UTF-8', ...env})
+			.map(([key, value]) => `${key}='${value}'`)
+			.join(' ');
+		// The pane stays open after exit so the summary and the exit code can be read.
+		const command = `env -u CI ${exports} ${quoted}; echo "EXIT=$?"; sleep 600`;
+		await run('tmux', ['-L', session.socket, 'new-session', '-d', '-s', 'w', '-x', String(columns), '-y', String(rows), command]);
+		return session;
+	}
+
+	async screen(): Promise<string> {
+		const {stdout} = await run('tmux', ['-L', this.socket, 'capture-pane', '-p', '-J', '-t', 'w', '-S', '-200']);
+		return stdout;
+	}
+
+	async visible(): Promise<string> {
+		const {stdout} = await run('tmux', ['-L', this.socket, 'capture-pane', '-p', '-t', 'w']);
+		return stdout;
+	}
+
+	async keys(...keys: string[]): Promise<void> {
+		for (const key of keys) await run('tmux', ['-L', this.socket, 'send-keys', '-t', 'w', key]);
+	}
+
+	async type(text: string): Promise<void> {
+		await run('tmux', ['-L', this.socket, 'send-keys', '-t', 'w', '-l', text]);
+	}
+
+	async waitFor(pattern: RegExp, {timeoutMs = 30_000, visibleOnly = true} = {}): Promise<string> {
+		const deadline = Date.now() + timeoutMs;
+		let last = '';
+		while (Date.now() < deadline) {
+			last = visibleOnly ? await this.visible() : await this.screen();
+			if (pattern.test(last)) return last;
+			await new Promise(resolve => setTimeout(resolve, 100));
+		}
+
+		throw new Error(`screen never matched ${pattern}; last screen:\n${last}`);
+	}
+
+	/** With UPDATE_SCREENS=1, saves the visible screen as docs/screens/NAME.txt for readers of the docs. */
+	async save(name: string): Promise<void> {
+		if (!process.env['UPDATE_SCREENS']) return;
+		await mkdir(screensDir, {recursive: true});
+		const text = (await this.visible()).replace(/\s+$/, '\n');
+		await writeFile(path.join(screensDir, `${name}.txt`), text);
+	}
+
+	async stop(): Promise<void> {
+		await run('tmux', ['-L', this.socket, 'kill-server']).catch(() => {});
+	}
+}
