@@ -47,6 +47,7 @@ const commandFlags = {
 	consumers: {type: 'boolean', default: true},
 	check: {type: 'boolean', default: false},
 	chunkSize: {type: 'string'},
+	window: {type: 'number'},
 	idleTimeout: {type: 'string'},
 	force: {type: 'boolean', default: false},
 	replicas: {type: 'number'},
@@ -92,7 +93,7 @@ export const commands: Record<CommandName, CommandSpec> = {
 		usage: 'nats-dr restore DIR [--replicas N] [--cluster C] [--tag T…] [--confirm NAME | --yes]',
 		summary: 'restore a stream backup, or every backup under an account backup directory',
 		args: ['DIR'],
-		flags: ['replicas', 'cluster', 'tag', 'placement', 'verify', 'skipExisting', 'chunkSize'],
+		flags: ['replicas', 'cluster', 'tag', 'placement', 'verify', 'skipExisting', 'chunkSize', 'window'],
 	},
 	verify: {
 		usage: 'nats-dr verify DIR',

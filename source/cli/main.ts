@@ -3,7 +3,7 @@
  * map errors to exit codes. This is the only place that decides the process's exit code.
  */
 import {createRequire} from 'node:module';
-import {AbortedError, exitCodes, UsageError, type ExitCode} from '../core/errors.js';
+import {AbortedError, exitCodes, type ExitCode} from '../core/errors.js';
 import {commandContext, type CommandContext} from './context.js';
 import {parseArgs, type CommandName, type Invocation} from './flags.js';
 import {commandHelp, mainHelp, shortUsage} from './help.js';
@@ -15,19 +15,13 @@ type Command = (context: CommandContext) => Promise<ExitCode>;
 
 const loaders: Record<CommandName, () => Promise<Command>> = {
 	diagnose: async () => (await import('./commands/diagnose.js')).diagnose,
-	backup: async () => notYet('backup', 'the backup engine'),
-	restore: async () => notYet('restore', 'the restore engine'),
-	verify: async () => notYet('verify', 'backup verification'),
+	backup: async () => (await import('./commands/backup.js')).backup,
+	restore: async () => (await import('./commands/restore.js')).restore,
+	verify: async () => (await import('./commands/verify.js')).verify,
 	'peer-remove': async () => (await import('./commands/peer-remove.js')).peerRemove,
 	'step-down': async () => (await import('./commands/step-down.js')).stepDown,
 	demo: async () => (await import('./commands/demo.js')).demo,
 };
-
-function notYet(name: string, what: string): Command {
-	return async () => {
-		throw new UsageError(`\`nats-dr ${name}\` is not available yet in this version: ${what} is still being built`);
-	};
-}
 
 export function isInteractive(io: Io, invocation: Invocation): boolean {
 	return Boolean(io.stdin.isTTY && io.stdout.isTTY) && !invocation.flags.plain && !io.env['ACCESSIBLE'];

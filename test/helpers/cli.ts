@@ -1,5 +1,8 @@
 /** Runs the built CLI (bin/nats-dr.js) as a subprocess without a TTY, as scripts and CI do. */
 import {spawn} from 'node:child_process';
+import {mkdtempSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 
 export const binPath = fileURLToPath(new URL('../../bin/nats-dr.js', import.meta.url));
@@ -25,10 +28,13 @@ export async function runCli(
 	return {code, stdout, stderr};
 }
 
+/** Audit lines of test runs go here, never into the developer's own state directory. */
+const stateHome = mkdtempSync(path.join(tmpdir(), 'nats-dr-test-state-'));
+
 /** The environment without the caller's NATS settings, so a developer's context never leaks in. */
 export function cleanEnv(): NodeJS.ProcessEnv {
 	const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('NATS_')));
-	return {...env, XDG_CONFIG_HOME: '/nonexistent-nats-dr-test-config'};
+	return {...env, XDG_CONFIG_HOME: '/nonexistent-nats-dr-test-config', XDG_STATE_HOME: stateHome};
 }
 
 export function parseJson<T = any>(result: CliResult): T {

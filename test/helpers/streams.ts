@@ -1,5 +1,7 @@
 /** Seeds streams through nats.js directly, independent of the code under test. */
 import {connect, headers, type NatsConnection, type StreamConfig} from 'nats';
+import {AckPolicy} from 'nats';
+import {randomBytes} from 'node:crypto';
 import {appUser, sysUser, type TestCluster} from './nats-server.js';
 
 export async function appConnection(cluster: TestCluster): Promise<NatsConnection> {
@@ -32,4 +34,71 @@ export function cliConnection(cluster: TestCluster, {sys = true} = {}): string[]
 		appUser.password,
 		...(sys ? ['--sys-user', sysUser.user, '--sys-password', sysUser.password] : []),
 	];
+}
+
+/** Appends `mib` MiB of incompressible 64 KiB messages, so the archive is as big as the data. */
+export async function fillRandom(nc: NatsConnection, subject: string, mib: number): Promise<void> {
+	const js = nc.jetstream();
+	const pending: Array<Promise<unknown>> = [];
+	for (let i = 0; i < mib * 16; i++) {
+		pending.push(js.publish(subject, randomBytes(64 * 1024)));
+		if (pending.length >= 64) await Promise.all(pending.splice(0));
+	}
+
+	await Promise.all(pending);
+}
+
+/**
+ * The consumers of the natscli fixtures: PROCESSOR (explicit ack, the first `acked` messages
+ * fetched and acked) and MONITOR (filtered to `<stream>.s1`, nothing delivered).
+ */
+export async function addFixtureConsumers(nc: NatsConnection, stream: string, acked = 100): Promise<void> {
+	const jsm = await nc.jetstreamManager();
+	await jsm.consumers.add(stream, {durable_name: 'PROCESSOR', ack_policy: AckPolicy.Explicit});
+	await jsm.consumers.add(stream, {durable_name: 'MONITOR', ack_policy: AckPolicy.Explicit, filter_subject: `${stream}.s1`});
+	const consumer = await nc.jetstream().consumers.get(stream, 'PROCESSOR');
+	let got = 0;
+	while (got < acked) {
+		const batch = await consumer.fetch({max_messages: acked - got, expires: 2000});
+		for await (const message of batch) {
+			await message.ackAck();
+			got++;
+		}
+	}
+}
+
+/** The natscli fixture backups (written by the official tool's algorithm from nats-server 2.9.10). */
+export const fixtureBackups = new URL('../../../shared/fixtures/natscli-2.9.10/', import.meta.url);
+
+export type RestoredState = {
+	messages: number;
+	firstSeq: number;
+	lastSeq: number;
+	numDeleted: number;
+	replicas: number;
+	/** name → [delivered stream seq, ack floor stream seq] */
+	consumers: Record<string, [number, number]>;
+};
+
+/** What the fixtures README says each fixture stream must look like after a restore. */
+export const fixtureStates: Record<string, RestoredState> = {
+	ORDERS: {messages: 2995, firstSeq: 1, lastSeq: 3000, numDeleted: 5, replicas: 1, consumers: {MONITOR: [0, 0], PROCESSOR: [105, 105]}},
+	AUDIT: {messages: 1000, firstSeq: 1, lastSeq: 1000, numDeleted: 0, replicas: 1, consumers: {}},
+	EVENTS: {messages: 2000, firstSeq: 1, lastSeq: 2000, numDeleted: 0, replicas: 3, consumers: {MONITOR: [0, 0], PROCESSOR: [100, 100]}},
+	RANDOM: {messages: 3072, firstSeq: 1, lastSeq: 3072, numDeleted: 0, replicas: 1, consumers: {}},
+};
+
+/** A stream's state and consumers as the server reports them through nats.js. */
+export async function restoredState(nc: NatsConnection, stream: string): Promise<RestoredState> {
+	const jsm = await nc.jetstreamManager();
+	const {state, config} = await jsm.streams.info(stream);
+	const consumers: RestoredState['consumers'] = {};
+	for (const info of await jsm.consumers.list(stream).next()) consumers[info.name] = [info.delivered.stream_seq, info.ack_floor.stream_seq];
+	return {messages: state.messages, firstSeq: state.first_seq, lastSeq: state.last_seq, numDeleted: state.num_deleted ?? 0, replicas: config.num_replicas, consumers};
+}
+
+/** Every stream name the server knows, including a name an unfinished restore holds. */
+export async function streamNames(nc: NatsConnection): Promise<string[]> {
+	const reply = await nc.request('$JS.API.STREAM.NAMES', new TextEncoder().encode('{}'), {timeout: 5000});
+	return ((JSON.parse(new TextDecoder().decode(reply.data)) as {streams: string[] | null}).streams ?? []).sort();
 }

@@ -14,24 +14,35 @@ import {removalImpact} from '../../recovery/impact.js';
 import {confirmByName} from '../confirm.js';
 import type {CommandContext} from '../context.js';
 import {checkArgs} from '../flags.js';
+import {auditTrail, type AuditTrail} from './audit-trail.js';
 import {printWatch} from './watch-output.js';
 
 export async function peerRemove(context: CommandContext): Promise<ExitCode> {
-	const {invocation, out} = context;
+	const {invocation} = context;
 	checkArgs('peer-remove', invocation.args);
 	const watchTimeoutMs = parseDuration(invocation.flags.watchTimeout ?? '2m', '--watch-timeout');
+	const server = invocation.args[0]!;
+	const {stream, force} = invocation.flags;
+	const trail = auditTrail(
+		context,
+		stream
+			? {action: 'stream-peer-remove', subject: stream, parameters: {peer: server, force}, nats: `nats stream cluster peer-remove ${stream} ${server} --force`}
+			: {action: 'peer-remove', subject: server, parameters: {force}, nats: `nats server cluster peer-remove ${server} --force`},
+	);
 	const session = await context.connect();
 	try {
-		return invocation.flags.stream
-			? await removeFromStream(context, session, invocation.args[0]!, invocation.flags.stream, watchTimeoutMs)
-			: await removeFromMeta(context, session, invocation.args[0]!, watchTimeoutMs);
+		return stream
+			? await removeFromStream(context, session, server, stream, watchTimeoutMs, trail)
+			: await removeFromMeta(context, session, server, watchTimeoutMs, trail);
+	} catch (error) {
+		await trail.refused(error);
+		throw error;
 	} finally {
 		await session.close();
-		void out;
 	}
 }
 
-async function removeFromMeta(context: CommandContext, session: Session, server: string, watchTimeoutMs: number): Promise<ExitCode> {
+async function removeFromMeta(context: CommandContext, session: Session, server: string, watchTimeoutMs: number, trail: AuditTrail): Promise<ExitCode> {
 	const {out, invocation, signal} = context;
 	const diagnosis = await diagnose(session, {signal});
 	if (!diagnosis.servers.ok) {
@@ -67,7 +78,11 @@ async function removeFromMeta(context: CommandContext, session: Session, server:
 	const name = metaPeer && unknownPeerId(metaPeer.name) ? undefined : (known?.name ?? metaPeer?.name);
 	await confirmByName(server, 'server', {flags: invocation.flags, io: context.io, signal});
 	out.log(`Equivalent: nats server cluster peer-remove ${name ?? peerId} --force`);
-	await removeMetaPeer(session.sys!, {name, peerId}, session.settings.timeoutMs);
+	const group = `the meta group of ${view.metaCluster ?? 'the cluster'}`;
+	await trail.request(async () => removeMetaPeer(session.sys!, {name, peerId}, session.settings.timeoutMs), {
+		doing: `removing ${server} from ${group}`,
+		done: [`removed ${server} from ${group}`, ...impacts.map(impact => `${impact.stream}: ${impact.words}`)].join('; '),
+	});
 	out.log(`Requested removal of ${server} from the meta group`);
 
 	const targets: WatchTarget[] = impacts
@@ -76,7 +91,14 @@ async function removeFromMeta(context: CommandContext, session: Session, server:
 	return watch(context, session, targets, watchTimeoutMs, {removed: server});
 }
 
-async function removeFromStream(context: CommandContext, session: Session, server: string, streamName: string, watchTimeoutMs: number): Promise<ExitCode> {
+async function removeFromStream(
+	context: CommandContext,
+	session: Session,
+	server: string,
+	streamName: string,
+	watchTimeoutMs: number,
+	trail: AuditTrail,
+): Promise<ExitCode> {
 	const {out, invocation, signal} = context;
 	const diagnosis = await diagnose(session, {signal});
 	const assessment = assess(diagnosis);
@@ -103,7 +125,10 @@ async function removeFromStream(context: CommandContext, session: Session, serve
 	await confirmByName(server, 'server', {flags: invocation.flags, io: context.io, signal});
 	out.log(`Equivalent: nats stream cluster peer-remove ${streamName} ${server} --force`);
 	out.log(`Removing peer "${server}"`);
-	await removeStreamPeer(session.js, streamName, server);
+	await trail.request(async () => removeStreamPeer(session.js, streamName, server), {
+		doing: `removing ${server} from stream ${streamName}`,
+		done: `removed ${server} from stream ${streamName}${impact ? `: ${impact.words}` : ''}`,
+	});
 	out.log(`Requested removal of peer "${server}"`);
 	const expectedPeers = impact?.expectedPeers ?? stream.peers.length - 1;
 	return watch(context, session, [{stream: streamName, removed: server, expectedPeers}], watchTimeoutMs, {removed: server});

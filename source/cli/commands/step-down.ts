@@ -6,11 +6,13 @@ import type {Session} from '../../core/connection/session.js';
 import {confirmByName} from '../confirm.js';
 import type {CommandContext} from '../context.js';
 import {checkArgs} from '../flags.js';
+import {auditTrail} from './audit-trail.js';
 
 export async function stepDown(context: CommandContext): Promise<ExitCode> {
 	const {invocation, out, signal} = context;
 	checkArgs('step-down', invocation.args);
 	const stream = invocation.args[0]!;
+	const trail = auditTrail(context, {action: 'step-down', subject: stream, nats: `nats stream cluster step-down ${stream}`});
 	const session = await context.connect();
 	try {
 		const before = viewFromInfo(await streamInfo(session.js, stream));
@@ -19,13 +21,19 @@ export async function stepDown(context: CommandContext): Promise<ExitCode> {
 		await confirmByName(stream, 'stream', {flags: invocation.flags, io: context.io, signal});
 		out.log(`Equivalent: nats stream cluster step-down ${stream}`);
 		out.log(`Requesting leader step down of "${before.leader ?? ''}" in a ${before.peers.length} peer RAFT group`);
-		await stepDownStream(session.js, stream);
+		await trail.request(async () => stepDownStream(session.js, stream), {
+			doing: `asking leader ${before.leader ?? '(none)'} of ${stream} to step down`,
+			done: `leader ${before.leader ?? '(none)'} of ${stream} asked to step down in a ${before.peers.length} peer RAFT group`,
+		});
 		const leader = await newLeader(session, stream, before.leader, signal);
 		if (leader === undefined) throw new DrError(`no leader for ${stream} 10s after the step-down`, {hint: 'run `nats-dr diagnose` to see its replicas'});
 		if (leader === before.leader) out.log(`Leader did not change after 10s: still "${leader}"`);
 		else out.log(`New leader elected "${leader}"`);
 		if (out.json) out.printJson({ok: true, stream, previous_leader: before.leader ?? null, leader});
 		return exitCodes.ok;
+	} catch (error) {
+		await trail.refused(error);
+		throw error;
 	} finally {
 		await session.close();
 	}

@@ -1,0 +1,36 @@
+/**
+ * A child process's peak resident memory, from /proc/<pid>/status VmHWM (the kernel's high-water
+ * mark, so a short spike between two samples still counts). Linux only.
+ */
+import {spawn} from 'node:child_process';
+import {readFile} from 'node:fs/promises';
+
+export type ChildRun = {code: number | null; stderr: string; peakRssBytes: number; wallMs: number};
+
+export async function runMeasured(command: string, args: string[]): Promise<ChildRun> {
+	const started = performance.now();
+	const child = spawn(command, args, {stdio: ['ignore', 'ignore', 'pipe']});
+	let stderr = '';
+	child.stderr.setEncoding('utf8').on('data', (text: string) => (stderr += text));
+	let peak = 0;
+	let exited = false;
+	const exit = new Promise<number | null>(resolve => child.once('exit', code => {
+		exited = true;
+		resolve(code);
+	}));
+	while (!exited) {
+		peak = Math.max(peak, await highWaterMark(child.pid!));
+		await Promise.race([exit, new Promise(resolve => setTimeout(resolve, 20))]);
+	}
+
+	return {code: await exit, stderr, peakRssBytes: peak, wallMs: performance.now() - started};
+}
+
+async function highWaterMark(pid: number): Promise<number> {
+	try {
+		const kib = /^VmHWM:\s+(\d+) kB$/m.exec(await readFile(`/proc/${pid}/status`, 'utf8'))?.[1];
+		return kib === undefined ? 0 : Number(kib) * 1024;
+	} catch {
+		return 0;
+	}
+}

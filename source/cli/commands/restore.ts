@@ -1,0 +1,344 @@
+/**
+ * `nats-dr restore DIR`: one stream backup, or every stream of an account backup. Pre-flight
+ * findings and a summary first, confirmation by name, natscli's log lines around the engine, then
+ * the restored stream as the server shows it. Every restore and refusal goes to the audit log.
+ */
+import {basename} from 'node:path';
+import {findBackups, BackupDirError} from '../../core/archive/backup-dir.js';
+import type {AuditRecord} from '../../core/audit.js';
+import {parseSize} from '../../core/backup/size.js';
+import type {Session} from '../../core/connection/session.js';
+import {DrError, exitCodes, UsageError, type ExitCode} from '../../core/errors.js';
+import {formatBytes} from '../../core/format.js';
+import {natsRestoreCommand, overridesProblem, type RestoreOverrides} from '../../core/restore/overrides.js';
+import {planAccountRestore, planStreamRestore, type StreamRestorePlan} from '../../core/restore/plan.js';
+import type {PreflightFinding} from '../../core/restore/preflight.js';
+import {restoreAccount} from '../../core/restore/account.js';
+import {RestoreError, restoreStream, type RunOptions, type StreamRestoreResult} from '../../core/restore/restore.js';
+import {confirmByName} from '../confirm.js';
+import type {CommandContext} from '../context.js';
+import {checkArgs, type Flags} from '../flags.js';
+import {restorePrinter, type RestorePrinter} from '../restore-progress.js';
+
+type Run = {
+	context: CommandContext;
+	session: Session;
+	dir: string;
+	overrides: RestoreOverrides;
+	options: RunOptions;
+	printer: RestorePrinter;
+};
+
+export async function restore(context: CommandContext): Promise<ExitCode> {
+	const {invocation, out, io, signal} = context;
+	checkArgs('restore', invocation.args);
+	const dir = invocation.args[0]!;
+	const {flags} = invocation;
+	const overrides = overridesFrom(flags);
+	const options: RunOptions = {signal};
+	if (flags.chunkSize !== undefined) options.chunkSize = positive(parseSize(flags.chunkSize, '--chunk-size'), '--chunk-size');
+	if (flags.window !== undefined) options.window = positive(flags.window, '--window');
+	let found;
+	try {
+		found = await findBackups(dir);
+	} catch (error) {
+		if (!(error instanceof BackupDirError)) throw error;
+		const refusal = new DrError(`restore refused: ${error.message}; nothing was sent, no stream was created`, {hint: error.hint ?? 'point at a directory written by `nats stream backup`, `nats account backup` or `nats-dr backup`'});
+		await context.audit(record(dir, overrides, 'refused', refusal.message));
+		throw refusal;
+	}
+
+	const live = Boolean(io.stdout.isTTY) && flags.progress && !flags.plain && !out.json && !io.env['ACCESSIBLE'];
+	const printer = restorePrinter(out, {live, ascii: flags.ascii});
+	const session = await context.connect();
+	try {
+		const run: Run = {context, session, dir, overrides, options, printer};
+		return found.layout === 'stream' ? await restoreOne(run) : await restoreAll(run);
+	} finally {
+		printer.clear();
+		await session.close();
+	}
+}
+
+function overridesFrom(flags: Flags): RestoreOverrides {
+	const overrides: RestoreOverrides = {};
+	if (flags.replicas !== undefined) overrides.replicas = flags.replicas;
+	if (flags.cluster !== undefined) overrides.cluster = flags.cluster;
+	if (flags.tag.length > 0) overrides.tags = flags.tag;
+	if (!flags.placement) overrides.dropPlacement = true;
+	const problem = overridesProblem(overrides);
+	if (problem) throw new UsageError(problem);
+	return overrides;
+}
+
+function positive(value: number, flag: string): number {
+	if (!Number.isInteger(value) || value < 1) throw new UsageError(`${flag} needs a whole number above 0, not ${value}`);
+	return value;
+}
+
+async function restoreOne(run: Run): Promise<ExitCode> {
+	const {context, session, dir, overrides, printer} = run;
+	const {out, invocation: {flags}, signal} = context;
+	if (flags.verify) out.log(`Checking the backup in ${dir}, verifying its archive`);
+	const plan = await planStreamRestore(session, dir, {overrides, verify: flags.verify, signal, onVerify: printer.verifying});
+	printer.clear();
+	printFindings(context, plan.findings);
+	if (flags.skipExisting && isOnlyExisting(plan)) {
+		out.log(`Stream "${plan.stream}" exists already: skipped (--skip-existing)`);
+		await context.audit(record(dir, overrides, 'refused', `stream ${plan.stream} exists already: skipped (--skip-existing)`, plan.stream));
+		if (out.json) out.printJson({ok: true, streams: [{stream: plan.stream, dir, status: 'skipped'}]});
+		return exitCodes.ok;
+	}
+
+	if (plan.refused) return refuse(run, plan.stream, plan.findings);
+	printSummary(run, [plan]);
+	await confirmed(run, plan.stream, async () => confirmByName(plan.stream, 'stream', {flags, io: context.io, signal}));
+	out.log(`Equivalent: ${natsRestoreCommand(dir, overrides)}`);
+	out.log(`Starting restore of Stream "${plan.stream}" from file "${dir}"\n`);
+	let result: StreamRestoreResult;
+	try {
+		result = await restoreStream(plan, {...run.options, connection: session, onProgress: printer.onProgress});
+	} catch (error) {
+		printer.clear();
+		if (!(error instanceof RestoreError)) throw error;
+		await context.audit(failureRecord(dir, overrides, error));
+		return fail(context, error, {stream: plan.stream, dir, stage: error.stage, target_state: error.targetState.kind});
+	}
+
+	printRestored(run, result);
+	await context.audit(successRecord(result, overrides));
+	if (out.json) out.printJson({ok: true, findings: plan.findings, streams: [resultJson(result)]});
+	return exitCodes.ok;
+}
+
+async function restoreAll(run: Run): Promise<ExitCode> {
+	const {context, session, dir, overrides, printer} = run;
+	const {out, invocation: {flags}, signal} = context;
+	if (flags.verify) out.log(`Checking the backups in ${dir}, verifying their archives`);
+	const plan = await planAccountRestore(session, dir, {overrides, verify: flags.verify, signal, skipExisting: flags.skipExisting, onVerify: printer.verifying});
+	printer.clear();
+	for (const stream of [...plan.streams, ...plan.skipped]) {
+		out.log(`${stream.stream}${basename(stream.dir) === stream.stream ? '' : ` (directory ${basename(stream.dir)})`}:`);
+		printFindings(context, stream.findings.filter(finding => !(plan.skipped.includes(stream) && finding.check === 'exists')));
+	}
+
+	printFindings(context, plan.findings);
+	if (plan.refused) {
+		return refuse(run, basename(dir), [...plan.findings, ...plan.streams.flatMap(stream => stream.findings)]);
+	}
+
+	if (plan.streams.length === 0) {
+		out.log(`Every stream in ${dir} exists already: nothing to restore`);
+		await context.audit(record(dir, overrides, 'refused', 'every stream exists already (--skip-existing): nothing to restore'));
+		if (out.json) out.printJson({ok: true, streams: plan.skipped.map(stream => ({stream: stream.stream, dir: stream.dir, status: 'skipped'}))});
+		return exitCodes.ok;
+	}
+
+	const total = plan.streams.reduce((sum, stream) => sum + (stream.backup?.archiveBytes ?? 0), 0);
+	out.log(`Restoring backup of all ${plan.streams.length} streams in directory "${dir}" (${plan.streams.map(stream => stream.stream).join(', ')}; ${formatBytes(total)})`);
+	printSummary(run, plan.streams);
+	const name = basename(dir);
+	await confirmed(run, name, async () => confirmByName(name, 'backup directory', {flags, io: context.io, signal}));
+	out.log(`Equivalent: ${natsAccountCommand(dir, overrides)}`);
+	// Chained, so the log keeps the streams' order.
+	let audits: Promise<unknown> = Promise.resolve();
+	const result = await restoreAccount(plan, {
+		...run.options,
+		connection: session,
+		onProgress(event) {
+			if (event.phase === 'start') printer.log(`Starting restore of Stream "${event.stream}" from file "${event.dir}"\n`);
+			printer.onProgress(event);
+		},
+		onStreamResult(stream) {
+			if (stream.status === 'restored') {
+				printRestored(run, stream.result);
+				audits = audits.then(async () => context.audit(successRecord(stream.result, overrides)));
+			} else if (stream.status === 'failed') {
+				printer.clear();
+				out.log(`restore for ${stream.stream} failed: ${stream.error.message}${stream.error.hint ? `\n  try: ${stream.error.hint}` : ''}`);
+				audits = audits.then(async () => context.audit(failureRecord(stream.dir, overrides, stream.error)));
+			}
+		},
+	});
+	await audits;
+	const count = (status: string): number => result.streams.filter(stream => stream.status === status).length;
+	const counts = `${count('restored')} of ${result.streams.length} streams restored, ${count('failed')} failed, ${count('skipped')} skipped (existing)${result.aborted ? `, ${count('not-started')} not started (interrupted)` : ''}`;
+	out.log(`Restored from ${dir}: ${counts}`);
+	const streamsJson = result.streams.map(stream => stream.status === 'restored'
+		? resultJson(stream.result)
+		: stream.status === 'failed'
+			? {stream: stream.stream, dir: stream.dir, status: 'failed', stage: stream.error.stage, error: stream.error.message, target_state: stream.error.targetState.kind}
+			: {stream: stream.stream, dir: stream.dir, status: stream.status});
+	if (result.aborted || result.failed > 0) {
+		const failed = result.streams.filter(stream => stream.status === 'failed').map(stream => stream.stream);
+		const error = new DrError(`${result.aborted ? 'account restore interrupted' : 'account restore incomplete'}: ${counts}${failed.length > 0 ? ` (failed: ${failed.join(', ')})` : ''}`, {
+			exitCode: result.aborted ? exitCodes.aborted : exitCodes.failed,
+			hint: 'see each stream\'s line above for its state; fix the cause, then rerun with --skip-existing to restore the rest',
+		});
+		return fail(context, error, {streams: streamsJson});
+	}
+
+	if (out.json) out.printJson({ok: true, findings: plan.findings, streams: streamsJson});
+	return exitCodes.ok;
+}
+
+function isOnlyExisting(plan: StreamRestorePlan): boolean {
+	const refusals = plan.findings.filter(finding => finding.level === 'refusal');
+	return refusals.length > 0 && refusals.every(finding => finding.check === 'exists');
+}
+
+async function refuse(run: Run, subject: string, findings: PreflightFinding[]): Promise<ExitCode> {
+	const refusals = [...new Set(findings.filter(finding => finding.level === 'refusal').map(finding => finding.message))];
+	const hint = findings.find(finding => finding.level === 'refusal' && finding.hint)?.hint;
+	const error = new DrError(`restore of ${subject} refused: ${refusals.join('; ')}; nothing was sent, no stream was created`, hint ? {hint} : {});
+	await run.context.audit(record(run.dir, run.overrides, 'refused', error.message, subject));
+	return fail(run.context, error, {refused: true, findings});
+}
+
+/** Confirmation failures are refusals too, and audited as such. */
+async function confirmed(run: Run, subject: string, ask: () => Promise<void>): Promise<void> {
+	try {
+		await ask();
+	} catch (error) {
+		const result = (error as DrError).exitCode === exitCodes.aborted ? 'aborted' : 'refused';
+		await run.context.audit(record(run.dir, run.overrides, result, (error as Error).message, subject));
+		throw error;
+	}
+}
+
+/** Prints the error (a JSON document with the extra fields under --json) and returns its exit code. */
+function fail(context: CommandContext, error: DrError, extra: Record<string, unknown>): ExitCode {
+	const {out, io} = context;
+	if (!out.json) return out.fail(error);
+	io.stderr.write(`${out.scrub(`nats-dr: ${error.message}`)}\n`);
+	out.printJson({ok: false, error: error.message, ...(error.hint ? {hint: error.hint} : {}), exit_code: error.exitCode, ...extra});
+	return error.exitCode;
+}
+
+const marks = {ok: ['✔', 'ok'], warning: ['!', '!'], refusal: ['✖', 'x']} as const;
+
+function printFindings(context: CommandContext, findings: PreflightFinding[]): void {
+	const {out, invocation: {flags}} = context;
+	for (const finding of findings) {
+		const mark = marks[finding.level][flags.ascii ? 1 : 0];
+		out.log(`  ${mark} ${finding.level === 'refusal' ? 'REFUSED: ' : ''}${finding.message}`);
+		if (finding.hint && finding.level !== 'ok') out.log(`      try: ${finding.hint}`);
+	}
+}
+
+function printSummary(run: Run, plans: StreamRestorePlan[]): void {
+	const {context: {out}, session, dir} = run;
+	const info = session.nc.info;
+	const where = info?.cluster ? `cluster ${info.cluster}` : 'a standalone server';
+	out.log('');
+	out.log(`Source: ${dir}`);
+	out.log(`Target: ${session.settings.servers.join(',')} (server ${info?.server_name ?? '?'} ${info?.version ?? ''}, ${where})`);
+	for (const plan of plans) {
+		const state = plan.backup?.state ?? {};
+		const placement = plan.placement
+			? `placement ${[plan.placement.cluster ? `cluster ${plan.placement.cluster}` : '', plan.placement.tags.length > 0 ? `tags ${plan.placement.tags.join(',')}` : ''].filter(Boolean).join(' ')}`
+			: 'no placement';
+		const consumers = Array.isArray(plan.expected.consumers) ? (plan.expected.consumers.join(', ') || 'none') : `${state.consumer_count ?? '?'} (not verified)`;
+		out.log(`Stream: ${plan.stream}: ${number(state.messages)} messages (${formatBytes(state.bytes ?? 0)}), archive ${formatBytes(plan.backup?.archiveBytes ?? 0)}, consumers ${consumers}, R${plan.replicas}, ${placement}`);
+	}
+
+	out.log('');
+}
+
+function printRestored(run: Run, result: StreamRestoreResult): void {
+	const {printer, context: {out}} = run;
+	printer.clear();
+	out.log(`Restored stream "${result.stream}" in ${Math.round(result.totalMs / 1000)}s`);
+	out.log(`  uploaded ${formatBytes(result.bytes)} in ${result.chunks} chunks in ${seconds(result.uploadMs)} (${formatBytes(result.bytes / Math.max(0.001, result.uploadMs / 1000))}/s), server restore ${seconds(result.serverMs)}, settled in ${seconds(result.settleMs)}`);
+	out.log('');
+	const {info, consumers} = result;
+	const state = info.state ?? {};
+	out.log(`Information for Stream ${result.stream}`);
+	out.log(`             Messages: ${number(state.messages)}`);
+	out.log(`                Bytes: ${formatBytes(state.bytes ?? 0)}`);
+	out.log(`       First Sequence: ${number(state.first_seq)}`);
+	out.log(`        Last Sequence: ${number(state.last_seq)}`);
+	const deleted = (state as {num_deleted?: number}).num_deleted;
+	if (deleted) out.log(`     Deleted Messages: ${number(deleted)}`);
+	out.log(`             Replicas: ${info.config.num_replicas ?? 1}${replicaWords(info)}`);
+	out.log(`            Consumers: ${consumers.length === 0 ? 'none' : consumers.map(consumer => `${consumer.name} (delivered ${consumer.delivered}, ack floor ${consumer.ackFloor})`).join(', ')}`);
+	out.log('');
+}
+
+function replicaWords(info: StreamRestoreResult['info']): string {
+	const {cluster} = info;
+	if (!cluster?.leader) return '';
+	const replicas = (cluster.replicas ?? []).map(replica => `${replica.name}${replica.current ? ' current' : ` behind${replica.lag ? ` (lag ${replica.lag})` : ''}`}`);
+	return `: leader ${cluster.leader}${replicas.length > 0 ? `, ${replicas.join(', ')}` : ''}${cluster.name ? ` in cluster ${cluster.name}` : ''}`;
+}
+
+function resultJson(result: StreamRestoreResult): Record<string, unknown> {
+	const {info} = result;
+	const state = (info.state ?? {}) as Record<string, unknown>;
+	return {
+		stream: result.stream,
+		dir: result.dir,
+		status: 'restored',
+		messages: state['messages'] ?? 0,
+		bytes: state['bytes'] ?? 0,
+		first_seq: state['first_seq'] ?? 0,
+		last_seq: state['last_seq'] ?? 0,
+		num_deleted: state['num_deleted'] ?? 0,
+		consumers: result.consumers.map(consumer => ({name: consumer.name, delivered: consumer.delivered, ack_floor: consumer.ackFloor})),
+		replicas: info.config.num_replicas ?? 1,
+		cluster: info.cluster?.name ?? null,
+		leader: info.cluster?.leader ?? null,
+		peers: (info.cluster?.replicas ?? []).map(replica => ({name: replica.name, current: replica.current ?? false, lag: replica.lag ?? 0})),
+		placement: info.config.placement ?? null,
+		archive_bytes: result.bytes,
+		chunks: result.chunks,
+		chunk_size: result.chunkSize,
+		window: result.window,
+		upload_ms: result.uploadMs,
+		server_ms: result.serverMs,
+		settle_ms: result.settleMs,
+		total_ms: result.totalMs,
+	};
+}
+
+function record(dir: string, overrides: RestoreOverrides, result: AuditRecord['result'], detail: string, subject = dir): AuditRecord {
+	return {action: 'restore', subject, result, detail, parameters: parameters(dir, overrides), nats: natsRestoreCommand(dir, overrides)};
+}
+
+function successRecord(result: StreamRestoreResult, overrides: RestoreOverrides): AuditRecord {
+	const state = result.info.state ?? {};
+	const detail = `restored ${number(state.messages)} messages (seq ${number(state.first_seq)}-${number(state.last_seq)}), ${result.consumers.length} consumers, R${result.info.config.num_replicas ?? 1}, in ${seconds(result.totalMs)}`;
+	return {...record(result.dir, overrides, 'ok', detail, result.stream), parameters: {...parameters(result.dir, overrides), chunk_size: result.chunkSize, window: result.window}};
+}
+
+function failureRecord(dir: string, overrides: RestoreOverrides, error: RestoreError): AuditRecord {
+	return record(dir, overrides, error.exitCode === exitCodes.aborted ? 'aborted' : 'failed', error.message, error.stream);
+}
+
+function parameters(dir: string, overrides: RestoreOverrides): Record<string, unknown> {
+	return {
+		dir,
+		...(overrides.replicas === undefined ? {} : {replicas: overrides.replicas}),
+		...(overrides.cluster === undefined ? {} : {cluster: overrides.cluster}),
+		...(overrides.tags ? {tags: overrides.tags} : {}),
+		...(overrides.dropPlacement ? {no_placement: true} : {}),
+	};
+}
+
+/** `nats account restore` has no --replicas and no way to drop a placement (protocol doc §7.3). */
+function natsAccountCommand(dir: string, overrides: RestoreOverrides): string {
+	const flags = [
+		...(overrides.cluster === undefined ? [] : ['--cluster', overrides.cluster]),
+		...(overrides.tags ?? []).flatMap(tag => ['--tag', tag]),
+	];
+	const unsupported = overrides.replicas !== undefined || overrides.dropPlacement ? ' # nats account restore cannot change replicas or drop the placement' : '';
+	return ['nats account restore', dir, ...flags].join(' ') + unsupported;
+}
+
+function number(value: number | undefined): string {
+	return value === undefined ? '?' : value.toLocaleString('en-US');
+}
+
+function seconds(ms: number): string {
+	return ms < 10_000 ? `${(ms / 1000).toFixed(2)}s` : `${Math.round(ms / 1000)}s`;
+}

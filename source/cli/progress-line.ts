@@ -1,0 +1,71 @@
+/**
+ * A live progress line for a terminal: one line redrawn in place with a carriage return, at most
+ * four times a second (natscli redraws its bars every 250 ms). The wizard has its own renderer;
+ * this one serves the plain commands.
+ */
+import {formatBytes} from '../core/format.js';
+
+export type LineState = {
+	label: string;
+	/** 0-1. */
+	fraction: number;
+	doneBytes: number;
+	totalBytes: number;
+	bytesPerSecond: number;
+	etaMs: number | undefined;
+};
+
+const redrawMs = 250;
+/** `100% 1023 MiB/1023 MiB 1023 MiB/s ETA 59m59s` */
+const figuresWidth = 44;
+const eraseToEnd = '\u001B[K';
+
+/** Whole seconds, minutes and hours: an estimate does not deserve milliseconds. */
+export function etaText(ms: number): string {
+	const seconds = Math.ceil(ms / 1000);
+	if (seconds < 60) return `${seconds}s`;
+	if (seconds < 3600) return `${Math.floor(seconds / 60)}m${String(seconds % 60).padStart(2, '0')}s`;
+	return `${Math.floor(seconds / 3600)}h${String(Math.floor((seconds % 3600) / 60)).padStart(2, '0')}m`;
+}
+
+export function renderLine(state: LineState, columns: number, ascii: boolean): string {
+	const percent = `${String(Math.floor(state.fraction * 100)).padStart(3)}%`;
+	const eta = state.etaMs === undefined ? '' : ` ETA ${etaText(state.etaMs)}`;
+	const rate = state.bytesPerSecond > 0 ? ` ${formatBytes(state.bytesPerSecond)}/s` : '';
+	const figures = `${percent} ${formatBytes(state.doneBytes)}/${formatBytes(state.totalBytes)}${rate}${eta}`;
+	// Room for the widest figures, so the bar keeps its width while the numbers change.
+	const width = Math.min(40, columns - state.label.length - figuresWidth - 4);
+	if (width < 10) return `${state.label} ${figures}`.slice(0, Math.max(0, columns - 1));
+	const filled = Math.round(Math.min(1, state.fraction) * width);
+	const [full, empty] = ascii ? ['#', '-'] : ['█', '░'];
+	return `${state.label} [${full.repeat(filled)}${empty.repeat(width - filled)}] ${figures}`;
+}
+
+export class ProgressLine {
+	readonly #write: (text: string) => void;
+	readonly #columns: () => number;
+	readonly #ascii: boolean;
+	#lastDraw = Number.NEGATIVE_INFINITY;
+	#drawn = false;
+
+	constructor(write: (text: string) => void, {columns, ascii}: {columns: () => number; ascii: boolean}) {
+		this.#write = write;
+		this.#columns = columns;
+		this.#ascii = ascii;
+	}
+
+	update(state: LineState, now = performance.now()): void {
+		if (now - this.#lastDraw < redrawMs) return;
+		this.#lastDraw = now;
+		this.#drawn = true;
+		this.#write(`\r${renderLine(state, this.#columns(), this.#ascii)}${eraseToEnd}`);
+	}
+
+	/** Removes the line, so the next log line starts on a clean row. */
+	clear(): void {
+		if (!this.#drawn) return;
+		this.#drawn = false;
+		this.#lastDraw = Number.NEGATIVE_INFINITY;
+		this.#write(`\r${eraseToEnd}`);
+	}
+}

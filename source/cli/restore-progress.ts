@@ -1,0 +1,177 @@
+/**
+ * Restore progress for the plain command. On a terminal: one live line (the byte bar while
+ * uploading, then a status with the elapsed time while the server restores and the stream
+ * settles). Elsewhere: natscli's --no-progress log lines, timestamped as jsm.go's debug log is.
+ */
+import {basename} from 'node:path';
+import type {ArchiveProgress} from '../core/archive/verify-archive.js';
+import {formatBytes} from '../core/format.js';
+import type {RestoreProgress} from '../core/restore/restore.js';
+import type {Output} from './output.js';
+import {ProgressLine} from './progress-line.js';
+
+export type RestorePrinter = {
+	onProgress(event: RestoreProgress): void;
+	/** While the archive is verified before anything is sent. */
+	verifying(dir: string, progress: ArchiveProgress & {totalBytes: number}): void;
+	/** Prints a line without tearing the live line. */
+	log(text: string): void;
+	/** Removes the live line. */
+	clear(): void;
+};
+
+const eraseToEnd = '\u001B[K';
+/** jsm.go logs about 20 "Sent N chunks" lines per restore. */
+const sentLines = 20;
+
+export function restorePrinter(out: Output, {live, ascii}: {live: boolean; ascii: boolean}): RestorePrinter {
+	return live ? livePrinter(out, ascii) : logPrinter(out);
+}
+
+function livePrinter(out: Output, ascii: boolean): RestorePrinter {
+	const write = (text: string): void => {
+		out.io.stdout.write(out.scrub(text));
+	};
+
+	const columns = (): number => out.io.stdout.columns ?? 80;
+	const bar = new ProgressLine(write, {columns, ascii});
+	let status = false;
+	const clear = (): void => {
+		bar.clear();
+		if (status) write(`\r${eraseToEnd}`);
+		status = false;
+	};
+
+	const show = (text: string): void => {
+		bar.clear();
+		status = true;
+		write(`\r${text.slice(0, columns() - 1)}${eraseToEnd}`);
+	};
+
+	return {
+		verifying(dir, progress) {
+			bar.update({
+				label: `Verifying ${basename(dir)}`,
+				fraction: progress.compressedBytes / Math.max(1, progress.totalBytes),
+				doneBytes: progress.compressedBytes,
+				totalBytes: progress.totalBytes,
+				bytesPerSecond: 0,
+				etaMs: undefined,
+			});
+		},
+		onProgress(event) {
+			switch (event.phase) {
+				case 'request': {
+					show(`Restoring ${event.stream}: waiting for the server to accept it${event.replicas > 1 ? ' (the new group elects a leader first)' : ''}`);
+					break;
+				}
+
+				case 'upload': {
+					if (status) clear();
+					bar.update({
+						label: `Restoring ${event.stream}`,
+						fraction: event.sentBytes / Math.max(1, event.totalBytes),
+						doneBytes: event.sentBytes,
+						totalBytes: event.totalBytes,
+						bytesPerSecond: event.bytesPerSecond,
+						etaMs: event.etaMs,
+					});
+					break;
+				}
+
+				case 'restoring': {
+					show(`Restoring ${event.stream}: uploaded in ${seconds(event.uploadMs)}, the server is restoring it (${seconds(event.elapsedMs)})`);
+					break;
+				}
+
+				case 'settling': {
+					show(`Restoring ${event.stream}: waiting for ${event.waitingFor.join('; ')} (${seconds(event.elapsedMs)})`);
+					break;
+				}
+
+				case 'start':
+				case 'done': {
+					clear();
+				}
+			}
+		},
+		log(text) {
+			clear();
+			out.log(text);
+		},
+		clear,
+	};
+}
+
+function logPrinter(out: Output): RestorePrinter {
+	const stamp = (text: string): void => {
+		out.log(`${new Date().toTimeString().slice(0, 8)} ${text}`);
+	};
+
+	let notifyEvery = 1;
+	let notified = 0;
+	let restoringSince: number | undefined;
+	let lastNote = 0;
+	let waiting = '';
+	return {
+		verifying() {
+			// The checks' findings follow; a log needs no running count.
+		},
+		onProgress(event) {
+			switch (event.phase) {
+				case 'start': {
+					notifyEvery = Math.ceil(event.totalChunks / sentLines);
+					notified = 0;
+					restoringSince = undefined;
+					waiting = '';
+					stamp(`Starting restore of "${event.stream}" from ${event.dir}/stream.tar.s2 using ${event.totalChunks} chunks of ${formatBytes(event.chunkSize)}, ${event.window} in flight`);
+					break;
+				}
+
+				case 'upload': {
+					const step = Math.floor(event.chunks / notifyEvery);
+					if (step <= notified || event.chunks >= event.totalChunks) break;
+					notified = step;
+					stamp(`Sent ${event.chunks} chunks (${formatBytes(event.sentBytes)} of ${formatBytes(event.totalBytes)}, ${formatBytes(event.bytesPerSecond)}/s)`);
+					break;
+				}
+
+				case 'restoring': {
+					if (restoringSince === undefined) {
+						restoringSince = event.elapsedMs;
+						lastNote = event.elapsedMs;
+						stamp(`Sent ${event.chunks} chunks, server will now restore the snapshot, this might take a long time`);
+					} else if (event.elapsedMs - lastNote >= 10_000) {
+						lastNote = event.elapsedMs;
+						stamp(`The server is still restoring "${event.stream}" (${seconds(event.elapsedMs - restoringSince)})`);
+					}
+
+					break;
+				}
+
+				case 'settling': {
+					const now = event.waitingFor.join('; ');
+					if (now === waiting) break;
+					waiting = now;
+					stamp(`Restored by the server; waiting for ${now}`);
+					break;
+				}
+
+				case 'request':
+				case 'done': {
+					break;
+				}
+			}
+		},
+		log(text) {
+			out.log(text);
+		},
+		clear() {
+			// Log lines leave nothing to remove.
+		},
+	};
+}
+
+function seconds(ms: number): string {
+	return `${Math.round(ms / 1000)}s`;
+}

@@ -1,0 +1,313 @@
+/**
+ * One stream's backup, end to end: checks, snapshot to a temporary archive, verification, then the
+ * natscli files plus `nats-dr.json` moved into place. UI-free: callers get events and a result.
+ */
+import {S2FrameCounter} from '../archive/s2-frames.js';
+import {verifyArchive, type ArchiveReport} from '../archive/verify-archive.js';
+import {streamInfo} from '../diagnosis/streams.js';
+import {AbortedError, DrError, throwIfAborted, UsageError} from '../errors.js';
+import {jsRequest, type JsApi} from '../jsapi.js';
+import {ArchiveFile} from './archive-file.js';
+import {
+	backupPaths,
+	BackupRefusedError,
+	commitBackup,
+	directoryError,
+	existingBackup,
+	prepareDirectory,
+	removeTemporaries,
+	writeFileSynced,
+	type BackupPaths,
+} from './backup-files.js';
+import {RateMeter} from './progress.js';
+import {backupJsonText} from './raw-json.js';
+import {snapshotPausesEviction} from './server-version.js';
+import {sidecarText} from './sidecar.js';
+import {receiveSnapshot, type SnapshotReply} from './snapshot.js';
+
+export const defaultChunkSize = 128 * 1024;
+export const defaultIdleTimeoutMs = 10_000;
+const minChunkSize = 1024;
+/** nats-server 2.14 clamps to this, and nats.js is untested with bigger messages (§11). */
+const maxChunkSize = 1024 * 1024;
+/** A health check scans every block before the server replies. */
+const checkRequestTimeoutMs = 60 * 60 * 1000;
+
+export type BackupOptions = {
+	/** Include the consumers (default true). */
+	consumers?: boolean;
+	/** Ask the server to verify the stream's blocks first (`jsck`); slow, and silent until done. */
+	check?: boolean;
+	chunkSize?: number;
+	/** Fail when no data arrives for this long (default 10 s). */
+	idleTimeoutMs?: number;
+	/** Replace a backup already in the directory. */
+	force?: boolean;
+	/** The connection's inbox prefix, when its permissions allow only that. */
+	inboxPrefix?: string | undefined;
+	signal?: AbortSignal | undefined;
+	onStart?: (start: BackupStart) => void;
+	/** Called for every chunk and every verified slice: throttle in the consumer. */
+	onProgress?: (progress: BackupProgress) => void;
+};
+
+export type BackupStart = {
+	stream: string;
+	dir: string;
+	/** The stream's message bytes when the snapshot started: the progress target. */
+	expectedBytes: number;
+	messages: number;
+	serverVersion: string | undefined;
+	check: boolean;
+	/** What the operator should know before the transfer, one sentence each. */
+	notices: string[];
+};
+
+/**
+ * One object per backup, updated in place and passed to every `onProgress` call, so a fast transfer
+ * allocates nothing per chunk: copy the fields you keep.
+ */
+export type BackupProgress = {
+	stream: string;
+	phase: 'transfer' | 'verify';
+	/** Archive bytes received. */
+	compressedBytes: number;
+	/** What they decompress to, read from the S2 frame headers. */
+	uncompressedBytes: number;
+	chunks: number;
+	expectedBytes: number;
+	/** Uncompressed against expected, 0-1; the archive is a little larger than the messages, so it is capped. */
+	fraction: number;
+	elapsedMs: number;
+	/** Uncompressed bytes per second, smoothed over the last seconds. */
+	bytesPerSecond: number;
+	etaMs: number | undefined;
+	/** In the 'verify' phase: archive bytes checked so far, of `compressedBytes`. */
+	verifiedBytes: number;
+};
+
+export type BackupResult = {
+	stream: string;
+	dir: string;
+	/** An earlier backup in the directory was replaced. */
+	replaced: boolean;
+	archiveBytes: number;
+	uncompressedBytes: number;
+	chunks: number;
+	transferMs: number;
+	verifyMs: number;
+	sha256: string;
+	/** The stream's state when the snapshot started, as backup.json records it. */
+	state: SnapshotReply['state'];
+	consumers: {included: boolean; expected: string[]; inArchive: string[]; missing: string[]};
+	serverVersion: string | undefined;
+	/** Worth telling, but the backup is complete and verified. */
+	warnings: string[];
+};
+
+export async function backupStream(js: JsApi, stream: string, dir: string, options: BackupOptions = {}): Promise<BackupResult> {
+	const {consumers = true, check = false, force = false, signal} = options;
+	const chunkSize = options.chunkSize ?? defaultChunkSize;
+	const idleTimeoutMs = options.idleTimeoutMs ?? defaultIdleTimeoutMs;
+	if (!Number.isInteger(chunkSize) || chunkSize < minChunkSize || chunkSize > maxChunkSize) {
+		throw new UsageError(`chunk size ${chunkSize} is out of range`, 'use 1KiB to 1MiB; 128KiB is the default');
+	}
+
+	if (!(idleTimeoutMs > 0)) throw new UsageError('the idle timeout must be positive', 'use a value like 10s');
+	throwIfAborted(signal);
+	const info = await streamInfo(js, stream);
+	if (info.config.storage === 'memory') {
+		throw new BackupRefusedError('memory-storage', `${stream} is a memory-storage stream, and nats-server before 2.15 cannot snapshot those: nothing was written`, 'copy it into a file-storage stream with a mirror and back that up');
+	}
+
+	const expected = consumers ? await consumerNames(js, stream) : [];
+	const prepared = await prepareDirectory(dir, {stream, force});
+	const paths = backupPaths(dir);
+	let archive: ArchiveFile | undefined;
+	try {
+		archive = await ArchiveFile.create(paths.tempArchive).catch(error => {
+			throw directoryError(dir, error);
+		});
+		const transfer = await transferSnapshot(js, stream, dir, archive, {...options, consumers, check, chunkSize, idleTimeoutMs});
+		await archive.close();
+		throwIfAborted(signal);
+		const verifyStarted = performance.now();
+		const report = await verifyArchive(paths.tempArchive, {
+			signal,
+			sha256: true,
+			onProgress({compressedBytes}) {
+				transfer.progress.verifiedBytes = compressedBytes;
+				options.onProgress?.(transfer.progress);
+			},
+		});
+		const verifyMs = performance.now() - verifyStarted;
+		const inArchive = report.consumers;
+		const missing = expected.filter(name => !inArchive.includes(name));
+		const problems = [...report.problems];
+		if (report.streamName !== undefined && report.streamName !== stream) problems.push(`the archive holds stream "${report.streamName}", not "${stream}"`);
+		if (report.sha256 === undefined && problems.length === 0) problems.push('the archive could not be read to its end');
+		if (problems.length > 0 || report.sha256 === undefined) {
+			throw new DrError(`the backup of ${stream} failed verification, so it was not kept: ${problems.join('; ')}`, {hint: verificationHint(report)});
+		}
+
+		const warnings = [...report.warnings];
+		if (missing.length > 0) {
+			warnings.push(`the server left ${missing.length === 1 ? 'consumer' : 'consumers'} ${missing.join(', ')} out of the snapshot (it holds only file-backed consumers hosted on the stream leader): ${missing.length === 1 ? 'it' : 'they'} will not be restored`);
+		}
+
+		const {reply} = transfer;
+		await writeFileSynced(paths.tempBackupJson, backupJsonText(reply.rawConfig, reply.rawState));
+		await writeFileSynced(paths.tempSidecar, sidecarText({
+			server: {version: js.nc.info?.version ?? null, name: js.nc.info?.server_name ?? null},
+			stream,
+			created: transfer.createdAt,
+			transfer_ms: Math.round(transfer.transferMs),
+			chunks: transfer.chunks,
+			chunk_size: chunkSize,
+			check,
+			archive: {file: 'stream.tar.s2', format: report.format, bytes: report.compressedBytes, uncompressed_bytes: report.uncompressedBytes, sha256: report.sha256},
+			stream_state: {messages: reply.state.messages ?? null, bytes: reply.state.bytes ?? null, first_seq: reply.state.first_seq ?? null, last_seq: reply.state.last_seq ?? null},
+			consumers: {included: consumers, expected, in_archive: inArchive, missing},
+			verification: {ok: true, verified_at: new Date().toISOString(), problems: [], warnings},
+		}));
+		throwIfAborted(signal);
+		await commit(paths, stream, prepared.replacing);
+		return {
+			stream,
+			dir,
+			replaced: prepared.replacing,
+			archiveBytes: report.compressedBytes,
+			uncompressedBytes: report.uncompressedBytes,
+			chunks: transfer.chunks,
+			transferMs: transfer.transferMs,
+			verifyMs,
+			sha256: report.sha256,
+			state: reply.state,
+			consumers: {included: consumers, expected, inArchive, missing},
+			serverVersion: js.nc.info?.version,
+			warnings,
+		};
+	} catch (error) {
+		await archive?.discard();
+		await removeTemporaries(paths, prepared);
+		throw signal?.aborted ? new AbortedError() : error;
+	}
+}
+
+type Transfer = {reply: SnapshotReply; chunks: number; transferMs: number; createdAt: string; progress: BackupProgress};
+
+async function transferSnapshot(
+	js: JsApi,
+	stream: string,
+	dir: string,
+	archive: ArchiveFile,
+	options: BackupOptions & {consumers: boolean; check: boolean; chunkSize: number; idleTimeoutMs: number},
+): Promise<Transfer> {
+	const {onProgress, onStart, check} = options;
+	const counter = new S2FrameCounter();
+	let counting = true;
+	const started = performance.now();
+	let meter: RateMeter | undefined;
+	let reply: SnapshotReply | undefined;
+	let createdAt = '';
+	const progress: BackupProgress = {
+		stream,
+		phase: 'transfer',
+		compressedBytes: 0,
+		uncompressedBytes: 0,
+		chunks: 0,
+		expectedBytes: 0,
+		fraction: 0,
+		elapsedMs: 0,
+		bytesPerSecond: 0,
+		etaMs: undefined,
+		verifiedBytes: 0,
+	};
+	const report = (): void => {
+		if (!meter || !onProgress) return;
+		const now = performance.now();
+		meter.update(progress.uncompressedBytes, now);
+		progress.elapsedMs = now - started;
+		progress.fraction = meter.fraction(progress.uncompressedBytes);
+		progress.bytesPerSecond = meter.bytesPerSecond;
+		progress.etaMs = meter.etaMs(progress.uncompressedBytes);
+		onProgress(progress);
+	};
+
+	const totals = await receiveSnapshot(js, {
+		stream,
+		consumers: options.consumers,
+		check,
+		chunkSize: options.chunkSize,
+		idleTimeoutMs: options.idleTimeoutMs,
+		requestTimeoutMs: check ? Math.max(checkRequestTimeoutMs, js.timeoutMs) : js.timeoutMs,
+		inboxPrefix: options.inboxPrefix,
+		signal: options.signal,
+	}, archive, {
+		onReply(snapshot) {
+			reply = snapshot;
+			createdAt = new Date().toISOString();
+			const expectedBytes = snapshot.state.bytes ?? 0;
+			progress.expectedBytes = expectedBytes;
+			meter = new RateMeter(expectedBytes, performance.now());
+			const version = js.nc.info?.version;
+			const notices = snapshotPausesEviction(version)
+				? [`nats-server ${version ?? ''} stops removing messages from ${stream} by its limits, age or acks until the backup ends, so the stream can grow past its limits meanwhile`]
+				: [];
+			onStart?.({stream, dir, expectedBytes, messages: snapshot.state.messages ?? 0, serverVersion: version, check, notices});
+			// Chunks can be handled before the reply's promise resolves: they count from here.
+			if (progress.chunks > 0) report();
+		},
+		onChunk(chunk) {
+			progress.chunks++;
+			progress.compressedBytes += chunk.length;
+			if (counting) {
+				try {
+					counter.push(chunk);
+					progress.uncompressedBytes = counter.uncompressedBytes;
+				} catch {
+					// Only the count stops: the verification after the transfer names the damage.
+					counting = false;
+				}
+			}
+
+			report();
+		},
+	});
+	if (!reply) throw new DrError(`the snapshot of ${stream} ended without the server's reply`);
+	const transferMs = performance.now() - started;
+	Object.assign(progress, {phase: 'verify', fraction: 1, etaMs: 0, elapsedMs: transferMs});
+	onProgress?.(progress);
+	return {reply, chunks: totals.chunks, transferMs, createdAt, progress};
+}
+
+async function commit(paths: BackupPaths, stream: string, replacing: boolean): Promise<void> {
+	// Another backup may have finished into the same directory meanwhile.
+	if (!replacing && (await existingBackup(paths.dir)) !== undefined) {
+		throw new BackupRefusedError('backup-exists', `another backup was written to ${paths.dir} while this one of ${stream} ran: it was left as it is`, 'pass --force to replace it, or choose another directory');
+	}
+
+	try {
+		await commitBackup(paths, {replacing});
+	} catch (error) {
+		throw directoryError(paths.dir, error);
+	}
+}
+
+function verificationHint(report: ArchiveReport): string {
+	if (report.errorsTxt !== undefined) return 'the server could not read its own copy of the stream: check the stream leader\'s disk and logs, or back up from another replica after a leader step-down';
+	return 'take the backup again; if it fails the same way, check the backup disk';
+}
+
+type ConsumerNamesPage = {total: number; consumers: string[] | null};
+
+/** Every consumer the API knows, to find those the snapshot leaves out (§10). */
+async function consumerNames(js: JsApi, stream: string): Promise<string[]> {
+	const names: string[] = [];
+	for (;;) {
+		const page = await jsRequest<ConsumerNamesPage>(js, `CONSUMER.NAMES.${stream}`, {offset: names.length});
+		const got = page.consumers ?? [];
+		names.push(...got);
+		if (got.length === 0 || names.length >= page.total) return names.sort();
+	}
+}

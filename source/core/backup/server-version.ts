@@ -1,0 +1,16 @@
+/** What the connected server's version means for a backup (protocol doc §3.7). */
+
+export function parseServerVersion(version: string | undefined): {major: number; minor: number} | undefined {
+	const match = /^v?(\d+)\.(\d+)/.exec(version ?? '');
+	return match ? {major: Number(match[1]), minor: Number(match[2])} : undefined;
+}
+
+/**
+ * Until 2.14, a stream being snapshotted refuses every removal: limits, max age and acked
+ * work-queue messages all stop evicting, so the stream can outgrow its limits while a backup runs.
+ */
+export function snapshotPausesEviction(version: string | undefined): boolean {
+	const parsed = parseServerVersion(version);
+	if (!parsed) return false;
+	return parsed.major < 2 || (parsed.major === 2 && parsed.minor <= 12);
+}

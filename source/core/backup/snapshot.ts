@@ -1,0 +1,228 @@
+/**
+ * The snapshot protocol (protocol doc §3): subscribe to a fresh inbox, request the snapshot, ack
+ * every chunk as it arrives, hand it to a sink, and end on the empty message. Every way the
+ * transfer can stop short (a status header, silence, a dropped connection, a full disk, the
+ * operator) ends it with an error, so a partial archive is never mistaken for a whole one.
+ */
+import {createInbox, type Msg, type NatsConnection, type QueuedIterator, type Status} from 'nats';
+import {formatDuration} from '../duration.js';
+import {AbortedError, DrError, JsApiError} from '../errors.js';
+import {requestError, type JsApi} from '../jsapi.js';
+import {rawMembers} from './raw-json.js';
+
+export type SnapshotRequest = {
+	stream: string;
+	consumers: boolean;
+	check: boolean;
+	chunkSize: number;
+	idleTimeoutMs: number;
+	/** For the API request; with `check` the server replies only after scanning every block. */
+	requestTimeoutMs: number;
+	/** The connection's inbox prefix, for accounts whose permissions allow only their own inboxes. */
+	inboxPrefix: string | undefined;
+	signal: AbortSignal | undefined;
+};
+
+/** The snapshot reply's `config` and `state`, as the server's raw JSON text and parsed. */
+export type SnapshotReply = {
+	rawConfig: string;
+	rawState: string;
+	config: Record<string, unknown>;
+	state: {messages?: number; bytes?: number; first_seq?: number; last_seq?: number; consumer_count?: number};
+};
+
+/** Where chunks go. `write` must not block: it queues, and the sink writes on its own time. */
+export type ChunkSink = {
+	write(chunk: Uint8Array): void;
+	/** True while the sink's backlog is over its limit: acks then wait for it to drain. */
+	readonly backlogged: boolean;
+	/** Called by the sink whenever its backlog falls below the limit again. */
+	onDrain: (() => void) | undefined;
+	/** Set once the sink failed (a full disk, say); the transfer stops with it. */
+	onError: ((error: Error) => void) | undefined;
+};
+
+export type SnapshotTotals = {chunks: number; bytes: number};
+
+export async function receiveSnapshot(
+	js: JsApi,
+	request: SnapshotRequest,
+	sink: ChunkSink,
+	hooks: {onReply(reply: SnapshotReply): void; onChunk(chunk: Uint8Array): void},
+): Promise<SnapshotTotals> {
+	const {nc} = js;
+	const {stream, signal} = request;
+	signal?.throwIfAborted();
+	const totals: SnapshotTotals = {chunks: 0, bytes: 0};
+	let finish!: () => void;
+	let fail!: (error: unknown) => void;
+	const ended = new Promise<void>((resolve, reject) => {
+		finish = resolve;
+		fail = reject;
+	});
+	let lastActivity = performance.now();
+	let deferredAcks: string[] = [];
+	const ack = (reply: string): void => nc.publish(reply);
+
+	// Subscribed before the request: the server waits at most 2 s for interest (§3.2). A subject of its
+	// own, not under the request mux, or every chunk would be delivered twice (§4.6).
+	const sub = nc.subscribe(createInbox(request.inboxPrefix), {
+		callback(error, msg) {
+			if (error) {
+				fail(new DrError(`cannot receive the snapshot of ${stream}: ${error.message}`, {hint: 'the user needs permission to subscribe to its inbox', cause: error}));
+				return;
+			}
+
+			if (msg.data.length === 0) {
+				const failure = endStatus(msg, stream);
+				if (failure) fail(failure);
+				else finish();
+				return;
+			}
+
+			lastActivity = performance.now();
+			totals.chunks++;
+			totals.bytes += msg.data.length;
+			// Acked on receipt, before the disk sees it, unless the disk is far behind: then the acks
+			// wait, which is what the server's flow control is for. A chunk without a reply is never acked.
+			if (msg.reply) {
+				if (sink.backlogged || deferredAcks.length > 0) deferredAcks.push(msg.reply);
+				else ack(msg.reply);
+			}
+
+			sink.write(msg.data);
+			hooks.onChunk(msg.data);
+		},
+	});
+	sink.onDrain = () => {
+		lastActivity = performance.now();
+		if (deferredAcks.length === 0) return;
+		const replies = deferredAcks;
+		deferredAcks = [];
+		for (const reply of replies) ack(reply);
+	};
+
+	sink.onError = fail;
+	const onAbort = (): void => fail(new AbortedError());
+	signal?.addEventListener('abort', onAbort, {once: true});
+	// nats.js types it as a plain AsyncIterable, but it is a QueuedIterator; stop() unregisters it.
+	const status = nc.status() as QueuedIterator<Status>;
+	void watchConnection(nc, status, stream).catch(fail);
+	let idleTimer: NodeJS.Timeout | undefined;
+	try {
+		const replied = requestSnapshot(js, request, sub.getSubject());
+		replied.catch(() => undefined);
+		// A failure (an abort, a dropped connection) must not wait for the reply.
+		hooks.onReply(await Promise.race([replied, ended.then(async () => replied)]));
+		lastActivity = performance.now();
+		const checkIdle = (): void => {
+			const quiet = performance.now() - lastActivity;
+			if (quiet >= request.idleTimeoutMs) fail(idleError(stream, request.idleTimeoutMs));
+			else idleTimer = setTimeout(checkIdle, request.idleTimeoutMs - quiet);
+		};
+
+		idleTimer = setTimeout(checkIdle, request.idleTimeoutMs);
+		await ended;
+		return totals;
+	} finally {
+		clearTimeout(idleTimer);
+		signal?.removeEventListener('abort', onAbort);
+		status.stop();
+		sub.unsubscribe();
+		sink.onDrain = undefined;
+		sink.onError = undefined;
+		// Errors raised after the outcome was decided have nobody left to tell.
+		ended.catch(() => undefined);
+	}
+}
+
+async function requestSnapshot(js: JsApi, request: SnapshotRequest, deliverSubject: string): Promise<SnapshotReply> {
+	const subject = `${js.prefix}.STREAM.SNAPSHOT.${request.stream}`;
+	const body = {
+		deliver_subject: deliverSubject,
+		...(request.consumers ? {} : {no_consumers: true}),
+		...(request.check ? {jsck: true} : {}),
+		chunk_size: request.chunkSize,
+	};
+	let message: Msg;
+	try {
+		message = await js.nc.request(subject, new TextEncoder().encode(JSON.stringify(body)), {timeout: request.requestTimeoutMs});
+	} catch (error) {
+		throw requestError(error, subject, request.requestTimeoutMs);
+	}
+
+	return parseReply(new TextDecoder().decode(message.data), subject);
+}
+
+export function parseReply(text: string, subject: string): SnapshotReply {
+	let members: Map<string, string>;
+	let parsed: Record<string, unknown>;
+	try {
+		members = rawMembers(text);
+		parsed = JSON.parse(text) as Record<string, unknown>;
+	} catch {
+		throw new DrError(`${subject}: the reply is not a JSON object`);
+	}
+
+	const error = parsed['error'] as {code: number; err_code?: number; description: string} | undefined;
+	if (error) throw snapshotError(subject, error);
+	const rawConfig = members.get('config');
+	const rawState = members.get('state');
+	const {config, state} = parsed;
+	if (rawConfig === undefined || rawState === undefined || !isObject(config) || !isObject(state)) {
+		throw new DrError(`${subject}: the reply has no stream config and state`);
+	}
+
+	return {rawConfig, rawState, config, state};
+}
+
+function snapshotError(subject: string, error: {code: number; err_code?: number; description: string}): JsApiError {
+	const apiError = new JsApiError(subject, error);
+	const hint = /snapshot in progress/.test(error.description)
+		? 'another backup of this stream is running: wait for it to end (on nats-server 2.9-2.12 a failed --check also leaves this state until the stream leader\'s server restarts)'
+		: /snapshot check detected/.test(error.description)
+			? 'the stream has damaged messages; on nats-server 2.9-2.12 it now refuses further snapshots and deletions until its leader\'s server restarts'
+			: undefined;
+	return hint ? Object.assign(apiError, {hint}) : apiError;
+}
+
+/** The end marker: an empty message, with a status header on newer servers (§3.5). */
+function endStatus(msg: Msg, stream: string): DrError | undefined {
+	const code = msg.headers?.code ?? 0;
+	if (code === 0 || code === 204) return undefined;
+	const status = `${code} ${msg.headers?.description ?? ''}`.trim();
+	const hint = code === 408
+		? 'the server stopped waiting for acknowledgements: the client or the link was too slow; retry the backup'
+		: 'the server could not finish the snapshot; run `nats-dr diagnose` and retry';
+	return new DrError(`the server ended the snapshot of ${stream} with an error: ${status}`, {hint});
+}
+
+function idleError(stream: string, idleTimeoutMs: number): DrError {
+	return new DrError(`no snapshot data for ${stream} in ${formatDuration(idleTimeoutMs)}: the backup stopped short`, {
+		hint: 'the stream leader may be overloaded, gone or re-elected: check `nats-dr diagnose`, then retry, or raise --idle-timeout',
+	});
+}
+
+/** Chunks published while the connection is down are lost, so any break fails the backup. */
+async function watchConnection(nc: NatsConnection, status: AsyncIterable<Status>, stream: string): Promise<void> {
+	for await (const event of status) {
+		if (event.type === 'disconnect' || event.type === 'reconnect') {
+			throw new DrError(`the connection to NATS dropped during the backup of ${stream}: chunks sent meanwhile are lost`, {
+				hint: 'check that the servers are up (`nats-dr diagnose`), then take the backup again',
+			});
+		}
+
+		const denied = (event as Status & {permissionContext?: {subject?: string}}).permissionContext?.subject;
+		if (event.type === 'error' && denied?.startsWith('$JS.SNAPSHOT.ACK.')) {
+			throw new DrError(`the server refused the acknowledgements for the snapshot of ${stream} (${denied})`, {
+				hint: 'the user needs publish permission on $JS.SNAPSHOT.ACK.>',
+			});
+		}
+	}
+
+	if (nc.isClosed()) throw new DrError(`the connection to NATS closed during the backup of ${stream}`);
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+	return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

@@ -1,0 +1,231 @@
+/**
+ * Restore plans: everything known before the first byte is sent. Reading and verifying the backup
+ * and asking the target come first; the pure pre-flight then turns those facts into findings.
+ */
+import {basename} from 'node:path';
+import {BackupDirError, findBackups, readBackupDir, type BackupDirInfo, type NonBackupEntry} from '../archive/backup-dir.js';
+import type {ArchiveProgress} from '../archive/verify-archive.js';
+import {verifyBackupDir, type BackupVerification} from '../archive/verify-backup.js';
+import {peekArchive} from './archive-peek.js';
+import {applyOverrides, restoreRequestBody, type RestoreOverrides} from './overrides.js';
+import {
+	accountStorage,
+	isRefused,
+	isUnknown,
+	preflightFindings,
+	type BackupFacts,
+	type PreflightFinding,
+	type TargetFacts,
+} from './preflight.js';
+import {gatherSharedFacts, gatherStreamFacts, type RestoreConnection, type SharedTargetFacts} from './target-facts.js';
+
+export type PlanOptions = {
+	overrides?: RestoreOverrides;
+	/** Verify the archive first (default true); false is --no-verify. */
+	verify?: boolean;
+	signal?: AbortSignal;
+	onVerify?: (dir: string, progress: ArchiveProgress & {totalBytes: number}) => void;
+};
+
+/** What a finished restore must show before it counts as done. */
+export type SettleExpectation = {
+	/** backup.json state.messages; the restored stream must hold at least these. */
+	messages: number | undefined;
+	/** Consumer names from the verified archive; only a count (backup.json) without verification. */
+	consumers: string[] | {count: number} | undefined;
+	replicas: number;
+};
+
+export type StreamRestorePlan = {
+	dir: string;
+	/** From backup.json; the directory's name when backup.json is unreadable. */
+	stream: string;
+	findings: PreflightFinding[];
+	refused: boolean;
+	/** Absent when backup.json could not be read. */
+	backup: BackupDirInfo | undefined;
+	/** The RESTORE request body. */
+	body: string;
+	replicas: number;
+	placement: BackupFacts['placement'];
+	overrides: RestoreOverrides;
+	expected: SettleExpectation;
+	/** Absent with --no-verify. */
+	verification: BackupVerification | undefined;
+};
+
+export type AccountRestorePlan = {
+	root: string;
+	streams: StreamRestorePlan[];
+	/** Streams that exist and are left alone (--skip-existing). */
+	skipped: StreamRestorePlan[];
+	/** Entries of the directory that are not backups. */
+	others: NonBackupEntry[];
+	refused: boolean;
+	/** Findings about the account restore as a whole (existing streams, entries that are not backups). */
+	findings: PreflightFinding[];
+};
+
+export async function planStreamRestore(connection: RestoreConnection, dir: string, options: PlanOptions = {}): Promise<StreamRestorePlan> {
+	const shared = await gatherSharedFacts(connection, options.signal);
+	return planOne(connection, shared, dir, options);
+}
+
+export async function planAccountRestore(
+	connection: RestoreConnection,
+	root: string,
+	options: PlanOptions & {skipExisting?: boolean} = {},
+): Promise<AccountRestorePlan> {
+	const found = await findBackups(root);
+	if (found.layout === 'stream') {
+		throw new BackupDirError('not-a-directory', root, `${root} is a single stream backup, not an account backup: restore it as one stream`);
+	}
+
+	const shared = await gatherSharedFacts(connection, options.signal);
+	const streams: StreamRestorePlan[] = [];
+	const skipped: StreamRestorePlan[] = [];
+	let planned = 0;
+	for (const dir of found.backups) {
+		// Earlier streams of this restore take account storage too.
+		const plan = await planOne(connection, withUsedStorage(shared, planned), dir, options);
+		if (options.skipExisting && onlyRefusedForExisting(plan)) {
+			skipped.push(plan);
+			continue;
+		}
+
+		planned += (plan.backup?.state.bytes ?? 0) * plan.replicas;
+		streams.push(plan);
+	}
+
+	const findings: PreflightFinding[] = found.others.map(other => ({
+		check: 'backup',
+		level: 'warning',
+		message: `${other.name} is left out: ${other.reason === 'not-a-directory' ? 'not a directory' : 'a directory without backup.json'}`,
+	}));
+	const existing = streams.filter(plan => plan.findings.some(finding => finding.check === 'exists' && finding.level === 'refusal'));
+	if (existing.length > 0) {
+		findings.push({
+			check: 'exists',
+			level: 'refusal',
+			message: `${existing.length} of ${found.backups.length} streams exist already: ${existing.map(plan => plan.stream).join(', ')}`,
+			hint: 'pass --skip-existing to restore only the others, or delete those streams first',
+		});
+	}
+
+	for (const plan of skipped) {
+		findings.push({check: 'exists', level: 'warning', message: `stream "${plan.stream}" exists already and is skipped (--skip-existing)`});
+	}
+
+	return {root, streams, skipped, others: found.others, refused: isRefused(findings) || streams.some(plan => plan.refused), findings};
+}
+
+function onlyRefusedForExisting(plan: StreamRestorePlan): boolean {
+	const refusals = plan.findings.filter(finding => finding.level === 'refusal');
+	return refusals.length > 0 && refusals.every(finding => finding.check === 'exists');
+}
+
+function withUsedStorage(shared: SharedTargetFacts, extraBytes: number): SharedTargetFacts {
+	if (extraBytes === 0 || isUnknown(shared.account)) return shared;
+	return {...shared, account: {...shared.account, storage: (shared.account.storage ?? 0) + extraBytes}};
+}
+
+async function planOne(connection: RestoreConnection, shared: SharedTargetFacts, dir: string, options: PlanOptions): Promise<StreamRestorePlan> {
+	const overrides = options.overrides ?? {};
+	let backup: BackupDirInfo;
+	try {
+		backup = await readBackupDir(dir);
+	} catch (error) {
+		if (!(error instanceof BackupDirError)) throw error;
+		const target = targetFacts(shared, {stream: 'absent', overlaps: []}, 1);
+		return {
+			dir,
+			stream: basename(dir),
+			findings: preflightFindings({backup: {problem: error.message}, target}),
+			refused: true,
+			backup: undefined,
+			body: '',
+			replicas: 1,
+			placement: undefined,
+			overrides,
+			expected: {messages: undefined, consumers: undefined, replicas: 1},
+			verification: undefined,
+		};
+	}
+
+	const config = applyOverrides(backup.config, overrides);
+	const replicas = typeof config['num_replicas'] === 'number' && config['num_replicas'] > 0 ? config['num_replicas'] : 1;
+	const placement = placementOf(config['placement']);
+	const subjects = Array.isArray(config['subjects']) ? config['subjects'].filter((subject): subject is string => typeof subject === 'string') : [];
+	const verification = options.verify === false ? undefined : await verify(backup, options);
+	// Verification already read the whole archive; without it, its first bytes tell format and name.
+	const archive = verification?.archive;
+	const peek = archive ? {format: archive.format, streamName: archive.streamName} : await peekArchive(backup.archivePath, options.signal);
+	const backupFacts: BackupFacts = {
+		stream: backup.streamName,
+		subjects,
+		replicas,
+		placement,
+		archiveBytes: backup.archiveBytes,
+		streamBytes: backup.state.bytes,
+		sourceVersion: sidecarServerVersion(backup.sidecar),
+		verification: verification && {ok: verification.ok, problems: verification.problems, warnings: verification.warnings, consumers: archive?.consumers ?? []},
+		archiveFormat: peek.format,
+		archiveStream: peek.streamName,
+	};
+	const streamFacts = await gatherStreamFacts(connection, shared, backup.streamName, subjects);
+	const findings = preflightFindings({backup: backupFacts, target: targetFacts(shared, streamFacts, replicas)});
+	const consumerCount = backup.state.consumer_count;
+	return {
+		dir,
+		stream: backup.streamName,
+		findings,
+		refused: isRefused(findings),
+		backup,
+		body: restoreRequestBody(backup.rawText, overrides),
+		replicas,
+		placement,
+		overrides,
+		expected: {
+			messages: backup.state.messages,
+			consumers: archive?.format === 'tar' && verification?.ok ? archive.consumers : (consumerCount === undefined ? undefined : {count: consumerCount}),
+			replicas,
+		},
+		verification,
+	};
+}
+
+function targetFacts(shared: SharedTargetFacts, stream: Pick<TargetFacts, 'stream' | 'overlaps'>, replicas: number): TargetFacts {
+	return {
+		version: shared.version,
+		cluster: shared.cluster,
+		servers: shared.servers,
+		...stream,
+		storage: isUnknown(shared.account) ? shared.account : accountStorage(shared.account, replicas),
+	};
+}
+
+/** The whole directory: the archive, its agreement with backup.json, and nats-dr.json's checksum when there is one. */
+async function verify(backup: BackupDirInfo, options: PlanOptions): Promise<BackupVerification> {
+	const {onVerify, signal} = options;
+	return verifyBackupDir(backup.dir, {
+		...(signal ? {signal} : {}),
+		...(onVerify ? {onProgress: (progress: ArchiveProgress) => onVerify(backup.dir, {...progress, totalBytes: backup.archiveBytes})} : {}),
+	});
+}
+
+function placementOf(value: unknown): BackupFacts['placement'] {
+	if (typeof value !== 'object' || value === null) return undefined;
+	const {cluster, tags} = value as {cluster?: unknown; tags?: unknown};
+	const placement = {
+		...(typeof cluster === 'string' && cluster !== '' ? {cluster} : {}),
+		tags: Array.isArray(tags) ? tags.filter((tag): tag is string => typeof tag === 'string') : [],
+	};
+	return placement.cluster === undefined && placement.tags.length === 0 ? undefined : placement;
+}
+
+/** The source server's version, as nats-dr.json records it. */
+function sidecarServerVersion(sidecar: Record<string, unknown> | undefined): string | undefined {
+	const server = sidecar?.['server'];
+	const version = typeof server === 'object' && server !== null ? (server as {version?: unknown}).version : undefined;
+	return typeof version === 'string' ? version : undefined;
+}

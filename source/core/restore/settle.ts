@@ -1,0 +1,115 @@
+/**
+ * The server's final restore reply is not the end: on a 2.9 cluster the consumers appear a moment
+ * later and the other replicas catch up later still (protocol doc §4.4). A restore is done only
+ * when the stream holds the archive's messages, every archived consumer exists and, for R > 1,
+ * every replica is current.
+ */
+import {throwIfAborted} from '../errors.js';
+import {jsRequest, type JsApi} from '../jsapi.js';
+import {streamInfo, type StreamInfoReply} from '../diagnosis/streams.js';
+import type {SettleExpectation} from './plan.js';
+
+export type ConsumerSummary = {name: string; delivered: number; ackFloor: number; pending: number};
+
+export type SettleState = {done: boolean; waitingFor: string[]};
+
+type ReplicaInfo = {name: string; current?: boolean; lag?: number; offline?: boolean};
+
+/** Pure: what is still missing, in words. */
+export function settleState(info: StreamInfoReply, consumers: string[], expected: SettleExpectation): SettleState {
+	const waitingFor: string[] = [];
+	const messages = info.state?.messages ?? 0;
+	// At least: publishes that went on while the snapshot ran can be in the archive too (§3.7).
+	if (expected.messages !== undefined && messages < expected.messages) waitingFor.push(`${expected.messages} messages (has ${messages})`);
+	if (Array.isArray(expected.consumers)) {
+		const missing = expected.consumers.filter(name => !consumers.includes(name));
+		if (missing.length > 0) waitingFor.push(`consumer${missing.length > 1 ? 's' : ''} ${missing.join(', ')}`);
+	} else if (expected.consumers && consumers.length < expected.consumers.count) {
+		waitingFor.push(`${expected.consumers.count} consumers as backup.json counts them (has ${consumers.length})`);
+	}
+
+	if (expected.replicas > 1) {
+		const replicas: ReplicaInfo[] = info.cluster?.replicas ?? [];
+		if (!info.cluster?.leader) waitingFor.push('a stream leader');
+		const behind = replicas.filter(replica => !replica.current || (replica.lag ?? 0) > 0);
+		if (behind.length > 0) {
+			waitingFor.push(`replica${behind.length > 1 ? 's' : ''} ${behind.map(replica => `${replica.name}${replica.lag ? ` (lag ${replica.lag})` : ''}`).join(', ')} to be current`);
+		}
+
+		const missing = expected.replicas - 1 - replicas.length;
+		if (missing > 0) waitingFor.push(`${missing} more replica${missing > 1 ? 's' : ''} to be placed`);
+	}
+
+	return {done: waitingFor.length === 0, waitingFor};
+}
+
+type ConsumerListPage = {
+	total: number;
+	consumers: Array<{name: string; delivered?: {stream_seq?: number}; ack_floor?: {stream_seq?: number}; num_pending?: number}> | null;
+};
+
+export async function listConsumers(js: JsApi, stream: string, timeoutMs: number): Promise<ConsumerSummary[]> {
+	const consumers: ConsumerSummary[] = [];
+	for (let total = Infinity; consumers.length < total;) {
+		const page = await jsRequest<ConsumerListPage>(js, `CONSUMER.LIST.${stream}`, {offset: consumers.length}, {timeoutMs});
+		total = page.total;
+		if (!page.consumers?.length) break;
+		for (const consumer of page.consumers) {
+			consumers.push({
+				name: consumer.name,
+				delivered: consumer.delivered?.stream_seq ?? 0,
+				ackFloor: consumer.ack_floor?.stream_seq ?? 0,
+				pending: consumer.num_pending ?? 0,
+			});
+		}
+	}
+
+	return consumers.sort((a, b) => a.name.localeCompare(b.name));
+}
+
+export type Settled = {info: StreamInfoReply; consumers: ConsumerSummary[]; state: SettleState};
+
+/** Polls until settled or the timeout; returns the last look either way. */
+export async function waitSettled(
+	js: JsApi,
+	stream: string,
+	expected: SettleExpectation,
+	{timeoutMs, signal, onUpdate}: {timeoutMs: number; signal?: AbortSignal; onUpdate?: (state: SettleState) => void},
+): Promise<Settled> {
+	const deadline = Date.now() + timeoutMs;
+	const requestTimeoutMs = Math.min(js.timeoutMs, 3000);
+	let intervalMs = 100;
+	for (;;) {
+		throwIfAborted(signal);
+		let look: Settled | undefined;
+		try {
+			const [info, consumers] = await Promise.all([streamInfo(js, stream, requestTimeoutMs), listConsumers(js, stream, requestTimeoutMs)]);
+			look = {info, consumers, state: settleState(info, consumers.map(consumer => consumer.name), expected)};
+		} catch (error) {
+			// A stream that was just restored may not answer for a moment; only the deadline decides.
+			if (Date.now() + intervalMs > deadline) throw error;
+		}
+
+		if (look) {
+			onUpdate?.(look.state);
+			if (look.state.done || Date.now() + intervalMs > deadline) return look;
+		}
+
+		await sleep(intervalMs, signal);
+		intervalMs = Math.min(1000, intervalMs * 2);
+	}
+}
+
+/** Resolves after `ms`, or at once on abort (the caller's next abort check then throws). */
+async function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+	return new Promise(resolve => {
+		const done = (): void => {
+			clearTimeout(timer);
+			signal?.removeEventListener('abort', done);
+			resolve();
+		};
+
+		const timer = setTimeout(done, ms);
+		signal?.addEventListener('abort', done, {once: true});
+	});
+}

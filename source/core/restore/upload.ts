@@ -1,0 +1,137 @@
+/**
+ * The restore upload: `stream.tar.s2` in chunks, each a request to the restore's deliver subject.
+ * jsm.go waits for each reply before sending the next; round trips, not the server, then set the
+ * pace (protocol doc §4.6). Here a window of chunks is in flight on the one connection, which the
+ * server handles in order, and every reply is still checked. The file is read as a stream.
+ */
+import {createReadStream} from 'node:fs';
+import {ErrorCode, Events, type NatsConnection} from 'nats';
+import {AbortedError, DrError} from '../errors.js';
+
+export type UploadOptions = {
+	chunkSize: number;
+	/** Chunks in flight at once; 1 is jsm.go's stop-and-wait. */
+	window: number;
+	/** A chunk without a reply for this long means the restoring server is gone. */
+	chunkTimeoutMs: number;
+	/** When the server started waiting for data: its 5 s stall timer runs from here. */
+	startedAt: number;
+	signal?: AbortSignal;
+	/** After each acknowledged chunk: bytes and chunks the server has taken so far. */
+	onAck?: (bytes: number, chunks: number) => void;
+};
+
+export type UploadResult = {bytes: number; chunks: number};
+
+/** The server drops a restore after 5 s without data; a gap this long on our side explains a 503. */
+const stallSuspectMs = 4000;
+
+export async function uploadArchive(nc: NatsConnection, subject: string, path: string, options: UploadOptions): Promise<UploadResult> {
+	const {chunkSize, window, chunkTimeoutMs, signal, onAck} = options;
+	const stop = stopOnDisconnectOrAbort(nc, signal);
+	const inFlight: Array<Promise<DrError | undefined>> = [];
+	let bytes = 0;
+	let chunks = 0;
+	let sent = 0;
+	let lastSendAt = options.startedAt;
+	const send = async (data: Buffer, index: number, gapMs: number): Promise<DrError | undefined> => {
+		try {
+			const reply = await nc.request(subject, data, {timeout: chunkTimeoutMs});
+			const problem = chunkReplyProblem(reply.data);
+			if (problem) return new DrError(`the server refused chunk ${index} of the upload: ${problem}`);
+			bytes += data.length;
+			chunks++;
+			onAck?.(bytes, chunks);
+			return undefined;
+		} catch (error) {
+			return chunkError(error, index, gapMs, chunkTimeoutMs);
+		}
+	};
+
+	const settleOldest = async (): Promise<void> => {
+		const failure = await Promise.race([inFlight.shift()!, stop.stopped]);
+		if (failure) throw failure;
+	};
+
+	try {
+		for await (const data of createReadStream(path, {highWaterMark: chunkSize})) {
+			while (inFlight.length >= window) await settleOldest();
+			const now = performance.now();
+			inFlight.push(send(data as Buffer, ++sent, now - lastSendAt));
+			lastSendAt = now;
+		}
+
+		while (inFlight.length > 0) await settleOldest();
+	} catch (error) {
+		if (error instanceof DrError) throw error;
+		throw new DrError(`cannot read ${path} during the upload: ${(error as Error).message}`, {cause: error});
+	} finally {
+		stop.dispose();
+	}
+
+	return {bytes, chunks};
+}
+
+/** Pure: the server's complaint in a chunk reply, as jsm.go IsErrorResponse reads it; undefined when the chunk was taken. */
+export function chunkReplyProblem(data: Uint8Array): string | undefined {
+	if (data.length === 0) return undefined;
+	const text = new TextDecoder().decode(data).trim();
+	if (text.startsWith('-ERR')) return text.slice(4).trim().replace(/^'(.*)'$/, '$1');
+	if (!text.startsWith('{')) return undefined;
+	try {
+		const {error} = JSON.parse(text) as {error?: {code?: number; err_code?: number; description?: string}};
+		if (!error) return undefined;
+		return `${error.description ?? 'unknown error'}${error.code ? ` (${error.code}${error.err_code ? `/${error.err_code}` : ''})` : ''}`;
+	} catch {
+		return undefined;
+	}
+}
+
+function chunkError(error: unknown, index: number, gapMs: number, timeoutMs: number): DrError {
+	const code = (error as {code?: string}).code;
+	if (code === ErrorCode.NoResponders) {
+		return gapMs > stallSuspectMs
+			? new DrError(`the server abandoned the restore (stalled > 5 s): chunk ${index} came ${(gapMs / 1000).toFixed(1)} s after the one before`)
+			: new DrError(`the server abandoned the restore: nothing receives chunk ${index} any more (the restoring server stopped, or lost its route to the server this client is connected to)`);
+	}
+
+	if (code === ErrorCode.Timeout) {
+		return new DrError(`no reply to chunk ${index} of the upload within ${Math.round(timeoutMs / 1000)} s: the restoring server stopped answering`, {
+			hint: 'if the link to the server is slow rather than the server gone, retry with a smaller --window or --chunk-size',
+		});
+	}
+
+	if (code === ErrorCode.ConnectionClosed) return new DrError('the connection was closed during the upload');
+	return new DrError(`chunk ${index} of the upload failed: ${(error as Error).message}`, {cause: error});
+}
+
+/**
+ * A promise that rejects when the operator aborts or the connection drops. A dropped connection
+ * ends the restore on the server too (it stalls), so waiting for the chunk timeout would only delay
+ * the news.
+ */
+function stopOnDisconnectOrAbort(nc: NatsConnection, signal: AbortSignal | undefined): {stopped: Promise<never>; dispose: () => void} {
+	let reject: (error: DrError) => void = () => undefined;
+	const stopped = new Promise<never>((_resolve, fail) => {
+		reject = fail;
+	});
+	// Nobody may be awaiting it at the moment it fires.
+	stopped.catch(() => undefined);
+	const onAbort = (): void => reject(new AbortedError());
+	signal?.addEventListener('abort', onAbort, {once: true});
+	if (signal?.aborted) onAbort();
+	const server = nc.info?.server_name ?? 'the server';
+	const status = nc.status() as AsyncIterable<{type: string}> & {stop?: () => void};
+	void (async () => {
+		for await (const event of status) {
+			if (event.type === Events.Disconnect) reject(new DrError(`lost the connection to ${server} during the upload`));
+		}
+	})();
+	return {
+		stopped,
+		dispose() {
+			signal?.removeEventListener('abort', onAbort);
+			status.stop?.();
+		},
+	};
+}

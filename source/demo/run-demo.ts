@@ -1,0 +1,182 @@
+/**
+ * The training sandbox from start to finish: find nats-server, start a 4-node cluster, seed it,
+ * break it as the scenario says, hand it to the caller while it is broken, and stop it afterwards
+ * (unless kept). Nothing is printed here: progress goes to a callback, the result to `onReady`.
+ */
+import path from 'node:path';
+import {connect, type NatsConnection} from 'nats';
+import {backupStream} from '../core/backup/backup-stream.js';
+import {defaultTimeoutMs} from '../core/connection/settings.js';
+import {throwIfAborted} from '../core/errors.js';
+import {jsApiPrefix} from '../core/jsapi.js';
+import {writeContexts, type DemoContexts} from './contexts.js';
+import {findNatsServer} from './find-server.js';
+import {Sandbox, type NodeState} from './sandbox.js';
+import {chooseVictims, type ScenarioName, type Victims} from './scenarios.js';
+import {demoStreams, seedPinned, seedReplicated, type SeededStream} from './seed.js';
+import {nodeTag} from './server-config.js';
+import {story, type Story} from './story.js';
+
+export type DemoServer = {
+	name: string;
+	url: string;
+	port: number;
+	clusterPort: number;
+	httpPort: number;
+	tags: string[];
+	/** The process the demo started for it; killed ones are gone. */
+	pid: number;
+	state: NodeState;
+	configFile: string;
+	logFile: string;
+	storeDir: string;
+};
+
+export type DemoInfo = {
+	scenario: ScenarioName;
+	/** The temp directory holding everything: configs, stores, logs, contexts, backups. */
+	dir: string;
+	/** natscli context files: `nats-dr --context <app> --sys-context <sys>`, `nats --context <file>`. */
+	contexts: DemoContexts;
+	/** Where demo actions are audited, so the operator's own audit log stays free of rehearsals. */
+	auditLog: string;
+	servers: DemoServer[];
+	metaLeader: string;
+	killed: string[];
+	/** The server a replacement replica moves to. */
+	spare: string;
+	streams: SeededStream[];
+	/** The backup taken before breaking the cluster (r1-loss), in the natscli layout. */
+	backupDir: string | undefined;
+	story: Story;
+};
+
+export type DemoOptions = {
+	scenario: ScenarioName;
+	/** The nats-server binary; default: the first on PATH. */
+	natsServer: string | undefined;
+	/** Leave the servers running after `onReady` returns. */
+	keep: boolean;
+	env: NodeJS.ProcessEnv;
+	signal: AbortSignal;
+	onProgress?: (step: string) => void;
+};
+
+const nodeNames = ['n1', 'n2', 'n3', 'n4'];
+const seedCounts = {replicated: 2000, pinned: 500, safe: 200};
+
+/**
+ * Runs the demo. `onReady` gets the broken cluster and holds it for as long as it runs (the
+ * wizard, or waiting for Ctrl-C); afterwards the servers are stopped and the temp directory
+ * removed, also when setup fails or is aborted. With `keep`, a demo that got ready stays running.
+ * Returns the final state, for printing how to stop kept servers.
+ */
+export async function runDemo(options: DemoOptions, onReady: (info: DemoInfo) => Promise<void>): Promise<DemoInfo> {
+	const {signal, onProgress = () => {}} = options;
+	const binary = await findNatsServer(options.natsServer, options.env);
+	onProgress(`Starting ${nodeNames.length} nats-server processes (${binary})`);
+	const sandbox = await Sandbox.start({binary, nodeNames});
+	let kept = false;
+	try {
+		onProgress(`Temp directory: ${sandbox.dir}`);
+		await sandbox.waitReady(signal);
+		const info = await setUp(sandbox, options, onProgress);
+		onProgress('Ready');
+		await onReady(info);
+		if (options.keep) {
+			sandbox.release();
+			kept = true;
+		}
+
+		return {...info, servers: servers(sandbox)};
+	} finally {
+		if (!kept) await sandbox.stop();
+	}
+}
+
+async function setUp(sandbox: Sandbox, options: DemoOptions, onProgress: (step: string) => void): Promise<DemoInfo> {
+	const {scenario, signal} = options;
+	const contexts = await writeContexts(sandbox.dir, sandbox.nodes.map(node => url(node.port)), sandbox.accounts);
+	const nc = await connect({servers: sandbox.nodes.map(node => url(node.port)), user: sandbox.accounts.app.user, pass: sandbox.accounts.app.password});
+	let seeded: Seeded;
+	try {
+		seeded = await seed(sandbox, nc, options, onProgress);
+	} finally {
+		await closeQuietly(nc);
+	}
+
+	const {victims, metaLeader, streams, backupDir} = seeded;
+	const [victim] = victims.killed as [string];
+	throwIfAborted(signal);
+	for (const name of victims.killed) {
+		onProgress(`Killing ${name} (SIGKILL)`);
+		await sandbox.kill(name);
+	}
+
+	if (scenario === 'r1-loss') {
+		onProgress(`Wiping ${victim}'s data directory ${sandbox.node(victim).storeDir}`);
+		await sandbox.wipe(victim);
+	}
+
+	const facts = {
+		scenario,
+		killed: victims.killed,
+		spare: victims.spare,
+		metaLeader,
+		contexts,
+		auditLog: path.join(sandbox.dir, 'audit.log'),
+		files: Object.fromEntries(sandbox.nodes.map(node => [node.name, node])),
+		backupDir,
+	};
+	return {...facts, dir: sandbox.dir, servers: servers(sandbox), streams, story: story(facts)};
+}
+
+type Seeded = {victims: Victims; metaLeader: string; streams: SeededStream[]; backupDir: string | undefined};
+
+/** Seeds ORDERS first: where its replicas land decides the victims, and with them where INVOICES goes. */
+async function seed(sandbox: Sandbox, nc: NatsConnection, {scenario, signal}: DemoOptions, onProgress: (step: string) => void): Promise<Seeded> {
+	onProgress(`Seeding ${demoStreams.replicated} (R3, ${seedCounts.replicated} messages, 2 durable consumers)`);
+	const replicated = await seedReplicated(nc, {messages: seedCounts.replicated, signal});
+	// Read now, not at startup: the victims must not include the meta leader as it is at the break.
+	const metaLeader = await sandbox.waitReady(signal);
+	const victims = chooseVictims(scenario, {servers: sandbox.nodes.map(node => node.name), metaLeader, replicatedPeers: replicated.peers, replicatedLeader: replicated.peers[0]});
+	const [victim] = victims.killed as [string];
+	onProgress(`Seeding ${demoStreams.pinned} (R1 on ${victim}, ${seedCounts.pinned} messages) and ${demoStreams.safe} (R1 on ${victims.spare}, ${seedCounts.safe} messages)`);
+	const streams = [
+		replicated,
+		await seedPinned(nc, {name: demoStreams.pinned, server: victim, messages: seedCounts.pinned, signal}),
+		await seedPinned(nc, {name: demoStreams.safe, server: victims.spare, messages: seedCounts.safe, signal}),
+	];
+	if (scenario !== 'r1-loss') return {victims, metaLeader, streams, backupDir: undefined};
+
+	const backupDir = path.join(sandbox.dir, 'backups', demoStreams.pinned);
+	onProgress(`Backing up ${demoStreams.pinned} into ${backupDir}, before its server is lost`);
+	await backupStream({nc, prefix: jsApiPrefix(undefined), timeoutMs: defaultTimeoutMs}, demoStreams.pinned, backupDir, {signal});
+	return {victims, metaLeader, streams, backupDir};
+}
+
+function url(port: number): string {
+	return `nats://127.0.0.1:${port}`;
+}
+
+function servers(sandbox: Sandbox): DemoServer[] {
+	return sandbox.nodes.map(node => ({
+		name: node.name,
+		url: url(node.port),
+		port: node.port,
+		clusterPort: node.clusterPort,
+		httpPort: node.httpPort,
+		tags: [nodeTag(node.name)],
+		pid: sandbox.pids.get(node.name)!,
+		state: sandbox.states.get(node.name)!,
+		configFile: node.configFile,
+		logFile: node.logFile,
+		storeDir: node.storeDir,
+	}));
+}
+
+async function closeQuietly(nc: NatsConnection): Promise<void> {
+	try {
+		await nc.close();
+	} catch {}
+}

@@ -1,0 +1,129 @@
+/**
+ * Seeds the demo cluster with streams an operator would recognise: an R3 ORDERS stream with durable
+ * consumers (one part-way through its work), an R1 INVOICES stream pinned by tag to one server, and
+ * an R1 AUDIT stream on the spare. Messages carry headers, as real traffic does.
+ */
+import {AckPolicy, headers, StorageType, type JetStreamClient, type JetStreamManager, type MsgHdrs, type NatsConnection} from 'nats';
+import {DrError, throwIfAborted} from '../core/errors.js';
+import {delay} from './wait.js';
+import {demoClusterName, nodeTag} from './server-config.js';
+
+export const demoStreams = {replicated: 'ORDERS', pinned: 'INVOICES', safe: 'AUDIT'} as const;
+
+export type SeededStream = {
+	name: string;
+	replicas: number;
+	/** Servers holding a replica, leader first. */
+	peers: string[];
+	/** The placement tag pinning an R1 stream to one server. */
+	pinnedTo: string | undefined;
+	messages: number;
+	consumers: string[];
+};
+
+const regions = ['eu-west', 'eu-central', 'us-east', 'ap-south'];
+const orderEvents = ['created', 'created', 'paid', 'paid', 'shipped'];
+const encoder = new TextEncoder();
+const inFlight = 250;
+
+type Message = {subject: string; body: unknown; headers: Record<string, string>};
+
+async function publishAll(js: JetStreamClient, count: number, message: (i: number) => Message, signal: AbortSignal): Promise<void> {
+	let pending: Array<Promise<unknown>> = [];
+	for (let i = 1; i <= count; i++) {
+		const {subject, body, headers: values} = message(i);
+		const h: MsgHdrs = headers();
+		for (const [key, value] of Object.entries(values)) h.set(key, value);
+		pending.push(js.publish(subject, encoder.encode(JSON.stringify(body)), {headers: h}));
+		if (pending.length >= inFlight) {
+			await Promise.all(pending);
+			pending = [];
+			throwIfAborted(signal);
+		}
+	}
+
+	await Promise.all(pending);
+}
+
+function order(i: number): Message {
+	const event = orderEvents[i % orderEvents.length]!;
+	const id = `ord-${String(Math.ceil(i / 2)).padStart(5, '0')}`;
+	const region = regions[i % regions.length]!;
+	return {
+		subject: `ORDERS.${event}`,
+		body: {order_id: id, event, customer: `cust-${(i * 7919) % 500}`, region, items: (i % 5) + 1, total_cents: 995 + ((i * 37) % 20_000), currency: 'EUR'},
+		headers: {'Nats-Msg-Id': `${id}-${event}-${i}`, 'Content-Type': 'application/json', 'X-Region': region, 'X-Event': event},
+	};
+}
+
+function invoice(i: number): Message {
+	const id = `inv-${String(i).padStart(5, '0')}`;
+	return {
+		subject: `INVOICES.issued.${regions[i % regions.length]!}`,
+		body: {invoice_id: id, order_id: `ord-${String(i).padStart(5, '0')}`, amount_cents: 995 + ((i * 53) % 20_000), currency: 'EUR'},
+		headers: {'Nats-Msg-Id': id, 'Content-Type': 'application/json', 'X-Currency': 'EUR'},
+	};
+}
+
+function auditEvent(i: number): Message {
+	return {
+		subject: 'AUDIT.login',
+		body: {actor: `user-${i % 40}`, action: 'login', ok: i % 13 !== 0},
+		headers: {'Content-Type': 'application/json', 'X-Actor': `user-${i % 40}`},
+	};
+}
+
+/** Creates ORDERS (R3) and its consumers, publishes to it, and waits until every replica is current. */
+export async function seedReplicated(nc: NatsConnection, {messages, signal}: {messages: number; signal: AbortSignal}): Promise<SeededStream> {
+	const jsm = await nc.jetstreamManager();
+	const js = nc.jetstream();
+	const name = demoStreams.replicated;
+	await jsm.streams.add({name, subjects: [`${name}.>`], num_replicas: 3, storage: StorageType.File, description: 'Order lifecycle events'});
+	await jsm.consumers.add(name, {durable_name: 'fulfillment', ack_policy: AckPolicy.Explicit, filter_subject: `${name}.paid`, description: 'Ships paid orders'});
+	await jsm.consumers.add(name, {durable_name: 'analytics', ack_policy: AckPolicy.Explicit, description: 'Reads every order event'});
+	await publishAll(js, messages, order, signal);
+	await workOff(js, name, 'fulfillment', 100);
+	const peers = await waitAllCurrent(jsm, name, signal);
+	return {name, replicas: 3, peers, pinnedTo: undefined, messages, consumers: ['fulfillment', 'analytics']};
+}
+
+/** Acknowledges a first batch, so the consumer has progress that a recovery must keep. */
+async function workOff(js: JetStreamClient, stream: string, consumer: string, count: number): Promise<void> {
+	const messages = await (await js.consumers.get(stream, consumer)).fetch({max_messages: count, expires: 5000});
+	let last;
+	for await (const message of messages) {
+		message.ack();
+		last = message;
+	}
+
+	await last?.ackAck();
+}
+
+/** Creates an R1 stream placed by tag on one server. */
+export async function seedPinned(
+	nc: NatsConnection,
+	{name, server, messages, signal}: {name: typeof demoStreams.pinned | typeof demoStreams.safe; server: string; messages: number; signal: AbortSignal},
+): Promise<SeededStream> {
+	const jsm = await nc.jetstreamManager();
+	const tag = nodeTag(server);
+	const description = name === demoStreams.pinned ? 'Issued invoices (R1: kept on one server)' : 'Login audit trail (R1)';
+	await jsm.streams.add({name, subjects: [`${name}.>`], num_replicas: 1, storage: StorageType.File, placement: {cluster: demoClusterName, tags: [tag]}, description});
+	await publishAll(nc.jetstream(), messages, name === demoStreams.pinned ? invoice : auditEvent, signal);
+	return {name, replicas: 1, peers: [server], pinnedTo: tag, messages, consumers: []};
+}
+
+async function waitAllCurrent(jsm: JetStreamManager, stream: string, signal: AbortSignal): Promise<string[]> {
+	const deadline = Date.now() + 20_000;
+	while (Date.now() < deadline) {
+		throwIfAborted(signal);
+		const {cluster} = await jsm.streams.info(stream);
+		const replicas = cluster?.replicas ?? [];
+		if (cluster?.leader && replicas.length === 2 && replicas.every(replica => replica.current && !replica.lag)) {
+			return [cluster.leader, ...replicas.map(replica => replica.name)];
+		}
+
+		await delay(200, signal);
+	}
+
+	throw new DrError(`the replicas of ${stream} did not catch up within 20s while seeding the demo`);
+}

@@ -1,0 +1,215 @@
+/**
+ * Restores that go wrong on a standalone 2.9.10 server: the server killed mid-upload, Ctrl-C during
+ * the upload and while the server restores, the client stalling past the server's 5 s limit, and a
+ * corrupt archive sent with --no-verify. Each must end non-zero, say what happened, and say what
+ * the target holds. The upload is slowed with 1 KiB chunks one at a time, so it lasts long enough.
+ */
+import assert from 'node:assert/strict';
+import {spawn} from 'node:child_process';
+import {cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
+import {createServer, connect as tcpConnect, type Server} from 'node:net';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
+import {fileURLToPath} from 'node:url';
+import {after, before, describe, test} from 'node:test';
+import {binPath, cleanEnv} from '../helpers/cli.js';
+import {appUser, delay, TestCluster, waitFor} from '../helpers/nats-server.js';
+import {appConnection, fixtureBackups, streamNames} from '../helpers/streams.js';
+
+const fixture = (dir: string): string => fileURLToPath(new URL(dir, fixtureBackups));
+const slowUpload = ['--chunk-size', '1KiB', '--window', '1', '--yes'];
+
+type Run = {
+	pid: number;
+	/** Resolves once stdout has a line matching the pattern. */
+	seen(pattern: RegExp): Promise<void>;
+	signal(signal: NodeJS.Signals): void;
+	exit: Promise<{code: number | null; stdout: string; stderr: string}>;
+};
+
+function startCli(args: string[]): Run {
+	const child = spawn(process.execPath, [binPath, 'restore', ...args], {env: cleanEnv(), stdio: ['ignore', 'pipe', 'pipe']});
+	let stdout = '';
+	let stderr = '';
+	const watchers: Array<{pattern: RegExp; resolve: () => void}> = [];
+	child.stdout.setEncoding('utf8').on('data', (text: string) => {
+		stdout += text;
+		for (const watcher of watchers.filter(watcher => watcher.pattern.test(stdout))) {
+			watchers.splice(watchers.indexOf(watcher), 1);
+			watcher.resolve();
+		}
+	});
+	child.stderr.setEncoding('utf8').on('data', (text: string) => (stderr += text));
+	const killer = setTimeout(() => child.kill('SIGKILL'), 90_000);
+	const exit = new Promise<{code: number | null; stdout: string; stderr: string}>(resolve => {
+		child.once('close', code => {
+			clearTimeout(killer);
+			resolve({code, stdout, stderr});
+		});
+	});
+	return {
+		pid: child.pid!,
+		async seen(pattern) {
+			if (pattern.test(stdout)) return;
+			await Promise.race([
+				new Promise<void>(resolve => watchers.push({pattern, resolve})),
+				exit.then(result => {
+					throw new Error(`the CLI exited (${result.code}) before printing ${pattern}:\n${result.stdout}\n${result.stderr}`);
+				}),
+			]);
+		},
+		signal(signal) {
+			child.kill(signal);
+		},
+		exit,
+	};
+}
+
+/**
+ * A TCP relay to the server that forwards NATS protocol frames from the client unchanged, except
+ * the restore's end marker (an empty PUB to $JS.SNAPSHOT.RESTORE.>), which it swallows: the
+ * client then waits in the server phase for as long as the test wants.
+ */
+async function endMarkerTrap(serverPort: number): Promise<{url: string; trapped: Promise<void>; close: () => Promise<void>}> {
+	let trap: () => void = () => undefined;
+	const trapped = new Promise<void>(resolve => {
+		trap = resolve;
+	});
+	const server: Server = createServer(client => {
+		const upstream = tcpConnect(serverPort, '127.0.0.1');
+		upstream.pipe(client);
+		let pending = Buffer.alloc(0);
+		client.on('data', (data: Buffer) => {
+			pending = Buffer.concat([pending, data]);
+			let at = 0;
+			for (;;) {
+				const eol = pending.indexOf('\r\n', at);
+				if (eol < 0) break;
+				const line = pending.toString('latin1', at, eol);
+				const publish = /^H?PUB (\S+) .*?(\d+)$/i.exec(line);
+				const end = publish ? eol + 2 + Number(publish[2]) + 2 : eol + 2;
+				if (end > pending.length) break;
+				if (publish?.[1]!.startsWith('$JS.SNAPSHOT.RESTORE.') && Number(publish[2]) === 0) trap();
+				else upstream.write(pending.subarray(at, end));
+				at = end;
+			}
+
+			pending = pending.subarray(at);
+		});
+		client.on('close', () => upstream.destroy());
+		upstream.on('close', () => client.destroy());
+		client.on('error', () => upstream.destroy());
+		upstream.on('error', () => client.destroy());
+	});
+	await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
+	const {port} = server.address() as {port: number};
+	return {
+		url: `nats://127.0.0.1:${port}`,
+		trapped,
+		close: async () => new Promise<void>(resolve => {
+			server.close(() => resolve());
+		}),
+	};
+}
+
+describe('restore faults on a standalone server', () => {
+	let cluster: TestCluster;
+	const scratch = mkdtempSync(join(tmpdir(), 'nats-dr-restore-faults-'));
+	const connection = (url = cluster.nodes[0]!.url): string[] => ['--server', url, '--user', appUser.user, '--password', appUser.password, '--audit-log', join(scratch, 'audit.log')];
+	const names = async (): Promise<string[]> => {
+		const nc = await appConnection(cluster);
+		try {
+			return await streamNames(nc);
+		} finally {
+			await nc.close();
+		}
+	};
+
+	before(async () => {
+		cluster = await TestCluster.start();
+	});
+	after(async () => {
+		await cluster?.stopAll();
+		rmSync(scratch, {recursive: true, force: true});
+	});
+
+	test('the server killed during the upload: the connection loss is reported, and no stream is left', async () => {
+		const run = startCli([fixture('RANDOM'), ...slowUpload, ...connection()]);
+		await run.seen(/Sent \d+ chunks \(/);
+		await cluster.kill('n1');
+		const result = await run.exit;
+		assert.equal(result.code, 1, result.stdout + result.stderr);
+		assert.match(result.stderr, /upload of RANDOM failed: lost the connection to n1 during the upload; could not check whether stream RANDOM was created/);
+		assert.match(result.stderr, /try: check with `nats stream info RANDOM`, and delete a partial stream \(nats stream rm RANDOM\) before retrying/);
+		await cluster.restart('n1');
+		await cluster.waitReady();
+		assert.deepEqual(await names(), [], 'the server kept no stream of the aborted restore');
+	});
+
+	test('Ctrl-C during the upload exits 130 and says no stream was created', async () => {
+		const run = startCli([fixture('RANDOM'), ...slowUpload, ...connection()]);
+		await run.seen(/Sent \d+ chunks \(/);
+		run.signal('SIGINT');
+		const result = await run.exit;
+		assert.equal(result.code, 130, result.stdout + result.stderr);
+		assert.match(result.stderr, /restore of RANDOM interrupted during the upload; no stream was created \(the server drops what it received 5 s after the last chunk\)/);
+		assert.deepEqual(await names(), []);
+		const audited = readFileSync(join(scratch, 'audit.log'), 'utf8').trim().split('\n').map(line => JSON.parse(line) as {result: string; subject: string});
+		assert.deepEqual(audited.at(-1)!.result, 'aborted');
+	});
+
+	test('Ctrl-C while the server restores exits 130 and says the server goes on', async () => {
+		const trap = await endMarkerTrap(cluster.nodes[0]!.port);
+		try {
+			const run = startCli([fixture('account/AUDIT'), '--yes', ...connection(trap.url)]);
+			await run.seen(/server will now restore the snapshot, this might take a long time/);
+			await trap.trapped;
+			run.signal('SIGINT');
+			const result = await run.exit;
+			assert.equal(result.code, 130, result.stdout + result.stderr);
+			assert.match(result.stderr, /restore of AUDIT interrupted while the server was restoring it; stream AUDIT does not exist yet, but the server goes on restoring it without this client/);
+			assert.match(result.stderr, /try: check with `nats stream info AUDIT` in a moment, and delete it if it is incomplete before retrying/);
+		} finally {
+			await trap.close();
+		}
+	});
+
+	test('a client that stalls past 5 s: the server abandons the restore, and the next chunk says so', async () => {
+		const run = startCli([fixture('RANDOM'), ...slowUpload, ...connection()]);
+		await run.seen(/Sent \d+ chunks \(/);
+		run.signal('SIGSTOP');
+		await delay(6500);
+		run.signal('SIGCONT');
+		const result = await run.exit;
+		assert.equal(result.code, 1, result.stdout + result.stderr);
+		assert.match(result.stderr, /upload of RANDOM failed: the server abandoned the restore \(stalled > 5 s\)/);
+		assert.match(result.stderr, /no stream was created/);
+		assert.deepEqual(await names(), []);
+	});
+
+	test('a corrupt archive sent with --no-verify: the server\'s own words, and no stream', async () => {
+		const dir = join(scratch, 'RANDOM');
+		cpSync(fixture('RANDOM'), dir, {recursive: true});
+		const archive = Buffer.from(readFileSync(join(dir, 'stream.tar.s2')));
+		archive[1_500_000]! ^= 0xFF;
+		writeFileSync(join(dir, 'stream.tar.s2'), archive);
+		const run = startCli([dir, '--no-verify', '--yes', ...connection()]);
+		const result = await run.exit;
+		assert.equal(result.code, 1, result.stdout + result.stderr);
+		assert.match(result.stdout, /the archive was not verified \(--no-verify\)/);
+		assert.match(result.stderr, /the server could not restore RANDOM: restore failed: s2: corrupt input, crc mismatch; no stream was created/);
+		await waitFor(async () => (await names()).length === 0, {what: 'no stream'});
+	});
+
+	test('an account restore goes on after a stream fails, reports each, and exits 1', async () => {
+		const root = join(scratch, 'mixed');
+		cpSync(join(scratch, 'RANDOM'), join(root, 'a-RANDOM'), {recursive: true});
+		cpSync(fixture('account/AUDIT'), join(root, 'b-AUDIT'), {recursive: true});
+		const result = await startCli([root, '--no-verify', '--confirm', 'mixed', ...connection()]).exit;
+		assert.equal(result.code, 1, result.stdout + result.stderr);
+		assert.match(result.stdout, /restore for RANDOM failed: the server could not restore RANDOM: restore failed: s2: corrupt input, crc mismatch; no stream was created/);
+		assert.match(result.stdout, /Restored stream "AUDIT" in \d+s/);
+		assert.match(result.stderr, /account restore incomplete: 1 of 2 streams restored, 1 failed, 0 skipped \(existing\) \(failed: RANDOM\)/);
+		assert.deepEqual(await names(), ['AUDIT']);
+	});
+});

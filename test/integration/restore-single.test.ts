@@ -1,0 +1,157 @@
+/**
+ * Restores into one standalone nats-server 2.9.10: the natscli fixtures come back exactly as their
+ * README says, and every pre-flight refusal stops before a byte is sent, creating nothing.
+ */
+import assert from 'node:assert/strict';
+import {cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
+import {fileURLToPath} from 'node:url';
+import {after, before, describe, test} from 'node:test';
+import type {NatsConnection} from 'nats';
+import {maskedCrc32c} from '../../source/core/archive/crc32c.js';
+import {parseJson, runCli} from '../helpers/cli.js';
+import {TestCluster} from '../helpers/nats-server.js';
+import {appConnection, cliConnection, fixtureBackups, fixtureStates, restoredState, streamNames} from '../helpers/streams.js';
+
+const fixture = (dir: string): string => fileURLToPath(new URL(dir, fixtureBackups));
+
+describe('restore into a standalone server', () => {
+	let cluster: TestCluster;
+	let nc: NatsConnection;
+	const scratch = mkdtempSync(join(tmpdir(), 'nats-dr-restore-'));
+	const auditLog = join(scratch, 'audit.log');
+	const restore = async (args: string[]) => runCli(['restore', ...args, '--audit-log', auditLog, ...cliConnection(cluster)], {timeoutMs: 90_000});
+	const audit = (): Array<Record<string, unknown>> => readFileSync(auditLog, 'utf8').trim().split('\n').map(line => JSON.parse(line) as Record<string, unknown>);
+
+	/** A copy of a fixture backup, with some of its files replaced. */
+	const copyBackup = (from: string, name: string, files: {backupJson?: string; archive?: Uint8Array} = {}): string => {
+		const dir = join(scratch, name);
+		cpSync(fixture(from), dir, {recursive: true});
+		if (files.backupJson !== undefined) writeFileSync(join(dir, 'backup.json'), files.backupJson);
+		if (files.archive) writeFileSync(join(dir, 'stream.tar.s2'), files.archive);
+		return dir;
+	};
+
+	/** Runs a restore that pre-flight must refuse; nothing may appear on the server. */
+	const refused = async (args: string[], pattern: RegExp): Promise<string> => {
+		const namesBefore = await streamNames(nc);
+		const result = await restore(args);
+		assert.equal(result.code, 1, result.stdout + result.stderr);
+		assert.match(result.stderr, pattern);
+		assert.match(result.stderr, /nothing was sent, no stream was created/);
+		assert.deepEqual(await streamNames(nc), namesBefore, 'no stream was created');
+		return result.stdout + result.stderr;
+	};
+
+	before(async () => {
+		cluster = await TestCluster.start();
+		nc = await appConnection(cluster);
+	});
+	after(async () => {
+		await nc?.close();
+		await cluster?.stopAll();
+		rmSync(scratch, {recursive: true, force: true});
+	});
+
+	test('refuses a directory that is not a backup', async () => {
+		await refused([join(scratch, 'missing'), '--yes'], /does not exist/);
+		const empty = copyBackup('account/AUDIT', 'EMPTY', {backupJson: ''});
+		const output = await refused([empty, '--yes'], /backup\.json in .* is empty: the backup that wrote it did not finish/);
+		assert.match(output, /REFUSED/);
+		assert.equal(audit().at(-1)!['result'], 'refused');
+	});
+
+	test('refuses a corrupt archive unless --no-verify', async () => {
+		const archive = Buffer.from(readFileSync(fixture('RANDOM/stream.tar.s2')));
+		archive[1_500_000]! ^= 0xFF;
+		const dir = copyBackup('RANDOM', 'CORRUPT', {archive});
+		await refused([dir, '--yes'], /CRC mismatch in chunk at byte \d+: the archive is corrupt/);
+		await refused([dir, '--yes', '--json'], /refused/);
+		const json = parseJson(await restore([dir, '--yes', '--json']));
+		assert.equal(json.ok, false);
+		assert.equal(json.refused, true);
+		assert.ok(json.findings.some((finding: any) => finding.check === 'archive' && finding.level === 'refusal'));
+	});
+
+	test('refuses a NATSARC1 archive for a 2.9 server', async () => {
+		const payload = Buffer.concat([Buffer.from('NATSARC1'), Buffer.alloc(4096, 1)]);
+		const header = Buffer.alloc(8);
+		header.writeUInt8(0x01, 0);
+		header.writeUIntLE(payload.length + 4, 1, 3);
+		header.writeUInt32LE(maskedCrc32c(payload), 4);
+		const archive = Buffer.concat([Buffer.from([0xFF, 6, 0, 0]), Buffer.from('S2sTwO'), header, payload]);
+		const dir = copyBackup('account/AUDIT', 'V2', {archive});
+		await refused([dir, '--yes'], /NATSARC1 format, which only nats-server 2\.15 or later can restore; the target runs 2\.9\.10/);
+		await refused([dir, '--yes', '--no-verify'], /NATSARC1/);
+	});
+
+	test('refuses to change a stream\'s name, with and without verification', async () => {
+		const dir = copyBackup('account/ORDERS', 'RENAMED', {backupJson: readFileSync(fixture('account/AUDIT/backup.json'), 'utf8')});
+		await refused([dir, '--yes'], /backup\.json names stream "AUDIT" but the archive holds "ORDERS": a stream cannot be renamed on restore/);
+		await refused([dir, '--yes', '--no-verify'], /cannot be renamed on restore/);
+	});
+
+	test('refuses an R3 backup on a standalone server and says to pass --replicas 1', async () => {
+		await refused([fixture('EVENTS-R3'), '--yes'], /3 replicas, but the target is a standalone server[\s\S]*try: pass --replicas 1/);
+	});
+
+	test('refuses subjects that overlap an existing stream', async () => {
+		const jsm = await nc.jetstreamManager();
+		await jsm.streams.add({name: 'LEGACY', subjects: ['EVENTS.s1']});
+		try {
+			await refused([fixture('EVENTS-R3'), '--replicas', '1', '--yes'], /subjects overlap with existing streams: EVENTS\.> with LEGACY/);
+		} finally {
+			await jsm.streams.delete('LEGACY');
+		}
+	});
+
+	test('in a script, asks for --confirm NAME or --yes, and checks the name', async () => {
+		const unconfirmed = await restore([fixture('RANDOM')]);
+		assert.equal(unconfirmed.code, 2);
+		assert.match(unconfirmed.stderr, /cannot ask for confirmation without a terminal: nothing was changed/);
+		const wrong = await restore([fixture('RANDOM'), '--confirm', 'ORDERS']);
+		assert.equal(wrong.code, 2);
+		assert.match(wrong.stderr, /does not match stream "RANDOM"/);
+		assert.deepEqual(await streamNames(nc), []);
+	});
+
+	test('restores RANDOM exactly, with natscli\'s lines, the stream\'s info and an audit record', async () => {
+		const result = await restore([fixture('RANDOM'), '--confirm', 'RANDOM']);
+		assert.equal(result.code, 0, result.stderr);
+		assert.match(result.stdout, /Starting restore of Stream "RANDOM" from file ".*RANDOM"/);
+		assert.match(result.stdout, /\d\d:\d\d:\d\d Sent \d+ chunks, server will now restore the snapshot, this might take a long time/);
+		assert.match(result.stdout, /Restored stream "RANDOM" in \d+s/);
+		assert.match(result.stdout, /Messages: 3,072/);
+		assert.match(result.stdout, /Equivalent: nats stream restore .*RANDOM/);
+		assert.deepEqual(await restoredState(nc, 'RANDOM'), fixtureStates['RANDOM']);
+		const entry = audit().at(-1)!;
+		assert.equal(entry['result'], 'ok');
+		assert.equal(entry['subject'], 'RANDOM');
+		assert.match(String(entry['nats']), /^nats stream restore .*RANDOM$/);
+	});
+
+	test('refuses a stream that exists, as the nats CLI does', async () => {
+		await refused([fixture('RANDOM'), '--yes'], /Stream "RANDOM" already exist/);
+		const entry = audit().at(-1)!;
+		assert.equal(entry['result'], 'refused');
+		assert.match(String(entry['detail']), /already exist/);
+	});
+
+	test('restores the R3 backup as R1 with --replicas 1', async () => {
+		const json = parseJson(await restore([fixture('EVENTS-R3'), '--replicas', '1', '--confirm', 'EVENTS', '--json']));
+		assert.equal(json.ok, true);
+		assert.equal(json.streams[0].replicas, 1);
+		assert.deepEqual(await restoredState(nc, 'EVENTS'), {...fixtureStates['EVENTS'], replicas: 1});
+		assert.match(String(audit().at(-1)!['nats']), /--replicas 1$/);
+	});
+
+	test('restores the account backup: every stream, exactly', async () => {
+		const result = await restore([fixture('account'), '--confirm', 'account']);
+		assert.equal(result.code, 0, result.stderr);
+		assert.match(result.stdout, /Restoring backup of all 2 streams in directory ".*account" \(AUDIT, ORDERS; \d+ KiB\)/);
+		assert.match(result.stdout, /Restored from .*account: 2 of 2 streams restored, 0 failed, 0 skipped/);
+		assert.deepEqual(await restoredState(nc, 'ORDERS'), fixtureStates['ORDERS']);
+		assert.deepEqual(await restoredState(nc, 'AUDIT'), fixtureStates['AUDIT']);
+	});
+});

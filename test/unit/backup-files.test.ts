@@ -1,0 +1,102 @@
+import assert from 'node:assert/strict';
+import {mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
+import {after, describe, test} from 'node:test';
+import {BackupDirError, findBackups, readBackupDir} from '../../source/core/archive/backup-dir.js';
+import {ArchiveFile} from '../../source/core/backup/archive-file.js';
+import {backupPaths, BackupRefusedError, commitBackup, prepareDirectory, removeTemporaries, writeFileSynced} from '../../source/core/backup/backup-files.js';
+import {DrError} from '../../source/core/errors.js';
+
+const scratch = mkdtempSync(join(tmpdir(), 'nats-dr-backup-files-'));
+after(() => rmSync(scratch, {recursive: true, force: true}));
+const backupJson = (name: string): string => JSON.stringify({config: {name}, state: {messages: 1}});
+
+async function stage(dir: string, name: string, archive = 'archive'): Promise<ReturnType<typeof backupPaths>> {
+	const paths = backupPaths(dir);
+	const file = await ArchiveFile.create(paths.tempArchive);
+	file.write(Buffer.from(archive));
+	await file.close();
+	await writeFileSynced(paths.tempBackupJson, backupJson(name));
+	await writeFileSynced(paths.tempSidecar, '{}');
+	return paths;
+}
+
+describe('backup files', () => {
+	test('temporary files are hidden, carry the pid, and are not a backup until committed', async () => {
+		const dir = join(scratch, 'commit');
+		assert.deepEqual(await prepareDirectory(dir, {stream: 'A', force: false}), {replacing: false, created: true});
+		const paths = await stage(dir, 'A');
+		assert.deepEqual(readdirSync(dir).sort(), [`.backup.json.partial-${process.pid}`, `.nats-dr.json.partial-${process.pid}`, `.stream.tar.s2.partial-${process.pid}`]);
+		await assert.rejects(readBackupDir(dir), (error: unknown) => error instanceof BackupDirError && error.code === 'no-backup-json');
+		await commitBackup(paths, {replacing: false});
+		assert.deepEqual(readdirSync(dir).sort(), ['backup.json', 'nats-dr.json', 'stream.tar.s2']);
+		assert.equal((await readBackupDir(dir)).streamName, 'A');
+	});
+
+	test('an existing backup is refused without force and replaced with it', async () => {
+		const dir = join(scratch, 'replace');
+		await prepareDirectory(dir, {stream: 'A', force: false});
+		await commitBackup(await stage(dir, 'A', 'old'), {replacing: false});
+		await assert.rejects(prepareDirectory(dir, {stream: 'A', force: false}), (error: unknown) => error instanceof BackupRefusedError && error.reason === 'backup-exists' && /holds a backup of stream "A"/.test(error.message));
+		assert.deepEqual(await prepareDirectory(dir, {stream: 'A', force: true}), {replacing: true, created: false});
+		await commitBackup(await stage(dir, 'A', 'new'), {replacing: true});
+		assert.equal(readFileSync(join(dir, 'stream.tar.s2'), 'utf8'), 'new');
+		assert.deepEqual(readdirSync(dir).sort(), ['backup.json', 'nats-dr.json', 'stream.tar.s2']);
+	});
+
+	test('a stream backup is refused in a directory holding an account backup', async () => {
+		const dir = join(scratch, 'account');
+		mkdirSync(join(dir, 'ORDERS'), {recursive: true});
+		writeFileSync(join(dir, 'ORDERS', 'backup.json'), backupJson('ORDERS'));
+		assert.equal((await findBackups(dir)).layout, 'account');
+		await assert.rejects(prepareDirectory(dir, {stream: 'X', force: true}), (error: unknown) => error instanceof BackupRefusedError && error.reason === 'account-layout' && error.hint === `back up into a directory of its own, e.g. ${join(dir, 'X')}`);
+	});
+
+	test('cleanup removes the temporary files, and the directory only if this backup made it', async () => {
+		const dir = join(scratch, 'cleanup');
+		const {created} = await prepareDirectory(dir, {stream: 'A', force: false});
+		await removeTemporaries(await stage(dir, 'A'), {created});
+		assert.throws(() => readdirSync(dir), /ENOENT/);
+		const kept = join(scratch, 'kept');
+		mkdirSync(kept);
+		await removeTemporaries(await stage(kept, 'A'), {created: false});
+		assert.deepEqual(readdirSync(kept), []);
+	});
+
+	test('a path through a regular file fails in words, also for root', async () => {
+		const file = join(scratch, 'file');
+		writeFileSync(file, '');
+		await assert.rejects(prepareDirectory(join(file, 'backup'), {stream: 'A', force: false}), (error: unknown) => error instanceof DrError && /part of the path is a file/.test(error.message));
+	});
+});
+
+describe('ArchiveFile', () => {
+	test('writes chunks in order, batching what arrives during a write, and reports a backlog until it drains', async () => {
+		const path = join(scratch, 'chunks');
+		const file = await ArchiveFile.create(path);
+		let drained = 0;
+		file.onDrain = () => drained++;
+		const chunk = Buffer.alloc(1024 * 1024, 7);
+		for (let i = 0; i < 40; i++) file.write(chunk);
+		file.write(Buffer.from('end'));
+		assert.equal(file.backlogged, true, '40 MiB queued at once');
+		await file.close();
+		assert.equal(file.backlogged, false);
+		assert.ok(drained > 0);
+		const written = readFileSync(path);
+		assert.equal(written.length, 40 * 1024 * 1024 + 3);
+		assert.equal(written.subarray(-3).toString(), 'end');
+	});
+
+	test('refuses to overwrite, and discard removes the file', async () => {
+		const path = join(scratch, 'exists');
+		writeFileSync(path, 'x');
+		await assert.rejects(ArchiveFile.create(path), /EEXIST/);
+		const other = join(scratch, 'discarded');
+		const file = await ArchiveFile.create(other);
+		file.write(Buffer.from('data'));
+		await file.discard();
+		assert.throws(() => readFileSync(other), /ENOENT/);
+	});
+});

@@ -1,0 +1,113 @@
+import assert from 'node:assert/strict';
+import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
+import {fileURLToPath} from 'node:url';
+import {after, test} from 'node:test';
+import {maskedCrc32c} from '../../source/core/archive/crc32c.js';
+import type {StreamInfoReply} from '../../source/core/diagnosis/streams.js';
+import {peekArchive} from '../../source/core/restore/archive-peek.js';
+import {settleState} from '../../source/core/restore/settle.js';
+import {describeTargetState} from '../../source/core/restore/target-state.js';
+import {chunkReplyProblem} from '../../source/core/restore/upload.js';
+
+const fixtures = new URL('../../../shared/fixtures/natscli-2.9.10/', import.meta.url);
+const scratch = mkdtempSync(join(tmpdir(), 'nats-dr-restore-unit-'));
+after(() => {
+	rmSync(scratch, {recursive: true, force: true});
+});
+
+/** S2 framing with uncompressed chunks only, which every S2 reader accepts. */
+export function s2Stream(payload: Uint8Array): Buffer {
+	const parts = [Buffer.from([0xFF, 6, 0, 0]), Buffer.from('S2sTwO')];
+	for (let at = 0; at < payload.length; at += 64 * 1024) {
+		const data = payload.subarray(at, at + 64 * 1024);
+		const header = Buffer.alloc(8);
+		header.writeUInt8(0x01, 0);
+		header.writeUIntLE(data.length + 4, 1, 3);
+		header.writeUInt32LE(maskedCrc32c(data), 4);
+		parts.push(header, Buffer.from(data));
+	}
+
+	return Buffer.concat(parts);
+}
+
+function scratchFile(name: string, data: Uint8Array): string {
+	const path = join(scratch, name);
+	writeFileSync(path, data);
+	return path;
+}
+
+test('peekArchive reads the format and meta.inf\'s stream name from the start of each fixture', async () => {
+	for (const [dir, stream] of [['RANDOM', 'RANDOM'], ['EVENTS-R3', 'EVENTS'], ['account/ORDERS', 'ORDERS'], ['account/AUDIT', 'AUDIT']]) {
+		assert.deepEqual(await peekArchive(fileURLToPath(new URL(`${dir}/stream.tar.s2`, fixtures))), {format: 'tar', streamName: stream});
+	}
+});
+
+test('peekArchive spots NATSARC1, also when the magic straddles two chunks', async () => {
+	const payload = Buffer.concat([Buffer.from('NATSARC1'), Buffer.alloc(100, 7)]);
+	assert.deepEqual(await peekArchive(scratchFile('v2.s2', s2Stream(payload))), {format: 'natsarc1'});
+	const split = Buffer.concat([Buffer.from([0xFF, 6, 0, 0]), Buffer.from('S2sTwO'), ...[payload.subarray(0, 3), payload.subarray(3)].map(data => {
+		const header = Buffer.alloc(8);
+		header.writeUInt8(0x01, 0);
+		header.writeUIntLE(data.length + 4, 1, 3);
+		header.writeUInt32LE(maskedCrc32c(data), 4);
+		return Buffer.concat([header, data]);
+	})]);
+	assert.deepEqual(await peekArchive(scratchFile('v2-split.s2', split)), {format: 'natsarc1'});
+});
+
+test('peekArchive says unknown for a file that is not an S2 stream, and reads no further than it needs', async () => {
+	assert.deepEqual(await peekArchive(scratchFile('junk.s2', Buffer.from('not an archive at all'))), {format: 'unknown'});
+	// A corruption late in the file does not matter: meta.inf comes first.
+	const archive = Buffer.from(readFileSync(new URL('RANDOM/stream.tar.s2', fixtures)));
+	archive[2_000_000]! ^= 0xFF;
+	assert.deepEqual(await peekArchive(scratchFile('late-corruption.s2', archive)), {format: 'tar', streamName: 'RANDOM'});
+});
+
+test('chunkReplyProblem reads replies as jsm.go does: empty is fine, -ERR and JSON errors are not', () => {
+	const encode = (text: string): Uint8Array => new TextEncoder().encode(text);
+	assert.equal(chunkReplyProblem(new Uint8Array()), undefined);
+	assert.equal(chunkReplyProblem(encode('-ERR \'storage failure during restore\'')), 'storage failure during restore');
+	assert.equal(
+		chunkReplyProblem(encode('{"type":"io.nats.jetstream.api.v1.stream_create_response","error":{"code":503,"err_code":10023,"description":"insufficient resources"}}')),
+		'insufficient resources (503/10023)',
+	);
+	assert.equal(chunkReplyProblem(encode('{"type":"x"}')), undefined);
+	assert.equal(chunkReplyProblem(encode('+OK')), undefined);
+});
+
+function info(state: {messages?: number}, cluster?: StreamInfoReply['cluster']): StreamInfoReply {
+	return {config: {name: 'EVENTS', num_replicas: 3}, state, ...(cluster ? {cluster} : {})};
+}
+
+test('settleState is done only with the messages, every archived consumer and current replicas', () => {
+	const expected = {messages: 2000, consumers: ['MONITOR', 'PROCESSOR'], replicas: 3};
+	const current = {name: 'c1', leader: 'n1', replicas: [{name: 'n2', current: true}, {name: 'n3', current: true}]};
+	assert.deepEqual(settleState(info({messages: 2000}, current), ['MONITOR', 'PROCESSOR'], expected), {done: true, waitingFor: []});
+	assert.deepEqual(settleState(info({messages: 2001}, current), ['MONITOR', 'PROCESSOR', 'OTHER'], expected).done, true);
+	const early = settleState(
+		info({messages: 1500}, {name: 'c1', leader: 'n1', replicas: [{name: 'n2', current: false, lag: 1999}]}),
+		['MONITOR'],
+		expected,
+	);
+	assert.deepEqual(early, {done: false, waitingFor: ['2000 messages (has 1500)', 'consumer PROCESSOR', 'replica n2 (lag 1999) to be current', '1 more replica to be placed']});
+	assert.deepEqual(settleState(info({messages: 2000}, {name: 'c1'}), ['MONITOR', 'PROCESSOR'], expected).waitingFor, ['a stream leader', '2 more replicas to be placed']);
+	// Without verification only backup.json's count is known.
+	assert.deepEqual(settleState(info({messages: 2000}), ['A'], {messages: 2000, consumers: {count: 2}, replicas: 1}).waitingFor, ['2 consumers as backup.json counts them (has 1)']);
+	assert.equal(settleState(info({}), [], {messages: undefined, consumers: undefined, replicas: 1}).done, true);
+});
+
+test('describeTargetState says what the target holds for each stage', () => {
+	assert.match(describeTargetState('X', 'upload', {kind: 'absent'}, true).words, /^no stream was created \(the server drops what it received 5 s after the last chunk\)$/);
+	assert.equal(describeTargetState('X', 'server', {kind: 'absent'}, false).words, 'no stream was created');
+	const goesOn = describeTargetState('X', 'server', {kind: 'absent'}, true);
+	assert.match(goesOn.words, /goes on restoring it without this client/);
+	assert.match(goesOn.hint!, /nats stream info X/);
+	assert.match(describeTargetState('X', 'server', {kind: 'exists', messages: 7}, true).words, /exists now with 7 messages/);
+	const partial = describeTargetState('X', 'upload', {kind: 'exists', messages: 0}, false);
+	assert.match(partial.words, /may be partial/);
+	assert.match(partial.hint!, /nats stream rm X/);
+	assert.match(describeTargetState('X', 'upload', {kind: 'reserved'}, true).words, /still holds the name X/);
+	assert.match(describeTargetState('X', 'upload', {kind: 'unknown', reason: 'no reply'}, false).words, /could not check whether stream X was created \(no reply\)/);
+});
