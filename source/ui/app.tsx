@@ -3,7 +3,7 @@
  * (Esc back, q quit, ? help, Ctrl+C twice to abort work), and the screen for the current state.
  */
 import {Box, Text, useApp, useInput} from 'ink';
-import {useReducer} from 'react';
+import {useEffect, useReducer} from 'react';
 import {exitCodes, type ExitCode} from '../core/errors.js';
 import {removalImpact} from '../recovery/impact.js';
 import {KeyHints} from './components/key-hints.js';
@@ -23,9 +23,11 @@ export type AppProps = {
 	/** Called once with the exit code and the final state, before Ink unmounts. */
 	readonly onExit: (code: ExitCode, state: State) => void;
 	readonly initial?: State;
+	readonly banner?: string[];
+	readonly signal?: AbortSignal;
 };
 
-export function App({services, onExit, initial = initialState}: AppProps) {
+export function App({services, onExit, initial = initialState, banner = [], signal}: AppProps) {
 	const [state, dispatch] = useReducer(reducer, initial);
 	const {exit} = useApp();
 	const {rows} = useTerminalSize();
@@ -34,6 +36,18 @@ export function App({services, onExit, initial = initialState}: AppProps) {
 		onExit(code, state);
 		exit();
 	};
+
+	useEffect(() => {
+		if (!signal) return;
+		const stop = () => {
+			abort();
+			quit(exitCodes.aborted);
+		};
+
+		if (signal.aborted) stop();
+		signal.addEventListener('abort', stop, {once: true});
+		return () => signal.removeEventListener('abort', stop);
+	});
 
 	useInput((input, key) => {
 		if (key.ctrl && input === 'c') {
@@ -59,6 +73,15 @@ export function App({services, onExit, initial = initialState}: AppProps) {
 	const listLimit = Math.max(3, rows - 14);
 	return (
 		<Box flexDirection="column">
+			{state.screen.kind === 'overview' && banner.length > 0 && (
+				<Box flexDirection="column" marginBottom={1}>
+					{banner.map(line => (
+						<Styled key={line} tone="accent" wrap="wrap">
+							{line}
+						</Styled>
+					))}
+				</Box>
+			)}
 			{state.help ? <Help state={state} /> : <CurrentScreen state={state} dispatch={dispatch} services={services} listLimit={listLimit} onQuit={() => quit(exitCodes.ok)} />}
 			{state.notice && <Styled tone="warn">{state.notice}</Styled>}
 			{state.abortArmed && <Styled tone="bad">Press Ctrl+C again to abort (a peer-remove already sent stands; only the watching stops).</Styled>}

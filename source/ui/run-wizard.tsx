@@ -13,17 +13,23 @@ import type {Theme} from './theme.js';
 export type WizardOptions = {
 	services: WizardServices;
 	theme: Theme;
+	/** Lines shown above the overview, e.g. the demo's scenario. */
+	banner?: string[];
+	/** SIGTERM/SIGINT from outside: the wizard stops its work and closes with exit code 130. */
+	signal?: AbortSignal;
 	stdout?: NodeJS.WriteStream;
 	stdin?: NodeJS.ReadStream;
 };
 
-export async function runWizard({services, theme, stdout = process.stdout, stdin = process.stdin}: WizardOptions): Promise<{code: ExitCode; done: AuditEntry[]}> {
+export async function runWizard({services, theme, banner = [], signal, stdout = process.stdout, stdin = process.stdin}: WizardOptions): Promise<{code: ExitCode; done: AuditEntry[]}> {
 	let code: ExitCode = exitCodes.ok;
 	let done: AuditEntry[] = [];
 	const instance = render(
 		<ThemeContext.Provider value={theme}>
 			<App
 				services={services}
+				banner={banner}
+				signal={signal}
 				onExit={(exitCode, state) => {
 					code = exitCode;
 					done = state.done;

@@ -3,7 +3,6 @@
  * otherwise a briefing (and with --json one JSON line) is printed and the demo waits for Ctrl-C or
  * SIGTERM, so a runbook can rehearse with the plain commands.
  */
-import {fileURLToPath} from 'node:url';
 import {exitCodes, type ExitCode} from '../../core/errors.js';
 import {briefing, demoJson, keptLines} from '../../demo/report.js';
 import {runDemo, type DemoInfo} from '../../demo/run-demo.js';
@@ -12,39 +11,24 @@ import {commandContext, type CommandContext} from '../context.js';
 import {checkArgs} from '../flags.js';
 import {isInteractive} from '../main.js';
 
-/** The wizard command: connects with the context it gets, runs the wizard, prints its summary. */
-type Wizard = (context: CommandContext) => Promise<ExitCode>;
-
 export async function demo(context: CommandContext): Promise<ExitCode> {
 	const {invocation, out, io, signal} = context;
 	checkArgs('demo', invocation.args);
 	const scenario = parseScenario(invocation.flags.scenario);
 	const interactive = isInteractive(io, invocation) && !out.json;
-	const wizard = interactive ? await loadWizard() : undefined;
-	if (interactive && !wizard) out.warn('the interactive wizard is not part of this build: showing the plain briefing instead');
+	const wizard = interactive ? (await import('./wizard.js')).wizard : undefined;
 	let code: ExitCode = exitCodes.ok;
 	const final = await runDemo(
 		{scenario, natsServer: invocation.flags.natsServer, keep: invocation.flags.keep, env: io.env, signal, onProgress: step => out.log(step)},
 		async info => {
 			if (out.json) out.line(JSON.stringify(demoJson(info)));
 			for (const line of briefing(info, io.env, {wizard: wizard !== undefined, keep: invocation.flags.keep})) out.log(line);
-			if (wizard) code = await wizard(demoContext(context, info));
+			if (wizard) code = await wizard(demoContext(context, info), {banner: [`Demo ${info.story.title}`, ...info.story.broke]});
 			else await untilAborted(signal);
 		},
 	);
 	for (const line of invocation.flags.keep ? keptLines(final) : [`Stopped the demo's servers and removed ${final.dir}`]) out.log(line);
 	return code;
-}
-
-/** The wizard is built separately (source/ui); a build without it runs the demo in plain mode. */
-async function loadWizard(): Promise<Wizard | undefined> {
-	try {
-		return (await import('./wizard.js')).wizard;
-	} catch (error) {
-		const ui = fileURLToPath(new URL('../../ui/', import.meta.url));
-		if ((error as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND' && (error as Error).message.includes(ui)) return undefined;
-		throw error;
-	}
 }
 
 /**
