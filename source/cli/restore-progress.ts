@@ -33,7 +33,8 @@ function livePrinter(out: Output, ascii: boolean): RestorePrinter {
 		out.io.stdout.write(out.scrub(text));
 	};
 
-	const columns = (): number => out.io.stdout.columns ?? 80;
+	// 0 when the terminal does not say (e.g. under `script`): then assume the classic width.
+	const columns = (): number => out.io.stdout.columns || 80;
 	const bar = new ProgressLine(write, {columns, ascii});
 	let status = false;
 	const clear = (): void => {

@@ -4,7 +4,13 @@ import {describeConnection} from '../core/connection/settings.js';
 import {diagnose} from '../core/diagnosis/diagnose.js';
 import {peerIdOf} from '../core/diagnosis/peer-id.js';
 import {DrError} from '../core/errors.js';
-import {removeMetaPeer, watchRecovery} from '../core/recovery-actions.js';
+import {deleteStream, removeMetaPeer, watchRecovery} from '../core/recovery-actions.js';
+import {checkBackupTarget, completePath, listBackups} from '../core/backup-catalog.js';
+import {backupStream} from '../core/backup/backup-stream.js';
+import {planStreamRestore} from '../core/restore/plan.js';
+import {restoreStream} from '../core/restore/restore.js';
+import {natsRestoreCommand} from '../core/restore/overrides.js';
+import path from 'node:path';
 import {assess} from '../recovery/assess.js';
 import type {ConnectionSummary, WizardServices} from '../ui/services.js';
 import type {CommandContext} from './context.js';
@@ -14,6 +20,7 @@ export function wizardServices(session: Session, context: CommandContext): Wizar
 	const system: ConnectionSummary['system'] = session.sys
 		? {kind: session.sysSeparate ? 'separate' : 'same'}
 		: {kind: 'none', reason: session.sysError?.message ?? 'no system-account connection'};
+	const restoreConnection = {js: session.js, sys: session.sys, sysError: session.sysError};
 	return {
 		connection: () => ({servers: described.servers, auth: described.auth, context: described.context, system}),
 		async diagnose({signal, onPart}) {
@@ -26,6 +33,28 @@ export function wizardServices(session: Session, context: CommandContext): Wizar
 		},
 		async watch(targets, {signal, timeoutMs, onUpdate}) {
 			return watchRecovery(session.js, targets, {signal, timeoutMs, onUpdate});
+		},
+		defaultBackupRoot: () => path.resolve('nats-dr-backups'),
+		completePath,
+		checkBackupTarget,
+		async backup(stream, dir, {signal, onStart, onProgress}) {
+			try {
+				return {stream, dir, ok: true, result: await backupStream(session.js, stream, dir, {signal, onStart, onProgress, inboxPrefix: session.settings.inboxPrefix})};
+			} catch (error) {
+				if (signal.aborted || !(error instanceof DrError)) throw error;
+				return {stream, dir, ok: false, error};
+			}
+		},
+		listBackups,
+		async planRestore(dir, overrides, signal) {
+			return planStreamRestore(restoreConnection, dir, {overrides, signal});
+		},
+		natsRestoreCommand: plan => natsRestoreCommand(plan.dir, plan.overrides),
+		async restore(plan, {signal, onProgress}) {
+			return restoreStream(plan, {connection: restoreConnection, signal, onProgress});
+		},
+		async deleteStream(stream) {
+			await deleteStream(session.js, stream);
 		},
 		audit: async record => context.audit(record),
 	};

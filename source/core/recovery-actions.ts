@@ -114,3 +114,9 @@ export async function watchRecovery(
 		await new Promise(resolve => setTimeout(resolve, intervalMs));
 	}
 }
+
+/** Deletes a stream, e.g. an R1 stream whose only node died, so its backup can be restored. */
+export async function deleteStream(js: JsApi, stream: string): Promise<void> {
+	const reply = await jsRequest<SuccessReply>(js, `STREAM.DELETE.${stream}`);
+	if (!reply.success) throw new DrError(`deleting stream ${stream} did not report success`);
+}

@@ -3,7 +3,14 @@
  * (Esc back, q quit, ? help, Ctrl+C twice to abort work), and the screen for the current state.
  */
 import {Box, Text, useApp, useInput} from 'ink';
-import {useEffect, useReducer} from 'react';
+import {useEffect, useReducer, useRef} from 'react';
+import type {RestoreProgress} from '../core/restore/restore.js';
+import type {RestoreOverrides} from '../core/restore/overrides.js';
+import {createProgressStore} from './progress-store.js';
+import {BackupDirScreen, BackupRunScreen, BackupSelectScreen, type BackupLive} from './screens/backup.js';
+import {DeleteConfirmScreen, RestoreConfirmScreen, RestoreDirScreen, RestorePickScreen, RestorePlanScreen, RestoreRunScreen, type PlanChoice} from './screens/restore.js';
+import {planScreen, useTransferEffects, type TransferStores} from './state/use-transfer-effects.js';
+import {Spinner} from './components/spinner.js';
 import {exitCodes, type ExitCode} from '../core/errors.js';
 import {removalImpact} from '../recovery/impact.js';
 import {KeyHints} from './components/key-hints.js';
@@ -31,7 +38,16 @@ export function App({services, onExit, initial = initialState, banner = [], sign
 	const [state, dispatch] = useReducer(reducer, initial);
 	const {exit} = useApp();
 	const {rows} = useTerminalSize();
-	const {abort} = useEffects(state, dispatch, services);
+	const stores = useRef<TransferStores>({backup: createProgressStore<BackupLive>(), restore: createProgressStore<RestoreProgress>()}).current;
+	const result = latestDiagnosis(state.diagnosis);
+	const streamBytes = (name: string) => (result?.diagnosis.streams.ok ? (result.diagnosis.streams.value.streams.find(stream => stream.name === name)?.bytes ?? 0) : 0);
+	const recovery = useEffects(state, dispatch, services);
+	const transfers = useTransferEffects(state, dispatch, services, stores, streamBytes);
+	const abort = () => {
+		recovery.abort();
+		transfers.abort();
+	};
+
 	const quit = (code: ExitCode) => {
 		onExit(code, state);
 		exit();
@@ -82,12 +98,28 @@ export function App({services, onExit, initial = initialState, banner = [], sign
 					))}
 				</Box>
 			)}
-			{state.help ? <Help state={state} /> : <CurrentScreen state={state} dispatch={dispatch} services={services} listLimit={listLimit} onQuit={() => quit(exitCodes.ok)} />}
+			{state.help ? <Help state={state} /> : <CurrentScreen state={state} dispatch={dispatch} services={services} stores={stores} listLimit={listLimit} onQuit={() => quit(exitCodes.ok)} />}
 			{state.notice && <Styled tone="warn">{state.notice}</Styled>}
-			{state.abortArmed && <Styled tone="bad">Press Ctrl+C again to abort (a peer-remove already sent stands; only the watching stops).</Styled>}
+			{state.abortArmed && <Styled tone="bad">{abortWarning(state)}</Styled>}
 			<KeyHints hints={hintsFor(state)} />
 		</Box>
 	);
+}
+
+function abortWarning(state: State): string {
+	switch (state.screen.kind) {
+		case 'backup-run': {
+			return 'Press Ctrl+C again to abort the backup: the stream being backed up leaves no backup behind.';
+		}
+
+		case 'restore-run': {
+			return `Press Ctrl+C again to abort the restore: the stream ${state.screen.plan.stream} may remain partially restored.`;
+		}
+
+		default: {
+			return 'Press Ctrl+C again to abort (a peer-remove already sent stands; only the watching stops).';
+		}
+	}
 }
 
 function Help({state}: {readonly state: State}) {
@@ -109,12 +141,14 @@ function CurrentScreen({
 	state,
 	dispatch,
 	services,
+	stores,
 	listLimit,
 	onQuit,
 }: {
 	readonly state: State;
 	readonly dispatch: (action: Action) => void;
 	readonly services: WizardServices;
+	readonly stores: TransferStores;
 	readonly listLimit: number;
 	readonly onQuit: () => void;
 }) {
@@ -126,6 +160,8 @@ function CurrentScreen({
 				if (choice === 'quit') onQuit();
 				else if (choice === 'refresh') dispatch({type: 'refresh'});
 				else if (choice === 'recovery') dispatch({type: 'go', screen: {kind: 'recovery-node'}});
+				else if (choice === 'backup') dispatch({type: 'go', screen: {kind: 'backup-select', selected: []}});
+				else if (choice === 'restore') dispatch({type: 'go', screen: {kind: 'restore-dir', dir: services.defaultBackupRoot(), loading: false, problem: undefined}});
 				else dispatch({type: 'go', screen: {kind: 'streams', filter: '', filtering: false}});
 			};
 
@@ -184,5 +220,105 @@ function CurrentScreen({
 		case 'recovery-run': {
 			return <RecoveryRunScreen server={screen.server} phase={screen.phase} states={screen.states} message={screen.message} onBack={() => dispatch({type: 'back'})} />;
 		}
+
+		case 'backup-select': {
+			const streams = result?.diagnosis.streams.ok ? result.diagnosis.streams.value.streams : [];
+			return (
+				<BackupSelectScreen
+					streams={streams}
+					selected={screen.selected}
+					limit={listLimit}
+					onChange={selected => dispatch({type: 'patch', kind: 'backup-select', patch: {selected}})}
+					onSubmit={() => {
+						if (screen.selected.length === 0) return dispatch({type: 'notice', message: 'select at least one stream with space (a selects all)'});
+						const neededBytes = streams.filter(stream => screen.selected.includes(stream.name)).reduce((total, stream) => total + (stream.bytes ?? 0), 0);
+						dispatch({type: 'go', screen: {kind: 'backup-dir', streams: screen.selected, neededBytes, dir: services.defaultBackupRoot(), checking: false, problem: undefined}});
+					}}
+				/>
+			);
+		}
+
+		case 'backup-dir': {
+			return (
+				<BackupDirScreen
+					streams={screen.streams}
+					neededBytes={screen.neededBytes}
+					dir={screen.dir}
+					checking={screen.checking}
+					problem={screen.problem}
+					complete={async partial => services.completePath(partial)}
+					onChange={dir => dispatch({type: 'patch', kind: 'backup-dir', patch: {dir, problem: undefined}})}
+					onSubmit={dir => dispatch({type: 'patch', kind: 'backup-dir', patch: {dir: dir.trim(), checking: true, problem: undefined}})}
+				/>
+			);
+		}
+
+		case 'backup-run': {
+			return <BackupRunScreen root={screen.root} phase={screen.phase} results={screen.results} store={stores.backup} onBack={() => dispatch({type: 'back'})} />;
+		}
+
+		case 'restore-dir': {
+			return (
+				<RestoreDirScreen
+					dir={screen.dir}
+					loading={screen.loading}
+					problem={screen.problem}
+					complete={async partial => services.completePath(partial)}
+					onChange={dir => dispatch({type: 'patch', kind: 'restore-dir', patch: {dir, problem: undefined}})}
+					onSubmit={dir => dispatch({type: 'patch', kind: 'restore-dir', patch: {dir: dir.trim(), loading: true, problem: undefined}})}
+				/>
+			);
+		}
+
+		case 'restore-pick': {
+			return <RestorePickScreen root={screen.root} backups={screen.backups} limit={listLimit} onPick={dir => dispatch({type: 'go', screen: planScreen(dir)})} />;
+		}
+
+		case 'restore-plan': {
+			const verdict = screen.plan ? result?.assessment.streams.find(candidate => candidate.stream === screen.plan!.stream) : undefined;
+			const choose = (choice: PlanChoice) => {
+				if (choice === 'continue' && screen.plan) dispatch({type: 'go', screen: {kind: 'restore-confirm', plan: screen.plan}});
+				else if (choice === 'delete' && screen.plan) dispatch({type: 'go', screen: {kind: 'delete-confirm', stream: screen.plan.stream, returnTo: screen}});
+				else if (choice === 'no-placement') dispatch({type: 'patch', kind: 'restore-plan', patch: {overrides: {replicas: screen.overrides.replicas, dropPlacement: true}, plan: undefined}});
+				else if (choice !== 'continue' && choice !== 'delete') dispatch({type: 'patch', kind: 'restore-plan', patch: {editing: choice}});
+			};
+
+			return (
+				<RestorePlanScreen
+					dir={screen.dir}
+					overrides={screen.overrides}
+					plan={screen.plan}
+					problem={screen.problem}
+					editing={screen.editing}
+					brokenStream={verdict?.kind === 'r1-on-dead-node' || verdict?.kind === 'no-quorum'}
+					onChoose={choose}
+					onEdit={(field, value) => dispatch({type: 'patch', kind: 'restore-plan', patch: {editing: undefined, plan: undefined, overrides: editOverrides(screen.overrides, field, value)}})}
+				/>
+			);
+		}
+
+		case 'restore-confirm': {
+			return <RestoreConfirmScreen plan={screen.plan} onConfirm={() => dispatch({type: 'replace', screen: {kind: 'restore-run', plan: screen.plan, phase: 'running', message: undefined, result: undefined}})} />;
+		}
+
+		case 'restore-run': {
+			return <RestoreRunScreen stream={screen.plan.stream} phase={screen.phase} message={screen.message} result={screen.result} store={stores.restore} onBack={() => dispatch({type: 'back'})} />;
+		}
+
+		case 'delete-confirm': {
+			const deleteVerdict = result?.assessment.streams.find(candidate => candidate.stream === screen.stream);
+			return <DeleteConfirmScreen stream={screen.stream} broken={deleteVerdict?.kind === 'r1-on-dead-node' || deleteVerdict?.kind === 'no-quorum'} onConfirm={() => dispatch({type: 'replace', screen: {kind: 'delete-run', stream: screen.stream, returnTo: screen.returnTo, phase: 'running', message: undefined}})} />;
+		}
+
+		case 'delete-run': {
+			return screen.phase === 'running' ? <Spinner label={`deleting ${screen.stream}…`} /> : <Styled tone="bad">Deleting {screen.stream} failed: {screen.message}</Styled>;
+		}
 	}
+}
+
+function editOverrides(overrides: RestoreOverrides, field: 'replicas' | 'cluster' | 'tags', value: string | undefined): RestoreOverrides {
+	const {dropPlacement: _dropped, ...rest} = overrides;
+	if (field === 'replicas') return {...overrides, replicas: value === undefined ? undefined : Number(value)};
+	if (field === 'cluster') return {...rest, cluster: value};
+	return {...rest, tags: value === undefined ? undefined : value.split(',').map(tag => tag.trim()).filter(Boolean)};
 }

@@ -7,8 +7,11 @@ export function hintsFor(state: State): Hint[] {
 	const {screen} = state;
 	if (state.help) return [['? / Esc', 'close help']];
 	if (isBusy(screen)) return [['Ctrl+C', 'twice to abort'], ['?', 'help']];
-	if (screen.kind === 'recovery-confirm') return [['Enter', 'confirm'], ['Esc', 'cancel']];
+	if (screen.kind === 'recovery-confirm' || screen.kind === 'restore-confirm' || screen.kind === 'delete-confirm') return [['Enter', 'confirm'], ['Esc', 'cancel']];
 	if (screen.kind === 'streams' && screen.filtering) return [['Enter', 'apply filter'], ['Esc', 'back']];
+	if (screen.kind === 'backup-dir' || screen.kind === 'restore-dir') return [['Tab', 'complete'], ['Enter', 'continue'], ['Esc', 'back']];
+	if (screen.kind === 'restore-plan' && screen.editing) return [['Enter', 'set'], ['Esc', 'back']];
+	if (screen.kind === 'backup-select') return [['↑↓', 'move'], ['space', 'toggle'], ['a', 'all'], ['n', 'none'], ['Enter', 'continue'], ['Esc', 'back'], ['q', 'quit']];
 	const hints: Hint[] = [['↑↓', 'move'], ['Enter', 'choose']];
 	if (screen.kind === 'overview' || screen.kind === 'streams') hints.push(['r', 'refresh']);
 	if (screen.kind === 'streams') hints.push(['/', 'filter']);

@@ -4,8 +4,14 @@
  * screen ever talks to a server directly.
  */
 import type {AuditEntry, AuditRecord} from '../core/audit.js';
+import type {BackupSummary} from '../core/backup-catalog.js';
+import type {BackupProgress, BackupResult, BackupStart} from '../core/backup/backup-stream.js';
 import type {Diagnosis} from '../core/diagnosis/diagnose.js';
+import type {DrError} from '../core/errors.js';
 import type {WatchState, WatchTarget} from '../core/recovery-actions.js';
+import type {RestoreOverrides} from '../core/restore/overrides.js';
+import type {StreamRestorePlan} from '../core/restore/plan.js';
+import type {RestoreProgress, StreamRestoreResult} from '../core/restore/restore.js';
 import type {Assessment} from '../recovery/assess.js';
 
 export type ConnectionSummary = {
@@ -18,10 +24,24 @@ export type ConnectionSummary = {
 
 export type DiagnosisResult = {diagnosis: Diagnosis; assessment: Assessment};
 
+export type StreamBackupOutcome = {stream: string; dir: string} & ({ok: true; result: BackupResult} | {ok: false; error: DrError});
+
 export type WizardServices = {
 	connection(): ConnectionSummary;
 	diagnose(options: {signal: AbortSignal; onPart?: (part: Partial<Diagnosis>) => void}): Promise<DiagnosisResult>;
 	peerRemove(server: string): Promise<void>;
 	watch(targets: WatchTarget[], options: {signal: AbortSignal; timeoutMs: number; onUpdate: (states: WatchState[]) => void}): Promise<{complete: boolean; states: WatchState[]}>;
+	/** Where backups go by default, and where the restore picker starts. */
+	defaultBackupRoot(): string;
+	completePath(partial: string): Promise<string[]>;
+	checkBackupTarget(dir: string, neededBytes: number): Promise<{ok: true; freeBytes: number | undefined} | {ok: false; problem: string}>;
+	/** Backs up one stream into `dir` (its own directory); never throws for the stream's own failure. */
+	backup(stream: string, dir: string, options: {signal: AbortSignal; onStart: (start: BackupStart) => void; onProgress: (progress: BackupProgress) => void}): Promise<StreamBackupOutcome>;
+	listBackups(root: string): Promise<BackupSummary[]>;
+	planRestore(dir: string, overrides: RestoreOverrides, signal: AbortSignal): Promise<StreamRestorePlan>;
+	/** The `nats` command that does the same restore, for the audit log and the summary. */
+	natsRestoreCommand(plan: StreamRestorePlan): string;
+	restore(plan: StreamRestorePlan, options: {signal: AbortSignal; onProgress: (event: RestoreProgress) => void}): Promise<StreamRestoreResult>;
+	deleteStream(stream: string): Promise<void>;
 	audit(record: AuditRecord): Promise<AuditEntry>;
 };

@@ -1,6 +1,6 @@
 /** Runs the built CLI (bin/nats-dr.js) as a subprocess without a TTY, as scripts and CI do. */
 import {spawn} from 'node:child_process';
-import {mkdtempSync} from 'node:fs';
+import {mkdtempSync, rmSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
@@ -30,6 +30,7 @@ export async function runCli(
 
 /** Audit lines of test runs go here, never into the developer's own state directory. */
 const stateHome = mkdtempSync(path.join(tmpdir(), 'nats-dr-test-state-'));
+process.on('exit', () => rmSync(stateHome, {recursive: true, force: true}));
 
 /** The environment without the caller's NATS settings, so a developer's context never leaks in. */
 export function cleanEnv(): NodeJS.ProcessEnv {

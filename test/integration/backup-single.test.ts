@@ -13,6 +13,7 @@ import {after, before, describe, test} from 'node:test';
 import {fileURLToPath} from 'node:url';
 import {StorageType, type NatsConnection} from 'nats';
 import {BackupDirError, readBackupDir} from '../../source/core/archive/backup-dir.js';
+import type {AuditEntry} from '../../source/core/audit.js';
 import {decodeS2Stream} from '../../source/core/archive/s2-decode.js';
 import {TarWalker} from '../../source/core/archive/tar-walk.js';
 import {backupStream} from '../../source/core/backup/backup-stream.js';
@@ -57,6 +58,10 @@ describe('backup from a single server', () => {
 		if (scratch) await rm(scratch, {recursive: true, force: true});
 	});
 
+	async function auditEntries(): Promise<AuditEntry[]> {
+		return (await readFile(join(scratch, 'audit.log'), 'utf8')).trim().split('\n').map(line => JSON.parse(line) as AuditEntry);
+	}
+
 	async function restoredFacts(dir: string, stream: string, consumers: number): Promise<StreamFacts> {
 		await restoreRaw(targetNc, dir);
 		try {
@@ -88,8 +93,7 @@ describe('backup from a single server', () => {
 		assert.equal(verify.code, 0, verify.stdout + verify.stderr);
 		assert.match(verify.stdout, /^OK +ORDERS /m);
 		assert.deepEqual(await restoredFacts(dir, 'ORDERS', 2), orders);
-		const audit = (await readFile(join(scratch, 'audit.log'), 'utf8')).trim().split('\n').map(line => JSON.parse(line));
-		assert.ok(audit.some(entry => entry.action === 'backup' && entry.result === 'ok' && entry.nats === `nats stream backup ORDERS ${dir}`));
+		assert.ok((await auditEntries()).some(entry => entry.action === 'backup' && entry.result === 'ok' && entry.nats === `nats stream backup ORDERS ${dir}`));
 	});
 
 	test('--no-consumers leaves the consumers out; the messages still restore', async () => {
@@ -100,6 +104,13 @@ describe('backup from a single server', () => {
 		assert.deepEqual(json.consumers, {included: false, expected: [], in_archive: [], missing: []});
 		assert.ok((await archiveEntries(join(dir, 'stream.tar.s2'))).every(name => !name.startsWith('obs/')));
 		assert.deepEqual(await restoredFacts(dir, 'ORDERS', 0), {...orders, consumers: {}});
+	});
+
+	test('--check runs the server\'s health check first and warns that it gives no progress', async () => {
+		const result = await cli(['backup', 'ORDERS', join(scratch, 'checked'), '--check', '--chunk-size', '64KiB', '--idle-timeout', '5s']);
+		assert.equal(result.code, 0, result.stderr);
+		assert.match(result.stdout, /^Health Check was requested, this can take a long time without progress reports\n\nStarting backup of Stream "ORDERS"/m);
+		assert.ok((await auditEntries()).some(entry => entry.nats === `nats stream backup ORDERS ${join(scratch, 'checked')} --check --chunk-size 65536`));
 	});
 
 	test('a second backup into the same DIR is refused without --force and replaces the first with it', async () => {
@@ -126,8 +137,7 @@ describe('backup from a single server', () => {
 		assert.equal(result.code, 1);
 		assert.match(result.stderr, /MEM is a memory-storage stream.*nothing was written/);
 		assert.equal(existsSync(dir), false);
-		const audit = (await readFile(join(scratch, 'audit.log'), 'utf8')).trim().split('\n').map(line => JSON.parse(line));
-		assert.ok(audit.some(entry => entry.subject === 'MEM' && entry.result === 'refused'));
+		assert.ok((await auditEntries()).some(entry => entry.subject === 'MEM' && entry.result === 'refused'));
 	});
 
 	test('backup --all: one directory per stream, memory streams as warnings, and verify reads the layout', async () => {
@@ -155,18 +165,19 @@ describe('backup from a single server', () => {
 
 	test('Ctrl-C during the transfer exits 130 and leaves no backup and no temporary files', async () => {
 		const dir = join(scratch, 'interrupted');
-		const child = startCli(['backup', 'BIG', dir, '--chunk-size', '16KiB', ...cliConnection(source, {sys: false})]);
+		const child = startCli(['backup', 'BIG', dir, '--chunk-size', '16KiB', ...cliConnection(source, {sys: false}), '--audit-log', join(scratch, 'audit.log')]);
 		await child.waitFor(/Starting backup of Stream "BIG"/);
 		child.process.kill('SIGINT');
 		const {code, stderr} = await child.exit;
 		assert.equal(code, 130, stderr);
 		assert.match(stderr, /aborted/);
 		assert.deepEqual(await readdir(dir).catch(() => []), []);
+		assert.ok((await auditEntries()).some(entry => entry.subject === 'BIG' && entry.result === 'aborted'));
 	});
 
 	test('killed with SIGKILL, a backup leaves only a temporary file that nothing takes for a backup', async () => {
 		const dir = join(scratch, 'killed');
-		const child = startCli(['backup', 'BIG', dir, '--chunk-size', '16KiB', ...cliConnection(source, {sys: false})]);
+		const child = startCli(['backup', 'BIG', dir, '--chunk-size', '16KiB', ...cliConnection(source, {sys: false}), '--audit-log', join(scratch, 'audit.log')]);
 		const partial = await waitFor(async () => {
 			const name = (await readdir(dir).catch(() => [])).find(entry => entry.includes('.partial-'));
 			return name !== undefined && (await stat(join(dir, name))).size > 0 && name;

@@ -1,16 +1,18 @@
 /**
  * Restores into a 3-node 2.9.10 cluster whose servers carry tags: the R3 fixture settles with its
  * consumers and current replicas, placement overrides land a stream on the chosen node, an account
- * restore refuses or skips existing streams, and a backup written by nats-dr comes back whole.
+ * restore refuses or skips existing streams, an interrupted restore's leftover is named, and a
+ * backup written by nats-dr comes back whole.
  */
 import assert from 'node:assert/strict';
+import {spawn} from 'node:child_process';
 import {mkdtempSync, rmSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {after, before, describe, test} from 'node:test';
 import type {NatsConnection} from 'nats';
-import {parseJson, runCli} from '../helpers/cli.js';
+import {binPath, cleanEnv, parseJson, runCli} from '../helpers/cli.js';
 import {TestCluster} from '../helpers/nats-server.js';
 import {addFixtureConsumers, addStream, appConnection, cliConnection, fixtureBackups, fixtureStates, restoredState, streamNames} from '../helpers/streams.js';
 
@@ -86,6 +88,23 @@ describe('restore into a 3-node cluster with server tags', () => {
 		assert.match(result.stderr, /stream "AUDIT" exists already and is skipped \(--skip-existing\)/);
 		assert.deepEqual(await restoredState(nc, 'ORDERS'), fixtureStates['ORDERS']);
 		assert.deepEqual(await restoredState(nc, 'AUDIT'), fixtureStates['AUDIT']);
+	});
+
+	test('an interrupted restore leaves the name taken; the next restore is refused up front and told to delete it', async () => {
+		await (await nc.jetstreamManager()).streams.delete('RANDOM');
+		const child = spawn(process.execPath, [binPath, 'restore', fixture('RANDOM'), '--tag', 'node:n2', '--chunk-size', '1KiB', '--window', '1', '--yes', ...cliConnection(cluster)], {env: cleanEnv()});
+		let stdout = '';
+		let stderr = '';
+		child.stdout.setEncoding('utf8').on('data', (text: string) => {
+			stdout += text;
+			if (/Sent \d+ chunks \(/.test(stdout)) child.kill('SIGINT');
+		});
+		child.stderr.setEncoding('utf8').on('data', (text: string) => (stderr += text));
+		const code = await new Promise(resolve => child.once('close', resolve));
+		assert.equal(code, 130, stdout + stderr);
+		assert.match(stderr, /restore of RANDOM interrupted during the upload; the cluster still holds the name RANDOM for the unfinished restore, without a stream/);
+		assert.match(stderr, /try: delete it \(nats stream rm RANDOM\) before retrying/);
+		await refused([fixture('RANDOM'), '--yes'], /the name "RANDOM" is still taken by an unfinished restore/);
 	});
 
 	test('a backup written by nats-dr restores to the same stream', async () => {

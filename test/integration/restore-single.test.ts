@@ -92,6 +92,13 @@ describe('restore into a standalone server', () => {
 		await refused([dir, '--yes', '--no-verify'], /cannot be renamed on restore/);
 	});
 
+	test('refuses an account backup that holds one stream twice', async () => {
+		const root = join(scratch, 'twice');
+		cpSync(fixture('account/AUDIT'), join(root, 'AUDIT'), {recursive: true});
+		cpSync(fixture('account/AUDIT'), join(root, 'AUDIT-older'), {recursive: true});
+		await refused([root, '--yes'], /AUDIT, AUDIT-older all hold stream "AUDIT": only one can be restored/);
+	});
+
 	test('refuses an R3 backup on a standalone server and says to pass --replicas 1', async () => {
 		await refused([fixture('EVENTS-R3'), '--yes'], /3 replicas, but the target is a standalone server[\s\S]*try: pass --replicas 1/);
 	});

@@ -4,8 +4,9 @@ import {describe, test} from 'node:test';
 import {healthCheckLine, goDuration, receivedLine, startLine} from '../../source/cli/commands/backup-lines.js';
 import {backupJsonText, indentJson, rawMembers} from '../../source/core/backup/raw-json.js';
 import {snapshotPausesEviction} from '../../source/core/backup/server-version.js';
+import {parseReply} from '../../source/core/backup/snapshot.js';
 import {parseSize} from '../../source/core/backup/size.js';
-import {UsageError} from '../../source/core/errors.js';
+import {DrError, JsApiError, UsageError} from '../../source/core/errors.js';
 
 const fixture = (dir: string): string => readFileSync(new URL(`../../../shared/fixtures/natscli-2.9.10/${dir}/backup.json`, import.meta.url), 'utf8');
 
@@ -68,4 +69,18 @@ test('sizes: bytes, KiB and MiB, K/KB/M/MB as binary too; anything else is a usa
 test('servers before 2.14 pause eviction during a snapshot', () => {
 	for (const version of ['2.9.10', '2.10.29', 'v2.12.4']) assert.equal(snapshotPausesEviction(version), true, version);
 	for (const version of ['2.14.0', '2.15.0-dev', undefined, 'garbage']) assert.equal(snapshotPausesEviction(version), false, String(version));
+});
+
+test('snapshot replies: raw config and state kept, errors with the server\'s codes and a hint where one helps', () => {
+	const reply = parseReply('{"type":"io.nats.jetstream.api.v1.stream_snapshot_response","config":{"name":"A","max_age":0},"state":{"messages":2,"bytes":9007199254740993}}', 'S');
+	assert.equal(reply.rawConfig, '{"name":"A","max_age":0}');
+	assert.equal(reply.rawState, '{"messages":2,"bytes":9007199254740993}');
+	assert.equal(reply.state.messages, 2);
+	assert.throws(
+		() => parseReply('{"error":{"code":500,"err_code":10064,"description":"snapshot failed: snapshot in progress"}}', '$JS.API.STREAM.SNAPSHOT.A'),
+		(error: unknown) => error instanceof JsApiError && error.errCode === 10064 && /another backup of this stream is running/.test(error.hint ?? ''),
+	);
+	assert.throws(() => parseReply('{"error":{"code":404,"err_code":10059,"description":"stream not found"}}', 'S'), (error: unknown) => error instanceof JsApiError && error.hint === undefined);
+	assert.throws(() => parseReply('not json', 'S'), (error: unknown) => error instanceof DrError && /not a JSON object/.test(error.message));
+	assert.throws(() => parseReply('{"type":"x"}', 'S'), (error: unknown) => error instanceof DrError && /no stream config and state/.test(error.message));
 });

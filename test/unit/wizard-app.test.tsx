@@ -27,6 +27,21 @@ function fakeServices(result: DiagnosisResult, options: {watch?: () => Promise<{
 			onUpdate(states);
 			return options.watch ? options.watch() : {complete: true, states};
 		},
+		defaultBackupRoot: () => '/tmp/nats-dr-backups',
+		completePath: async () => [],
+		checkBackupTarget: async () => ({ok: true, freeBytes: undefined}),
+		async backup() {
+			throw new Error('not used in these tests');
+		},
+		listBackups: async () => [],
+		async planRestore() {
+			throw new Error('not used in these tests');
+		},
+		natsRestoreCommand: () => 'nats stream restore',
+		async restore() {
+			throw new Error('not used in these tests');
+		},
+		deleteStream: async () => {},
 		async audit(record) {
 			calls.audits.push(record);
 			return {...record, time: '2026-11-25T00:00:00.000Z', operator: 'tester', target: {servers: 'nats://127.0.0.1:4222'}};
@@ -124,7 +139,8 @@ describe('the wizard app', () => {
 		const {services} = fakeServices(degradedDiagnosis(5));
 		const app = await renderInk(<App services={services} onExit={() => {}} />);
 		await settle();
-		await app.press(keys.down, keys.enter);
+		assert.match(app.frame(), /Restore from a backup \(1 stream needs one\)\n.*Back up streams\n.*Inspect a stream/);
+		await app.press(keys.down, keys.down, keys.down, keys.enter);
 		assert.match(app.frame(), /Streams \(7 of 7\)/);
 		assert.ok(app.frame().indexOf('PINNED') < app.frame().indexOf('HEALTHY1'), 'urgent streams first');
 		await app.press('/', 'H', 'E', 'A', 'L', 'T', 'H', 'Y', '3', keys.enter);

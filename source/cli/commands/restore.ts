@@ -11,7 +11,7 @@ import type {Session} from '../../core/connection/session.js';
 import {DrError, exitCodes, UsageError, type ExitCode} from '../../core/errors.js';
 import {formatBytes} from '../../core/format.js';
 import {natsRestoreCommand, overridesProblem, type RestoreOverrides} from '../../core/restore/overrides.js';
-import {planAccountRestore, planStreamRestore, type StreamRestorePlan} from '../../core/restore/plan.js';
+import {planAccountRestore, planStreamRestore, refusedOnlyForExisting, type StreamRestorePlan} from '../../core/restore/plan.js';
 import type {PreflightFinding} from '../../core/restore/preflight.js';
 import {restoreAccount} from '../../core/restore/account.js';
 import {RestoreError, restoreStream, type RunOptions, type StreamRestoreResult} from '../../core/restore/restore.js';
@@ -83,7 +83,7 @@ async function restoreOne(run: Run): Promise<ExitCode> {
 	const plan = await planStreamRestore(session, dir, {overrides, verify: flags.verify, signal, onVerify: printer.verifying});
 	printer.clear();
 	printFindings(context, plan.findings);
-	if (flags.skipExisting && isOnlyExisting(plan)) {
+	if (flags.skipExisting && refusedOnlyForExisting(plan)) {
 		out.log(`Stream "${plan.stream}" exists already: skipped (--skip-existing)`);
 		await context.audit(record(dir, overrides, 'refused', `stream ${plan.stream} exists already: skipped (--skip-existing)`, plan.stream));
 		if (out.json) out.printJson({ok: true, streams: [{stream: plan.stream, dir, status: 'skipped'}]});
@@ -180,11 +180,6 @@ async function restoreAll(run: Run): Promise<ExitCode> {
 
 	if (out.json) out.printJson({ok: true, findings: plan.findings, streams: streamsJson});
 	return exitCodes.ok;
-}
-
-function isOnlyExisting(plan: StreamRestorePlan): boolean {
-	const refusals = plan.findings.filter(finding => finding.level === 'refusal');
-	return refusals.length > 0 && refusals.every(finding => finding.check === 'exists');
 }
 
 async function refuse(run: Run, subject: string, findings: PreflightFinding[]): Promise<ExitCode> {

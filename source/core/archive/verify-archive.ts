@@ -15,7 +15,7 @@ import {TarFormatError, TarWalker} from './tar-walk.js';
 /** nats-server 2.15 archives (ADR-63) start their decompressed bytes with this magic instead of a tar. */
 const natsArc1Magic = Buffer.from('NATSARC1', 'latin1');
 // Big reads let most S2 chunks (1 MiB by default) arrive in one slice, which the decoder reads in place.
-const readSliceBytes = 4 << 20;
+const readSliceBytes = 1 << 20;
 
 export type ArchiveFormat = 'tar' | 'natsarc1' | 'unknown';
 

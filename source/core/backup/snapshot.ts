@@ -183,6 +183,7 @@ function snapshotError(subject: string, error: {code: number; err_code?: number;
 		: /snapshot check detected/.test(error.description)
 			? 'the stream has damaged messages; on nats-server 2.9-2.12 it now refuses further snapshots and deletions until its leader\'s server restarts'
 			: undefined;
+	// JsApiError's constructor takes no hint; the codes stay for callers that branch on them.
 	return hint ? Object.assign(apiError, {hint}) : apiError;
 }
 

@@ -15,7 +15,7 @@ export type RestoreOverrides = {
 };
 
 /** The largest replica count JetStream allows. */
-export const maxReplicas = 5;
+const maxReplicas = 5;
 
 /** Why the overrides cannot be applied together, or undefined when they can. */
 export function overridesProblem(overrides: RestoreOverrides): string | undefined {
@@ -49,7 +49,7 @@ export function applyOverrides(config: Record<string, unknown>, overrides: Resto
 	return patched;
 }
 
-export function hasOverrides(overrides: RestoreOverrides): boolean {
+function hasOverrides(overrides: RestoreOverrides): boolean {
 	return overrides.replicas !== undefined || placementOf(overrides) !== undefined || overrides.dropPlacement === true;
 }
 

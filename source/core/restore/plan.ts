@@ -88,7 +88,7 @@ export async function planAccountRestore(
 	for (const dir of found.backups) {
 		// Earlier streams of this restore take account storage too.
 		const plan = await planOne(connection, withUsedStorage(shared, planned), dir, options);
-		if (options.skipExisting && onlyRefusedForExisting(plan)) {
+		if (options.skipExisting && refusedOnlyForExisting(plan)) {
 			skipped.push(plan);
 			continue;
 		}
@@ -112,6 +112,18 @@ export async function planAccountRestore(
 		});
 	}
 
+	const dirsByStream = new Map<string, StreamRestorePlan[]>();
+	for (const plan of [...streams, ...skipped]) dirsByStream.set(plan.stream, [...dirsByStream.get(plan.stream) ?? [], plan]);
+	for (const [stream, plans] of dirsByStream) {
+		if (plans.length < 2) continue;
+		findings.push({
+			check: 'name',
+			level: 'refusal',
+			message: `${plans.map(plan => basename(plan.dir)).join(', ')} all hold stream "${stream}": only one can be restored`,
+			hint: 'move the backups that should not be restored out of the directory',
+		});
+	}
+
 	for (const plan of skipped) {
 		findings.push({check: 'exists', level: 'warning', message: `stream "${plan.stream}" exists already and is skipped (--skip-existing)`});
 	}
@@ -119,7 +131,8 @@ export async function planAccountRestore(
 	return {root, streams, skipped, others: found.others, refused: isRefused(findings) || streams.some(plan => plan.refused), findings};
 }
 
-function onlyRefusedForExisting(plan: StreamRestorePlan): boolean {
+/** A plan whose one obstacle is that its stream exists already: what --skip-existing skips. */
+export function refusedOnlyForExisting(plan: StreamRestorePlan): boolean {
 	const refusals = plan.findings.filter(finding => finding.level === 'refusal');
 	return refusals.length > 0 && refusals.every(finding => finding.check === 'exists');
 }

@@ -13,8 +13,6 @@ import {describeTargetState, probeTarget, type TargetState} from './target-state
 import type {RestoreConnection} from './target-facts.js';
 import {uploadArchive} from './upload.js';
 
-export type RestorePhase = 'start' | 'request' | 'upload' | 'restoring' | 'settling' | 'done';
-
 export type RestoreProgress =
 	| {phase: 'start'; stream: string; dir: string; archiveBytes: number; chunkSize: number; window: number; totalChunks: number}
 	/** Waiting for the RESTORE reply; for R > 1 that includes the new group's leader election. */

@@ -10,7 +10,7 @@ import {latestDiagnosis} from '../state/machine.js';
 import type {ConnectionSummary, DiagnosisResult} from '../services.js';
 import {useTheme} from '../theme-context.js';
 
-export type OverviewChoice = 'recovery' | 'inspect' | 'refresh' | 'quit';
+export type OverviewChoice = 'recovery' | 'backup' | 'restore' | 'inspect' | 'refresh' | 'quit';
 
 function ServerRows({view}: {readonly view: ServersView}) {
 	const {glyphs} = useTheme();
@@ -38,7 +38,12 @@ export function choicesFor(result: DiagnosisResult | undefined): Array<{label: s
 	const dead = result?.assessment.meta.dead.length ?? 0;
 	const items: Array<{label: string; value: OverviewChoice}> = [];
 	if (dead > 0) items.push({label: `Automatic recovery (${dead} dead node${dead > 1 ? 's' : ''})`, value: 'recovery'});
-	if ((result?.assessment.streams.length ?? 0) > 0) items.push({label: 'Inspect a stream', value: 'inspect'});
+	const streams = result?.assessment.streams ?? [];
+	const lost = streams.filter(verdict => verdict.kind === 'r1-on-dead-node' || verdict.kind === 'no-quorum').length;
+	if (lost > 0) items.push({label: `Restore from a backup (${lost} stream${lost > 1 ? 's' : ''} need${lost > 1 ? '' : 's'} one)`, value: 'restore'});
+	if (streams.length > 0) items.push({label: 'Back up streams', value: 'backup'});
+	if (lost === 0) items.push({label: 'Restore from a backup', value: 'restore'});
+	if (streams.length > 0) items.push({label: 'Inspect a stream', value: 'inspect'});
 	items.push({label: 'Refresh', value: 'refresh'}, {label: 'Quit', value: 'quit'});
 	return items;
 }

@@ -4,6 +4,10 @@
  * Esc pops the history; screens whose work is running refuse to be left.
  */
 import type {AuditEntry} from '../../core/audit.js';
+import type {BackupSummary} from '../../core/backup-catalog.js';
+import type {RestoreOverrides} from '../../core/restore/overrides.js';
+import type {StreamRestorePlan} from '../../core/restore/plan.js';
+import type {StreamRestoreResult} from '../../core/restore/restore.js';
 import type {WatchState} from '../../core/recovery-actions.js';
 import type {StreamImpact} from '../../recovery/impact.js';
 import type {ServersView} from '../../core/diagnosis/servers.js';
@@ -16,7 +20,22 @@ export type Screen =
 	| {kind: 'recovery-node'}
 	| {kind: 'recovery-plan'; server: string}
 	| {kind: 'recovery-confirm'; server: string; impacts: StreamImpact[]}
-	| {kind: 'recovery-run'; server: string; impacts: StreamImpact[]; phase: 'removing' | 'watching' | 'done' | 'failed'; states: WatchState[]; message: string | undefined};
+	| {kind: 'recovery-run'; server: string; impacts: StreamImpact[]; phase: 'removing' | 'watching' | 'done' | 'failed'; states: WatchState[]; message: string | undefined}
+	| {kind: 'backup-select'; selected: string[]}
+	| {kind: 'backup-dir'; streams: string[]; neededBytes: number; dir: string; checking: boolean; problem: string | undefined}
+	| {kind: 'backup-run'; streams: string[]; root: string; phase: 'running' | 'done'; results: BackupLine[]}
+	| {kind: 'restore-dir'; dir: string; loading: boolean; problem: string | undefined}
+	| {kind: 'restore-pick'; root: string; backups: BackupSummary[]}
+	| {kind: 'restore-plan'; dir: string; overrides: RestoreOverrides; plan: StreamRestorePlan | undefined; problem: string | undefined; editing: OverrideField | undefined}
+	| {kind: 'restore-confirm'; plan: StreamRestorePlan}
+	| {kind: 'restore-run'; plan: StreamRestorePlan; phase: 'running' | 'done' | 'failed'; message: string | undefined; result: StreamRestoreResult | undefined}
+	| {kind: 'delete-confirm'; stream: string; returnTo: Screen & {kind: 'restore-plan'}}
+	| {kind: 'delete-run'; stream: string; returnTo: Screen & {kind: 'restore-plan'}; phase: 'running' | 'failed'; message: string | undefined};
+
+export type OverrideField = 'replicas' | 'cluster' | 'tags';
+
+/** One finished stream of a backup run, as the screen shows it. */
+export type BackupLine = {stream: string; dir: string; ok: boolean; words: string};
 
 export type ScreenKind = Screen['kind'];
 
@@ -43,6 +62,8 @@ export type Action =
 	| {type: 'go'; screen: Screen}
 	| {type: 'back'}
 	| {type: 'replace'; screen: Screen}
+	/** Leaves the current screen for `screen`, dropping the history entry it came from (a finished side trip). */
+	| {type: 'return'; screen: Screen}
 	| {type: 'refresh'}
 	| {type: 'diagnosis-loaded'; result: DiagnosisResult}
 	| {type: 'servers-loaded'; servers: ServersView}
@@ -54,7 +75,9 @@ export type Action =
 	| {type: 'notice'; message: string | undefined}
 	| {type: 'watch-update'; states: WatchState[]}
 	| {type: 'run-phase'; phase: 'watching' | 'done' | 'failed'; message?: string}
-	| {type: 'filter'; filter: string; filtering: boolean};
+	| {type: 'filter'; filter: string; filtering: boolean}
+	/** Merges fields into the current screen if it is still of that kind (results arriving late are dropped). */
+	| {type: 'patch'; kind: ScreenKind; patch: Record<string, unknown>};
 
 export const initialState: State = {
 	screen: {kind: 'overview'},
@@ -69,12 +92,34 @@ export const initialState: State = {
 
 /** Screens where keys are typed text, so single-letter shortcuts must not fire. */
 export function isTextEntry(screen: Screen): boolean {
-	return screen.kind === 'recovery-confirm' || (screen.kind === 'streams' && screen.filtering);
+	return (
+		screen.kind === 'recovery-confirm' ||
+		screen.kind === 'restore-confirm' ||
+		screen.kind === 'delete-confirm' ||
+		screen.kind === 'backup-dir' ||
+		screen.kind === 'restore-dir' ||
+		(screen.kind === 'restore-plan' && screen.editing !== undefined) ||
+		(screen.kind === 'streams' && screen.filtering)
+	);
 }
 
 /** Screens with work in flight: Esc and q never leave them. */
 export function isBusy(screen: Screen): boolean {
-	return screen.kind === 'recovery-run' && (screen.phase === 'removing' || screen.phase === 'watching');
+	switch (screen.kind) {
+		case 'recovery-run': {
+			return screen.phase === 'removing' || screen.phase === 'watching';
+		}
+
+		case 'backup-run':
+		case 'restore-run':
+		case 'delete-run': {
+			return screen.phase === 'running';
+		}
+
+		default: {
+			return false;
+		}
+	}
 }
 
 export function latestDiagnosis(state: DiagnosisState): DiagnosisResult | undefined {
@@ -91,10 +136,14 @@ export function reducer(state: State, action: Action): State {
 			return {...state, screen: action.screen, notice: undefined};
 		}
 
+		case 'return': {
+			return {...state, screen: action.screen, history: state.history.slice(0, -1), notice: undefined};
+		}
+
 		case 'back': {
 			if (state.help) return {...state, help: false};
 			if (isBusy(state.screen)) return {...state, notice: 'work is running: wait for it to finish, or press Ctrl+C twice to abort'};
-			if (state.screen.kind === 'recovery-run') return {...state, screen: {kind: 'overview'}, history: [], notice: undefined};
+			if (['recovery-run', 'backup-run', 'restore-run'].includes(state.screen.kind)) return {...state, screen: {kind: 'overview'}, history: [], notice: undefined};
 			const previous = state.history.at(-1);
 			if (!previous) return state;
 			return {...state, screen: previous, history: state.history.slice(0, -1), notice: undefined};
@@ -140,6 +189,11 @@ export function reducer(state: State, action: Action): State {
 		case 'watch-update': {
 			if (state.screen.kind !== 'recovery-run') return state;
 			return {...state, screen: {...state.screen, states: action.states}};
+		}
+
+		case 'patch': {
+			if (state.screen.kind !== action.kind) return state;
+			return {...state, screen: {...state.screen, ...action.patch} as Screen};
 		}
 
 		case 'filter': {

@@ -1,0 +1,141 @@
+/** Backing up: pick streams, pick a directory, then live bars per stream and overall, then verification. */
+import {Box, Text} from 'ink';
+import type {BackupProgress, BackupStart} from '../../core/backup/backup-stream.js';
+import {formatBytes} from '../../core/format.js';
+import type {StreamView} from '../../core/diagnosis/streams.js';
+import {Menu} from '../components/menu.js';
+import {MultiSelect} from '../components/multi-select.js';
+import {PathInput} from '../components/path-input.js';
+import {ProgressBar} from '../components/progress-bar.js';
+import {Spinner} from '../components/spinner.js';
+import {Styled} from '../components/styled.js';
+import {useThrottledStore} from '../hooks/use-throttled-store.js';
+import type {ProgressStore} from '../progress-store.js';
+import type {BackupLine} from '../state/machine.js';
+import {useTheme} from '../theme-context.js';
+
+export function BackupSelectScreen({
+	streams,
+	selected,
+	limit,
+	onChange,
+	onSubmit,
+}: {
+	readonly streams: StreamView[];
+	readonly selected: string[];
+	readonly limit: number;
+	readonly onChange: (selected: string[]) => void;
+	readonly onSubmit: () => void;
+}) {
+	const items = streams.map(stream => ({
+		value: stream.name,
+		label: `${stream.name}  R${stream.replicas ?? '?'} ${stream.storage ?? ''}  ${stream.messages ?? '?'} msgs  ${stream.bytes === undefined ? '?' : formatBytes(stream.bytes)}${stream.storage === 'memory' ? '  (memory: cannot be snapshotted)' : ''}${stream.status === 'ok' ? '' : `  (${stream.status})`}`,
+	}));
+	const bytes = streams.filter(stream => selected.includes(stream.name)).reduce((total, stream) => total + (stream.bytes ?? 0), 0);
+	return (
+		<Box flexDirection="column">
+			<Text bold>Back up: choose streams ({selected.length} selected, {formatBytes(bytes)})</Text>
+			<MultiSelect items={items} selected={selected} limit={limit} onChange={onChange} onSubmit={onSubmit} />
+		</Box>
+	);
+}
+
+export function BackupDirScreen({
+	streams,
+	neededBytes,
+	dir,
+	checking,
+	problem,
+	onChange,
+	onSubmit,
+	complete,
+}: {
+	readonly streams: string[];
+	readonly neededBytes: number;
+	readonly dir: string;
+	readonly checking: boolean;
+	readonly problem: string | undefined;
+	readonly onChange: (dir: string) => void;
+	readonly onSubmit: (dir: string) => void;
+	readonly complete: (partial: string) => Promise<string[]>;
+}) {
+	const {glyphs} = useTheme();
+	return (
+		<Box flexDirection="column">
+			<Text bold>
+				Back up {streams.length} stream{streams.length === 1 ? '' : 's'} ({formatBytes(neededBytes)}) into which directory?
+			</Text>
+			<Text wrap="wrap">Each stream goes to its own subdirectory, named by the stream, as `nats account backup` lays them out.</Text>
+			<PathInput value={dir} onChange={onChange} onSubmit={onSubmit} complete={complete} />
+			{checking && <Spinner label="checking the directory…" />}
+			{problem && (
+				<Styled tone="bad">
+					{glyphs.fail} {problem}
+				</Styled>
+			)}
+		</Box>
+	);
+}
+
+export type BackupLive = {start: BackupStart | undefined; progress: BackupProgress | undefined; index: number; total: number; doneBytes: number; totalBytes: number};
+
+function LiveBars({store}: {readonly store: ProgressStore<BackupLive>}) {
+	const live = useThrottledStore(store);
+	if (!live?.start) return <Spinner label="starting the snapshot…" />;
+	const {progress, start} = live;
+	const current = progress?.phase === 'verify' ? `verifying ${start.stream}` : `${start.stream} (${live.index + 1}/${live.total})`;
+	const streamDone = progress?.uncompressedBytes ?? 0;
+	return (
+		<Box flexDirection="column">
+			{start.notices.map(notice => (
+				<Styled key={notice} tone="warn" wrap="wrap">
+					{notice}
+				</Styled>
+			))}
+			<ProgressBar
+				label={current}
+				fraction={progress?.phase === 'verify' ? progress.verifiedBytes / Math.max(1, progress.compressedBytes) : (progress?.fraction ?? 0)}
+				done={progress?.phase === 'verify' ? progress.verifiedBytes : streamDone}
+				total={progress?.phase === 'verify' ? progress.compressedBytes : start.expectedBytes}
+				bytesPerSecond={progress?.bytesPerSecond ?? 0}
+				etaMs={progress?.etaMs}
+			/>
+			<ProgressBar
+				label="overall"
+				fraction={(live.doneBytes + Math.min(streamDone, start.expectedBytes)) / Math.max(1, live.totalBytes)}
+				done={live.doneBytes + Math.min(streamDone, start.expectedBytes)}
+				total={live.totalBytes}
+				bytesPerSecond={progress?.bytesPerSecond ?? 0}
+				etaMs={progress && progress.bytesPerSecond > 0 ? ((live.totalBytes - live.doneBytes - streamDone) / progress.bytesPerSecond) * 1000 : undefined}
+			/>
+		</Box>
+	);
+}
+
+export function BackupRunScreen({
+	root,
+	phase,
+	results,
+	store,
+	onBack,
+}: {
+	readonly root: string;
+	readonly phase: 'running' | 'done';
+	readonly results: BackupLine[];
+	readonly store: ProgressStore<BackupLive>;
+	readonly onBack: () => void;
+}) {
+	const {glyphs} = useTheme();
+	return (
+		<Box flexDirection="column">
+			<Text bold>Backing up into {root}</Text>
+			{results.map(line => (
+				<Text key={line.stream} wrap="wrap">
+					{line.ok ? <Styled tone="ok">{glyphs.ok}</Styled> : <Styled tone="bad">{glyphs.fail}</Styled>} {line.stream}: {line.words}
+				</Text>
+			))}
+			{phase === 'running' && <LiveBars store={store} />}
+			{phase === 'done' && <Menu items={[{label: 'Back to the overview', value: 'back'}]} onSelect={onBack} />}
+		</Box>
+	);
+}

@@ -1,0 +1,66 @@
+import assert from 'node:assert/strict';
+import {test} from 'node:test';
+import {Output} from '../../source/cli/output.js';
+import {restorePrinter} from '../../source/cli/restore-progress.js';
+import type {RestoreProgress} from '../../source/core/restore/restore.js';
+
+function capture(): {out: Output; text: () => string} {
+	let text = '';
+	const stream = {write: (chunk: string) => (text += chunk), isTTY: true, columns: 100};
+	return {out: new Output({stdout: stream, stderr: stream, stdin: {}, env: {}}, {json: false}), text: () => text};
+}
+
+const stream = 'ORDERS';
+const events: RestoreProgress[] = [
+	{phase: 'start', stream, dir: '/b/ORDERS', archiveBytes: 40 << 20, chunkSize: 1 << 20, window: 8, totalChunks: 40},
+	{phase: 'request', stream, replicas: 3},
+	...[1, 2, 3, 10, 20, 39, 40].map(chunks => ({
+		phase: 'upload' as const,
+		stream,
+		sentBytes: chunks << 20,
+		totalBytes: 40 << 20,
+		chunks,
+		totalChunks: 40,
+		bytesPerSecond: 100 << 20,
+		etaMs: 500,
+		elapsedMs: chunks * 10,
+	})),
+	{phase: 'restoring', stream, chunks: 40, uploadMs: 400, elapsedMs: 500},
+	{phase: 'restoring', stream, chunks: 40, uploadMs: 400, elapsedMs: 1500},
+	{phase: 'restoring', stream, chunks: 40, uploadMs: 400, elapsedMs: 10_600},
+	{phase: 'settling', stream, waitingFor: ['consumers MONITOR, PROCESSOR'], elapsedMs: 11_000},
+	{phase: 'settling', stream, waitingFor: ['consumers MONITOR, PROCESSOR'], elapsedMs: 11_200},
+	{phase: 'settling', stream, waitingFor: ['replica n2 to be current'], elapsedMs: 11_400},
+	{phase: 'done', stream, elapsedMs: 12_000},
+];
+
+test('without a terminal, the printer logs jsm.go\'s lines, each state change once', () => {
+	const {out, text} = capture();
+	const printer = restorePrinter(out, {live: false, ascii: false});
+	for (const event of events) printer.onProgress(event);
+	const lines = text().trim().split('\n').map(line => line.replace(/^\d\d:\d\d:\d\d /, ''));
+	assert.deepEqual(lines, [
+		'Starting restore of "ORDERS" from /b/ORDERS/stream.tar.s2 using 40 chunks of 1.0 MiB, 8 in flight',
+		'Sent 2 chunks (2.0 MiB of 40 MiB, 100 MiB/s)',
+		'Sent 10 chunks (10 MiB of 40 MiB, 100 MiB/s)',
+		'Sent 20 chunks (20 MiB of 40 MiB, 100 MiB/s)',
+		'Sent 39 chunks (39 MiB of 40 MiB, 100 MiB/s)',
+		'Sent 40 chunks, server will now restore the snapshot, this might take a long time',
+		'The server is still restoring "ORDERS" (10s)',
+		'Restored by the server; waiting for consumers MONITOR, PROCESSOR',
+		'Restored by the server; waiting for replica n2 to be current',
+	]);
+});
+
+test('on a terminal, the printer redraws one line and clears it for log lines', () => {
+	const {out, text} = capture();
+	const printer = restorePrinter(out, {live: true, ascii: true});
+	printer.onProgress(events[1]!);
+	assert.match(text(), /\rRestoring ORDERS: waiting for the server to accept it \(the new group elects a leader first\)\u001B\[K$/);
+	printer.onProgress(events[4]!);
+	assert.match(text(), /\rRestoring ORDERS \[#+-+\] +7% 3\.0 MiB\/40 MiB 100 MiB\/s ETA 1s\u001B\[K$/);
+	printer.onProgress(events[9]!);
+	assert.match(text(), /Restoring ORDERS: uploaded in 0s, the server is restoring it \(1s\)\u001B\[K$/);
+	printer.log('Restored stream "ORDERS" in 12s');
+	assert.match(text(), /\r\u001B\[KRestored stream "ORDERS" in 12s\n$/);
+});
