@@ -1,21 +1,16 @@
 /**
- * `npm run bench`: the backup bench, then the restore bench when it exists. Each bench module
- * exports a function returning its report lines (markdown), so this runner only prints them.
+ * `npm run bench`: every bench, each printing markdown with its figures beside a baseline measured
+ * in the same run. `npm run bench -- backup restore` runs only those.
  */
-import {existsSync} from 'node:fs';
 import {benchBackup} from './backup.js';
+import {benchDiagnose} from './diagnose.js';
+import {benchRestore} from './restore.js';
+import {benchTerminal} from './terminal.js';
 
-type Bench = () => Promise<string[]>;
-
-const reports: Array<[string, () => Promise<Bench>]> = [['backup', async () => benchBackup]];
-if (existsSync(new URL('restore.ts', import.meta.url))) {
-	// A variable specifier: this file must still compile while restore.ts does not exist.
-	const restore = './restore.js';
-	reports.push(['restore', async () => ((await import(restore)) as {benchRestore: Bench}).benchRestore]);
-}
-
-for (const [name, load] of reports) {
+const benches: Record<string, () => Promise<string[]>> = {diagnose: benchDiagnose, backup: benchBackup, restore: benchRestore, terminal: benchTerminal};
+const wanted = process.argv.slice(2).filter(name => name in benches);
+for (const name of wanted.length > 0 ? wanted : Object.keys(benches)) {
 	console.error(`running the ${name} bench…`);
-	for (const line of await (await load())()) console.log(line);
+	for (const line of await benches[name]!()) console.log(line);
 	console.log();
 }

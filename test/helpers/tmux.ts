@@ -41,6 +41,18 @@ export class TmuxSession {
 		for (const key of keys) await run('tmux', ['-L', this.socket, 'send-keys', '-t', 'w', key]);
 	}
 
+	/** Presses a key and waits until the screen shows its effect, so the next key cannot race it. */
+	async keyAndWait(key: string, timeoutMs = 5000): Promise<string> {
+		const before = await this.visible();
+		await this.keys(key);
+		const deadline = Date.now() + timeoutMs;
+		for (;;) {
+			const now = await this.visible();
+			if (now !== before || Date.now() > deadline) return now;
+			await new Promise(resolve => setTimeout(resolve, 50));
+		}
+	}
+
 	async type(text: string): Promise<void> {
 		await run('tmux', ['-L', this.socket, 'send-keys', '-t', 'w', '-l', text]);
 	}

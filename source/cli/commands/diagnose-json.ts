@@ -5,10 +5,11 @@
 import type {describeConnection} from '../../core/connection/settings.js';
 import type {Diagnosis} from '../../core/diagnosis/diagnose.js';
 import type {Assessment} from '../../recovery/assess.js';
+import type {BackupSummary} from '../../core/backup-catalog.js';
 import {nextSteps} from '../../recovery/next-steps.js';
 import {isPeerDead} from '../../recovery/stream-verdict.js';
 
-export function diagnosisJson(diagnosis: Diagnosis, assessment: Assessment, connection: ReturnType<typeof describeConnection>) {
+export function diagnosisJson(diagnosis: Diagnosis, assessment: Assessment, connection: ReturnType<typeof describeConnection>, backups: Map<string, BackupSummary> = new Map()) {
 	const {servers, streams} = diagnosis;
 	const {meta} = assessment;
 	const verdicts = new Map(assessment.streams.map(verdict => [verdict.stream, verdict]));
@@ -93,9 +94,14 @@ export function diagnosisJson(diagnosis: Diagnosis, assessment: Assessment, conn
 							spares: verdict.spares,
 							peer_remove: verdict.remove,
 						},
+						newest_backup: backupJson(backups.get(stream.name)),
 					};
 				})
 			: null,
 		next_steps: nextSteps(assessment),
 	};
+}
+
+function backupJson(backup: BackupSummary | undefined) {
+	return backup ? {dir: backup.dir, created: backup.created, messages: backup.messages ?? null, archive_bytes: backup.archiveBytes, verified: backup.verified ?? null} : null;
 }

@@ -2,6 +2,7 @@
 import type {describeConnection} from '../../core/connection/settings.js';
 import type {Diagnosis} from '../../core/diagnosis/diagnose.js';
 import type {Assessment} from '../../recovery/assess.js';
+import type {BackupSummary} from '../../core/backup-catalog.js';
 import {nextSteps} from '../../recovery/next-steps.js';
 import {isPeerDead, verdictOrder, verdictTitles} from '../../recovery/stream-verdict.js';
 import {formatBytes} from '../../core/format.js';
@@ -11,13 +12,14 @@ export function diagnosisReport(
 	diagnosis: Diagnosis,
 	assessment: Assessment,
 	connection: ReturnType<typeof describeConnection>,
+	backups: Map<string, BackupSummary> = new Map(),
 ): string[] {
 	const lines = [
 		`Connected to ${connection.servers} as ${connection.auth}${connection.context ? ` (context ${connection.context})` : ''}`,
 		'',
 		...serverLines(diagnosis),
 		'',
-		...streamLines(diagnosis, assessment),
+		...streamLines(diagnosis, assessment, backups),
 		'',
 		'Next steps',
 		...nextSteps(assessment).map(step => `  - ${step}`),
@@ -55,7 +57,7 @@ function serverLines(diagnosis: Diagnosis): string[] {
 	];
 }
 
-function streamLines(diagnosis: Diagnosis, assessment: Assessment): string[] {
+function streamLines(diagnosis: Diagnosis, assessment: Assessment, backups: Map<string, BackupSummary>): string[] {
 	const {streams} = diagnosis;
 	if (!streams.ok) return [`Streams: not visible — ${streams.reason}`, ...(streams.hint ? [`  try: ${streams.hint}`] : [])];
 	const lines = [`Meta verdict: ${assessment.meta.reason}`, '', `Streams (${streams.value.total})`];
@@ -74,6 +76,8 @@ function streamLines(diagnosis: Diagnosis, assessment: Assessment): string[] {
 			const seenBy = view.source === 'api' ? '' : ` (as seen by ${view.source.survivor})`;
 			lines.push(`  ${verdict.stream}  R${view.replicas ?? '?'}${replicas ? ` [${replicas}]` : ''}${size}${seenBy}`);
 			if (kind !== 'healthy') lines.push(`    why: ${verdict.reason}`, `    next: ${verdict.next}`);
+			const backup = backups.get(verdict.stream);
+			if (backup) lines.push(`    newest backup: ${backup.dir} (${backup.created}, ${backup.messages ?? '?'} msgs${backup.verified ? ', verified' : ''}): nats-dr restore ${backup.dir}`);
 		}
 	}
 

@@ -2,6 +2,8 @@ import {describeConnection} from '../../core/connection/settings.js';
 import {diagnose as gather, type Diagnosis} from '../../core/diagnosis/diagnose.js';
 import {exitCodes, type ExitCode} from '../../core/errors.js';
 import {assess} from '../../recovery/assess.js';
+import {listBackups, type BackupSummary} from '../../core/backup-catalog.js';
+import {newestBackups} from '../../recovery/newest-backup.js';
 import type {CommandContext} from '../context.js';
 import {checkArgs} from '../flags.js';
 import {diagnosisJson} from './diagnose-json.js';
@@ -20,7 +22,8 @@ export async function diagnose(context: CommandContext): Promise<ExitCode> {
 
 	const connection = describeConnection(session.settings);
 	const assessment = assess(diagnosis);
-	if (out.json) out.printJson(diagnosisJson(diagnosis, assessment, connection));
-	else for (const line of diagnosisReport(diagnosis, assessment, connection)) out.line(line);
+	const backups = invocation.flags.backups ? newestBackups(assessment.streams, await listBackups(invocation.flags.backups)) : new Map<string, BackupSummary>();
+	if (out.json) out.printJson(diagnosisJson(diagnosis, assessment, connection, backups));
+	else for (const line of diagnosisReport(diagnosis, assessment, connection, backups)) out.line(line);
 	return exitCodes.ok;
 }
