@@ -254,7 +254,7 @@ function CurrentScreen({
 		}
 
 		case 'backup-run': {
-			return <BackupRunScreen root={screen.root} phase={screen.phase} results={screen.results} store={stores.backup} onBack={() => dispatch({type: 'back'})} />;
+			return <BackupRunScreen root={screen.root} phase={screen.phase} results={screen.results} store={stores.backup} maxLines={Math.max(3, listLimit - 2)} onBack={() => dispatch({type: 'back'})} />;
 		}
 
 		case 'restore-dir': {

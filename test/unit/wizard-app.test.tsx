@@ -11,10 +11,11 @@ import {themeFor} from '../../source/ui/theme.js';
 import {degradedDiagnosis} from '../helpers/diagnosis-fixture.js';
 import {keys, renderInk, settle, stripAnsi, unmount} from '../helpers/ink.js';
 
-type Calls = {peerRemove: string[]; audits: AuditRecord[]; watchTargets: WatchTarget[][]};
+type Calls = {peerRemove: string[]; audits: AuditRecord[]; watchTargets: WatchTarget[][]; backups: string[]; deleted: string[]; restored: string[]; planned: Array<Record<string, unknown>>};
 
 function fakeServices(result: DiagnosisResult, options: {watch?: () => Promise<{complete: boolean; states: WatchState[]}>} = {}): {services: WizardServices; calls: Calls} {
-	const calls: Calls = {peerRemove: [], audits: [], watchTargets: []};
+	const calls: Calls = {peerRemove: [], audits: [], watchTargets: [], backups: [], deleted: [], restored: [], planned: []};
+	let exists = true;
 	const services: WizardServices = {
 		connection: () => ({servers: 'nats://127.0.0.1:4222', auth: 'user "app" with a password', context: 'demo', system: {kind: 'separate'}}),
 		diagnose: async () => result,
@@ -29,19 +30,35 @@ function fakeServices(result: DiagnosisResult, options: {watch?: () => Promise<{
 		},
 		defaultBackupRoot: () => '/tmp/nats-dr-backups',
 		completePath: async () => [],
-		checkBackupTarget: async () => ({ok: true, freeBytes: undefined}),
-		async backup() {
-			throw new Error('not used in these tests');
+		checkBackupTarget: async dir => (dir.startsWith('/readonly') ? {ok: false, problem: `${dir} is not writable`} : {ok: true, freeBytes: undefined}),
+		async backup(stream, dir, {onStart, onProgress}) {
+			calls.backups.push(dir);
+			onStart({stream, dir, expectedBytes: 4096, messages: 100, serverVersion: '2.9.10', check: false, notices: []});
+			onProgress({stream, phase: 'transfer', compressedBytes: 1000, uncompressedBytes: 2048, chunks: 1, expectedBytes: 4096, fraction: 0.5, elapsedMs: 10, bytesPerSecond: 1e6, etaMs: 5, verifiedBytes: 0});
+			return {stream, dir, ok: true, result: {archiveBytes: 1000, warnings: []} as never};
 		},
-		listBackups: async () => [],
-		async planRestore() {
-			throw new Error('not used in these tests');
+		listBackups: async root => [
+			{dir: `${root}/PINNED`, stream: 'PINNED', archiveBytes: 2048, messages: 100, created: '2026-11-24T10:00:00.000Z', verified: true, problem: undefined},
+			{dir: `${root}/ORDERS`, stream: 'ORDERS', archiveBytes: 4096, messages: 100, created: '2026-11-24T10:00:00.000Z', verified: true, problem: undefined},
+		],
+		async planRestore(dir, overrides) {
+			calls.planned.push(overrides as Record<string, unknown>);
+			const findings = [
+				{check: 'archive', level: 'ok', message: 'the archive verifies'},
+				exists ? {check: 'exists', level: 'refusal', message: 'Stream "PINNED" already exist', hint: 'delete it first'} : {check: 'exists', level: 'ok', message: 'no stream "PINNED" exists yet'},
+			];
+			return {dir, stream: 'PINNED', findings, refused: exists, replicas: overrides.replicas ?? 1, placement: {cluster: undefined, tags: ['node:n3']}, overrides, backup: {archiveBytes: 2048, state: {messages: 100}}} as never;
 		},
 		natsRestoreCommand: () => 'nats stream restore',
-		async restore() {
-			throw new Error('not used in these tests');
+		async restore(plan, {onProgress}) {
+			calls.restored.push(plan.stream);
+			onProgress({phase: 'upload', stream: plan.stream, sentBytes: 1024, totalBytes: 2048, chunks: 1, totalChunks: 2, bytesPerSecond: 1e6, etaMs: 1, elapsedMs: 1});
+			return {stream: plan.stream, dir: plan.dir, info: {config: {name: plan.stream, num_replicas: 1}, state: {messages: 100, first_seq: 1, last_seq: 100}, cluster: {leader: 'n2'}}, consumers: [], totalMs: 1500, uploadMs: 500, serverMs: 500, settleMs: 500} as never;
 		},
-		deleteStream: async () => {},
+		async deleteStream(stream) {
+			calls.deleted.push(stream);
+			exists = false;
+		},
 		async audit(record) {
 			calls.audits.push(record);
 			return {...record, time: '2026-11-25T00:00:00.000Z', operator: 'tester', target: {servers: 'nats://127.0.0.1:4222'}};
@@ -160,6 +177,78 @@ describe('the wizard app', () => {
 		assert.match(app.frame(), /back one step \(never aborts running work\)/);
 		await app.press('?');
 		assert.doesNotMatch(app.frame(), /^Keys/m);
+		await unmount(app);
+	});
+});
+
+describe('backup and restore in the wizard', () => {
+	test('backup: select with space/a/n, a directory that is not writable is refused, then bars and a verified result', async () => {
+		const {services, calls} = fakeServices(degradedDiagnosis(1));
+		const app = await renderInk(<App services={services} onExit={() => {}} />);
+		await settle();
+		await app.press(keys.down, keys.down, keys.enter);
+		assert.match(app.frame(), /choose streams \(0 selected/);
+		await app.press('a');
+		assert.match(app.frame(), /3 selected/);
+		await app.press('n');
+		assert.match(app.frame(), /0 selected/);
+		await app.press(keys.enter);
+		assert.match(app.frame(), /select at least one stream/);
+		await app.press(keys.down, ' ');
+		assert.match(app.frame(), /\[x\] PINNED/);
+		await app.press(keys.enter);
+		assert.match(app.frame(), /into which directory\?/);
+		for (let i = 0; i < 30; i++) await app.press(keys.backspace);
+		await app.press(...'/readonly'.split(''), keys.enter);
+		await settle();
+		assert.match(app.frame(), /\/readonly is not writable/);
+		for (let i = 0; i < 9; i++) await app.press(keys.backspace);
+		await app.press(...'/srv/b'.split(''), keys.enter);
+		await settle();
+		await settle();
+		assert.deepEqual(calls.backups, ['/srv/b/PINNED']);
+		assert.match(app.frame(), /PINNED: 1000 B in \/srv\/b\/PINNED, verified/);
+		assert.equal(calls.audits.at(-1)?.action, 'backup');
+		await unmount(app);
+	});
+
+	test('restore: pick a backup, read the refusal, delete the stream in the way, change replicas, type the name, see the restored stream', async () => {
+		const {services, calls} = fakeServices(degradedDiagnosis(1));
+		const app = await renderInk(<App services={services} onExit={() => {}} />);
+		await settle();
+		await app.press(keys.down, keys.enter);
+		assert.match(app.frame(), /which directory holds the backups\?/);
+		await app.press(keys.enter);
+		await settle();
+		assert.match(app.frame(), /Backups in \/tmp\/nats-dr-backups \(2\)/);
+		assert.match(app.frame(), /PINNED .* 100 msgs .*verified/);
+		await app.press(keys.enter);
+		await settle();
+		assert.match(app.frame(), /REFUSE Stream "PINNED" already exist/);
+		assert.match(app.frame(), /Delete the broken stream PINNED first/);
+		assert.doesNotMatch(app.frame(), /Restore PINNED \(you will type/);
+		await app.press(keys.enter);
+		assert.match(app.frame(), /WARNING: deleting stream PINNED/);
+		assert.match(app.frame(), /only replicas are on dead servers/);
+		await app.press(...'PINNED'.split(''), keys.enter);
+		await settle();
+		await settle();
+		assert.deepEqual(calls.deleted, ['PINNED']);
+		assert.match(app.frame(), /no stream "PINNED" exists yet/);
+		await app.press(keys.down, keys.enter, '2', keys.enter);
+		await settle();
+		assert.deepEqual(calls.planned.at(-1), {replicas: 2});
+		assert.match(app.frame(), /Replicas: 2/);
+		assert.match(app.frame(), /❯ Restore PINNED \(you will type its name\)/);
+		await app.press(keys.enter);
+		assert.match(app.frame(), /Type the stream name PINNED/);
+		await app.press(...'PINNED'.split(''), keys.enter);
+		await settle();
+		await settle();
+		assert.deepEqual(calls.restored, ['PINNED']);
+		assert.match(app.frame(), /Restored stream PINNED in 2s/);
+		assert.match(app.frame(), /100 messages, sequences 1–100/);
+		assert.deepEqual(calls.audits.map(record => record.action), ['stream-delete', 'restore']);
 		await unmount(app);
 	});
 });

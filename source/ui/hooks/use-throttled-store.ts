@@ -1,8 +1,11 @@
 import {useEffect, useState} from 'react';
 import type {ProgressStore} from '../progress-store.js';
 
-/** The store's latest value, re-rendering at most every `intervalMs` (10 frames/s by default). */
-export function useThrottledStore<T>(store: ProgressStore<T>, intervalMs = 100): T | undefined {
+/**
+ * The store's latest value, re-rendering at most every `intervalMs`: 4 updates a second, as natscli's
+ * bars, keeps a session over SSH light while still looking live.
+ */
+export function useThrottledStore<T>(store: ProgressStore<T>, intervalMs = 250): T | undefined {
 	const [value, setValue] = useState<T | undefined>(() => store.get());
 	useEffect(() => {
 		let pending = false;

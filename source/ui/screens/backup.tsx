@@ -77,12 +77,51 @@ export function BackupDirScreen({
 	);
 }
 
-export type BackupLive = {start: BackupStart | undefined; progress: BackupProgress | undefined; index: number; total: number; doneBytes: number; totalBytes: number};
+export type BackupLive = {
+	start: BackupStart | undefined;
+	progress: BackupProgress | undefined;
+	index: number;
+	total: number;
+	doneBytes: number;
+	totalBytes: number;
+	/** Streams finished so far in this run. */
+	results: BackupLine[];
+};
 
-function LiveBars({store}: {readonly store: ProgressStore<BackupLive>}) {
+function LiveBars({store, maxLines}: {readonly store: ProgressStore<BackupLive>; readonly maxLines: number}) {
 	const live = useThrottledStore(store);
-	if (!live?.start) return <Spinner label="starting the snapshot…" />;
-	const {progress, start} = live;
+	return (
+		<Box flexDirection="column">
+			<Results results={live?.results ?? []} maxLines={maxLines} />
+			{/* Plain text, not a spinner: between many small streams a spinner would add frames for nothing. */}
+			{live?.start ? <Bars live={live} start={live.start} /> : <Text>starting the next snapshot…</Text>}
+		</Box>
+	);
+}
+
+function Results({results, maxLines}: {readonly results: BackupLine[]; readonly maxLines: number}) {
+	const {glyphs} = useTheme();
+	const failed = results.filter(line => !line.ok);
+	// Failures stay in view; of the successes only the latest, the rest are counted.
+	const shown = [...failed.slice(-maxLines), ...results.filter(line => line.ok).slice(-Math.max(1, maxLines - failed.length))].slice(-maxLines);
+	return (
+		<Box flexDirection="column">
+			{results.length > shown.length && (
+				<Text>
+					{results.length - failed.length} backed up and verified, {failed.length} failed; the latest:
+				</Text>
+			)}
+			{shown.map(line => (
+				<Text key={line.stream} wrap="wrap">
+					{line.ok ? <Styled tone="ok">{glyphs.ok}</Styled> : <Styled tone="bad">{glyphs.fail}</Styled>} {line.stream}: {line.words}
+				</Text>
+			))}
+		</Box>
+	);
+}
+
+function Bars({live, start}: {readonly live: BackupLive; readonly start: BackupStart}) {
+	const {progress} = live;
 	const current = progress?.phase === 'verify' ? `verifying ${start.stream}` : `${start.stream} (${live.index + 1}/${live.total})`;
 	const streamDone = progress?.uncompressedBytes ?? 0;
 	return (
@@ -118,23 +157,20 @@ export function BackupRunScreen({
 	results,
 	store,
 	onBack,
+	maxLines,
 }: {
 	readonly root: string;
 	readonly phase: 'running' | 'done';
 	readonly results: BackupLine[];
 	readonly store: ProgressStore<BackupLive>;
 	readonly onBack: () => void;
+	/** The live area must stay shorter than the terminal, or Ink clears the screen on every frame. */
+	readonly maxLines: number;
 }) {
-	const {glyphs} = useTheme();
 	return (
 		<Box flexDirection="column">
 			<Text bold>Backing up into {root}</Text>
-			{results.map(line => (
-				<Text key={line.stream} wrap="wrap">
-					{line.ok ? <Styled tone="ok">{glyphs.ok}</Styled> : <Styled tone="bad">{glyphs.fail}</Styled>} {line.stream}: {line.words}
-				</Text>
-			))}
-			{phase === 'running' && <LiveBars store={store} />}
+			{phase === 'running' ? <LiveBars store={store} maxLines={maxLines} /> : <Results results={results} maxLines={maxLines} />}
 			{phase === 'done' && <Menu items={[{label: 'Back to the overview', value: 'back'}]} onSelect={onBack} />}
 		</Box>
 	);

@@ -4,6 +4,7 @@
  * (`patch` on the screen that asked), fast progress to the progress stores.
  */
 import {useEffect, useRef, type Dispatch} from 'react';
+import type {AuditEntry} from '../../core/audit.js';
 import type {BackupSummary} from '../../core/backup-catalog.js';
 import {DrError} from '../../core/errors.js';
 import {formatBytes} from '../../core/format.js';
@@ -53,10 +54,14 @@ export function useTransferEffects(
 		void (async () => {
 			const results: BackupLine[] = [];
 			let doneBytes = 0;
+			// While it runs, finished streams travel with the progress (one throttled leaf draws both);
+			// the reducer hears of them, and of their audit records, once at the end.
+			const recorded: AuditEntry[] = [];
+
 			for (const [index, stream] of streams.entries()) {
 				if (controller.signal.aborted) break;
 				const dir = `${root.replace(/\/+$/, '')}/${stream}`;
-				const live: BackupLive = {start: undefined, progress: undefined, index, total: streams.length, doneBytes, totalBytes};
+				const live: BackupLive = {start: undefined, progress: undefined, index, total: streams.length, doneBytes, totalBytes, results: [...results]};
 				stores.backup.set(live);
 				let line: BackupLine;
 				try {
@@ -74,20 +79,21 @@ export function useTransferEffects(
 
 				doneBytes += streamBytes(stream);
 				results.push(line);
-				dispatch({type: 'patch', kind: 'backup-run', patch: {results: [...results]}});
-				const entry = await services.audit({
-					action: 'backup',
-					subject: stream,
-					result: line.ok ? 'ok' : controller.signal.aborted ? 'aborted' : 'failed',
-					detail: line.words,
-					parameters: {dir},
-					nats: `nats stream backup ${stream} ${dir}`,
-				});
-				dispatch({type: 'recorded', entry});
+				recorded.push(
+					await services.audit({
+						action: 'backup',
+						subject: stream,
+						result: line.ok ? 'ok' : controller.signal.aborted ? 'aborted' : 'failed',
+						detail: line.words,
+						parameters: {dir},
+						nats: `nats stream backup ${stream} ${dir}`,
+					}),
+				);
 			}
 
 			running.current = undefined;
-			dispatch({type: 'patch', kind: 'backup-run', patch: {phase: 'done'}});
+			for (const entry of recorded) dispatch({type: 'recorded', entry});
+			dispatch({type: 'patch', kind: 'backup-run', patch: {phase: 'done', results}});
 			dispatch({type: 'refresh'});
 		})();
 	}, [backupKey]);
