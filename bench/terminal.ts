@@ -2,7 +2,7 @@
  * What the wizard writes to the terminal during a ~30 s backup: frames per second and bytes per
  * second, read from everything tmux receives from the app (pipe-pane). Many streams are backed up
  * one after another, so the bars move for the whole run. Goals: ≤ 15 frames/s, ≤ 10 KB/s.
- * Run: node --import tsx bench/terminal.ts   (BENCH_TERMINAL_STREAMS=300, BENCH_TERMINAL_MIB=1)
+ * Run: node --import tsx bench/terminal.ts   (BENCH_TERMINAL_STREAMS=400, BENCH_TERMINAL_MIB=1)
  */
 import {execFile} from 'node:child_process';
 import {mkdtemp, readFile, rm} from 'node:fs/promises';
@@ -14,7 +14,7 @@ import {appConnection, cliConnection, fillRandom} from '../test/helpers/streams.
 import {TmuxSession} from '../test/helpers/tmux.js';
 
 const run = promisify(execFile);
-const streams = Number(process.env['BENCH_TERMINAL_STREAMS'] ?? 300);
+const streams = Number(process.env['BENCH_TERMINAL_STREAMS'] ?? 400);
 const mib = Number(process.env['BENCH_TERMINAL_MIB'] ?? 1);
 
 export async function benchTerminal(): Promise<string[]> {
