@@ -15,7 +15,7 @@ import {assess} from '../recovery/assess.js';
 import type {ConnectionSummary, WizardServices} from '../ui/services.js';
 import type {CommandContext} from './context.js';
 
-export function wizardServices(session: Session, context: CommandContext): WizardServices {
+export function wizardServices(session: Session, context: CommandContext, {backupRoot}: {backupRoot?: string | undefined} = {}): WizardServices {
 	const described = describeConnection(session.settings);
 	const system: ConnectionSummary['system'] = session.sys
 		? {kind: session.sysSeparate ? 'separate' : 'same'}
@@ -34,7 +34,7 @@ export function wizardServices(session: Session, context: CommandContext): Wizar
 		async watch(targets, {signal, timeoutMs, onUpdate}) {
 			return watchRecovery(session.js, targets, {signal, timeoutMs, onUpdate});
 		},
-		defaultBackupRoot: () => path.resolve('nats-dr-backups'),
+		defaultBackupRoot: () => backupRoot ?? path.resolve('nats-dr-backups'),
 		completePath,
 		checkBackupTarget,
 		async backup(stream, dir, {signal, onStart, onProgress}) {

@@ -103,8 +103,15 @@ export function streamVerdict(
 	if (stream.status !== 'ok') return unreachableVerdict(stream, facts, base, hostedOn);
 
 	const replicas = stream.replicas ?? 1;
-	if (stream.peers.length === 0) {
+	if (stream.peers.length === 0 && stream.cluster === undefined) {
 		return {...base, kind: 'healthy', survivors: 1, reason: 'standalone server: no replicas to watch', next: 'nothing to do'};
+	}
+
+	if (stream.peers.length === 0) {
+		// Clustered, yet no leader and no replica: what 2.9 reports for a stream whose only node was removed.
+		return replicas === 1
+			? {...base, kind: 'r1-on-dead-node', reason: 'R1 stream with no leader and no replica: its only node is gone, and its data with it', next: 'delete the stream and restore it from a backup'}
+			: {...base, kind: 'unknown', reason: `R${replicas} stream with no leader and no replica in sight`, next: 'bring its servers back, or delete it and restore it from a backup'};
 	}
 
 	const dead = stream.peers.filter(peer => isPeerDead(peer, facts));

@@ -276,9 +276,11 @@ function CurrentScreen({
 
 		case 'restore-plan': {
 			const verdict = screen.plan ? result?.assessment.streams.find(candidate => candidate.stream === screen.plan!.stream) : undefined;
+			const blockedBy = verdict?.kind === 'r1-on-dead-node' ? verdict.deadPeers.find(server => result?.assessment.meta.dead.includes(server)) : undefined;
 			const choose = (choice: PlanChoice) => {
 				if (choice === 'continue' && screen.plan) dispatch({type: 'go', screen: {kind: 'restore-confirm', plan: screen.plan}});
 				else if (choice === 'delete' && screen.plan) dispatch({type: 'go', screen: {kind: 'delete-confirm', stream: screen.plan.stream, returnTo: screen}});
+				else if (choice === 'peer-remove' && blockedBy) dispatch({type: 'go', screen: {kind: 'recovery-plan', server: blockedBy}});
 				else if (choice === 'no-placement') dispatch({type: 'patch', kind: 'restore-plan', patch: {overrides: {replicas: screen.overrides.replicas, dropPlacement: true}, plan: undefined}});
 				else if (choice !== 'continue' && choice !== 'delete') dispatch({type: 'patch', kind: 'restore-plan', patch: {editing: choice}});
 			};
@@ -291,6 +293,7 @@ function CurrentScreen({
 					problem={screen.problem}
 					editing={screen.editing}
 					brokenStream={verdict?.kind === 'r1-on-dead-node' || verdict?.kind === 'no-quorum'}
+					blockedBy={blockedBy}
 					onChoose={choose}
 					onEdit={(field, value) => dispatch({type: 'patch', kind: 'restore-plan', patch: {editing: undefined, plan: undefined, overrides: editOverrides(screen.overrides, field, value)}})}
 				/>

@@ -35,17 +35,6 @@ after(async () => {
 	await rm(dir, {recursive: true, force: true});
 });
 
-/** Moves the menu pointer to the item matching `label`, one key at a time, as a person would. */
-async function choose(session: TmuxSession, label: RegExp): Promise<void> {
-	for (let step = 0; step < 10; step++) {
-		const screen = await session.visible();
-		if (new RegExp(`[❯>] ${label.source}`).test(screen)) return session.keys('Enter');
-		await session.keyAndWait('Down');
-	}
-
-	throw new Error(`no menu item ${label}`);
-}
-
 test('back up an R1 stream, delete it, restore it with typed confirmation, and find both in the summary', async () => {
 	const audit = path.join(dir, 'audit.log');
 	const backups = path.join(dir, 'backups');
@@ -53,7 +42,7 @@ test('back up an R1 stream, delete it, restore it with typed confirmation, and f
 	const overview = await tmux.waitFor(/Back up streams/);
 	assert.match(overview, new RegExp(`${dead}!\\s+c1\\s+-\\s+NOT ANSWERING`));
 
-	await choose(tmux, /Back up streams/);
+	await tmux.choose(/Back up streams/);
 	await tmux.waitFor(/choose streams/);
 	await tmux.keys('Space');
 	await tmux.waitFor(/\[x\] LEDGER/);
@@ -69,7 +58,7 @@ test('back up an R1 stream, delete it, restore it with typed confirmation, and f
 	await tmux.keys('Enter');
 
 	await tmux.waitFor(/Restore from a backup/);
-	await choose(tmux, /Restore from a backup/);
+	await tmux.choose(/Restore from a backup/);
 	await tmux.waitFor(/which directory holds the backups\?/);
 	for (let i = 0; i < 40; i++) await tmux.keys('BSpace');
 	await tmux.type(backups);
@@ -77,12 +66,12 @@ test('back up an R1 stream, delete it, restore it with typed confirmation, and f
 	const plan = await tmux.waitFor(/REFUSE Stream "LEDGER" already exist/, {timeoutMs: 30_000});
 	assert.match(plan, /the archive verifies/);
 	await tmux.save('07-restore-preflight');
-	await choose(tmux, /Delete the existing stream LEDGER first/);
+	await tmux.choose(/Delete the existing stream LEDGER first/);
 	await tmux.waitFor(/WARNING: deleting stream LEDGER/);
 	await tmux.type('LEDGER');
 	await tmux.keys('Enter');
 	await tmux.waitFor(/no stream "LEDGER" exists yet/, {timeoutMs: 30_000});
-	await choose(tmux, /Restore LEDGER/);
+	await tmux.choose(/Restore LEDGER/);
 	await tmux.waitFor(/Type the stream name LEDGER/);
 	await tmux.save('08-restore-confirm');
 	await tmux.type('LEDGER');

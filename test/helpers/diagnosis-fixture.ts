@@ -68,3 +68,22 @@ export function degradedDiagnosis(extraHealthy = 2): DiagnosisResult {
 	};
 	return {diagnosis, assessment: assess(diagnosis)};
 }
+
+/** After n3 was peer-removed: it is no meta member any more, and PINNED, whose only copy it held, is offline (10118). */
+export function afterPeerRemoveDiagnosis(): DiagnosisResult {
+	const servers = serversView([]);
+	servers.servers = servers.servers.filter(server => server.name !== 'n3');
+	servers.metaPeers = servers.metaPeers!.filter(peer => peer.name !== 'n3');
+	const streams = [
+		streamView('ORDERS', 3, [peer('n1', {leader: true}), peer('n2'), peer('n4')]),
+		{...streamView('PINNED', 1, []), status: 'offline' as const, error: 'stream is offline', replicas: undefined, leader: undefined},
+	];
+	const diagnosis: Diagnosis = {
+		time: '2026-11-25T00:00:00.000Z',
+		servers: {ok: true, value: {...servers, metaClusterSize: 3, expected: 3, answered: 3}},
+		streams: {ok: true, value: {streams, total: streams.length, missing: [], elapsedMs: 100}},
+		hosting: new Map([['PINNED', []]]),
+		elapsedMs: 400,
+	};
+	return {diagnosis, assessment: assess(diagnosis)};
+}

@@ -53,6 +53,16 @@ export class TmuxSession {
 		}
 	}
 
+	/** Moves the menu pointer to the item matching `label`, one key at a time as a person would, and picks it. */
+	async choose(label: RegExp): Promise<void> {
+		for (let step = 0; step < 12; step++) {
+			if (new RegExp(`[❯>] ${label.source}`).test(await this.visible())) return this.keys('Enter');
+			await this.keyAndWait('Down');
+		}
+
+		throw new Error(`no menu item ${label} on the screen:\n${await this.visible()}`);
+	}
+
 	async type(text: string): Promise<void> {
 		await run('tmux', ['-L', this.socket, 'send-keys', '-t', 'w', '-l', text]);
 	}

@@ -113,6 +113,7 @@ const cases: Case[] = [
 		check: v => assert.match(v.reason, /quorum intact/),
 	},
 	{title: 'standalone server', stream: stream('A', 1, [], {cluster: undefined}), facts: facts([server('s1')]), kind: 'healthy'},
+	{title: 'clustered R1 without leader or replica after its node was removed', stream: stream('A', 1, [], {leader: undefined}), facts: facts(threeN3Dead.slice(0, 2)), kind: 'r1-on-dead-node'},
 ];
 
 describe('stream verdicts', () => {

@@ -8,7 +8,7 @@ import {OverviewScreen} from '../../source/ui/screens/overview.js';
 import type {DiagnosisResult, WizardServices} from '../../source/ui/services.js';
 import {ThemeContext} from '../../source/ui/theme-context.js';
 import {themeFor} from '../../source/ui/theme.js';
-import {degradedDiagnosis} from '../helpers/diagnosis-fixture.js';
+import {afterPeerRemoveDiagnosis, degradedDiagnosis} from '../helpers/diagnosis-fixture.js';
 import {keys, renderInk, settle, stripAnsi, unmount} from '../helpers/ink.js';
 
 type Calls = {peerRemove: string[]; audits: AuditRecord[]; watchTargets: WatchTarget[][]; backups: string[]; deleted: string[]; restored: string[]; planned: Array<Record<string, unknown>>};
@@ -212,11 +212,27 @@ describe('backup and restore in the wizard', () => {
 		await unmount(app);
 	});
 
-	test('restore: pick a backup, read the refusal, delete the stream in the way, change replicas, type the name, see the restored stream', async () => {
-		const {services, calls} = fakeServices(degradedDiagnosis(1));
+	test('restore of a stream whose dead node is still a meta member: peer-remove comes first', async () => {
+		const {services} = fakeServices(degradedDiagnosis(1));
 		const app = await renderInk(<App services={services} onExit={() => {}} />);
 		await settle();
-		await app.press(keys.down, keys.enter);
+		await app.press(keys.down, keys.enter, keys.enter);
+		await settle();
+		await app.press(keys.enter);
+		await settle();
+		assert.match(app.frame(), /Peer-remove n3 first/);
+		assert.doesNotMatch(app.frame(), /Delete the broken stream/);
+		await app.press(keys.enter);
+		assert.match(app.frame(), /Recovery plan for n3/);
+		await unmount(app);
+	});
+
+	test('restore: pick a backup, read the refusal, delete the stream in the way, change replicas, type the name, see the restored stream', async () => {
+		const {services, calls} = fakeServices(afterPeerRemoveDiagnosis());
+		const app = await renderInk(<App services={services} onExit={() => {}} />);
+		await settle();
+		assert.match(app.frame(), /❯ Restore from a backup \(1 stream needs one\)/);
+		await app.press(keys.enter);
 		assert.match(app.frame(), /which directory holds the backups\?/);
 		await app.press(keys.enter);
 		await settle();

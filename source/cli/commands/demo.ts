@@ -23,7 +23,7 @@ export async function demo(context: CommandContext): Promise<ExitCode> {
 		async info => {
 			if (out.json) out.line(JSON.stringify(demoJson(info)));
 			for (const line of briefing(info, io.env, {wizard: wizard !== undefined, keep: invocation.flags.keep})) out.log(line);
-			if (wizard) code = await wizard(demoContext(context, info), {banner: [`Demo ${info.story.title}`, ...info.story.broke]});
+			if (wizard) code = await wizard(demoContext(context, info), {banner: [`Demo ${info.story.title}`, ...info.story.broke], backupRoot: info.backupDir});
 			else await untilAborted(signal);
 		},
 	);

@@ -4,7 +4,7 @@ import type {CommandContext} from '../context.js';
 import {themeFor} from '../../ui/theme.js';
 import {wizardServices} from '../wizard-services.js';
 
-export async function wizard(context: CommandContext, {banner}: {banner?: string[]} = {}): Promise<ExitCode> {
+export async function wizard(context: CommandContext, {banner, backupRoot}: {banner?: string[]; backupRoot?: string} = {}): Promise<ExitCode> {
 	const {io, invocation, out, signal} = context;
 	if (io.env['CI'] !== undefined && io.env['CI'] !== '0' && io.env['CI'] !== 'false') {
 		out.warn('CI is set in the environment: Ink then draws only the final frame. Unset CI (env -u CI nats-dr) for a live screen.');
@@ -14,7 +14,7 @@ export async function wizard(context: CommandContext, {banner}: {banner?: string
 	try {
 		const {runWizard, summaryLines} = await import('../../ui/run-wizard.js');
 		const theme = themeFor(io.env, {ascii: invocation.flags.ascii, color: invocation.flags.color});
-		const {code, done} = await runWizard({services: wizardServices(session, context), theme, banner, signal});
+		const {code, done} = await runWizard({services: wizardServices(session, context, {backupRoot}), theme, banner, signal});
 		for (const line of summaryLines(done)) out.line(line);
 		return code ?? exitCodes.ok;
 	} finally {

@@ -69,7 +69,7 @@ export function RestorePickScreen({root, backups, limit, onPick}: {readonly root
 	);
 }
 
-export type PlanChoice = 'continue' | 'delete' | 'no-placement' | OverrideField;
+export type PlanChoice = 'continue' | 'delete' | 'peer-remove' | 'no-placement' | OverrideField;
 
 export function RestorePlanScreen({
 	dir,
@@ -78,6 +78,7 @@ export function RestorePlanScreen({
 	problem,
 	editing,
 	brokenStream,
+	blockedBy,
 	onChoose,
 	onEdit,
 }: {
@@ -88,16 +89,20 @@ export function RestorePlanScreen({
 	readonly editing: OverrideField | undefined;
 	/** The stream exists but no live server holds it: offering to delete it first. */
 	readonly brokenStream: boolean;
+	/** The dead server that still holds the broken stream as a meta member: the server cannot delete it before that server is peer-removed. */
+	readonly blockedBy: string | undefined;
 	readonly onChoose: (choice: PlanChoice) => void;
 	readonly onEdit: (field: OverrideField, value: string | undefined) => void;
 }) {
 	const {glyphs} = useTheme();
 	if (problem) return <Styled tone="bad">{glyphs.fail} {problem}</Styled>;
 	if (!plan) return <Spinner label={`checking ${dir} against the target…`} />;
-	const exists = plan.findings.some(finding => finding.check === 'exists' && finding.level === 'refusal');
+	// A stream whose only node is dead answers no STREAM.INFO: pre-flight can only warn, but the name is taken.
+	const exists = plan.findings.some(finding => finding.check === 'exists' && (finding.level === 'refusal' || (finding.level === 'warning' && brokenStream)));
 	const choices: Array<{label: string; value: PlanChoice}> = [];
 	if (!plan.refused) choices.push({label: `Restore ${plan.stream} (you will type its name)`, value: 'continue'});
-	if (exists) choices.push({label: `Delete the ${brokenStream ? 'broken' : 'existing'} stream ${plan.stream} first (you will type its name)`, value: 'delete'});
+	if (exists && blockedBy) choices.push({label: `Peer-remove ${blockedBy} first: the server cannot delete a stream whose only node is dead and still a member`, value: 'peer-remove'});
+	else if (exists) choices.push({label: `Delete the ${brokenStream ? 'broken' : 'existing'} stream ${plan.stream} first (you will type its name)`, value: 'delete'});
 	choices.push(
 		{label: `Replicas: ${overrides.replicas ?? `${plan.replicas} (from the backup)`}`, value: 'replicas'},
 		{label: `Cluster: ${overrides.cluster ?? plan.placement?.cluster ?? 'any'}`, value: 'cluster'},
