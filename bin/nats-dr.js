@@ -8,5 +8,7 @@ const {run} = await import('../distribution/cli/main.js');
 const controller = new AbortController();
 process.once('SIGINT', () => controller.abort());
 process.once('SIGTERM', () => controller.abort());
+// A dropped SSH session: stop cleanly (the demo stops its servers) instead of dying mid-step.
+process.once('SIGHUP', () => controller.abort());
 const io = {stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env};
 process.exitCode = await run(process.argv.slice(2), io, controller.signal);

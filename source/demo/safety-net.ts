@@ -19,7 +19,7 @@ function cleanUpAtExit(): void {
 }
 
 /**
- * The CLI turns the first SIGINT/SIGTERM into an abort and then leaves the default handler, which
+ * The CLI turns the first SIGINT/SIGTERM/SIGHUP into an abort and then leaves the default handler, which
  * would end Node at a second Ctrl-C, halfway through stopping the servers. While anything is
  * registered, later signals are absorbed so the orderly stop can finish.
  */
@@ -32,10 +32,12 @@ function update(): void {
 		process.on('exit', cleanUpAtExit);
 		process.on('SIGINT', absorb);
 		process.on('SIGTERM', absorb);
+		process.on('SIGHUP', absorb);
 	} else if (!active && installed) {
 		process.off('exit', cleanUpAtExit);
 		process.off('SIGINT', absorb);
 		process.off('SIGTERM', absorb);
+		process.off('SIGHUP', absorb);
 	}
 }
 
