@@ -33,9 +33,19 @@ export async function removeMetaPeer(
 	if (!parsed.success) throw new DrError(`${subject} did not report success`);
 }
 
-export async function removeStreamPeer(js: JsApi, stream: string, server: string): Promise<void> {
-	const reply = await jsRequest<SuccessReply>(js, `STREAM.PEER.REMOVE.${stream}`, {peer: server});
-	if (!reply.success) throw new DrError(`removing ${server} from stream ${stream} did not report success`);
+/**
+ * Removes one peer from a stream's group. Resolves `replaced: false` on 10075 "peer remap failed":
+ * the server found no replacement, but removed the peer all the same and the group shrank.
+ */
+export async function removeStreamPeer(js: JsApi, stream: string, server: string): Promise<{replaced: boolean}> {
+	try {
+		const reply = await jsRequest<SuccessReply>(js, `STREAM.PEER.REMOVE.${stream}`, {peer: server});
+		if (!reply.success) throw new DrError(`removing ${server} from stream ${stream} did not report success`);
+		return {replaced: true};
+	} catch (error) {
+		if (error instanceof JsApiError && error.errCode === 10075) return {replaced: false};
+		throw error;
+	}
 }
 
 /** 2.9 requires an empty body here: a JSON object without placement is a bad request. */

@@ -125,11 +125,15 @@ async function removeFromStream(
 	await confirmByName(server, 'server', {flags: invocation.flags, io: context.io, signal});
 	out.log(`Equivalent: nats stream cluster peer-remove ${streamName} ${server} --force`);
 	out.log(`Removing peer "${server}"`);
-	await trail.request(async () => removeStreamPeer(session.js, streamName, server), {
+	let replaced = true;
+	await trail.request(async () => {
+		({replaced} = await removeStreamPeer(session.js, streamName, server));
+	}, {
 		doing: `removing ${server} from stream ${streamName}`,
 		done: `removed ${server} from stream ${streamName}${impact ? `: ${impact.words}` : ''}`,
 	});
 	out.log(`Requested removal of peer "${server}"`);
+	if (!replaced) out.log(`No replacement was found (503/10075 "peer remap failed"): the server removed ${server} anyway and the group shrank`);
 	const expectedPeers = impact?.expectedPeers ?? stream.peers.length - 1;
 	return watch(context, session, [{stream: streamName, removed: server, expectedPeers}], watchTimeoutMs, {removed: server});
 }
