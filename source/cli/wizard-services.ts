@@ -15,14 +15,14 @@ import {assess} from '../recovery/assess.js';
 import type {ConnectionSummary, WizardServices} from '../ui/services.js';
 import type {CommandContext} from './context.js';
 
-export function wizardServices(session: Session, context: CommandContext, {backupRoot}: {backupRoot?: string | undefined} = {}): WizardServices {
+export function wizardServices(session: Session, context: CommandContext, {backupRoot, account}: {backupRoot?: string | undefined; account?: string | undefined} = {}): WizardServices {
 	const described = describeConnection(session.settings);
 	const system: ConnectionSummary['system'] = session.sys
 		? {kind: session.sysSeparate ? 'separate' : 'same'}
 		: {kind: 'none', reason: session.sysError?.message ?? 'no system-account connection'};
 	const restoreConnection = {js: session.js, sys: session.sys, sysError: session.sysError};
 	return {
-		connection: () => ({servers: described.servers, auth: described.auth, context: described.context, system}),
+		connection: () => ({servers: described.servers, auth: described.auth, context: described.context, account, system}),
 		async diagnose({signal, onPart}) {
 			const diagnosis = await diagnose(session, {signal, onPart});
 			return {diagnosis, assessment: assess(diagnosis)};

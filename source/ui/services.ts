@@ -18,6 +18,8 @@ export type ConnectionSummary = {
 	servers: string;
 	auth: string;
 	context: string | undefined;
+	/** The account the connection is in, when the system account could tell. */
+	account?: string | undefined;
 	/** 'separate' credentials, the 'same' connection, or 'none' with the reason. */
 	system: {kind: 'separate' | 'same'} | {kind: 'none'; reason: string};
 };

@@ -3,6 +3,9 @@ import {exitCodes, type ExitCode} from '../../core/errors.js';
 import type {CommandContext} from '../context.js';
 import {themeFor} from '../../ui/theme.js';
 import {wizardServices} from '../wizard-services.js';
+import {listContexts} from '../../core/connection/context.js';
+import {accountOf} from '../../core/diagnosis/survivor-views.js';
+import type {Theme} from '../../ui/theme.js';
 
 export async function wizard(context: CommandContext, {banner, backupRoot}: {banner?: string[]; backupRoot?: string} = {}): Promise<ExitCode> {
 	const {io, invocation, out, signal} = context;
@@ -10,14 +13,33 @@ export async function wizard(context: CommandContext, {banner, backupRoot}: {ban
 		out.warn('CI is set in the environment: Ink then draws only the final frame. Unset CI (env -u CI nats-dr) for a live screen.');
 	}
 
-	const session = await context.connect();
+	const theme = themeFor(io.env, {ascii: invocation.flags.ascii, color: invocation.flags.color});
+	const chosen = await chooseContext(context, theme);
+	if (chosen === null) return exitCodes.ok;
+	const connected = chosen ? {...context, invocation: {...invocation, flags: {...invocation.flags, context: chosen}}} : context;
+	const session = await connected.connect();
 	try {
 		const {runWizard, summaryLines} = await import('../../ui/run-wizard.js');
-		const theme = themeFor(io.env, {ascii: invocation.flags.ascii, color: invocation.flags.color});
-		const {code, done} = await runWizard({services: wizardServices(session, context, {backupRoot}), theme, banner, signal});
+		const account = session.sys ? await accountOf(session.sys, session.nc, session.settings.timeoutMs).catch(() => undefined) : undefined;
+		const {code, done} = await runWizard({services: wizardServices(session, connected, {backupRoot, account}), theme, banner, signal});
 		for (const line of summaryLines(done)) out.line(line);
 		return code ?? exitCodes.ok;
 	} finally {
 		await session.close();
 	}
+}
+
+/**
+ * When several natscli contexts exist and nothing names one (no --context, NATS_CONTEXT, --server
+ * or NATS_URL), the operator picks. Returns the name, undefined to go on as configured, or null
+ * when the operator quit.
+ */
+async function chooseContext(context: CommandContext, theme: Theme): Promise<string | undefined | null> {
+	const {flags} = context.invocation;
+	const {env} = context.io;
+	if (flags.context || flags.server || env['NATS_CONTEXT'] || env['NATS_URL']) return undefined;
+	const {names, selected} = await listContexts({env});
+	if (names.length < 2) return undefined;
+	const {pickContext} = await import('../../ui/context-picker.js');
+	return (await pickContext(names, selected, theme)) ?? null;
 }

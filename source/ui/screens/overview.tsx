@@ -64,11 +64,12 @@ export function OverviewScreen({
 	return (
 		<Box flexDirection="column">
 			<Text wrap="truncate-end">
-				<Text bold>nats-dr</Text> {connection.servers} as {connection.auth}
-				{connection.context ? ` (context ${connection.context})` : ''}
+				<Text bold>nats-dr</Text> {connection.servers}
 			</Text>
-			<Styled tone="muted" wrap="truncate-end">
-				{system}
+			<Styled tone="muted" wrap="wrap">
+				as {connection.auth}
+				{connection.account ? ` in account ${connection.account}` : ''}
+				{connection.context ? ` (context ${connection.context})` : ''} · {system}
 			</Styled>
 			{diagnosis.kind === 'loading' && <Spinner label={result ? 'refreshing diagnosis…' : 'diagnosing the cluster…'} />}
 			{diagnosis.kind === 'failed' && <Styled tone="bad">Diagnosis failed: {diagnosis.message}</Styled>}
