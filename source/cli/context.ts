@@ -1,5 +1,5 @@
 import {resolveSettings, resolveSystemSettings, secretsOf, type ConnectionSettings} from '../core/connection/settings.js';
-import {openSession, type Session} from '../core/connection/session.js';
+import type {Session} from '../core/connection/session.js';
 import {AuditLog, defaultAuditLog, type AuditEntry, type AuditRecord} from '../core/audit.js';
 import {describeConnection} from '../core/connection/settings.js';
 import type {Invocation} from './flags.js';
@@ -58,6 +58,8 @@ export function commandContext(invocation: Invocation, out: Output, io: Io, sign
 		settings,
 		async connect() {
 			const {main, system} = settings();
+			// nats.js loads here, not at start, so usage errors and the wizard's first line come sooner.
+			const {openSession} = await import('../core/connection/session.js');
 			return openSession(main, system);
 		},
 		async audit(record) {

@@ -2,9 +2,8 @@
 import {exitCodes, type ExitCode} from '../../core/errors.js';
 import type {CommandContext} from '../context.js';
 import {themeFor} from '../../ui/theme.js';
-import {wizardServices} from '../wizard-services.js';
 import {listContexts} from '../../core/connection/context.js';
-import {accountOf} from '../../core/diagnosis/survivor-views.js';
+import {describeConnection} from '../../core/connection/settings.js';
 import type {Theme} from '../../ui/theme.js';
 
 export async function wizard(context: CommandContext, {banner, backupRoot}: {banner?: string[]; backupRoot?: string} = {}): Promise<ExitCode> {
@@ -13,14 +12,23 @@ export async function wizard(context: CommandContext, {banner, backupRoot}: {ban
 		out.warn('CI is set in the environment: Ink then draws only the final frame. Unset CI (env -u CI nats-dr) for a live screen.');
 	}
 
+	// Ink and its layout engine take longer to load than a connection takes to open: start both at once,
+	// and say what is happening right away rather than showing nothing until Ink is ready.
 	const theme = themeFor(io.env, {ascii: invocation.flags.ascii, color: invocation.flags.color});
 	const chosen = await chooseContext(context, theme);
 	if (chosen === null) return exitCodes.ok;
 	const connected = chosen ? {...context, invocation: {...invocation, flags: {...invocation.flags, context: chosen}}} : context;
+	out.line(`nats-dr: connecting to ${describeConnection(connected.settings().main).servers}…`);
+	// Loaded only now, after the first line is out: nats.js and the engines add a tenth of a second.
+	const ui = import('../../ui/run-wizard.js');
+	ui.catch(() => undefined);
+	const [{wizardServices}, {accountOf}] = await Promise.all([import('../wizard-services.js'), import('../../core/diagnosis/survivor-views.js')]);
 	const session = await connected.connect();
 	try {
-		const {runWizard, summaryLines} = await import('../../ui/run-wizard.js');
-		const account = session.sys ? await accountOf(session.sys, session.nc, session.settings.timeoutMs).catch(() => undefined) : undefined;
+		const [{runWizard, summaryLines}, account] = await Promise.all([
+			ui,
+			session.sys ? accountOf(session.sys, session.nc, session.settings.timeoutMs).catch(() => undefined) : undefined,
+		]);
 		const {code, done} = await runWizard({services: wizardServices(session, connected, {backupRoot, account}), theme, banner, signal});
 		for (const line of summaryLines(done)) out.line(line);
 		return code ?? exitCodes.ok;
