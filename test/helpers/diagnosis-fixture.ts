@@ -5,7 +5,7 @@ import type {ReplicaView, StreamView} from '../../source/core/diagnosis/streams.
 import {assess} from '../../source/recovery/assess.js';
 import type {DiagnosisResult} from '../../source/ui/services.js';
 
-function peer(name: string, extra: Partial<ReplicaView> = {}): ReplicaView {
+export function peer(name: string, extra: Partial<ReplicaView> = {}): ReplicaView {
 	return {name, peerId: undefined, leader: false, current: true, offline: false, activeMs: 200, lag: 0, ...extra};
 }
 

@@ -8,7 +8,7 @@
 import {spawn, type ChildProcess} from 'node:child_process';
 import {mkdtemp, mkdir, rm, writeFile} from 'node:fs/promises';
 import {rmSync} from 'node:fs';
-import {createServer} from 'node:net';
+import {freePorts} from '../../source/demo/free-ports.js';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
 
@@ -67,25 +67,7 @@ process.on('exit', () => {
 	}
 });
 
-export async function freePorts(count: number): Promise<number[]> {
-	const servers = await Promise.all(
-		Array.from({length: count}, async () => {
-			const server = createServer();
-			await new Promise<void>((resolve, reject) => {
-				server.once('error', reject);
-				server.listen(0, '127.0.0.1', resolve);
-			});
-			return server;
-		}),
-	);
-	const ports = servers.map(server => {
-		const address = server.address();
-		if (address === null || typeof address === 'string') throw new Error('no port');
-		return address.port;
-	});
-	await Promise.all(servers.map(async server => new Promise(resolve => server.close(resolve))));
-	return ports;
-}
+export {freePorts} from '../../source/demo/free-ports.js';
 
 function nodeSpecs(nodes: ClusterOptions['nodes']): NodeSpec[] {
 	if (Array.isArray(nodes)) return nodes;

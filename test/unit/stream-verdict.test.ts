@@ -4,6 +4,7 @@ import type {ReplicaView, StreamView} from '../../source/core/diagnosis/streams.
 import type {ClusterFacts, ServerFact} from '../../source/recovery/facts.js';
 import {metaVerdict} from '../../source/recovery/meta-verdict.js';
 import {streamVerdict, type VerdictKind} from '../../source/recovery/stream-verdict.js';
+import {peer, streamView} from '../helpers/diagnosis-fixture.js';
 
 function server(name: string, answering = true, extra: Partial<ServerFact> = {}): ServerFact {
 	return {name, answering, jetstream: true, cluster: 'c1', tags: [], ...extra};
@@ -13,30 +14,8 @@ function facts(servers: ServerFact[], leader: string | undefined = servers.find(
 	return {serversKnown: true, servers, metaLeader: leader, metaClusterSize: servers.length, metaPeers: undefined};
 }
 
-function peer(name: string, extra: Partial<ReplicaView> = {}): ReplicaView {
-	return {name, peerId: undefined, leader: false, current: true, offline: false, activeMs: 100, lag: 0, ...extra};
-}
-
 function stream(name: string, replicas: number, peers: ReplicaView[], extra: Partial<StreamView> = {}): StreamView {
-	return {
-		name,
-		status: 'ok',
-		error: undefined,
-		source: 'api',
-		storage: 'file',
-		replicas,
-		placement: {cluster: undefined, tags: []},
-		cluster: 'c1',
-		leader: peers.find(p => p.leader)?.name,
-		peers,
-		messages: 10,
-		bytes: 100,
-		firstSeq: 1,
-		lastSeq: 10,
-		consumers: 0,
-		subjects: [`${name}.>`],
-		...extra,
-	};
+	return streamView(name, replicas, peers, {messages: 10, bytes: 100, lastSeq: 10, consumers: 0, ...extra});
 }
 
 const leader = (name: string) => peer(name, {leader: true});
