@@ -11,6 +11,7 @@ import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {after, before, describe, test} from 'node:test';
 import {binPath, cleanEnv, parseJson, runCli} from '../helpers/cli.js';
+import {connect} from 'nats';
 import {waitFor} from '../helpers/nats-server.js';
 
 type DemoJson = {
@@ -90,6 +91,11 @@ async function diagnose(json: DemoJson) {
 	const diagnosis = parseJson(result);
 	const verdicts = Object.fromEntries(diagnosis.streams.map((stream: any) => [stream.name, stream.verdict])) as Record<string, any>;
 	return {diagnosis, verdicts};
+}
+
+/** The application password, from the demo's own context file, as an operator would find it. */
+async function appPassword(json: DemoJson): Promise<string> {
+	return (JSON.parse(await readFile(json.context, 'utf8')) as {password: string}).password;
 }
 
 async function assertStoppedAndGone(demo: Demo): Promise<void> {
@@ -195,6 +201,24 @@ describe('demo --scenario r1-loss', () => {
 		assert.match(demo.stderr(), new RegExp(json.backup_dir));
 		const verified = await runCli(['verify', json.backup_dir]);
 		assert.equal(verified.code, 0, verified.stderr + verified.stdout);
+	});
+
+	test('plain commands bring INVOICES back from the demo backup with all its messages', async () => {
+		const {json} = demo;
+		const [victim] = json.killed as [string];
+		const removed = await runCli(['peer-remove', victim, '--confirm', victim, ...connection(json)], {timeoutMs: 120_000});
+		assert.equal(removed.code, 0, removed.stderr + removed.stdout);
+		// The server cannot delete it while its only node is a meta member; once removed, it can.
+		const nc = await connect({servers: json.servers.filter(server => server.state === 'running').map(server => server.url), user: 'app', pass: await appPassword(json)});
+		await waitFor(async () => (await nc.jetstreamManager()).streams.delete('INVOICES'), {what: 'INVOICES to be deleted'});
+		await nc.close();
+		const restored = await runCli(['restore', json.backup_dir!, '--tag', `node:${json.spare}`, '--confirm', 'INVOICES', '--json', ...connection(json)], {timeoutMs: 120_000});
+		assert.equal(restored.code, 0, restored.stderr + restored.stdout);
+		const {verdicts, diagnosis} = await diagnose(json);
+		assert.equal(verdicts['INVOICES'].kind, 'healthy', verdicts['INVOICES'].reason);
+		const invoices = diagnosis.streams.find((stream: {name: string}) => stream.name === 'INVOICES');
+		assert.equal(invoices.messages, 500);
+		assert.deepEqual(invoices.peers.map((peer: {name: string}) => peer.name), [json.spare]);
 	});
 
 	test('SIGINT stops every server it started and removes its directory', async () => {

@@ -83,6 +83,10 @@ export async function gatherServers(
 	return serversViewFrom(replies, performance.now() - started);
 }
 
+function metaSize(replies: StatszReply[]): number | undefined {
+	return Math.max(0, ...replies.map(reply => reply.statsz?.jetstream?.meta?.cluster_size ?? 0)) || undefined;
+}
+
 /** Pure assembly of the view from statsz replies, separate so it is testable from recorded data. */
 export function serversViewFrom(replies: StatszReply[], elapsedMs = 0): ServersView {
 	const leaderReply = replies.find(
@@ -129,9 +133,11 @@ export function serversViewFrom(replies: StatszReply[], elapsedMs = 0): ServersV
 		servers,
 		metaLeader,
 		metaCluster: meta?.name,
-		metaClusterSize: Math.max(0, ...replies.map(reply => reply.statsz?.jetstream?.meta?.cluster_size ?? 0)) || undefined,
+		metaClusterSize: metaSize(replies),
 		metaPeers,
-		expected: Math.max(replies.length, ...replies.map(reply => expectedFrom(reply))),
+		// The meta group's size, when known, beats statsz `active_servers`, which keeps counting a
+		// peer-removed server for minutes; servers without JetStream are not in it, hence the max.
+		expected: Math.max(replies.length, metaSize(replies) ?? Math.max(0, ...replies.map(reply => expectedFrom(reply)))),
 		answered: replies.length,
 		elapsedMs: Math.round(elapsedMs),
 	};
