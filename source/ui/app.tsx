@@ -165,7 +165,7 @@ function CurrentScreen({
 				else dispatch({type: 'go', screen: {kind: 'streams', filter: '', filtering: false}});
 			};
 
-			return <OverviewScreen connection={services.connection()} diagnosis={state.diagnosis} menuLimit={listLimit} onChoose={choose} />;
+			return <OverviewScreen connection={services.connection()} diagnosis={state.diagnosis} menuLimit={listLimit} maxServers={Math.max(3, listLimit - 6)} onChoose={choose} />;
 		}
 
 		case 'streams': {
@@ -202,6 +202,7 @@ function CurrentScreen({
 					server={screen.server}
 					assessment={result.assessment}
 					impacts={impacts}
+					maxStreams={Math.max(2, Math.floor((listLimit - 2) / 2))}
 					onProceed={() => dispatch({type: 'go', screen: {kind: 'recovery-confirm', server: screen.server, impacts}})}
 				/>
 			);

@@ -281,6 +281,24 @@ describe('layout and colour', () => {
 		</ThemeContext.Provider>
 	);
 
+	test('a long server list is cut to fit, keeping the servers that do not answer in view', () => {
+		const result = degradedDiagnosis();
+		const servers = result.diagnosis.servers.ok ? result.diagnosis.servers.value : undefined;
+		servers!.servers = [
+			...servers!.servers,
+			...Array.from({length: 16}, (_, i) => ({...servers!.servers[0]!, name: `x${i + 10}`, metaLeader: false})),
+		];
+		const output = stripAnsi(
+			renderToString(
+				<OverviewScreen connection={{servers: 'nats://a', auth: 'token', context: undefined, system: {kind: 'same'}}} diagnosis={{kind: 'ready', result}} menuLimit={5} maxServers={5} onChoose={() => {}} />,
+				{columns: 80},
+			),
+		);
+		assert.match(output, /Servers \(3 of 4 answering/);
+		assert.match(output, /n3!.*NOT ANSWERING/);
+		assert.match(output, /… 15 more, all online/);
+	});
+
 	test('at 40 columns every line fits', () => {
 		const output = stripAnsi(renderToString(overview(), {columns: 40}));
 		for (const line of output.split('\n')) assert.ok(line.length <= 40, `too wide: "${line}"`);

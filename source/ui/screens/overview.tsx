@@ -12,8 +12,11 @@ import {useTheme} from '../theme-context.js';
 
 export type OverviewChoice = 'recovery' | 'backup' | 'restore' | 'inspect' | 'refresh' | 'quit';
 
-function ServerRows({view}: {readonly view: ServersView}) {
+function ServerRows({view, max}: {readonly view: ServersView; readonly max: number}) {
 	const {glyphs} = useTheme();
+	// Servers that do not answer first: on a short terminal they are the ones that must stay in view.
+	const ordered = [...view.servers.filter(server => !server.answering), ...view.servers.filter(server => server.answering)];
+	const shown = ordered.length > max ? ordered.slice(0, max) : view.servers;
 	const nameWidth = Math.max(...view.servers.map(server => server.name.length)) + 3;
 	const clusterWidth = Math.max(1, ...view.servers.map(server => (server.cluster ?? '-').length)) + 2;
 	return (
@@ -21,7 +24,7 @@ function ServerRows({view}: {readonly view: ServersView}) {
 			<Text bold>
 				Servers ({view.answered} of {view.expected} answering; {glyphs.leader} meta leader, {glyphs.dead} not answering)
 			</Text>
-			{view.servers.map(server => (
+			{shown.map(server => (
 				<Text key={server.name} wrap="truncate-end">
 					{'  '}
 					{`${server.name}${server.metaLeader ? glyphs.leader : ''}${server.answering ? '' : glyphs.dead}`.padEnd(nameWidth)}
@@ -30,6 +33,7 @@ function ServerRows({view}: {readonly view: ServersView}) {
 					{server.answering ? <Styled tone="ok">online</Styled> : <Styled tone="bad">NOT ANSWERING</Styled>}
 				</Text>
 			))}
+			{shown.length < view.servers.length && <Text>  … {view.servers.length - shown.length} more, all online</Text>}
 		</Box>
 	);
 }
@@ -53,11 +57,13 @@ export function OverviewScreen({
 	diagnosis,
 	onChoose,
 	menuLimit,
+	maxServers = 12,
 }: {
 	readonly connection: ConnectionSummary;
 	readonly diagnosis: DiagnosisState;
 	readonly onChoose: (choice: OverviewChoice) => void;
 	readonly menuLimit: number;
+	readonly maxServers?: number;
 }) {
 	const result = latestDiagnosis(diagnosis);
 	const system = connection.system.kind === 'none' ? `no system account (${connection.system.reason})` : connection.system.kind === 'separate' ? 'system account: separate credentials' : 'system account: same connection';
@@ -73,7 +79,7 @@ export function OverviewScreen({
 			</Styled>
 			{diagnosis.kind === 'loading' && <Spinner label={result ? 'refreshing diagnosis…' : 'diagnosing the cluster…'} />}
 			{diagnosis.kind === 'failed' && <Styled tone="bad">Diagnosis failed: {diagnosis.message}</Styled>}
-			{result ? <Summary result={result} /> : diagnosis.kind === 'loading' && diagnosis.servers ? <ServerRows view={diagnosis.servers} /> : null}
+			{result ? <Summary result={result} maxServers={maxServers} /> : diagnosis.kind === 'loading' && diagnosis.servers ? <ServerRows view={diagnosis.servers} max={maxServers} /> : null}
 			<Box marginTop={1}>
 				<Menu items={choicesFor(result)} limit={menuLimit} onSelect={onChoose} />
 			</Box>
@@ -81,7 +87,7 @@ export function OverviewScreen({
 	);
 }
 
-function Summary({result}: {readonly result: DiagnosisResult}) {
+function Summary({result, maxServers}: {readonly result: DiagnosisResult; readonly maxServers: number}) {
 	const {diagnosis, assessment} = result;
 	const {glyphs} = useTheme();
 	const counts = verdictOrder
@@ -90,7 +96,7 @@ function Summary({result}: {readonly result: DiagnosisResult}) {
 	const meta = assessment.meta;
 	return (
 		<Box flexDirection="column" marginTop={1}>
-			{diagnosis.servers.ok ? <ServerRows view={diagnosis.servers.value} /> : <Styled tone="warn">Servers not visible: {diagnosis.servers.reason}</Styled>}
+			{diagnosis.servers.ok ? <ServerRows view={diagnosis.servers.value} max={maxServers} /> : <Styled tone="warn">Servers not visible: {diagnosis.servers.reason}</Styled>}
 			<Text wrap="wrap">
 				Meta group:{' '}
 				{meta.kind === 'healthy' ? <Styled tone="ok">{glyphs.ok} healthy</Styled> : meta.kind === 'no-quorum' ? <Styled tone="bad">{glyphs.fail} NO QUORUM</Styled> : <Styled tone="warn">{glyphs.warn} {meta.kind.toUpperCase()}</Styled>} — {meta.reason}

@@ -28,11 +28,14 @@ export function RecoveryPlanScreen({
 	assessment,
 	impacts,
 	onProceed,
+	maxStreams,
 }: {
 	readonly server: string;
 	readonly assessment: Assessment;
 	readonly impacts: StreamImpact[];
 	readonly onProceed: () => void;
+	/** Each stream takes two lines; past this many the rest are counted, so the screen fits the terminal. */
+	readonly maxStreams: number;
 }) {
 	const {glyphs} = useTheme();
 	const affected = assessment.streams.filter(verdict => verdict.deadPeers.includes(server) || impacts.some(impact => impact.stream === verdict.stream));
@@ -43,7 +46,12 @@ export function RecoveryPlanScreen({
 			<Text wrap="wrap">Rule: R ≥ 3, surviving replicas ≥ ⌊R/2⌋+1, a spare JetStream server in the stream's cluster that meets its placement, and {server} removed from the meta group.</Text>
 			<Box flexDirection="column" marginTop={1}>
 				{affected.length === 0 && <Text>No stream of this account has a replica on {server}.</Text>}
-				{affected.map(verdict => (
+				{affected.length > maxStreams && (
+					<Text wrap="wrap">
+						{affected.length} streams are affected; the first {maxStreams} are listed ({impacts.filter(impact => impact.kind === 'data-lost').length} lose their data, {impacts.filter(impact => impact.kind === 'replaced').length} get a new replica). `nats-dr diagnose` lists them all.
+					</Text>
+				)}
+				{affected.slice(0, maxStreams).map(verdict => (
 					<Box key={verdict.stream} flexDirection="column">
 						<Text>
 							{verdict.kind === 'self-healing-after-peer-remove' ? glyphs.ok : verdict.kind === 'quorum-no-spare' ? glyphs.warn : glyphs.fail} <Text bold>{verdict.stream}</Text> R{verdict.replicas ?? '?'}: {verdict.survivors} alive
