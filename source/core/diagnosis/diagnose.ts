@@ -71,7 +71,24 @@ function survivorView(name: string, survivors: SurvivorViews, hosting: Map<strin
 	const views = survivors.streams.get(name) ?? [];
 	hosting.set(name, views.map(view => view.server));
 	const best = bestView(views);
-	return best ? {...viewFromInfo(best.info), source: {survivor: best.server}} : undefined;
+	if (!best) return undefined;
+	const view = viewFromInfo(best.info);
+	return {...view, peers: mergedPeers(view.peers, views), source: {survivor: best.server}};
+}
+
+/**
+ * During an election each replica reports only part of the group, and none lists itself for sure:
+ * every server that reports the stream is a member that answers, and each view adds the peers it knows.
+ */
+function mergedPeers(peers: StreamView['peers'], views: Array<{server: string; info: Parameters<typeof viewFromInfo>[0]}>): StreamView['peers'] {
+	const byName = new Map(peers.map(peer => [peer.name, peer]));
+	for (const {server, info} of views) {
+		for (const peer of viewFromInfo(info).peers) if (!byName.has(peer.name)) byName.set(peer.name, peer);
+		const self = byName.get(server);
+		byName.set(server, {...(self ?? {name: server, peerId: undefined, leader: false, lag: 0}), current: true, offline: false, activeMs: 0});
+	}
+
+	return [...byName.values()];
 }
 
 function patchUnanswered(view: StreamsView, survivors: SurvivorViews, hosting: Map<string, string[]>): StreamsView {

@@ -5,9 +5,8 @@ import {formatBytes} from '../../core/format.js';
 import type {StreamView} from '../../core/diagnosis/streams.js';
 import {Menu} from '../components/menu.js';
 import {MultiSelect} from '../components/multi-select.js';
-import {PathInput} from '../components/path-input.js';
+import {DirectoryPrompt, type DirectoryPromptProps} from '../components/directory-prompt.js';
 import {ProgressBar} from '../components/progress-bar.js';
-import {Spinner} from '../components/spinner.js';
 import {Styled} from '../components/styled.js';
 import {useThrottledStore} from '../hooks/use-throttled-store.js';
 import type {ProgressStore} from '../progress-store.js';
@@ -40,40 +39,14 @@ export function BackupSelectScreen({
 	);
 }
 
-export function BackupDirScreen({
-	streams,
-	neededBytes,
-	dir,
-	checking,
-	problem,
-	onChange,
-	onSubmit,
-	complete,
-}: {
-	readonly streams: string[];
-	readonly neededBytes: number;
-	readonly dir: string;
-	readonly checking: boolean;
-	readonly problem: string | undefined;
-	readonly onChange: (dir: string) => void;
-	readonly onSubmit: (dir: string) => void;
-	readonly complete: (partial: string) => Promise<string[]>;
-}) {
-	const {glyphs} = useTheme();
+export function BackupDirScreen({streams, neededBytes, checking, ...prompt}: Omit<DirectoryPromptProps, 'busy'> & {readonly streams: string[]; readonly neededBytes: number; readonly checking: boolean}) {
 	return (
-		<Box flexDirection="column">
-			<Text bold>
-				Back up {streams.length} stream{streams.length === 1 ? '' : 's'} ({formatBytes(neededBytes)}) into which directory?
-			</Text>
-			<Text wrap="wrap">Each stream goes to its own subdirectory, named by the stream, as `nats account backup` lays them out.</Text>
-			<PathInput value={dir} onChange={onChange} onSubmit={onSubmit} complete={complete} />
-			{checking && <Spinner label="checking the directory…" />}
-			{problem && (
-				<Styled tone="bad">
-					{glyphs.fail} {problem}
-				</Styled>
-			)}
-		</Box>
+		<DirectoryPrompt
+			{...prompt}
+			title={`Back up ${streams.length} stream${streams.length === 1 ? '' : 's'} (${formatBytes(neededBytes)}) into which directory?`}
+			explanation="Each stream goes to its own subdirectory, named by the stream, as `nats account backup` lays them out. Tab completes."
+			busy={checking ? 'checking the directory…' : undefined}
+		/>
 	);
 }
 

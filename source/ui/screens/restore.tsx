@@ -12,7 +12,7 @@ import type {RestoreOverrides} from '../../core/restore/overrides.js';
 import type {StreamRestorePlan} from '../../core/restore/plan.js';
 import type {RestoreProgress, StreamRestoreResult} from '../../core/restore/restore.js';
 import {Menu} from '../components/menu.js';
-import {PathInput} from '../components/path-input.js';
+import {DirectoryPrompt, type DirectoryPromptProps} from '../components/directory-prompt.js';
 import {ProgressBar} from '../components/progress-bar.js';
 import {Spinner} from '../components/spinner.js';
 import {Styled} from '../components/styled.js';
@@ -22,34 +22,14 @@ import type {ProgressStore} from '../progress-store.js';
 import type {OverrideField} from '../state/machine.js';
 import {useTheme} from '../theme-context.js';
 
-export function RestoreDirScreen({
-	dir,
-	loading,
-	problem,
-	onChange,
-	onSubmit,
-	complete,
-}: {
-	readonly dir: string;
-	readonly loading: boolean;
-	readonly problem: string | undefined;
-	readonly onChange: (dir: string) => void;
-	readonly onSubmit: (dir: string) => void;
-	readonly complete: (partial: string) => Promise<string[]>;
-}) {
-	const {glyphs} = useTheme();
+export function RestoreDirScreen({loading, ...prompt}: Omit<DirectoryPromptProps, 'busy'> & {readonly loading: boolean}) {
 	return (
-		<Box flexDirection="column">
-			<Text bold>Restore: which directory holds the backups?</Text>
-			<Text wrap="wrap">A stream backup (backup.json + stream.tar.s2) or a directory of them. Tab completes.</Text>
-			<PathInput value={dir} onChange={onChange} onSubmit={onSubmit} complete={complete} />
-			{loading && <Spinner label="reading backups…" />}
-			{problem && (
-				<Styled tone="bad">
-					{glyphs.fail} {problem}
-				</Styled>
-			)}
-		</Box>
+		<DirectoryPrompt
+			{...prompt}
+			title="Restore: which directory holds the backups?"
+			explanation="A stream backup (backup.json + stream.tar.s2) or a directory of them. Tab completes."
+			busy={loading ? 'reading backups…' : undefined}
+		/>
 	);
 }
 
