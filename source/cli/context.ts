@@ -26,6 +26,7 @@ export function commandContext(invocation: Invocation, out: Output, io: Io, sign
 			{
 				server: flags.server,
 				context: flags.context,
+				noContext: invocation.noContext,
 				user: flags.user,
 				password: flags.password,
 				token: flags.token,

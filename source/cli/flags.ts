@@ -138,6 +138,8 @@ export type Invocation = {
 	flags: Flags;
 	timeoutMs: number | undefined;
 	help: boolean;
+	/** `--no-context`: ignore natscli contexts (NATS_CONTEXT and context.txt), as natscli's flag does. */
+	noContext: boolean;
 };
 
 function kebab(key: string): string {
@@ -176,7 +178,15 @@ function givenFlags(argv: string[]): string[] {
 	return given;
 }
 
-export function parseArgs(argv: string[]): Invocation {
+export function parseArgs(all: string[]): Invocation {
+	// natscli's --no-context negates a string flag, which meow cannot express: it is taken out first.
+	const separator = all.includes('--') ? all.indexOf('--') : all.length;
+	const noContext = all.slice(0, separator).includes('--no-context');
+	const argv = all.filter((arg, index) => !(arg === '--no-context' && index < separator));
+	if (noContext && argv.some(arg => arg === '--context' || arg.startsWith('--context='))) {
+		throw new UsageError('--context and --no-context contradict each other');
+	}
+
 	const given = givenFlags(argv);
 	const unknown = given.find(key => key.startsWith('-'));
 	if (unknown !== undefined) {
@@ -194,7 +204,7 @@ export function parseArgs(argv: string[]): Invocation {
 	checkValues(flags);
 	checkCommandFlags(command, given);
 	const timeoutMs = flags.timeout === undefined ? undefined : parseDuration(flags.timeout);
-	return {command, args: rest.map(String), flags, timeoutMs, help: flags.help};
+	return {command, args: rest.map(String), flags, timeoutMs, help: flags.help, noContext};
 }
 
 /** meow throws plain Errors for input it refuses (a repeated flag); they are usage errors. */

@@ -5,6 +5,7 @@ Connection (flags override the natscli context; NATS_URL, NATS_USER, NATS_PASSWO
 NATS_CREDS, NATS_NKEY, NATS_CERT, NATS_KEY, NATS_CA and NATS_CONTEXT work as in natscli)
   -s, --server URL[,URL]   NATS servers (default $NATS_URL, then nats://127.0.0.1:4222)
   --context NAME|PATH      natscli context name, or path to a context .json file
+  --no-context             ignore natscli contexts (NATS_CONTEXT and the selected one)
   --user USER --password PASSWORD | --token TOKEN | --creds FILE | --nkey FILE
   --tlscert FILE --tlskey FILE --tlsca FILE [--tlsfirst]
   --js-domain NAME         JetStream domain (API prefix $JS.<domain>.API; not used for system requests)

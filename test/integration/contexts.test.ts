@@ -97,6 +97,16 @@ describe('natscli contexts', () => {
 		assertRejected(await cli(['--context', 'badpw'], {XDG_CONFIG_HOME: plain, NATS_CONTEXT: 'good'}));
 	});
 
+	test('--no-context ignores the selected context and NATS_CONTEXT', async () => {
+		const flags = ['--no-context', '--server', server.urls, '--user', appUser.user, '--password', appUser.password];
+		const result = await cli(flags, {XDG_CONFIG_HOME: selectsBad, NATS_CONTEXT: 'badpw'});
+		assert.equal(result.code, 0, result.stderr);
+		assert.equal(parseJson(result).connection.context, null);
+		const both = await cli(['--no-context', '--context', 'good'], {XDG_CONFIG_HOME: plain});
+		assert.equal(both.code, 2);
+		assert.match(both.stderr, /--context and --no-context contradict each other/);
+	});
+
 	test('--password overrides the context password', async () => {
 		assertRejected(await cli(['--context', 'badpw'], {XDG_CONFIG_HOME: plain}));
 		assertConnected(await cli(['--context', 'badpw', '--password', appUser.password], {XDG_CONFIG_HOME: plain}), 'badpw');

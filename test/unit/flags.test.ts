@@ -79,10 +79,15 @@ describe('parseArgs', () => {
 
 	test('only boolean flags can be negated with --no-', () => {
 		usageError(['diagnose', '--no-server'], /^unknown flag --no-server$/);
-		usageError(['diagnose', '--no-context'], /^unknown flag --no-context$/);
 		usageError(['diagnose', '--no-password'], /^unknown flag --no-password$/);
 		assert.equal(parseArgs(['diagnose', '--no-color']).flags.color, false);
 		assert.equal(parseArgs(['diagnose', '--no-progress']).flags.progress, false);
+	});
+
+	test('--no-context is natscli\'s own exception: it turns contexts off', () => {
+		assert.equal(parseArgs(['diagnose', '--no-context']).noContext, true);
+		assert.equal(parseArgs(['diagnose']).noContext, false);
+		assert.equal(parseArgs(['diagnose', '--', '--no-context']).noContext, false);
 	});
 
 	test('-s URL and --server URL set the server', () => {

@@ -45,7 +45,7 @@ export async function wizard(context: CommandContext, {banner, backupRoot}: {ban
 async function chooseContext(context: CommandContext, theme: Theme): Promise<string | undefined | null> {
 	const {flags} = context.invocation;
 	const {env} = context.io;
-	if (flags.context || flags.server || env['NATS_CONTEXT'] || env['NATS_URL']) return undefined;
+	if (context.invocation.noContext || flags.context || flags.server || env['NATS_CONTEXT'] || env['NATS_URL']) return undefined;
 	const {names, selected} = await listContexts({env});
 	if (names.length < 2) return undefined;
 	const {pickContext} = await import('../../ui/context-picker.js');
