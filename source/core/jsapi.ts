@@ -32,6 +32,9 @@ export function decodeJson<T>(data: Uint8Array, what: string): T {
 	}
 }
 
+const jetStreamNotEnabledForAccount = 10039;
+const jetStreamHint = 'check the account and --js-domain, or that the servers run with JetStream';
+
 type ApiReply = {error?: {code: number; err_code?: number; description: string}};
 
 /** Sends one API request; a JSON `error` reply becomes a JsApiError carrying the server's codes. */
@@ -51,6 +54,10 @@ export async function jsRequest<T>(
 	}
 
 	const parsed = decodeJson<T & ApiReply>(reply.data, full);
+	if (parsed.error?.err_code === jetStreamNotEnabledForAccount) {
+		throw new DrError('JetStream is not enabled for this account (the server answered 503/10039)', {hint: jetStreamHint});
+	}
+
 	if (parsed.error) throw new JsApiError(full, parsed.error);
 	return parsed;
 }
@@ -59,10 +66,7 @@ export function requestError(error: unknown, subject: string, timeoutMs: number)
 	const code = (error as {code?: string}).code;
 	if (code === ErrorCode.NoResponders) {
 		if (subject.startsWith('$JS.')) {
-			return new DrError('JetStream is not enabled for this account (nothing answers the JetStream API)', {
-				hint: 'check the account and --js-domain, or that the servers run with JetStream',
-				cause: error,
-			});
+			return new DrError('JetStream is not enabled for this account (nothing answers the JetStream API)', {hint: jetStreamHint, cause: error});
 		}
 
 		return new DrError(`nothing answers ${subject}`, {cause: error});
