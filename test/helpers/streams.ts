@@ -67,8 +67,7 @@ export async function addFixtureConsumers(nc: NatsConnection, stream: string, ac
 	}
 }
 
-/** The natscli fixture backups (written by the official tool's algorithm from nats-server 2.9.10). */
-export const fixtureBackups = new URL('../../../shared/fixtures/natscli-2.9.10/', import.meta.url);
+export {fixtureBackups} from './fixtures.js';
 
 export type RestoredState = {
 	messages: number;

@@ -9,17 +9,17 @@ import {mkdtemp, readdir, readFile, rm} from 'node:fs/promises';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {after, before, describe, test} from 'node:test';
-import {fileURLToPath} from 'node:url';
 import {headers, type NatsConnection, type Subscription} from 'nats';
-import {maskedCrc32c} from '../../source/core/archive/crc32c.js';
+import {s2Stream} from '../helpers/s2-stream.js';
 import {decodeS2Stream} from '../../source/core/archive/s2-decode.js';
 import {backupStream, type BackupOptions} from '../../source/core/backup/backup-stream.js';
 import {AbortedError, DrError} from '../../source/core/errors.js';
 import type {JsApi} from '../../source/core/jsapi.js';
 import {TestCluster} from '../helpers/nats-server.js';
 import {appConnection} from '../helpers/streams.js';
+import {fixturePath} from '../helpers/fixtures.js';
 
-const fixtureDir = fileURLToPath(new URL('../../../shared/fixtures/natscli-2.9.10/account/ORDERS/', import.meta.url));
+const fixtureDir = fixturePath('account/ORDERS/');
 const fixtureJson = readFileSync(join(fixtureDir, 'backup.json'), 'utf8');
 const fixtureArchive = readFileSync(join(fixtureDir, 'stream.tar.s2'));
 const prefix = 'FAKE.API';
@@ -148,15 +148,5 @@ async function withErrorsTxt(archive: Buffer, text: string): Promise<Buffer> {
 	const padding = Buffer.alloc((512 - (body.length % 512)) % 512);
 	// Drop the two zero blocks that end the tar, append the entry, end it again.
 	const data = Buffer.concat([tar.subarray(0, tar.length - 1024), header, body, padding, Buffer.alloc(1024)]);
-	const parts = [Buffer.from([0xFF, 6, 0, 0]), Buffer.from('S2sTwO')];
-	for (let at = 0; at < data.length; at += 64 * 1024) {
-		const chunk = data.subarray(at, at + 64 * 1024);
-		const chunkHeader = Buffer.alloc(8);
-		chunkHeader.writeUInt8(0x01, 0);
-		chunkHeader.writeUIntLE(chunk.length + 4, 1, 3);
-		chunkHeader.writeUInt32LE(maskedCrc32c(chunk), 4);
-		parts.push(chunkHeader, chunk);
-	}
-
-	return Buffer.concat(parts);
+	return s2Stream(data);
 }

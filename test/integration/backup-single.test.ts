@@ -10,7 +10,6 @@ import {mkdtemp, readdir, readFile, rm, stat, writeFile} from 'node:fs/promises'
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {after, before, describe, test} from 'node:test';
-import {fileURLToPath} from 'node:url';
 import {StorageType, type NatsConnection} from 'nats';
 import {BackupDirError, readBackupDir} from '../../source/core/archive/backup-dir.js';
 import type {AuditEntry} from '../../source/core/audit.js';
@@ -22,8 +21,9 @@ import {binPath, cleanEnv, parseJson, runCli} from '../helpers/cli.js';
 import {TestCluster, waitFor} from '../helpers/nats-server.js';
 import {restoreRaw, streamFacts, type StreamFacts} from '../helpers/restore-raw.js';
 import {addFixtureConsumers, addStream, appConnection, cliConnection, fillRandom} from '../helpers/streams.js';
+import {fixturePath} from '../helpers/fixtures.js';
 
-const fixtures = fileURLToPath(new URL('../../../shared/fixtures/natscli-2.9.10/', import.meta.url));
+const fixtures = fixturePath('');
 
 describe('backup from a single server', () => {
 	let source: TestCluster;

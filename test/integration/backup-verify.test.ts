@@ -4,10 +4,10 @@ import {mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, wri
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {after, describe, test} from 'node:test';
-import {fileURLToPath} from 'node:url';
 import {parseJson, runCli} from '../helpers/cli.js';
+import {fixturePath} from '../helpers/fixtures.js';
 
-const fixtures = fileURLToPath(new URL('../../../shared/fixtures/natscli-2.9.10/', import.meta.url));
+const fixtures = fixturePath('');
 
 describe('nats-dr verify', () => {
 	const scratch = mkdtempSync(join(tmpdir(), 'nats-dr-verify-'));

@@ -9,14 +9,15 @@ import {spawn} from 'node:child_process';
 import {mkdtempSync, rmSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
-import {fileURLToPath} from 'node:url';
 import {after, before, describe, test} from 'node:test';
 import type {NatsConnection} from 'nats';
 import {binPath, cleanEnv, parseJson, runCli} from '../helpers/cli.js';
 import {TestCluster} from '../helpers/nats-server.js';
-import {addFixtureConsumers, addStream, appConnection, cliConnection, fixtureBackups, fixtureStates, restoredState, streamNames} from '../helpers/streams.js';
+import {expectRefusedRestore} from '../helpers/restore-refusal.js';
+import {addFixtureConsumers, addStream, appConnection, cliConnection, fixtureStates, restoredState} from '../helpers/streams.js';
+import {fixturePath} from '../helpers/fixtures.js';
 
-const fixture = (dir: string): string => fileURLToPath(new URL(dir, fixtureBackups));
+const fixture = fixturePath;
 
 describe('restore into a 3-node cluster with server tags', () => {
 	let cluster: TestCluster;
@@ -24,14 +25,7 @@ describe('restore into a 3-node cluster with server tags', () => {
 	const scratch = mkdtempSync(join(tmpdir(), 'nats-dr-restore-'));
 	const restore = async (args: string[]) => runCli(['restore', ...args, '--audit-log', join(scratch, 'audit.log'), ...cliConnection(cluster)], {timeoutMs: 120_000});
 
-	const refused = async (args: string[], pattern: RegExp): Promise<void> => {
-		const namesBefore = await streamNames(nc);
-		const result = await restore(args);
-		assert.equal(result.code, 1, result.stdout + result.stderr);
-		assert.match(result.stderr, pattern);
-		assert.match(result.stderr, /nothing was sent, no stream was created/);
-		assert.deepEqual(await streamNames(nc), namesBefore, 'no stream was created');
-	};
+	const refused = async (args: string[], pattern: RegExp) => expectRefusedRestore(nc, restore, args, pattern);
 
 	before(async () => {
 		cluster = await TestCluster.start({nodes: ['n1', 'n2', 'n3'].map(name => ({name, tags: [`node:${name}`]}))});

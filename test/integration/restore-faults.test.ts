@@ -10,13 +10,13 @@ import {cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {createServer, connect as tcpConnect, type Server} from 'node:net';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
-import {fileURLToPath} from 'node:url';
 import {after, before, describe, test} from 'node:test';
 import {binPath, cleanEnv} from '../helpers/cli.js';
 import {appUser, delay, TestCluster, waitFor} from '../helpers/nats-server.js';
-import {appConnection, fixtureBackups, streamNames} from '../helpers/streams.js';
+import {appConnection, streamNames} from '../helpers/streams.js';
+import {fixturePath} from '../helpers/fixtures.js';
 
-const fixture = (dir: string): string => fileURLToPath(new URL(dir, fixtureBackups));
+const fixture = fixturePath;
 const slowUpload = ['--chunk-size', '1KiB', '--window', '1', '--yes'];
 
 type Run = {

@@ -6,15 +6,16 @@ import assert from 'node:assert/strict';
 import {cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
-import {fileURLToPath} from 'node:url';
 import {after, before, describe, test} from 'node:test';
 import type {NatsConnection} from 'nats';
-import {maskedCrc32c} from '../../source/core/archive/crc32c.js';
+import {s2Stream} from '../helpers/s2-stream.js';
 import {parseJson, runCli} from '../helpers/cli.js';
 import {TestCluster} from '../helpers/nats-server.js';
-import {appConnection, cliConnection, fixtureBackups, fixtureStates, restoredState, streamNames} from '../helpers/streams.js';
+import {expectRefusedRestore} from '../helpers/restore-refusal.js';
+import {appConnection, cliConnection, fixtureStates, restoredState, streamNames} from '../helpers/streams.js';
+import {fixturePath} from '../helpers/fixtures.js';
 
-const fixture = (dir: string): string => fileURLToPath(new URL(dir, fixtureBackups));
+const fixture = fixturePath;
 
 describe('restore into a standalone server', () => {
 	let cluster: TestCluster;
@@ -34,15 +35,7 @@ describe('restore into a standalone server', () => {
 	};
 
 	/** Runs a restore that pre-flight must refuse; nothing may appear on the server. */
-	const refused = async (args: string[], pattern: RegExp): Promise<string> => {
-		const namesBefore = await streamNames(nc);
-		const result = await restore(args);
-		assert.equal(result.code, 1, result.stdout + result.stderr);
-		assert.match(result.stderr, pattern);
-		assert.match(result.stderr, /nothing was sent, no stream was created/);
-		assert.deepEqual(await streamNames(nc), namesBefore, 'no stream was created');
-		return result.stdout + result.stderr;
-	};
+	const refused = async (args: string[], pattern: RegExp) => expectRefusedRestore(nc, restore, args, pattern);
 
 	before(async () => {
 		cluster = await TestCluster.start();
@@ -75,12 +68,7 @@ describe('restore into a standalone server', () => {
 	});
 
 	test('refuses a NATSARC1 archive for a 2.9 server', async () => {
-		const payload = Buffer.concat([Buffer.from('NATSARC1'), Buffer.alloc(4096, 1)]);
-		const header = Buffer.alloc(8);
-		header.writeUInt8(0x01, 0);
-		header.writeUIntLE(payload.length + 4, 1, 3);
-		header.writeUInt32LE(maskedCrc32c(payload), 4);
-		const archive = Buffer.concat([Buffer.from([0xFF, 6, 0, 0]), Buffer.from('S2sTwO'), header, payload]);
+		const archive = s2Stream(Buffer.concat([Buffer.from('NATSARC1'), Buffer.alloc(4096, 1)]));
 		const dir = copyBackup('account/AUDIT', 'V2', {archive});
 		await refused([dir, '--yes'], /NATSARC1 format, which only nats-server 2\.15 or later can restore; the target runs 2\.9\.10/);
 		await refused([dir, '--yes', '--no-verify'], /NATSARC1/);

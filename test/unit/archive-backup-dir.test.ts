@@ -2,13 +2,13 @@ import {createHash} from 'node:crypto';
 import {mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
-import {fileURLToPath} from 'node:url';
 import {after, test} from 'node:test';
 import assert from 'node:assert/strict';
 import {BackupDirError, findBackups, readBackupDir} from '../../source/core/archive/backup-dir.js';
 import {verifyBackupDir} from '../../source/core/archive/verify-backup.js';
+import {fixturePath} from '../helpers/fixtures.js';
 
-const fixtures = fileURLToPath(new URL('../../../shared/fixtures/natscli-2.9.10/', import.meta.url));
+const fixtures = fixturePath('');
 const expected = [
 	{dir: 'RANDOM', stream: 'RANDOM', messages: 3072, firstSeq: 1, lastSeq: 3072, consumers: []},
 	{dir: 'EVENTS-R3', stream: 'EVENTS', messages: 2000, firstSeq: 1, lastSeq: 2000, consumers: ['MONITOR', 'PROCESSOR']},

@@ -6,8 +6,9 @@ import {crc32c, maskedCrc32c} from '../../source/core/archive/crc32c.js';
 import {highwayHash64Hex} from '../../source/core/archive/highwayhash.js';
 import {decodeS2Block, decodeS2Stream, S2Decoder} from '../../source/core/archive/s2-decode.js';
 import {S2FormatError, S2FrameCounter} from '../../source/core/archive/s2-frames.js';
+import {fixtureBackups} from '../helpers/fixtures.js';
 
-const fixtures = new URL('../../../shared/fixtures/natscli-2.9.10/', import.meta.url);
+const fixtures = fixtureBackups;
 const fixtureDirs = ['RANDOM', 'EVENTS-R3', 'account/ORDERS', 'account/AUDIT'];
 
 function archive(dir: string): Buffer {

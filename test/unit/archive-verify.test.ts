@@ -5,14 +5,15 @@ import {join} from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {after, test} from 'node:test';
 import assert from 'node:assert/strict';
-import {maskedCrc32c} from '../../source/core/archive/crc32c.js';
 import {highwayHash64Hex} from '../../source/core/archive/highwayhash.js';
 import {decodeS2Stream} from '../../source/core/archive/s2-decode.js';
 import {S2FrameCounter} from '../../source/core/archive/s2-frames.js';
 import {type TarEntry, TarFormatError, TarWalker} from '../../source/core/archive/tar-walk.js';
 import {verifyArchive} from '../../source/core/archive/verify-archive.js';
+import {fixtureBackups} from '../helpers/fixtures.js';
+import {s2Stream} from '../helpers/s2-stream.js';
 
-const fixtures = new URL('../../../shared/fixtures/natscli-2.9.10/', import.meta.url);
+const fixtures = fixtureBackups;
 const fixtureArchive = (dir: string): string => fileURLToPath(new URL(`${dir}/stream.tar.s2`, fixtures));
 const expected = [
 	{dir: 'RANDOM', stream: 'RANDOM', consumers: []},
@@ -32,21 +33,6 @@ function scratchFile(name: string, data: Uint8Array): string {
 	return path;
 }
 
-/** Wraps bytes in S2 framing with uncompressed chunks only, which every S2 reader must accept. */
-function s2Stream(payload: Uint8Array, chunkSize = 64 * 1024): Buffer {
-	const parts = [Buffer.from([0xFF, 6, 0, 0]), Buffer.from('S2sTwO')];
-	for (let at = 0; at < payload.length; at += chunkSize) {
-		const data = payload.subarray(at, at + chunkSize);
-		const header = Buffer.alloc(8);
-		const length = data.length + 4;
-		header.writeUInt8(0x01, 0);
-		header.writeUIntLE(length, 1, 3);
-		header.writeUInt32LE(maskedCrc32c(data), 4);
-		parts.push(header, Buffer.from(data));
-	}
-
-	return Buffer.concat(parts);
-}
 
 type TarInput = {name: string; content?: string | Buffer; typeflag?: string; pax?: Record<string, string>; size?: number};
 

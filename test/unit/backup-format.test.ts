@@ -7,8 +7,9 @@ import {snapshotPausesEviction} from '../../source/core/backup/server-version.js
 import {parseReply} from '../../source/core/backup/snapshot.js';
 import {parseSize} from '../../source/core/backup/size.js';
 import {DrError, JsApiError, UsageError} from '../../source/core/errors.js';
+import {fixtureBackups} from '../helpers/fixtures.js';
 
-const fixture = (dir: string): string => readFileSync(new URL(`../../../shared/fixtures/natscli-2.9.10/${dir}/backup.json`, import.meta.url), 'utf8');
+const fixture = (dir: string): string => readFileSync(new URL(`${dir}/backup.json`, fixtureBackups), 'utf8');
 
 describe('backup.json from the raw reply', () => {
 	test('rawMembers keeps each member\'s exact text: escapes, big integers, nesting', () => {

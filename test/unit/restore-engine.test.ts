@@ -10,27 +10,15 @@ import {peekArchive} from '../../source/core/restore/archive-peek.js';
 import {settleState} from '../../source/core/restore/settle.js';
 import {describeTargetState} from '../../source/core/restore/target-state.js';
 import {chunkReplyProblem} from '../../source/core/restore/upload.js';
+import {fixtureBackups} from '../helpers/fixtures.js';
+import {s2Stream} from '../helpers/s2-stream.js';
 
-const fixtures = new URL('../../../shared/fixtures/natscli-2.9.10/', import.meta.url);
+const fixtures = fixtureBackups;
 const scratch = mkdtempSync(join(tmpdir(), 'nats-dr-restore-unit-'));
 after(() => {
 	rmSync(scratch, {recursive: true, force: true});
 });
 
-/** S2 framing with uncompressed chunks only, which every S2 reader accepts. */
-export function s2Stream(payload: Uint8Array): Buffer {
-	const parts = [Buffer.from([0xFF, 6, 0, 0]), Buffer.from('S2sTwO')];
-	for (let at = 0; at < payload.length; at += 64 * 1024) {
-		const data = payload.subarray(at, at + 64 * 1024);
-		const header = Buffer.alloc(8);
-		header.writeUInt8(0x01, 0);
-		header.writeUIntLE(data.length + 4, 1, 3);
-		header.writeUInt32LE(maskedCrc32c(data), 4);
-		parts.push(header, Buffer.from(data));
-	}
-
-	return Buffer.concat(parts);
-}
 
 function scratchFile(name: string, data: Uint8Array): string {
 	const path = join(scratch, name);

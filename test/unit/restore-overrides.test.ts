@@ -2,8 +2,9 @@ import assert from 'node:assert/strict';
 import {readFileSync} from 'node:fs';
 import {test} from 'node:test';
 import {applyOverrides, natsRestoreCommand, overridesProblem, restoreRequestBody, type RestoreOverrides} from '../../source/core/restore/overrides.js';
+import {fixtureBackups} from '../helpers/fixtures.js';
 
-const fixtures = new URL('../../../shared/fixtures/natscli-2.9.10/', import.meta.url);
+const fixtures = fixtureBackups;
 const ordersJson = readFileSync(new URL('account/ORDERS/backup.json', fixtures), 'utf8');
 
 /** A config with a field nats-dr does not know and an integer JavaScript cannot hold. */
