@@ -71,7 +71,7 @@ export type WatchState = {
 	waitingFor: string | undefined;
 };
 
-export function watchStateOf(target: WatchTarget, leader: string | undefined, peers: ReplicaView[]): WatchState {
+function watchStateOf(target: WatchTarget, leader: string | undefined, peers: ReplicaView[]): WatchState {
 	const base = {stream: target.stream, leader, peers};
 	if (!leader) return {...base, done: false, waitingFor: 'a leader'};
 	if (target.removed && peers.some(peer => peer.name === target.removed)) {

@@ -17,7 +17,7 @@ export type GatherOptions = {
 	signal?: AbortSignal;
 };
 
-export const noSystemAccount =
+const noSystemAccount =
 	'no system account permissions: the connection cannot send $SYS requests, so the server-level view is unavailable';
 export const noSystemAccountHint = 'pass --sys-user/--sys-password, --sys-creds or --sys-context with system-account credentials';
 

@@ -4,7 +4,7 @@
  */
 import {UsageError} from '../core/errors.js';
 
-export const scenarioNames = ['node-loss', 'quorum-loss', 'r1-loss'] as const;
+const scenarioNames = ['node-loss', 'quorum-loss', 'r1-loss'] as const;
 
 export type ScenarioName = (typeof scenarioNames)[number];
 

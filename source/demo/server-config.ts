@@ -20,8 +20,8 @@ export type DemoAccounts = {
 };
 
 export const demoClusterName = 'nats-dr-demo';
-export const appAccount = 'APP';
-export const sysAccount = 'SYS';
+const appAccount = 'APP';
+const sysAccount = 'SYS';
 
 export function nodeTag(name: string): string {
 	return `node:${name}`;

@@ -26,7 +26,7 @@ import {sidecarText} from './sidecar.js';
 import {receiveSnapshot, type SnapshotReply} from './snapshot.js';
 
 export const defaultChunkSize = 128 * 1024;
-export const defaultIdleTimeoutMs = 10_000;
+const defaultIdleTimeoutMs = 10_000;
 const minChunkSize = 1024;
 /** nats-server 2.14 clamps to this, and nats.js is untested with bigger messages (§11). */
 const maxChunkSize = 1024 * 1024;

@@ -1,6 +1,6 @@
 /** What the connected server's version means for a backup (protocol doc §3.7). */
 
-export function parseServerVersion(version: string | undefined): {major: number; minor: number} | undefined {
+function parseServerVersion(version: string | undefined): {major: number; minor: number} | undefined {
 	const match = /^v?(\d+)\.(\d+)/.exec(version ?? '');
 	return match ? {major: Number(match[1]), minor: Number(match[2])} : undefined;
 }

@@ -49,7 +49,7 @@ async function authenticator(settings: ConnectionSettings): Promise<Authenticato
 	}
 }
 
-export async function connectionOptions(settings: ConnectionSettings, name: string): Promise<ConnectionOptions> {
+async function connectionOptions(settings: ConnectionSettings, name: string): Promise<ConnectionOptions> {
 	const {credentials, tls} = settings;
 	const options: ConnectionOptions = {
 		servers: settings.servers,
@@ -127,7 +127,7 @@ function isReset(error: unknown): boolean {
 	return /ECONNRESET/.test(`${String((error as {code?: unknown}).code ?? '')} ${String((error as Error).message ?? '')}`);
 }
 
-export function connectError(error: unknown, settings: ConnectionSettings, purpose: ConnectPurpose): DrError {
+function connectError(error: unknown, settings: ConnectionSettings, purpose: ConnectPurpose): DrError {
 	const where = describeConnection(settings);
 	const role = purpose === 'system' ? 'system-account ' : '';
 	const code = String((error as {code?: unknown}).code ?? '');

@@ -88,7 +88,7 @@ function metaSize(replies: StatszReply[]): number | undefined {
 }
 
 /** Pure assembly of the view from statsz replies, separate so it is testable from recorded data. */
-export function serversViewFrom(replies: StatszReply[], elapsedMs = 0): ServersView {
+function serversViewFrom(replies: StatszReply[], elapsedMs = 0): ServersView {
 	const leaderReply = replies.find(
 		reply => reply.statsz?.jetstream?.meta?.replicas !== undefined && reply.server.name === reply.statsz.jetstream.meta.leader,
 	);

@@ -169,7 +169,7 @@ async function probeStream(js: JsApi, name: string, timeoutMs: number): Promise<
 	}
 }
 
-export function emptyView(name: string, status: StreamView['status'], error: string): StreamView {
+function emptyView(name: string, status: StreamView['status'], error: string): StreamView {
 	return {
 		name,
 		status,
@@ -232,7 +232,7 @@ export function viewFromInfo(info: StreamInfoReply): StreamView {
 	};
 }
 
-export async function mapLimit<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+async function mapLimit<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
 	let next = 0;
 	const workers = Array.from({length: Math.min(limit, items.length)}, async () => {
 		while (next < items.length) {

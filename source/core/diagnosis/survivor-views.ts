@@ -46,7 +46,7 @@ export async function gatherSurvivorViews(
 }
 
 /** Pure. Without a known account, the one holding the most streams is taken. */
-export function survivorViewsFrom(replies: JszReply[], account: string | undefined): SurvivorViews {
+function survivorViewsFrom(replies: JszReply[], account: string | undefined): SurvivorViews {
 	let chosen = account;
 	if (!chosen) {
 		const counts = new Map<string, number>();

@@ -53,7 +53,7 @@ export type RestoreOptions = PlanOptions & RunOptions & {connection: RestoreConn
 // Measured on 2.9.10 (protocol doc §4.6 and bench/restore.ts): bigger chunks beat more of them,
 // and 8 MiB in flight keeps the server busy without holding much in memory.
 export const defaultChunkSize = 1024 * 1024;
-export const defaultWindow = 8;
+const defaultWindow = 8;
 
 export type StreamRestoreResult = {
 	stream: string;

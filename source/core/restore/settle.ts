@@ -48,7 +48,7 @@ type ConsumerListPage = {
 	consumers: Array<{name: string; delivered?: {stream_seq?: number}; ack_floor?: {stream_seq?: number}; num_pending?: number}> | null;
 };
 
-export async function listConsumers(js: JsApi, stream: string, timeoutMs: number): Promise<ConsumerSummary[]> {
+async function listConsumers(js: JsApi, stream: string, timeoutMs: number): Promise<ConsumerSummary[]> {
 	const consumers: ConsumerSummary[] = [];
 	for (let total = Infinity; consumers.length < total;) {
 		const page = await jsRequest<ConsumerListPage>(js, `CONSUMER.LIST.${stream}`, {offset: consumers.length}, {timeoutMs});

@@ -4,7 +4,7 @@ import {formatBytes} from '../../core/format.js';
 import {useTerminalSize} from '../hooks/use-terminal-size.js';
 import {useTheme} from '../theme-context.js';
 
-export function formatEta(ms: number | undefined): string {
+function formatEta(ms: number | undefined): string {
 	if (ms === undefined || !Number.isFinite(ms)) return '--';
 	const seconds = Math.round(ms / 1000);
 	return seconds < 60 ? `${seconds}s` : `${Math.floor(seconds / 60)}m${String(seconds % 60).padStart(2, '0')}s`;

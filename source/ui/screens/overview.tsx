@@ -38,7 +38,7 @@ function ServerRows({view, max}: {readonly view: ServersView; readonly max: numb
 	);
 }
 
-export function choicesFor(result: DiagnosisResult | undefined): Array<{label: string; value: OverviewChoice}> {
+function choicesFor(result: DiagnosisResult | undefined): Array<{label: string; value: OverviewChoice}> {
 	const dead = result?.assessment.meta.dead.length ?? 0;
 	const items: Array<{label: string; value: OverviewChoice}> = [];
 	if (dead > 0) items.push({label: `Automatic recovery (${dead} dead node${dead > 1 ? 's' : ''})`, value: 'recovery'});

@@ -4,7 +4,7 @@ import TextInput from 'ink-text-input';
 import {verdictOrder, verdictTitles, type StreamVerdict} from '../../recovery/stream-verdict.js';
 import {Menu} from '../components/menu.js';
 
-export function sortedVerdicts(verdicts: StreamVerdict[], filter: string): StreamVerdict[] {
+function sortedVerdicts(verdicts: StreamVerdict[], filter: string): StreamVerdict[] {
 	const needle = filter.toLowerCase();
 	return verdicts
 		.filter(verdict => verdict.stream.toLowerCase().includes(needle))
