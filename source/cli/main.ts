@@ -7,6 +7,7 @@ import {AbortedError, exitCodes, type ExitCode} from '../core/errors.js';
 import {commandContext, type CommandContext} from './context.js';
 import {parseArgs, type CommandName, type Invocation} from './flags.js';
 import {commandHelp, mainHelp, shortUsage} from './help.js';
+import {isInteractive} from './interactive.js';
 import {Output, type Io} from './output.js';
 
 const {version} = createRequire(import.meta.url)('../../package.json') as {version: string};
@@ -22,10 +23,6 @@ const loaders: Record<CommandName, () => Promise<Command>> = {
 	'step-down': async () => (await import('./commands/step-down.js')).stepDown,
 	demo: async () => (await import('./commands/demo.js')).demo,
 };
-
-export function isInteractive(io: Io, invocation: Invocation): boolean {
-	return Boolean(io.stdin.isTTY && io.stdout.isTTY) && !invocation.flags.plain && !io.env['ACCESSIBLE'];
-}
 
 export async function run(argv: string[], io: Io, signal: AbortSignal): Promise<ExitCode> {
 	let invocation: Invocation;

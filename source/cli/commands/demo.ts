@@ -9,7 +9,7 @@ import {runDemo, type DemoInfo} from '../../demo/run-demo.js';
 import {parseScenario} from '../../demo/scenarios.js';
 import {commandContext, type CommandContext} from '../context.js';
 import {checkArgs} from '../flags.js';
-import {isInteractive} from '../main.js';
+import {isInteractive} from '../interactive.js';
 
 export async function demo(context: CommandContext): Promise<ExitCode> {
 	const {invocation, out, io, signal} = context;

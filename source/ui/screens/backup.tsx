@@ -1,6 +1,6 @@
 /** Backing up: pick streams, pick a directory, then live bars per stream and overall, then verification. */
 import {Box, Text} from 'ink';
-import type {BackupProgress, BackupStart} from '../../core/backup/backup-stream.js';
+import type {BackupStart} from '../../core/backup/backup-stream.js';
 import {formatBytes} from '../../core/format.js';
 import type {StreamView} from '../../core/diagnosis/streams.js';
 import {Menu} from '../components/menu.js';
@@ -10,6 +10,7 @@ import {ProgressBar} from '../components/progress-bar.js';
 import {Styled} from '../components/styled.js';
 import {useThrottledStore} from '../hooks/use-throttled-store.js';
 import type {ProgressStore} from '../progress-store.js';
+import type {BackupLive} from '../state/backup-live.js';
 import type {BackupLine} from '../state/machine.js';
 import {useTheme} from '../theme-context.js';
 
@@ -49,17 +50,6 @@ export function BackupDirScreen({streams, neededBytes, checking, ...prompt}: Omi
 		/>
 	);
 }
-
-export type BackupLive = {
-	start: BackupStart | undefined;
-	progress: BackupProgress | undefined;
-	index: number;
-	total: number;
-	doneBytes: number;
-	totalBytes: number;
-	/** Streams finished so far in this run. */
-	results: BackupLine[];
-};
 
 function LiveBars({store, maxLines}: {readonly store: ProgressStore<BackupLive>; readonly maxLines: number}) {
 	const live = useThrottledStore(store);

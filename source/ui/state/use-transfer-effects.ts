@@ -9,7 +9,7 @@ import type {BackupSummary} from '../../core/backup-catalog.js';
 import {DrError} from '../../core/errors.js';
 import {formatBytes} from '../../core/format.js';
 import type {RestoreProgress} from '../../core/restore/restore.js';
-import type {BackupLive} from '../screens/backup.js';
+import type {BackupLive} from './backup-live.js';
 import type {ProgressStore} from '../progress-store.js';
 import type {WizardServices} from '../services.js';
 import type {Action, BackupLine, State} from './machine.js';
