@@ -34,8 +34,9 @@ export async function removeMetaPeer(
 }
 
 /**
- * Removes one peer from a stream's group. Resolves `replaced: false` on 10075 "peer remap failed":
- * the server found no replacement, but removed the peer all the same and the group shrank.
+ * Removes one peer from a stream's group. 10075 "peer remap failed" means no replacement was found:
+ * up to 2.14 the server removed the peer all the same and the group shrank (resolves `replaced:
+ * false`); from 2.15 it refuses and keeps the peer, so nothing changed (a DrError that says so).
  */
 export async function removeStreamPeer(js: JsApi, stream: string, server: string): Promise<{replaced: boolean}> {
 	try {
@@ -43,9 +44,22 @@ export async function removeStreamPeer(js: JsApi, stream: string, server: string
 		if (!reply.success) throw new DrError(`removing ${server} from stream ${stream} did not report success`);
 		return {replaced: true};
 	} catch (error) {
-		if (error instanceof JsApiError && error.errCode === 10075) return {replaced: false};
-		throw error;
+		if (!(error instanceof JsApiError && error.errCode === 10075)) throw error;
+		const version = js.nc.info?.version;
+		if (!keepsPeerWithoutReplacement(version)) return {replaced: false};
+		throw new DrError(
+			`nats-server ${version!} refused to remove ${server} from stream ${stream}: no server can take its replica (503/10075 "peer remap failed"), and from 2.15 on the server keeps the peer rather than shrink the group; nothing was removed`,
+			{hint: `add a server that fits the stream's placement, or lower its replicas (nats stream edit ${stream} --replicas N) so it no longer needs ${server}`},
+		);
 	}
+}
+
+/** nats-server 2.15 rejects a stream peer-remove that would leave the group below its replicas. */
+export function keepsPeerWithoutReplacement(version: string | undefined): boolean {
+	const match = /^v?(\d+)\.(\d+)/.exec(version ?? '');
+	if (!match) return false;
+	const [major, minor] = [Number(match[1]), Number(match[2])];
+	return major > 2 || (major === 2 && minor >= 15);
 }
 
 /** 2.9 requires an empty body here: a JSON object without placement is a bad request. */
