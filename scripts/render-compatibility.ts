@@ -40,16 +40,20 @@ const handling: Record<string, string> = {
 		'Before 2.15 nats-dr refuses up front and says why; from 2.15 it backs memory streams up and restores them (natscli v0.5.0 still refuses them).',
 	'STREAM.UPDATE removing mirror':
 		'Promoting a mirror by removing its mirror configuration needs nats-server 2.12 or later.',
-	'stream peer-remove without a spare':
-		'Up to 2.14 the server removes the peer and the group shrinks, which nats-dr reports; 2.15 refuses and keeps the peer, and nats-dr says so in a sentence naming the version (nothing was removed).',
+	'stream peer-remove without a spare, meta leader in the group':
+		'After a 10075 nats-dr looks at the peer set instead of guessing: the group shrank, or it says in a sentence naming the server version that nothing was removed and why (2.15 refuses).',
+	'stream peer-remove without a spare, meta leader not in the group':
+		'2.10 to 2.14 only drop the peer when their meta leader holds a replica of the stream; nats-dr reports "nothing was removed" with that reason, naming the version.',
+	'meta peer-remove, no spare, meta leader not in the group':
+		'Before the confirmation nats-dr says that 2.10 to 2.14 will leave the removed server in such a stream\'s peer set, and then watches for the surviving replicas only.',
 };
 
 function cell(result: FeatureResult | undefined, notes: string[]): string {
 	if (!result) return 'not run';
 	const mark = {yes: '✓', no: '—', fails: '✗ fails'}[result.result];
 	if (!result.note) return mark;
-	notes.push(result.note);
-	return `${mark} [${notes.length}]`;
+	if (!notes.includes(result.note)) notes.push(result.note);
+	return `${mark} [${notes.indexOf(result.note) + 1}]`;
 }
 
 function escape(text: string): string {
@@ -80,15 +84,17 @@ export function renderCompatibility(results: CompatResults): string {
 		'',
 		'## Where the versions differ',
 		'',
-		'What each release did, as the suite observed it; the last column says how nats-dr deals with it.',
+		'What each release did, as the suite observed it (the tests assert it per version).',
 		'',
-		`| behaviour | ${results.servers.map(server => server.version).join(' | ')} | nats-dr |`,
-		`|---|${results.servers.map(() => '---').join('|')}|---|`,
+		`| behaviour | ${results.servers.map(server => server.version).join(' | ')} |`,
+		`|---|${results.servers.map(() => '---').join('|')}|`,
 	);
 	for (const behaviour of behaviours) {
 		const values = results.servers.map(server => escape(server.behaviours[behaviour] ?? 'not run'));
-		lines.push(`| ${escape(behaviour)} | ${values.join(' | ')} | ${escape(handling[behaviour] ?? '')} |`);
+		lines.push(`| ${escape(behaviour)} | ${values.join(' | ')} |`);
 	}
+
+	lines.push('', 'How nats-dr deals with each:', '', ...behaviours.map(behaviour => `- **${behaviour}**: ${handling[behaviour] ?? 'not described yet.'}`));
 
 	lines.push(
 		'',

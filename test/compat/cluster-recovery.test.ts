@@ -2,7 +2,6 @@
  * Diagnosis and repair on one 4-node cluster of the server under test, in the order an operator meets
  * them: a stream leader step-down, a dead node (diagnosis, a stream peer-remove without a spare, the
  * meta peer-remove and the heal onto the spare), then the meta leader killed.
- * n1-n3 carry the tag zone:a, n4 zone:b; ZONED is pinned to zone:a, so it has no spare once a node dies.
  */
 import assert from 'node:assert/strict';
 import {after, before, describe, test} from 'node:test';
@@ -33,20 +32,18 @@ describe('diagnosis and repair on a 4-node cluster', () => {
 	const stream = (diagnosis: Diagnosis, name: string) => diagnosis.streams.find(s => s.name === name)!;
 
 	before(async () => {
-		const tags = (name: string) => [`zone:${name === 'n4' ? 'b' : 'a'}`];
-		cluster = await TestCluster.start({nodes: ['n1', 'n2', 'n3', 'n4'].map(name => ({name, tags: tags(name)}))});
+		const names = ['n1', 'n2', 'n3', 'n4'];
+		// Every node carries "without:<each other node>", so a placement tag picks exactly three nodes.
+		cluster = await TestCluster.start({nodes: names.map(name => ({name, tags: names.filter(other => other !== name).map(other => `without:${other}`)}))});
 		metaLeader = (await cluster.waitReady())!;
 		nc = await appConnection(cluster);
 		await addStream(nc, {name: 'EVENTS', num_replicas: 3}, 300);
-		await addStream(nc, {name: 'ZONED', num_replicas: 3, placement: {cluster: '', tags: ['zone:a']}}, 100);
-		const jsm = await nc.jetstreamManager();
-		const members = async (name: string) => {
-			const info = await jsm.streams.info(name);
-			return [info.cluster!.leader!, ...info.cluster!.replicas!.map(replica => replica.name)];
-		};
-
-		const zoned = await members('ZONED');
-		victim = (await members('EVENTS')).find(name => zoned.includes(name) && name !== metaLeader)!;
+		const info = await (await nc.jetstreamManager()).streams.info('EVENTS');
+		victim = [info.cluster!.leader!, ...info.cluster!.replicas!.map(replica => replica.name)].find(name => name !== metaLeader)!;
+		const other = names.find(name => name !== metaLeader && name !== victim)!;
+		// Both hold the victim and have no spare once it dies; only HOME has a replica on the meta leader.
+		await addStream(nc, {name: 'AWAY', num_replicas: 3, placement: {cluster: '', tags: [`without:${metaLeader}`]}}, 100);
+		await addStream(nc, {name: 'HOME', num_replicas: 3, placement: {cluster: '', tags: [`without:${other}`]}}, 100);
 	});
 
 	after(async () => {
@@ -79,40 +76,56 @@ describe('diagnosis and repair on a 4-node cluster', () => {
 		});
 	});
 
-	const zonedMembers = async () => {
-		const info = await (await nc.jetstreamManager()).streams.info('ZONED');
+	const members = async (name: string) => {
+		const info = await (await nc.jetstreamManager()).streams.info(name);
 		return {messages: info.state.messages, members: [info.cluster?.leader, ...(info.cluster?.replicas ?? []).map(replica => replica.name)]};
 	};
 
-	test('stream peer-remove without a spare: up to 2.14 the group shrinks; 2.15 refuses and nats-dr says so', async () => {
-		await feature('peer-remove', async () => {
-			const result = await runCli(['peer-remove', victim, '--stream', 'ZONED', '--confirm', victim, '--watch-timeout', '30s', ...cliConnection(cluster)], {timeoutMs: 60_000});
-			if (serverAtLeast(2, 15)) {
-				observed('stream peer-remove without a spare', 'refused with 10075, the peer stays');
-				assert.equal(result.code, 1, result.stderr + result.stdout);
-				assert.match(result.stderr, new RegExp(`nats-server ${natsServerVersion().join('\\.')} refused to remove ${victim} from stream ZONED.*nothing was removed`));
-				const zoned = await zonedMembers();
-				assert.ok(zoned.members.includes(victim), `${victim} is still a peer of ZONED`);
-				assert.equal(zoned.messages, 100);
-				return;
-			}
+	/**
+	 * 10075 "peer remap failed" (no spare): 2.9.10 drops the peer all the same; 2.10-2.14 drop it only when
+	 * their meta leader holds a replica of the stream, and change nothing otherwise; 2.15 always refuses.
+	 * nats-dr reports what happened: the group shrank, or nothing was removed and why.
+	 */
+	for (const [name, metaLeaderIsMember] of [['AWAY', false], ['HOME', true]] as const) {
+		test(`stream peer-remove without a spare, the meta leader ${metaLeaderIsMember ? 'holding' : 'not holding'} a replica (${name})`, async () => {
+			await feature('peer-remove', async () => {
+				const result = await runCli(['peer-remove', victim, '--stream', name, '--confirm', victim, '--watch-timeout', '30s', ...cliConnection(cluster)], {timeoutMs: 60_000});
+				const shrinks = !serverAtLeast(2, 10) || (metaLeaderIsMember && !serverAtLeast(2, 15));
+				if (shrinks) {
+					assert.equal(result.code, 0, result.stderr + result.stdout);
+					assert.match(result.stdout, /the group shrank/);
+					const after = await waitFor(async () => {
+						const candidate = await members(name);
+						return !candidate.members.includes(victim) && candidate;
+					}, {what: `${victim} gone from ${name}`, timeoutMs: 30_000});
+					assert.equal(after.messages, 100);
+				} else {
+					assert.equal(result.code, 1, result.stderr + result.stdout);
+					const version = natsServerVersion().join('\\.');
+					assert.match(result.stderr, new RegExp(`nats-server ${version} found no server to take ${victim}'s replica of ${name} .*; nothing was removed`));
+					assert.equal((await members(name)).messages, 100);
+				}
 
-			observed('stream peer-remove without a spare', 'peer removed (10075), the group shrinks');
-			assert.equal(result.code, 0, result.stderr + result.stdout);
-			assert.match(result.stdout, /the group shrank/);
-			const zoned = await waitFor(async () => {
-				const candidate = await zonedMembers();
-				return !candidate.members.includes(victim) && candidate;
-			}, {what: `${victim} gone from ZONED`, timeoutMs: 30_000});
-			assert.equal(zoned.messages, 100);
+				const kept = (await members(name)).members.includes(victim);
+				observed(`stream peer-remove without a spare, meta leader ${metaLeaderIsMember ? 'in' : 'not in'} the group`, kept ? 'refused (10075), peer kept' : 'peer removed (10075), group shrinks');
+				assert.equal(kept, !shrinks);
+			});
 		});
-	});
+	}
 
-	test('meta peer-remove of the dead node: EVENTS heals onto the spare', async () => {
+	test('meta peer-remove of the dead node: EVENTS heals onto the spare; without a spare, 2.10-2.14 keep it in AWAY', async () => {
 		await feature('peer-remove', async () => {
+			const keptBefore = (await members('AWAY')).members.includes(victim);
 			const result = await runCli(['peer-remove', victim, '--confirm', victim, '--watch-timeout', '60s', ...cliConnection(cluster)], {timeoutMs: 90_000});
 			assert.equal(result.code, 0, result.stderr + result.stdout);
 			assert.match(result.stdout, /EVENTS: recovered/);
+			if (keptBefore) {
+				const keptAfter = (await members('AWAY')).members.includes(victim);
+				observed('meta peer-remove, no spare, meta leader not in the group', keptAfter ? 'peer kept in the group' : 'peer removed, group shrinks');
+				assert.equal(keptAfter, serverAtLeast(2, 10) && !serverAtLeast(2, 15));
+				if (keptAfter) assert.match(result.stdout, new RegExp(`AWAY: no spare server, and nats-server \\S+ leaves ${victim} in its peer set`));
+			}
+
 			const events = await waitFor(async () => {
 				const candidate = stream(await diagnose(), 'EVENTS');
 				return candidate.verdict.kind === 'healthy' && candidate;
