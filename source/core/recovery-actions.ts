@@ -78,9 +78,15 @@ async function peerLeaves(js: JsApi, stream: string, server: string, settleMs: n
 	const deadline = Date.now() + settleMs;
 	for (;;) {
 		throwIfAborted(signal);
-		const view = viewFromInfo(await streamInfo(js, stream, Math.min(js.timeoutMs, 2000)));
-		if (view.leader !== server && !view.peers.some(peer => peer.name === server)) return true;
-		if (Date.now() > deadline) return false;
+		try {
+			const view = viewFromInfo(await streamInfo(js, stream, Math.min(js.timeoutMs, 2000)));
+			if (view.leader !== server && !view.peers.some(peer => peer.name === server)) return true;
+			if (Date.now() > deadline) return false;
+		} catch (error) {
+			// A stream between leaders does not answer for a moment; only a lasting silence is an error.
+			if (!(error instanceof DrError) || Date.now() > deadline) throw error;
+		}
+
 		await new Promise(resolve => setTimeout(resolve, 250));
 	}
 }

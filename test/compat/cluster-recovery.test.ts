@@ -76,10 +76,11 @@ describe('diagnosis and repair on a 4-node cluster', () => {
 		});
 	});
 
-	const members = async (name: string) => {
+	/** A stream that just lost its leader does not answer until it elects another: retried, bounded. */
+	const members = async (name: string) => waitFor(async () => {
 		const info = await (await nc.jetstreamManager()).streams.info(name);
 		return {messages: info.state.messages, members: [info.cluster?.leader, ...(info.cluster?.replicas ?? []).map(replica => replica.name)]};
-	};
+	}, {what: `STREAM.INFO of ${name}`, timeoutMs: 30_000});
 
 	/**
 	 * 10075 "peer remap failed" (no spare): 2.9.10 drops the peer all the same; 2.10-2.14 drop it only when
