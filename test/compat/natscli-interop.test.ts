@@ -31,9 +31,22 @@ describe('backups cross between nats-dr and the nats CLI', () => {
 		}, {what: `${stream} with ${consumers} consumers`, timeoutMs: 30_000});
 	}
 
+	/**
+	 * Deletes and waits until no server holds the streams any more: an R3 restore of the same name while a
+	 * replica is still being torn down once failed with "no responders" on a chunk (nats CLI, 2.12.15).
+	 */
 	async function deleteStreams(...streams: string[]): Promise<void> {
 		const jsm = await nc.jetstreamManager();
 		for (const stream of streams) await jsm.streams.delete(stream);
+		await waitFor(async () => {
+			for (const node of cluster.running()) {
+				const jsz = await cluster.jsz(node, '?accounts=true&streams=true') as {account_details?: Array<{stream_detail?: Array<{name: string}>}>};
+				const held = (jsz.account_details ?? []).flatMap(account => (account.stream_detail ?? []).map(detail => detail.name));
+				if (streams.some(stream => held.includes(stream))) return false;
+			}
+
+			return true;
+		}, {what: `${streams.join(', ')} gone from every server`, timeoutMs: 30_000});
 	}
 
 	function ok(result: {code: number | null; stdout: string; stderr: string}, what: string): void {
