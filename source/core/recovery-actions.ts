@@ -34,17 +34,60 @@ export async function removeMetaPeer(
 }
 
 /**
- * Removes one peer from a stream's group. Resolves `replaced: false` on 10075 "peer remap failed":
- * the server found no replacement, but removed the peer all the same and the group shrank.
+ * Removes one peer from a stream's group. 10075 "peer remap failed" means no server can take the replica:
+ * up to 2.14 the server then shrinks the group, but only when its meta leader holds a replica of the stream
+ * (otherwise it changes nothing); 2.15 always refuses. So after a 10075 the peer set is looked at, not
+ * guessed: gone resolves `replaced: false`, still there is a DrError saying nothing was removed and why.
  */
-export async function removeStreamPeer(js: JsApi, stream: string, server: string): Promise<{replaced: boolean}> {
+export async function removeStreamPeer(
+	js: JsApi,
+	stream: string,
+	server: string,
+	{settleMs = 5000, signal}: {settleMs?: number; signal?: AbortSignal} = {},
+): Promise<{replaced: boolean}> {
 	try {
 		const reply = await jsRequest<SuccessReply>(js, `STREAM.PEER.REMOVE.${stream}`, {peer: server});
 		if (!reply.success) throw new DrError(`removing ${server} from stream ${stream} did not report success`);
 		return {replaced: true};
 	} catch (error) {
-		if (error instanceof JsApiError && error.errCode === 10075) return {replaced: false};
-		throw error;
+		if (!(error instanceof JsApiError && error.errCode === 10075)) throw error;
+	}
+
+	const version = js.nc.info?.version;
+	const refuses = keepsPeerWithoutReplacement(version);
+	if (!refuses && (await peerLeaves(js, stream, server, settleMs, signal))) return {replaced: false};
+	const why = refuses
+		? 'from 2.15 on the server refuses rather than shrink the group'
+		: 'before 2.15 the server shrinks the group only when its meta leader holds a replica of the stream';
+	throw new DrError(
+		`nats-server ${version ?? '(unknown version)'} found no server to take ${server}'s replica of ${stream} (503/10075 "peer remap failed") and kept ${server} in the group (${why}); nothing was removed`,
+		{hint: `add a server that fits the stream's placement, or lower its replicas (nats stream edit ${stream} --replicas N) so it no longer needs ${server}`},
+	);
+}
+
+/** nats-server 2.15 rejects a stream peer-remove that would leave the group below its replicas. */
+export function keepsPeerWithoutReplacement(version: string | undefined): boolean {
+	const match = /^v?(\d+)\.(\d+)/.exec(version ?? '');
+	if (!match) return false;
+	const [major, minor] = [Number(match[1]), Number(match[2])];
+	return major > 2 || (major === 2 && minor >= 15);
+}
+
+/** Whether `server` leaves the stream's peer set within `settleMs`: a removal the meta leader proposed applies within moments. */
+async function peerLeaves(js: JsApi, stream: string, server: string, settleMs: number, signal: AbortSignal | undefined): Promise<boolean> {
+	const deadline = Date.now() + settleMs;
+	for (;;) {
+		throwIfAborted(signal);
+		try {
+			const view = viewFromInfo(await streamInfo(js, stream, Math.min(js.timeoutMs, 2000)));
+			if (view.leader !== server && !view.peers.some(peer => peer.name === server)) return true;
+			if (Date.now() > deadline) return false;
+		} catch (error) {
+			// A stream between leaders does not answer for a moment; only a lasting silence is an error.
+			if (!(error instanceof DrError) || Date.now() > deadline) throw error;
+		}
+
+		await new Promise(resolve => setTimeout(resolve, 250));
 	}
 }
 

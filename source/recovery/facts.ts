@@ -10,6 +10,8 @@ export type ServerFact = {
 	jetstream: boolean;
 	cluster: string | undefined;
 	tags: string[];
+	/** The nats-server release, where known: some recovery rules differ between releases. */
+	version?: string | undefined;
 };
 
 export type ClusterFacts = {
@@ -34,6 +36,7 @@ export function factsFromServers(view: ServersView | undefined): ClusterFacts {
 			jetstream: server.jetstream,
 			cluster: server.cluster,
 			tags: server.tags,
+			version: server.version,
 		})),
 		metaLeader: view.metaLeader,
 		metaClusterSize: view.metaClusterSize,

@@ -7,6 +7,7 @@
 import assert from 'node:assert/strict';
 import {existsSync} from 'node:fs';
 import {after, test} from 'node:test';
+import {demoServerFlag} from '../helpers/nats-server.js';
 import {TmuxSession} from '../helpers/tmux.js';
 
 let tmux: TmuxSession | undefined;
@@ -23,7 +24,9 @@ after(async () => {
 });
 
 test('r1-loss: peer-remove, delete the broken stream, restore it from the backup, all from the wizard', async () => {
-	tmux = await TmuxSession.start(['demo', '--scenario', 'r1-loss'], {rows: 40});
+	// The server the other tests run (not the newest in the build cache the demo would otherwise pick).
+	const env = {XDG_CACHE_HOME: '/nonexistent-nats-dr-test-cache'};
+	tmux = await TmuxSession.start(['demo', ...demoServerFlag(), '--scenario', 'r1-loss'], {rows: 40, env});
 	const start = await tmux.waitFor(/Restore from a backup \(1 stream needs one\)/, {timeoutMs: 120_000, visibleOnly: false});
 	const victim = /Demo r1-loss: (n\d) and its disk are gone/.exec(start)?.[1];
 	const demoDir = /removes (\/\S+?)\.?\s*$/m.exec(start)?.[1];

@@ -5,12 +5,41 @@
  * Only PIDs started here are ever signalled, and everything is removed at the end, also when a
  * test fails: `using`-style disposal through `stopAll()` plus a process 'exit' hook as a last resort.
  */
-import {spawn, type ChildProcess} from 'node:child_process';
+import {execFileSync, spawn, type ChildProcess} from 'node:child_process';
 import {mkdtemp, mkdir, rm, writeFile} from 'node:fs/promises';
 import {rmSync} from 'node:fs';
 import {freePorts} from '../../source/demo/free-ports.js';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
+
+/**
+ * The server binary every test runs: NATS_SERVER_BIN (e.g. a release scripts/servers.sh built), else
+ * `nats-server` on the PATH, what a user has.
+ */
+export const natsServerBin = process.env['NATS_SERVER_BIN'] || 'nats-server';
+
+/** `--nats-server` for a `nats-dr demo` under test, so the demo runs the same binary as the other tests. */
+export function demoServerFlag(): string[] {
+	return process.env['NATS_SERVER_BIN'] ? ['--nats-server', natsServerBin] : [];
+}
+
+let cachedVersion: [number, number, number] | undefined;
+
+/** The version of `natsServerBin` ("nats-server: v2.10.27" → [2, 10, 27]), for behaviour that differs by release. */
+export function natsServerVersion(): [number, number, number] {
+	if (cachedVersion) return cachedVersion;
+	const output = execFileSync(natsServerBin, ['--version'], {encoding: 'utf8'});
+	const match = /v?(\d+)\.(\d+)\.(\d+)/.exec(output);
+	if (!match) throw new Error(`${natsServerBin} --version printed no version: ${output}`);
+	cachedVersion = [Number(match[1]), Number(match[2]), Number(match[3])];
+	return cachedVersion;
+}
+
+/** True when the server under test is at least major.minor.patch. */
+export function serverAtLeast(major: number, minor: number, patch = 0): boolean {
+	const [a, b, c] = natsServerVersion();
+	return a !== major ? a > major : b !== minor ? b > minor : c >= patch;
+}
 
 export const appUser = {user: 'app', password: 'app-secret-pw'};
 export const sysUser = {user: 'sys', password: 'sys-secret-pw'};
@@ -197,11 +226,13 @@ export class TestCluster {
 	private async launch(node: ServerNode): Promise<void> {
 		const {openSync, closeSync} = await import('node:fs');
 		const log = openSync(node.logFile, 'a');
-		const child = spawn('nats-server', ['-c', node.configFile], {stdio: ['ignore', log, log]});
+		const child = spawn(natsServerBin, ['-c', node.configFile], {stdio: ['ignore', log, log]});
 		closeSync(log);
 		await new Promise<void>((resolve, reject) => {
 			child.once('spawn', resolve);
-			child.once('error', reject);
+			child.once('error', error => {
+				reject(new Error(`cannot start ${natsServerBin} (set NATS_SERVER_BIN to a nats-server binary, or put one on the PATH): ${error.message}`));
+			});
 		});
 		node.process = child;
 		livePids.add(child.pid!);

@@ -2,7 +2,7 @@
 import {connect, headers, type NatsConnection, type StreamConfig} from 'nats';
 import {AckPolicy} from 'nats';
 import {randomBytes} from 'node:crypto';
-import {appUser, sysUser, type TestCluster} from './nats-server.js';
+import {appUser, delay, sysUser, type TestCluster} from './nats-server.js';
 
 export async function appConnection(cluster: TestCluster): Promise<NatsConnection> {
 	return connect({servers: cluster.running().map(node => node.url), user: appUser.user, pass: appUser.password});
@@ -10,7 +10,19 @@ export async function appConnection(cluster: TestCluster): Promise<NatsConnectio
 
 export async function addStream(nc: NatsConnection, config: Partial<StreamConfig> & {name: string}, messages = 0): Promise<void> {
 	const jsm = await nc.jetstreamManager();
-	await jsm.streams.add({subjects: [`${config.name}.>`], ...config});
+	// Right after a cluster forms, the meta leader may not have every server's statistics yet and refuses
+	// placement for a moment (seen on nats-server 2.10.27); only that refusal is retried.
+	const deadline = Date.now() + 20_000;
+	for (;;) {
+		try {
+			await jsm.streams.add({subjects: [`${config.name}.>`], ...config});
+			break;
+		} catch (error) {
+			if (!/no suitable peers/.test(String(error)) || Date.now() > deadline) throw error;
+			await delay(250);
+		}
+	}
+
 	const js = nc.jetstream();
 	const pending: Array<Promise<unknown>> = [];
 	for (let i = 1; i <= messages; i++) {

@@ -12,7 +12,7 @@ import path from 'node:path';
 import {after, before, describe, test} from 'node:test';
 import {binPath, cleanEnv, parseJson, runCli} from '../helpers/cli.js';
 import {connect} from 'nats';
-import {waitFor} from '../helpers/nats-server.js';
+import {demoServerFlag, waitFor} from '../helpers/nats-server.js';
 
 type DemoJson = {
 	scenario: string;
@@ -34,7 +34,7 @@ const demos: Demo[] = [];
 
 /** Starts a demo without a terminal and resolves once its JSON line is on stdout. */
 async function startDemo(args: string[]): Promise<Demo> {
-	const child = spawn(process.execPath, [binPath, 'demo', '--json', ...args], {env: cleanEnv(), stdio: ['ignore', 'pipe', 'pipe']});
+	const child = spawn(process.execPath, [binPath, 'demo', '--json', ...demoServerFlag(), ...args], {env: cleanEnv(), stdio: ['ignore', 'pipe', 'pipe']});
 	let stdout = '';
 	let stderr = '';
 	child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));

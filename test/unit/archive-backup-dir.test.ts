@@ -1,5 +1,5 @@
 import {createHash} from 'node:crypto';
-import {mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
+import {mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {after, test} from 'node:test';
@@ -77,7 +77,14 @@ test('readBackupDir rejects broken backup directories with clear errors', async 
 
 	const noArchive = copyBackup('RANDOM');
 	rmSync(join(noArchive, 'stream.tar.s2'));
-	await assert.rejects(readBackupDir(noArchive), backupDirError('no-archive', /has no stream\.tar\.s2: the backup is incomplete$/));
+	await assert.rejects(readBackupDir(noArchive), backupDirError('no-archive', /has no stream\.tar\.s2 \(nor stream\.arc\.s2\): the backup is incomplete$/));
+
+	const natsarc = copyBackup('RANDOM');
+	renameSync(join(natsarc, 'stream.tar.s2'), join(natsarc, 'stream.arc.s2'));
+	assert.equal((await readBackupDir(natsarc)).archivePath, join(natsarc, 'stream.arc.s2'), 'natscli names a 2.15 archive stream.arc.s2');
+	const both = copyBackup('RANDOM');
+	writeFileSync(join(both, 'stream.arc.s2'), '');
+	await assert.rejects(readBackupDir(both), backupDirError('two-archives', /holds both stream\.arc\.s2 and stream\.tar\.s2/));
 
 	await assert.rejects(readBackupDir(join(scratch, 'nowhere')), backupDirError('not-found', /does not exist$/));
 	await assert.rejects(readBackupDir(join(fixtures, 'RANDOM', 'backup.json')), backupDirError('not-a-directory', /is not a directory/));

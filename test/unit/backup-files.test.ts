@@ -30,7 +30,7 @@ describe('backup files', () => {
 		const paths = await stage(dir, 'A');
 		assert.deepEqual(readdirSync(dir).sort(), [`.backup.json.partial-${process.pid}`, `.nats-dr.json.partial-${process.pid}`, `.stream.tar.s2.partial-${process.pid}`]);
 		await assert.rejects(readBackupDir(dir), (error: unknown) => error instanceof BackupDirError && error.code === 'no-backup-json');
-		await commitBackup(paths, {replacing: false});
+		await commitBackup(paths, {replacing: false, archiveName: 'stream.tar.s2'});
 		assert.deepEqual(readdirSync(dir).sort(), ['backup.json', 'nats-dr.json', 'stream.tar.s2']);
 		assert.equal((await readBackupDir(dir)).streamName, 'A');
 	});
@@ -38,12 +38,21 @@ describe('backup files', () => {
 	test('an existing backup is refused without force and replaced with it', async () => {
 		const dir = join(scratch, 'replace');
 		await prepareDirectory(dir, {stream: 'A', force: false});
-		await commitBackup(await stage(dir, 'A', 'old'), {replacing: false});
+		await commitBackup(await stage(dir, 'A', 'old'), {replacing: false, archiveName: 'stream.tar.s2'});
 		await assert.rejects(prepareDirectory(dir, {stream: 'A', force: false}), (error: unknown) => error instanceof BackupRefusedError && error.reason === 'backup-exists' && /holds a backup of stream "A"/.test(error.message));
 		assert.deepEqual(await prepareDirectory(dir, {stream: 'A', force: true}), {replacing: true, created: false});
-		await commitBackup(await stage(dir, 'A', 'new'), {replacing: true});
+		await commitBackup(await stage(dir, 'A', 'new'), {replacing: true, archiveName: 'stream.tar.s2'});
 		assert.equal(readFileSync(join(dir, 'stream.tar.s2'), 'utf8'), 'new');
 		assert.deepEqual(readdirSync(dir).sort(), ['backup.json', 'nats-dr.json', 'stream.tar.s2']);
+	});
+
+	test('a 2.15 archive is committed as stream.arc.s2 (as natscli names it), replacing a tar of an older backup', async () => {
+		const dir = join(scratch, 'natsarc');
+		await prepareDirectory(dir, {stream: 'A', force: false});
+		await commitBackup(await stage(dir, 'A', 'tar'), {replacing: false, archiveName: 'stream.tar.s2'});
+		await commitBackup(await stage(dir, 'A', 'natsarc'), {replacing: true, archiveName: 'stream.arc.s2'});
+		assert.deepEqual(readdirSync(dir).sort(), ['backup.json', 'nats-dr.json', 'stream.arc.s2']);
+		assert.equal((await readBackupDir(dir)).archivePath, join(dir, 'stream.arc.s2'));
 	});
 
 	test('a stream backup is refused in a directory holding an account backup', async () => {

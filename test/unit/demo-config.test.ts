@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import {chmod, mkdtemp, rm, writeFile} from 'node:fs/promises';
+import {chmod, mkdir, mkdtemp, rm, writeFile} from 'node:fs/promises';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {describe, test} from 'node:test';
@@ -61,10 +61,37 @@ describe('findNatsServer', () => {
 			const binary = path.join(dir, 'nats-server');
 			await writeFile(binary, '#!/bin/sh\n');
 			await chmod(binary, 0o755);
+			const noCache = {NATS_DR_BIN_CACHE: path.join(dir, 'no-cache')};
 			assert.equal(await findNatsServer(binary, {}), binary);
-			assert.equal(await findNatsServer(undefined, {PATH: ['/nonexistent', dir].join(path.delimiter)}), binary);
-			await assert.rejects(findNatsServer(undefined, {PATH: '/nonexistent'}), (error: unknown) => error instanceof DrError && error.exitCode === 1 && /sudo apt-get install nats-server/.test(error.hint ?? ''));
+			assert.equal(await findNatsServer(undefined, {...noCache, PATH: ['/nonexistent', dir].join(path.delimiter)}), binary);
+			await assert.rejects(findNatsServer(undefined, {...noCache, PATH: '/nonexistent'}), (error: unknown) => error instanceof DrError && error.exitCode === 1 && /sudo apt-get install nats-server/.test(error.hint ?? ''));
 			await assert.rejects(findNatsServer(path.join(dir, 'missing'), {}), /is not an executable file/);
+		} finally {
+			await rm(dir, {recursive: true, force: true});
+		}
+	});
+
+	test('prefers the newest release built into the cache (by version, not by name), over PATH', async () => {
+		const dir = await mkdtemp(path.join(tmpdir(), 'nats-dr-find-'));
+		try {
+			const cache = path.join(dir, 'cache', 'nats-dr', 'bin');
+			const install = async (file: string) => {
+				await mkdir(path.dirname(file), {recursive: true});
+				await writeFile(file, '#!/bin/sh\n');
+				await chmod(file, 0o755);
+				return file;
+			};
+
+			const onPath = await install(path.join(dir, 'path', 'nats-server'));
+			await install(path.join(cache, 'nats-server-v2.9.25', 'nats-server'));
+			const newest = await install(path.join(cache, 'nats-server-v2.14.10', 'nats-server'));
+			await install(path.join(cache, 'natscli-v0.5.0', 'nats'));
+			// A half-finished build (no binary yet) of a newer release is skipped.
+			await mkdir(path.join(cache, 'nats-server-v2.15.3'), {recursive: true});
+			const env = {PATH: path.dirname(onPath)};
+			assert.equal(await findNatsServer(undefined, {...env, XDG_CACHE_HOME: path.join(dir, 'cache')}), newest);
+			assert.equal(await findNatsServer(undefined, {...env, NATS_DR_BIN_CACHE: cache}), newest);
+			assert.equal(await findNatsServer(undefined, {...env, HOME: dir}), onPath, 'nothing in ~/.cache: PATH');
 		} finally {
 			await rm(dir, {recursive: true, force: true});
 		}

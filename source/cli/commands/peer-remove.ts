@@ -86,8 +86,8 @@ async function removeFromMeta(context: CommandContext, session: Session, server:
 	out.log(`Requested removal of ${server} from the meta group`);
 
 	const targets: WatchTarget[] = impacts
-		.filter(impact => impact.kind === 'replaced' || impact.kind === 'shrinks')
-		.map(impact => ({stream: impact.stream, removed: server, expectedPeers: impact.expectedPeers}));
+		.filter(impact => impact.kind === 'replaced' || impact.kind === 'shrinks' || impact.kind === 'kept')
+		.map(impact => ({stream: impact.stream, removed: impact.kind === 'kept' ? undefined : server, expectedPeers: impact.expectedPeers}));
 	return watch(context, session, targets, watchTimeoutMs, {removed: server});
 }
 
@@ -127,7 +127,7 @@ async function removeFromStream(
 	out.log(`Removing peer "${server}"`);
 	let replaced = true;
 	await trail.request(async () => {
-		({replaced} = await removeStreamPeer(session.js, streamName, server));
+		({replaced} = await removeStreamPeer(session.js, streamName, server, {signal}));
 	}, {
 		doing: `removing ${server} from stream ${streamName}`,
 		done: `removed ${server} from stream ${streamName}${impact ? `: ${impact.words}` : ''}`,

@@ -4,8 +4,7 @@
  * touching a server, and says per stream whether it can be restored.
  */
 import {readdir, stat} from 'node:fs/promises';
-import {join} from 'node:path';
-import {archiveFile, findBackups, type NonBackupEntry} from '../../core/archive/backup-dir.js';
+import {archivePathIn, findBackups, type NonBackupEntry} from '../../core/archive/backup-dir.js';
 import {verifyBackupDir, type BackupVerification} from '../../core/archive/verify-backup.js';
 import {partialMark} from '../../core/backup/backup-files.js';
 import {exitCodes, type ExitCode} from '../../core/errors.js';
@@ -26,7 +25,7 @@ export async function verify(context: CommandContext): Promise<ExitCode> {
 		: undefined;
 	const results: Array<BackupVerification & {leftovers: string[]}> = [];
 	for (const dir of dirs) {
-		const size = line ? await stat(join(dir, archiveFile)).then(stats => stats.size, () => 0) : 0;
+		const size = line ? await archivePathIn(dir).then(async file => stat(file)).then(stats => stats.size, () => 0) : 0;
 		const result = await verifyBackupDir(dir, {
 			signal,
 			onProgress({compressedBytes}) {

@@ -10,6 +10,16 @@ import {DrError} from '../errors.js';
 
 export const backupJsonFile = 'backup.json';
 export const archiveFile = 'stream.tar.s2';
+/**
+ * The name natscli (jsm.go v0.5) gives the archive of a 2.15+ server, which is NATSARC1 rather than a tar.
+ * Readers take either; a directory holding both is ambiguous, as for jsm.go.
+ */
+export const natsarcArchiveFile = 'stream.arc.s2';
+
+/** The archive's file name for its format, as natscli names it. */
+export function archiveFileFor(format: string): string {
+	return format === 'natsarc1' ? natsarcArchiveFile : archiveFile;
+}
 export const sidecarFile = 'nats-dr.json';
 
 /** The numeric fields of `backup.json` "state" that checks use; the rest stays in `raw`. */
@@ -40,7 +50,7 @@ export type BackupDirInfo = {
 	sidecarProblem?: string;
 };
 
-export type BackupDirErrorCode = 'not-found' | 'not-a-directory' | 'no-backup-json' | 'empty-backup-json' | 'invalid-backup-json' | 'no-archive';
+export type BackupDirErrorCode = 'not-found' | 'not-a-directory' | 'no-backup-json' | 'empty-backup-json' | 'invalid-backup-json' | 'no-archive' | 'two-archives';
 
 export class BackupDirError extends DrError {
 	readonly code: BackupDirErrorCode;
@@ -57,15 +67,28 @@ export class BackupDirError extends DrError {
 export async function readBackupDir(dir: string): Promise<BackupDirInfo> {
 	await requireDirectory(dir);
 	const {rawText, raw, config, streamName, state} = await readBackupJson(dir);
-	const archivePath = join(dir, archiveFile);
+	const archivePath = await archivePathIn(dir);
 	const archiveStats = await statOrUndefined(archivePath);
 	if (!archiveStats?.isFile()) {
-		throw new BackupDirError('no-archive', dir, `${dir} has no ${archiveFile}: the backup is incomplete`, 'take the backup again');
+		throw new BackupDirError('no-archive', dir, `${dir} has no ${archiveFile} (nor ${natsarcArchiveFile}): the backup is incomplete`, 'take the backup again');
 	}
 
 	const info: BackupDirInfo = {dir, rawText, raw, streamName, config, state, archivePath, archiveBytes: archiveStats.size};
 	Object.assign(info, await readSidecar(dir));
 	return info;
+}
+
+/** The backup's archive: `stream.arc.s2` if present, else `stream.tar.s2` (which may not exist either). */
+export async function archivePathIn(dir: string): Promise<string> {
+	const natsarc = join(dir, natsarcArchiveFile);
+	const tar = join(dir, archiveFile);
+	const natsarcStats = await statOrUndefined(natsarc);
+	if (!natsarcStats) return tar;
+	if (await statOrUndefined(tar)) {
+		throw new BackupDirError('two-archives', dir, `${dir} holds both ${natsarcArchiveFile} and ${archiveFile}: it is not clear which is the backup`, 'remove the one that does not belong to this backup.json');
+	}
+
+	return natsarc;
 }
 
 async function readBackupJson(dir: string): Promise<Pick<BackupDirInfo, 'rawText' | 'raw' | 'config' | 'streamName' | 'state'>> {

@@ -3,9 +3,8 @@
  * stream. One read of the archive serves the S2/tar checks and the SHA-256 against `nats-dr.json`.
  */
 
-import {join} from 'node:path';
 import {stat} from 'node:fs/promises';
-import {archiveFile, BackupDirError, type BackupDirInfo, type BackupState, readBackupDir} from './backup-dir.js';
+import {archivePathIn, BackupDirError, type BackupDirInfo, type BackupState, readBackupDir} from './backup-dir.js';
 import {type ArchiveReport, verifyArchive, type VerifyArchiveOptions} from './verify-archive.js';
 
 export type BackupVerification = {
@@ -32,12 +31,12 @@ export async function verifyBackupDir(dir: string, options: Omit<VerifyArchiveOp
 		problems.push(error.message);
 		// A broken backup.json does not stop us from saying whether the archive beside it is sound.
 		const archiveUsable = error.code !== 'not-found' && error.code !== 'not-a-directory' && error.code !== 'no-archive'
-			&& await isFile(join(dir, archiveFile));
+			&& error.code !== 'two-archives' && await isFile(await archivePathIn(dir));
 		if (!archiveUsable) return {dir, ok: false, problems, warnings};
 	}
 
 	const expectedSha256 = recordedSha256(info?.sidecar);
-	const archive = await verifyArchive(info?.archivePath ?? join(dir, archiveFile), {...options, sha256: expectedSha256 !== undefined});
+	const archive = await verifyArchive(info?.archivePath ?? await archivePathIn(dir), {...options, sha256: expectedSha256 !== undefined});
 	problems.push(...archive.problems);
 	warnings.push(...archive.warnings);
 	if (info?.sidecarProblem) warnings.push(info.sidecarProblem);

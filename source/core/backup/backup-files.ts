@@ -5,12 +5,11 @@
  */
 import {mkdir, open, readFile, rename, rmdir, stat, unlink} from 'node:fs/promises';
 import {join} from 'node:path';
-import {archiveFile, backupJsonFile, findBackups, sidecarFile} from '../archive/backup-dir.js';
+import {archiveFile, backupJsonFile, findBackups, natsarcArchiveFile, sidecarFile} from '../archive/backup-dir.js';
 import {DrError} from '../errors.js';
 
 export type BackupPaths = {
 	dir: string;
-	archive: string;
 	backupJson: string;
 	sidecar: string;
 	tempArchive: string;
@@ -25,7 +24,6 @@ export function backupPaths(dir: string, pid = process.pid): BackupPaths {
 	const temp = (name: string): string => join(dir, `.${name}${partialMark}${pid}`);
 	return {
 		dir,
-		archive: join(dir, archiveFile),
 		backupJson: join(dir, backupJsonFile),
 		sidecar: join(dir, sidecarFile),
 		tempArchive: temp(archiveFile),
@@ -106,13 +104,15 @@ export async function writeFileSynced(path: string, text: string): Promise<void>
  * Puts the finished files in place. When replacing, the old `backup.json` goes first, so at every
  * moment DIR holds the old backup, no backup, or the new one, never a mix that looks whole.
  */
-export async function commitBackup(paths: BackupPaths, {replacing}: {replacing: boolean}): Promise<void> {
+export async function commitBackup(paths: BackupPaths, {replacing, archiveName}: {replacing: boolean; archiveName: string}): Promise<void> {
 	if (replacing) {
 		await unlink(paths.backupJson).catch(ignoreMissing);
+		// The replaced backup's archive may carry the other name (another server version): two would be ambiguous.
+		await Promise.all([archiveFile, natsarcArchiveFile].map(async name => unlink(join(paths.dir, name)).catch(ignoreMissing)));
 		await syncDirectory(paths.dir);
 	}
 
-	await rename(paths.tempArchive, paths.archive);
+	await rename(paths.tempArchive, join(paths.dir, archiveName));
 	await rename(paths.tempSidecar, paths.sidecar);
 	await rename(paths.tempBackupJson, paths.backupJson);
 	await syncDirectory(paths.dir);

@@ -2,6 +2,7 @@
  * One stream's backup, end to end: checks, snapshot to a temporary archive, verification, then the
  * natscli files plus `nats-dr.json` moved into place. UI-free: callers get events and a result.
  */
+import {archiveFileFor} from '../archive/backup-dir.js';
 import {S2FrameCounter} from '../archive/s2-frames.js';
 import {verifyArchive, type ArchiveReport} from '../archive/verify-archive.js';
 import {streamInfo} from '../diagnosis/streams.js';
@@ -21,7 +22,7 @@ import {
 } from './backup-files.js';
 import {RateMeter} from './progress.js';
 import {backupJsonText} from './raw-json.js';
-import {snapshotPausesEviction} from './server-version.js';
+import {snapshotPausesEviction, snapshotsMemoryStreams} from './server-version.js';
 import {sidecarText} from './sidecar.js';
 import {receiveSnapshot, type SnapshotReply} from './snapshot.js';
 
@@ -116,7 +117,7 @@ export async function backupStream(js: JsApi, stream: string, dir: string, optio
 	if (!(idleTimeoutMs > 0)) throw new UsageError('the idle timeout must be positive', 'use a value like 10s');
 	throwIfAborted(signal);
 	const info = await streamInfo(js, stream);
-	if (info.config.storage === 'memory') {
+	if (info.config.storage === 'memory' && !snapshotsMemoryStreams(js.nc.info?.version)) {
 		throw new BackupRefusedError('memory-storage', `${stream} is a memory-storage stream, and nats-server before 2.15 cannot snapshot those: nothing was written`, 'copy it into a file-storage stream with a mirror and back that up');
 	}
 
@@ -165,13 +166,13 @@ export async function backupStream(js: JsApi, stream: string, dir: string, optio
 			chunks: transfer.chunks,
 			chunk_size: chunkSize,
 			check,
-			archive: {file: 'stream.tar.s2', format: report.format, bytes: report.compressedBytes, uncompressed_bytes: report.uncompressedBytes, sha256: report.sha256},
+			archive: {file: archiveFileFor(report.format), format: report.format, bytes: report.compressedBytes, uncompressed_bytes: report.uncompressedBytes, sha256: report.sha256},
 			stream_state: {messages: reply.state.messages ?? null, bytes: reply.state.bytes ?? null, first_seq: reply.state.first_seq ?? null, last_seq: reply.state.last_seq ?? null},
 			consumers: {included: consumers, expected, in_archive: inArchive, missing},
 			verification: {ok: true, verified_at: new Date().toISOString(), problems: [], warnings},
 		}));
 		throwIfAborted(signal);
-		await commit(paths, stream, prepared.replacing);
+		await commit(paths, stream, prepared.replacing, archiveFileFor(report.format));
 		return {
 			stream,
 			dir,
@@ -281,14 +282,14 @@ async function transferSnapshot(
 	return {reply, chunks: totals.chunks, transferMs, createdAt, progress};
 }
 
-async function commit(paths: BackupPaths, stream: string, replacing: boolean): Promise<void> {
+async function commit(paths: BackupPaths, stream: string, replacing: boolean, archiveName: string): Promise<void> {
 	// Another backup may have finished into the same directory meanwhile.
 	if (!replacing && (await existingBackup(paths.dir)) !== undefined) {
 		throw new BackupRefusedError('backup-exists', `another backup was written to ${paths.dir} while this one of ${stream} ran: it was left as it is`, 'pass --force to replace it, or choose another directory');
 	}
 
 	try {
-		await commitBackup(paths, {replacing});
+		await commitBackup(paths, {replacing, archiveName});
 	} catch (error) {
 		throw directoryError(paths.dir, error);
 	}

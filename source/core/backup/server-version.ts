@@ -14,3 +14,9 @@ export function snapshotPausesEviction(version: string | undefined): boolean {
 	if (!parsed) return false;
 	return parsed.major < 2 || (parsed.major === 2 && parsed.minor <= 12);
 }
+
+/** From 2.15 the server snapshots memory-storage streams too (in the NATSARC1 format); before, it answered "no impl". */
+export function snapshotsMemoryStreams(version: string | undefined): boolean {
+	const parsed = parseServerVersion(version);
+	return parsed !== undefined && (parsed.major > 2 || (parsed.major === 2 && parsed.minor >= 15));
+}

@@ -65,8 +65,8 @@ export function useEffects(state: State, dispatch: Dispatch<Action>, services: W
 
 			dispatch({type: 'run-phase', phase: 'watching'});
 			const targets = impacts
-				.filter(impact => impact.kind === 'replaced' || impact.kind === 'shrinks')
-				.map(impact => ({stream: impact.stream, removed: server, expectedPeers: impact.expectedPeers}));
+				.filter(impact => impact.kind === 'replaced' || impact.kind === 'shrinks' || impact.kind === 'kept')
+				.map(impact => ({stream: impact.stream, removed: impact.kind === 'kept' ? undefined : server, expectedPeers: impact.expectedPeers}));
 			try {
 				const result = await services.watch(targets, {
 					signal: controller.signal,
