@@ -1,11 +1,15 @@
 /**
  * Gathers everything diagnosis needs in parallel, each part with its own failure: the server view
- * through the system account, and the account's streams. Where the JetStream API cannot answer
- * (no meta leader, a stream whose leader is dead), the live replicas' own views fill the gaps.
+ * through the system account, and the account's streams. Without a meta leader but with a quorum
+ * of the meta group answering, it waits (bounded) for the election rather than report blind.
+ * Where the JetStream API still cannot answer, the live replicas' own views fill the gaps, and
+ * the inventory remembered from earlier runs adds the streams no live server holds.
  * Returns plain data for the verdict functions, the report printers and the wizard.
  */
 import type {Session} from '../connection/session.js';
 import {DrError} from '../errors.js';
+import {awaitsElection, defaultElectionTimeoutMs, waitForElection, type ElectionWait} from './election.js';
+import {applyInventory, type InventoryUse} from './inventory-use.js';
 import {gatherServers, type ServersView} from './servers.js';
 import {gatherStreams, viewFromInfo, type StreamsView, type StreamView} from './streams.js';
 import {accountOf, bestView, gatherSurvivorViews, type SurvivorViews} from './survivor-views.js';
@@ -18,6 +22,9 @@ export type Diagnosis = {
 	streams: Part<StreamsView>;
 	/** For streams the JetStream API could not describe: the live servers hosting a replica (empty = none). */
 	hosting: Map<string, string[]>;
+	/** Set when there was no meta leader and the diagnosis waited for an election. */
+	election: ElectionWait | undefined;
+	inventory: InventoryUse;
 	elapsedMs: number;
 };
 
@@ -25,6 +32,12 @@ export type DiagnoseOptions = {
 	signal?: AbortSignal;
 	/** Called as each part arrives, so a screen can fill in progressively. */
 	onPart?: (part: Partial<Diagnosis>) => void;
+	/** How long to wait for a meta election; 0 does not wait. */
+	electionTimeoutMs?: number;
+	/** Called about twice a second while waiting for the election. */
+	onElectionWait?: (waitedMs: number, timeoutMs: number) => void;
+	/** nats-dr's state directory, where the inventory lives; without it nothing is remembered. */
+	stateDir?: string | undefined;
 };
 
 async function part<T>(work: () => Promise<T>): Promise<Part<T>> {
@@ -36,35 +49,58 @@ async function part<T>(work: () => Promise<T>): Promise<Part<T>> {
 	}
 }
 
-export async function diagnose(session: Session, {signal, onPart}: DiagnoseOptions = {}): Promise<Diagnosis> {
+export async function diagnose(session: Session, options: DiagnoseOptions = {}): Promise<Diagnosis> {
+	const {signal, onPart} = options;
 	const started = performance.now();
 	const {sys, sysError, settings, js} = session;
-	const serversWork = (
-		sys
-			? part(async () => gatherServers(sys, {timeoutMs: settings.timeoutMs, signal}))
-			: Promise.resolve<Part<ServersView>>({ok: false, reason: sysError!.message, hint: sysError!.hint})
-	).then(servers => {
-		onPart?.({servers});
-		return servers;
-	});
-	const streamsWork = part(async () => gatherStreams(js, {signal}));
-	const [servers, apiStreams] = await Promise.all([serversWork, streamsWork]);
+	const account = sys ? accountOf(sys, session.nc, settings.timeoutMs).catch(() => undefined) : Promise.resolve(undefined);
+	const pingServers = async () => gatherServers(sys!, {timeoutMs: settings.timeoutMs, signal});
+	const serversWork = sys ? part(pingServers) : Promise.resolve<Part<ServersView>>({ok: false, reason: sysError!.message, hint: sysError!.hint});
+	let streamsWork = part(async () => gatherStreams(js, {signal}));
+	let servers = await serversWork;
+	onPart?.({servers});
 
+	let election: ElectionWait | undefined;
+	const electionTimeoutMs = options.electionTimeoutMs ?? defaultElectionTimeoutMs;
+	if (servers.ok && electionTimeoutMs > 0 && awaitsElection(servers.value)) {
+		// Started alongside in case the leader was already back; superseded once a leader is elected.
+		streamsWork.catch(() => undefined);
+		const {view, wait} = await waitForElection(pingServers, {timeoutMs: electionTimeoutMs, signal, onWait: options.onElectionWait});
+		election = wait;
+		if (view) {
+			servers = {ok: true, value: view};
+			onPart?.({servers, election});
+		}
+
+		if (wait.leader) streamsWork = part(async () => gatherStreams(js, {signal}));
+	}
+
+	const apiStreams = await streamsWork;
 	let streams = apiStreams;
 	const hosting = new Map<string, string[]>();
 	const unanswered = apiStreams.ok ? apiStreams.value.streams.filter(stream => stream.status !== 'ok') : [];
+	const accountName = await account;
 	if (sys && servers.ok && (!apiStreams.ok || unanswered.length > 0)) {
 		try {
-			const account = await accountOf(sys, session.nc, settings.timeoutMs).catch(() => undefined);
-			const survivors = await gatherSurvivorViews(sys, {account, expected: servers.value.answered, timeoutMs: settings.timeoutMs, signal});
+			const survivors = await gatherSurvivorViews(sys, {account: accountName, expected: servers.value.answered, timeoutMs: settings.timeoutMs, signal});
 			streams = apiStreams.ok ? {ok: true, value: patchUnanswered(apiStreams.value, survivors, hosting)} : fromSurvivors(apiStreams, survivors, hosting);
 		} catch (error) {
 			if (!(error instanceof DrError)) throw error;
 		}
 	}
 
+	const remembered = await applyInventory({session, account: accountName, streams, hosting, stateDir: options.stateDir, complete: apiStreams.ok});
+	streams = remembered.streams;
 	onPart?.({streams, hosting});
-	return {time: new Date().toISOString(), servers, streams, hosting, elapsedMs: Math.round(performance.now() - started)};
+	return {
+		time: new Date().toISOString(),
+		servers,
+		streams,
+		hosting,
+		election,
+		inventory: remembered.use,
+		elapsedMs: Math.round(performance.now() - started),
+	};
 }
 
 function survivorView(name: string, survivors: SurvivorViews, hosting: Map<string, string[]>): StreamView | undefined {
@@ -104,5 +140,5 @@ function fromSurvivors(failed: Part<StreamsView> & {ok: false}, survivors: Survi
 	const streams = [...survivors.streams.keys()]
 		.sort()
 		.map(name => survivorView(name, survivors, hosting)!);
-	return {ok: true, value: {streams, total: streams.length, missing: [], elapsedMs: 0, partial: `the JetStream API did not answer (${failed.reason}); streams seen by the live servers only — streams held only by dead servers are not listed`}};
+	return {ok: true, value: {streams, total: streams.length, missing: [], elapsedMs: 0, partial: `the JetStream API did not answer (${failed.reason}); streams seen by the live servers only`}};
 }

@@ -23,8 +23,11 @@ export type StreamView = {
 	/** How the stream's info was obtained; anything but 'ok' means the data below is partial. */
 	status: 'ok' | 'offline' | 'no-reply' | 'error';
 	error: string | undefined;
-	/** Whose view this is: the JetStream API's, or (when that does not answer) a live replica's own via JSZ. */
-	source: 'api' | {survivor: string};
+	/**
+	 * Whose view this is: the JetStream API's, a live replica's own via JSZ (when the API does not
+	 * answer), or the inventory's memory of it (when nothing live holds it; the time it was seen).
+	 */
+	source: 'api' | {survivor: string} | {inventory: string};
 	storage: 'file' | 'memory' | undefined;
 	/** Configured replicas (R). */
 	replicas: number | undefined;
