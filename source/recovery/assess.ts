@@ -30,7 +30,7 @@ export type Assessment = {
 	coverage: Coverage;
 };
 
-export function isRemembered(stream: StreamView): stream is StreamView & {source: {inventory: string}} {
+export function isRemembered(stream: StreamView): stream is StreamView & {source: {inventory: string; listed: boolean}} {
 	return typeof stream.source === 'object' && 'inventory' in stream.source;
 }
 

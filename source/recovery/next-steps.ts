@@ -54,8 +54,7 @@ function coverageSteps(assessment: Assessment): string[] {
 	}
 
 	if (coverage.partial) {
-		const remembered = coverage.remembered.length > 0 ? ` ${coverage.remembered.length} stream(s) come from the inventory of an earlier run, not from a live answer.` : '';
-		steps.push(`The stream list is partial: ${coverage.partial}.${remembered} Rerun diagnose once the meta group has a leader for the full list.`);
+		steps.push(`The stream list is partial: ${coverage.partial}. Rerun diagnose once the meta group has a leader for the full list.`);
 	} else if (coverage.remembered.length > 0) {
 		steps.push(`${coverage.remembered.length} stream(s) could not be described live and are shown as last seen (from the inventory): ${coverage.remembered.slice(0, 10).join(', ')}.`);
 	}

@@ -12,12 +12,14 @@ export function seenAtWords(seenAt: string, now: string): string {
 	return seenAt.slice(0, 10) === now.slice(0, 10) ? time : `${seenAt.slice(0, 10)} ${time}`;
 }
 
-export function rememberedVerdict(stream: StreamView & {source: {inventory: string}}, facts: ClusterFacts, now: string, hostedOn: string[] | undefined): StreamVerdict {
+export function rememberedVerdict(stream: StreamView & {source: {inventory: string; listed: boolean}}, facts: ClusterFacts, now: string, hostedOn: string[] | undefined): StreamVerdict {
 	const servers = stream.peers.map(peer => peer.name);
 	const replicas = stream.replicas ?? servers.length;
 	const messages = stream.messages === undefined ? '' : `, ${stream.messages} message${stream.messages === 1 ? '' : 's'}`;
-	const held = hostedOn === undefined ? 'no live answer describes it' : 'not held by any live server';
-	const lost = `LOST? last seen on ${servers.join(', ') || 'an unknown server'} (R${replicas}) at ${seenAtWords(stream.source.inventory, now)}${messages} — ${held}`;
+	const held = stream.source.listed
+		? `listed by the JetStream API but ${hostedOn === undefined ? 'not described' : 'held by no live server'}`
+		: hostedOn === undefined ? 'no live answer describes it' : 'not held by any live server';
+	const lost = `${stream.source.listed ? 'Last' : 'LOST? last'} seen on ${servers.join(', ') || 'an unknown server'} (R${replicas}) at ${seenAtWords(stream.source.inventory, now)}${messages} — ${held}`;
 	const dead = facts.serversKnown ? servers.filter(name => !facts.servers.find(server => server.name === name)?.answering) : [];
 	const base = {stream: stream.name, replicas: stream.replicas, deadPeers: dead, survivors: servers.length - dead.length, quorum: quorumOf(replicas), spares: [], remove: []};
 	if (facts.serversKnown && servers.length > 0 && dead.length === servers.length) {

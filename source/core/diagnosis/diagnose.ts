@@ -9,7 +9,8 @@
 import type {Session} from '../connection/session.js';
 import {DrError} from '../errors.js';
 import {awaitsElection, defaultElectionTimeoutMs, waitForElection, type ElectionWait} from './election.js';
-import {applyInventory, type InventoryUse} from './inventory-use.js';
+import {applyInventory, type InventoryUse, type RememberedServers} from './inventory-use.js';
+import {unknownPeerId} from './peer-id.js';
 import {gatherServers, type ServersView} from './servers.js';
 import {gatherStreams, viewFromInfo, type StreamsView, type StreamView} from './streams.js';
 import {accountOf, bestView, gatherSurvivorViews, type SurvivorViews} from './survivor-views.js';
@@ -89,8 +90,9 @@ export async function diagnose(session: Session, options: DiagnoseOptions = {}):
 		}
 	}
 
-	const remembered = await applyInventory({session, account: accountName, streams, hosting, stateDir: options.stateDir, complete: apiStreams.ok});
+	const remembered = await applyInventory({session, account: accountName, servers, streams, hosting, stateDir: options.stateDir, complete: apiStreams.ok});
 	streams = remembered.streams;
+	if (servers.ok && !servers.value.metaPeers) servers = {ok: true, value: withUnansweringNamed(servers.value, remembered.servers, streams)};
 	onPart?.({streams, hosting});
 	return {
 		time: new Date().toISOString(),
@@ -101,6 +103,24 @@ export async function diagnose(session: Session, options: DiagnoseOptions = {}):
 		inventory: remembered.use,
 		elapsedMs: Math.round(performance.now() - started),
 	};
+}
+
+/**
+ * Without a meta leader nothing lists the servers that do not answer. The inventory's server list
+ * and the replicas the live servers know of name them; only as many as are missing, else none.
+ */
+function withUnansweringNamed(view: ServersView, remembered: RememberedServers, streams: Part<StreamsView>): ServersView {
+	const known = new Set(view.servers.map(server => server.name));
+	const candidates = new Map<string, string | undefined>();
+	for (const server of remembered) if (!known.has(server.name)) candidates.set(server.name, server.cluster);
+	for (const stream of streams.ok ? streams.value.streams : []) {
+		for (const peer of stream.peers) if (!known.has(peer.name) && !unknownPeerId(peer.name) && !candidates.has(peer.name)) candidates.set(peer.name, stream.cluster);
+	}
+
+	const missing = view.expected - view.answered;
+	if (candidates.size === 0 || candidates.size > missing) return view;
+	const added = [...candidates].map(([name, cluster]) => ({name, id: undefined, cluster, version: undefined, jetstream: true, tags: [], answering: false, metaLeader: false}));
+	return {...view, servers: [...view.servers, ...added].sort((a, b) => a.name.localeCompare(b.name))};
 }
 
 function survivorView(name: string, survivors: SurvivorViews, hosting: Map<string, string[]>): StreamView | undefined {

@@ -5,6 +5,7 @@
 import type {Session} from '../connection/session.js';
 import {describeConnection} from '../connection/settings.js';
 import type {Part} from './diagnose.js';
+import type {ServersView} from './servers.js';
 import {inventoryFile, inventoryFromListing, readInventory, rememberedView, writeInventory, type Inventory, type InventoryKey} from './inventory.js';
 import {gatherStreams, type StreamsView, type StreamView} from './streams.js';
 import {accountOf} from './survivor-views.js';
@@ -22,6 +23,9 @@ export type InventoryUse = {
 	problem: string | undefined;
 };
 
+/** Servers as the inventory remembers them, for naming dead ones when no meta leader can. */
+export type RememberedServers = Array<{name: string; cluster: string | undefined}>;
+
 /**
  * Keyed by the cluster of the server connected to and by the account: its name when the system
  * account can tell it, else the identity of the credentials (never a secret).
@@ -35,6 +39,7 @@ export function inventoryKeyOf(session: Session, account: string | undefined): I
 type Apply = {
 	session: Session;
 	account: string | undefined;
+	servers: Part<ServersView>;
 	streams: Part<StreamsView>;
 	hosting: Map<string, string[]>;
 	stateDir: string | undefined;
@@ -42,9 +47,13 @@ type Apply = {
 	complete: boolean;
 };
 
-export async function applyInventory({session, account, streams, hosting, stateDir, complete}: Apply): Promise<{streams: Part<StreamsView>; use: InventoryUse}> {
+export async function applyInventory({session, account, servers, streams, hosting, stateDir, complete}: Apply): Promise<{
+	streams: Part<StreamsView>;
+	use: InventoryUse;
+	servers: RememberedServers;
+}> {
 	const use: InventoryUse = {file: undefined, recorded: false, previousAt: undefined, remembered: [], problem: undefined};
-	if (!stateDir) return {streams, use};
+	if (!stateDir) return {streams, use, servers: []};
 	const key = inventoryKeyOf(session, account);
 	use.file = inventoryFile(stateDir, key);
 	const previous = await readInventory(use.file).catch((error: unknown) => {
@@ -52,14 +61,21 @@ export async function applyInventory({session, account, streams, hosting, stateD
 		return undefined;
 	});
 	use.previousAt = previous?.recordedAt;
+	const remembered = previous?.servers ?? [];
 	if (complete && streams.ok) {
 		const listed = describeFromMemory(streams.value.streams, previous, use);
-		use.problem ??= await record(use.file, key, listed, previous);
+		use.problem ??= await record(use.file, key, listed, serversSeen(servers), previous);
 		use.recorded = use.problem === undefined;
-		return {streams: {ok: true, value: {...streams.value, streams: listed}}, use};
+		return {streams: {ok: true, value: {...streams.value, streams: listed}}, use, servers: remembered};
 	}
 
-	return {streams: addRemembered(streams, previous, hosting, use), use};
+	return {streams: addRemembered(streams, previous, hosting, use), use, servers: remembered};
+}
+
+/** Only a meta leader's peer list is the whole cluster; without it the old list is kept. */
+function serversSeen(servers: Part<ServersView>): RememberedServers | undefined {
+	if (!servers.ok || !servers.value.metaLeader) return undefined;
+	return servers.value.servers.filter(server => server.jetstream).map(server => ({name: server.name, cluster: server.cluster}));
 }
 
 /** Streams listed but not described now (their only node is dead) get the details last seen. */
@@ -70,13 +86,19 @@ function describeFromMemory(streams: StreamView[], previous: Inventory | undefin
 		const record = stream.status === 'ok' ? undefined : known.get(stream.name);
 		if (!record) return stream;
 		use.remembered.push(stream.name);
-		return rememberedView(record, stream.error);
+		return rememberedView(record, stream.error, true);
 	});
 }
 
-async function record(file: string, key: InventoryKey, streams: StreamView[], previous: Inventory | undefined): Promise<string | undefined> {
+async function record(
+	file: string,
+	key: InventoryKey,
+	streams: StreamView[],
+	servers: RememberedServers | undefined,
+	previous: Inventory | undefined,
+): Promise<string | undefined> {
 	try {
-		await writeInventory(file, inventoryFromListing(key, streams, previous, new Date().toISOString()));
+		await writeInventory(file, inventoryFromListing(key, streams, servers, previous, new Date().toISOString()));
 		return undefined;
 	} catch (error) {
 		return `cannot write the inventory ${file}: ${(error as Error).message}`;
@@ -86,7 +108,7 @@ async function record(file: string, key: InventoryKey, streams: StreamView[], pr
 function addRemembered(streams: Part<StreamsView>, previous: Inventory | undefined, hosting: Map<string, string[]>, use: InventoryUse): Part<StreamsView> {
 	const note = (partial: string) =>
 		previous
-			? `${partial}; ${use.remembered.length} more stream(s) from the inventory recorded at ${previous.recordedAt}`
+			? `${partial}; ${use.remembered.length} more stream(s) added from the inventory recorded at ${previous.recordedAt}`
 			: `${partial}; no inventory from an earlier run, so streams held only by dead servers cannot be listed`;
 	if (!previous) return streams.ok ? {ok: true, value: {...streams.value, partial: note(streams.value.partial ?? 'the list is partial')}} : streams;
 	const listed = new Set(streams.ok ? streams.value.streams.map(stream => stream.name) : []);
@@ -94,7 +116,7 @@ function addRemembered(streams: Part<StreamsView>, previous: Inventory | undefin
 	use.remembered.push(...missing.map(record => record.name));
 	// Only a list gathered from the live servers shows that none of them holds these.
 	if (streams.ok) for (const record of missing) hosting.set(record.name, []);
-	const remembered = missing.map(record => rememberedView(record, streams.ok ? 'not held by any live server' : 'not seen: nothing live could list the streams'));
+	const remembered = missing.map(record => rememberedView(record, streams.ok ? 'not held by any live server' : 'not seen: nothing live could list the streams', false));
 	if (streams.ok) {
 		const all = [...streams.value.streams, ...remembered].sort((a, b) => a.name.localeCompare(b.name));
 		return {ok: true, value: {...streams.value, streams: all, partial: note(streams.value.partial ?? 'the list is partial')}};
@@ -118,5 +140,5 @@ export async function recordInventory(session: Session, stateDir: string): Promi
 	const file = inventoryFile(stateDir, key);
 	const use: InventoryUse = {file, recorded: false, previousAt: undefined, remembered: [], problem: undefined};
 	const previous = await readInventory(file).catch(() => undefined);
-	return record(file, key, describeFromMemory(listing.streams, previous, use), previous);
+	return record(file, key, describeFromMemory(listing.streams, previous, use), undefined, previous);
 }

@@ -34,6 +34,8 @@ export type Inventory = {
 	account: string;
 	recordedAt: string;
 	streams: InventoryStream[];
+	/** The JetStream servers seen in the cluster, so dead ones can be named when no meta leader lists them. */
+	servers: Array<{name: string; cluster: string | undefined}>;
 	/** More streams than `maxInventoryStreams` existed; only the first ones by name are kept. */
 	truncated: boolean;
 };
@@ -85,6 +87,7 @@ function recordOf(view: StreamView, seenAt: string): InventoryStream {
 export function inventoryFromListing(
 	key: InventoryKey,
 	streams: StreamView[],
+	servers: Inventory['servers'] | undefined,
 	previous: Inventory | undefined,
 	now: string,
 ): Inventory {
@@ -93,7 +96,14 @@ export function inventoryFromListing(
 		.sort((a, b) => a.name.localeCompare(b.name))
 		.slice(0, maxInventoryStreams)
 		.map(view => (isLive(view) || !before.has(view.name) ? recordOf(view, now) : before.get(view.name)!));
-	return {schema: 'nats-dr/inventory/v1', ...key, recordedAt: now, streams: records, truncated: streams.length > maxInventoryStreams};
+	return {
+		schema: 'nats-dr/inventory/v1',
+		...key,
+		recordedAt: now,
+		streams: records,
+		servers: (servers ?? previous?.servers ?? []).slice(0, 1000),
+		truncated: streams.length > maxInventoryStreams,
+	};
 }
 
 function isLive(view: StreamView): boolean {
@@ -101,12 +111,12 @@ function isLive(view: StreamView): boolean {
 }
 
 /** Pure. A remembered stream as a view the verdicts can judge; its source says it comes from memory. */
-export function rememberedView(record: InventoryStream, error: string | undefined): StreamView {
+export function rememberedView(record: InventoryStream, error: string | undefined, listed: boolean): StreamView {
 	return {
 		name: record.name,
 		status: 'ok',
 		error,
-		source: {inventory: record.seenAt},
+		source: {inventory: record.seenAt, listed},
 		storage: record.storage,
 		replicas: record.replicas,
 		placement: record.placement,
@@ -128,7 +138,7 @@ export async function readInventory(file: string): Promise<Inventory | undefined
 		if ((await stat(file)).size > maxFileBytes) return undefined;
 		const parsed = JSON.parse(await readFile(file, 'utf8')) as Partial<Inventory>;
 		if (parsed.schema !== 'nats-dr/inventory/v1' || !Array.isArray(parsed.streams)) return undefined;
-		return parsed as Inventory;
+		return {...parsed, servers: Array.isArray(parsed.servers) ? parsed.servers : []} as Inventory;
 	} catch (error) {
 		if ((error as NodeJS.ErrnoException).code === 'ENOENT' || error instanceof SyntaxError) return undefined;
 		throw error;

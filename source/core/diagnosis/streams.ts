@@ -25,9 +25,10 @@ export type StreamView = {
 	error: string | undefined;
 	/**
 	 * Whose view this is: the JetStream API's, a live replica's own via JSZ (when the API does not
-	 * answer), or the inventory's memory of it (when nothing live holds it; the time it was seen).
+	 * answer), or the inventory's memory of it (when nothing live describes it: when it was last seen,
+	 * and whether the API listed it by name now).
 	 */
-	source: 'api' | {survivor: string} | {inventory: string};
+	source: 'api' | {survivor: string} | {inventory: string; listed: boolean};
 	storage: 'file' | 'memory' | undefined;
 	/** Configured replicas (R). */
 	replicas: number | undefined;
