@@ -14,19 +14,6 @@ export type MetaVerdict = {
 };
 
 export function metaVerdict(facts: ClusterFacts): MetaVerdict {
-	if (!facts.serversKnown) {
-		return {
-			kind: 'unknown',
-			leader: undefined,
-			size: undefined,
-			answering: 0,
-			quorum: undefined,
-			dead: [],
-			peerRemovePossible: false,
-			reason: 'the meta group is not visible without system-account credentials',
-		};
-	}
-
 	if (facts.standalone) {
 		return {
 			kind: 'standalone',
@@ -37,6 +24,19 @@ export function metaVerdict(facts: ClusterFacts): MetaVerdict {
 			dead: [],
 			peerRemovePossible: false,
 			reason: 'a standalone JetStream server (no cluster): there is no meta group and no replica; recovery means restoring streams from backups, and peer-remove does not apply',
+		};
+	}
+
+	if (!facts.serversKnown) {
+		return {
+			kind: 'unknown',
+			leader: undefined,
+			size: undefined,
+			answering: 0,
+			quorum: undefined,
+			dead: [],
+			peerRemovePossible: false,
+			reason: 'the meta group is not visible without system-account credentials',
 		};
 	}
 

@@ -45,7 +45,7 @@ function quorumLostSteps(meta: MetaVerdict, streams: StreamVerdict[], backups: M
 function coverageSteps(assessment: Assessment): string[] {
 	const {coverage, meta} = assessment;
 	const steps: string[] = [];
-	if (coverage.serversMissing) steps.push(`The server view is missing (${coverage.serversMissing}): run diagnose with system-account credentials (--sys-user/--sys-creds/--sys-context) to see which servers are dead and whether peer-remove is possible.`);
+	if (coverage.serversMissing && meta.kind !== 'standalone') steps.push(`The server view is missing (${coverage.serversMissing}): run diagnose with system-account credentials (--sys-user/--sys-creds/--sys-context) to see which servers are dead and whether peer-remove is possible.`);
 	if (coverage.streamsMissing) steps.push(`The stream list is missing (${coverage.streamsMissing}): no stream could be judged; rerun diagnose once the servers answer.`);
 	if (coverage.election && !coverage.election.leaderFound && meta.kind !== 'no-quorum') {
 		steps.push(`No meta leader was elected within ${Math.round(coverage.election.waitedMs / 1000)} s although a quorum answers: check the servers' logs and the routes between them, then rerun diagnose (--election-timeout waits longer).`);
