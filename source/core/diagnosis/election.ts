@@ -18,12 +18,14 @@ export type ElectionWait = {
 export const defaultElectionTimeoutMs = 15_000;
 const pollIntervalMs = 500;
 
+function quorumAnswers(view: ServersView): boolean {
+	const size = view.metaClusterSize ?? 0;
+	return view.servers.filter(server => server.jetstream && server.answering).length >= Math.floor(size / 2) + 1;
+}
+
 /** Pure: a clustered meta group without a leader in which enough servers answer to elect one. */
 export function awaitsElection(view: ServersView): boolean {
-	const size = view.metaClusterSize ?? 0;
-	if (view.metaLeader || size < 2) return false;
-	const answering = view.servers.filter(server => server.jetstream && server.answering).length;
-	return answering >= Math.floor(size / 2) + 1;
+	return !view.metaLeader && (view.metaClusterSize ?? 0) >= 2 && quorumAnswers(view);
 }
 
 export async function waitForElection(
@@ -62,4 +64,26 @@ async function delay(ms: number, signal: AbortSignal | undefined): Promise<void>
 		}
 	});
 	throwIfAborted(signal);
+}
+
+/**
+ * Watches, without a bound, for a meta leader to appear: the wizard's overview refreshes by itself
+ * when servers come back. Reports how long an election has been due (a quorum answers), or
+ * undefined while there is no quorum to elect one.
+ */
+export async function watchForLeader(
+	poll: () => Promise<ServersView>,
+	{signal, onWait, intervalMs = 1000}: {signal: AbortSignal; onWait: (waitedMs: number | undefined) => void; intervalMs?: number},
+): Promise<string> {
+	let due: number | undefined;
+	for (;;) {
+		const view = await poll().catch(() => undefined);
+		throwIfAborted(signal);
+		// A leader left without quorum keeps claiming the leadership: only one with quorum counts.
+		if (view?.metaLeader && quorumAnswers(view)) return view.metaLeader;
+		if (view && awaitsElection(view)) due ??= performance.now();
+		else due = undefined;
+		onWait(due === undefined ? undefined : Math.round(performance.now() - due));
+		await delay(intervalMs, signal);
+	}
 }
