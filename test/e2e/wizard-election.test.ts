@@ -4,20 +4,15 @@
  * overview says so, watches, and refreshes by itself once a server is back and a leader is elected.
  */
 import assert from 'node:assert/strict';
-import {mkdtemp, rm} from 'node:fs/promises';
-import {tmpdir} from 'node:os';
-import path from 'node:path';
 import {after, before, test} from 'node:test';
 import {TestCluster} from '../helpers/nats-server.js';
 import {addStream, appConnection, cliConnection} from '../helpers/streams.js';
 import {TmuxSession} from '../helpers/tmux.js';
 
 let cluster: TestCluster;
-let stateHome: string;
 let tmux: TmuxSession | undefined;
 
 before(async () => {
-	stateHome = await mkdtemp(path.join(tmpdir(), 'nats-dr-e2e-state-'));
 	cluster = await TestCluster.start({nodes: 3});
 	await cluster.waitReady();
 	const nc = await appConnection(cluster);
@@ -28,11 +23,10 @@ before(async () => {
 after(async () => {
 	await tmux?.stop();
 	await cluster?.stopAll();
-	await rm(stateHome, {recursive: true, force: true});
 });
 
 test('the overview shows the election wait and refreshes by itself when the leader appears', async () => {
-	tmux = await TmuxSession.start(cliConnection(cluster), {rows: 40, env: {XDG_STATE_HOME: stateHome}});
+	tmux = await TmuxSession.start(cliConnection(cluster), {rows: 40});
 	await tmux.waitFor(/Meta group: \S+ healthy/, {timeoutMs: 60_000});
 
 	// The survivors keep naming the dead leader for seconds: a refresh now has to wait for the election.

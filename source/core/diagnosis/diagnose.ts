@@ -12,8 +12,8 @@ import {awaitsElection, defaultElectionTimeoutMs, waitForElection, type Election
 import {applyInventory, type InventoryUse, type RememberedServers} from './inventory-use.js';
 import {unknownPeerId} from './peer-id.js';
 import {gatherServers, type ServersView} from './servers.js';
-import {gatherStreams, viewFromInfo, type StreamsView, type StreamView} from './streams.js';
-import {accountOf, bestView, gatherSurvivorViews, type SurvivorViews} from './survivor-views.js';
+import {emptyView, gatherStreams, listStreamNames, viewFromInfo, type StreamsView, type StreamView} from './streams.js';
+import {accountOf, bestView, gatherSurvivorViews, isLeaderView, type SurvivorViews} from './survivor-views.js';
 
 export type Part<T> = {ok: true; value: T} | {ok: false; reason: string; hint: string | undefined};
 
@@ -57,40 +57,30 @@ export async function diagnose(session: Session, options: DiagnoseOptions = {}):
 	const account = sys ? accountOf(sys, session.nc, settings.timeoutMs).catch(() => undefined) : Promise.resolve(undefined);
 	const pingServers = async () => gatherServers(sys!, {timeoutMs: settings.timeoutMs, signal});
 	const serversWork = sys ? part(pingServers) : Promise.resolve<Part<ServersView>>({ok: false, reason: sysError!.message, hint: sysError!.hint});
-	let streamsWork = part(async () => gatherStreams(js, {signal}));
+	// Without the system account the JetStream API is the only source: start it at once.
+	const apiOnly = sys ? undefined : part(async () => gatherStreams(js, {signal}));
 	let servers = await serversWork;
 	onPart?.({servers});
 
 	let election: ElectionWait | undefined;
 	const electionTimeoutMs = options.electionTimeoutMs ?? defaultElectionTimeoutMs;
 	if (servers.ok && electionTimeoutMs > 0 && awaitsElection(servers.value)) {
-		// Started alongside in case the leader was already back; superseded once a leader is elected.
-		streamsWork.catch(() => undefined);
 		const {view, wait} = await waitForElection(pingServers, {timeoutMs: electionTimeoutMs, signal, onWait: options.onElectionWait});
 		election = wait;
 		if (view) {
 			servers = {ok: true, value: view};
 			onPart?.({servers, election});
 		}
-
-		if (wait.leader) streamsWork = part(async () => gatherStreams(js, {signal}));
 	}
 
-	const apiStreams = await streamsWork;
-	let streams = apiStreams;
-	const hosting = new Map<string, string[]>();
-	const unanswered = apiStreams.ok ? apiStreams.value.streams.filter(stream => stream.status !== 'ok') : [];
 	const accountName = await account;
-	if (sys && servers.ok && (!apiStreams.ok || unanswered.length > 0)) {
-		try {
-			const survivors = await gatherSurvivorViews(sys, {account: accountName, expected: servers.value.answered, timeoutMs: settings.timeoutMs, signal});
-			streams = apiStreams.ok ? {ok: true, value: patchUnanswered(apiStreams.value, survivors, hosting)} : fromSurvivors(apiStreams, survivors, hosting);
-		} catch (error) {
-			if (!(error instanceof DrError)) throw error;
-		}
-	}
+	const hosting = new Map<string, string[]>();
+	const gathered = apiOnly
+		? await apiOnly.then(streams => ({streams, complete: streams.ok}))
+		: await gatherWithServers(session, servers, accountName, hosting, signal);
+	let {streams} = gathered;
 
-	const remembered = await applyInventory({session, account: accountName, servers, streams, hosting, stateDir: options.stateDir, complete: apiStreams.ok});
+	const remembered = await applyInventory({session, account: accountName, servers, streams, hosting, stateDir: options.stateDir, complete: gathered.complete});
 	streams = remembered.streams;
 	if (servers.ok && !servers.value.metaPeers) servers = {ok: true, value: withUnansweringNamed(servers.value, remembered.servers, streams)};
 	onPart?.({streams, hosting});
@@ -103,6 +93,50 @@ export async function diagnose(session: Session, options: DiagnoseOptions = {}):
 		inventory: remembered.use,
 		elapsedMs: Math.round(performance.now() - started),
 	};
+}
+
+/**
+ * With the system account, every live server describes the streams it holds in one JSZ reply:
+ * a handful of replies instead of a STREAM.INFO per stream, which at ten thousand streams is the
+ * difference between a second and half a minute, and which also shows which streams no live server
+ * holds without waiting for their requests to time out. STREAM.NAMES still says which streams exist.
+ */
+async function gatherWithServers(
+	session: Session,
+	servers: Part<ServersView>,
+	account: string | undefined,
+	hosting: Map<string, string[]>,
+	signal: AbortSignal | undefined,
+): Promise<{streams: Part<StreamsView>; complete: boolean}> {
+	const {js, sys, settings} = session;
+	const started = performance.now();
+	const viewsWork = servers.ok
+		? gatherSurvivorViews(sys!, {account, expected: servers.value.answered, timeoutMs: settings.timeoutMs, signal}).catch((error: unknown) => {
+				if (error instanceof DrError) return undefined;
+				throw error;
+			})
+		: Promise.resolve(undefined);
+	const [names, survivors] = await Promise.all([part(async () => listStreamNames(js, Math.min(settings.timeoutMs, 3000))), viewsWork]);
+	if (names.ok && survivors && servers.ok && survivors.answered >= servers.value.answered) {
+		return {streams: {ok: true, value: fromServerViews(names.value, survivors, hosting, performance.now() - started)}, complete: true};
+	}
+
+	if (!names.ok) return {streams: survivors ? fromSurvivors(names, survivors, hosting) : names, complete: false};
+	// Some live server did not describe its streams: the API describes them, one by one where needed.
+	const api = await part(async () => gatherStreams(js, {signal}));
+	const unanswered = api.ok && api.value.streams.some(stream => stream.status !== 'ok');
+	const streams = api.ok && survivors && unanswered ? {ok: true as const, value: patchUnanswered(api.value, survivors, hosting)} : api;
+	return {streams, complete: api.ok};
+}
+
+function fromServerViews(names: string[], survivors: SurvivorViews, hosting: Map<string, string[]>, elapsedMs: number): StreamsView {
+	const streams = [...names].sort().map(name => {
+		const views = survivors.streams.get(name) ?? [];
+		const leader = views.find(view => isLeaderView(view));
+		if (leader) return viewFromInfo(leader.info);
+		return survivorView(name, survivors, hosting) ?? emptyView(name, 'no-reply', 'no live server holds a replica');
+	});
+	return {streams, total: names.length, missing: [], elapsedMs: Math.round(elapsedMs)};
 }
 
 /**

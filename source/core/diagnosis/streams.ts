@@ -173,7 +173,7 @@ async function probeStream(js: JsApi, name: string, timeoutMs: number): Promise<
 	}
 }
 
-function emptyView(name: string, status: StreamView['status'], error: string): StreamView {
+export function emptyView(name: string, status: StreamView['status'], error: string): StreamView {
 	return {
 		name,
 		status,
