@@ -18,20 +18,13 @@ export async function diagnose(context: CommandContext): Promise<ExitCode> {
 	const electionTimeoutMs = flags.electionTimeout === undefined ? undefined : parseDuration(flags.electionTimeout, '--election-timeout');
 	const session = await context.connect();
 	let diagnosis: Diagnosis;
-	// Progress goes to stderr in both modes: stdout stays the report (or one JSON document).
-	const status = (text: string) => io.stderr.write(`${out.scrub(text)}\n`);
-	let said = -1;
+	const status = statusLine(context);
 	try {
 		diagnosis = await gather(session, {
 			signal,
 			electionTimeoutMs,
 			stateDir: defaultStateDir(io.env),
-			onElectionWait(waitedMs, timeoutMs) {
-				const seconds = Math.floor(waitedMs / 1000);
-				if (seconds === said) return;
-				said = seconds;
-				status(`no meta leader: waiting for the election (${seconds} of ${Math.round(timeoutMs / 1000)} s)`);
-			},
+			onElectionWait: electionWaitLines(context),
 		});
 	} finally {
 		await session.close();
@@ -48,4 +41,21 @@ export async function diagnose(context: CommandContext): Promise<ExitCode> {
 	if (out.json) out.printJson(diagnosisJson(diagnosis, assessment, connection, backups));
 	else for (const line of diagnosisReport(diagnosis, assessment, connection, backups)) out.line(line);
 	return exitCodes.ok;
+}
+
+/** Progress goes to stderr in both modes: stdout stays the report (or one JSON document). */
+function statusLine({io, out}: CommandContext): (text: string) => void {
+	return text => io.stderr.write(`${out.scrub(text)}\n`);
+}
+
+/** One line a second while diagnosis waits for a meta election. */
+export function electionWaitLines(context: CommandContext): (waitedMs: number, timeoutMs: number) => void {
+	const status = statusLine(context);
+	let said = -1;
+	return (waitedMs, timeoutMs) => {
+		const seconds = Math.floor(waitedMs / 1000);
+		if (seconds === said) return;
+		said = seconds;
+		status(`no meta leader: waiting for the election (${seconds} of ${Math.round(timeoutMs / 1000)} s)`);
+	};
 }
