@@ -54,8 +54,10 @@ describe('the inventory across runs and failures', () => {
 	});
 
 	test('a backup records the inventory too, and a stream deleted on purpose leaves it at the next full listing', async () => {
+		const diagnosed = inventory().json.recordedAt;
 		const backup = await runCli(['backup', 'KEPT', path.join(backups, 'KEPT'), ...cliConnection(cluster)], {env});
 		assert.equal(backup.code, 0, backup.stderr);
+		assert.ok(inventory().json.recordedAt > diagnosed, 'the backup recorded the inventory');
 		const nc = await appConnection(cluster);
 		await (await nc.jetstreamManager()).streams.delete('DELETED');
 		await nc.close();

@@ -8,7 +8,7 @@ import {BackupRefusedError} from '../../core/backup/backup-files.js';
 import {backupStream, type BackupOptions, type BackupProgress, type BackupResult} from '../../core/backup/backup-stream.js';
 import {parseSize} from '../../core/backup/size.js';
 import {defaultStateDir} from '../../core/diagnosis/inventory.js';
-import {recordInventory} from '../../core/diagnosis/inventory-use.js';
+import {recordInventory} from '../../core/diagnosis/record-inventory.js';
 import {parseDuration} from '../../core/duration.js';
 import {AbortedError, DrError, exitCodes, UsageError, type ExitCode} from '../../core/errors.js';
 import {formatBytes} from '../../core/format.js';

@@ -7,8 +7,7 @@ import {describeConnection} from '../connection/settings.js';
 import type {Part} from './diagnose.js';
 import type {ServersView} from './servers.js';
 import {inventoryFile, inventoryFromListing, readInventory, rememberedView, writeInventory, type Inventory, type InventoryKey} from './inventory.js';
-import {gatherStreams, type StreamsView, type StreamView} from './streams.js';
-import {accountOf} from './survivor-views.js';
+import type {StreamsView, StreamView} from './streams.js';
 
 export type InventoryUse = {
 	/** Where the inventory lives; undefined when nothing is remembered (no state directory). */
@@ -124,21 +123,4 @@ function addRemembered(streams: Part<StreamsView>, previous: Inventory | undefin
 
 	if (remembered.length === 0) return streams;
 	return {ok: true, value: {streams: remembered, total: 0, missing: [], elapsedMs: 0, partial: note(`the JetStream API did not answer (${streams.reason}) and no live server's view was available`)}};
-}
-
-/**
- * After a backup: the account's streams as the JetStream API lists them now, recorded like a
- * diagnosis would. Returns why not, when it could not.
- */
-export async function recordInventory(session: Session, stateDir: string): Promise<string | undefined> {
-	const [listing, account] = await Promise.all([
-		gatherStreams(session.js).catch((error: unknown) => error as Error),
-		session.sys ? accountOf(session.sys, session.nc, session.settings.timeoutMs).catch(() => undefined) : undefined,
-	]);
-	if (listing instanceof Error) return `the inventory was not updated: ${listing.message}`;
-	const key = inventoryKeyOf(session, account);
-	const file = inventoryFile(stateDir, key);
-	const use: InventoryUse = {file, recorded: false, previousAt: undefined, remembered: [], problem: undefined};
-	const previous = await readInventory(file).catch(() => undefined);
-	return record(file, key, describeFromMemory(listing.streams, previous, use), undefined, previous);
 }
