@@ -10,7 +10,7 @@ import path from 'node:path';
 import {after, before, test} from 'node:test';
 import {parseJson, runCli} from '../helpers/cli.js';
 import {TestCluster} from '../helpers/nats-server.js';
-import {addStream, appConnection, cliConnection} from '../helpers/streams.js';
+import {addPlacedStream, appConnection, cliConnection} from '../helpers/streams.js';
 
 let cluster: TestCluster;
 let metaLeader: string;
@@ -22,9 +22,9 @@ before(async () => {
 	metaLeader = (await cluster.waitReady())!;
 	other = cluster.nodes.find(node => node.name !== metaLeader)!.name;
 	const nc = await appConnection(cluster);
-	await addStream(nc, {name: 'PINNED', num_replicas: 1, placement: {cluster: 'c1', tags: [`node:${metaLeader}`]}}, 240);
-	await addStream(nc, {name: 'ORDERS', num_replicas: 3}, 50);
-	await addStream(nc, {name: 'ELSEWHERE', num_replicas: 1, placement: {cluster: 'c1', tags: [`node:${other}`]}}, 10);
+	await addPlacedStream(nc, {name: 'PINNED', num_replicas: 1, placement: {cluster: 'c1', tags: [`node:${metaLeader}`]}}, 240);
+	await addPlacedStream(nc, {name: 'ORDERS', num_replicas: 3}, 50);
+	await addPlacedStream(nc, {name: 'ELSEWHERE', num_replicas: 1, placement: {cluster: 'c1', tags: [`node:${other}`]}}, 10);
 	await nc.close();
 });
 after(async () => {
