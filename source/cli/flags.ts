@@ -43,6 +43,7 @@ const globalFlags = {
 /** Flags that belong to one or a few commands; using them elsewhere is a usage error. */
 const commandFlags = {
 	backups: {type: 'string'},
+	electionTimeout: {type: 'string'},
 	all: {type: 'boolean', default: false},
 	consumers: {type: 'boolean', default: true},
 	check: {type: 'boolean', default: false},
@@ -78,10 +79,10 @@ export type CommandSpec = {
 
 export const commands: Record<CommandName, CommandSpec> = {
 	diagnose: {
-		usage: 'nats-dr diagnose [--backups DIR] [--json]',
+		usage: 'nats-dr diagnose [--backups DIR] [--election-timeout DURATION] [--json]',
 		summary: 'servers, meta group and every stream, with a recovery verdict per stream',
 		args: [],
-		flags: ['backups'],
+		flags: ['backups', 'electionTimeout'],
 	},
 	backup: {
 		usage: 'nats-dr backup STREAM DIR | nats-dr backup --all DIR',

@@ -47,7 +47,11 @@ Exit codes: 0 ok, 1 failed, 2 usage error, 130 aborted by the operator.
 }
 
 const commandDetails: Record<CommandName, string> = {
-	diagnose: `  --backups DIR            name the newest backup under DIR for streams that need one`,
+	diagnose: `  --backups DIR            name the newest backup under DIR for streams that need one
+  --election-timeout DUR   without a meta leader but with quorum, wait this long for the election (default 15s, 0 = no wait)
+
+  Every full diagnosis records the account's streams in $XDG_STATE_HOME/nats-dr/inventory/, so a later
+  diagnosis that cannot list them all still reports the streams only dead servers held.`,
 	backup: `  --all                    back up every stream of the account, one subdirectory each
   --no-consumers           leave consumers out of the snapshot
   --check                  ask the server to verify the stream's blocks first (slow, no progress)

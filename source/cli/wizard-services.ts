@@ -2,6 +2,9 @@
 import type {Session} from '../core/connection/session.js';
 import {describeConnection} from '../core/connection/settings.js';
 import {diagnose} from '../core/diagnosis/diagnose.js';
+import {watchForLeader} from '../core/diagnosis/election.js';
+import {defaultStateDir} from '../core/diagnosis/inventory.js';
+import {gatherServers} from '../core/diagnosis/servers.js';
 import {peerIdOf} from '../core/diagnosis/peer-id.js';
 import {DrError} from '../core/errors.js';
 import {deleteStream, removeMetaPeer, watchRecovery} from '../core/recovery-actions.js';
@@ -23,10 +26,16 @@ export function wizardServices(session: Session, context: CommandContext, {backu
 	const restoreConnection = {js: session.js, sys: session.sys, sysError: session.sysError};
 	return {
 		connection: () => ({servers: described.servers, auth: described.auth, context: described.context, account, system}),
-		async diagnose({signal, onPart}) {
-			const diagnosis = await diagnose(session, {signal, onPart});
+		async diagnose({signal, onPart, onElectionWait}) {
+			const diagnosis = await diagnose(session, {signal, onPart, onElectionWait, stateDir: defaultStateDir(context.io.env)});
 			return {diagnosis, assessment: assess(diagnosis)};
 		},
+		...(session.sys && {
+			async watchMetaLeader({signal, onWait}: {signal: AbortSignal; onWait: (waitedMs: number | undefined) => void}) {
+				const sys = session.sys!;
+				return watchForLeader(async () => gatherServers(sys, {timeoutMs: session.settings.timeoutMs, signal}), {signal, onWait});
+			},
+		}),
 		async peerRemove(server) {
 			if (!session.sys) throw new DrError('peer-remove needs the system account', {hint: 'start nats-dr with --sys-user/--sys-creds/--sys-context'});
 			await removeMetaPeer(session.sys, {name: server, peerId: peerIdOf(server)}, session.settings.timeoutMs);

@@ -109,11 +109,12 @@ function quorumLoss(facts: StoryFacts): Story {
 			`${replicated}: no-quorum: 1 of 3 replicas alive and RAFT needs 2`,
 			`${pinned}: r1-on-dead-node: its data is only on ${first}`,
 			`${safe}: healthy (R1 on ${facts.spare})`,
+			`next steps: no stream or consumer can be created, deleted or restored until quorum returns; bring back 1 of ${first}, ${second}; ${safe} keeps serving`,
 		],
 		steps: [
 			{say: 'see that nothing can be forced without a meta quorum: peer-remove refuses, and says why', run: [`nats-dr peer-remove ${second} ${connectionArgs(facts)} --audit-log ${shellWord(facts.auditLog)}`]},
 			{
-				say: `bring a dead server back, its disk is intact: the meta group (3 of 4) and ${replicated} (2 of 3) regain quorum. A server you start is yours to stop: kill it before you stop the demo`,
+				say: `bring a dead server back, its disk is intact: the meta group (3 of 4) and ${replicated} (2 of 3) regain quorum. The wizard's overview watches for the meta leader and refreshes by itself once one is elected. A server you start is yours to stop: kill it before you stop the demo`,
 				run: restart ? [`nats-server -c ${shellWord(restart.configFile)} >> ${shellWord(restart.logFile)} 2>&1 &`] : [],
 			},
 			peerRemoveStep(facts, second, `then ${replicated} moves that replica to ${facts.spare}`),

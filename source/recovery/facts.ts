@@ -21,11 +21,15 @@ export type ClusterFacts = {
 	metaLeader: string | undefined;
 	metaClusterSize: number | undefined;
 	metaPeers: MetaPeer[] | undefined;
+	/** One JetStream server without a cluster: no meta group, no replicas. */
+	standalone: boolean;
+	/** Set when the diagnosis waited for a meta election: how long, and whether a leader came. */
+	election: {waitedMs: number; leaderFound: boolean} | undefined;
 };
 
 export function factsFromServers(view: ServersView | undefined): ClusterFacts {
 	if (!view) {
-		return {serversKnown: false, servers: [], metaLeader: undefined, metaClusterSize: undefined, metaPeers: undefined};
+		return {serversKnown: false, servers: [], metaLeader: undefined, metaClusterSize: undefined, metaPeers: undefined, standalone: false, election: undefined};
 	}
 
 	return {
@@ -41,6 +45,8 @@ export function factsFromServers(view: ServersView | undefined): ClusterFacts {
 		metaLeader: view.metaLeader,
 		metaClusterSize: view.metaClusterSize,
 		metaPeers: view.metaPeers,
+		standalone: view.metaClusterSize === undefined && view.servers.length === 1 && view.servers[0]!.cluster === undefined,
+		election: undefined,
 	};
 }
 

@@ -2,7 +2,7 @@
 import {quorumOf, type ClusterFacts} from './facts.js';
 
 export type MetaVerdict = {
-	kind: 'healthy' | 'degraded' | 'no-quorum' | 'unknown';
+	kind: 'healthy' | 'degraded' | 'no-quorum' | 'unknown' | 'standalone';
 	leader: string | undefined;
 	size: number | undefined;
 	answering: number;
@@ -14,6 +14,19 @@ export type MetaVerdict = {
 };
 
 export function metaVerdict(facts: ClusterFacts): MetaVerdict {
+	if (facts.standalone) {
+		return {
+			kind: 'standalone',
+			leader: undefined,
+			size: undefined,
+			answering: 1,
+			quorum: undefined,
+			dead: [],
+			peerRemovePossible: false,
+			reason: 'a standalone JetStream server (no cluster): there is no meta group and no replica; recovery means restoring streams from backups, and peer-remove does not apply',
+		};
+	}
+
 	if (!facts.serversKnown) {
 		return {
 			kind: 'unknown',
@@ -46,6 +59,15 @@ export function metaVerdict(facts: ClusterFacts): MetaVerdict {
 	}
 
 	if (!facts.metaLeader) {
+		if (facts.election && !facts.election.leaderFound) {
+			return {
+				...base,
+				kind: 'unknown',
+				peerRemovePossible: false,
+				reason: `no meta leader was elected within ${Math.round(facts.election.waitedMs / 1000)} s although ${answering} of ${size} servers answer (quorum ${quorum}); not answering: ${deadWords || 'none'}`,
+			};
+		}
+
 		return {
 			...base,
 			kind: 'unknown',

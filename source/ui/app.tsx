@@ -166,7 +166,7 @@ function CurrentScreen({
 				else dispatch({type: 'go', screen: {kind: 'streams', filter: '', filtering: false}});
 			};
 
-			return <OverviewScreen connection={services.connection()} diagnosis={state.diagnosis} menuLimit={listLimit} maxServers={Math.max(3, listLimit - 6)} onChoose={choose} />;
+			return <OverviewScreen connection={services.connection()} diagnosis={state.diagnosis} election={state.election} menuLimit={listLimit} maxServers={Math.max(3, listLimit - 6)} onChoose={choose} />;
 		}
 
 		case 'streams': {

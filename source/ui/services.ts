@@ -30,7 +30,17 @@ export type StreamBackupOutcome = {stream: string; dir: string} & ({ok: true; re
 
 export type WizardServices = {
 	connection(): ConnectionSummary;
-	diagnose(options: {signal: AbortSignal; onPart?: (part: Partial<Diagnosis>) => void}): Promise<DiagnosisResult>;
+	diagnose(options: {
+		signal: AbortSignal;
+		onPart?: (part: Partial<Diagnosis>) => void;
+		/** While the diagnosis waits for a meta election. */
+		onElectionWait?: (waitedMs: number, timeoutMs: number) => void;
+	}): Promise<DiagnosisResult>;
+	/**
+	 * Resolves with the meta leader's name once there is one; meanwhile reports how long an election
+	 * has been due (undefined: no quorum answers). Absent without a system-account connection.
+	 */
+	watchMetaLeader?(options: {signal: AbortSignal; onWait: (waitedMs: number | undefined) => void}): Promise<string>;
 	peerRemove(server: string): Promise<void>;
 	watch(targets: WatchTarget[], options: {signal: AbortSignal; timeoutMs: number; onUpdate: (states: WatchState[]) => void}): Promise<{complete: boolean; states: WatchState[]}>;
 	/** Where backups go by default, and where the restore picker starts. */

@@ -5,6 +5,8 @@ import type {ReplicaView, StreamView} from '../../source/core/diagnosis/streams.
 import {assess} from '../../source/recovery/assess.js';
 import type {DiagnosisResult} from '../../source/ui/services.js';
 
+export const noInventory = {file: undefined, recorded: false, previousAt: undefined, remembered: [], problem: undefined};
+
 export function peer(name: string, extra: Partial<ReplicaView> = {}): ReplicaView {
 	return {name, peerId: undefined, leader: false, current: true, offline: false, activeMs: 200, lag: 0, ...extra};
 }
@@ -64,6 +66,8 @@ export function degradedDiagnosis(extraHealthy = 2): DiagnosisResult {
 		servers: {ok: true, value: serversView()},
 		streams: {ok: true, value: {streams, total: streams.length, missing: [], elapsedMs: 100}},
 		hosting: new Map(),
+		election: undefined,
+		inventory: noInventory,
 		elapsedMs: 400,
 	};
 	return {diagnosis, assessment: assess(diagnosis)};
@@ -83,6 +87,8 @@ export function afterPeerRemoveDiagnosis(): DiagnosisResult {
 		servers: {ok: true, value: {...servers, metaClusterSize: 3, expected: 3, answered: 3}},
 		streams: {ok: true, value: {streams, total: streams.length, missing: [], elapsedMs: 100}},
 		hosting: new Map([['PINNED', []]]),
+		election: undefined,
+		inventory: noInventory,
 		elapsedMs: 400,
 	};
 	return {diagnosis, assessment: assess(diagnosis)};

@@ -2,7 +2,7 @@
 import {connect, headers, type NatsConnection, type StreamConfig} from 'nats';
 import {AckPolicy} from 'nats';
 import {randomBytes} from 'node:crypto';
-import {appUser, delay, sysUser, type TestCluster} from './nats-server.js';
+import {appUser, delay, sysUser, waitFor, type TestCluster} from './nats-server.js';
 
 export async function appConnection(cluster: TestCluster): Promise<NatsConnection> {
 	return connect({servers: cluster.running().map(node => node.url), user: appUser.user, pass: appUser.password});
@@ -33,6 +33,16 @@ export async function addStream(nc: NatsConnection, config: Partial<StreamConfig
 	}
 
 	await Promise.all(pending);
+}
+
+/**
+ * Right after a cluster is ready, newer servers may still refuse a placement ("no suitable peers
+ * for placement, peer offline") until the meta leader has heard from every peer: retried until placed.
+ */
+export async function addPlacedStream(nc: NatsConnection, config: Partial<StreamConfig> & {name: string}, messages = 0): Promise<void> {
+	const jsm = await nc.jetstreamManager();
+	await waitFor(async () => jsm.streams.add({subjects: [`${config.name}.>`], ...config}).then(() => true), {what: `stream ${config.name} placed`});
+	await addStream(nc, config, messages);
 }
 
 /** CLI arguments that connect to the running nodes with app and system credentials. */

@@ -3,7 +3,8 @@
  * capture-pane reads the screen. Waits poll the screen; nothing sleeps a fixed time.
  */
 import {execFile} from 'node:child_process';
-import {writeFile, mkdir} from 'node:fs/promises';
+import {mkdir, mkdtemp, rm, writeFile} from 'node:fs/promises';
+import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {promisify} from 'node:util';
 import {fileURLToPath} from 'node:url';
@@ -14,11 +15,14 @@ const screensDir = fileURLToPath(new URL('../../docs/screens/', import.meta.url)
 
 export class TmuxSession {
 	readonly socket = `nats-dr-e2e-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
+	stateHome: string | undefined;
 
 	static async start(args: string[], {columns = 100, rows = 32, env = {}}: {columns?: number; rows?: number; env?: Record<string, string>} = {}): Promise<TmuxSession> {
 		const session = new TmuxSession();
 		const quoted = [process.execPath, binPath, ...args].map(arg => `'${arg.replaceAll("'", "'\\''")}'`).join(' ');
-		const exports = Object.entries({NO_COLOR: '1', LANG: 'C.UTF-8', ...env})
+		// The inventory and the audit log of test runs go to a directory of their own, never the developer's.
+		session.stateHome = await mkdtemp(path.join(tmpdir(), 'nats-dr-e2e-state-'));
+		const exports = Object.entries({NO_COLOR: '1', LANG: 'C.UTF-8', XDG_STATE_HOME: session.stateHome, ...env})
 			.map(([key, value]) => `${key}='${value}'`)
 			.join(' ');
 		// The pane stays open after exit so the summary and the exit code can be read.
@@ -89,5 +93,6 @@ export class TmuxSession {
 
 	async stop(): Promise<void> {
 		await run('tmux', ['-L', this.socket, 'kill-server']).catch(() => {});
+		if (this.stateHome) await rm(this.stateHome, {recursive: true, force: true});
 	}
 }

@@ -65,6 +65,7 @@ describe('parseArgs', () => {
 	test('command flags are accepted on their commands', () => {
 		assert.equal(parseArgs(['backup', '--all', 'DIR']).flags.all, true);
 		assert.equal(parseArgs(['diagnose', '--backups', '/b']).flags.backups, '/b');
+		assert.equal(parseArgs(['diagnose', '--election-timeout', '30s']).flags.electionTimeout, '30s');
 		assert.deepEqual(parseArgs(['restore', 'DIR', '--tag', 'a', '--tag', 'b']).flags.tag, ['a', 'b']);
 		assert.equal(parseArgs(['restore', 'DIR', '--replicas', '3']).flags.replicas, 3);
 		assert.equal(parseArgs(['demo', '--nats-server', '/opt/nats-server']).flags.natsServer, '/opt/nats-server');
@@ -198,6 +199,12 @@ describe('the CLI without a terminal', () => {
 			hint: 'use a value like 5s, 500ms or 2m',
 			exit_code: 2,
 		});
+	});
+
+	test('a bad --election-timeout exits 2 before connecting, naming the flag', async () => {
+		const result = await runCli(['diagnose', '--election-timeout', 'soon', '-s', 'nats://127.0.0.1:1']);
+		assert.equal(result.code, 2);
+		assert.match(result.stderr, /--election-timeout "soon" is not a duration/);
 	});
 
 	test('a repeated flag exits 2 with one line', async () => {

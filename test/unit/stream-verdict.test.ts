@@ -11,7 +11,7 @@ function server(name: string, answering = true, extra: Partial<ServerFact> = {})
 }
 
 function facts(servers: ServerFact[], leader: string | undefined = servers.find(s => s.answering)?.name): ClusterFacts {
-	return {serversKnown: true, servers, metaLeader: leader, metaClusterSize: servers.length, metaPeers: undefined};
+	return {serversKnown: true, servers, metaLeader: leader, metaClusterSize: servers.length, metaPeers: undefined, standalone: false, election: undefined};
 }
 
 function stream(name: string, replicas: number, peers: ReplicaView[], extra: Partial<StreamView> = {}): StreamView {
@@ -87,7 +87,7 @@ const cases: Case[] = [
 	{
 		title: 'without a system view, a long-silent replica is dead but spares are unknown',
 		stream: stream('A', 3, [leader('n1'), peer('n2'), silent('n3')]),
-		facts: {serversKnown: false, servers: [], metaLeader: undefined, metaClusterSize: undefined, metaPeers: undefined},
+		facts: {serversKnown: false, servers: [], metaLeader: undefined, metaClusterSize: undefined, metaPeers: undefined, standalone: false, election: undefined},
 		kind: 'unknown',
 		check: v => assert.match(v.reason, /quorum intact/),
 	},
@@ -112,7 +112,7 @@ describe('stream verdicts', () => {
 	});
 
 	test('a leader that lost its quorum is no quorum', () => {
-		const verdict = metaVerdict({serversKnown: true, servers: [server('n1'), server('n2', false), server('n3', false)], metaLeader: 'n1', metaClusterSize: 3, metaPeers: undefined});
+		const verdict = metaVerdict({serversKnown: true, servers: [server('n1'), server('n2', false), server('n3', false)], metaLeader: 'n1', metaClusterSize: 3, metaPeers: undefined, standalone: false, election: undefined});
 		assert.equal(verdict.kind, 'no-quorum');
 		assert.match(verdict.reason, /n1 still claims/);
 	});
@@ -131,13 +131,13 @@ describe('meta verdict', () => {
 	});
 
 	test('meta without quorum: one of three answers', () => {
-		const verdict = metaVerdict({serversKnown: true, servers: [server('n1')], metaLeader: undefined, metaClusterSize: 3, metaPeers: undefined});
+		const verdict = metaVerdict({serversKnown: true, servers: [server('n1')], metaLeader: undefined, metaClusterSize: 3, metaPeers: undefined, standalone: false, election: undefined});
 		assert.equal(verdict.kind, 'no-quorum');
 		assert.equal(verdict.peerRemovePossible, false);
 		assert.match(verdict.reason, /1 of 3 servers answer.*needs 2/);
 	});
 
 	test('unknown without the system account', () => {
-		assert.equal(metaVerdict({serversKnown: false, servers: [], metaLeader: undefined, metaClusterSize: undefined, metaPeers: undefined}).kind, 'unknown');
+		assert.equal(metaVerdict({serversKnown: false, servers: [], metaLeader: undefined, metaClusterSize: undefined, metaPeers: undefined, standalone: false, election: undefined}).kind, 'unknown');
 	});
 });

@@ -7,6 +7,8 @@ import {backupAccount, type AccountBackupResult, type StreamOutcome} from '../..
 import {BackupRefusedError} from '../../core/backup/backup-files.js';
 import {backupStream, type BackupOptions, type BackupProgress, type BackupResult} from '../../core/backup/backup-stream.js';
 import {parseSize} from '../../core/backup/size.js';
+import {defaultStateDir} from '../../core/diagnosis/inventory.js';
+import {recordInventory} from '../../core/diagnosis/record-inventory.js';
 import {parseDuration} from '../../core/duration.js';
 import {AbortedError, DrError, exitCodes, UsageError, type ExitCode} from '../../core/errors.js';
 import {formatBytes} from '../../core/format.js';
@@ -41,9 +43,13 @@ export async function backup(context: CommandContext): Promise<ExitCode> {
 
 		options.onProgress = progress => view.progress(progress);
 		if (flags.check) view.say(`${healthCheckLine}\n`);
-		return flags.all
+		const code = flags.all
 			? await backupAll(context, session.js, args[0]!, options, view)
 			: await backupOne(context, session.js, args[0]!, args[1]!, options, view);
+		// What the account held at backup time helps a later diagnosis name what a dead node took with it.
+		const problem = await recordInventory(session, defaultStateDir(context.io.env));
+		if (problem) context.out.warn(problem);
+		return code;
 	} finally {
 		view.clear();
 		await session.close();

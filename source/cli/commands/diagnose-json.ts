@@ -9,7 +9,7 @@ import type {BackupSummary} from '../../core/backup-catalog.js';
 import {nextSteps} from '../../recovery/next-steps.js';
 import {isPeerDead} from '../../recovery/stream-verdict.js';
 
-export function diagnosisJson(diagnosis: Diagnosis, assessment: Assessment, connection: ReturnType<typeof describeConnection>, backups: Map<string, BackupSummary> = new Map()) {
+export function diagnosisJson(diagnosis: Diagnosis, assessment: Assessment, connection: ReturnType<typeof describeConnection>, backups?: Map<string, BackupSummary>) {
 	const {servers, streams} = diagnosis;
 	const {meta} = assessment;
 	const verdicts = new Map(assessment.streams.map(verdict => [verdict.stream, verdict]));
@@ -51,6 +51,14 @@ export function diagnosisJson(diagnosis: Diagnosis, assessment: Assessment, conn
 				null,
 			verdict: {kind: meta.kind, reason: meta.reason, peer_remove_possible: meta.peerRemovePossible, dead: meta.dead},
 		},
+		election: electionJson(diagnosis),
+		inventory: {
+			file: diagnosis.inventory.file ?? null,
+			recorded: diagnosis.inventory.recorded,
+			previous_recorded_at: diagnosis.inventory.previousAt ?? null,
+			remembered: diagnosis.inventory.remembered.length,
+			problem: diagnosis.inventory.problem ?? null,
+		},
 		streams_error: streams.ok ? null : streams.reason,
 		streams_total: streams.ok ? streams.value.total : null,
 		streams_missing: streams.ok ? streams.value.missing : null,
@@ -62,7 +70,9 @@ export function diagnosisJson(diagnosis: Diagnosis, assessment: Assessment, conn
 						name: stream.name,
 						status: stream.status,
 						error: stream.error ?? null,
-						seen_by: stream.source === 'api' ? 'api' : stream.source.survivor,
+						seen_by: stream.source === 'api' ? 'api' : 'survivor' in stream.source ? stream.source.survivor : 'inventory',
+						source: typeof stream.source === 'object' && 'inventory' in stream.source ? 'inventory' : 'live',
+						last_seen: typeof stream.source === 'object' && 'inventory' in stream.source ? stream.source.inventory : null,
 						storage: stream.storage ?? null,
 						replicas: stream.replicas ?? null,
 						cluster: stream.cluster ?? null,
@@ -94,12 +104,19 @@ export function diagnosisJson(diagnosis: Diagnosis, assessment: Assessment, conn
 							spares: verdict.spares,
 							peer_remove: verdict.remove,
 						},
-						newest_backup: backupJson(backups.get(stream.name)),
+						newest_backup: backupJson(backups?.get(stream.name)),
 					};
 				})
 			: null,
-		next_steps: nextSteps(assessment),
+		next_steps: nextSteps(assessment, backups),
 	};
+}
+
+/** What happened about the meta election: needed or not, how long it was waited for, whether a leader came. */
+function electionJson({election}: Diagnosis) {
+	return election
+		? {waited: true, waited_ms: election.waitedMs, timeout_ms: election.timeoutMs, leader_found: election.leader !== undefined, leader: election.leader ?? null}
+		: {waited: false, waited_ms: 0, timeout_ms: null, leader_found: null, leader: null};
 }
 
 function backupJson(backup: BackupSummary | undefined) {

@@ -12,17 +12,17 @@ export function diagnosisReport(
 	diagnosis: Diagnosis,
 	assessment: Assessment,
 	connection: ReturnType<typeof describeConnection>,
-	backups: Map<string, BackupSummary> = new Map(),
+	backups?: Map<string, BackupSummary>,
 ): string[] {
 	const lines = [
 		`Connected to ${connection.servers} as ${connection.auth}${connection.context ? ` (context ${connection.context})` : ''}`,
 		'',
 		...serverLines(diagnosis),
 		'',
-		...streamLines(diagnosis, assessment, backups),
+		...streamLines(diagnosis, assessment, backups ?? new Map()),
 		'',
 		'Next steps',
-		...nextSteps(assessment).map(step => `  - ${step}`),
+		...nextSteps(assessment, backups).map(step => `  - ${step}`),
 	];
 	return lines;
 }
@@ -53,8 +53,18 @@ function serverLines(diagnosis: Diagnosis): string[] {
 			}),
 		).map(line => `  ${line}`),
 		'',
-		view.metaLeader ? `Meta group: leader ${view.metaLeader}` : 'Meta group: NO LEADER',
+		metaLine(diagnosis),
 	];
+}
+
+function metaLine({servers, election}: Diagnosis): string {
+	const view = servers.ok ? servers.value : undefined;
+	if (view?.metaLeader) {
+		return election ? `Meta group: leader ${view.metaLeader} (elected while nats-dr waited ${Math.round(election.waitedMs / 1000)} s)` : `Meta group: leader ${view.metaLeader}`;
+	}
+
+	if (view?.metaClusterSize === undefined) return 'Meta group: none (a standalone server has no meta group)';
+	return election ? `Meta group: NO LEADER after waiting ${Math.round(election.waitedMs / 1000)} s for the election` : 'Meta group: NO LEADER';
 }
 
 function streamLines(diagnosis: Diagnosis, assessment: Assessment, backups: Map<string, BackupSummary>): string[] {
@@ -73,7 +83,7 @@ function streamLines(diagnosis: Diagnosis, assessment: Assessment, backups: Map<
 				.map(peer => `${peer.name}${peer.leader ? '*' : ''}${isPeerDead(peer, assessment.facts) || !peer.current ? '!' : ''}`)
 				.join(',');
 			const size = view.bytes === undefined ? '' : `, ${view.messages ?? 0} msgs, ${formatBytes(view.bytes)}`;
-			const seenBy = view.source === 'api' ? '' : ` (as seen by ${view.source.survivor})`;
+			const seenBy = view.source === 'api' ? '' : 'survivor' in view.source ? ` (as seen by ${view.source.survivor})` : ' (from the inventory, not a live answer)';
 			lines.push(`  ${verdict.stream}  R${view.replicas ?? '?'}${replicas ? ` [${replicas}]` : ''}${size}${seenBy}`);
 			if (kind !== 'healthy') lines.push(`    why: ${verdict.reason}`, `    next: ${verdict.next}`);
 			const backup = backups.get(verdict.stream);

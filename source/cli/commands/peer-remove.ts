@@ -4,6 +4,7 @@
  */
 import type {Session} from '../../core/connection/session.js';
 import {diagnose} from '../../core/diagnosis/diagnose.js';
+import {electionWaitLines} from './diagnose.js';
 import {unknownPeerId, peerIdOf} from '../../core/diagnosis/peer-id.js';
 import type {StreamView} from '../../core/diagnosis/streams.js';
 import {parseDuration} from '../../core/duration.js';
@@ -44,7 +45,7 @@ export async function peerRemove(context: CommandContext): Promise<ExitCode> {
 
 async function removeFromMeta(context: CommandContext, session: Session, server: string, watchTimeoutMs: number, trail: AuditTrail): Promise<ExitCode> {
 	const {out, invocation, signal} = context;
-	const diagnosis = await diagnose(session, {signal});
+	const diagnosis = await diagnose(session, {signal, onElectionWait: electionWaitLines(context)});
 	if (!diagnosis.servers.ok) {
 		throw new DrError(`peer-remove needs the system account, and it is not usable: ${diagnosis.servers.reason}; nothing was removed`, {hint: diagnosis.servers.hint});
 	}
@@ -100,7 +101,7 @@ async function removeFromStream(
 	trail: AuditTrail,
 ): Promise<ExitCode> {
 	const {out, invocation, signal} = context;
-	const diagnosis = await diagnose(session, {signal});
+	const diagnosis = await diagnose(session, {signal, onElectionWait: electionWaitLines(context)});
 	const assessment = assess(diagnosis);
 	if (!diagnosis.streams.ok) throw new DrError(`cannot read the account's streams: ${diagnosis.streams.reason}; nothing was removed`);
 	const stream: StreamView | undefined = diagnosis.streams.value.streams.find(view => view.name === streamName);

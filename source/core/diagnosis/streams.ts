@@ -23,8 +23,12 @@ export type StreamView = {
 	/** How the stream's info was obtained; anything but 'ok' means the data below is partial. */
 	status: 'ok' | 'offline' | 'no-reply' | 'error';
 	error: string | undefined;
-	/** Whose view this is: the JetStream API's, or (when that does not answer) a live replica's own via JSZ. */
-	source: 'api' | {survivor: string};
+	/**
+	 * Whose view this is: the JetStream API's, a live replica's own via JSZ (when the API does not
+	 * answer), or the inventory's memory of it (when nothing live describes it: when it was last seen,
+	 * and whether the API listed it by name now).
+	 */
+	source: 'api' | {survivor: string} | {inventory: string; listed: boolean};
 	storage: 'file' | 'memory' | undefined;
 	/** Configured replicas (R). */
 	replicas: number | undefined;
@@ -169,7 +173,7 @@ async function probeStream(js: JsApi, name: string, timeoutMs: number): Promise<
 	}
 }
 
-function emptyView(name: string, status: StreamView['status'], error: string): StreamView {
+export function emptyView(name: string, status: StreamView['status'], error: string): StreamView {
 	return {
 		name,
 		status,

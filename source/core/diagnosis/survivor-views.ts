@@ -15,6 +15,8 @@ type JszReply = {
 
 export type SurvivorViews = {
 	account: string | undefined;
+	/** How many servers replied. */
+	answered: number;
 	/** Stream name → each live hosting server's own view of it. */
 	streams: Map<string, Array<{server: string; info: StreamInfoReply}>>;
 };
@@ -40,7 +42,9 @@ export async function gatherSurvivorViews(
 		sys,
 		'$SYS.REQ.SERVER.PING.JSZ',
 		{accounts: true, streams: true, config: true, ...(account ? {account} : {})},
-		{maxWaitMs: timeoutMs, signal, expected: () => expected},
+		// Each reply describes every stream the server holds: with thousands, the last server takes a
+		// while to send it, so the count of answering servers ends the wait, not a short quiet period.
+		{maxWaitMs: timeoutMs, quietMs: timeoutMs, signal, expected: () => expected},
 	);
 	return survivorViewsFrom(replies, account);
 }
@@ -69,7 +73,16 @@ function survivorViewsFrom(replies: JszReply[], account: string | undefined): Su
 		}
 	}
 
-	return {account: chosen, streams};
+	return {account: chosen, answered: replies.length, streams};
+}
+
+/**
+ * The stream leader's own view (or a non-clustered server's, which has no group) says what
+ * STREAM.INFO would: the same stream state, answered by the same server.
+ */
+export function isLeaderView(view: {server: string; info: StreamInfoReply}): boolean {
+	const {cluster} = view.info;
+	return !cluster?.name || cluster.leader === view.server;
 }
 
 /** The most authoritative survivor view: the server that believes it leads, else any. */

@@ -14,7 +14,7 @@ export function InspectScreen({stream, verdict, facts}: {readonly stream: Stream
 			<Text bold>
 				Stream {stream.name} — R{stream.replicas ?? '?'} {stream.storage ?? ''} {stream.cluster ? `in ${stream.cluster}` : ''}
 			</Text>
-			{stream.source !== 'api' && <Styled tone="warn">as seen by {stream.source.survivor}: the JetStream API did not answer for it</Styled>}
+			{typeof stream.source === 'object' && ('survivor' in stream.source ? <Styled tone="warn">as seen by {stream.source.survivor}: the JetStream API did not answer for it</Styled> : <Styled tone="warn">from the inventory: last seen {stream.source.inventory}, not from a live answer</Styled>)}
 			{stream.status !== 'ok' && <Styled tone="bad">{stream.error}</Styled>}
 			<Text>
 				{stream.messages ?? '?'} messages, {stream.bytes === undefined ? '?' : formatBytes(stream.bytes)}, sequences {stream.firstSeq ?? '?'}–{stream.lastSeq ?? '?'}, {stream.consumers ?? '?'} consumers

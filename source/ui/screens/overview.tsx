@@ -5,7 +5,8 @@ import {verdictOrder, verdictTitles} from '../../recovery/stream-verdict.js';
 import {Menu} from '../components/menu.js';
 import {Spinner} from '../components/spinner.js';
 import {Styled} from '../components/styled.js';
-import type {DiagnosisState} from '../state/machine.js';
+import {nextSteps} from '../../recovery/next-steps.js';
+import type {DiagnosisState, ElectionState} from '../state/machine.js';
 import {latestDiagnosis} from '../state/machine.js';
 import type {ConnectionSummary, DiagnosisResult} from '../services.js';
 import {useTheme} from '../theme-context.js';
@@ -52,15 +53,32 @@ function choicesFor(result: DiagnosisResult | undefined): Array<{label: string; 
 	return items;
 }
 
+/** The election wait, in the words of the plain report's log line. */
+function ElectionLine({election}: {readonly election: ElectionState}) {
+	if (election.phase === 'waiting') {
+		return <Spinner label={`no meta leader: waiting for the election (${Math.floor(election.waitedMs / 1000)} of ${Math.round(election.timeoutMs / 1000)} s)`} />;
+	}
+
+	return election.electionDueMs === undefined ? (
+		<Styled tone="muted" wrap="wrap">
+			Watching for a meta leader: this overview refreshes by itself once enough servers are back.
+		</Styled>
+	) : (
+		<Spinner label={`no meta leader: waiting for the election (${Math.floor(election.electionDueMs / 1000)} s); this overview refreshes by itself`} />
+	);
+}
+
 export function OverviewScreen({
 	connection,
 	diagnosis,
+	election,
 	onChoose,
 	menuLimit,
 	maxServers = 12,
 }: {
 	readonly connection: ConnectionSummary;
 	readonly diagnosis: DiagnosisState;
+	readonly election?: ElectionState | undefined;
 	readonly onChoose: (choice: OverviewChoice) => void;
 	readonly menuLimit: number;
 	readonly maxServers?: number;
@@ -77,7 +95,8 @@ export function OverviewScreen({
 				{connection.account ? ` in account ${connection.account}` : ''}
 				{connection.context ? ` (context ${connection.context})` : ''} · {system}
 			</Styled>
-			{diagnosis.kind === 'loading' && <Spinner label={result ? 'refreshing diagnosis…' : 'diagnosing the cluster…'} />}
+			{diagnosis.kind === 'loading' && election?.phase !== 'waiting' && <Spinner label={result ? 'refreshing diagnosis…' : 'diagnosing the cluster…'} />}
+			{election && <ElectionLine election={election} />}
 			{diagnosis.kind === 'failed' && <Styled tone="bad">Diagnosis failed: {diagnosis.message}</Styled>}
 			{result ? <Summary result={result} maxServers={maxServers} /> : diagnosis.kind === 'loading' && diagnosis.servers ? <ServerRows view={diagnosis.servers} max={maxServers} /> : null}
 			<Box marginTop={1}>
@@ -99,7 +118,7 @@ function Summary({result, maxServers}: {readonly result: DiagnosisResult; readon
 			{diagnosis.servers.ok ? <ServerRows view={diagnosis.servers.value} max={maxServers} /> : <Styled tone="warn">Servers not visible: {diagnosis.servers.reason}</Styled>}
 			<Text wrap="wrap">
 				Meta group:{' '}
-				{meta.kind === 'healthy' ? <Styled tone="ok">{glyphs.ok} healthy</Styled> : meta.kind === 'no-quorum' ? <Styled tone="bad">{glyphs.fail} NO QUORUM</Styled> : <Styled tone="warn">{glyphs.warn} {meta.kind.toUpperCase()}</Styled>} — {meta.reason}
+				{meta.kind === 'healthy' || meta.kind === 'standalone' ? <Styled tone="ok">{glyphs.ok} {meta.kind}</Styled> : meta.kind === 'no-quorum' ? <Styled tone="bad">{glyphs.fail} NO QUORUM</Styled> : <Styled tone="warn">{glyphs.warn} {meta.kind.toUpperCase()}</Styled>} — {meta.reason}
 			</Text>
 			{diagnosis.streams.ok ? (
 				<Box flexDirection="column" marginTop={1}>
@@ -114,6 +133,24 @@ function Summary({result, maxServers}: {readonly result: DiagnosisResult; readon
 			) : (
 				<Styled tone="warn">Streams not visible: {diagnosis.streams.reason}</Styled>
 			)}
+			<NextSteps steps={nextSteps(assessment).filter(step => !step.startsWith('Nothing to do'))} />
+		</Box>
+	);
+}
+
+/** The most urgent steps; the plain report has them all. */
+function NextSteps({steps, max = 3}: {readonly steps: string[]; readonly max?: number}) {
+	if (steps.length === 0) return null;
+	return (
+		<Box flexDirection="column" marginTop={1}>
+			<Text bold>Next steps</Text>
+			{steps.slice(0, max).map(step => (
+				<Text key={step} wrap="wrap">
+					{'  - '}
+					{step}
+				</Text>
+			))}
+			{steps.length > max && <Styled tone="muted">  … {steps.length - max} more: `nats-dr diagnose` lists them all</Styled>}
 		</Box>
 	);
 }

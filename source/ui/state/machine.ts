@@ -44,12 +44,21 @@ export type DiagnosisState =
 	| {kind: 'ready'; result: DiagnosisResult}
 	| {kind: 'failed'; message: string; previous: DiagnosisResult | undefined};
 
+export type ElectionState =
+	| {phase: 'waiting'; waitedMs: number; timeoutMs: number}
+	| {phase: 'watching'; electionDueMs: number | undefined};
+
 export type State = {
 	screen: Screen;
 	history: Screen[];
 	diagnosis: DiagnosisState;
 	/** Bumped to ask the effects for a fresh diagnosis. */
 	diagnosisRequest: number;
+	/**
+	 * No meta leader: the diagnosis waits for an election ('waiting', bounded), or, after a diagnosis
+	 * without a leader, the effects watch for one to refresh by themselves ('watching').
+	 */
+	election: ElectionState | undefined;
 	help: boolean;
 	/** A Ctrl+C was pressed while work runs: the next one aborts. */
 	abortArmed: boolean;
@@ -68,6 +77,7 @@ export type Action =
 	| {type: 'diagnosis-loaded'; result: DiagnosisResult}
 	| {type: 'servers-loaded'; servers: ServersView}
 	| {type: 'diagnosis-failed'; message: string}
+	| {type: 'election'; election: ElectionState | undefined}
 	| {type: 'toggle-help'}
 	| {type: 'arm-abort'}
 	| {type: 'disarm-abort'}
@@ -84,6 +94,7 @@ export const initialState: State = {
 	history: [],
 	diagnosis: {kind: 'loading', previous: undefined},
 	diagnosisRequest: 0,
+	election: undefined,
 	help: false,
 	abortArmed: false,
 	done: [],
@@ -150,11 +161,15 @@ export function reducer(state: State, action: Action): State {
 		}
 
 		case 'refresh': {
-			return {...state, diagnosis: {kind: 'loading', previous: latestDiagnosis(state.diagnosis)}, diagnosisRequest: state.diagnosisRequest + 1};
+			return {...state, diagnosis: {kind: 'loading', previous: latestDiagnosis(state.diagnosis)}, diagnosisRequest: state.diagnosisRequest + 1, election: undefined};
 		}
 
 		case 'diagnosis-loaded': {
-			return {...state, diagnosis: {kind: 'ready', result: action.result}};
+			return {...state, diagnosis: {kind: 'ready', result: action.result}, election: undefined};
+		}
+
+		case 'election': {
+			return {...state, election: action.election};
 		}
 
 		case 'servers-loaded': {

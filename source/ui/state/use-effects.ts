@@ -25,6 +25,9 @@ export function useEffects(state: State, dispatch: Dispatch<Action>, services: W
 				onPart(part) {
 					if (part.servers?.ok && !controller.signal.aborted) dispatch({type: 'servers-loaded', servers: part.servers.value});
 				},
+				onElectionWait(waitedMs, timeoutMs) {
+					if (!controller.signal.aborted) dispatch({type: 'election', election: {phase: 'waiting', waitedMs, timeoutMs}});
+				},
 			})
 			.then(result => {
 				if (!controller.signal.aborted) dispatch({type: 'diagnosis-loaded', result});
@@ -34,6 +37,29 @@ export function useEffects(state: State, dispatch: Dispatch<Action>, services: W
 			});
 		return () => controller.abort();
 	}, [state.diagnosisRequest]);
+
+	// A cluster without a working meta leader: watch for one, and refresh the moment it is elected.
+	const meta = state.diagnosis.kind === 'ready' ? state.diagnosis.result.assessment.meta : undefined;
+	const leaderless = meta !== undefined && (meta.kind === 'no-quorum' || (meta.kind === 'unknown' && meta.size !== undefined));
+	useEffect(() => {
+		if (!leaderless || !services.watchMetaLeader) return;
+		const controller = new AbortController();
+		dispatch({type: 'election', election: {phase: 'watching', electionDueMs: undefined}});
+		services
+			.watchMetaLeader({
+				signal: controller.signal,
+				onWait(electionDueMs) {
+					if (!controller.signal.aborted) dispatch({type: 'election', election: {phase: 'watching', electionDueMs}});
+				},
+			})
+			.then(leader => {
+				if (controller.signal.aborted) return;
+				dispatch({type: 'notice', message: `meta leader ${leader} elected: the overview refreshed by itself`});
+				dispatch({type: 'refresh'});
+			})
+			.catch(() => undefined);
+		return () => controller.abort();
+	}, [leaderless, state.diagnosisRequest]);
 
 	const {screen} = state;
 	const runKey = screen.kind === 'recovery-run' && screen.phase === 'removing' ? screen.server : undefined;
