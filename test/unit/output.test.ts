@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import {describe, test} from 'node:test';
 import {DrError} from '../../source/core/errors.js';
 import {Output} from '../../source/cli/output.js';
+import {renderLine} from '../../source/cli/progress-line.js';
+import {table} from '../../source/cli/table.js';
 
 function capture(json: boolean, secrets: string[]) {
 	const written = {stdout: '', stderr: ''};
@@ -36,5 +38,11 @@ describe('Output', () => {
 		out.fail(new DrError('stream "X\u009B31m" failed', {hint: 'use tok-123456'}));
 		assert.equal(written.stdout, 'server \\x1b[2Jn1 said ***\n');
 		assert.equal(written.stderr, 'warning: bad\\x07bell\nnats-dr: stream "X\\x9b31m" failed\n  try: use ***\n');
+	});
+
+	test('a table cell or a progress label from a server cannot start a line or move the cursor', () => {
+		assert.deepEqual(table(['NAME', 'STATE'], [['n1\nFAKE  ok', 'down']]), ['NAME            STATE', 'n1\\x0aFAKE  ok  down']);
+		const line = renderLine({label: 'X\u001B[1A\r', fraction: 0.5, doneBytes: 1, totalBytes: 2, bytesPerSecond: 0, etaMs: undefined}, 120, true);
+		assert.match(line, /^X\\x1b\[1A\\x0d \[/);
 	});
 });
