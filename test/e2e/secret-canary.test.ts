@@ -122,7 +122,10 @@ system_account: SYS`,
 		await addStream(nc, {name: 'LEDGER', num_replicas: 1}, 300);
 		await nc.close();
 		audit = path.join(out, 'audit.log');
-		main = ['-s', cluster.urls, '--user', 'canary', '--password', secrets.password, '--sys-user', 'sys', '--sys-password', secrets.sysPassword, '--audit-log', audit];
+		// The account's password travels percent-encoded in the first URL, as natscli users paste it.
+		const [first, ...rest] = cluster.nodes.map(node => node.url);
+		const server = [first!.replace('nats://', `nats://canary:${encodeURIComponent(secrets.password)}@`), ...rest].join(',');
+		main = ['-s', server, '--sys-user', 'sys', '--sys-password', secrets.sysPassword, '--audit-log', audit];
 	});
 	after(async () => cluster?.stopAll());
 
@@ -151,26 +154,25 @@ system_account: SYS`,
 		await nc.close();
 		const restored = await runCli(['restore', path.join(backups, 'LEDGER'), '--yes', '--no-progress', ...main]);
 		assert.equal(restored.code, 0, restored.stderr);
-		assert.match(restored.stdout, new RegExp(`^Target: ${cluster.urls} \\(server`, 'm'));
 		assertClean('restore', restored);
+		assert.match(restored.stdout, new RegExp(`^Target: ${cluster.urls} \\(server`, 'm'));
 
 		const files = await filesUnder(out);
 		assert.ok(files.includes(audit) && files.some(file => file.endsWith('stream.tar.s2')), files.join('\n'));
 		for (const file of files) assertNoSecret(file, await readFile(file));
 	});
 
-	test('credentials in the server URL, with and without a scheme, percent-encoded, are used and never shown', async () => {
-		const [first, ...rest] = cluster.nodes.map(node => node.url);
-		const encoded = `canary:${encodeURIComponent(secrets.password)}@`;
+	test('credentials as flags, and in a server URL without a scheme, are used and never shown', async () => {
+		const [first] = cluster.nodes.map(node => node.url);
 		const forms = [
-			[first!.replace('nats://', `nats://${encoded}`), ...rest].join(','),
-			first!.replace('nats://', encoded),
+			['-s', cluster.urls, '--user', 'canary', '--password', secrets.password],
+			['-s', first!.replace('nats://', `canary:${encodeURIComponent(secrets.password)}@`)],
 		];
-		for (const server of forms) {
+		for (const connection of forms) {
 			for (const json of [[], ['--json']]) {
-				const result = await runCli(['diagnose', ...json, '-s', server, '--sys-user', 'sys', '--sys-password', secrets.sysPassword]);
+				const result = await runCli(['diagnose', ...json, ...connection, '--sys-user', 'sys', '--sys-password', secrets.sysPassword]);
 				assert.equal(result.code, 0, result.stderr);
-				assertClean(`diagnose ${json.join('')} -s ${server.replace(/\/\/.*@/, '//…@')}`, result);
+				assertClean(`diagnose ${json.join('')} ${connection.length > 2 ? 'with --password' : 'with a URL without a scheme'}`, result);
 			}
 		}
 	});
