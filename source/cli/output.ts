@@ -57,8 +57,9 @@ export class Output {
 		this.io.stderr.write(this.clean(text));
 	}
 
-	printJson(value: unknown): void {
-		this.io.stdout.write(`${jsonTerminalSafe(this.secrets.json(value, 2))}\n`);
+	/** One JSON document, indented unless `indent` is 0 (one line, for readers that read lines). */
+	printJson(value: unknown, indent = 2): void {
+		this.io.stdout.write(`${jsonTerminalSafe(this.secrets.json(value, indent))}\n`);
 	}
 
 	/** Prints an error as one line (plus a hint line) and returns its exit code. */

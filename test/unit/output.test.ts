@@ -31,6 +31,14 @@ describe('Output', () => {
 		assert.ok(!written.stdout.includes(JSON.stringify(secret).slice(1, -1)), written.stdout);
 	});
 
+	test('a one-line JSON document stays one line and exact, with C1 and bidi characters escaped', () => {
+		const {out, written} = capture(true, ['hunter22']);
+		const document = {name: 'x\u009B2J\u202E', nested: {secret: 'hunter22'}};
+		out.printJson(document, 0);
+		assert.equal(written.stdout, '{"name":"x\\u009b2J\\u202e","nested":{"secret":"***"}}\n');
+		assert.deepEqual(JSON.parse(written.stdout), {...document, nested: {secret: '***'}});
+	});
+
 	test('lines, warnings and errors are masked and cannot drive the terminal', () => {
 		const {out, written} = capture(false, ['tok-123456']);
 		out.line('server \u001B[2Jn1 said tok-123456');
