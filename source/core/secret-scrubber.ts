@@ -5,9 +5,11 @@
  *
  * It works on values, before serialization: a JSON document is scrubbed string by string and only
  * then stringified, so escaping (`"` → `\"`) cannot hide a secret from it, and it never touches
- * the JSON syntax around the strings. Within a string, a secret of `anywhereLength` characters or
- * more is replaced wherever it occurs; a shorter one only where it stands as a whole token, so
- * `--password sys` hides "sys" in "user:sys@h" but leaves the word "system" whole.
+ * the JSON syntax or the keys (our schema, never a secret). Within a string, a secret of
+ * `anywhereLength` characters or more is replaced wherever it occurs; a shorter one only where it
+ * stands as a whole token, so `--password sys` hides "sys" in "user:sys@h" but leaves the word
+ * "system" whole. The price: a short password that is also a word ("test") is masked where that
+ * word stands alone; output without the secret's characters is never altered.
  */
 
 /** From this length on, a match inside a word is a leak far more likely than a coincidence. */
@@ -57,7 +59,7 @@ export class SecretScrubber {
 		return clean;
 	}
 
-	/** A copy of a JSON-able value with every string (and key) scrubbed; what JSON.stringify would write, nothing else. */
+	/** A copy of a JSON-able value with every string scrubbed; what JSON.stringify would write, nothing else. */
 	value<T>(value: T): T {
 		if (this.#forms.length === 0) return value;
 		return JSON.parse(this.json(value)) as T;
@@ -65,19 +67,7 @@ export class SecretScrubber {
 
 	/** JSON.stringify of the value, scrubbed string by string before serialization. */
 	json(value: unknown, space?: number): string {
-		return JSON.stringify(
-			value,
-			(_key, item: unknown) => {
-				if (typeof item === 'string') return this.text(item);
-				if (item && typeof item === 'object' && !Array.isArray(item)) {
-					const entries = Object.entries(item as Record<string, unknown>);
-					if (entries.some(([key]) => this.text(key) !== key)) return Object.fromEntries(entries.map(([key, entry]) => [this.text(key), entry]));
-				}
-
-				return item;
-			},
-			space,
-		);
+		return JSON.stringify(value, (_key, item: unknown) => (typeof item === 'string' ? this.text(item) : item), space);
 	}
 }
 

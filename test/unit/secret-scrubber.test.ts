@@ -14,7 +14,7 @@ describe('SecretScrubber', () => {
 		assert.equal(scrub.text('system account: same connection'), 'system account: same connection');
 		assert.equal(scrub.text('nats://sys:sys@h:4222'), 'nats://***:***@h:4222');
 		assert.equal(scrub.text('sys'), '***');
-		assert.equal(scrub.json({system: 'sys', systems: ['a-sys-b']}), '{"system":"***","systems":["a-***-b"]}');
+		assert.equal(scrub.json({system: 'sys', systems: ['a-sys-b'], sys: 1}), '{"system":"***","systems":["a-***-b"],"sys":1}');
 	});
 
 	test('a long secret is masked wherever it occurs', () => {
@@ -24,9 +24,9 @@ describe('SecretScrubber', () => {
 	test('secrets with quotes and backslashes are masked in JSON, where they would be escaped', () => {
 		const secret = 'a"b\\c%d@é';
 		const scrub = scrubber(secret);
-		const json = scrub.json({error: `server said ${secret}`, [secret]: 1}, 2);
+		const json = scrub.json({error: `server said ${secret}`, list: [secret]}, 2);
 		assert.ok(!json.includes(secret) && !json.includes(JSON.stringify(secret).slice(1, -1)), json);
-		assert.deepEqual(JSON.parse(json), {error: 'server said ***', '***': 1});
+		assert.deepEqual(JSON.parse(json), {error: 'server said ***', list: ['***']});
 	});
 
 	test('percent-encoded forms are masked too', () => {
