@@ -212,6 +212,10 @@ system_account: SYS`,
 			screens.push(await tmux.waitFor(/\[x\]/));
 			await tmux.keys('Enter');
 			await tmux.waitFor(/into which directory\?/);
+			// An operator pastes the password into the wrong prompt: the input field draws it outside
+			// the wizard's own text, so only the scrubbing of the frames can mask it.
+			await tmux.type(secrets.password);
+			screens.push(await tmux.waitFor(/^[❯>] \S*\*\*\*/m));
 			await enterPath(tmux, backups);
 			screens.push(await tmux.waitFor(/verified/, {timeoutMs: 60_000}));
 			await tmux.keys('Enter');
