@@ -92,3 +92,21 @@ test('the wizard draws the names escaped', async () => {
 		await tmux.stop();
 	}
 });
+
+test('the typed confirmation prompt shows the name escaped', async () => {
+	const target = path.join(dir, 'title');
+	const backup = await runCli(['backup', names.title, target, '--no-progress', ...cliConnection(cluster)]);
+	assert.equal(backup.code, 0, backup.stderr);
+	const nc = await appConnection(cluster);
+	await (await nc.jetstreamManager()).streams.delete(names.title);
+	await nc.close();
+	const tmux = await TmuxSession.start(['restore', target, ...cliConnection(cluster)], {columns: 120, rows: 30});
+	try {
+		const prompt = await tmux.waitFor(/Type the stream name|EXIT=/);
+		assert.ok(prompt.includes('Type the stream name "EV\\x1b]0;pwned\\x07IL" to confirm'), prompt);
+		await tmux.keys('Enter');
+		await tmux.waitFor(/EXIT=130/);
+	} finally {
+		await tmux.stop();
+	}
+});
