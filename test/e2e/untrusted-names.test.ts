@@ -68,7 +68,9 @@ test('backup, verify and the audit log keep a hostile name from the terminal', a
 	assert.equal(verify.code, 0, verify.stderr);
 	for (const output of [backup.stdout, backup.stderr, verify.stdout, verify.stderr]) assert.doesNotMatch(output, raw);
 	assert.match(verify.stdout, /BI\\u202eDI/);
-	assert.ok(verify.stdout.includes(`consumers ${consumer.replace('\u001B', '\\x1b')}`), verify.stdout);
+	// nats-server 2.15 writes NATSARC1 archives, whose contents (and so the consumers) verify does not read.
+	const inspected = !verify.stdout.includes('NATSARC1');
+	assert.equal(verify.stdout.includes(`consumers ${consumer.replace('\u001B', '\\x1b')}`), inspected, verify.stdout);
 
 	const log = await readFile(audit, 'utf8');
 	assert.doesNotMatch(log, raw);
