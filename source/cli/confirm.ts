@@ -5,6 +5,7 @@
  */
 import {createInterface} from 'node:readline/promises';
 import {AbortedError, UsageError} from '../core/errors.js';
+import {oneLine} from '../core/terminal-text.js';
 import type {Flags} from './flags.js';
 import type {Io} from './output.js';
 
@@ -25,7 +26,7 @@ export async function confirmByName(
 
 	const rl = createInterface({input: process.stdin, output: process.stdout});
 	try {
-		const answer = await rl.question(`Type the ${what} name "${name}" to confirm, or press Enter to cancel: `, {signal});
+		const answer = await rl.question(`Type the ${what} name "${oneLine(name)}" to confirm, or press Enter to cancel: `, {signal});
 		if (answer.trim() !== name) throw new AbortedError(`not confirmed: nothing was changed`);
 	} catch (error) {
 		if ((error as Error).name === 'AbortError') throw new AbortedError('not confirmed: nothing was changed');

@@ -46,7 +46,7 @@ export function commandContext(invocation: Invocation, out: Output, io: Io, sign
 			main,
 			where,
 		);
-		out.addSecrets([...secretsOf(main, system), ...[flags.password, flags.token, flags.sysPassword].filter((s): s is string => Boolean(s))]);
+		out.addSecrets([...secretsOf(main, system), flags.password, flags.token, flags.sysPassword]);
 		return {main, system};
 	};
 
@@ -70,7 +70,7 @@ export function commandContext(invocation: Invocation, out: Output, io: Io, sign
 					file: invocation.flags.auditLog ?? defaultAuditLog(io.env),
 					target: {servers: described.servers, context: described.context},
 					env: io.env,
-					scrub: text => out.scrub(text),
+					secrets: out.secrets,
 				});
 			}
 

@@ -1,8 +1,12 @@
 /**
- * Where command output goes. Everything printed passes through `scrub`, so a secret that slipped
- * into a server's error text still never reaches the terminal or a log.
+ * Where command output goes. Everything printed passes the secret scrubber, so a secret that slipped
+ * into a server's error text still never reaches the terminal or a log, and control characters in
+ * text from servers and archives are shown escaped instead of acting on the terminal. JSON is
+ * scrubbed value by value before it is serialized.
  */
 import {DrError, exitCodes, type ExitCode} from '../core/errors.js';
+import {SecretScrubber} from '../core/secret-scrubber.js';
+import {jsonTerminalSafe, terminalSafe} from '../core/terminal-text.js';
 
 export type Io = {
 	stdout: {write(text: string): unknown; isTTY?: boolean; columns?: number};
@@ -14,47 +18,57 @@ export type Io = {
 export class Output {
 	readonly io: Io;
 	readonly json: boolean;
-	private secrets: string[] = [];
+	readonly secrets = new SecretScrubber();
 
 	constructor(io: Io, {json}: {json: boolean}) {
 		this.io = io;
 		this.json = json;
 	}
 
-	addSecrets(secrets: string[]): void {
-		this.secrets.push(...secrets);
+	addSecrets(secrets: Array<string | undefined>): void {
+		this.secrets.add(...secrets);
 	}
 
+	/** Text without secrets, for writers that draw their own line (progress lines). */
 	scrub(text: string): string {
-		let clean = text;
-		for (const secret of this.secrets) clean = clean.split(secret).join('***');
-		return clean;
+		return this.secrets.text(text);
+	}
+
+	/** A line as it may reach the terminal: secrets masked, then control characters escaped. */
+	private clean(text: string): string {
+		return `${terminalSafe(this.scrub(text))}\n`;
 	}
 
 	line(text = ''): void {
-		this.io.stdout.write(`${this.scrub(text)}\n`);
+		this.io.stdout.write(this.clean(text));
 	}
 
 	/** Status lines go to stderr in --json mode so stdout stays one parsable document. */
 	log(text: string): void {
-		(this.json ? this.io.stderr : this.io.stdout).write(`${this.scrub(text)}\n`);
+		(this.json ? this.io.stderr : this.io.stdout).write(this.clean(text));
 	}
 
 	warn(text: string): void {
-		this.io.stderr.write(`${this.scrub(`warning: ${text}`)}\n`);
+		this.io.stderr.write(this.clean(`warning: ${text}`));
 	}
 
-	printJson(value: unknown): void {
-		this.line(JSON.stringify(value, null, 2));
+	/** An error line on stderr, in every mode. */
+	error(text: string): void {
+		this.io.stderr.write(this.clean(text));
+	}
+
+	/** One JSON document, indented unless `indent` is 0 (one line, for readers that read lines). */
+	printJson(value: unknown, indent = 2): void {
+		this.io.stdout.write(`${jsonTerminalSafe(this.secrets.json(value, indent))}\n`);
 	}
 
 	/** Prints an error as one line (plus a hint line) and returns its exit code. */
 	fail(error: unknown): ExitCode {
 		const known = error instanceof DrError ? error : undefined;
 		const message = known ? known.message : `unexpected error: ${(error as Error)?.message ?? String(error)}`;
-		this.io.stderr.write(`${this.scrub(`nats-dr: ${message}`)}\n`);
-		if (known?.hint) this.io.stderr.write(`${this.scrub(`  try: ${known.hint}`)}\n`);
-		if (!known && this.io.env['NATS_DR_DEBUG']) this.io.stderr.write(`${this.scrub(String((error as Error)?.stack))}\n`);
+		this.error(`nats-dr: ${message}`);
+		if (known?.hint) this.error(`  try: ${known.hint}`);
+		if (!known && this.io.env['NATS_DR_DEBUG']) this.error(String((error as Error)?.stack));
 		const code = known?.exitCode ?? exitCodes.failed;
 		if (this.json) this.printJson({ok: false, error: message, ...(known?.hint ? {hint: known.hint} : {}), exit_code: code});
 		return code;

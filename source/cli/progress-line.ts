@@ -4,6 +4,7 @@
  * this one serves the plain commands.
  */
 import {formatBytes} from '../core/format.js';
+import {oneLine} from '../core/terminal-text.js';
 
 export type LineState = {
 	label: string;
@@ -29,16 +30,17 @@ export function etaText(ms: number): string {
 }
 
 export function renderLine(state: LineState, columns: number, ascii: boolean): string {
+	const label = oneLine(state.label);
 	const percent = `${String(Math.floor(state.fraction * 100)).padStart(3)}%`;
 	const eta = state.etaMs === undefined ? '' : ` ETA ${etaText(state.etaMs)}`;
 	const rate = state.bytesPerSecond > 0 ? ` ${formatBytes(state.bytesPerSecond)}/s` : '';
 	const figures = `${percent} ${formatBytes(state.doneBytes)}/${formatBytes(state.totalBytes)}${rate}${eta}`;
 	// Room for the widest figures, so the bar keeps its width while the numbers change.
-	const width = Math.min(40, columns - state.label.length - figuresWidth - 4);
-	if (width < 10) return `${state.label} ${figures}`.slice(0, Math.max(0, columns - 1));
+	const width = Math.min(40, columns - label.length - figuresWidth - 4);
+	if (width < 10) return `${label} ${figures}`.slice(0, Math.max(0, columns - 1));
 	const filled = Math.round(Math.min(1, state.fraction) * width);
 	const [full, empty] = ascii ? ['#', '-'] : ['█', '░'];
-	return `${state.label} [${full.repeat(filled)}${empty.repeat(width - filled)}] ${figures}`;
+	return `${label} [${full.repeat(filled)}${empty.repeat(width - filled)}] ${figures}`;
 }
 
 export class ProgressLine {

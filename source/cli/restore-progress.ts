@@ -6,6 +6,7 @@
 import {basename} from 'node:path';
 import type {ArchiveProgress} from '../core/archive/verify-archive.js';
 import {formatBytes} from '../core/format.js';
+import {oneLine} from '../core/terminal-text.js';
 import type {RestoreProgress} from '../core/restore/restore.js';
 import type {Output} from './output.js';
 import {ProgressLine} from './progress-line.js';
@@ -46,7 +47,7 @@ function livePrinter(out: Output, ascii: boolean): RestorePrinter {
 	const show = (text: string): void => {
 		bar.clear();
 		status = true;
-		write(`\r${text.slice(0, columns() - 1)}${eraseToEnd}`);
+		write(`\r${oneLine(text).slice(0, columns() - 1)}${eraseToEnd}`);
 	};
 
 	return {

@@ -1,5 +1,8 @@
-/** A plain text table: columns padded to their widest cell, two spaces apart. */
-export function table(headers: string[], rows: string[][]): string[] {
+import {oneLine} from '../core/terminal-text.js';
+
+/** A plain text table: columns padded to their widest cell, two spaces apart; a cell cannot break its row. */
+export function table(headers: string[], cells: string[][]): string[] {
+	const rows = cells.map(row => row.map(cell => oneLine(cell)));
 	const widths = headers.map((header, i) => Math.max(header.length, ...rows.map(row => (row[i] ?? '').length)));
 	const format = (cells: string[]) =>
 		cells

@@ -6,6 +6,8 @@
 import {appendFile, mkdir} from 'node:fs/promises';
 import {homedir, userInfo} from 'node:os';
 import path from 'node:path';
+import {SecretScrubber} from './secret-scrubber.js';
+import {jsonTerminalSafe} from './terminal-text.js';
 
 export type AuditRecord = {
 	action: 'backup' | 'restore' | 'peer-remove' | 'stream-peer-remove' | 'step-down' | 'stream-delete' | 'verify';
@@ -41,22 +43,22 @@ export class AuditLog {
 	readonly entries: AuditEntry[] = [];
 	private readonly target: AuditTarget;
 	private readonly operator: string;
-	private readonly scrub: (text: string) => string;
+	private readonly secrets: SecretScrubber;
 
-	constructor({file, target, env, scrub = text => text}: {file: string; target: AuditTarget; env: NodeJS.ProcessEnv; scrub?: (text: string) => string}) {
+	constructor({file, target, env, secrets = new SecretScrubber()}: {file: string; target: AuditTarget; env: NodeJS.ProcessEnv; secrets?: SecretScrubber}) {
 		this.file = file;
 		this.target = target;
 		this.operator = operatorName(env);
-		this.scrub = scrub;
+		this.secrets = secrets;
 	}
 
 	/** Appends a record; a log that cannot be written must not stop a recovery, so the problem is returned, not thrown. */
 	async record(record: AuditRecord): Promise<{entry: AuditEntry; problem: string | undefined}> {
-		const entry: AuditEntry = {time: new Date().toISOString(), operator: this.operator, target: this.target, ...record};
+		const entry: AuditEntry = this.secrets.value({time: new Date().toISOString(), operator: this.operator, target: this.target, ...record});
 		this.entries.push(entry);
 		try {
 			await mkdir(path.dirname(this.file), {recursive: true, mode: 0o700});
-			await appendFile(this.file, `${this.scrub(JSON.stringify(entry))}\n`, {mode: 0o600});
+			await appendFile(this.file, `${jsonTerminalSafe(JSON.stringify(entry))}\n`, {mode: 0o600});
 			return {entry, problem: undefined};
 		} catch (error) {
 			return {entry, problem: `cannot write the audit log ${this.file}: ${(error as Error).message}`};

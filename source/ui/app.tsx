@@ -2,7 +2,8 @@
  * The wizard's root: one reducer, one effects hook, one keymap for the keys every screen shares
  * (Esc back, q quit, ? help, Ctrl+C twice to abort work), and the screen for the current state.
  */
-import {Box, Text, useApp, useInput} from 'ink';
+import {Box, useApp, useInput} from 'ink';
+import {Text} from './components/text.js';
 import {useEffect, useReducer, useRef} from 'react';
 import type {RestoreProgress} from '../core/restore/restore.js';
 import type {RestoreOverrides} from '../core/restore/overrides.js';

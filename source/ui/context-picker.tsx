@@ -2,7 +2,8 @@
  * The wizard's first question when several natscli contexts exist and none was named: which one.
  * Resolves with the chosen name, or undefined when the operator quits.
  */
-import {Box, Text, render, useApp, useInput} from 'ink';
+import {Box, render, useApp, useInput} from 'ink';
+import {Text} from './components/text.js';
 import {KeyHints} from './components/key-hints.js';
 import {Menu} from './components/menu.js';
 import {ThemeContext} from './theme-context.js';

@@ -6,6 +6,7 @@ import {render} from 'ink';
 import type {AuditEntry} from '../core/audit.js';
 import {exitCodes, type ExitCode} from '../core/errors.js';
 import {App} from './app.js';
+import {ScrubContext} from './components/text.js';
 import type {WizardServices} from './services.js';
 import {ThemeContext} from './theme-context.js';
 import type {Theme} from './theme.js';
@@ -19,27 +20,48 @@ export type WizardOptions = {
 	signal?: AbortSignal;
 	stdout?: NodeJS.WriteStream;
 	stdin?: NodeJS.ReadStream;
+	/** Masks the session's secrets in every string drawn and, as a last resort, in every frame written. */
+	scrub?: (text: string) => string;
 };
 
-export async function runWizard({services, theme, banner = [], signal, stdout = process.stdout, stdin = process.stdin}: WizardOptions): Promise<{code: ExitCode; done: AuditEntry[]}> {
+export async function runWizard({services, theme, banner = [], signal, stdout = process.stdout, stdin = process.stdin, scrub = text => text}: WizardOptions): Promise<{code: ExitCode; done: AuditEntry[]}> {
 	let code: ExitCode = exitCodes.ok;
 	let done: AuditEntry[] = [];
 	const instance = render(
 		<ThemeContext.Provider value={theme}>
-			<App
-				services={services}
-				banner={banner}
-				signal={signal}
-				onExit={(exitCode, state) => {
-					code = exitCode;
-					done = state.done;
-				}}
-			/>
+			<ScrubContext.Provider value={scrub}>
+				<App
+					services={services}
+					banner={banner}
+					signal={signal}
+					onExit={(exitCode, state) => {
+						code = exitCode;
+						done = state.done;
+					}}
+				/>
+			</ScrubContext.Provider>
 		</ThemeContext.Provider>,
-		{stdout, stdin, exitOnCtrlC: false, patchConsole: false, maxFps: 15},
+		{stdout: scrubbedWrites(stdout, scrub), stdin, exitOnCtrlC: false, patchConsole: false, maxFps: 15},
 	);
 	await instance.waitUntilExit();
 	return {code, done};
+}
+
+/**
+ * The terminal as Ink sees it, with every frame passing the scrubber on its way out: a last resort
+ * behind the scrubbing of each drawn string, for text a component did not draw through our Text.
+ */
+function scrubbedWrites(stream: NodeJS.WriteStream, scrub: (text: string) => string): NodeJS.WriteStream {
+	return new Proxy(stream, {
+		get(target, property) {
+			if (property === 'write') {
+				return (chunk: unknown, ...rest: unknown[]) => (target.write as (...args: unknown[]) => boolean)(typeof chunk === 'string' ? scrub(chunk) : chunk, ...rest);
+			}
+
+			const value: unknown = Reflect.get(target, property, target);
+			return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+		},
+	});
 }
 
 /** The end summary, as plain lines for the scrollback: what, when, result, equivalent nats commands. */

@@ -17,7 +17,8 @@ export class TmuxSession {
 	readonly socket = `nats-dr-e2e-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
 	stateHome: string | undefined;
 
-	static async start(args: string[], {columns = 100, rows = 32, env = {}}: {columns?: number; rows?: number; env?: Record<string, string>} = {}): Promise<TmuxSession> {
+	/** `cwd` is where the app runs, e.g. so that its default backup directory lands in a test's scratch space. */
+	static async start(args: string[], {columns = 100, rows = 32, env = {}, cwd = process.cwd()}: {columns?: number; rows?: number; env?: Record<string, string>; cwd?: string} = {}): Promise<TmuxSession> {
 		const session = new TmuxSession();
 		const quoted = [process.execPath, binPath, ...args].map(arg => `'${arg.replaceAll("'", "'\\''")}'`).join(' ');
 		// The inventory and the audit log of test runs go to a directory of their own, never the developer's.
@@ -27,7 +28,7 @@ export class TmuxSession {
 			.join(' ');
 		// The pane stays open after exit so the summary and the exit code can be read.
 		const command = `env -u CI ${exports} ${quoted}; echo "EXIT=$?"; sleep 600`;
-		await run('tmux', ['-L', session.socket, 'new-session', '-d', '-s', 'w', '-x', String(columns), '-y', String(rows), command]);
+		await run('tmux', ['-L', session.socket, 'new-session', '-d', '-s', 'w', '-c', cwd, '-x', String(columns), '-y', String(rows), command]);
 		return session;
 	}
 

@@ -88,7 +88,7 @@ describe('user/password and nkey users of the APP account', () => {
 		const result = await runCli(['diagnose', '--json', '-s', url]);
 		assert.equal(result.code, 0, result.stderr);
 		const json = parseJson(result);
-		assert.equal(json.connection.servers, server.urls.replace('nats://', `nats://${appUser.user}:***@`));
+		assert.equal(json.connection.servers, server.urls);
 		assert.equal(json.connection.auth, 'user "app" with a password');
 		assertNoSecrets(result, secrets);
 
@@ -160,7 +160,7 @@ describe('token authorization (no accounts, no system account)', () => {
 		assert.equal(result.code, 0, result.stderr);
 		const json = parseJson(result);
 		assert.equal(json.connection.auth, 'token');
-		assert.equal(json.connection.servers, server.urls.replace('nats://', 'nats://***@'));
+		assert.equal(json.connection.servers, server.urls);
 		assertNoSecrets(result, [token]);
 	});
 });
@@ -295,7 +295,7 @@ describe('an unreachable server', () => {
 	test('credentials in the unreachable URL are not printed', async () => {
 		const [port] = await freePorts(1);
 		const result = await runCli(['diagnose', '--json', '--server', `nats://app:url-only-secret@127.0.0.1:${port!}`]);
-		assertOneLineFailure(result, new RegExp(`^nats-dr: cannot reach a NATS server at nats://app:\\*\\*\\*@127\\.0\\.0\\.1:${port!}: `));
+		assertOneLineFailure(result, new RegExp(`^nats-dr: cannot reach a NATS server at nats://127\\.0\\.0\\.1:${port!}: `));
 		assertNoSecrets(result, ['url-only-secret']);
 	});
 });

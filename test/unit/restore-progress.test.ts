@@ -64,3 +64,10 @@ test('on a terminal, the printer redraws one line and clears it for log lines', 
 	printer.log('Restored stream "ORDERS" in 12s');
 	assert.match(text(), /\r\u001B\[KRestored stream "ORDERS" in 12s\n$/);
 });
+
+test('on a terminal, a stream name cannot move the cursor or erase the live line', () => {
+	const {out, text} = capture();
+	const printer = restorePrinter(out, {live: true, ascii: true});
+	printer.onProgress({phase: 'request', stream: 'X\u001B[1A\u001B[2K', replicas: 1});
+	assert.equal(text(), '\rRestoring X\\x1b[1A\\x1b[2K: waiting for the server to accept it\u001B[K');
+});

@@ -7,10 +7,10 @@ import {
 	defaultServer,
 	defaultTimeoutMs,
 	describeConnection,
-	redactUrl,
 	resolveSettings,
 	resolveSystemSettings,
 	secretsOf,
+	splitUserInfo,
 	type ConnectionFlags,
 } from '../../source/core/connection/settings.js';
 import type {ContextFile} from '../../source/core/connection/context.js';
@@ -193,17 +193,59 @@ describe('secrets and descriptions', () => {
 	test('secretsOf lists passwords, tokens, JWT seeds and URL passwords', () => {
 		const main = resolveSettings({server: 'nats://a:url-pw@h:1,nats://h2:1', user: 'u', password: 'flag-pw', token: 'tok-1'}, where);
 		const jwt = resolveSettings({}, {env: {NATS_JWT: 'eyJ.x', NATS_SEED: 'SUSEEDX'}, home: '/'});
-		assert.deepEqual(new Set(secretsOf(main, undefined, jwt)), new Set(['flag-pw', 'tok-1', 'url-pw', 'SUSEEDX']));
+		assert.deepEqual(new Set(secretsOf(main, undefined, jwt)), new Set(['flag-pw', 'tok-1', 'a:url-pw', 'url-pw', 'eyJ.x', 'SUSEEDX']));
 	});
 
-	test('secretsOf skips secrets too short to scrub safely', () => {
-		assert.deepEqual(secretsOf(resolveSettings({user: 'u', password: 'pw'}, where)), []);
+	test('secretsOf keeps short secrets: the scrubber decides how to mask them safely', () => {
+		assert.deepEqual(secretsOf(resolveSettings({user: 'u', password: 'pw'}, where)), ['pw']);
 	});
 
-	test('redactUrl hides passwords and lone tokens, keeps the user name', () => {
-		assert.equal(redactUrl('nats://app:secret@h:4222'), 'nats://app:***@h:4222');
-		assert.equal(redactUrl('tls://tok@h:4222'), 'tls://***@h:4222');
-		assert.equal(redactUrl('nats://h:4222'), 'nats://h:4222');
+	test('secretsOf reads the JWT and the seed out of a creds file and the seed out of an nkey file', async () => {
+		const dir = await mkdtemp(path.join(tmpdir(), 'nats-dr-creds-unit-'));
+		const jwt = 'eyJ0eXAiOiJKV1QifQ.eyJzdWIiOiJVQSJ9.c2lnbmF0dXJl';
+		const seed = `SU${'A'.repeat(56)}`;
+		const creds = path.join(dir, 'u.creds');
+		await writeFile(creds, `-----BEGIN NATS USER JWT-----\n${jwt}\n------END NATS USER JWT------\n\n-----BEGIN USER NKEY SEED-----\n${seed}\n------END USER NKEY SEED------\n`);
+		const nkey = path.join(dir, 'u.nk');
+		await writeFile(nkey, `${seed}\n`);
+		try {
+			assert.deepEqual(secretsOf(resolveSettings({creds}, where)), [jwt, seed]);
+			assert.deepEqual(secretsOf(resolveSettings({nkey}, where)), [seed]);
+			assert.deepEqual(secretsOf(resolveSettings({nkey: path.join(dir, 'missing.nk')}, where)), []);
+		} finally {
+			await rm(dir, {recursive: true, force: true});
+		}
+	});
+
+	test('every URL form loses its user part when parsed, whatever the user part holds', () => {
+		const cases: Array<[string, string, string | undefined, string | undefined]> = [
+			['nats://app:secret@h:4222', 'nats://h:4222', 'app', 'secret'],
+			['app:s3cret@127.0.0.1:4222', '127.0.0.1:4222', 'app', 's3cret'],
+			['tls://tok@h:4222', 'tls://h:4222', 'tok', undefined],
+			['tok3n@h', 'h', 'tok3n', undefined],
+			['nats://admin:p%40ss@h', 'nats://h', 'admin', 'p@ss'],
+			['nats://admin:p@ss/w@h:1', 'nats://h:1', 'admin', 'p@ss/w'],
+			['nats://u:100%@h', 'nats://h', 'u', '100%'],
+			['nats://h:4222', 'nats://h:4222', undefined, undefined],
+		];
+		for (const [url, clean, user, password] of cases) {
+			const parsed = splitUserInfo(url);
+			assert.deepEqual([parsed.url, parsed.user, parsed.password], [clean, user, password], url);
+		}
+	});
+
+	test('settings render no secret: not in their servers, their JSON or their inspection', async () => {
+		const {inspect} = await import('node:util');
+		const settings = resolveSettings({server: 'nats://a:p%40ss-1@h:1, tok-2@h2:2,nats://h3:3'}, where);
+		assert.deepEqual(settings.servers, ['nats://h:1', 'h2:2', 'nats://h3:3']);
+		assert.deepEqual(settings.credentials, {kind: 'user', user: 'a', password: 'p@ss-1'});
+		assert.doesNotMatch(JSON.stringify(settings), /p%40ss|p@ss|tok-2/);
+		assert.doesNotMatch(inspect(settings, {showHidden: false}), /p%40ss|p@ss|tok-2/);
+		const token = resolveSettings({token: 'tok-3', user: 'u', password: 'pw-4'}, where);
+		assert.doesNotMatch(JSON.stringify(token) + inspect(token), /tok-3|pw-4/);
+		const system = resolveSystemSettings({sysUser: 'sys', sysPassword: 'pw-5'}, token, where);
+		assert.doesNotMatch(JSON.stringify(system) + inspect(system), /pw-5/);
+		assert.deepEqual(new Set(secretsOf(settings)), new Set(['p@ss-1', 'a:p%40ss-1', 'tok-2']));
 	});
 
 	test('describeConnection names each kind of credentials without a secret', () => {
@@ -218,7 +260,7 @@ describe('secrets and descriptions', () => {
 		for (const [flags, env, auth] of cases) {
 			const described = describeConnection(resolveSettings({server: 'nats://u:secret-5@h:1', ...flags}, {env, home: '/'}));
 			assert.equal(described.auth, auth);
-			assert.equal(described.servers, 'nats://u:***@h:1');
+			assert.equal(described.servers, 'nats://h:1');
 			assert.doesNotMatch(JSON.stringify(described), /secret-/);
 		}
 	});

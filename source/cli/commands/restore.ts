@@ -203,9 +203,9 @@ async function confirmed(run: Run, subject: string, ask: () => Promise<void>): P
 
 /** Prints the error (a JSON document with the extra fields under --json) and returns its exit code. */
 function fail(context: CommandContext, error: DrError, extra: Record<string, unknown>): ExitCode {
-	const {out, io} = context;
+	const {out} = context;
 	if (!out.json) return out.fail(error);
-	io.stderr.write(`${out.scrub(`nats-dr: ${error.message}`)}\n`);
+	out.error(`nats-dr: ${error.message}`);
 	out.printJson({ok: false, error: error.message, ...(error.hint ? {hint: error.hint} : {}), exit_code: error.exitCode, ...extra});
 	return error.exitCode;
 }

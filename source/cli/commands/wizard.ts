@@ -29,7 +29,7 @@ export async function wizard(context: CommandContext, {banner, backupRoot}: {ban
 			ui,
 			session.sys ? accountOf(session.sys, session.nc, session.settings.timeoutMs).catch(() => undefined) : undefined,
 		]);
-		const {code, done} = await runWizard({services: wizardServices(session, connected, {backupRoot, account}), theme, banner, signal});
+		const {code, done} = await runWizard({services: wizardServices(session, connected, {backupRoot, account}), theme, banner, signal, scrub: text => out.scrub(text)});
 		for (const line of summaryLines(done)) out.line(line);
 		return code ?? exitCodes.ok;
 	} finally {

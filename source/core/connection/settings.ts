@@ -1,8 +1,11 @@
 /**
  * Turns flags, NATS_* environment variables and a natscli context into one ConnectionSettings.
  * Precedence follows natscli: a flag, else its environment variable, else the context, else the
- * default. Secrets stay in this structure; `describeConnection` is the only way to show it.
+ * default. Secrets stay in this structure; `describeConnection` is the only way to show it. Server
+ * URLs lose their user part when they are parsed, so no list of servers can ever show a secret.
  */
+import {readFileSync} from 'node:fs';
+import {inspect} from 'node:util';
 import {UsageError} from '../errors.js';
 import {expandPath, resolveContext, type ContextEnv, type LoadedContext} from './context.js';
 
@@ -66,6 +69,35 @@ function splitServers(value: string): string[] {
 		.filter(url => url !== '');
 }
 
+/**
+ * A server URL split into the address and its user part, in every form natscli takes: with or
+ * without a scheme, `user:password@`, a lone `token@`, percent-encoded or not. Everything before
+ * the last `@` is the user part, so a password with an unencoded `@` or `/` is never left behind.
+ */
+export function splitUserInfo(url: string): {url: string; user: string | undefined; password: string | undefined; raw: string | undefined} {
+	const scheme = /^[a-z][a-z\d+.-]*:\/\//i.exec(url)?.[0] ?? '';
+	const rest = url.slice(scheme.length);
+	const at = rest.lastIndexOf('@');
+	if (at === -1) return {url, user: undefined, password: undefined, raw: undefined};
+	const raw = rest.slice(0, at);
+	const colon = raw.indexOf(':');
+	return {
+		url: scheme + rest.slice(at + 1),
+		user: decoded(colon === -1 ? raw : raw.slice(0, colon)),
+		password: colon === -1 ? undefined : decoded(raw.slice(colon + 1)),
+		raw,
+	};
+}
+
+/** nats.go decodes the user part; a `%` that starts no escape is taken as it is. */
+function decoded(value: string): string {
+	try {
+		return decodeURIComponent(value);
+	} catch {
+		return value;
+	}
+}
+
 const unsupportedSchemes = ['op://', 'nsc://', 'env://', 'data:'];
 
 /** A creds/nkey reference as a file path: a bare path or file://. natscli's other URI forms are refused with a way out. */
@@ -115,12 +147,14 @@ export function resolveSettings(flags: ConnectionFlags, where: ContextEnv): Conn
 		);
 	}
 
-	const servers = splitServers(pick(flags.server, env['NATS_URL'], ctx.url) ?? defaultServer);
+	const parsed = splitServers(pick(flags.server, env['NATS_URL'], ctx.url) ?? defaultServer).map(url => splitUserInfo(url));
+	const servers = parsed.map(entry => entry.url);
 	// nats.js ignores credentials in a server URL; nats.go (natscli) sends them: user:password, or a
-	// lone user as a token. Used here when nothing else gives credentials.
-	const inUrl = credentials.kind === 'none' && token === undefined ? servers.map(url => userInfo(url)).find(Boolean) : undefined;
-	if (inUrl?.password) credentials = {kind: 'user', user: inUrl.user, password: inUrl.password};
+	// lone user as a token. Used here when nothing else gives credentials; dropped from the URLs either way.
+	const inUrl = credentials.kind === 'none' && token === undefined ? parsed.find(entry => entry.raw !== undefined) : undefined;
+	if (inUrl?.password) credentials = {kind: 'user', user: inUrl.user ?? '', password: inUrl.password};
 	else if (inUrl?.user) token = inUrl.user;
+	const urlSecrets = parsed.flatMap(entry => [entry.raw, entry.password, entry.password === undefined ? entry.user : undefined]);
 
 	const cert = pick(flags.tlscert, env['NATS_CERT'], ctx.cert);
 	const key = pick(flags.tlskey, env['NATS_KEY'], ctx.key);
@@ -140,7 +174,7 @@ export function resolveSettings(flags: ConnectionFlags, where: ContextEnv): Conn
 				}
 			: undefined;
 
-	return {
+	return hiddenSecrets({
 		servers,
 		credentials,
 		token,
@@ -150,7 +184,22 @@ export function resolveSettings(flags: ConnectionFlags, where: ContextEnv): Conn
 		inboxPrefix: pick(ctx.inbox_prefix),
 		timeoutMs: flags.timeoutMs ?? defaultTimeoutMs,
 		context: loaded ? {name: loaded.name, path: loaded.path} : undefined,
-	};
+	}, urlSecrets);
+}
+
+const urlSecretsKey = Symbol('secrets from the server URLs');
+
+/**
+ * Settings that cannot render their secrets: JSON.stringify and inspect show the credentials'
+ * kind only, and the user parts the URLs had stay out of sight, for the scrubber alone.
+ */
+function hiddenSecrets(settings: ConnectionSettings, secrets: Array<string | undefined>): ConnectionSettings {
+	const shown = () => ({...settings, credentials: {kind: settings.credentials.kind}, token: settings.token === undefined ? undefined : '***'});
+	return Object.defineProperties(settings, {
+		[urlSecretsKey]: {value: secrets.filter((secret): secret is string => Boolean(secret))},
+		toJSON: {value: shown},
+		[inspect.custom]: {value: () => shown()},
+	});
 }
 
 /**
@@ -180,7 +229,7 @@ export function resolveSystemSettings(
 	}
 
 	// A JetStream domain never applies to system-account requests (natscli refuses it there).
-	return {...base, credentials, jsDomain: undefined, jsApiPrefix: undefined};
+	return hiddenSecrets({...base, credentials, jsDomain: undefined, jsApiPrefix: undefined}, []);
 }
 
 /** The system context alone decides its connection; NATS_* variables belong to the main one. */
@@ -188,7 +237,11 @@ function withoutNatsEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
 	return Object.fromEntries(Object.entries(env).filter(([key]) => !key.startsWith('NATS_')));
 }
 
-/** Every secret the settings hold, so output can be scrubbed of them as a last line of defence. */
+/**
+ * Every secret the settings hold or point at, so output can be scrubbed of them as a last line of
+ * defence: passwords, tokens, the user parts of URLs, JWTs and seeds, also those in creds and nkey
+ * files (read here; a file that cannot be read is reported when connecting).
+ */
 export function secretsOf(...all: Array<ConnectionSettings | undefined>): string[] {
 	const secrets: string[] = [];
 	for (const settings of all) {
@@ -196,33 +249,27 @@ export function secretsOf(...all: Array<ConnectionSettings | undefined>): string
 		const {credentials} = settings;
 		if (credentials.kind === 'user' && credentials.password) secrets.push(credentials.password);
 		if (credentials.kind === 'token') secrets.push(credentials.token);
-		if (credentials.kind === 'jwt' && credentials.seed) secrets.push(credentials.seed);
+		if (credentials.kind === 'jwt') secrets.push(credentials.jwt, ...(credentials.seed ? [credentials.seed] : []));
+		if (credentials.kind === 'creds' || credentials.kind === 'nkey') secrets.push(...fileSecrets(credentials.file));
 		if (settings.token) secrets.push(settings.token);
-		for (const url of settings.servers) {
-			const password = userInfo(url)?.password;
-			if (password) secrets.push(password);
-		}
+		secrets.push(...((settings as {[urlSecretsKey]?: string[]})[urlSecretsKey] ?? []));
 	}
 
-	return secrets.filter(secret => secret.length >= 3);
+	return [...new Set(secrets)];
 }
 
-function userInfo(url: string): {user: string; password: string} | undefined {
+const jwtPattern = /\beyJ[\w-]+\.[\w-]+\.[\w-]+/g;
+const seedPattern = /\bS[OAUNCPX][A-Z2-7]{50,}\b/g;
+
+function fileSecrets(file: string): string[] {
+	let text: string;
 	try {
-		const parsed = new URL(url.includes('://') ? url : `nats://${url}`);
-		if (!parsed.username && !parsed.password) return undefined;
-		return {user: decodeURIComponent(parsed.username), password: decodeURIComponent(parsed.password)};
+		text = readFileSync(file, 'utf8');
 	} catch {
-		return undefined;
+		return [];
 	}
-}
 
-/** A server URL without any password or token embedded in it. */
-export function redactUrl(url: string): string {
-	return url.replace(/^([a-z]+:\/\/)([^@/]*)@/i, (_, scheme: string, info: string) => {
-		const user = info.split(':')[0] ?? '';
-		return info.includes(':') ? `${scheme}${user}:***@` : `${scheme}***@`;
-	});
+	return [...text.matchAll(jwtPattern), ...text.matchAll(seedPattern)].map(match => match[0]);
 }
 
 /** What the connection points at, in words, never with a secret. */
@@ -243,7 +290,7 @@ export function describeConnection(settings: ConnectionSettings): {
 	}[credentials.kind]();
 	const tls = settings.tls?.cert ? ', TLS client certificate' : settings.tls ? ', TLS' : '';
 	return {
-		servers: settings.servers.map(url => redactUrl(url)).join(','),
+		servers: settings.servers.join(','),
 		auth: auth + tls,
 		context: settings.context?.name,
 		jsDomain: settings.jsDomain,

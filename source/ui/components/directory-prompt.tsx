@@ -1,5 +1,6 @@
 /** A question answered with a directory: the path field, a spinner while it is checked, and the problem found. */
-import {Box, Text} from 'ink';
+import {Box} from 'ink';
+import {Text} from './text.js';
 import {PathInput} from './path-input.js';
 import {Spinner} from './spinner.js';
 import {Styled} from './styled.js';

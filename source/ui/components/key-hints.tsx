@@ -1,5 +1,5 @@
 /** The one-line key hint footer every screen shows. */
-import {Text} from 'ink';
+import {Text} from './text.js';
 import {useTheme} from '../theme-context.js';
 
 export function KeyHints({hints}: {readonly hints: Array<[key: string, action: string]>}) {

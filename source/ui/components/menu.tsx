@@ -1,5 +1,5 @@
 /** ink-select-input with the theme's pointer (ASCII-safe) and a selection shown by a glyph, not colour alone. */
-import {Text} from 'ink';
+import {Text} from './text.js';
 import SelectInput from 'ink-select-input';
 import {useTheme} from '../theme-context.js';
 

@@ -1,5 +1,6 @@
 /** A checklist: ↑↓/k j move, space toggles, a selects all, n none, Enter continues. */
-import {Box, Text, useInput} from 'ink';
+import {Box, useInput} from 'ink';
+import {Text} from './text.js';
 import {useState} from 'react';
 import {useTheme} from '../theme-context.js';
 

@@ -1,5 +1,6 @@
 /** A path field with Tab completion from the services (the component itself never reads the disk). */
-import {Box, Text, useInput} from 'ink';
+import {Box, useInput} from 'ink';
+import {Text} from './text.js';
 import TextInput from 'ink-text-input';
 import {useState} from 'react';
 import {useTheme} from '../theme-context.js';

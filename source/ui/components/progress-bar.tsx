@@ -1,5 +1,5 @@
 /** A bar with bytes, rate and ETA; ASCII-safe, and it says its state in words for screen readers. */
-import {Text} from 'ink';
+import {Text} from './text.js';
 import {formatBytes} from '../../core/format.js';
 import {useTerminalSize} from '../hooks/use-terminal-size.js';
 import {useTheme} from '../theme-context.js';

@@ -1,5 +1,5 @@
 /** A spinner in its own leaf component, so its ticks never re-render the screen around it. */
-import {Text} from 'ink';
+import {Text} from './text.js';
 import {useEffect, useState} from 'react';
 import {useTheme} from '../theme-context.js';
 

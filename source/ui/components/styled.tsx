@@ -1,5 +1,6 @@
 /** Text that is coloured only when colour is on; the words carry the meaning either way. */
-import {Text, type TextProps} from 'ink';
+import type {TextProps} from 'ink';
+import {Text} from './text.js';
 import type {ReactNode} from 'react';
 import {semantic} from '../theme.js';
 import {useTheme} from '../theme-context.js';

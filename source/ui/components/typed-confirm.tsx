@@ -2,7 +2,8 @@
  * The dangerous-step confirmation: what will change, then "type NAME to confirm". Only the exact
  * name goes through; Esc cancels (handled by the root keymap).
  */
-import {Box, Text} from 'ink';
+import {Box} from 'ink';
+import {Text} from './text.js';
 import TextInput from 'ink-text-input';
 import {useState} from 'react';
 import {Styled} from './styled.js';

@@ -1,5 +1,6 @@
 /** Backing up: pick streams, pick a directory, then live bars per stream and overall, then verification. */
-import {Box, Text} from 'ink';
+import {Box} from 'ink';
+import {Text} from '../components/text.js';
 import type {BackupStart} from '../../core/backup/backup-stream.js';
 import {formatBytes} from '../../core/format.js';
 import type {StreamView} from '../../core/diagnosis/streams.js';

@@ -1,5 +1,6 @@
 /** One stream's replicas, state and verdict, to decide by hand. */
-import {Box, Text} from 'ink';
+import {Box} from 'ink';
+import {Text} from '../components/text.js';
 import type {StreamView} from '../../core/diagnosis/streams.js';
 import type {ClusterFacts} from '../../recovery/facts.js';
 import {isPeerDead, verdictTitles, type StreamVerdict} from '../../recovery/stream-verdict.js';

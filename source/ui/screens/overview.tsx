@@ -1,5 +1,6 @@
 /** The diagnosis overview: servers, meta group, streams by verdict, and the paths offered by them. */
-import {Box, Text} from 'ink';
+import {Box} from 'ink';
+import {Text} from '../components/text.js';
 import type {ServersView} from '../../core/diagnosis/servers.js';
 import {verdictOrder, verdictTitles} from '../../recovery/stream-verdict.js';
 import {Menu} from '../components/menu.js';

@@ -2,7 +2,8 @@
  * Automatic recovery: pick a dead node, see the rule applied stream by stream, confirm the
  * peer-remove by typing the node's name, then watch the replicas catch up.
  */
-import {Box, Text} from 'ink';
+import {Box} from 'ink';
+import {Text} from '../components/text.js';
 import type {WatchState} from '../../core/recovery-actions.js';
 import type {Assessment} from '../../recovery/assess.js';
 import type {StreamImpact} from '../../recovery/impact.js';

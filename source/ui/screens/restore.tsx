@@ -3,7 +3,8 @@
  * replicas or placement, delete a broken stream first if that is what stands in the way, type the
  * stream name, then follow upload → server restoring → settling → the restored stream.
  */
-import {Box, Text} from 'ink';
+import {Box} from 'ink';
+import {Text} from '../components/text.js';
 import TextInput from 'ink-text-input';
 import {useState} from 'react';
 import type {BackupSummary} from '../../core/backup-catalog.js';

@@ -1,5 +1,6 @@
 /** Every stream with its verdict, most urgent first; `/` filters by name. */
-import {Box, Text} from 'ink';
+import {Box} from 'ink';
+import {Text} from '../components/text.js';
 import TextInput from 'ink-text-input';
 import {verdictOrder, verdictTitles, type StreamVerdict} from '../../recovery/stream-verdict.js';
 import {Menu} from '../components/menu.js';
