@@ -65,25 +65,42 @@ test('chunkReplyProblem reads replies as jsm.go does: empty is fine, -ERR and JS
 	assert.equal(chunkReplyProblem(encode('+OK')), undefined);
 });
 
-function info(state: {messages?: number}, cluster?: StreamInfoReply['cluster']): StreamInfoReply {
+function info(state: {messages?: number; last_seq?: number}, cluster?: StreamInfoReply['cluster']): StreamInfoReply {
 	return {config: {name: 'EVENTS', num_replicas: 3}, state, ...(cluster ? {cluster} : {})};
 }
 
+const unlimited = {lastSeq: undefined, limits: {}};
+
 test('settleState is done only with the messages, every archived consumer and current replicas', () => {
-	const expected = {messages: 2000, consumers: ['MONITOR', 'PROCESSOR'], replicas: 3};
+	const expected = {...unlimited, messages: 2000, consumers: ['MONITOR', 'PROCESSOR'], replicas: 3};
 	const current = {name: 'c1', leader: 'n1', replicas: [{name: 'n2', current: true}, {name: 'n3', current: true}]};
-	assert.deepEqual(settleState(info({messages: 2000}, current), ['MONITOR', 'PROCESSOR'], expected), {done: true, waitingFor: []});
+	assert.deepEqual(settleState(info({messages: 2000}, current), ['MONITOR', 'PROCESSOR'], expected), {done: true, waitingFor: [], softWaitingFor: []});
 	assert.deepEqual(settleState(info({messages: 2001}, current), ['MONITOR', 'PROCESSOR', 'OTHER'], expected).done, true);
 	const early = settleState(
 		info({messages: 1500}, {name: 'c1', leader: 'n1', replicas: [{name: 'n2', current: false, lag: 1999}]}),
 		['MONITOR'],
 		expected,
 	);
-	assert.deepEqual(early, {done: false, waitingFor: ['2000 messages (has 1500)', 'consumer PROCESSOR', 'replica n2 (lag 1999) to be current', '1 more replica to be placed']});
+	assert.deepEqual(early.waitingFor, ['2000 messages (has 1500)', 'consumer PROCESSOR', 'replica n2 (lag 1999) to be current', '1 more replica to be placed']);
+	assert.equal(early.done, false);
 	assert.deepEqual(settleState(info({messages: 2000}, {name: 'c1'}), ['MONITOR', 'PROCESSOR'], expected).waitingFor, ['a stream leader', '2 more replicas to be placed']);
-	// Without verification only backup.json's count is known.
-	assert.deepEqual(settleState(info({messages: 2000}), ['A'], {messages: 2000, consumers: {count: 2}, replicas: 1}).waitingFor, ['2 consumers as backup.json counts them (has 1)']);
-	assert.equal(settleState(info({}), [], {messages: undefined, consumers: undefined, replicas: 1}).done, true);
+	assert.equal(settleState(info({}), [], {...unlimited, messages: undefined, consumers: undefined, replicas: 1}).done, true);
+});
+
+test('settleState: backup.json\'s consumer count is waited for only softly, since a snapshot may hold fewer', () => {
+	const state = settleState(info({messages: 2000}), ['A'], {...unlimited, messages: 2000, consumers: {count: 2}, replicas: 1});
+	assert.equal(state.done, true);
+	assert.deepEqual(state.softWaitingFor, ['2 consumers as backup.json counts them (has 1)']);
+});
+
+test('settleState: messages the stream\'s own limits removed are counted and explained, once the archive is loaded', () => {
+	const expected = {messages: 100, lastSeq: 100, limits: {maxAgeMs: 8000, maxMsgs: 40}, consumers: [], replicas: 1};
+	const aged = settleState(info({messages: 0, last_seq: 100}), [], expected);
+	assert.deepEqual(aged, {done: true, waitingFor: [], softWaitingFor: [], removedByLimits: {messages: 100, limits: ['max_age 8s', 'max_msgs 40']}});
+	// Not loaded up to the backup's last sequence yet: the shortfall is not the limits' doing.
+	assert.deepEqual(settleState(info({messages: 40, last_seq: 60}), [], expected).waitingFor, ['100 messages (has 40)']);
+	// Without limits a shortfall is always waited for.
+	assert.deepEqual(settleState(info({messages: 40, last_seq: 100}), [], {...expected, limits: {}}).waitingFor, ['100 messages (has 40)']);
 });
 
 test('describeTargetState says what the target holds for each stage', () => {

@@ -8,6 +8,7 @@ import {unknownPeerId, peerIdOf} from '../../core/diagnosis/peer-id.js';
 import type {StreamView} from '../../core/diagnosis/streams.js';
 import {parseDuration} from '../../core/duration.js';
 import {DrError, exitCodes, UsageError, type ExitCode} from '../../core/errors.js';
+import {streamNameProblem} from '../../core/stream-name.js';
 import {removeMetaPeer, removeStreamPeer, watchRecovery, type WatchTarget} from '../../core/recovery-actions.js';
 import {assess} from '../../recovery/assess.js';
 import {removalImpact} from '../../recovery/impact.js';
@@ -23,6 +24,8 @@ export async function peerRemove(context: CommandContext): Promise<ExitCode> {
 	const watchTimeoutMs = parseDuration(invocation.flags.watchTimeout ?? '2m', '--watch-timeout');
 	const server = invocation.args[0]!;
 	const {stream, force} = invocation.flags;
+	const nameProblem = stream === undefined ? undefined : streamNameProblem(stream);
+	if (nameProblem) throw new UsageError(`--stream ${nameProblem}; nothing was removed`);
 	const trail = auditTrail(
 		context,
 		stream

@@ -8,13 +8,14 @@ import {findBackups, BackupDirError} from '../../core/archive/backup-dir.js';
 import type {AuditRecord} from '../../core/audit.js';
 import {parseSize} from '../../core/backup/size.js';
 import type {Session} from '../../core/connection/session.js';
+import {parseDuration} from '../../core/duration.js';
 import {DrError, exitCodes, UsageError, type ExitCode} from '../../core/errors.js';
 import {formatBytes} from '../../core/format.js';
 import {natsRestoreCommand, overridesProblem, type RestoreOverrides} from '../../core/restore/overrides.js';
 import {planAccountRestore, planStreamRestore, refusedOnlyForExisting, type StreamRestorePlan} from '../../core/restore/plan.js';
 import type {PreflightFinding} from '../../core/restore/preflight.js';
 import {restoreAccount} from '../../core/restore/account.js';
-import {RestoreError, restoreStream, type RunOptions, type StreamRestoreResult} from '../../core/restore/restore.js';
+import {maxWindow, RestoreError, restoreStream, type RunOptions, type StreamRestoreResult} from '../../core/restore/restore.js';
 import {confirmByName} from '../confirm.js';
 import type {CommandContext} from '../context.js';
 import {checkArgs, type Flags} from '../flags.js';
@@ -37,7 +38,8 @@ export async function restore(context: CommandContext): Promise<ExitCode> {
 	const overrides = overridesFrom(flags);
 	const options: RunOptions = {signal};
 	if (flags.chunkSize !== undefined) options.chunkSize = positive(parseSize(flags.chunkSize, '--chunk-size'), '--chunk-size');
-	if (flags.window !== undefined) options.window = positive(flags.window, '--window');
+	if (flags.window !== undefined) options.window = windowSize(flags.window);
+	if (flags.settleTimeout !== undefined) options.settleTimeoutMs = parseDuration(flags.settleTimeout, '--settle-timeout');
 	let found;
 	try {
 		found = await findBackups(dir);
@@ -73,6 +75,14 @@ function overridesFrom(flags: Flags): RestoreOverrides {
 
 function positive(value: number, flag: string): number {
 	if (!Number.isInteger(value) || value < 1) throw new UsageError(`${flag} needs a whole number above 0, not ${value}`);
+	return value;
+}
+
+function windowSize(value: number): number {
+	if (!Number.isInteger(value) || value < 1 || value > maxWindow) {
+		throw new UsageError(`--window needs a whole number from 1 to ${maxWindow}, not ${value}`, `the upload holds window × chunk size in memory (at most ${maxWindow} MiB with 1 MiB chunks)`);
+	}
+
 	return value;
 }
 
@@ -245,6 +255,8 @@ function printRestored(run: Run, result: StreamRestoreResult): void {
 	printer.clear();
 	out.log(`Restored stream "${result.stream}" in ${Math.round(result.totalMs / 1000)}s`);
 	out.log(`  uploaded ${formatBytes(result.bytes)} in ${result.chunks} chunks in ${seconds(result.uploadMs)} (${formatBytes(result.bytes / Math.max(0.001, result.uploadMs / 1000))}/s), server restore ${seconds(result.serverMs)}, settled in ${seconds(result.settleMs)}`);
+	if (result.removedByLimits) out.log(`  ${removedWords(result.removedByLimits)}`);
+	for (const short of result.notRestored) out.log(`  not restored: ${short}; a snapshot holds only the file-backed consumers of the server that took it`);
 	out.log('');
 	const {info, consumers} = result;
 	const state = info.state ?? {};
@@ -258,6 +270,10 @@ function printRestored(run: Run, result: StreamRestoreResult): void {
 	out.log(`             Replicas: ${info.config.num_replicas ?? 1}${replicaWords(info)}`);
 	out.log(`            Consumers: ${consumers.length === 0 ? 'none' : consumers.map(consumer => `${consumer.name} (delivered ${consumer.delivered}, ack floor ${consumer.ackFloor})`).join(', ')}`);
 	out.log('');
+}
+
+function removedWords({messages, limits}: {messages: number; limits: string[]}): string {
+	return `${number(messages)} of the backup's messages were removed by the stream's own limits (${limits.join(', ')}), as the server does with any message past them`;
 }
 
 function replicaWords(info: StreamRestoreResult['info']): string {
@@ -280,6 +296,8 @@ function resultJson(result: StreamRestoreResult): Record<string, unknown> {
 		last_seq: state['last_seq'] ?? 0,
 		num_deleted: state['num_deleted'] ?? 0,
 		consumers: result.consumers.map(consumer => ({name: consumer.name, delivered: consumer.delivered, ack_floor: consumer.ackFloor})),
+		removed_by_limits: result.removedByLimits ?? null,
+		not_restored: result.notRestored,
 		replicas: info.config.num_replicas ?? 1,
 		cluster: info.cluster?.name ?? null,
 		leader: info.cluster?.leader ?? null,
@@ -302,7 +320,8 @@ function record(dir: string, overrides: RestoreOverrides, result: AuditRecord['r
 
 function successRecord(result: StreamRestoreResult, overrides: RestoreOverrides): AuditRecord {
 	const state = result.info.state ?? {};
-	const detail = `restored ${number(state.messages)} messages (seq ${number(state.first_seq)}-${number(state.last_seq)}), ${result.consumers.length} consumers, R${result.info.config.num_replicas ?? 1}, in ${seconds(result.totalMs)}`;
+	const removed = result.removedByLimits ? `; ${removedWords(result.removedByLimits)}` : '';
+	const detail = `restored ${number(state.messages)} messages (seq ${number(state.first_seq)}-${number(state.last_seq)}), ${result.consumers.length} consumers, R${result.info.config.num_replicas ?? 1}, in ${seconds(result.totalMs)}${removed}`;
 	return {...record(result.dir, overrides, 'ok', detail, result.stream), parameters: {...parameters(result.dir, overrides), chunk_size: result.chunkSize, window: result.window}};
 }
 

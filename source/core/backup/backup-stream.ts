@@ -7,6 +7,7 @@ import {verifyArchive, type ArchiveReport} from '../archive/verify-archive.js';
 import {streamInfo} from '../diagnosis/streams.js';
 import {AbortedError, DrError, throwIfAborted, UsageError} from '../errors.js';
 import {jsRequest, type JsApi} from '../jsapi.js';
+import {streamNameProblem} from '../stream-name.js';
 import {ArchiveFile} from './archive-file.js';
 import {
 	backupPaths,
@@ -114,6 +115,8 @@ export async function backupStream(js: JsApi, stream: string, dir: string, optio
 	}
 
 	if (!(idleTimeoutMs > 0)) throw new UsageError('the idle timeout must be positive', 'use a value like 10s');
+	const nameProblem = streamNameProblem(stream);
+	if (nameProblem) throw new UsageError(`${nameProblem}; nothing was written`);
 	throwIfAborted(signal);
 	const info = await streamInfo(js, stream);
 	if (info.config.storage === 'memory') {

@@ -17,6 +17,7 @@ import {
 	type PreflightFinding,
 	type TargetFacts,
 } from './preflight.js';
+import {limitsOf, type StreamLimits} from './stream-limits.js';
 import {gatherSharedFacts, gatherStreamFacts, type RestoreConnection, type SharedTargetFacts} from './target-facts.js';
 
 export type PlanOptions = {
@@ -29,8 +30,12 @@ export type PlanOptions = {
 
 /** What a finished restore must show before it counts as done. */
 export type SettleExpectation = {
-	/** backup.json state.messages; the restored stream must hold at least these. */
+	/** backup.json state.messages; the restored stream must hold at least these, less what `limits` removed. */
 	messages: number | undefined;
+	/** backup.json state.last_seq: a stream that reached it has loaded the whole archive. */
+	lastSeq: number | undefined;
+	/** Of the config sent: they may remove messages as soon as the stream exists. */
+	limits: StreamLimits;
 	/** Consumer names from the verified archive; only a count (backup.json) without verification. */
 	consumers: string[] | {count: number} | undefined;
 	replicas: number;
@@ -160,7 +165,7 @@ async function planOne(connection: RestoreConnection, shared: SharedTargetFacts,
 			replicas: 1,
 			placement: undefined,
 			overrides,
-			expected: {messages: undefined, consumers: undefined, replicas: 1},
+			expected: {messages: undefined, lastSeq: undefined, limits: {}, consumers: undefined, replicas: 1},
 			verification: undefined,
 		};
 	}
@@ -200,6 +205,8 @@ async function planOne(connection: RestoreConnection, shared: SharedTargetFacts,
 		overrides,
 		expected: {
 			messages: backup.state.messages,
+			lastSeq: backup.state.last_seq,
+			limits: limitsOf(config),
 			consumers: archive?.format === 'tar' && verification?.ok ? archive.consumers : (consumerCount === undefined ? undefined : {count: consumerCount}),
 			replicas,
 		},

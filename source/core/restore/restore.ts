@@ -8,7 +8,7 @@ import {AbortedError, DrError, exitCodes, JsApiError} from '../errors.js';
 import {decodeJson, requestError} from '../jsapi.js';
 import type {StreamInfoReply} from '../diagnosis/streams.js';
 import {planStreamRestore, type PlanOptions, type StreamRestorePlan} from './plan.js';
-import {waitSettled, type ConsumerSummary} from './settle.js';
+import {waitSettled, type ConsumerSummary, type RemovedByLimits} from './settle.js';
 import {describeTargetState, probeTarget, type TargetState} from './target-state.js';
 import type {RestoreConnection} from './target-facts.js';
 import {uploadArchive} from './upload.js';
@@ -54,12 +54,20 @@ export type RestoreOptions = PlanOptions & RunOptions & {connection: RestoreConn
 // and 8 MiB in flight keeps the server busy without holding much in memory.
 export const defaultChunkSize = 1024 * 1024;
 const defaultWindow = 8;
+/** The upload holds window × chunk size in memory; beyond 64 the server, not the round trips, sets the pace. */
+export const maxWindow = 64;
+/** With a big max_payload the chunks are big too: the window shrinks to keep this bound. */
+const maxInFlightBytes = 64 * 1024 * 1024;
 
 export type StreamRestoreResult = {
 	stream: string;
 	dir: string;
 	info: StreamInfoReply;
 	consumers: ConsumerSummary[];
+	/** backup.json's messages that the stream's own limits removed once restored. */
+	removedByLimits: RemovedByLimits | undefined;
+	/** What backup.json counts beyond what was restored, e.g. consumers a snapshot leaves out. */
+	notRestored: string[];
 	bytes: number;
 	chunks: number;
 	chunkSize: number;
@@ -115,7 +123,7 @@ export async function runRestore(plan: StreamRestorePlan, options: RestoreOption
 	const {stream, backup} = plan;
 	const nc = js.nc;
 	const chunkSize = Math.max(1, Math.min(options.chunkSize ?? defaultChunkSize, nc.info?.max_payload ?? defaultChunkSize));
-	const window = Math.max(1, options.window ?? defaultWindow);
+	const window = Math.max(1, Math.min(options.window ?? defaultWindow, maxWindow, Math.floor(maxInFlightBytes / chunkSize)));
 	const totalBytes = backup!.archiveBytes;
 	const started = performance.now();
 	const elapsed = (): number => Math.round(performance.now() - started);
@@ -237,6 +245,8 @@ export async function runRestore(plan: StreamRestorePlan, options: RestoreOption
 		dir: plan.dir,
 		info: settled.info,
 		consumers: settled.consumers,
+		removedByLimits: settled.state.removedByLimits,
+		notRestored: settled.state.softWaitingFor,
 		bytes: upload.bytes,
 		chunks: upload.chunks,
 		chunkSize,

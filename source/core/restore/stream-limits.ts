@@ -1,0 +1,43 @@
+/**
+ * The limits a stream enforces on its own messages. A restored stream applies them at once: messages
+ * past max_age expire, a stream over max_msgs/max_bytes/max_msgs_per_subject is trimmed. So a restore
+ * can end with fewer messages than backup.json counts and still be complete.
+ */
+import {formatBytes} from '../format.js';
+import {formatDuration} from '../duration.js';
+
+export type StreamLimits = {
+	maxAgeMs?: number;
+	maxMsgs?: number;
+	maxBytes?: number;
+	maxMsgsPerSubject?: number;
+};
+
+/** Only limits that remove messages; 0 and -1 mean unlimited in a stream config. */
+export function limitsOf(config: Record<string, unknown>): StreamLimits {
+	const positive = (key: string): number | undefined => {
+		const value = config[key];
+		return typeof value === 'number' && value > 0 ? value : undefined;
+	};
+
+	const limits: StreamLimits = {};
+	const maxAgeNs = positive('max_age');
+	if (maxAgeNs !== undefined) limits.maxAgeMs = maxAgeNs / 1e6;
+	const maxMsgs = positive('max_msgs');
+	if (maxMsgs !== undefined) limits.maxMsgs = maxMsgs;
+	const maxBytes = positive('max_bytes');
+	if (maxBytes !== undefined) limits.maxBytes = maxBytes;
+	const maxMsgsPerSubject = positive('max_msgs_per_subject');
+	if (maxMsgsPerSubject !== undefined) limits.maxMsgsPerSubject = maxMsgsPerSubject;
+	return limits;
+}
+
+/** The limits in the config's own terms, e.g. ["max_age 8s", "max_msgs 40"]; empty when there are none. */
+export function limitWords(limits: StreamLimits): string[] {
+	return [
+		...(limits.maxAgeMs === undefined ? [] : [`max_age ${formatDuration(limits.maxAgeMs)}`]),
+		...(limits.maxMsgs === undefined ? [] : [`max_msgs ${limits.maxMsgs}`]),
+		...(limits.maxBytes === undefined ? [] : [`max_bytes ${formatBytes(limits.maxBytes)}`]),
+		...(limits.maxMsgsPerSubject === undefined ? [] : [`max_msgs_per_subject ${limits.maxMsgsPerSubject}`]),
+	];
+}
