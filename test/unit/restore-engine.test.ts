@@ -4,7 +4,9 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {after, test} from 'node:test';
+import {ErrorCode} from 'nats';
 import {maskedCrc32c} from '../../source/core/archive/crc32c.js';
+import {requestError} from '../../source/core/jsapi.js';
 import type {StreamInfoReply} from '../../source/core/diagnosis/streams.js';
 import {peekArchive} from '../../source/core/restore/archive-peek.js';
 import {settleState} from '../../source/core/restore/settle.js';
@@ -115,4 +117,12 @@ test('describeTargetState says what the target holds for each stage', () => {
 	assert.match(partial.hint!, /nats stream rm X/);
 	assert.match(describeTargetState('X', 'upload', {kind: 'reserved'}, true).words, /still holds the name X/);
 	assert.match(describeTargetState('X', 'upload', {kind: 'unknown', reason: 'no reply'}, false).words, /could not check whether stream X was created \(no reply\)/);
+});
+
+test('requestError: no responders on the API is JetStream missing only if it never answered; other $JS. subjects are not the API', () => {
+	const noResponders = Object.assign(new Error('503'), {code: ErrorCode.NoResponders});
+	assert.match(requestError(noResponders, '$JS.API.STREAM.INFO.X', 1000).message, /^JetStream is not enabled for this account/);
+	assert.match(requestError(noResponders, '$JS.hub.API.INFO', 1000).message, /^JetStream is not enabled for this account/);
+	assert.match(requestError(noResponders, '$JS.API.STREAM.INFO.X', 1000, true).message, /^JetStream stopped answering: nothing answers \$JS\.API\.STREAM\.INFO\.X, though the JetStream API answered moments ago$/);
+	assert.equal(requestError(noResponders, '$JS.SNAPSHOT.RESTORE.X.abc', 1000).message, 'nothing answers $JS.SNAPSHOT.RESTORE.X.abc');
 });

@@ -3,15 +3,16 @@
  * reply, then the wait until the stream has settled. Progress goes out as phase events; every
  * failure says what went wrong and what state the target is left in.
  */
+import {ErrorCode} from 'nats';
 import {RateMeter} from '../backup/progress.js';
 import {AbortedError, DrError, exitCodes, JsApiError} from '../errors.js';
-import {decodeJson, requestError} from '../jsapi.js';
+import {decodeJson, markAnswered, requestError} from '../jsapi.js';
 import type {StreamInfoReply} from '../diagnosis/streams.js';
 import {planStreamRestore, type PlanOptions, type StreamRestorePlan} from './plan.js';
 import {waitSettled, type ConsumerSummary, type RemovedByLimits} from './settle.js';
 import {describeTargetState, probeTarget, type TargetState} from './target-state.js';
 import type {RestoreConnection} from './target-facts.js';
-import {uploadArchive} from './upload.js';
+import {stopOnDisconnectOrAbort, uploadArchive} from './upload.js';
 
 export type RestoreProgress =
 	| {phase: 'start'; stream: string; dir: string; archiveBytes: number; chunkSize: number; window: number; totalChunks: number}
@@ -141,6 +142,7 @@ export async function runRestore(plan: StreamRestorePlan, options: RestoreOption
 	try {
 		const message = await untilAborted(nc.request(subject, new TextEncoder().encode(plan.body), {timeout: requestTimeoutMs}), signal);
 		reply = decodeJson<ServerReply>(message.data, subject);
+		markAnswered(nc);
 	} catch (error) {
 		if (error instanceof AbortedError) return fail('request', `restore of ${stream} interrupted while waiting for the server to accept it`, error);
 		return fail('request', `restore of ${stream} failed: ${requestError(error, subject, requestTimeoutMs).message}`, error);
@@ -195,14 +197,22 @@ export async function runRestore(plan: StreamRestorePlan, options: RestoreOption
 	const ticker = setInterval(tick, 1000);
 	let final: ServerReply & StreamInfoReply;
 	const finalTimeoutMs = options.finalTimeoutMs ?? 3_600_000;
+	// A lost connection ends the wait at once: the reply could no longer reach this client anyway.
+	const stop = stopOnDisconnectOrAbort(nc, signal, `after the last chunk, while the server restored ${stream}`);
 	try {
 		// The end marker: an empty chunk. The server now unpacks and loads everything before it answers.
-		const message = await untilAborted(nc.request(reply.deliver_subject, new Uint8Array(), {timeout: finalTimeoutMs}), signal);
+		const message = await Promise.race([nc.request(reply.deliver_subject, new Uint8Array(), {timeout: finalTimeoutMs}), stop.stopped]);
 		final = decodeJson<ServerReply & StreamInfoReply>(message.data, reply.deliver_subject);
 	} catch (error) {
 		if (error instanceof AbortedError) return fail('server', `restore of ${stream} interrupted while the server was restoring it`, error);
+		if (error instanceof DrError) return fail('server', `restore of ${stream} failed: ${error.message}`, error);
+		if ((error as {code?: string}).code === ErrorCode.NoResponders) {
+			return fail('server', `the server restoring ${stream} went away after the last chunk: nothing receives the end of the upload any more (it stopped, or lost its route to the server this client is connected to)`, error);
+		}
+
 		return fail('server', `no final reply from the server for ${stream}: ${requestError(error, reply.deliver_subject, finalTimeoutMs).message}`, error);
 	} finally {
+		stop.dispose();
 		clearInterval(ticker);
 	}
 
