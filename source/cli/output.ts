@@ -15,6 +15,8 @@ export class Output {
 	readonly io: Io;
 	readonly json: boolean;
 	private secrets: string[] = [];
+	/** --json promises one document per run, whatever happens. */
+	private printedJson = false;
 
 	constructor(io: Io, {json}: {json: boolean}) {
 		this.io = io;
@@ -45,18 +47,23 @@ export class Output {
 	}
 
 	printJson(value: unknown): void {
+		if (this.printedJson) throw new Error('a second JSON document in one run');
+		this.printedJson = true;
 		this.line(JSON.stringify(value, null, 2));
 	}
 
-	/** Prints an error as one line (plus a hint line) and returns its exit code. */
-	fail(error: unknown): ExitCode {
+	/**
+	 * Prints an error as one line (plus a hint line) and returns its exit code. With --json, also the
+	 * error document with `extra` fields, unless the run has printed its document already.
+	 */
+	fail(error: unknown, extra: Record<string, unknown> = {}): ExitCode {
 		const known = error instanceof DrError ? error : undefined;
 		const message = known ? known.message : `unexpected error: ${(error as Error)?.message ?? String(error)}`;
 		this.io.stderr.write(`${this.scrub(`nats-dr: ${message}`)}\n`);
 		if (known?.hint) this.io.stderr.write(`${this.scrub(`  try: ${known.hint}`)}\n`);
 		if (!known && this.io.env['NATS_DR_DEBUG']) this.io.stderr.write(`${this.scrub(String((error as Error)?.stack))}\n`);
 		const code = known?.exitCode ?? exitCodes.failed;
-		if (this.json) this.printJson({ok: false, error: message, ...(known?.hint ? {hint: known.hint} : {}), exit_code: code});
+		if (this.json && !this.printedJson) this.printJson({ok: false, error: message, ...(known?.hint ? {hint: known.hint} : {}), exit_code: code, ...extra});
 		return code;
 	}
 }

@@ -156,19 +156,15 @@ async function watch(
 
 	out.log(`Watching ${targets.length} stream(s) recover (up to ${Math.round(timeoutMs / 1000)}s)`);
 	const result = await watchRecovery(session.js, targets, {timeoutMs, signal, onUpdate: printWatch(out)});
-	if (out.json) {
-		out.printJson({
-			ok: result.complete,
-			removed,
-			streams: result.states.map(state => ({stream: state.stream, done: state.done, leader: state.leader ?? null, peers: state.peers.map(peer => ({name: peer.name, current: peer.current, lag: peer.lag})), waiting_for: state.waitingFor ?? null})),
-		});
-	}
-
+	const streams = result.states.map(state => ({stream: state.stream, done: state.done, leader: state.leader ?? null, peers: state.peers.map(peer => ({name: peer.name, current: peer.current, lag: peer.lag})), waiting_for: state.waitingFor ?? null}));
 	if (!result.complete) {
 		const pending = result.states.filter(state => !state.done).map(state => `${state.stream} waits for ${state.waitingFor ?? '?'}`);
-		throw new DrError(`recovery not complete after ${Math.round(timeoutMs / 1000)}s: ${pending.join('; ')}`, {hint: 'run `nats-dr diagnose` to see where it stands, or raise --watch-timeout'});
+		const error = new DrError(`recovery not complete after ${Math.round(timeoutMs / 1000)}s: ${pending.join('; ')}`, {hint: 'run `nats-dr diagnose` to see where it stands, or raise --watch-timeout'});
+		// The removal itself was done and audited; only the document and the exit code tell the rest.
+		return out.fail(error, {removed, streams});
 	}
 
+	if (out.json) out.printJson({ok: true, removed, streams});
 	out.log('All watched streams have their replicas current again.');
 	return exitCodes.ok;
 }

@@ -112,7 +112,7 @@ async function restoreOne(run: Run): Promise<ExitCode> {
 		printer.clear();
 		if (!(error instanceof RestoreError)) throw error;
 		await context.audit(failureRecord(dir, overrides, error));
-		return fail(context, error, {stream: plan.stream, dir, stage: error.stage, target_state: error.targetState.kind});
+		return context.out.fail(error, {stream: plan.stream, dir, stage: error.stage, target_state: error.targetState.kind});
 	}
 
 	printRestored(run, result);
@@ -185,7 +185,7 @@ async function restoreAll(run: Run): Promise<ExitCode> {
 			exitCode: result.aborted ? exitCodes.aborted : exitCodes.failed,
 			hint: 'see each stream\'s line above for its state; fix the cause, then rerun with --skip-existing to restore the rest',
 		});
-		return fail(context, error, {streams: streamsJson});
+		return context.out.fail(error, {streams: streamsJson});
 	}
 
 	if (out.json) out.printJson({ok: true, findings: plan.findings, streams: streamsJson});
@@ -197,7 +197,7 @@ async function refuse(run: Run, subject: string, findings: PreflightFinding[]): 
 	const hint = findings.find(finding => finding.level === 'refusal' && finding.hint)?.hint;
 	const error = new DrError(`restore of ${subject} refused: ${refusals.join('; ')}; nothing was sent, no stream was created`, hint ? {hint} : {});
 	await run.context.audit(record(run.dir, run.overrides, 'refused', error.message, subject));
-	return fail(run.context, error, {refused: true, findings});
+	return run.context.out.fail(error, {refused: true, findings});
 }
 
 /** Confirmation failures are refusals too, and audited as such. */
@@ -209,15 +209,6 @@ async function confirmed(run: Run, subject: string, ask: () => Promise<void>): P
 		await run.context.audit(record(run.dir, run.overrides, result, (error as Error).message, subject));
 		throw error;
 	}
-}
-
-/** Prints the error (a JSON document with the extra fields under --json) and returns its exit code. */
-function fail(context: CommandContext, error: DrError, extra: Record<string, unknown>): ExitCode {
-	const {out, io} = context;
-	if (!out.json) return out.fail(error);
-	io.stderr.write(`${out.scrub(`nats-dr: ${error.message}`)}\n`);
-	out.printJson({ok: false, error: error.message, ...(error.hint ? {hint: error.hint} : {}), exit_code: error.exitCode, ...extra});
-	return error.exitCode;
 }
 
 const marks = {ok: ['✔', 'ok'], warning: ['!', '!'], refusal: ['✖', 'x']} as const;
