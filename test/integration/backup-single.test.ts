@@ -184,16 +184,17 @@ describe('backup from a single server', () => {
 		}, {intervalMs: 20, what: 'a partial archive'});
 		child.process.kill('SIGKILL');
 		await child.exit;
-		assert.match(partial, /^\.stream\.tar\.s2\.partial-\d+$/);
+		assert.match(partial, /^\.stream\.tar\.s2\.partial-\d+-[0-9a-f]{8}$/);
 		await assert.rejects(readBackupDir(dir), (error: unknown) => error instanceof BackupDirError && error.code === 'no-backup-json');
 		const verify = await runCli(['verify', dir]);
 		assert.equal(verify.code, 1);
 
 		const again = await cli(['backup', 'ORDERS', dir]);
 		assert.equal(again.code, 0, again.stderr);
+		assert.match(again.stderr, /warning: .* holds a temporary file of an interrupted backup \(\.stream\.tar\.s2\.partial-\d+-[0-9a-f]{8}\): they were left alone/);
 		const verified = await runCli(['verify', dir]);
 		assert.equal(verified.code, 0);
-		assert.match(verified.stdout, /warning: leftovers of an interrupted backup, safe to delete: \.stream\.tar\.s2\.partial-\d+/);
+		assert.match(verified.stdout, /warning: leftovers of an interrupted backup, safe to delete: \.stream\.tar\.s2\.partial-\d+-[0-9a-f]{8}/);
 	});
 
 	test('the server dying during the transfer fails the backup at once and keeps nothing', async () => {

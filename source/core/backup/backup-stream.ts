@@ -15,6 +15,7 @@ import {
 	commitBackup,
 	directoryError,
 	existingBackup,
+	leftoversWarning,
 	prepareDirectory,
 	removeTemporaries,
 	writeFileSynced,
@@ -129,6 +130,10 @@ export async function backupStream(js: JsApi, stream: string, dir: string, optio
 	let archive: ArchiveFile | undefined;
 	try {
 		archive = await ArchiveFile.create(paths.tempArchive).catch(error => {
+			if ((error as NodeJS.ErrnoException).code === 'EEXIST') {
+				throw new DrError(`cannot write the backup to ${dir}: the temporary file ${paths.tempArchive} exists already`, {hint: 'another backup into this directory may be running; retry, or choose another directory'});
+			}
+
 			throw directoryError(dir, error);
 		});
 		const transfer = await transferSnapshot(js, stream, dir, archive, {...options, consumers, check, chunkSize, idleTimeoutMs});
@@ -154,6 +159,8 @@ export async function backupStream(js: JsApi, stream: string, dir: string, optio
 		}
 
 		const warnings = [...report.warnings];
+		const leftovers = leftoversWarning(dir, prepared.leftovers);
+		if (leftovers) warnings.push(leftovers);
 		if (missing.length > 0) {
 			warnings.push(`the server left ${missing.length === 1 ? 'consumer' : 'consumers'} ${missing.join(', ')} out of the snapshot (it holds only file-backed consumers hosted on the stream leader): ${missing.length === 1 ? 'it' : 'they'} will not be restored`);
 		}
