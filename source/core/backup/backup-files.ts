@@ -62,7 +62,6 @@ export type PreparedDirectory = {
 /** Creates DIR (0700, as natscli) and refuses to overwrite a backup in it unless `force`. */
 export async function prepareDirectory(dir: string, {stream, force}: {stream: string; force: boolean}): Promise<PreparedDirectory> {
 	const created = await makeDirectory(dir);
-
 	if (!(await stat(dir)).isDirectory()) throw new DrError(`cannot use ${dir} for the backup: it is not a directory`);
 	const existing = await existingBackup(dir);
 	if (existing !== undefined && !force) {
