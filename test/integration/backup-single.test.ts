@@ -16,6 +16,7 @@ import type {AuditEntry} from '../../source/core/audit.js';
 import {decodeS2Stream} from '../../source/core/archive/s2-decode.js';
 import {TarWalker} from '../../source/core/archive/tar-walk.js';
 import {backupStream} from '../../source/core/backup/backup-stream.js';
+import {periodicLine} from '../../source/cli/commands/backup-lines.js';
 import {DrError} from '../../source/core/errors.js';
 import {binPath, cleanEnv, parseJson, runCli} from '../helpers/cli.js';
 import {TestCluster, waitFor} from '../helpers/nats-server.js';
@@ -94,6 +95,24 @@ describe('backup from a single server', () => {
 		assert.match(verify.stdout, /^OK +ORDERS /m);
 		assert.deepEqual(await restoredFacts(dir, 'ORDERS', 2), orders);
 		assert.ok((await auditEntries()).some(entry => entry.action === 'backup' && entry.result === 'ok' && entry.nats === `nats stream backup ORDERS ${dir}`));
+	});
+
+	test('progress counts one measure against a total of the same kind, also when the archive outgrows the messages', async () => {
+		// 100 small messages: the tar's headers and index files make the archive larger than the messages.
+		await addStream(nc, {name: 'TINY'}, 100);
+		const seen: Array<{done: number; total: number; expected: number; line: string}> = [];
+		await backupStream({nc, prefix: '$JS.API', timeoutMs: 5000}, 'TINY', join(scratch, 'TINY'), {
+			chunkSize: 1024,
+			onProgress(progress) {
+				if (progress.phase === 'transfer') seen.push({done: progress.uncompressedBytes, total: progress.totalBytes, expected: progress.expectedBytes, line: periodicLine(progress)});
+			},
+		});
+		assert.ok(seen.some(event => event.done > event.expected), `the archive outgrew the messages: ${JSON.stringify(seen.at(-1))}`);
+		for (const event of seen) {
+			assert.ok(event.done <= event.total, JSON.stringify(event));
+			const [, done, total] = /: (.+?) of (.+?) \(/.exec(event.line)!;
+			assert.ok(!(done!.endsWith('KiB') && total!.endsWith('KiB') && Number.parseFloat(done!) > Number.parseFloat(total!)), event.line);
+		}
 	});
 
 	test('--no-consumers leaves the consumers out; the messages still restore', async () => {

@@ -168,7 +168,7 @@ class ProgressView {
 				label: verifying ? `verifying ${progress.stream}` : progress.stream,
 				fraction: verifying ? progress.verifiedBytes / Math.max(1, progress.compressedBytes) : progress.fraction,
 				doneBytes: verifying ? progress.verifiedBytes : progress.uncompressedBytes,
-				totalBytes: verifying ? progress.compressedBytes : progress.expectedBytes,
+				totalBytes: verifying ? progress.compressedBytes : progress.totalBytes,
 				bytesPerSecond: verifying ? 0 : progress.bytesPerSecond,
 				etaMs: verifying ? undefined : progress.etaMs,
 			});

@@ -77,7 +77,13 @@ export type BackupProgress = {
 	/** What they decompress to, read from the S2 frame headers. */
 	uncompressedBytes: number;
 	chunks: number;
+	/** The stream's message bytes when the snapshot started. */
 	expectedBytes: number;
+	/**
+	 * What `uncompressedBytes` counts toward: the archive's size, estimated by the message bytes until
+	 * the archive outgrows them (tar headers and index files), then growing with it. Never below the count.
+	 */
+	totalBytes: number;
 	/** Uncompressed against expected, 0-1; the archive is a little larger than the messages, so it is capped. */
 	fraction: number;
 	elapsedMs: number;
@@ -227,6 +233,7 @@ async function transferSnapshot(
 		uncompressedBytes: 0,
 		chunks: 0,
 		expectedBytes: 0,
+		totalBytes: 0,
 		fraction: 0,
 		elapsedMs: 0,
 		bytesPerSecond: 0,
@@ -238,6 +245,7 @@ async function transferSnapshot(
 		const now = performance.now();
 		meter.update(progress.uncompressedBytes, now);
 		progress.elapsedMs = now - started;
+		progress.totalBytes = Math.max(progress.expectedBytes, progress.uncompressedBytes);
 		progress.fraction = meter.fraction(progress.uncompressedBytes);
 		progress.bytesPerSecond = meter.bytesPerSecond;
 		progress.etaMs = meter.etaMs(progress.uncompressedBytes);
@@ -286,7 +294,7 @@ async function transferSnapshot(
 	});
 	if (!reply) throw new DrError(`the snapshot of ${stream} ended without the server's reply`);
 	const transferMs = performance.now() - started;
-	Object.assign(progress, {phase: 'verify', fraction: 1, etaMs: 0, elapsedMs: transferMs});
+	Object.assign(progress, {phase: 'verify', totalBytes: progress.uncompressedBytes, fraction: 1, etaMs: 0, elapsedMs: transferMs});
 	onProgress?.(progress);
 	return {reply, chunks: totals.chunks, transferMs, createdAt, progress};
 }
