@@ -17,6 +17,7 @@ import {
 	type PreflightFinding,
 	type TargetFacts,
 } from './preflight.js';
+import {subjectsOverlap} from '../subjects.js';
 import {limitsOf, type StreamLimits} from './stream-limits.js';
 import {gatherSharedFacts, gatherStreamFacts, type RestoreConnection, type SharedTargetFacts} from './target-facts.js';
 
@@ -129,11 +130,36 @@ export async function planAccountRestore(
 		});
 	}
 
+	findings.push(...overlapsBetween(streams));
 	for (const plan of skipped) {
 		findings.push({check: 'exists', level: 'warning', message: `stream "${plan.stream}" exists already and is skipped (--skip-existing)`});
 	}
 
 	return {root, streams, skipped, others: found.others, refused: isRefused(findings) || streams.some(plan => plan.refused), findings};
+}
+
+/** Streams of one restore listening on the same subjects: the server would refuse the later one only after its upload. */
+function overlapsBetween(plans: StreamRestorePlan[]): PreflightFinding[] {
+	const subjectsOf = (plan: StreamRestorePlan): string[] => {
+		const subjects = plan.backup?.config['subjects'];
+		return Array.isArray(subjects) ? subjects.filter((subject): subject is string => typeof subject === 'string') : [];
+	};
+
+	const findings: PreflightFinding[] = [];
+	for (const [index, first] of plans.entries()) {
+		for (const second of plans.slice(index + 1)) {
+			const clashes = subjectsOf(first).flatMap(a => subjectsOf(second).filter(b => subjectsOverlap(a, b)).map(b => `${a} with ${b}`));
+			if (clashes.length === 0) continue;
+			findings.push({
+				check: 'subjects',
+				level: 'refusal',
+				message: `streams "${first.stream}" and "${second.stream}" of this restore listen on overlapping subjects: ${clashes.join('; ')} (the server would refuse "${second.stream}" only after its whole upload)`,
+				hint: `restore one of them alone, or move its backup out of the directory`,
+			});
+		}
+	}
+
+	return findings;
 }
 
 /** A plan whose one obstacle is that its stream exists already: what --skip-existing skips. */
