@@ -5,13 +5,14 @@
  * two-minute wait for messages that can never come back.
  */
 import assert from 'node:assert/strict';
-import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
+import {cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {after, before, describe, test} from 'node:test';
 import type {NatsConnection} from 'nats';
 import {parseJson, runCli} from '../helpers/cli.js';
 import {TestCluster, waitFor} from '../helpers/nats-server.js';
+import {fixturePath} from '../helpers/fixtures.js';
 import {addStream, appConnection, cliConnection} from '../helpers/streams.js';
 
 const seconds = (s: number): number => s * 1e9;
@@ -75,6 +76,18 @@ describe('restore of a stream whose limits remove messages', () => {
 		const [stream] = parseJson(result).streams;
 		assert.equal(stream.messages, 40);
 		assert.deepEqual(stream.removed_by_limits, {messages: 60, limits: ['max_msgs 40']});
+	});
+
+	test('consumers backup.json counts beyond the archive (unverified): waited for briefly, then reported, not a failure', async () => {
+		const dir = join(scratch, 'AUDIT');
+		cpSync(fixturePath('account/AUDIT'), dir, {recursive: true});
+		const backupJson = join(dir, 'backup.json');
+		writeFileSync(backupJson, readFileSync(backupJson, 'utf8').replace(/"consumer_count": ?0/, '"consumer_count": 2'));
+		const result = await cli(['restore', dir, '--no-verify', '--yes', '--settle-timeout', '60s', '--json']);
+		assert.equal(result.code, 0, result.stdout + result.stderr);
+		const [stream] = parseJson(result).streams;
+		assert.equal(stream.messages, 1000);
+		assert.deepEqual(stream.not_restored, ['2 consumers as backup.json counts them (has 0)']);
 	});
 
 	test('without limits a shortfall still fails: a restore that lost messages is not done', async () => {
