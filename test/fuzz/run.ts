@@ -22,10 +22,10 @@ let peakRss = 0;
 const sampler = setInterval(() => {
 	peakRss = Math.max(peakRss, process.memoryUsage().rss);
 }, 100);
-const {counts} = await fuzz({seed, cases, first, large: true}, finding => {
+const {counts, namedErrors} = await fuzz({seed, cases, first, large: true}, finding => {
 	findings++;
 	console.log(describeFinding(finding));
 });
 clearInterval(sampler);
-console.log(`${cases} cases in ${((performance.now() - started) / 1000).toFixed(1)} s (${Object.entries(counts).map(([target, count]) => `${target} ${count}`).join(', ')}), peak RSS ${Math.round(peakRss / 2 ** 20)} MiB: ${findings} findings`);
+console.log(`${cases} cases in ${((performance.now() - started) / 1000).toFixed(1)} s (${Object.entries(counts).map(([target, count]) => `${target} ${count}`).join(', ')}), ${namedErrors} named errors, peak RSS ${Math.round(peakRss / 2 ** 20)} MiB: ${findings} findings`);
 process.exitCode = findings > 0 ? 1 : 0;

@@ -18,8 +18,9 @@ test(`${cases} mutated archives, backup.json files and tars each end in a result
 		peakRss = Math.max(peakRss, process.memoryUsage().rss);
 	}, 50);
 	try {
-		const {counts} = await fuzz({seed, cases}, finding => findings.push(finding));
+		const {counts, namedErrors} = await fuzz({seed, cases}, finding => findings.push(finding));
 		assert.ok(Object.values(counts).every(count => count > 0), `every target ran: ${JSON.stringify(counts)}`);
+		assert.ok(namedErrors > cases / 4, `the mutations bite: ${namedErrors} named errors`);
 	} finally {
 		clearInterval(sampler);
 	}

@@ -98,7 +98,11 @@ test('settleState: backup.json\'s consumer count is waited for only softly, sinc
 test('settleState: messages the stream\'s own limits removed are counted and explained, once the archive is loaded', () => {
 	const expected = {messages: 100, lastSeq: 100, limits: {maxAgeMs: 8000, maxMsgs: 40}, consumers: [], replicas: 1};
 	const aged = settleState(info({messages: 0, last_seq: 100}), [], expected);
-	assert.deepEqual(aged, {done: true, waitingFor: [], softWaitingFor: [], removedByLimits: {messages: 100, limits: ['max_age 8s', 'max_msgs 40']}});
+	assert.deepEqual(aged, {done: true, waitingFor: [], softWaitingFor: [], removedByLimits: {
+		messages: 100,
+		limits: ['max_age 8s', 'max_msgs 40'],
+		words: '100 of the backup\'s messages were removed by the stream\'s own limits (max_age 8s, max_msgs 40), as the server does with any message past them',
+	}});
 	// Not loaded up to the backup's last sequence yet: the shortfall is not the limits' doing.
 	assert.deepEqual(settleState(info({messages: 40, last_seq: 60}), [], expected).waitingFor, ['100 messages (has 40)']);
 	// Without limits a shortfall is always waited for.

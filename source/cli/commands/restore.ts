@@ -246,7 +246,7 @@ function printRestored(run: Run, result: StreamRestoreResult): void {
 	printer.clear();
 	out.log(`Restored stream "${result.stream}" in ${Math.round(result.totalMs / 1000)}s`);
 	out.log(`  uploaded ${formatBytes(result.bytes)} in ${result.chunks} chunks in ${seconds(result.uploadMs)} (${formatBytes(result.bytes / Math.max(0.001, result.uploadMs / 1000))}/s), server restore ${seconds(result.serverMs)}, settled in ${seconds(result.settleMs)}`);
-	if (result.removedByLimits) out.log(`  ${removedWords(result.removedByLimits)}`);
+	if (result.removedByLimits) out.log(`  ${result.removedByLimits.words}`);
 	for (const short of result.notRestored) out.log(`  not restored: ${short}; a snapshot holds only the file-backed consumers of the server that took it`);
 	out.log('');
 	const {info, consumers} = result;
@@ -261,10 +261,6 @@ function printRestored(run: Run, result: StreamRestoreResult): void {
 	out.log(`             Replicas: ${info.config.num_replicas ?? 1}${replicaWords(info)}`);
 	out.log(`            Consumers: ${consumers.length === 0 ? 'none' : consumers.map(consumer => `${consumer.name} (delivered ${consumer.delivered}, ack floor ${consumer.ackFloor})`).join(', ')}`);
 	out.log('');
-}
-
-function removedWords({messages, limits}: {messages: number; limits: string[]}): string {
-	return `${number(messages)} of the backup's messages were removed by the stream's own limits (${limits.join(', ')}), as the server does with any message past them`;
 }
 
 function replicaWords(info: StreamRestoreResult['info']): string {
@@ -311,7 +307,7 @@ function record(dir: string, overrides: RestoreOverrides, result: AuditRecord['r
 
 function successRecord(result: StreamRestoreResult, overrides: RestoreOverrides): AuditRecord {
 	const state = result.info.state ?? {};
-	const removed = result.removedByLimits ? `; ${removedWords(result.removedByLimits)}` : '';
+	const removed = result.removedByLimits ? `; ${result.removedByLimits.words}` : '';
 	const detail = `restored ${number(state.messages)} messages (seq ${number(state.first_seq)}-${number(state.last_seq)}), ${result.consumers.length} consumers, R${result.info.config.num_replicas ?? 1}, in ${seconds(result.totalMs)}${removed}`;
 	return {...record(result.dir, overrides, 'ok', detail, result.stream), parameters: {...parameters(result.dir, overrides), chunk_size: result.chunkSize, window: result.window}};
 }

@@ -8,11 +8,11 @@ import {throwIfAborted} from '../errors.js';
 import {jsRequest, type JsApi} from '../jsapi.js';
 import {streamInfo, type StreamInfoReply} from '../diagnosis/streams.js';
 import type {SettleExpectation} from './plan.js';
-import {limitWords} from './stream-limits.js';
+import {limitWords, removedByLimitsWords} from './stream-limits.js';
 
 export type ConsumerSummary = {name: string; delivered: number; ackFloor: number; pending: number};
 
-export type RemovedByLimits = {messages: number; limits: string[]};
+export type RemovedByLimits = {messages: number; limits: string[]; words: string};
 
 export type SettleState = {
 	done: boolean;
@@ -40,7 +40,11 @@ export function settleState(info: StreamInfoReply, consumers: string[], expected
 		// The last sequence survives expiry and trimming, so reaching it shows the archive was loaded whole.
 		const lastSeq = info.state?.last_seq ?? 0;
 		const loaded = expected.lastSeq === undefined || lastSeq >= expected.lastSeq;
-		if (limits.length > 0 && loaded) removedByLimits = {messages: expected.messages - messages, limits};
+		if (limits.length > 0 && loaded) {
+			const removed = expected.messages - messages;
+			removedByLimits = {messages: removed, limits, words: removedByLimitsWords(removed, limits)};
+		}
+
 		else waitingFor.push(`${expected.messages} messages (has ${messages})`);
 	}
 

@@ -41,3 +41,8 @@ export function limitWords(limits: StreamLimits): string[] {
 		...(limits.maxMsgsPerSubject === undefined ? [] : [`max_msgs_per_subject ${limits.maxMsgsPerSubject}`]),
 	];
 }
+
+/** The sentence every face prints for messages a restored stream's limits removed. */
+export function removedByLimitsWords(messages: number, limits: string[]): string {
+	return `${messages.toLocaleString('en-US')} of the backup's messages were removed by the stream's own limits (${limits.join(', ')}), as the server does with any message past them`;
+}
