@@ -46,10 +46,11 @@ export class Output {
 		this.io.stderr.write(`${this.scrub(`warning: ${text}`)}\n`);
 	}
 
-	printJson(value: unknown): void {
+	/** `line`: on one line, for a reader that waits for it while the command runs on (the demo). */
+	printJson(value: unknown, {line = false} = {}): void {
 		if (this.printedJson) throw new Error('a second JSON document in one run');
 		this.printedJson = true;
-		this.line(JSON.stringify(value, null, 2));
+		this.line(line ? JSON.stringify(value) : JSON.stringify(value, null, 2));
 	}
 
 	/**
