@@ -38,9 +38,9 @@ export function decodeJson<T>(data: Uint8Array, what: string): T {
  */
 const answered = new WeakSet<NatsConnection>();
 
-/** For API requests sent without `jsRequest`, such as the restore request. */
-export function markAnswered(nc: NatsConnection): void {
-	answered.add(nc);
+/** Whether this connection's JetStream API has answered a `jsRequest` before. */
+export function hasAnswered(nc: NatsConnection): boolean {
+	return answered.has(nc);
 }
 
 const jetStreamNotEnabledForAccount = 10039;
@@ -64,13 +64,12 @@ export async function jsRequest<T>(
 		throw requestError(error, full, timeout, answered.has(api.nc));
 	}
 
-	answered.add(api.nc);
-
 	const parsed = decodeJson<T & ApiReply>(reply.data, full);
 	if (parsed.error?.err_code === jetStreamNotEnabledForAccount) {
 		throw new DrError('JetStream is not enabled for this account (the server answered 503/10039)', {hint: jetStreamHint});
 	}
 
+	answered.add(api.nc);
 	if (parsed.error) throw new JsApiError(full, parsed.error);
 	return parsed;
 }

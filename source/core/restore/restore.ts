@@ -6,7 +6,7 @@
 import {ErrorCode} from 'nats';
 import {RateMeter} from '../backup/progress.js';
 import {AbortedError, DrError, exitCodes, JsApiError} from '../errors.js';
-import {decodeJson, markAnswered, requestError} from '../jsapi.js';
+import {decodeJson, hasAnswered, requestError} from '../jsapi.js';
 import type {StreamInfoReply} from '../diagnosis/streams.js';
 import {planStreamRestore, type PlanOptions, type StreamRestorePlan} from './plan.js';
 import {waitSettled, type ConsumerSummary, type RemovedByLimits} from './settle.js';
@@ -142,10 +142,9 @@ export async function runRestore(plan: StreamRestorePlan, options: RestoreOption
 	try {
 		const message = await untilAborted(nc.request(subject, new TextEncoder().encode(plan.body), {timeout: requestTimeoutMs}), signal);
 		reply = decodeJson<ServerReply>(message.data, subject);
-		markAnswered(nc);
 	} catch (error) {
 		if (error instanceof AbortedError) return fail('request', `restore of ${stream} interrupted while waiting for the server to accept it`, error);
-		return fail('request', `restore of ${stream} failed: ${requestError(error, subject, requestTimeoutMs).message}`, error);
+		return fail('request', `restore of ${stream} failed: ${requestError(error, subject, requestTimeoutMs, hasAnswered(nc)).message}`, error);
 	}
 
 	if (reply.error) {
