@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
+import {run} from '../../source/cli/main.js';
 import {Output} from '../../source/cli/output.js';
 import {DrError} from '../../source/core/errors.js';
 
@@ -28,4 +29,17 @@ test('a second document is a programming error, caught in tests rather than prin
 	const {out} = jsonOutput();
 	out.printJson({ok: true}, {line: true});
 	assert.throws(() => out.printJson({ok: true}), /a second JSON document in one run/);
+});
+
+test('--json without a command, with --version or --help: still exactly one document on stdout', async () => {
+	for (const [argv, code, check] of [
+		[['--json'], 2, (json: any) => assert.match(json.error, /^--json needs a command/)],
+		[['--json', '--version'], 0, (json: any) => assert.match(json.version, /^\d+\.\d+\.\d+/)],
+		[['diagnose', '--json', '--help'], 0, (json: any) => assert.match(json.help, /^Usage: nats-dr diagnose/)],
+	] as const) {
+		let stdout = '';
+		const io = {stdout: {write: (text: string) => (stdout += text), isTTY: true}, stderr: {write: () => true}, stdin: {isTTY: true}, env: {}};
+		assert.equal(await run([...argv], io, new AbortController().signal), code, argv.join(' '));
+		check(JSON.parse(stdout));
+	}
 });
