@@ -63,19 +63,30 @@ describe('restore of a stream whose limits remove messages', () => {
 		}
 	});
 
-	test('max_msgs lowered in backup.json: the server trims, and the restore reports the trimmed messages', async () => {
-		await addStream(nc, {name: 'TRIMMED'}, 100);
-		const dir = join(scratch, 'TRIMMED');
-		const backup = await cli(['backup', 'TRIMMED', dir]);
+	/** Backs up 100 messages on 7 subjects, tightens one limit in backup.json, and restores. */
+	const restoreTightened = async (name: string, limit: string, value: number): Promise<any> => {
+		await addStream(nc, {name}, 100);
+		const dir = join(scratch, name);
+		const backup = await cli(['backup', name, dir]);
 		assert.equal(backup.code, 0, backup.stderr);
-		await (await nc.jetstreamManager()).streams.delete('TRIMMED');
+		await (await nc.jetstreamManager()).streams.delete(name);
 		const backupJson = join(dir, 'backup.json');
-		writeFileSync(backupJson, readFileSync(backupJson, 'utf8').replace(/"max_msgs": ?-1/, '"max_msgs": 40'));
+		writeFileSync(backupJson, readFileSync(backupJson, 'utf8').replace(new RegExp(`"${limit}": ?-1`), `"${limit}": ${value}`));
 		const result = await cli(['restore', dir, '--yes', '--settle-timeout', '5s', '--json']);
 		assert.equal(result.code, 0, result.stdout + result.stderr);
-		const [stream] = parseJson(result).streams;
+		return parseJson(result).streams[0];
+	};
+
+	test('max_msgs lowered in backup.json: the server trims, and the restore reports the trimmed messages', async () => {
+		const stream = await restoreTightened('TRIMMED', 'max_msgs', 40);
 		assert.equal(stream.messages, 40);
 		assert.deepEqual(stream.removed_by_limits, {messages: 60, limits: ['max_msgs 40'], words: '60 of the backup\'s messages were removed by the stream\'s own limits (max_msgs 40), as the server does with any message past them'});
+	});
+
+	test('max_msgs_per_subject lowered in backup.json: two per subject are kept, the rest reported', async () => {
+		const stream = await restoreTightened('PERSUBJECT', 'max_msgs_per_subject', 2);
+		assert.equal(stream.messages, 14);
+		assert.deepEqual({...stream.removed_by_limits, words: undefined}, {messages: 86, limits: ['max_msgs_per_subject 2'], words: undefined});
 	});
 
 	test('consumers backup.json counts beyond the archive (unverified): waited for briefly, then reported, not a failure', async () => {
