@@ -6,7 +6,7 @@
  * reordered frames. Every case must end in a result or a named error; anything else is a finding,
  * reported with the seed and case number that replay it.
  */
-import {mkdtemp, rm, writeFile, copyFile} from 'node:fs/promises';
+import {mkdtemp, rm, writeFile} from 'node:fs/promises';
 import {readFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
@@ -292,12 +292,10 @@ function runTar(data: Buffer, random: Random): void {
 	contents.inspect(complete);
 }
 
-type Scratch = {dir: string; archive: Buffer};
-
-async function runBackupJson(data: Buffer, scratch: Scratch): Promise<void> {
-	await writeFile(join(scratch.dir, 'backup.json'), data);
+async function runBackupJson(data: Buffer, scratchDir: string): Promise<void> {
+	await writeFile(join(scratchDir, 'backup.json'), data);
 	try {
-		const info = await readBackupDir(scratch.dir);
+		const info = await readBackupDir(scratchDir);
 		limitsOf(info.config);
 		restoreRequestBody(info.rawText, {replicas: 3, tags: ['a'], cluster: 'c'});
 		restoreRequestBody(info.rawText, {dropPlacement: true});
@@ -319,7 +317,8 @@ export async function fuzz(
 	const scratchDir = await mkdtemp(join(tmpdir(), 'nats-dr-fuzz-'));
 	const counts: Record<Target, number> = {'s2': 0, 'tar': 0, 'backup-json': 0, 'verify-archive': 0, 'verify-dir': 0, 'peek': 0};
 	try {
-		await copyFile(fixturePath('account/AUDIT/backup.json'), join(scratchDir, 'backup.json'));
+		// readBackupDir wants an archive beside backup.json; its contents do not matter there.
+		await writeFile(join(scratchDir, 'stream.tar.s2'), '');
 		for (let index = first; index < first + cases; index++) {
 			const random = new Random(Math.imul(seed ^ 0x9E_37_79_B9, 0x85_EB_CA_6B) ^ index);
 			// File-based targets cost a write and a read: fewer of them.
@@ -336,7 +335,7 @@ export async function fuzz(
 			const mutated = mutation.apply(input.data, random);
 			const data = wrapped ? s2Stream(mutated, 1 + random.below(70_000)) : mutated;
 			try {
-				await runCase(target, data, random, {dir: scratchDir, archive: data});
+				await runCase(target, data, random, {dir: scratchDir, backupJson: random.pick(corpus.backupJsons).data});
 			} catch (error) {
 				onFinding({seed, index, target, input: input.name, mutation: `${mutation.name}${wrapped ? ' (in intact S2 framing)' : ''}`, error});
 			}
@@ -348,7 +347,8 @@ export async function fuzz(
 	return {counts, namedErrors};
 }
 
-async function runCase(target: Target, data: Buffer, random: Random, scratch: Scratch): Promise<void> {
+/** Each case writes every file it reads, so it replays alone, whatever ran before it. */
+async function runCase(target: Target, data: Buffer, random: Random, {dir: scratchDir, backupJson}: {dir: string; backupJson: Buffer}): Promise<void> {
 	switch (target) {
 		case 's2': {
 			await runS2(data, random);
@@ -361,22 +361,25 @@ async function runCase(target: Target, data: Buffer, random: Random, scratch: Sc
 		}
 
 		case 'backup-json': {
-			await runBackupJson(data, scratch);
+			await runBackupJson(data, scratchDir);
 			return;
 		}
 
 		case 'verify-archive':
 		case 'verify-dir':
 		case 'peek': {
-			const path = join(scratch.dir, 'stream.tar.s2');
+			const path = join(scratchDir, 'stream.tar.s2');
 			await writeFile(path, data);
+			// Sometimes a damaged backup.json beside the damaged archive.
+			const json = random.below(3) === 0 ? random.pick(jsonMutations).apply(backupJson, random) : backupJson;
+			await writeFile(join(scratchDir, 'backup.json'), json);
 			if (target === 'peek') {
 				await peekArchive(path);
 			} else if (target === 'verify-archive') {
 				const report = await verifyArchive(path, {sha256: random.below(2) === 0});
 				if (report.ok !== (report.problems.length === 0)) throw new Error(`report.ok is ${report.ok} with problems ${JSON.stringify(report.problems)}`);
 			} else {
-				const result = await verifyBackupDir(scratch.dir);
+				const result = await verifyBackupDir(scratchDir);
 				if (result.ok !== (result.problems.length === 0)) throw new Error(`result.ok is ${result.ok} with problems ${JSON.stringify(result.problems)}`);
 			}
 
