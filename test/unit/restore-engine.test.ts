@@ -71,7 +71,7 @@ function info(state: {messages?: number; last_seq?: number}, cluster?: StreamInf
 	return {config: {name: 'EVENTS', num_replicas: 3}, state, ...(cluster ? {cluster} : {})};
 }
 
-const unlimited = {lastSeq: undefined, limits: {}};
+const unlimited = {lastSeq: undefined, oldestMs: undefined, limits: {}};
 
 test('settleState is done only with the messages, every archived consumer and current replicas', () => {
 	const expected = {...unlimited, messages: 2000, consumers: ['MONITOR', 'PROCESSOR'], replicas: 3};
@@ -96,17 +96,23 @@ test('settleState: backup.json\'s consumer count is waited for only softly, sinc
 });
 
 test('settleState: messages the stream\'s own limits removed are counted and explained, once the archive is loaded', () => {
-	const expected = {messages: 100, lastSeq: 100, limits: {maxAgeMs: 8000, maxMsgs: 40}, consumers: [], replicas: 1};
-	const aged = settleState(info({messages: 0, last_seq: 100}), [], expected);
+	const now = Date.parse('2026-11-30T12:00:00Z');
+	const expected = {messages: 100, lastSeq: 100, oldestMs: now - 60_000, limits: {maxAgeMs: 8000, maxMsgs: 40}, consumers: [], replicas: 1};
+	const aged = settleState(info({messages: 0, last_seq: 100}), [], expected, now);
 	assert.deepEqual(aged, {done: true, waitingFor: [], softWaitingFor: [], removedByLimits: {
 		messages: 100,
-		limits: ['max_age 8s', 'max_msgs 40'],
-		words: '100 of the backup\'s messages were removed by the stream\'s own limits (max_age 8s, max_msgs 40), as the server does with any message past them',
+		limits: ['max_age 8s'],
+		words: '100 of the backup\'s messages were removed by the stream\'s own limits (max_age 8s), as the server does with any message past them',
 	}});
+	// Trimmed to max_msgs: that limit is named too.
+	assert.deepEqual(settleState(info({messages: 40, last_seq: 100}), [], expected, now).removedByLimits?.limits, ['max_age 8s', 'max_msgs 40']);
 	// Not loaded up to the backup's last sequence yet: the shortfall is not the limits' doing.
-	assert.deepEqual(settleState(info({messages: 40, last_seq: 60}), [], expected).waitingFor, ['100 messages (has 40)']);
+	assert.deepEqual(settleState(info({messages: 40, last_seq: 60}), [], expected, now).waitingFor, ['100 messages (has 40)']);
 	// Without limits a shortfall is always waited for.
-	assert.deepEqual(settleState(info({messages: 40, last_seq: 100}), [], {...expected, limits: {}}).waitingFor, ['100 messages (has 40)']);
+	assert.deepEqual(settleState(info({messages: 40, last_seq: 100}), [], {...expected, limits: {}}, now).waitingFor, ['100 messages (has 40)']);
+	// The backup's oldest message is younger than max_age, and the stream is below max_msgs: no limit explains the 70 missing.
+	const young = {...expected, oldestMs: now - 1000};
+	assert.deepEqual(settleState(info({messages: 30, last_seq: 100}), [], young, now).waitingFor, ['100 messages (has 30)']);
 });
 
 test('describeTargetState says what the target holds for each stage', () => {

@@ -35,6 +35,8 @@ export type SettleExpectation = {
 	messages: number | undefined;
 	/** backup.json state.last_seq: a stream that reached it has loaded the whole archive. */
 	lastSeq: number | undefined;
+	/** backup.json state.first_ts in ms: max_age cannot have removed messages younger than it. */
+	oldestMs: number | undefined;
 	/** Of the config sent: they may remove messages as soon as the stream exists. */
 	limits: StreamLimits;
 	/** Consumer names from the verified archive; only a count (backup.json) without verification. */
@@ -191,7 +193,7 @@ async function planOne(connection: RestoreConnection, shared: SharedTargetFacts,
 			replicas: 1,
 			placement: undefined,
 			overrides,
-			expected: {messages: undefined, lastSeq: undefined, limits: {}, consumers: undefined, replicas: 1},
+			expected: {messages: undefined, lastSeq: undefined, oldestMs: undefined, limits: {}, consumers: undefined, replicas: 1},
 			verification: undefined,
 		};
 	}
@@ -232,6 +234,7 @@ async function planOne(connection: RestoreConnection, shared: SharedTargetFacts,
 		expected: {
 			messages: backup.state.messages,
 			lastSeq: backup.state.last_seq,
+			oldestMs: firstTimestampMs(backup.raw),
 			limits: limitsOf(config),
 			consumers: archive?.format === 'tar' && verification?.ok ? archive.consumers : (consumerCount === undefined ? undefined : {count: consumerCount}),
 			replicas,
@@ -257,6 +260,13 @@ async function verify(backup: BackupDirInfo, options: PlanOptions): Promise<Back
 		...(signal ? {signal} : {}),
 		...(onVerify ? {onProgress: (progress: ArchiveProgress) => onVerify(backup.dir, {...progress, totalBytes: backup.archiveBytes})} : {}),
 	});
+}
+
+function firstTimestampMs(raw: Record<string, unknown>): number | undefined {
+	const state = raw['state'];
+	const firstTs = typeof state === 'object' && state !== null ? (state as {first_ts?: unknown}).first_ts : undefined;
+	const ms = typeof firstTs === 'string' ? Date.parse(firstTs) : Number.NaN;
+	return Number.isFinite(ms) ? ms : undefined;
 }
 
 function placementOf(value: unknown): BackupFacts['placement'] {

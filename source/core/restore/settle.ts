@@ -8,7 +8,7 @@ import {throwIfAborted} from '../errors.js';
 import {jsRequest, type JsApi} from '../jsapi.js';
 import {streamInfo, type StreamInfoReply} from '../diagnosis/streams.js';
 import type {SettleExpectation} from './plan.js';
-import {limitWords, removedByLimitsWords} from './stream-limits.js';
+import {limitsThatRemoved, removedByLimitsWords} from './stream-limits.js';
 
 export type ConsumerSummary = {name: string; delivered: number; ackFloor: number; pending: number};
 
@@ -28,23 +28,20 @@ export type SettleState = {
 
 type ReplicaInfo = {name: string; current?: boolean; lag?: number; offline?: boolean};
 
-/** Pure: what is still missing, in words. */
-export function settleState(info: StreamInfoReply, consumers: string[], expected: SettleExpectation): SettleState {
+/** Pure but for the clock: what is still missing, in words. */
+export function settleState(info: StreamInfoReply, consumers: string[], expected: SettleExpectation, now = Date.now()): SettleState {
 	const waitingFor: string[] = [];
 	const softWaitingFor: string[] = [];
 	let removedByLimits: RemovedByLimits | undefined;
 	const messages = info.state?.messages ?? 0;
 	// At least: publishes that went on while the snapshot ran can be in the archive too (§3.7).
 	if (expected.messages !== undefined && messages < expected.messages) {
-		const limits = limitWords(expected.limits);
+		const limits = limitsThatRemoved(expected.limits, {messages, oldestMs: expected.oldestMs, now});
 		// The last sequence survives expiry and trimming, so reaching it shows the archive was loaded whole.
 		const lastSeq = info.state?.last_seq ?? 0;
 		const loaded = expected.lastSeq === undefined || lastSeq >= expected.lastSeq;
-		if (limits.length > 0 && loaded) {
-			const removed = expected.messages - messages;
-			removedByLimits = {messages: removed, limits, words: removedByLimitsWords(removed, limits)};
-		}
-
+		const removed = expected.messages - messages;
+		if (limits.length > 0 && loaded) removedByLimits = {messages: removed, limits, words: removedByLimitsWords(removed, limits)};
 		else waitingFor.push(`${expected.messages} messages (has ${messages})`);
 	}
 

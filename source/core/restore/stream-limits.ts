@@ -33,13 +33,27 @@ export function limitsOf(config: Record<string, unknown>): StreamLimits {
 }
 
 /** The limits in the config's own terms, e.g. ["max_age 8s", "max_msgs 40"]; empty when there are none. */
-export function limitWords(limits: StreamLimits): string[] {
+function limitWords(limits: StreamLimits): string[] {
 	return [
 		...(limits.maxAgeMs === undefined ? [] : [`max_age ${formatDuration(limits.maxAgeMs)}`]),
 		...(limits.maxMsgs === undefined ? [] : [`max_msgs ${limits.maxMsgs}`]),
 		...(limits.maxBytes === undefined ? [] : [`max_bytes ${formatBytes(limits.maxBytes)}`]),
 		...(limits.maxMsgsPerSubject === undefined ? [] : [`max_msgs_per_subject ${limits.maxMsgsPerSubject}`]),
 	];
+}
+
+/**
+ * The limits that can have removed messages from the restored stream, in words: max_age only when
+ * the backup's oldest message is older than it, max_msgs only when the stream is at it. Empty when
+ * none can, and then a shortfall is not the limits' doing.
+ */
+export function limitsThatRemoved(limits: StreamLimits, {messages, oldestMs, now}: {messages: number; oldestMs: number | undefined; now: number}): string[] {
+	return limitWords({
+		...(limits.maxAgeMs !== undefined && (oldestMs === undefined || now - oldestMs > limits.maxAgeMs) ? {maxAgeMs: limits.maxAgeMs} : {}),
+		...(limits.maxMsgs !== undefined && messages >= limits.maxMsgs ? {maxMsgs: limits.maxMsgs} : {}),
+		...(limits.maxBytes === undefined ? {} : {maxBytes: limits.maxBytes}),
+		...(limits.maxMsgsPerSubject === undefined ? {} : {maxMsgsPerSubject: limits.maxMsgsPerSubject}),
+	});
 }
 
 /** The sentence every face prints for messages a restored stream's limits removed. */
