@@ -1,7 +1,8 @@
 /**
  * Typed confirmation for destructive steps: the operator types the name of the thing (server or
  * stream). In scripts, `--confirm NAME` or `--yes` stands in; without a terminal and without them
- * the step is refused rather than assumed.
+ * the step is refused rather than assumed. The question goes to stderr, so stdout stays the
+ * command's output (one JSON document with --json) even when it is piped.
  */
 import {createInterface} from 'node:readline/promises';
 import {AbortedError, UsageError} from '../core/errors.js';
@@ -20,11 +21,11 @@ export async function confirmByName(
 	}
 
 	if (flags.yes) return;
-	if (!io.stdin.isTTY || !io.stdout.isTTY) {
+	if (!io.stdin.isTTY || !io.stderr.isTTY) {
 		throw new UsageError(`cannot ask for confirmation without a terminal: nothing was changed`, `pass --confirm ${name} (or --yes) to ${what === 'server' ? 'remove' : 'change'} ${name}`);
 	}
 
-	const rl = createInterface({input: process.stdin, output: process.stdout});
+	const rl = createInterface({input: io.stdin as NodeJS.ReadableStream, output: io.stderr as NodeJS.WritableStream});
 	try {
 		const answer = await rl.question(`Type the ${what} name "${oneLine(name)}" to confirm, or press Enter to cancel: `, {signal});
 		if (answer.trim() !== name) throw new AbortedError(`not confirmed: nothing was changed`);

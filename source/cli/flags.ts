@@ -49,6 +49,7 @@ const commandFlags = {
 	check: {type: 'boolean', default: false},
 	chunkSize: {type: 'string'},
 	window: {type: 'number'},
+	settleTimeout: {type: 'string'},
 	idleTimeout: {type: 'string'},
 	force: {type: 'boolean', default: false},
 	replicas: {type: 'number'},
@@ -94,7 +95,7 @@ export const commands: Record<CommandName, CommandSpec> = {
 		usage: 'nats-dr restore DIR [--replicas N] [--cluster C] [--tag T…] [--confirm NAME | --yes]',
 		summary: 'restore a stream backup, or every backup under an account backup directory',
 		args: ['DIR'],
-		flags: ['replicas', 'cluster', 'tag', 'placement', 'verify', 'skipExisting', 'chunkSize', 'window'],
+		flags: ['replicas', 'cluster', 'tag', 'placement', 'verify', 'skipExisting', 'chunkSize', 'window', 'settleTimeout'],
 	},
 	verify: {
 		usage: 'nats-dr verify DIR',
@@ -183,11 +184,12 @@ export function parseArgs(all: string[]): Invocation {
 	// natscli's --no-context negates a string flag, which meow cannot express: it is taken out first.
 	const separator = all.includes('--') ? all.indexOf('--') : all.length;
 	const noContext = all.slice(0, separator).includes('--no-context');
-	const argv = all.filter((arg, index) => !(arg === '--no-context' && index < separator));
-	if (noContext && argv.some(arg => arg === '--context' || arg.startsWith('--context='))) {
+	const withoutNoContext = all.filter((arg, index) => !(arg === '--no-context' && index < separator));
+	if (noContext && withoutNoContext.some(arg => arg === '--context' || arg.startsWith('--context='))) {
 		throw new UsageError('--context and --no-context contradict each other');
 	}
 
+	const argv = joinNegativeValues(withoutNoContext);
 	const given = givenFlags(argv);
 	const unknown = given.find(key => key.startsWith('-'));
 	if (unknown !== undefined) {
@@ -202,10 +204,50 @@ export function parseArgs(all: string[]): Invocation {
 	}
 
 	const command = first as CommandName | undefined;
+	checkMissingValues(argv);
 	checkValues(flags);
 	checkCommandFlags(command, given);
 	const timeoutMs = flags.timeout === undefined ? undefined : parseDuration(flags.timeout);
 	return {command, args: rest.map(String), flags, timeoutMs, help: flags.help, noContext};
+}
+
+function valueFlag(token: string): string | undefined {
+	const key = token.startsWith('--') ? camel(token.slice(2)) : (/^-[a-z]$/i.test(token) ? shortFlags.get(token[1]!) : undefined);
+	return key !== undefined && key in allFlags && allFlags[key as keyof AllFlags].type !== 'boolean' ? key : undefined;
+}
+
+/** `--timeout -5s` would reach meow as the short flags -5 and -s: a value that looks negative is joined to its flag. */
+function joinNegativeValues(argv: string[]): string[] {
+	const joined: string[] = [];
+	for (let index = 0; index < argv.length; index++) {
+		const token = argv[index]!;
+		const next = argv[index + 1];
+		if (token === '--') return [...joined, ...argv.slice(index)];
+		if (valueFlag(token) !== undefined && next !== undefined && /^-\d/.test(next)) {
+			joined.push(`${token.startsWith('--') ? token : `--${kebab(shortFlags.get(token[1]!)!)}`}=${next}`);
+			index++;
+		} else {
+			joined.push(token);
+		}
+	}
+
+	return joined;
+}
+
+/** A flag that takes a value, last or followed by another flag: meow would silently drop a repeatable one. */
+function checkMissingValues(argv: string[]): void {
+	for (let index = 0; index < argv.length; index++) {
+		const token = argv[index]!;
+		if (token === '--') return;
+		const key = valueFlag(token);
+		if (key === undefined) continue;
+		const next = argv[index + 1];
+		if (next === undefined || (next.startsWith('-') && next !== '-')) {
+			throw new UsageError(`--${kebab(key)} needs a value`, next === undefined ? undefined : `for a value that starts with "-", write --${kebab(key)}=VALUE`);
+		}
+
+		index++;
+	}
 }
 
 /** meow throws plain Errors for input it refuses (a repeated flag); they are usage errors. */
@@ -228,7 +270,7 @@ function meowUsage(argv: string[]) {
 function checkValues(flags: Flags): void {
 	for (const [key, spec] of Object.entries(allFlags)) {
 		const value = flags[key as keyof Flags];
-		if (spec.type === 'string' && value === '') throw new UsageError(`--${kebab(key)} needs a value`);
+		if (spec.type === 'string' && (value === '' || (Array.isArray(value) && value.includes('')))) throw new UsageError(`--${kebab(key)} needs a value`);
 		if (spec.type === 'number' && value !== undefined && !Number.isFinite(value)) {
 			throw new UsageError(`--${kebab(key)} needs a number`);
 		}

@@ -65,7 +65,8 @@ const commandDetails: Record<CommandName, string> = {
   --no-verify              skip verifying the archive before sending it
   --skip-existing          in an account restore, skip streams that exist instead of refusing
   --chunk-size SIZE        upload chunk size (default 1MiB, at most the server's max_payload)
-  --window N               upload chunks in flight at once (default 8; 1 is the nats CLI's one at a time)`,
+  --window N               upload chunks in flight at once, 1-64 (default 8; 1 is the nats CLI's one at a time)
+  --settle-timeout DURATION  how long to wait for the restored stream to settle (default 2m)`,
 	verify: `  (no command flags)`,
 	'peer-remove': `  --stream NAME            remove SERVER from this stream's peers only
   --force                  allow removing a server that is still online

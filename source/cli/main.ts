@@ -3,7 +3,7 @@
  * map errors to exit codes. This is the only place that decides the process's exit code.
  */
 import {createRequire} from 'node:module';
-import {AbortedError, exitCodes, type ExitCode} from '../core/errors.js';
+import {AbortedError, exitCodes, UsageError, type ExitCode} from '../core/errors.js';
 import {commandContext, type CommandContext} from './context.js';
 import {parseArgs, type CommandName, type Invocation} from './flags.js';
 import {commandHelp, mainHelp, shortUsage} from './help.js';
@@ -35,16 +35,21 @@ export async function run(argv: string[], io: Io, signal: AbortSignal): Promise<
 
 	const out = new Output(io, {json: invocation.flags.json});
 	const {command} = invocation;
+	// --json keeps its promise of one document on stdout, also for the answers that are not a command's.
 	if (invocation.flags.version) {
-		out.line(version);
+		if (out.json) out.printJson({ok: true, version});
+		else out.line(version);
 		return exitCodes.ok;
 	}
 
 	if (invocation.help) {
-		out.line(command ? commandHelp(command) : mainHelp(version));
+		const help = command ? commandHelp(command) : mainHelp(version);
+		if (out.json) out.printJson({ok: true, help});
+		else out.line(help);
 		return exitCodes.ok;
 	}
 
+	if (!command && out.json) return out.fail(new UsageError('--json needs a command: the wizard is interactive', 'e.g. nats-dr diagnose --json'));
 	if (!command) {
 		if (!isInteractive(io, invocation)) {
 			io.stderr.write(`${shortUsage()}\n`);

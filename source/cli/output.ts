@@ -19,6 +19,8 @@ export class Output {
 	readonly io: Io;
 	readonly json: boolean;
 	readonly secrets = new SecretScrubber();
+	/** --json promises one document per run, whatever happens. */
+	private printedJson = false;
 
 	constructor(io: Io, {json}: {json: boolean}) {
 		this.io = io;
@@ -57,20 +59,25 @@ export class Output {
 		this.io.stderr.write(this.clean(text));
 	}
 
-	/** One JSON document, indented unless `indent` is 0 (one line, for readers that read lines). */
-	printJson(value: unknown, indent = 2): void {
-		this.io.stdout.write(`${jsonTerminalSafe(this.secrets.json(value, indent))}\n`);
+	/** `line`: on one line, for a reader that waits for it while the command runs on (the demo). */
+	printJson(value: unknown, {line = false} = {}): void {
+		if (this.printedJson) throw new Error('a second JSON document in one run');
+		this.printedJson = true;
+		this.io.stdout.write(`${jsonTerminalSafe(this.secrets.json(value, line ? 0 : 2))}\n`);
 	}
 
-	/** Prints an error as one line (plus a hint line) and returns its exit code. */
-	fail(error: unknown): ExitCode {
+	/**
+	 * Prints an error as one line (plus a hint line) and returns its exit code. With --json, also the
+	 * error document with `extra` fields, unless the run has printed its document already.
+	 */
+	fail(error: unknown, extra: Record<string, unknown> = {}): ExitCode {
 		const known = error instanceof DrError ? error : undefined;
 		const message = known ? known.message : `unexpected error: ${(error as Error)?.message ?? String(error)}`;
 		this.error(`nats-dr: ${message}`);
 		if (known?.hint) this.error(`  try: ${known.hint}`);
 		if (!known && this.io.env['NATS_DR_DEBUG']) this.error(String((error as Error)?.stack));
 		const code = known?.exitCode ?? exitCodes.failed;
-		if (this.json) this.printJson({ok: false, error: message, ...(known?.hint ? {hint: known.hint} : {}), exit_code: code});
+		if (this.json && !this.printedJson) this.printJson({ok: false, error: message, ...(known?.hint ? {hint: known.hint} : {}), exit_code: code, ...extra});
 		return code;
 	}
 }

@@ -32,6 +32,17 @@ export function decodeJson<T>(data: Uint8Array, what: string): T {
 	}
 }
 
+/**
+ * Connections whose JetStream API has answered. Nothing answering the API afterwards means the
+ * servers went away, not that the account lacks JetStream.
+ */
+const answered = new WeakSet<NatsConnection>();
+
+/** Whether this connection's JetStream API has answered a `jsRequest` before. */
+export function hasAnswered(nc: NatsConnection): boolean {
+	return answered.has(nc);
+}
+
 const jetStreamNotEnabledForAccount = 10039;
 const jetStreamHint = 'check the account and --js-domain, or that the servers run with JetStream';
 
@@ -50,7 +61,7 @@ export async function jsRequest<T>(
 	try {
 		reply = await api.nc.request(full, body === undefined ? new Uint8Array() : encodeJson(body), {timeout});
 	} catch (error) {
-		throw requestError(error, full, timeout);
+		throw requestError(error, full, timeout, answered.has(api.nc));
 	}
 
 	const parsed = decodeJson<T & ApiReply>(reply.data, full);
@@ -58,14 +69,26 @@ export async function jsRequest<T>(
 		throw new DrError('JetStream is not enabled for this account (the server answered 503/10039)', {hint: jetStreamHint});
 	}
 
+	answered.add(api.nc);
 	if (parsed.error) throw new JsApiError(full, parsed.error);
 	return parsed;
 }
 
-export function requestError(error: unknown, subject: string, timeoutMs: number): DrError {
+/** `$JS.API.…` or `$JS.<domain>.API.…`; other `$JS.` subjects (a restore's deliver subject) belong to one operation. */
+const apiSubject = /^\$JS\.(?:[^.]+\.)?API\./;
+
+/** `answeredBefore`: this connection's JetStream API answered earlier, so JetStream exists for the account. */
+export function requestError(error: unknown, subject: string, timeoutMs: number, answeredBefore = false): DrError {
 	const code = (error as {code?: string}).code;
 	if (code === ErrorCode.NoResponders) {
-		if (subject.startsWith('$JS.')) {
+		if (apiSubject.test(subject) && answeredBefore) {
+			return new DrError(`JetStream stopped answering: nothing answers ${subject}, though the JetStream API answered moments ago`, {
+				hint: 'the server may have stopped or be restarting; check with `nats-dr diagnose`, then retry',
+				cause: error,
+			});
+		}
+
+		if (apiSubject.test(subject)) {
 			return new DrError('JetStream is not enabled for this account (nothing answers the JetStream API)', {hint: jetStreamHint, cause: error});
 		}
 

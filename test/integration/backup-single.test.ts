@@ -16,6 +16,7 @@ import type {AuditEntry} from '../../source/core/audit.js';
 import {decodeS2Stream} from '../../source/core/archive/s2-decode.js';
 import {TarWalker} from '../../source/core/archive/tar-walk.js';
 import {backupStream} from '../../source/core/backup/backup-stream.js';
+import {periodicLine} from '../../source/cli/commands/backup-lines.js';
 import {DrError} from '../../source/core/errors.js';
 import {binPath, cleanEnv, parseJson, runCli} from '../helpers/cli.js';
 import {TestCluster, waitFor} from '../helpers/nats-server.js';
@@ -94,6 +95,26 @@ describe('backup from a single server', () => {
 		assert.match(verify.stdout, /^OK +ORDERS /m);
 		assert.deepEqual(await restoredFacts(dir, 'ORDERS', 2), orders);
 		assert.ok((await auditEntries()).some(entry => entry.action === 'backup' && entry.result === 'ok' && entry.nats === `nats stream backup ORDERS ${dir}`));
+	});
+
+	test('progress counts one measure against a total of the same kind, also when the archive outgrows the messages', async () => {
+		// 100 small messages: the tar's headers and index files make the archive larger than the messages.
+		await addStream(nc, {name: 'TINY'}, 100);
+		const seen: Array<{done: number; total: number; expected: number; line: string}> = [];
+		await backupStream({nc, prefix: '$JS.API', timeoutMs: 5000}, 'TINY', join(scratch, 'TINY'), {
+			chunkSize: 1024,
+			onProgress(progress) {
+				if (progress.phase === 'transfer') seen.push({done: progress.uncompressedBytes, total: progress.totalBytes, expected: progress.expectedBytes, line: periodicLine(progress)});
+			},
+		});
+		// The other tests count the server's streams.
+		await (await nc.jetstreamManager()).streams.delete('TINY');
+		assert.ok(seen.some(event => event.done > event.expected), `the archive outgrew the messages: ${JSON.stringify(seen.at(-1))}`);
+		for (const event of seen) {
+			assert.ok(event.done <= event.total, JSON.stringify(event));
+			const [, done, total] = /: (.+?) of (.+?) \(/.exec(event.line)!;
+			assert.ok(!(done!.endsWith('KiB') && total!.endsWith('KiB') && Number.parseFloat(done!) > Number.parseFloat(total!)), event.line);
+		}
 	});
 
 	test('--no-consumers leaves the consumers out; the messages still restore', async () => {
@@ -184,16 +205,17 @@ describe('backup from a single server', () => {
 		}, {intervalMs: 20, what: 'a partial archive'});
 		child.process.kill('SIGKILL');
 		await child.exit;
-		assert.match(partial, /^\.stream\.tar\.s2\.partial-\d+$/);
+		assert.match(partial, /^\.stream\.tar\.s2\.partial-\d+-[0-9a-f]{8}$/);
 		await assert.rejects(readBackupDir(dir), (error: unknown) => error instanceof BackupDirError && error.code === 'no-backup-json');
 		const verify = await runCli(['verify', dir]);
 		assert.equal(verify.code, 1);
 
 		const again = await cli(['backup', 'ORDERS', dir]);
 		assert.equal(again.code, 0, again.stderr);
+		assert.match(again.stderr, /warning: .* holds a temporary file of an interrupted backup \(\.stream\.tar\.s2\.partial-\d+-[0-9a-f]{8}\): they were left alone/);
 		const verified = await runCli(['verify', dir]);
 		assert.equal(verified.code, 0);
-		assert.match(verified.stdout, /warning: leftovers of an interrupted backup, safe to delete: \.stream\.tar\.s2\.partial-\d+/);
+		assert.match(verified.stdout, /warning: leftovers of an interrupted backup, safe to delete: \.stream\.tar\.s2\.partial-\d+-[0-9a-f]{8}/);
 	});
 
 	test('the server dying during the transfer fails the backup at once and keeps nothing', async () => {

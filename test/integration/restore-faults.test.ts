@@ -7,7 +7,6 @@
 import assert from 'node:assert/strict';
 import {spawn} from 'node:child_process';
 import {cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
-import {createServer, connect as tcpConnect, type Server} from 'node:net';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {after, before, describe, test} from 'node:test';
@@ -15,6 +14,7 @@ import {binPath, cleanEnv} from '../helpers/cli.js';
 import {appUser, delay, TestCluster, waitFor} from '../helpers/nats-server.js';
 import {appConnection, streamNames} from '../helpers/streams.js';
 import {fixturePath} from '../helpers/fixtures.js';
+import {endMarkerTrap} from '../helpers/end-marker-trap.js';
 
 const fixture = fixturePath;
 const slowUpload = ['--chunk-size', '1KiB', '--window', '1', '--yes'];
@@ -65,53 +65,6 @@ function startCli(args: string[]): Run {
 	};
 }
 
-/**
- * A TCP relay to the server that forwards NATS protocol frames from the client unchanged, except
- * the restore's end marker (an empty PUB to $JS.SNAPSHOT.RESTORE.>), which it swallows: the
- * client then waits in the server phase for as long as the test wants.
- */
-async function endMarkerTrap(serverPort: number): Promise<{url: string; trapped: Promise<void>; close: () => Promise<void>}> {
-	let trap: () => void = () => undefined;
-	const trapped = new Promise<void>(resolve => {
-		trap = resolve;
-	});
-	const server: Server = createServer(client => {
-		const upstream = tcpConnect(serverPort, '127.0.0.1');
-		upstream.pipe(client);
-		let pending = Buffer.alloc(0);
-		client.on('data', (data: Buffer) => {
-			pending = Buffer.concat([pending, data]);
-			let at = 0;
-			for (;;) {
-				const eol = pending.indexOf('\r\n', at);
-				if (eol < 0) break;
-				const line = pending.toString('latin1', at, eol);
-				const publish = /^H?PUB (\S+) .*?(\d+)$/i.exec(line);
-				const end = publish ? eol + 2 + Number(publish[2]) + 2 : eol + 2;
-				if (end > pending.length) break;
-				if (publish?.[1]!.startsWith('$JS.SNAPSHOT.RESTORE.') && Number(publish[2]) === 0) trap();
-				else upstream.write(pending.subarray(at, end));
-				at = end;
-			}
-
-			pending = pending.subarray(at);
-		});
-		client.on('close', () => upstream.destroy());
-		upstream.on('close', () => client.destroy());
-		client.on('error', () => upstream.destroy());
-		upstream.on('error', () => client.destroy());
-	});
-	await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
-	const {port} = server.address() as {port: number};
-	return {
-		url: `nats://127.0.0.1:${port}`,
-		trapped,
-		close: async () => new Promise<void>(resolve => {
-			server.close(() => resolve());
-		}),
-	};
-}
-
 describe('restore faults on a standalone server', () => {
 	let cluster: TestCluster;
 	const scratch = mkdtempSync(join(tmpdir(), 'nats-dr-restore-faults-'));
@@ -120,6 +73,16 @@ describe('restore faults on a standalone server', () => {
 		const nc = await appConnection(cluster);
 		try {
 			return await streamNames(nc);
+		} finally {
+			await nc.close();
+		}
+	};
+
+	const deleteStreams = async (): Promise<void> => {
+		const nc = await appConnection(cluster);
+		try {
+			const jsm = await nc.jetstreamManager();
+			for (const name of await streamNames(nc)) await jsm.streams.delete(name);
 		} finally {
 			await nc.close();
 		}
@@ -171,6 +134,30 @@ describe('restore faults on a standalone server', () => {
 			assert.match(result.stderr, /try: check with `nats stream info AUDIT` in a moment, and delete it if it is incomplete before retrying/);
 		} finally {
 			await trap.close();
+		}
+	});
+
+	test('the server killed after the last chunk: reported as the server gone, not as JetStream missing', async () => {
+		// 2.15 restores AUDIT without the end marker: in the Ctrl-C test before, and before the kill here.
+		await deleteStreams();
+		const trap = await endMarkerTrap(cluster.nodes[0]!.port);
+		try {
+			const run = startCli([fixture('account/AUDIT'), '--yes', ...connection(trap.url)]);
+			await Promise.race([trap.trapped, run.exit.then(result => {
+				throw new Error(`the CLI exited (${result.code}) before its last chunk:\n${result.stdout}\n${result.stderr}`);
+			})]);
+			await cluster.kill('n1');
+			trap.release();
+			const result = await run.exit;
+			assert.equal(result.code, 1, result.stdout + result.stderr);
+			assert.doesNotMatch(result.stderr, /not enabled/);
+			assert.match(result.stderr, /^nats-dr: restore of AUDIT failed: lost the connection to n1 after the last chunk, while the server restored AUDIT; could not check whether stream AUDIT was created/m);
+			assert.match(result.stderr, /try: check with `nats stream info AUDIT`/);
+		} finally {
+			await trap.close();
+			await cluster.restart('n1');
+			await cluster.waitReady();
+			await deleteStreams();
 		}
 	});
 

@@ -87,6 +87,15 @@ describe('restore into a standalone server', () => {
 		await refused([root, '--yes'], /AUDIT, AUDIT-older all hold stream "AUDIT": only one can be restored/);
 	});
 
+	test('refuses an account backup whose streams overlap each other\'s subjects, before any upload', async () => {
+		const root = join(scratch, 'overlapping');
+		cpSync(fixture('account/ORDERS'), join(root, 'ORDERS'), {recursive: true});
+		cpSync(fixture('account/AUDIT'), join(root, 'AUDIT'), {recursive: true});
+		const backupJson = join(root, 'AUDIT', 'backup.json');
+		writeFileSync(backupJson, readFileSync(backupJson, 'utf8').replace('"AUDIT.\\u003e"', '"ORDERS.*.audit"'));
+		await refused([root, '--confirm', 'overlapping'], /streams "AUDIT" and "ORDERS" of this restore listen on overlapping subjects: ORDERS\.\*\.audit with ORDERS\.> \(the server would refuse "ORDERS" only after its whole upload\)/);
+	});
+
 	test('refuses an R3 backup on a standalone server and says to pass --replicas 1', async () => {
 		await refused([fixture('EVENTS-R3'), '--yes'], /3 replicas, but the target is a standalone server[\s\S]*try: pass --replicas 1/);
 	});

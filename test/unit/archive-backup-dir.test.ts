@@ -74,6 +74,13 @@ test('readBackupDir rejects broken backup directories with clear errors', async 
 	await assert.rejects(readBackupDir(copyBackup('RANDOM', {backupJson: '[]'})), backupDirError('invalid-backup-json', /is not a JSON object/));
 	await assert.rejects(readBackupDir(copyBackup('RANDOM', {backupJson: '{"config": {}, "state": {}}'})), backupDirError('invalid-backup-json', /config\.name/));
 	await assert.rejects(readBackupDir(copyBackup('RANDOM', {backupJson: '{"config": {"name": "X"}}'})), backupDirError('invalid-backup-json', /no "state" object/));
+	// A name from elsewhere goes into API subjects: "A.B" would address another stream.
+	for (const name of ['A.B', '*', '>', '../x', 'a b']) {
+		await assert.rejects(
+			readBackupDir(copyBackup('RANDOM', {backupJson: JSON.stringify({config: {name}, state: {}})})),
+			backupDirError('invalid-backup-json', /names no valid stream in "config\.name": ".*" is not a valid stream name/),
+		);
+	}
 
 	const noArchive = copyBackup('RANDOM');
 	rmSync(join(noArchive, 'stream.tar.s2'));

@@ -12,6 +12,7 @@ import {type TarEntry, TarFormatError, TarWalker} from '../../source/core/archiv
 import {verifyArchive} from '../../source/core/archive/verify-archive.js';
 import {fixtureBackups} from '../helpers/fixtures.js';
 import {s2Stream} from '../helpers/s2-stream.js';
+import {snapshotTar, tarOf, type TarInput} from '../helpers/tar.js';
 
 const fixtures = fixtureBackups;
 const fixtureArchive = (dir: string): string => fileURLToPath(new URL(`${dir}/stream.tar.s2`, fixtures));
@@ -34,53 +35,6 @@ function scratchFile(name: string, data: Uint8Array): string {
 }
 
 
-type TarInput = {name: string; content?: string | Buffer; typeflag?: string; pax?: Record<string, string>; size?: number};
-
-/** A minimal ustar writer: one header per entry, bodies padded to 512 bytes, then two zero blocks. */
-function tarOf(entries: TarInput[], {end = true} = {}): Buffer {
-	const parts: Buffer[] = [];
-	for (const entry of entries) {
-		const body = Buffer.from(entry.content ?? '');
-		if (entry.pax) {
-			const records = Object.entries(entry.pax).map(([key, value]) => paxRecord(key, value)).join('');
-			parts.push(header('PaxHeaders.0/x', Buffer.byteLength(records), 'x'), padded(Buffer.from(records)));
-		}
-
-		parts.push(header(entry.name, entry.size ?? body.length, entry.typeflag ?? '0'), padded(body));
-	}
-
-	if (end) parts.push(Buffer.alloc(1024));
-	return Buffer.concat(parts);
-}
-
-function paxRecord(key: string, value: string): string {
-	const text = ` ${key}=${value}\n`;
-	let length = text.length + 1;
-	while (String(length).length + text.length !== length) length++;
-	return `${length}${text}`;
-}
-
-function header(name: string, size: number, typeflag: string): Buffer {
-	const block = Buffer.alloc(512);
-	block.write(name.slice(0, 100), 0, 'utf8');
-	block.write('0000600\0', 100);
-	block.write('0000000\0', 108);
-	block.write('0000000\0', 116);
-	block.write(`${size.toString(8).padStart(11, '0')}\0`, 124);
-	block.write('00000000000\0', 136);
-	block.write(typeflag, 156);
-	block.write('ustar\u000000', 257, 'latin1');
-	block.fill(0x20, 148, 156);
-	let sum = 0;
-	for (const byte of block) sum += byte;
-	block.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148);
-	return block;
-}
-
-function padded(body: Buffer): Buffer {
-	return Buffer.concat([body, Buffer.alloc((512 - (body.length % 512)) % 512)]);
-}
-
 async function decodedFixture(dir: string): Promise<Buffer> {
 	const blocks: Buffer[] = [];
 	for await (const block of decodeS2Stream([readFileSync(fixtureArchive(dir))])) blocks.push(Buffer.from(block));
@@ -93,19 +47,6 @@ function walk(tar: Uint8Array, options: ConstructorParameters<typeof TarWalker>[
 	for (let at = 0; at < tar.length; at += sliceSize) walker.push(tar.subarray(at, at + sliceSize), entry => entries.push(entry));
 	walker.end();
 	return entries;
-}
-
-/** A stream snapshot as nats-server 2.9 lays it out, with a valid meta.sum. */
-function snapshotTar(streamName: string, extra: TarInput[] = []): Buffer {
-	const meta = Buffer.from(JSON.stringify({name: streamName, subjects: [`${streamName}.>`]}));
-	const sum = highwayHash64Hex(meta, createHash('sha256').update(streamName).digest());
-	return tarOf([
-		{name: 'meta.inf', content: meta},
-		{name: 'meta.sum', content: sum},
-		{name: 'msgs/1.idx', content: Buffer.alloc(37)},
-		{name: 'msgs/1.blk', content: Buffer.alloc(3000, 1)},
-		...extra,
-	]);
 }
 
 test('the tar walker lists a fixture\'s entries and reads only the small ones asked for', async () => {
@@ -308,4 +249,26 @@ test('a large archive of 4 MiB chunks verifies', async () => {
 	assert.equal(report.ok, true, report.problems.join('; '));
 	assert.equal(report.messageBlocks, 2);
 	assert.equal(report.uncompressedBytes, tar.length);
+});
+
+test('entries a snapshot never has are rejected, naming what was found', async () => {
+	const cases: Array<[TarInput, RegExp]> = [
+		[{name: '/etc/cron.d/x', content: 'x'}, /"\/etc\/cron\.d\/x" \(an absolute path\)/],
+		[{name: 'msgs/../../x', content: 'x'}, /"msgs\/\.\.\/\.\.\/x" \(a "\.\." segment\)/],
+		[{name: '..', typeflag: '5'}, /"\.\." \(a "\.\." segment\)/],
+		[{name: 'C:x', content: 'x'}, /"C:x" \(a drive letter\)/],
+		[{name: 'msgs\\..\\x', content: 'x'}, /\(a backslash\)/],
+		[{name: 'msgs/\u001B[2Jx', content: 'x'}, /"msgs\/\\u001b\[2Jx" \(a control character\)/],
+		[{name: 'msgs/link', typeflag: '2'}, /"msgs\/link" \(a link\)/],
+		[{name: 'msgs/fifo', typeflag: '6'}, /"msgs\/fifo" \(a device, FIFO or unknown entry type\)/],
+	];
+	for (const [entry, pattern] of cases) {
+		const report = await verifyArchive(scratchFile('unsafe.tar.s2', s2Stream(snapshotTar('ORDERS', [entry]))));
+		assert.equal(report.ok, false, entry.name);
+		assert.match(report.problems.join('\n'), /^the archive holds an entry a stream snapshot never has, which a restore could write outside the stream's directory: /m);
+		assert.match(report.problems.join('\n'), pattern);
+	}
+
+	const many = await verifyArchive(scratchFile('unsafe-many.tar.s2', s2Stream(snapshotTar('ORDERS', Array.from({length: 50}, (_, i) => ({name: `/x${i}`, content: 'x'}))))));
+	assert.match(many.problems[0]!, /holds 50 entries .*: "\/x0" \(an absolute path\), "\/x1" \(an absolute path\), "\/x2" \(an absolute path\) and 47 more$/);
 });

@@ -42,8 +42,11 @@ describe('log lines without a terminal', () => {
 	});
 
 	test('the periodic line', () => {
-		const progress = {stream: 'ORDERS', uncompressedBytes: 120 * mib, expectedBytes: 813 * mib, fraction: 120 / 813, bytesPerSecond: 95 * mib, etaMs: 7200} as BackupProgress;
+		const progress = {stream: 'ORDERS', uncompressedBytes: 120 * mib, expectedBytes: 813 * mib, totalBytes: 813 * mib, fraction: 120 / 813, bytesPerSecond: 95 * mib, etaMs: 7200} as BackupProgress;
 		assert.equal(periodicLine(progress), 'Backing up stream "ORDERS": 120 MiB of 813 MiB (14%), 95 MiB/s, about 8s left');
+		// Past the message bytes the total is the archive so far: never "35 KiB of 12 KiB".
+		const outgrown = {stream: 'TINY', uncompressedBytes: 35 * 1024, expectedBytes: 12 * 1024, totalBytes: 35 * 1024, fraction: 0.99, bytesPerSecond: 0, etaMs: undefined} as BackupProgress;
+		assert.equal(periodicLine(outgrown), 'Backing up stream "TINY": 35 KiB of 35 KiB (99%), 0 B/s');
 	});
 });
 

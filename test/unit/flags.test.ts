@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import {describe, test} from 'node:test';
 import {checkArgs, commands, parseArgs} from '../../source/cli/flags.js';
+import {parseDuration} from '../../source/core/duration.js';
 import {UsageError} from '../../source/core/errors.js';
+import {streamNameProblem} from '../../source/core/stream-name.js';
 import {runCli} from '../helpers/cli.js';
 
 /** Asserts that parsing throws a UsageError (exit code 2) whose message matches. */
@@ -129,6 +131,27 @@ describe('parseArgs', () => {
 		usageError(['diagnose', '--timeout', '5s5'], /is not a duration/);
 	});
 
+	test('a duration of 0, below 0 or above a day is refused, whichever flag carries it', () => {
+		usageError(['diagnose', '--timeout', '0'], /^--timeout must be longer than 0, not "0"$/);
+		usageError(['diagnose', '--timeout', '0ms'], /^--timeout must be longer than 0/);
+		usageError(['diagnose', '--timeout', '-5s'], /^--timeout must be longer than 0, not "-5s"$/);
+		usageError(['diagnose', '--timeout=-1'], /^--timeout must be longer than 0/);
+		usageError(['diagnose', '--timeout', '25h'], /^--timeout "25h" is longer than the limit of 24h$/);
+		assert.throws(() => parseDuration('0s', '--watch-timeout'), /^UsageError: --watch-timeout must be longer than 0/);
+		assert.throws(() => parseDuration('0', '--settle-timeout'), /^UsageError: --settle-timeout must be longer than 0/);
+		assert.equal(parseDuration('24h'), 86_400_000);
+	});
+
+	test('a flag that takes a value, given without one, is refused also when it is repeatable', () => {
+		usageError(['restore', 'DIR', '--tag'], /^--tag needs a value$/);
+		usageError(['restore', 'DIR', '--tag', ''], /^--tag needs a value$/);
+		usageError(['restore', 'DIR', '--tag=', '--yes'], /^--tag needs a value$/);
+		usageError(['restore', 'DIR', '--tag', 'a', '--tag', '--yes'], /^--tag needs a value$/);
+		usageError(['restore', 'DIR', '--tag', '--yes'], /^--tag needs a value$/);
+		usageError(['diagnose', '-s'], /^--server needs a value$/);
+		assert.deepEqual(parseArgs(['restore', 'DIR', '--tag', 'a', '--tag=b']).flags.tag, ['a', 'b']);
+	});
+
 	test('a string flag without a value, or a number flag with a non-number, is a usage error', () => {
 		usageError(['diagnose', '--server'], /^--server needs a value$/);
 		usageError(['diagnose', '--server='], /^--server needs a value$/);
@@ -173,7 +196,47 @@ describe('checkArgs', () => {
 	});
 });
 
+describe('stream names', () => {
+	test('names JetStream refuses are named with what they contain', () => {
+		for (const name of ['ORDERS', 'orders-2', 'a_b', 'Ünïcode']) assert.equal(streamNameProblem(name), undefined, name);
+		assert.match(streamNameProblem('A.B')!, /^"A\.B" is not a valid stream name: it contains "\."/);
+		assert.match(streamNameProblem('*')!, /contains "\*"/);
+		assert.match(streamNameProblem('>')!, /contains ">"/);
+		assert.match(streamNameProblem('.')!, /contains "\."/);
+		assert.match(streamNameProblem('my stream')!, /contains white space/);
+		assert.match(streamNameProblem('a/b')!, /contains "\/"/);
+		assert.match(streamNameProblem('a\\b')!, /contains "\\"/);
+		assert.match(streamNameProblem('a\u001Bb')!, /contains a control character/);
+		assert.equal(streamNameProblem(''), 'a stream name cannot be empty');
+	});
+});
+
 describe('the CLI without a terminal', () => {
+	// Port 9 (discard) has no NATS server: each of these must be refused before any connection.
+	const nowhere = ['--server', 'nats://127.0.0.1:9', '--timeout', '1s'];
+
+	test('backup with an invalid stream name is refused at once as an invalid name, exit 2', async () => {
+		for (const name of ['A.B', '*', '>', 'a b', 'a/b']) {
+			const result = await runCli(['backup', name, '/nonexistent/dir', ...nowhere]);
+			assert.equal(result.code, 2, result.stderr);
+			assert.match(result.stderr, /^nats-dr: ".*" is not a valid stream name: it contains .*; nothing was written$/m);
+		}
+	});
+
+	test('backup --all without DIR says DIR is missing', async () => {
+		const result = await runCli(['backup', '--all', ...nowhere]);
+		assert.equal(result.code, 2);
+		assert.match(result.stderr, /^nats-dr: missing DIR\n {2}try: usage: nats-dr backup --all DIR$/m);
+	});
+
+	test('restore --window is bounded, as memory is window × chunk size', async () => {
+		for (const window of ['0', '65', '100000']) {
+			const result = await runCli(['restore', '/nonexistent', '--window', window, ...nowhere]);
+			assert.equal(result.code, 2, window);
+			assert.match(result.stderr, /^nats-dr: --window needs a whole number from 1 to 64, not \d+$/m);
+		}
+	});
+
 	test('no command and stdin from a pipe: usage on stderr, exit 2, no stack trace', async () => {
 		const result = await runCli([], {input: ''});
 		assert.equal(result.code, 2);

@@ -34,7 +34,7 @@ describe('Output', () => {
 	test('a one-line JSON document stays one line and exact, with C1 and bidi characters escaped', () => {
 		const {out, written} = capture(true, ['hunter22']);
 		const document = {name: 'x\u009B2J\u202E', nested: {secret: 'hunter22'}};
-		out.printJson(document, 0);
+		out.printJson(document, {line: true});
 		assert.equal(written.stdout, '{"name":"x\\u009b2J\\u202e","nested":{"secret":"***"}}\n');
 		assert.deepEqual(JSON.parse(written.stdout), {...document, nested: {secret: '***'}});
 	});

@@ -3,7 +3,7 @@ import {test} from 'node:test';
 import type {Diagnosis} from '../../source/core/diagnosis/diagnose.js';
 import {assess} from '../../source/recovery/assess.js';
 import {removalImpact} from '../../source/recovery/impact.js';
-import {peer, serversView, streamView} from '../helpers/diagnosis-fixture.js';
+import {noInventory, peer, serversView, streamView} from '../helpers/diagnosis-fixture.js';
 
 /** n3 dead, meta leader n1; AWAY (R3 on n2, n3, n4) has no replica on the meta leader, HOME (n1, n2, n3) has. */
 function impactsOn(version: string) {
@@ -19,6 +19,8 @@ function impactsOn(version: string) {
 		streams: {ok: true, value: {streams, total: 2, missing: [], elapsedMs: 1}},
 		hosting: new Map(),
 		elapsedMs: 1,
+		election: undefined,
+		inventory: noInventory,
 	};
 	return Object.fromEntries(removalImpact('n3', streams, assess(diagnosis)).map(impact => [impact.stream, impact]));
 }

@@ -4,7 +4,9 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {after, test} from 'node:test';
+import {ErrorCode} from 'nats';
 import {maskedCrc32c} from '../../source/core/archive/crc32c.js';
+import {requestError} from '../../source/core/jsapi.js';
 import type {StreamInfoReply} from '../../source/core/diagnosis/streams.js';
 import {peekArchive} from '../../source/core/restore/archive-peek.js';
 import {settleState} from '../../source/core/restore/settle.js';
@@ -65,25 +67,52 @@ test('chunkReplyProblem reads replies as jsm.go does: empty is fine, -ERR and JS
 	assert.equal(chunkReplyProblem(encode('+OK')), undefined);
 });
 
-function info(state: {messages?: number}, cluster?: StreamInfoReply['cluster']): StreamInfoReply {
+function info(state: {messages?: number; last_seq?: number}, cluster?: StreamInfoReply['cluster']): StreamInfoReply {
 	return {config: {name: 'EVENTS', num_replicas: 3}, state, ...(cluster ? {cluster} : {})};
 }
 
+const unlimited = {lastSeq: undefined, oldestMs: undefined, limits: {}};
+
 test('settleState is done only with the messages, every archived consumer and current replicas', () => {
-	const expected = {messages: 2000, consumers: ['MONITOR', 'PROCESSOR'], replicas: 3};
+	const expected = {...unlimited, messages: 2000, consumers: ['MONITOR', 'PROCESSOR'], replicas: 3};
 	const current = {name: 'c1', leader: 'n1', replicas: [{name: 'n2', current: true}, {name: 'n3', current: true}]};
-	assert.deepEqual(settleState(info({messages: 2000}, current), ['MONITOR', 'PROCESSOR'], expected), {done: true, waitingFor: []});
+	assert.deepEqual(settleState(info({messages: 2000}, current), ['MONITOR', 'PROCESSOR'], expected), {done: true, waitingFor: [], softWaitingFor: []});
 	assert.deepEqual(settleState(info({messages: 2001}, current), ['MONITOR', 'PROCESSOR', 'OTHER'], expected).done, true);
 	const early = settleState(
 		info({messages: 1500}, {name: 'c1', leader: 'n1', replicas: [{name: 'n2', current: false, lag: 1999}]}),
 		['MONITOR'],
 		expected,
 	);
-	assert.deepEqual(early, {done: false, waitingFor: ['2000 messages (has 1500)', 'consumer PROCESSOR', 'replica n2 (lag 1999) to be current', '1 more replica to be placed']});
+	assert.deepEqual(early.waitingFor, ['2000 messages (has 1500)', 'consumer PROCESSOR', 'replica n2 (lag 1999) to be current', '1 more replica to be placed']);
+	assert.equal(early.done, false);
 	assert.deepEqual(settleState(info({messages: 2000}, {name: 'c1'}), ['MONITOR', 'PROCESSOR'], expected).waitingFor, ['a stream leader', '2 more replicas to be placed']);
-	// Without verification only backup.json's count is known.
-	assert.deepEqual(settleState(info({messages: 2000}), ['A'], {messages: 2000, consumers: {count: 2}, replicas: 1}).waitingFor, ['2 consumers as backup.json counts them (has 1)']);
-	assert.equal(settleState(info({}), [], {messages: undefined, consumers: undefined, replicas: 1}).done, true);
+	assert.equal(settleState(info({}), [], {...unlimited, messages: undefined, consumers: undefined, replicas: 1}).done, true);
+});
+
+test('settleState: backup.json\'s consumer count is waited for only softly, since a snapshot may hold fewer', () => {
+	const state = settleState(info({messages: 2000}), ['A'], {...unlimited, messages: 2000, consumers: {count: 2}, replicas: 1});
+	assert.equal(state.done, true);
+	assert.deepEqual(state.softWaitingFor, ['2 consumers as backup.json counts them (has 1)']);
+});
+
+test('settleState: messages the stream\'s own limits removed are counted and explained, once the archive is loaded', () => {
+	const now = Date.parse('2026-11-30T12:00:00Z');
+	const expected = {messages: 100, lastSeq: 100, oldestMs: now - 60_000, limits: {maxAgeMs: 8000, maxMsgs: 40}, consumers: [], replicas: 1};
+	const aged = settleState(info({messages: 0, last_seq: 100}), [], expected, now);
+	assert.deepEqual(aged, {done: true, waitingFor: [], softWaitingFor: [], removedByLimits: {
+		messages: 100,
+		limits: ['max_age 8s'],
+		words: '100 of the backup\'s messages were removed by the stream\'s own limits (max_age 8s), as the server does with any message past them',
+	}});
+	// Trimmed to max_msgs: that limit is named too.
+	assert.deepEqual(settleState(info({messages: 40, last_seq: 100}), [], expected, now).removedByLimits?.limits, ['max_age 8s', 'max_msgs 40']);
+	// Not loaded up to the backup's last sequence yet: the shortfall is not the limits' doing.
+	assert.deepEqual(settleState(info({messages: 40, last_seq: 60}), [], expected, now).waitingFor, ['100 messages (has 40)']);
+	// Without limits a shortfall is always waited for.
+	assert.deepEqual(settleState(info({messages: 40, last_seq: 100}), [], {...expected, limits: {}}, now).waitingFor, ['100 messages (has 40)']);
+	// The backup's oldest message is younger than max_age, and the stream is below max_msgs: no limit explains the 70 missing.
+	const young = {...expected, oldestMs: now - 1000};
+	assert.deepEqual(settleState(info({messages: 30, last_seq: 100}), [], young, now).waitingFor, ['100 messages (has 30)']);
 });
 
 test('describeTargetState says what the target holds for each stage', () => {
@@ -98,4 +127,12 @@ test('describeTargetState says what the target holds for each stage', () => {
 	assert.match(partial.hint!, /nats stream rm X/);
 	assert.match(describeTargetState('X', 'upload', {kind: 'reserved'}, true).words, /still holds the name X/);
 	assert.match(describeTargetState('X', 'upload', {kind: 'unknown', reason: 'no reply'}, false).words, /could not check whether stream X was created \(no reply\)/);
+});
+
+test('requestError: no responders on the API is JetStream missing only if it never answered; other $JS. subjects are not the API', () => {
+	const noResponders = Object.assign(new Error('503'), {code: ErrorCode.NoResponders});
+	assert.match(requestError(noResponders, '$JS.API.STREAM.INFO.X', 1000).message, /^JetStream is not enabled for this account/);
+	assert.match(requestError(noResponders, '$JS.hub.API.INFO', 1000).message, /^JetStream is not enabled for this account/);
+	assert.match(requestError(noResponders, '$JS.API.STREAM.INFO.X', 1000, true).message, /^JetStream stopped answering: nothing answers \$JS\.API\.STREAM\.INFO\.X, though the JetStream API answered moments ago$/);
+	assert.equal(requestError(noResponders, '$JS.SNAPSHOT.RESTORE.X.abc', 1000).message, 'nothing answers $JS.SNAPSHOT.RESTORE.X.abc');
 });

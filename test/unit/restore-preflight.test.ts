@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
 import {accountStorage, isRefused, preflightFindings, type BackupFacts, type PreflightCheck, type PreflightFacts, type TargetFacts} from '../../source/core/restore/preflight.js';
+import {subjectsOverlap} from '../../source/core/subjects.js';
 
 const backup: BackupFacts = {
 	stream: 'ORDERS',
@@ -128,4 +129,22 @@ test('accountStorage reads the tier of the replica count when the account has ti
 	assert.deepEqual(accountStorage(tiered, 1), {used: 10, limit: 100});
 	assert.match((accountStorage(tiered, 5) as {unknown: string}).unknown, /none for R5/);
 	assert.match((accountStorage({}, 1) as {unknown: string}).unknown, /no storage limit/);
+});
+
+test('subjectsOverlap: wildcards match as NATS matches them', () => {
+	const cases: Array<[string, string, boolean]> = [
+		['ORDERS.>', 'ORDERS.new', true],
+		['ORDERS.>', 'ORDERS', false],
+		['ORDERS.*', 'ORDERS.a.b', false],
+		['ORDERS.*', '*.a', true],
+		['a.b.c', 'a.b.c', true],
+		['a.b.c', 'a.b.d', false],
+		['>', 'anything.at.all', true],
+		['*.*', 'a.>', true],
+		['AUDIT.>', 'ORDERS.>', false],
+	];
+	for (const [a, b, overlap] of cases) {
+		assert.equal(subjectsOverlap(a, b), overlap, `${a} / ${b}`);
+		assert.equal(subjectsOverlap(b, a), overlap, `${b} / ${a}`);
+	}
 });

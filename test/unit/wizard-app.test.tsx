@@ -34,7 +34,7 @@ function fakeServices(result: DiagnosisResult, options: {watch?: () => Promise<{
 		async backup(stream, dir, {onStart, onProgress}) {
 			calls.backups.push(dir);
 			onStart({stream, dir, expectedBytes: 4096, messages: 100, serverVersion: '2.9.10', check: false, notices: []});
-			onProgress({stream, phase: 'transfer', compressedBytes: 1000, uncompressedBytes: 2048, chunks: 1, expectedBytes: 4096, fraction: 0.5, elapsedMs: 10, bytesPerSecond: 1e6, etaMs: 5, verifiedBytes: 0});
+			onProgress({stream, phase: 'transfer', compressedBytes: 1000, uncompressedBytes: 2048, chunks: 1, expectedBytes: 4096, totalBytes: 4096, fraction: 0.5, elapsedMs: 10, bytesPerSecond: 1e6, etaMs: 5, verifiedBytes: 0});
 			return {stream, dir, ok: true, result: {archiveBytes: 1000, warnings: []} as never};
 		},
 		listBackups: async root => [

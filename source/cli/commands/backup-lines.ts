@@ -20,7 +20,7 @@ export function receivedLine(stream: string, {compressedBytes, uncompressedBytes
 export function periodicLine(progress: BackupProgress): string {
 	const percent = progress.expectedBytes > 0 ? ` (${Math.floor(progress.fraction * 100)}%)` : '';
 	const eta = progress.etaMs === undefined ? '' : `, about ${etaText(progress.etaMs)} left`;
-	return `Backing up stream "${progress.stream}": ${formatBytes(progress.uncompressedBytes)} of ${formatBytes(progress.expectedBytes)}${percent}, ${formatBytes(progress.bytesPerSecond)}/s${eta}`;
+	return `Backing up stream "${progress.stream}": ${formatBytes(progress.uncompressedBytes)} of ${formatBytes(progress.totalBytes)}${percent}, ${formatBytes(progress.bytesPerSecond)}/s${eta}`;
 }
 
 /** Go's time.Duration String() of a duration rounded to milliseconds, as natscli prints it. */

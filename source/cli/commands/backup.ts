@@ -11,6 +11,7 @@ import {defaultStateDir} from '../../core/diagnosis/inventory.js';
 import {recordInventory} from '../../core/diagnosis/record-inventory.js';
 import {parseDuration} from '../../core/duration.js';
 import {AbortedError, DrError, exitCodes, UsageError, type ExitCode} from '../../core/errors.js';
+import {streamNameProblem} from '../../core/stream-name.js';
 import {formatBytes} from '../../core/format.js';
 import type {AuditRecord} from '../../core/audit.js';
 import type {JsApi} from '../../core/jsapi.js';
@@ -23,7 +24,10 @@ export async function backup(context: CommandContext): Promise<ExitCode> {
 	const {invocation} = context;
 	const {flags, args} = invocation;
 	if (flags.all && args.length > 1) throw new UsageError('with --all, give only DIR: every stream is backed up', 'usage: nats-dr backup --all DIR');
+	if (flags.all && args.length === 0) throw new UsageError('missing DIR', 'usage: nats-dr backup --all DIR');
 	checkArgs('backup', args, flags.all ? 1 : 2);
+	const nameProblem = flags.all ? undefined : streamNameProblem(args[0]!);
+	if (nameProblem) throw new UsageError(`${nameProblem}; nothing was written`, 'pass the name as `nats stream ls` shows it');
 	const options: BackupOptions = {
 		consumers: flags.consumers,
 		check: flags.check,
@@ -170,7 +174,7 @@ class ProgressView {
 				label: verifying ? `verifying ${progress.stream}` : progress.stream,
 				fraction: verifying ? progress.verifiedBytes / Math.max(1, progress.compressedBytes) : progress.fraction,
 				doneBytes: verifying ? progress.verifiedBytes : progress.uncompressedBytes,
-				totalBytes: verifying ? progress.compressedBytes : progress.expectedBytes,
+				totalBytes: verifying ? progress.compressedBytes : progress.totalBytes,
 				bytesPerSecond: verifying ? 0 : progress.bytesPerSecond,
 				etaMs: verifying ? undefined : progress.etaMs,
 			});

@@ -21,7 +21,7 @@ export async function demo(context: CommandContext): Promise<ExitCode> {
 	const final = await runDemo(
 		{scenario, natsServer: invocation.flags.natsServer, keep: invocation.flags.keep, env: io.env, signal, onProgress: step => out.log(step)},
 		async info => {
-			if (out.json) out.printJson(demoJson(info), 0);
+			if (out.json) out.printJson(demoJson(info), {line: true});
 			for (const line of briefing(info, io.env, {wizard: wizard !== undefined, keep: invocation.flags.keep})) out.log(line);
 			if (wizard) code = await wizard(demoContext(context, info), {banner: [`Demo ${info.story.title}`, ...info.story.broke], backupRoot: info.backupDir});
 			else await untilAborted(signal);

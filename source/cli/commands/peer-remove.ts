@@ -9,6 +9,7 @@ import {unknownPeerId, peerIdOf} from '../../core/diagnosis/peer-id.js';
 import type {StreamView} from '../../core/diagnosis/streams.js';
 import {parseDuration} from '../../core/duration.js';
 import {DrError, exitCodes, UsageError, type ExitCode} from '../../core/errors.js';
+import {streamNameProblem} from '../../core/stream-name.js';
 import {removeMetaPeer, removeStreamPeer, watchRecovery, type WatchTarget} from '../../core/recovery-actions.js';
 import {assess} from '../../recovery/assess.js';
 import {removalImpact} from '../../recovery/impact.js';
@@ -24,6 +25,8 @@ export async function peerRemove(context: CommandContext): Promise<ExitCode> {
 	const watchTimeoutMs = parseDuration(invocation.flags.watchTimeout ?? '2m', '--watch-timeout');
 	const server = invocation.args[0]!;
 	const {stream, force} = invocation.flags;
+	const nameProblem = stream === undefined ? undefined : streamNameProblem(stream);
+	if (nameProblem) throw new UsageError(`--stream ${nameProblem}; nothing was removed`);
 	const trail = auditTrail(
 		context,
 		stream
@@ -154,19 +157,15 @@ async function watch(
 
 	out.log(`Watching ${targets.length} stream(s) recover (up to ${Math.round(timeoutMs / 1000)}s)`);
 	const result = await watchRecovery(session.js, targets, {timeoutMs, signal, onUpdate: printWatch(out)});
-	if (out.json) {
-		out.printJson({
-			ok: result.complete,
-			removed,
-			streams: result.states.map(state => ({stream: state.stream, done: state.done, leader: state.leader ?? null, peers: state.peers.map(peer => ({name: peer.name, current: peer.current, lag: peer.lag})), waiting_for: state.waitingFor ?? null})),
-		});
-	}
-
+	const streams = result.states.map(state => ({stream: state.stream, done: state.done, leader: state.leader ?? null, peers: state.peers.map(peer => ({name: peer.name, current: peer.current, lag: peer.lag})), waiting_for: state.waitingFor ?? null}));
 	if (!result.complete) {
 		const pending = result.states.filter(state => !state.done).map(state => `${state.stream} waits for ${state.waitingFor ?? '?'}`);
-		throw new DrError(`recovery not complete after ${Math.round(timeoutMs / 1000)}s: ${pending.join('; ')}`, {hint: 'run `nats-dr diagnose` to see where it stands, or raise --watch-timeout'});
+		const error = new DrError(`recovery not complete after ${Math.round(timeoutMs / 1000)}s: ${pending.join('; ')}`, {hint: 'run `nats-dr diagnose` to see where it stands, or raise --watch-timeout'});
+		// The removal itself was done and audited; only the document and the exit code tell the rest.
+		return out.fail(error, {removed, streams});
 	}
 
+	if (out.json) out.printJson({ok: true, removed, streams});
 	out.log('All watched streams have their replicas current again.');
 	return exitCodes.ok;
 }

@@ -8,13 +8,14 @@ import {findBackups, BackupDirError} from '../../core/archive/backup-dir.js';
 import type {AuditRecord} from '../../core/audit.js';
 import {parseSize} from '../../core/backup/size.js';
 import type {Session} from '../../core/connection/session.js';
+import {parseDuration} from '../../core/duration.js';
 import {DrError, exitCodes, UsageError, type ExitCode} from '../../core/errors.js';
 import {formatBytes} from '../../core/format.js';
 import {natsRestoreCommand, overridesProblem, type RestoreOverrides} from '../../core/restore/overrides.js';
 import {planAccountRestore, planStreamRestore, refusedOnlyForExisting, type StreamRestorePlan} from '../../core/restore/plan.js';
 import type {PreflightFinding} from '../../core/restore/preflight.js';
 import {restoreAccount} from '../../core/restore/account.js';
-import {RestoreError, restoreStream, type RunOptions, type StreamRestoreResult} from '../../core/restore/restore.js';
+import {maxWindow, RestoreError, restoreStream, type RunOptions, type StreamRestoreResult} from '../../core/restore/restore.js';
 import {confirmByName} from '../confirm.js';
 import type {CommandContext} from '../context.js';
 import {checkArgs, type Flags} from '../flags.js';
@@ -37,7 +38,8 @@ export async function restore(context: CommandContext): Promise<ExitCode> {
 	const overrides = overridesFrom(flags);
 	const options: RunOptions = {signal};
 	if (flags.chunkSize !== undefined) options.chunkSize = positive(parseSize(flags.chunkSize, '--chunk-size'), '--chunk-size');
-	if (flags.window !== undefined) options.window = positive(flags.window, '--window');
+	if (flags.window !== undefined) options.window = windowSize(flags.window);
+	if (flags.settleTimeout !== undefined) options.settleTimeoutMs = parseDuration(flags.settleTimeout, '--settle-timeout');
 	let found;
 	try {
 		found = await findBackups(dir);
@@ -76,6 +78,14 @@ function positive(value: number, flag: string): number {
 	return value;
 }
 
+function windowSize(value: number): number {
+	if (!Number.isInteger(value) || value < 1 || value > maxWindow) {
+		throw new UsageError(`--window needs a whole number from 1 to ${maxWindow}, not ${value}`, `the upload holds window × chunk size in memory (at most ${maxWindow} MiB with 1 MiB chunks)`);
+	}
+
+	return value;
+}
+
 async function restoreOne(run: Run): Promise<ExitCode> {
 	const {context, session, dir, overrides, printer} = run;
 	const {out, invocation: {flags}, signal} = context;
@@ -102,7 +112,7 @@ async function restoreOne(run: Run): Promise<ExitCode> {
 		printer.clear();
 		if (!(error instanceof RestoreError)) throw error;
 		await context.audit(failureRecord(dir, overrides, error));
-		return fail(context, error, {stream: plan.stream, dir, stage: error.stage, target_state: error.targetState.kind});
+		return context.out.fail(error, {stream: plan.stream, dir, stage: error.stage, target_state: error.targetState.kind});
 	}
 
 	printRestored(run, result);
@@ -175,7 +185,7 @@ async function restoreAll(run: Run): Promise<ExitCode> {
 			exitCode: result.aborted ? exitCodes.aborted : exitCodes.failed,
 			hint: 'see each stream\'s line above for its state; fix the cause, then rerun with --skip-existing to restore the rest',
 		});
-		return fail(context, error, {streams: streamsJson});
+		return context.out.fail(error, {streams: streamsJson});
 	}
 
 	if (out.json) out.printJson({ok: true, findings: plan.findings, streams: streamsJson});
@@ -187,7 +197,7 @@ async function refuse(run: Run, subject: string, findings: PreflightFinding[]): 
 	const hint = findings.find(finding => finding.level === 'refusal' && finding.hint)?.hint;
 	const error = new DrError(`restore of ${subject} refused: ${refusals.join('; ')}; nothing was sent, no stream was created`, hint ? {hint} : {});
 	await run.context.audit(record(run.dir, run.overrides, 'refused', error.message, subject));
-	return fail(run.context, error, {refused: true, findings});
+	return run.context.out.fail(error, {refused: true, findings});
 }
 
 /** Confirmation failures are refusals too, and audited as such. */
@@ -199,15 +209,6 @@ async function confirmed(run: Run, subject: string, ask: () => Promise<void>): P
 		await run.context.audit(record(run.dir, run.overrides, result, (error as Error).message, subject));
 		throw error;
 	}
-}
-
-/** Prints the error (a JSON document with the extra fields under --json) and returns its exit code. */
-function fail(context: CommandContext, error: DrError, extra: Record<string, unknown>): ExitCode {
-	const {out} = context;
-	if (!out.json) return out.fail(error);
-	out.error(`nats-dr: ${error.message}`);
-	out.printJson({ok: false, error: error.message, ...(error.hint ? {hint: error.hint} : {}), exit_code: error.exitCode, ...extra});
-	return error.exitCode;
 }
 
 const marks = {ok: ['✔', 'ok'], warning: ['!', '!'], refusal: ['✖', 'x']} as const;
@@ -245,6 +246,8 @@ function printRestored(run: Run, result: StreamRestoreResult): void {
 	printer.clear();
 	out.log(`Restored stream "${result.stream}" in ${Math.round(result.totalMs / 1000)}s`);
 	out.log(`  uploaded ${formatBytes(result.bytes)} in ${result.chunks} chunks in ${seconds(result.uploadMs)} (${formatBytes(result.bytes / Math.max(0.001, result.uploadMs / 1000))}/s), server restore ${seconds(result.serverMs)}, settled in ${seconds(result.settleMs)}`);
+	if (result.removedByLimits) out.log(`  ${result.removedByLimits.words}`);
+	for (const short of result.notRestored) out.log(`  not restored: ${short}; a snapshot holds only the file-backed consumers of the server that took it`);
 	out.log('');
 	const {info, consumers} = result;
 	const state = info.state ?? {};
@@ -280,6 +283,8 @@ function resultJson(result: StreamRestoreResult): Record<string, unknown> {
 		last_seq: state['last_seq'] ?? 0,
 		num_deleted: state['num_deleted'] ?? 0,
 		consumers: result.consumers.map(consumer => ({name: consumer.name, delivered: consumer.delivered, ack_floor: consumer.ackFloor})),
+		removed_by_limits: result.removedByLimits ?? null,
+		not_restored: result.notRestored,
 		replicas: info.config.num_replicas ?? 1,
 		cluster: info.cluster?.name ?? null,
 		leader: info.cluster?.leader ?? null,
@@ -302,7 +307,8 @@ function record(dir: string, overrides: RestoreOverrides, result: AuditRecord['r
 
 function successRecord(result: StreamRestoreResult, overrides: RestoreOverrides): AuditRecord {
 	const state = result.info.state ?? {};
-	const detail = `restored ${number(state.messages)} messages (seq ${number(state.first_seq)}-${number(state.last_seq)}), ${result.consumers.length} consumers, R${result.info.config.num_replicas ?? 1}, in ${seconds(result.totalMs)}`;
+	const removed = result.removedByLimits ? `; ${result.removedByLimits.words}` : '';
+	const detail = `restored ${number(state.messages)} messages (seq ${number(state.first_seq)}-${number(state.last_seq)}), ${result.consumers.length} consumers, R${result.info.config.num_replicas ?? 1}, in ${seconds(result.totalMs)}${removed}`;
 	return {...record(result.dir, overrides, 'ok', detail, result.stream), parameters: {...parameters(result.dir, overrides), chunk_size: result.chunkSize, window: result.window}};
 }
 

@@ -1,6 +1,7 @@
 /** `nats-dr step-down STREAM`: the stream's leader steps down, for a stream stuck on a bad leader. */
 import {streamInfo, viewFromInfo} from '../../core/diagnosis/streams.js';
-import {DrError, exitCodes, type ExitCode} from '../../core/errors.js';
+import {DrError, exitCodes, UsageError, type ExitCode} from '../../core/errors.js';
+import {streamNameProblem} from '../../core/stream-name.js';
 import {stepDownStream} from '../../core/recovery-actions.js';
 import type {Session} from '../../core/connection/session.js';
 import {confirmByName} from '../confirm.js';
@@ -12,6 +13,8 @@ export async function stepDown(context: CommandContext): Promise<ExitCode> {
 	const {invocation, out, signal} = context;
 	checkArgs('step-down', invocation.args);
 	const stream = invocation.args[0]!;
+	const nameProblem = streamNameProblem(stream);
+	if (nameProblem) throw new UsageError(`${nameProblem}; nothing was changed`);
 	const trail = auditTrail(context, {action: 'step-down', subject: stream, nats: `nats stream cluster step-down ${stream}`});
 	const session = await context.connect();
 	try {

@@ -7,6 +7,7 @@ import type {Stats} from 'node:fs';
 import {readdir, readFile, stat} from 'node:fs/promises';
 import {join} from 'node:path';
 import {DrError} from '../errors.js';
+import {streamNameProblem} from '../stream-name.js';
 
 export const backupJsonFile = 'backup.json';
 export const archiveFile = 'stream.tar.s2';
@@ -119,6 +120,9 @@ async function readBackupJson(dir: string): Promise<Pick<BackupDirInfo, 'rawText
 	if (!isObject(config)) throw invalid('has no "config" object: it was not written by a stream backup');
 	const {name} = config;
 	if (typeof name !== 'string' || name === '') throw invalid('has no stream name in "config.name"');
+	// The name goes into API subjects: "A.B" or "*" would address another stream, or none.
+	const nameProblem = streamNameProblem(name);
+	if (nameProblem) throw invalid(`names no valid stream in "config.name": ${nameProblem}`);
 	if (!isObject(state)) throw invalid('has no "state" object: it was not written by a stream backup');
 	const numbers: BackupState = {};
 	for (const key of stateNumbers) {

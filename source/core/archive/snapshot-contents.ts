@@ -12,6 +12,8 @@ const metaFile = 'meta.inf';
 const metaSumFile = 'meta.sum';
 /** nats-server ≤2.10 reports a failure in the middle of a snapshot only through this entry. */
 const errorsFile = 'errors.txt';
+/** Unsafe entries named in the findings; the rest are only counted, so a hostile archive costs no memory. */
+const namedUnsafeEntries = 3;
 const consumerMetaPattern = /^obs\/([^/]+)\/meta\.(?:inf|sum)$/;
 const messageBlockPattern = /^msgs\/\d+\.blk$/;
 
@@ -34,9 +36,18 @@ export class SnapshotContents {
 	messageBlocks = 0;
 	readonly consumers = new Set<string>();
 	readonly #files = new Map<string, {content: Buffer; truncated: boolean}>();
+	readonly #unsafe: string[] = [];
+	#unsafeCount = 0;
 
 	add(entry: TarEntry): void {
 		this.entries++;
+		const unsafe = unsafeEntry(entry);
+		if (unsafe !== undefined) {
+			this.#unsafeCount++;
+			if (this.#unsafe.length < namedUnsafeEntries) this.#unsafe.push(unsafe);
+			return;
+		}
+
 		if (messageBlockPattern.test(entry.name)) this.messageBlocks++;
 		const consumer = /^obs\/([^/]+)\//.exec(entry.name)?.[1];
 		if (consumer !== undefined) this.consumers.add(consumer);
@@ -49,6 +60,11 @@ export class SnapshotContents {
 	 */
 	inspect(complete: boolean): SnapshotFindings {
 		const findings: SnapshotFindings = {problems: [], warnings: []};
+		if (this.#unsafeCount > 0) {
+			const more = this.#unsafeCount - this.#unsafe.length;
+			findings.problems.push(`the archive holds ${this.#unsafeCount === 1 ? 'an entry' : `${this.#unsafeCount} entries`} a stream snapshot never has, which a restore could write outside the stream's directory: ${this.#unsafe.join(', ')}${more > 0 ? ` and ${more} more` : ''}`);
+		}
+
 		const errors = this.#files.get(errorsFile);
 		if (errors !== undefined) {
 			findings.errorsTxt = errors.content.toString('utf8');
@@ -97,6 +113,25 @@ export class SnapshotContents {
 			findings.problems.push(`meta.sum of consumer ${consumer} does not match its meta.inf: the consumer would be lost after a restart`);
 		}
 	}
+}
+
+/**
+ * Why an entry cannot belong to a snapshot, quoted with its name, or undefined. nats-server writes
+ * only regular files and directories under relative, plain names.
+ */
+export function unsafeEntry(entry: Pick<TarEntry, 'name' | 'type'>): string | undefined {
+	const {name} = entry;
+	// JSON quoting escapes control characters, so the name is shown without acting on a terminal.
+	const quoted = JSON.stringify(name);
+	if (entry.type === 'symlink' || entry.type === 'hardlink') return `${quoted} (a link)`;
+	if (entry.type === 'other') return `${quoted} (a device, FIFO or unknown entry type)`;
+	if (name === '') return 'an entry without a name';
+	if (name.startsWith('/')) return `${quoted} (an absolute path)`;
+	if (/^[a-z]:/i.test(name)) return `${quoted} (a drive letter)`;
+	if (name.includes('\\')) return `${quoted} (a backslash)`;
+	if (name.split('/').includes('..')) return `${quoted} (a ".." segment)`;
+	if (/\p{Cc}/u.test(name)) return `${quoted} (a control character)`;
+	return undefined;
 }
 
 function streamNameOf(meta: Buffer): string | undefined {

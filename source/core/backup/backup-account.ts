@@ -3,12 +3,11 @@
  * layout, protocol doc §6.3). One stream's failure does not stop the others; memory streams are
  * warnings, as in natscli, because the server cannot snapshot them at all.
  */
-import {mkdir} from 'node:fs/promises';
 import {join} from 'node:path';
 import {listStreamNames} from '../diagnosis/streams.js';
 import {AbortedError, DrError} from '../errors.js';
 import type {JsApi} from '../jsapi.js';
-import {BackupRefusedError, directoryError} from './backup-files.js';
+import {BackupRefusedError, makeDirectory} from './backup-files.js';
 import {backupStream, type BackupOptions, type BackupResult} from './backup-stream.js';
 
 export type StreamOutcome =
@@ -34,11 +33,7 @@ export type AccountBackupOptions = BackupOptions & {
 export async function backupAccount(js: JsApi, dir: string, options: AccountBackupOptions = {}): Promise<AccountBackupResult> {
 	// Paged past 256 streams: natscli once backed up only the first page (natscli#541).
 	const names = (await listStreamNames(js)).sort();
-	try {
-		await mkdir(dir, {recursive: true, mode: 0o700});
-	} catch (error) {
-		throw directoryError(dir, error);
-	}
+	await makeDirectory(dir);
 
 	const result: AccountBackupResult = {dir, streams: [], ok: 0, warnings: 0, failed: 0};
 	for (const [index, stream] of names.entries()) {

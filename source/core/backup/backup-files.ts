@@ -3,8 +3,9 @@
  * temporary names in the target directory, synced, then renamed, `backup.json` last: its presence
  * marks a complete backup, so a backup that fails, is aborted or is killed never looks like one.
  */
-import {mkdir, open, readFile, rename, rmdir, stat, unlink} from 'node:fs/promises';
-import {join} from 'node:path';
+import {randomBytes} from 'node:crypto';
+import {mkdir, open, readdir, readFile, rename, rmdir, stat, unlink} from 'node:fs/promises';
+import {dirname, join, relative} from 'node:path';
 import {archiveFile, backupJsonFile, findBackups, natsarcArchiveFile, sidecarFile} from '../archive/backup-dir.js';
 import {DrError} from '../errors.js';
 
@@ -20,8 +21,12 @@ export type BackupPaths = {
 /** Leftovers of a killed backup carry this mark; no reader takes them for backup files. */
 export const partialMark = '.partial-';
 
-export function backupPaths(dir: string, pid = process.pid): BackupPaths {
-	const temp = (name: string): string => join(dir, `.${name}${partialMark}${pid}`);
+/**
+ * The PID tells a leftover's origin; the random part keeps a new run clear of a killed run's
+ * leftovers with the same PID (every container's first process is PID 1).
+ */
+export function backupPaths(dir: string, suffix = `${process.pid}-${randomBytes(4).toString('hex')}`): BackupPaths {
+	const temp = (name: string): string => join(dir, `.${name}${partialMark}${suffix}`);
 	return {
 		dir,
 		backupJson: join(dir, backupJsonFile),
@@ -48,17 +53,13 @@ export type PreparedDirectory = {
 	replacing: boolean;
 	/** The directory was made for this backup, so a failure may remove it again. */
 	created: boolean;
+	/** Temporary files of a backup that was killed, or of one still running into the same directory. */
+	leftovers: string[];
 };
 
 /** Creates DIR (0700, as natscli) and refuses to overwrite a backup in it unless `force`. */
 export async function prepareDirectory(dir: string, {stream, force}: {stream: string; force: boolean}): Promise<PreparedDirectory> {
-	let created: string | undefined;
-	try {
-		created = await mkdir(dir, {recursive: true, mode: 0o700});
-	} catch (error) {
-		throw directoryError(dir, error);
-	}
-
+	const created = await makeDirectory(dir);
 	if (!(await stat(dir)).isDirectory()) throw new DrError(`cannot use ${dir} for the backup: it is not a directory`);
 	const existing = await existingBackup(dir);
 	if (existing !== undefined && !force) {
@@ -69,7 +70,14 @@ export async function prepareDirectory(dir: string, {stream, force}: {stream: st
 		throw new BackupRefusedError('account-layout', `${dir} holds an account backup, one directory per stream: a stream backup beside them would hide them`, `back up into a directory of its own, e.g. ${join(dir, stream)}`);
 	}
 
-	return {replacing: existing !== undefined, created: created !== undefined};
+	const leftovers = (await readdir(dir)).filter(name => name.includes(partialMark)).sort();
+	return {replacing: existing !== undefined, created: created !== undefined, leftovers};
+}
+
+/** The words for leftovers found before a backup, or undefined when there are none. */
+export function leftoversWarning(dir: string, leftovers: string[]): string | undefined {
+	if (leftovers.length === 0) return undefined;
+	return `${dir} holds ${leftovers.length === 1 ? 'a temporary file' : `${leftovers.length} temporary files`} of an interrupted backup (${leftovers.join(', ')}): they were left alone; remove them once no other backup writes into ${dir}`;
 }
 
 /** The stream name of the backup in `dir` ('' when unreadable), or undefined when there is none. */
@@ -122,6 +130,25 @@ export async function removeTemporaries(paths: BackupPaths, {created}: {created:
 	await Promise.all([paths.tempArchive, paths.tempBackupJson, paths.tempSidecar].map(async path => unlink(path).catch(ignoreMissing)));
 	// Only an empty directory goes, and only one this backup made.
 	if (created) await rmdir(paths.dir).catch(() => undefined);
+}
+
+/** Creates DIR and its missing parents (0700, as natscli), durably; returns the first one created. */
+export async function makeDirectory(dir: string): Promise<string | undefined> {
+	try {
+		const created = await mkdir(dir, {recursive: true, mode: 0o700});
+		if (created !== undefined) await syncCreated(created, dir);
+		return created;
+	} catch (error) {
+		throw directoryError(dir, error);
+	}
+}
+
+/** Makes the directories `mkdir` created durable: each one's entry lives in its parent. */
+async function syncCreated(created: string, dir: string): Promise<void> {
+	for (let path = dir; ; path = dirname(path)) {
+		await syncDirectory(dirname(path));
+		if (relative(created, path) === '' || dirname(path) === path) return;
+	}
 }
 
 /** Makes renames and unlinks in `dir` durable. */

@@ -8,6 +8,7 @@ import {verifyArchive, type ArchiveReport} from '../archive/verify-archive.js';
 import {streamInfo} from '../diagnosis/streams.js';
 import {AbortedError, DrError, throwIfAborted, UsageError} from '../errors.js';
 import {jsRequest, type JsApi} from '../jsapi.js';
+import {streamNameProblem} from '../stream-name.js';
 import {ArchiveFile} from './archive-file.js';
 import {
 	backupPaths,
@@ -15,6 +16,7 @@ import {
 	commitBackup,
 	directoryError,
 	existingBackup,
+	leftoversWarning,
 	prepareDirectory,
 	removeTemporaries,
 	writeFileSynced,
@@ -76,7 +78,13 @@ export type BackupProgress = {
 	/** What they decompress to, read from the S2 frame headers. */
 	uncompressedBytes: number;
 	chunks: number;
+	/** The stream's message bytes when the snapshot started. */
 	expectedBytes: number;
+	/**
+	 * What `uncompressedBytes` counts toward: the archive's size, estimated by the message bytes until
+	 * the archive outgrows them (tar headers and index files), then growing with it. Never below the count.
+	 */
+	totalBytes: number;
 	/** Uncompressed against expected, 0-1; the archive is a little larger than the messages, so it is capped. */
 	fraction: number;
 	elapsedMs: number;
@@ -115,6 +123,8 @@ export async function backupStream(js: JsApi, stream: string, dir: string, optio
 	}
 
 	if (!(idleTimeoutMs > 0)) throw new UsageError('the idle timeout must be positive', 'use a value like 10s');
+	const nameProblem = streamNameProblem(stream);
+	if (nameProblem) throw new UsageError(`${nameProblem}; nothing was written`);
 	throwIfAborted(signal);
 	const info = await streamInfo(js, stream);
 	if (info.config.storage === 'memory' && !snapshotsMemoryStreams(js.nc.info?.version)) {
@@ -127,6 +137,10 @@ export async function backupStream(js: JsApi, stream: string, dir: string, optio
 	let archive: ArchiveFile | undefined;
 	try {
 		archive = await ArchiveFile.create(paths.tempArchive).catch(error => {
+			if ((error as NodeJS.ErrnoException).code === 'EEXIST') {
+				throw new DrError(`cannot write the backup to ${dir}: the temporary file ${paths.tempArchive} exists already`, {hint: 'another backup into this directory may be running; retry, or choose another directory'});
+			}
+
 			throw directoryError(dir, error);
 		});
 		const transfer = await transferSnapshot(js, stream, dir, archive, {...options, consumers, check, chunkSize, idleTimeoutMs});
@@ -152,6 +166,8 @@ export async function backupStream(js: JsApi, stream: string, dir: string, optio
 		}
 
 		const warnings = [...report.warnings];
+		const leftovers = leftoversWarning(dir, prepared.leftovers);
+		if (leftovers) warnings.push(leftovers);
 		if (missing.length > 0) {
 			warnings.push(`the server left ${missing.length === 1 ? 'consumer' : 'consumers'} ${missing.join(', ')} out of the snapshot (it holds only file-backed consumers hosted on the stream leader): ${missing.length === 1 ? 'it' : 'they'} will not be restored`);
 		}
@@ -218,6 +234,7 @@ async function transferSnapshot(
 		uncompressedBytes: 0,
 		chunks: 0,
 		expectedBytes: 0,
+		totalBytes: 0,
 		fraction: 0,
 		elapsedMs: 0,
 		bytesPerSecond: 0,
@@ -229,6 +246,7 @@ async function transferSnapshot(
 		const now = performance.now();
 		meter.update(progress.uncompressedBytes, now);
 		progress.elapsedMs = now - started;
+		progress.totalBytes = Math.max(progress.expectedBytes, progress.uncompressedBytes);
 		progress.fraction = meter.fraction(progress.uncompressedBytes);
 		progress.bytesPerSecond = meter.bytesPerSecond;
 		progress.etaMs = meter.etaMs(progress.uncompressedBytes);
@@ -277,7 +295,7 @@ async function transferSnapshot(
 	});
 	if (!reply) throw new DrError(`the snapshot of ${stream} ended without the server's reply`);
 	const transferMs = performance.now() - started;
-	Object.assign(progress, {phase: 'verify', fraction: 1, etaMs: 0, elapsedMs: transferMs});
+	Object.assign(progress, {phase: 'verify', totalBytes: progress.uncompressedBytes, fraction: 1, etaMs: 0, elapsedMs: transferMs});
 	onProgress?.(progress);
 	return {reply, chunks: totals.chunks, transferMs, createdAt, progress};
 }

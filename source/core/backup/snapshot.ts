@@ -7,7 +7,7 @@
 import {createInbox, type Msg, type NatsConnection, type QueuedIterator, type Status} from 'nats';
 import {formatDuration} from '../duration.js';
 import {AbortedError, DrError, JsApiError} from '../errors.js';
-import {requestError, type JsApi} from '../jsapi.js';
+import {hasAnswered, requestError, type JsApi} from '../jsapi.js';
 import {rawMembers} from './raw-json.js';
 
 export type SnapshotRequest = {
@@ -148,7 +148,7 @@ async function requestSnapshot(js: JsApi, request: SnapshotRequest, deliverSubje
 	try {
 		message = await js.nc.request(subject, new TextEncoder().encode(JSON.stringify(body)), {timeout: request.requestTimeoutMs});
 	} catch (error) {
-		throw requestError(error, subject, request.requestTimeoutMs);
+		throw requestError(error, subject, request.requestTimeoutMs, hasAnswered(js.nc));
 	}
 
 	return parseReply(new TextDecoder().decode(message.data), subject);

@@ -17,6 +17,8 @@ import {
 	type PreflightFinding,
 	type TargetFacts,
 } from './preflight.js';
+import {subjectsOverlap} from '../subjects.js';
+import {limitsOf, type StreamLimits} from './stream-limits.js';
 import {gatherSharedFacts, gatherStreamFacts, type RestoreConnection, type SharedTargetFacts} from './target-facts.js';
 
 export type PlanOptions = {
@@ -29,8 +31,14 @@ export type PlanOptions = {
 
 /** What a finished restore must show before it counts as done. */
 export type SettleExpectation = {
-	/** backup.json state.messages; the restored stream must hold at least these. */
+	/** backup.json state.messages; the restored stream must hold at least these, less what `limits` removed. */
 	messages: number | undefined;
+	/** backup.json state.last_seq: a stream that reached it has loaded the whole archive. */
+	lastSeq: number | undefined;
+	/** backup.json state.first_ts in ms: max_age cannot have removed messages younger than it. */
+	oldestMs: number | undefined;
+	/** Of the config sent: they may remove messages as soon as the stream exists. */
+	limits: StreamLimits;
 	/** Consumer names from the verified archive; only a count (backup.json) without verification. */
 	consumers: string[] | {count: number} | undefined;
 	replicas: number;
@@ -124,11 +132,36 @@ export async function planAccountRestore(
 		});
 	}
 
+	findings.push(...overlapsBetween(streams));
 	for (const plan of skipped) {
 		findings.push({check: 'exists', level: 'warning', message: `stream "${plan.stream}" exists already and is skipped (--skip-existing)`});
 	}
 
 	return {root, streams, skipped, others: found.others, refused: isRefused(findings) || streams.some(plan => plan.refused), findings};
+}
+
+/** Streams of one restore listening on the same subjects: the server would refuse the later one only after its upload. */
+function overlapsBetween(plans: StreamRestorePlan[]): PreflightFinding[] {
+	const subjectsOf = (plan: StreamRestorePlan): string[] => {
+		const subjects = plan.backup?.config['subjects'];
+		return Array.isArray(subjects) ? subjects.filter((subject): subject is string => typeof subject === 'string') : [];
+	};
+
+	const findings: PreflightFinding[] = [];
+	for (const [index, first] of plans.entries()) {
+		for (const second of plans.slice(index + 1)) {
+			const clashes = subjectsOf(first).flatMap(a => subjectsOf(second).filter(b => subjectsOverlap(a, b)).map(b => `${a} with ${b}`));
+			if (clashes.length === 0) continue;
+			findings.push({
+				check: 'subjects',
+				level: 'refusal',
+				message: `streams "${first.stream}" and "${second.stream}" of this restore listen on overlapping subjects: ${clashes.join('; ')} (the server would refuse "${second.stream}" only after its whole upload)`,
+				hint: `restore one of them alone, or move its backup out of the directory`,
+			});
+		}
+	}
+
+	return findings;
 }
 
 /** A plan whose one obstacle is that its stream exists already: what --skip-existing skips. */
@@ -160,7 +193,7 @@ async function planOne(connection: RestoreConnection, shared: SharedTargetFacts,
 			replicas: 1,
 			placement: undefined,
 			overrides,
-			expected: {messages: undefined, consumers: undefined, replicas: 1},
+			expected: {messages: undefined, lastSeq: undefined, oldestMs: undefined, limits: {}, consumers: undefined, replicas: 1},
 			verification: undefined,
 		};
 	}
@@ -200,6 +233,9 @@ async function planOne(connection: RestoreConnection, shared: SharedTargetFacts,
 		overrides,
 		expected: {
 			messages: backup.state.messages,
+			lastSeq: backup.state.last_seq,
+			oldestMs: firstTimestampMs(backup.raw),
+			limits: limitsOf(config),
 			consumers: archive?.format === 'tar' && verification?.ok ? archive.consumers : (consumerCount === undefined ? undefined : {count: consumerCount}),
 			replicas,
 		},
@@ -224,6 +260,13 @@ async function verify(backup: BackupDirInfo, options: PlanOptions): Promise<Back
 		...(signal ? {signal} : {}),
 		...(onVerify ? {onProgress: (progress: ArchiveProgress) => onVerify(backup.dir, {...progress, totalBytes: backup.archiveBytes})} : {}),
 	});
+}
+
+function firstTimestampMs(raw: Record<string, unknown>): number | undefined {
+	const state = raw['state'];
+	const firstTs = typeof state === 'object' && state !== null ? (state as {first_ts?: unknown}).first_ts : undefined;
+	const ms = typeof firstTs === 'string' ? Date.parse(firstTs) : Number.NaN;
+	return Number.isFinite(ms) ? ms : undefined;
 }
 
 function placementOf(value: unknown): BackupFacts['placement'] {

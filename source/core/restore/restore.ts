@@ -3,15 +3,16 @@
  * reply, then the wait until the stream has settled. Progress goes out as phase events; every
  * failure says what went wrong and what state the target is left in.
  */
+import {ErrorCode} from 'nats';
 import {RateMeter} from '../backup/progress.js';
 import {AbortedError, DrError, exitCodes, JsApiError} from '../errors.js';
-import {decodeJson, requestError} from '../jsapi.js';
+import {decodeJson, hasAnswered, requestError} from '../jsapi.js';
 import type {StreamInfoReply} from '../diagnosis/streams.js';
 import {planStreamRestore, type PlanOptions, type StreamRestorePlan} from './plan.js';
-import {waitSettled, type ConsumerSummary} from './settle.js';
+import {waitSettled, type ConsumerSummary, type RemovedByLimits} from './settle.js';
 import {describeTargetState, probeTarget, type TargetState} from './target-state.js';
 import type {RestoreConnection} from './target-facts.js';
-import {uploadArchive} from './upload.js';
+import {stopOnDisconnectOrAbort, uploadArchive} from './upload.js';
 
 export type RestoreProgress =
 	| {phase: 'start'; stream: string; dir: string; archiveBytes: number; chunkSize: number; window: number; totalChunks: number}
@@ -54,12 +55,20 @@ export type RestoreOptions = PlanOptions & RunOptions & {connection: RestoreConn
 // and 8 MiB in flight keeps the server busy without holding much in memory.
 export const defaultChunkSize = 1024 * 1024;
 const defaultWindow = 8;
+/** The upload holds window × chunk size in memory; beyond 64 the server, not the round trips, sets the pace. */
+export const maxWindow = 64;
+/** With a big max_payload the chunks are big too: the window shrinks to keep this bound. */
+const maxInFlightBytes = 64 * 1024 * 1024;
 
 export type StreamRestoreResult = {
 	stream: string;
 	dir: string;
 	info: StreamInfoReply;
 	consumers: ConsumerSummary[];
+	/** backup.json's messages that the stream's own limits removed once restored. */
+	removedByLimits: RemovedByLimits | undefined;
+	/** What backup.json counts beyond what was restored, e.g. consumers a snapshot leaves out. */
+	notRestored: string[];
 	bytes: number;
 	chunks: number;
 	chunkSize: number;
@@ -115,7 +124,7 @@ export async function runRestore(plan: StreamRestorePlan, options: RestoreOption
 	const {stream, backup} = plan;
 	const nc = js.nc;
 	const chunkSize = Math.max(1, Math.min(options.chunkSize ?? defaultChunkSize, nc.info?.max_payload ?? defaultChunkSize));
-	const window = Math.max(1, options.window ?? defaultWindow);
+	const window = Math.max(1, Math.min(options.window ?? defaultWindow, maxWindow, Math.floor(maxInFlightBytes / chunkSize)));
 	const totalBytes = backup!.archiveBytes;
 	const started = performance.now();
 	const elapsed = (): number => Math.round(performance.now() - started);
@@ -135,7 +144,7 @@ export async function runRestore(plan: StreamRestorePlan, options: RestoreOption
 		reply = decodeJson<ServerReply>(message.data, subject);
 	} catch (error) {
 		if (error instanceof AbortedError) return fail('request', `restore of ${stream} interrupted while waiting for the server to accept it`, error);
-		return fail('request', `restore of ${stream} failed: ${requestError(error, subject, requestTimeoutMs).message}`, error);
+		return fail('request', `restore of ${stream} failed: ${requestError(error, subject, requestTimeoutMs, hasAnswered(nc)).message}`, error);
 	}
 
 	if (reply.error) {
@@ -187,14 +196,22 @@ export async function runRestore(plan: StreamRestorePlan, options: RestoreOption
 	const ticker = setInterval(tick, 1000);
 	let final: ServerReply & StreamInfoReply;
 	const finalTimeoutMs = options.finalTimeoutMs ?? 3_600_000;
+	// A lost connection ends the wait at once: the reply could no longer reach this client anyway.
+	const stop = stopOnDisconnectOrAbort(nc, signal, `after the last chunk, while the server restored ${stream}`);
 	try {
 		// The end marker: an empty chunk. The server now unpacks and loads everything before it answers.
-		const message = await untilAborted(nc.request(reply.deliver_subject, new Uint8Array(), {timeout: finalTimeoutMs}), signal);
+		const message = await Promise.race([nc.request(reply.deliver_subject, new Uint8Array(), {timeout: finalTimeoutMs}), stop.stopped]);
 		final = decodeJson<ServerReply & StreamInfoReply>(message.data, reply.deliver_subject);
 	} catch (error) {
 		if (error instanceof AbortedError) return fail('server', `restore of ${stream} interrupted while the server was restoring it`, error);
+		if (error instanceof DrError) return fail('server', `restore of ${stream} failed: ${error.message}`, error);
+		if ((error as {code?: string}).code === ErrorCode.NoResponders) {
+			return fail('server', `the server restoring ${stream} went away after the last chunk: nothing receives the end of the upload any more (it stopped, or lost its route to the server this client is connected to)`, error);
+		}
+
 		return fail('server', `no final reply from the server for ${stream}: ${requestError(error, reply.deliver_subject, finalTimeoutMs).message}`, error);
 	} finally {
+		stop.dispose();
 		clearInterval(ticker);
 	}
 
@@ -237,6 +254,8 @@ export async function runRestore(plan: StreamRestorePlan, options: RestoreOption
 		dir: plan.dir,
 		info: settled.info,
 		consumers: settled.consumers,
+		removedByLimits: settled.state.removedByLimits,
+		notRestored: settled.state.softWaitingFor,
 		bytes: upload.bytes,
 		chunks: upload.chunks,
 		chunkSize,

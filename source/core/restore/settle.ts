@@ -1,31 +1,55 @@
 /**
  * The server's final restore reply is not the end: on a 2.9 cluster the consumers appear a moment
  * later and the other replicas catch up later still (protocol doc §4.4). A restore is done only
- * when the stream holds the archive's messages, every archived consumer exists and, for R > 1,
- * every replica is current.
+ * when the stream holds the archive's messages less those its own limits removed, every archived
+ * consumer exists and, for R > 1, every replica is current.
  */
 import {throwIfAborted} from '../errors.js';
 import {jsRequest, type JsApi} from '../jsapi.js';
 import {streamInfo, type StreamInfoReply} from '../diagnosis/streams.js';
 import type {SettleExpectation} from './plan.js';
+import {limitsThatRemoved, removedByLimitsWords} from './stream-limits.js';
 
 export type ConsumerSummary = {name: string; delivered: number; ackFloor: number; pending: number};
 
-export type SettleState = {done: boolean; waitingFor: string[]};
+export type RemovedByLimits = {messages: number; limits: string[]; words: string};
+
+export type SettleState = {
+	done: boolean;
+	waitingFor: string[];
+	/**
+	 * Waited for only briefly once the rest is done: backup.json's consumer count is the stream's,
+	 * and a snapshot holds only some of its consumers (verify-backup.ts explains which).
+	 */
+	softWaitingFor: string[];
+	/** Messages backup.json counts that the restored stream's limits removed. */
+	removedByLimits?: RemovedByLimits;
+};
 
 type ReplicaInfo = {name: string; current?: boolean; lag?: number; offline?: boolean};
 
-/** Pure: what is still missing, in words. */
-export function settleState(info: StreamInfoReply, consumers: string[], expected: SettleExpectation): SettleState {
+/** Pure but for the clock: what is still missing, in words. */
+export function settleState(info: StreamInfoReply, consumers: string[], expected: SettleExpectation, now = Date.now()): SettleState {
 	const waitingFor: string[] = [];
+	const softWaitingFor: string[] = [];
+	let removedByLimits: RemovedByLimits | undefined;
 	const messages = info.state?.messages ?? 0;
 	// At least: publishes that went on while the snapshot ran can be in the archive too (§3.7).
-	if (expected.messages !== undefined && messages < expected.messages) waitingFor.push(`${expected.messages} messages (has ${messages})`);
+	if (expected.messages !== undefined && messages < expected.messages) {
+		const limits = limitsThatRemoved(expected.limits, {messages, oldestMs: expected.oldestMs, now});
+		// The last sequence survives expiry and trimming, so reaching it shows the archive was loaded whole.
+		const lastSeq = info.state?.last_seq ?? 0;
+		const loaded = expected.lastSeq === undefined || lastSeq >= expected.lastSeq;
+		const removed = expected.messages - messages;
+		if (limits.length > 0 && loaded) removedByLimits = {messages: removed, limits, words: removedByLimitsWords(removed, limits)};
+		else waitingFor.push(`${expected.messages} messages (has ${messages})`);
+	}
+
 	if (Array.isArray(expected.consumers)) {
 		const missing = expected.consumers.filter(name => !consumers.includes(name));
 		if (missing.length > 0) waitingFor.push(`consumer${missing.length > 1 ? 's' : ''} ${missing.join(', ')}`);
 	} else if (expected.consumers && consumers.length < expected.consumers.count) {
-		waitingFor.push(`${expected.consumers.count} consumers as backup.json counts them (has ${consumers.length})`);
+		softWaitingFor.push(`${expected.consumers.count} consumers as backup.json counts them (has ${consumers.length})`);
 	}
 
 	if (expected.replicas > 1) {
@@ -40,7 +64,7 @@ export function settleState(info: StreamInfoReply, consumers: string[], expected
 		if (missing > 0) waitingFor.push(`${missing} more replica${missing > 1 ? 's' : ''} to be placed`);
 	}
 
-	return {done: waitingFor.length === 0, waitingFor};
+	return {done: waitingFor.length === 0, waitingFor, softWaitingFor, ...(removedByLimits ? {removedByLimits} : {})};
 }
 
 type ConsumerListPage = {
@@ -69,6 +93,9 @@ async function listConsumers(js: JsApi, stream: string, timeoutMs: number): Prom
 
 export type Settled = {info: StreamInfoReply; consumers: ConsumerSummary[]; state: SettleState};
 
+/** How long a restore that is otherwise done waits for consumers backup.json counts beyond the archive. */
+export const softWaitMs = 5000;
+
 /** Polls until settled or the timeout; returns the last look either way. */
 export async function waitSettled(
 	js: JsApi,
@@ -79,6 +106,7 @@ export async function waitSettled(
 	const deadline = Date.now() + timeoutMs;
 	const requestTimeoutMs = Math.min(js.timeoutMs, 3000);
 	let intervalMs = 100;
+	let doneSince: number | undefined;
 	for (;;) {
 		throwIfAborted(signal);
 		let look: Settled | undefined;
@@ -92,7 +120,10 @@ export async function waitSettled(
 
 		if (look) {
 			onUpdate?.(look.state);
-			if (look.state.done || Date.now() + intervalMs > deadline) return look;
+			const now = Date.now();
+			doneSince = look.state.done ? (doneSince ?? now) : undefined;
+			const settled = doneSince !== undefined && (look.state.softWaitingFor.length === 0 || now - doneSince >= softWaitMs);
+			if (settled || now + intervalMs > deadline) return look;
 		}
 
 		await sleep(intervalMs, signal);

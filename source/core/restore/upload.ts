@@ -28,7 +28,7 @@ const stallSuspectMs = 4000;
 
 export async function uploadArchive(nc: NatsConnection, subject: string, path: string, options: UploadOptions): Promise<UploadResult> {
 	const {chunkSize, window, chunkTimeoutMs, signal, onAck} = options;
-	const stop = stopOnDisconnectOrAbort(nc, signal);
+	const stop = stopOnDisconnectOrAbort(nc, signal, 'during the upload');
 	const inFlight: Array<Promise<DrError | undefined>> = [];
 	let bytes = 0;
 	let chunks = 0;
@@ -110,7 +110,7 @@ function chunkError(error: unknown, index: number, gapMs: number, timeoutMs: num
  * ends the restore on the server too (it stalls), so waiting for the chunk timeout would only delay
  * the news.
  */
-function stopOnDisconnectOrAbort(nc: NatsConnection, signal: AbortSignal | undefined): {stopped: Promise<never>; dispose: () => void} {
+export function stopOnDisconnectOrAbort(nc: NatsConnection, signal: AbortSignal | undefined, during: string): {stopped: Promise<never>; dispose: () => void} {
 	let reject: (error: DrError) => void = () => undefined;
 	const stopped = new Promise<never>((_resolve, fail) => {
 		reject = fail;
@@ -124,7 +124,7 @@ function stopOnDisconnectOrAbort(nc: NatsConnection, signal: AbortSignal | undef
 	const status = nc.status() as AsyncIterable<{type: string}> & {stop?: () => void};
 	void (async () => {
 		for await (const event of status) {
-			if (event.type === Events.Disconnect) reject(new DrError(`lost the connection to ${server} during the upload`));
+			if (event.type === Events.Disconnect) reject(new DrError(`lost the connection to ${server} ${during}`));
 		}
 	})();
 	return {

@@ -99,7 +99,7 @@ function Bars({live, start}: {readonly live: BackupLive; readonly start: BackupS
 				label={current}
 				fraction={progress?.phase === 'verify' ? progress.verifiedBytes / Math.max(1, progress.compressedBytes) : (progress?.fraction ?? 0)}
 				done={progress?.phase === 'verify' ? progress.verifiedBytes : streamDone}
-				total={progress?.phase === 'verify' ? progress.compressedBytes : start.expectedBytes}
+				total={progress?.phase === 'verify' ? progress.compressedBytes : (progress?.totalBytes ?? start.expectedBytes)}
 				bytesPerSecond={progress?.bytesPerSecond ?? 0}
 				etaMs={progress?.etaMs}
 			/>

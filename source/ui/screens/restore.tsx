@@ -202,6 +202,7 @@ export function RestoreRunScreen({
 						{'  '}
 						{state?.messages ?? '?'} messages, sequences {state?.first_seq ?? '?'}–{state?.last_seq ?? '?'}, replicas {result.info.config.num_replicas ?? 1}, leader {result.info.cluster?.leader ?? '-'}
 					</Text>
+					{result.removedByLimits && <Text wrap="wrap">  {result.removedByLimits.words}</Text>}
 					<Text>  consumers: {result.consumers.map(consumer => `${consumer.name} (delivered ${consumer.delivered}, ack floor ${consumer.ackFloor})`).join(', ') || 'none'}</Text>
 				</Box>
 			)}

@@ -1,0 +1,14 @@
+/**
+ * The names JetStream accepts for a stream. The API puts the name into a subject, so a dot or a
+ * wildcard sends the request somewhere else and it times out instead of failing; and a backup
+ * uses the name as a directory.
+ */
+
+/** Why `name` cannot be a stream name, or undefined when it can. */
+export function streamNameProblem(name: string): string | undefined {
+	if (name === '') return 'a stream name cannot be empty';
+	const found = /[\s.*>/\\]|\p{Cc}/u.exec(name)?.[0];
+	if (found === undefined) return undefined;
+	const what = /\s/.test(found) ? 'white space' : /\p{Cc}/u.test(found) ? 'a control character' : `"${found}"`;
+	return `"${name}" is not a valid stream name: it contains ${what} (stream names cannot hold white space, ".", "*", ">", "/", "\\" or control characters)`;
+}

@@ -1,0 +1,14 @@
+/** NATS subject patterns: `*` stands for one token, `>` (last) for one or more. */
+
+/** Whether some subject matches both patterns, so two streams listening on them would clash. */
+export function subjectsOverlap(a: string, b: string): boolean {
+	const left = a.split('.');
+	const right = b.split('.');
+	for (let index = 0; ; index++) {
+		const x = left[index];
+		const y = right[index];
+		if (x === undefined || y === undefined) return x === y;
+		if (x === '>' || y === '>') return true;
+		if (x !== y && x !== '*' && y !== '*') return false;
+	}
+}
