@@ -12,7 +12,7 @@ import path from 'node:path';
 import {after, before, describe, test} from 'node:test';
 import {nkeys, type NatsConnection} from 'nats';
 import {runCli, type CliResult} from '../helpers/cli.js';
-import {appUser, TestCluster} from '../helpers/nats-server.js';
+import {appUser, TestCluster, waitFor} from '../helpers/nats-server.js';
 import {TestOperator, type KeyPair} from '../helpers/operator.js';
 import {addStream, appConnection} from '../helpers/streams.js';
 import {TmuxSession} from '../helpers/tmux.js';
@@ -99,7 +99,8 @@ describe('secret canary', () => {
 system_account: SYS`,
 		});
 		const nc: NatsConnection = await appConnection(cluster);
-		await addStream(nc, {name: 'ORDERS', num_replicas: 3}, 200);
+		// Right after the election, 2.10 may not yet count every peer as a placement candidate.
+		await waitFor(async () => addStream(nc, {name: 'ORDERS', num_replicas: 3}, 200).then(() => true, () => false), {what: 'an R3 stream to be accepted'});
 		await addStream(nc, {name: 'LEDGER', num_replicas: 1}, 300);
 		await nc.close();
 		audit = path.join(out, 'audit.log');
