@@ -51,7 +51,7 @@ const commandDetails: Record<CommandName, string> = {
 	backup: `  --all                    back up every stream of the account, one subdirectory each
   --no-consumers           leave consumers out of the snapshot
   --check                  ask the server to verify the stream's blocks first (slow, no progress)
-  --chunk-size SIZE        snapshot chunk size (default 128KiB)
+  --chunk-size SIZE        snapshot chunk size (default 1MiB)
   --idle-timeout DURATION  fail when no data arrives for this long (default 10s)
   --force                  replace an existing backup in DIR`,
 	restore: `  --replicas N             restore with N replicas

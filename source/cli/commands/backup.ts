@@ -243,6 +243,7 @@ function resultJson(result: BackupResult): Record<string, unknown> {
 		chunks: result.chunks,
 		transfer_ms: Math.round(result.transferMs),
 		verify_ms: Math.round(result.verifyMs),
+		sync_ms: Math.round(result.syncMs),
 		sha256: result.sha256,
 		consumers: {included: result.consumers.included, expected: result.consumers.expected, in_archive: result.consumers.inArchive, missing: result.consumers.missing},
 		server_version: result.serverVersion ?? null,

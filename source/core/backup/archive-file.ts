@@ -3,8 +3,9 @@
  * and released at once: nats.js hands out a fresh buffer per message, and holding those until the
  * disk took them kept them alive long enough to be promoted, so garbage piled up to twice the
  * backlog (measured: RSS 160 MiB against 90 MiB for a drain). The copy costs far less than that.
- * Slabs go out together in one `writev`; past a limit the sink reports a backlog, which holds back
- * acks until the disk catches up.
+ * Slabs go out together in one `writev`, and what was written is passed on from the same slab (to
+ * the verifier); past a limit the sink reports a backlog, which holds back acks until the disk
+ * catches up.
  */
 import {open, unlink, type FileHandle} from 'node:fs/promises';
 import {DrError} from '../errors.js';
@@ -35,15 +36,20 @@ export class ArchiveFile implements ChunkSink {
 	#writtenBytes = 0;
 	#flushing: Promise<void> | undefined;
 	#failure: Error | undefined;
+	readonly #onWritten: ((bytes: Uint8Array) => void) | undefined;
 
-	private constructor(path: string, handle: FileHandle) {
+	private constructor(path: string, handle: FileHandle, onWritten: ((bytes: Uint8Array) => void) | undefined) {
 		this.path = path;
 		this.#handle = handle;
+		this.#onWritten = onWritten;
 	}
 
-	/** Creates the file; it must not exist yet. */
-	static async create(path: string): Promise<ArchiveFile> {
-		return new ArchiveFile(path, await open(path, 'wx'));
+	/**
+	 * Creates the file; it must not exist yet. `onWritten` sees every byte, in order, once the file
+	 * took it; the view is only valid during the call.
+	 */
+	static async create(path: string, onWritten?: (bytes: Uint8Array) => void): Promise<ArchiveFile> {
+		return new ArchiveFile(path, await open(path, 'wx'), onWritten);
 	}
 
 	get backlogged(): boolean {
@@ -103,6 +109,7 @@ export class ArchiveFile implements ChunkSink {
 				const {bytesWritten} = await this.#handle.writev(parts);
 				if (bytesWritten !== size) throw new Error(`short write: ${bytesWritten} of ${size} bytes`);
 				this.#writtenBytes += size;
+				if (this.#onWritten) for (const part of parts) this.#onWritten(part);
 				this.#recycle();
 				if (!this.backlogged) this.onDrain?.();
 			}
