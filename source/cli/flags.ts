@@ -48,6 +48,7 @@ const commandFlags = {
 	check: {type: 'boolean', default: false},
 	chunkSize: {type: 'string'},
 	window: {type: 'number'},
+	concurrency: {type: 'number'},
 	idleTimeout: {type: 'string'},
 	force: {type: 'boolean', default: false},
 	replicas: {type: 'number'},
@@ -87,7 +88,7 @@ export const commands: Record<CommandName, CommandSpec> = {
 		usage: 'nats-dr backup STREAM DIR | nats-dr backup --all DIR',
 		summary: 'snapshot one stream, or every stream of the account, into a natscli-compatible backup',
 		args: ['STREAM', 'DIR?'],
-		flags: ['all', 'consumers', 'check', 'chunkSize', 'idleTimeout', 'force'],
+		flags: ['all', 'concurrency', 'consumers', 'check', 'chunkSize', 'idleTimeout', 'force'],
 	},
 	restore: {
 		usage: 'nats-dr restore DIR [--replicas N] [--cluster C] [--tag T…] [--confirm NAME | --yes]',

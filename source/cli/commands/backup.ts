@@ -3,7 +3,7 @@
  * engine, a live line on a terminal or periodic lines in logs, an audit record per stream.
  */
 import {join} from 'node:path';
-import {backupAccount, type AccountBackupResult, type StreamOutcome} from '../../core/backup/backup-account.js';
+import {backupAccount, type AccountBackupResult, type AccountProgress, type StreamOutcome} from '../../core/backup/backup-account.js';
 import {BackupRefusedError} from '../../core/backup/backup-files.js';
 import {backupStream, type BackupOptions, type BackupProgress, type BackupResult} from '../../core/backup/backup-stream.js';
 import {parseSize} from '../../core/backup/size.js';
@@ -15,12 +15,13 @@ import type {JsApi} from '../../core/jsapi.js';
 import type {CommandContext} from '../context.js';
 import {checkArgs} from '../flags.js';
 import {ProgressLine} from '../progress-line.js';
-import {healthCheckLine, PeriodicReporter, periodicLine, receivedLine, startLine} from './backup-lines.js';
+import {accountLine, healthCheckLine, PeriodicReporter, periodicLine, receivedLine, startLine} from './backup-lines.js';
 
 export async function backup(context: CommandContext): Promise<ExitCode> {
 	const {invocation} = context;
 	const {flags, args} = invocation;
 	if (flags.all && args.length > 1) throw new UsageError('with --all, give only DIR: every stream is backed up', 'usage: nats-dr backup --all DIR');
+	if (flags.concurrency !== undefined && !flags.all) throw new UsageError('--concurrency works only with --all', 'one stream is one snapshot: drop --concurrency');
 	checkArgs('backup', args, flags.all ? 1 : 2);
 	const options: BackupOptions = {
 		consumers: flags.consumers,
@@ -72,9 +73,13 @@ async function backupAll(context: CommandContext, js: JsApi, dir: string, option
 	let result: AccountBackupResult;
 	// Chained, so the log keeps the streams' order.
 	let audits: Promise<unknown> = Promise.resolve();
+	// One view for the whole account: several streams run at once, so per-stream bars would fight.
+	const {onProgress: _perStream, ...accountOptions} = options;
 	try {
 		result = await backupAccount(js, dir, {
-			...options,
+			...accountOptions,
+			...(context.invocation.flags.concurrency === undefined ? {} : {concurrency: context.invocation.flags.concurrency}),
+			onAccountProgress: progress => view.account(progress),
 			onStream(_stream, index, total) {
 				if (index === 0) view.say(`Performing backup of all ${total} streams to ${dir}\n`);
 			},
@@ -171,6 +176,23 @@ class ProgressView {
 		} else if (progress.phase === 'transfer' && this.#periodic?.due(progress.fraction, performance.now())) {
 			this.#context.out.log(periodicLine(progress));
 		}
+	}
+
+	account(progress: AccountProgress): void {
+		if (this.#line) {
+			this.#line.update({
+				label: `${progress.done}/${progress.streams} streams${progress.inFlight.length > 0 ? ` (${progress.inFlight.join(', ')})` : ''}`,
+				fraction: progress.expectedBytes > 0 ? Math.min(0.99, progress.bytes / progress.expectedBytes) : progress.done / Math.max(1, progress.streams),
+				doneBytes: progress.bytes,
+				totalBytes: progress.expectedBytes,
+				bytesPerSecond: progress.bytesPerSecond,
+				etaMs: progress.etaMs,
+			});
+			return;
+		}
+
+		this.#periodic ??= new PeriodicReporter(performance.now());
+		if (this.#periodic.due(progress.done / Math.max(1, progress.streams), performance.now())) this.#context.out.log(accountLine(progress));
 	}
 
 	done(result: BackupResult): void {
