@@ -76,6 +76,12 @@ export class ArchiveFile implements ChunkSink {
 		this.#flushing ??= this.#flush();
 	}
 
+	/** Resolves once everything handed to `write` so far is written (not yet synced). */
+	async flushed(): Promise<void> {
+		await this.#flushing;
+		if (this.#failure) throw this.#failure;
+	}
+
 	/** Writes what is queued, syncs the file to disk and closes it. */
 	async close(): Promise<void> {
 		try {
