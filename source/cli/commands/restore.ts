@@ -244,7 +244,7 @@ function printRestored(run: Run, result: StreamRestoreResult): void {
 	const {printer, context: {out}} = run;
 	printer.clear();
 	out.log(`Restored stream "${result.stream}" in ${Math.round(result.totalMs / 1000)}s`);
-	out.log(`  uploaded ${formatBytes(result.bytes)} in ${result.chunks} chunks in ${seconds(result.uploadMs)} (${formatBytes(result.bytes / Math.max(0.001, result.uploadMs / 1000))}/s), server restore ${seconds(result.serverMs)}, settled in ${seconds(result.settleMs)}`);
+	out.log(`  the server took the request in ${seconds(result.requestMs)}, uploaded ${formatBytes(result.bytes)} in ${result.chunks} chunks in ${seconds(result.uploadMs)} (${formatBytes(result.bytes / Math.max(0.001, result.uploadMs / 1000))}/s), server restore ${seconds(result.serverMs)}, settled in ${seconds(result.settleMs)}`);
 	out.log('');
 	const {info, consumers} = result;
 	const state = info.state ?? {};
@@ -289,6 +289,7 @@ function resultJson(result: StreamRestoreResult): Record<string, unknown> {
 		chunks: result.chunks,
 		chunk_size: result.chunkSize,
 		window: result.window,
+		request_ms: result.requestMs,
 		upload_ms: result.uploadMs,
 		server_ms: result.serverMs,
 		settle_ms: result.settleMs,
