@@ -14,6 +14,8 @@ import type {ChunkSink} from './snapshot.js';
 const slabSize = 1 << 20;
 /** Above this much unwritten data the server is slowed down through withheld acks. */
 const backlogLimit = 8 << 20;
+/** Past this, withheld acks did not slow the server enough (an old server, a slow disk): the backup stops. */
+const overflowLimit = 64 << 20;
 /**
  * Emptied slabs kept for reuse: enough for a full backlog plus the server's 8 MiB window, so a slow
  * disk does not turn slabs into garbage that only a full collection would return.
@@ -53,7 +55,15 @@ export class ArchiveFile implements ChunkSink {
 	}
 
 	get backlogged(): boolean {
-		return this.bytes - this.#writtenBytes > backlogLimit;
+		return this.#pendingBytes > backlogLimit;
+	}
+
+	get overflowing(): boolean {
+		return this.#pendingBytes > overflowLimit;
+	}
+
+	get #pendingBytes(): number {
+		return this.bytes - this.#writtenBytes;
 	}
 
 	write(chunk: Uint8Array): void {
