@@ -5,7 +5,7 @@
  * skipped with a note that says how to get it. The bench may read ../shared; nats-dr itself never does.
  */
 import {execFileSync} from 'node:child_process';
-import {accessSync, constants, copyFileSync, existsSync} from 'node:fs';
+import {accessSync, constants, copyFileSync, existsSync, readFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {fileURLToPath} from 'node:url';
@@ -107,7 +107,7 @@ export function secondsWithSpread(values: number[]): string {
 /** The 1-minute load average, to say how busy the machine was. */
 export function loadAverage(): string {
 	try {
-		return execFileSync('cat', ['/proc/loadavg'], {encoding: 'utf8'}).split(' ').slice(0, 3).join(' ');
+		return readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
 	} catch {
 		return 'unknown';
 	}

@@ -40,7 +40,8 @@ export async function backup(context: CommandContext): Promise<ExitCode> {
 			for (const notice of start.notices) view.say(notice);
 		};
 
-		options.onProgress = progress => view.progress(progress);
+		// With --all several streams run at once: one view for the account instead of per-stream bars.
+		if (!flags.all) options.onProgress = progress => view.progress(progress);
 		if (flags.check) view.say(`${healthCheckLine}\n`);
 		return flags.all
 			? await backupAll(context, session.js, args[0]!, options, view)
@@ -73,11 +74,9 @@ async function backupAll(context: CommandContext, js: JsApi, dir: string, option
 	let result: AccountBackupResult;
 	// Chained, so the log keeps the streams' order.
 	let audits: Promise<unknown> = Promise.resolve();
-	// One view for the whole account: several streams run at once, so per-stream bars would fight.
-	const {onProgress: _perStream, ...accountOptions} = options;
 	try {
 		result = await backupAccount(js, dir, {
-			...accountOptions,
+			...options,
 			...(context.invocation.flags.concurrency === undefined ? {} : {concurrency: context.invocation.flags.concurrency}),
 			onAccountProgress: progress => view.account(progress),
 			onStream(_stream, index, total) {
