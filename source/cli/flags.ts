@@ -94,7 +94,7 @@ export const commands: Record<CommandName, CommandSpec> = {
 		usage: 'nats-dr restore DIR [--replicas N] [--cluster C] [--tag T…] [--confirm NAME | --yes]',
 		summary: 'restore a stream backup, or every backup under an account backup directory',
 		args: ['DIR'],
-		flags: ['replicas', 'cluster', 'tag', 'placement', 'verify', 'skipExisting', 'chunkSize', 'window'],
+		flags: ['replicas', 'cluster', 'tag', 'placement', 'verify', 'skipExisting', 'concurrency', 'chunkSize', 'window'],
 	},
 	verify: {
 		usage: 'nats-dr verify DIR',

@@ -13,7 +13,7 @@ import {formatBytes} from '../../core/format.js';
 import {natsRestoreCommand, overridesProblem, type RestoreOverrides} from '../../core/restore/overrides.js';
 import {planAccountRestore, planStreamRestore, refusedOnlyForExisting, type StreamRestorePlan} from '../../core/restore/plan.js';
 import type {PreflightFinding} from '../../core/restore/preflight.js';
-import {restoreAccount} from '../../core/restore/account.js';
+import {checkConcurrency, restoreAccount} from '../../core/restore/account.js';
 import {RestoreError, restoreStream, type RunOptions, type StreamRestoreResult} from '../../core/restore/restore.js';
 import {confirmByName} from '../confirm.js';
 import type {CommandContext} from '../context.js';
@@ -38,6 +38,7 @@ export async function restore(context: CommandContext): Promise<ExitCode> {
 	const options: RunOptions = {signal};
 	if (flags.chunkSize !== undefined) options.chunkSize = positive(parseSize(flags.chunkSize, '--chunk-size'), '--chunk-size');
 	if (flags.window !== undefined) options.window = positive(flags.window, '--window');
+	if (flags.concurrency !== undefined) checkConcurrency(flags.concurrency);
 	let found;
 	try {
 		found = await findBackups(dir);
@@ -46,6 +47,10 @@ export async function restore(context: CommandContext): Promise<ExitCode> {
 		const refusal = new DrError(`restore refused: ${error.message}; nothing was sent, no stream was created`, {hint: error.hint ?? 'point at a directory written by `nats stream backup`, `nats account backup` or `nats-dr backup`'});
 		await context.audit(record(dir, overrides, 'refused', refusal.message));
 		throw refusal;
+	}
+
+	if (found.layout === 'stream' && flags.concurrency !== undefined) {
+		throw new UsageError('--concurrency works only for an account backup directory', `${dir} holds one stream's backup: drop --concurrency`);
 	}
 
 	const live = Boolean(io.stdout.isTTY) && flags.progress && !flags.plain && !out.json && !io.env['ACCESSIBLE'];
@@ -144,6 +149,7 @@ async function restoreAll(run: Run): Promise<ExitCode> {
 	let audits: Promise<unknown> = Promise.resolve();
 	const result = await restoreAccount(plan, {
 		...run.options,
+		...(flags.concurrency === undefined ? {} : {concurrency: flags.concurrency}),
 		connection: session,
 		onProgress(event) {
 			if (event.phase === 'start') printer.log(`Starting restore of Stream "${event.stream}" from file "${event.dir}"\n`);
