@@ -11,7 +11,7 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {connect, type NatsConnection} from 'nats';
 import {defaultConcurrency} from '../source/core/backup/backup-account.js';
-import {appUser, TestCluster} from '../test/helpers/nats-server.js';
+import {appUser, TestCluster, waitFor} from '../test/helpers/nats-server.js';
 import {runMeasured, type ChildRun} from './lib/peak-rss.js';
 import {findNatsCli, findPeer, loadAverage, median, natsDrBin, secondsWithSpread, useBenchServer} from './lib/tools.js';
 
@@ -39,6 +39,8 @@ export async function benchAccount(): Promise<string[]> {
 			const auth = ['--user', appUser.user, '--password', appUser.password];
 			const nc = await connect({servers: url, user: appUser.user, pass: appUser.password});
 			const version = nc.info?.version ?? '?';
+			// A fresh cluster answers 503 until its meta group has a leader.
+			await waitFor(async () => (await nc.jetstreamManager()).getAccountInfo().then(() => true, () => false), {what: 'JetStream ready', timeoutMs: 60_000});
 			const names = await seed(nc, url);
 			await nc.close();
 			const natsDr = (concurrency: number) => async (dir: string) => runMeasured(process.execPath, [natsDrBin, 'backup', '--all', dir, '--concurrency', String(concurrency), '--no-progress', '--server', url, ...auth, '--audit-log', join(scratch, 'audit.log')]);

@@ -20,16 +20,20 @@ import {
 } from './backup-files.js';
 import {RateMeter} from './progress.js';
 import {backupJsonText} from './raw-json.js';
-import {snapshotPausesEviction} from './server-version.js';
+import {snapshotPausesEviction, snapshotWaitsForAcks} from './server-version.js';
 import {sidecarText} from './sidecar.js';
 import {receiveSnapshot, type SnapshotReply} from './snapshot.js';
 
 /**
  * natscli asks for 128 KiB. Bigger chunks cost the server and nats.js less per byte: on 2.9 a 1 MiB
- * snapshot transfer took 2.8 s where 128 KiB took 4.6 s (docs/performance.md), and ≥2.14 clamps to 1 MiB.
- * The archive's bytes do not depend on it: chunks are slices of the one S2 stream.
+ * transfer took 2.8 s where 128 KiB took 4.6 s (docs/performance.md), and ≥2.14 clamps to 1 MiB.
+ * But a server that does not wait for acks sends a chunk per 10 ms regardless, so there 1 MiB would
+ * demand 100 MiB/s of the client and its link or have it cut off as a slow consumer (seen with four
+ * concurrent backups on 2.9): 128 KiB keeps natscli's 12.5 MiB/s floor. The archive's bytes do not
+ * depend on it: chunks are slices of the one S2 stream.
  */
-const defaultChunkSize = 1024 * 1024;
+const largeChunkSize = 1024 * 1024;
+const compatibleChunkSize = 128 * 1024;
 const defaultIdleTimeoutMs = 10_000;
 const minChunkSize = 1024;
 /** nats-server 2.14 clamps to this, and nats.js is untested with bigger messages (§11). */
@@ -114,10 +118,11 @@ export type BackupResult = {
 
 export async function backupStream(js: JsApi, stream: string, dir: string, options: BackupOptions = {}): Promise<BackupResult> {
 	const {consumers = true, check = false, force = false, signal} = options;
-	const chunkSize = options.chunkSize ?? defaultChunkSize;
+	// The connected server's version stands for the leader's, which answers the snapshot.
+	const chunkSize = options.chunkSize ?? (snapshotWaitsForAcks(js.nc.info?.version) ? largeChunkSize : compatibleChunkSize);
 	const idleTimeoutMs = options.idleTimeoutMs ?? defaultIdleTimeoutMs;
 	if (!Number.isInteger(chunkSize) || chunkSize < minChunkSize || chunkSize > maxChunkSize) {
-		throw new UsageError(`chunk size ${chunkSize} is out of range`, 'use 1KiB to 1MiB; 1MiB is the default');
+		throw new UsageError(`chunk size ${chunkSize} is out of range`, 'use 1KiB to 1MiB; the default is 1MiB, or 128KiB on servers before 2.10.12');
 	}
 
 	if (!(idleTimeoutMs > 0)) throw new UsageError('the idle timeout must be positive', 'use a value like 10s');

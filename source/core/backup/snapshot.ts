@@ -104,7 +104,7 @@ export async function receiveSnapshot(
 			if (sink.overflowing) {
 				overflowed = true;
 				fail(new DrError(`the backup disk is slower than the server sends the snapshot of ${stream}: stopped before the unwritten data outgrew memory`, {
-					hint: 'nats-server before 2.10.12 does not wait for a slow client: back up to a faster disk, or pass --chunk-size 128KiB, which slows the server to 12.5 MiB/s when the disk falls behind',
+					hint: 'nats-server before 2.10.12 sends a chunk every 10 ms even when the client falls behind: back up to a faster disk, or pass a smaller --chunk-size (64KiB holds it to 6.25 MiB/s)',
 				}));
 				return;
 			}
