@@ -57,7 +57,7 @@ export async function benchBackup(): Promise<string[]> {
 		if ('path' in peer) {
 			rows.push(
 				{label: 'drain, 128 KiB chunks: reads and discards (the ceiling)', argv: () => [peer.path, 'drain', '-s', url, ...auth, stream, '--inbox', 'plain']},
-				{label: 'drain, 1 MiB chunks (nats-dr\'s chunk size)', argv: () => [peer.path, 'drain', '-s', url, ...auth, stream, '--inbox', 'plain', '--chunk', '1MiB']},
+				{label: 'drain, 1 MiB chunks (nats-dr\'s size from nats-server 2.10.12 on)', argv: () => [peer.path, 'drain', '-s', url, ...auth, stream, '--inbox', 'plain', '--chunk', '1MiB']},
 				{label: 'official algorithm (gojsbackup backup, as `nats stream backup`)', argv: dir => [peer.path, 'backup', '-s', url, ...auth, stream, dir, '--no-progress']},
 			);
 		}
