@@ -49,7 +49,7 @@ Exit codes: 0 ok, 1 failed, 2 usage error, 130 aborted by the operator.
 const commandDetails: Record<CommandName, string> = {
 	diagnose: `  --backups DIR            name the newest backup under DIR for streams that need one`,
 	backup: `  --all                    back up every stream of the account, one subdirectory each
-  --concurrency N          with --all, streams backed up at once (default 4)
+  --concurrency N          with --all, streams backed up at once (1 to 4, default 4)
   --no-consumers           leave consumers out of the snapshot
   --check                  ask the server to verify the stream's blocks first (slow, no progress)
   --chunk-size SIZE        snapshot chunk size (default 1MiB; 128KiB before nats-server 2.10.12)

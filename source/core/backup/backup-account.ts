@@ -15,12 +15,13 @@ import {backupStream, type BackupOptions, type BackupProgress, type BackupResult
 import {RateMeter} from './progress.js';
 
 /**
- * Streams backed up at once. Measured (docs/performance.md): 1,000 small streams went 4-5× faster
- * at 4 than one at a time, and 8 gained little more on 2 cores; big streams share the leader's
- * disk and the link, so more at once only splits the same rate.
+ * Streams backed up at once, at most. Every snapshot may have its 8 MiB window in flight to the one
+ * connection, and a server cuts a connection off as a slow consumer once it holds more than its
+ * max_pending (64 MiB by default) for it: 4 keep that at half, while 8 big streams at once on a busy
+ * 2.9.10 cluster were cut off (docs/performance.md). Small streams gained little beyond 4 either.
  */
 export const defaultConcurrency = 4;
-const maxConcurrency = 64;
+const maxConcurrency = 4;
 
 export type StreamOutcome =
 	| {stream: string; status: 'ok'; result: BackupResult}
@@ -69,7 +70,7 @@ export type AccountBackupOptions = Omit<BackupOptions, 'onProgress' | 'onStart'>
 export async function backupAccount(js: JsApi, dir: string, options: AccountBackupOptions = {}): Promise<AccountBackupResult> {
 	const concurrency = options.concurrency ?? defaultConcurrency;
 	if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > maxConcurrency) {
-		throw new UsageError(`--concurrency ${concurrency} is out of range`, `use 1 to ${maxConcurrency}; ${defaultConcurrency} is the default`);
+		throw new UsageError(`--concurrency ${concurrency} is out of range`, `use 1 to ${maxConcurrency}: more snapshots at once can outgrow what the server buffers for one connection`);
 	}
 
 	// Paged past 256 streams: natscli once backed up only the first page (natscli#541).
