@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import {describe, test} from 'node:test';
-import {PeriodicReporter, periodicLine} from '../../source/cli/commands/backup-lines.js';
+import {accountLine, PeriodicReporter, periodicLine} from '../../source/cli/commands/backup-lines.js';
 import {etaText, ProgressLine, renderLine} from '../../source/cli/progress-line.js';
+import type {AccountProgress} from '../../source/core/backup/backup-account.js';
 import type {BackupProgress} from '../../source/core/backup/backup-stream.js';
 import {RateMeter} from '../../source/core/backup/progress.js';
 
@@ -44,6 +45,12 @@ describe('log lines without a terminal', () => {
 	test('the periodic line', () => {
 		const progress = {stream: 'ORDERS', uncompressedBytes: 120 * mib, expectedBytes: 813 * mib, fraction: 120 / 813, bytesPerSecond: 95 * mib, etaMs: 7200} as BackupProgress;
 		assert.equal(periodicLine(progress), 'Backing up stream "ORDERS": 120 MiB of 813 MiB (14%), 95 MiB/s, about 8s left');
+	});
+
+	test('the account line: streams done and left, failures, bytes, rate, ETA and the streams in flight', () => {
+		const progress: AccountProgress = {streams: 20, done: 7, failed: 1, inFlight: ['B08', 'B09'], bytes: 180 * mib, expectedBytes: 500 * mib, bytesPerSecond: 40 * mib, etaMs: 8000, elapsedMs: 4500};
+		assert.equal(accountLine(progress), 'Backed up 7 of 20 streams, 1 failed, 180 MiB of about 500 MiB, 40 MiB/s, about 8s left; in flight: B08, B09');
+		assert.equal(accountLine({...progress, failed: 0, inFlight: [], etaMs: undefined}), 'Backed up 7 of 20 streams, 180 MiB of about 500 MiB, 40 MiB/s');
 	});
 });
 

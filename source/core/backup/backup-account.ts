@@ -11,7 +11,7 @@ import {listStreamNames} from '../diagnosis/streams.js';
 import {AbortedError, DrError, UsageError} from '../errors.js';
 import type {JsApi} from '../jsapi.js';
 import {BackupRefusedError, directoryError} from './backup-files.js';
-import {backupStream, type BackupOptions, type BackupProgress, type BackupResult} from './backup-stream.js';
+import {backupStream, type BackupOptions, type BackupResult} from './backup-stream.js';
 import {RateMeter} from './progress.js';
 
 /**
@@ -54,12 +54,9 @@ export type AccountProgress = {
 	elapsedMs: number;
 };
 
-export type AccountBackupOptions = Omit<BackupOptions, 'onProgress' | 'onStart'> & {
+export type AccountBackupOptions = BackupOptions & {
 	/** Streams backed up at once (default 4). */
 	concurrency?: number;
-	onStart?: BackupOptions['onStart'];
-	/** Per stream, as `backupStream` reports it. */
-	onProgress?: (progress: BackupProgress) => void;
 	/** After every change: throttle in the consumer. */
 	onAccountProgress?: (progress: AccountProgress) => void;
 	/** Before each stream, with its place in the account. */

@@ -50,7 +50,6 @@ export type ChunkSink = {
 
 export type SnapshotTotals = {chunks: number; bytes: number};
 
-
 export async function receiveSnapshot(
 	js: JsApi,
 	request: SnapshotRequest,
