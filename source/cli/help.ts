@@ -61,7 +61,7 @@ const commandDetails: Record<CommandName, string> = {
   --no-placement           drop the backup's placement
   --no-verify              skip verifying the archive before sending it
   --skip-existing          in an account restore, skip streams that exist instead of refusing
-  --concurrency N          in an account restore, streams restored at once (default 4)
+  --concurrency N          in an account restore, streams restored at once (1 to 16, default 8)
   --chunk-size SIZE        upload chunk size (default 1MiB, at most the server's max_payload)
   --window N               upload chunks in flight at once (default 8; 1 is the nats CLI's one at a time)`,
 	verify: `  (no command flags)`,

@@ -1,5 +1,5 @@
 /**
- * An account restore runs several streams at once (`--concurrency`, default 4): each comes back
+ * An account restore runs several streams at once (`--concurrency`, default 8): each comes back
  * exactly, one at a time or together, and a bad count is refused before anything is sent.
  */
 import assert from 'node:assert/strict';
