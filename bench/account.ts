@@ -99,7 +99,8 @@ async function seedMany(nc: NatsConnection): Promise<string[]> {
 	for (let i = 0; i < names.length; i += 16) {
 		await Promise.all(names.slice(i, i + 16).map(async name => {
 			await jsm.streams.add({name, subjects: [`${name}.>`], num_replicas: 1});
-			await Promise.all(Array.from({length: 10}, async (_, n) => js.publish(`${name}.m`, new TextEncoder().encode(`message ${n} of ${name}`))));
+			// A just-created stream can answer 503 until its leader listens (seen on 2.15).
+			await Promise.all(Array.from({length: 10}, async (_, n) => waitFor(async () => js.publish(`${name}.m`, new TextEncoder().encode(`message ${n} of ${name}`)).then(() => true, () => false), {what: `a message in ${name}`, intervalMs: 50})));
 		}));
 	}
 
