@@ -111,8 +111,13 @@ async function seedBig(nc: NatsConnection, url: string, peer: ReturnType<typeof 
 	const names = Array.from({length: bigStreams}, (_, i) => `BIG${String(i).padStart(2, '0')}`);
 	for (const name of names) {
 		if ('path' in peer) {
-			const seed = await runMeasured(peer.path, ['seed', '-s', url, '--user', appUser.user, '--password', appUser.password, name, '--subjects', `${name}.>`, '--replicas', '1', '--bytes', `${bigMib}MiB`, '--msg-size', '1KiB']);
-			if (seed.code !== 0) throw new Error(`gojsbackup seed failed: ${seed.stderr}`);
+			// On 2.15 the first publishes into a just-created stream can find no responders: seed it again.
+			for (let attempt = 1; ; attempt++) {
+				const seed = await runMeasured(peer.path, ['seed', '-s', url, '--user', appUser.user, '--password', appUser.password, name, '--subjects', `${name}.>`, '--replicas', '1', '--bytes', `${bigMib}MiB`, '--msg-size', '1KiB']);
+				if (seed.code === 0) break;
+				if (attempt === 3) throw new Error(`gojsbackup seed failed: ${seed.stderr}`);
+				await (await nc.jetstreamManager()).streams.delete(name).catch(() => false);
+			}
 		} else {
 			const jsm = await nc.jetstreamManager();
 			await jsm.streams.add({name, subjects: [`${name}.>`], num_replicas: 1});
