@@ -5,7 +5,7 @@
  * skipped with a note that says how to get it. The bench may read ../shared; nats-dr itself never does.
  */
 import {execFileSync} from 'node:child_process';
-import {accessSync, constants, copyFileSync, existsSync, readFileSync} from 'node:fs';
+import {accessSync, constants, copyFileSync, existsSync, readFileSync, rmSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {fileURLToPath} from 'node:url';
@@ -27,8 +27,12 @@ export function findPeer(): Tool {
 	}
 
 	const copy = join(tmpdir(), `nats-dr-bench-gojsbackup-${process.pid}`);
-	copyFileSync(source, copy);
-	execFileSync('chmod', ['+x', copy]);
+	if (!existsSync(copy)) {
+		copyFileSync(source, copy);
+		execFileSync('chmod', ['+x', copy]);
+		process.once('exit', () => rmSync(copy, {force: true}));
+	}
+
 	return {path: copy};
 }
 
