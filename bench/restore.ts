@@ -1,134 +1,135 @@
 /**
- * Restore speed on a local 3-node cluster, one archive for every run: a baseline done the official
- * CLI's way (jsm.go: one 64 KiB request at a time, each awaiting its reply) against nats-dr's
- * pipelined upload. Two placements: R1 on a server one route away from the client's (fixed, so
- * runs compare), and R3 as a DR restore usually is (the leader, which takes the upload, lands on
- * any server). Runs alternate and each figure is a median; every run's stream is deleted after it.
- * Run: node --import tsx bench/restore.ts   (BENCH_SIZE_MIB=256, BENCH_RUNS=3)
+ * Restore, whole processes side by side on one cluster and one archive, in the same run: peer's
+ * `restore` (the official CLI's algorithm in Go: 64 KiB requests, one at a time), the real
+ * `nats stream restore`, and `node bin/nats-dr.js restore`. Two end points: the server's final
+ * reply (where the official tools exit) and the true end, when the stream holds the data, its
+ * consumers exist and every replica is current (where nats-dr exits; for the others the bench
+ * polls until then). nats-dr's phases (upload, server restore, replica catch-up) come from --json.
+ * Run: node --import tsx bench/restore.ts
+ *   BENCH_SIZE_MIB=128 BENCH_MSG_SIZE=1KiB BENCH_REPLICAS=3 BENCH_RUNS=3 BENCH_SERVER=2.15.3 (default: PATH)
  */
-import {createReadStream} from 'node:fs';
 import {mkdtemp, readFile, rm} from 'node:fs/promises';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
-import type {NatsConnection} from 'nats';
-import {openSession, type Session} from '../source/core/connection/session.js';
-import {resolveSettings, resolveSystemSettings} from '../source/core/connection/settings.js';
+import {connect, type NatsConnection} from 'nats';
+import {settleState} from '../source/core/restore/settle.js';
+import {streamInfo} from '../source/core/diagnosis/streams.js';
 import {formatBytes} from '../source/core/format.js';
-import {restoreRequestBody, type RestoreOverrides} from '../source/core/restore/overrides.js';
-import {planStreamRestore} from '../source/core/restore/plan.js';
-import {restoreStream} from '../source/core/restore/restore.js';
-import {appUser, sysUser, TestCluster, waitFor} from '../test/helpers/nats-server.js';
-import {snapshotRaw} from '../test/helpers/snapshot-raw.js';
+import {appUser, TestCluster, waitFor} from '../test/helpers/nats-server.js';
 import {fillRandom, streamNames} from '../test/helpers/streams.js';
+import {snapshotRaw} from '../test/helpers/snapshot-raw.js';
+import {runMeasured, type ChildRun} from './lib/peak-rss.js';
+import {findNatsCli, findPeer, loadAverage, median, natsDrBin, secondsWithSpread, useBenchServer} from './lib/tools.js';
 
-const sizeMib = Number(process.env['BENCH_SIZE_MIB'] ?? 256);
+const sizeMib = Number(process.env['BENCH_SIZE_MIB'] ?? 128);
+const messageSize = process.env['BENCH_MSG_SIZE'] ?? '1KiB';
+const replicas = Number(process.env['BENCH_REPLICAS'] ?? 3);
 const runs = Number(process.env['BENCH_RUNS'] ?? 3);
 const stream = 'BENCH';
 
-type Timing = {chunks: string; uploadMs: number; replyMs: number; settledMs: number | undefined};
+type Phases = {request_ms: number; upload_ms: number; server_ms: number; settle_ms: number};
+type Timing = {replyMs: number; settledMs: number; phases?: Phases};
+type Row = {label: string; argv: (dir: string) => string[]; exitsSettled: boolean};
 
-/** jsm.go's restoreSnapshot: RESTORE, each 64 KiB chunk a request awaited before the next, then the end marker. */
-async function baseline(nc: NatsConnection, dir: string, overrides: RestoreOverrides): Promise<Timing> {
+export async function benchRestore(): Promise<string[]> {
+	useBenchServer();
+	const peer = findPeer();
+	const natsCli = findNatsCli();
+	const notes = [peer, natsCli].flatMap(tool => ('missing' in tool ? [`Note: ${tool.missing}.`] : []));
+	const cluster = await TestCluster.start({nodes: 3});
+	const scratch = await mkdtemp(join(tmpdir(), 'nats-dr-bench-restore-'));
+	try {
+		const url = cluster.node('n1').url;
+		const auth = ['--user', appUser.user, '--password', appUser.password];
+		const nc = await connect({servers: url, user: appUser.user, pass: appUser.password});
+		const version = nc.info?.version ?? '?';
+		const dir = join(scratch, stream);
+		let seeded = `${formatBytes(sizeMib * 2 ** 20)} in ${messageSize} messages`;
+		if ('path' in peer) {
+			const seed = await runMeasured(peer.path, ['seed', '-s', url, ...auth, stream, '--subjects', `${stream}.>`, '--replicas', String(replicas), '--bytes', `${sizeMib}MiB`, '--msg-size', messageSize]);
+			if (seed.code !== 0) throw new Error(`gojsbackup seed failed: ${seed.stderr}`);
+			const backup = await runMeasured(peer.path, ['backup', '-s', url, ...auth, stream, dir, '--no-progress']);
+			if (backup.code !== 0) throw new Error(`gojsbackup backup failed: ${backup.stderr}`);
+		} else {
+			await (await nc.jetstreamManager()).streams.add({name: stream, subjects: [`${stream}.>`], num_replicas: replicas});
+			await fillRandom(nc, `${stream}.data`, sizeMib);
+			await snapshotRaw(nc, stream, dir);
+			seeded = `${formatBytes(sizeMib * 2 ** 20)} in 64 KiB messages (no gojsbackup to seed ${messageSize} ones)`;
+		}
+
+		const backupJson = JSON.parse(await readFile(join(dir, 'backup.json'), 'utf8')) as {state: {messages: number}};
+		const archiveBytes = (await readFile(join(dir, 'stream.tar.s2'))).length;
+		await dropStream(nc);
+
+		const rows: Row[] = [];
+		if ('path' in peer) rows.push({label: 'official algorithm (gojsbackup restore, as `nats stream restore`)', argv: d => [peer.path, 'restore', '-s', url, ...auth, d], exitsSettled: false});
+		if ('path' in natsCli) rows.push({label: 'the real nats CLI (`nats stream restore`)', argv: d => [natsCli.path, '-s', url, ...auth, 'stream', 'restore', d, '--no-progress'], exitsSettled: false});
+		const natsDrLabel = 'nats-dr restore (exits when settled)';
+		rows.push({label: natsDrLabel, argv: d => [process.execPath, natsDrBin, 'restore', d, '--yes', '--json', '--no-progress', '--server', url, ...auth, '--audit-log', join(scratch, 'audit.log')], exitsSettled: true});
+
+		const loadBefore = loadAverage();
+		const timings = new Map<string, Timing[]>(rows.map(row => [row.label, []]));
+		for (let run = 0; run < runs; run++) {
+			for (let index = 0; index < rows.length; index++) {
+				const row = rows[(index + run) % rows.length]!;
+				timings.get(row.label)!.push(await measure(nc, row, dir, backupJson.state.messages));
+				await dropStream(nc);
+			}
+		}
+
+		await nc.close();
+		const lines = [
+			`Restore: 3-node cluster, nats-server ${version}, R${replicas} stream of ${seeded}, archive ${formatBytes(archiveBytes)}, every client on n1; whole processes, median (min–max) of ${runs} rotated runs; load average ${loadBefore} before, ${loadAverage()} after (2 cores, shared)`,
+			'',
+			'| process | to the server\'s final reply | to the true end (data, consumers, every replica current) | nats-dr\'s phases: request (leader election) / upload / server restore / replica catch-up |',
+			'|---|---|---|---|',
+		];
+		for (const row of rows) {
+			const all = timings.get(row.label)!;
+			const phases = all.flatMap(timing => (timing.phases ? [timing.phases] : []));
+			const phaseText = phases.length === 0 ? '' : (['request_ms', 'upload_ms', 'server_ms', 'settle_ms'] as const).map(key => `${(median(phases.map(phase => phase[key])) / 1000).toFixed(2)} s`).join(' / ');
+			lines.push(`| ${row.label} | ${secondsWithSpread(all.map(timing => timing.replyMs))} | ${secondsWithSpread(all.map(timing => timing.settledMs))} | ${phaseText} |`);
+		}
+
+		const official = rows.find(row => row.label.startsWith('official'));
+		if (official) {
+			const reply = (label: string): number => median(timings.get(label)!.map(timing => timing.replyMs));
+			const settled = (label: string): number => median(timings.get(label)!.map(timing => timing.settledMs));
+			lines.push('', `nats-dr against the official algorithm: to the final reply ${(reply(official.label) / reply(natsDrLabel)).toFixed(2)}× as fast (goal ≥ 2×); to the true end ${(settled(official.label) / settled(natsDrLabel)).toFixed(2)}× (goal ≥ 1×).`);
+		}
+
+		return [...lines, ...notes];
+	} finally {
+		await cluster.stopAll();
+		await rm(scratch, {recursive: true, force: true});
+	}
+}
+
+/**
+ * The official tools exit at the final reply; then the bench polls every 50 ms until the stream
+ * is settled, by the same rule nats-dr uses. nats-dr's own final reply is its exit minus its settle phase.
+ */
+async function measure(nc: NatsConnection, row: Row, dir: string, messages: number): Promise<Timing> {
 	const started = performance.now();
-	const decoder = new TextDecoder();
-	const body = restoreRequestBody(await readFile(join(dir, 'backup.json'), 'utf8'), overrides);
-	const start = JSON.parse(decoder.decode((await nc.request(`$JS.API.STREAM.RESTORE.${stream}`, new TextEncoder().encode(body), {timeout: 30_000})).data)) as {deliver_subject?: string; error?: unknown};
-	if (!start.deliver_subject) throw new Error(`baseline restore refused: ${JSON.stringify(start.error)}`);
-	const uploadStarted = performance.now();
-	let chunks = 0;
-	for await (const chunk of createReadStream(join(dir, 'stream.tar.s2'), {highWaterMark: 64 * 1024})) {
-		const reply = await nc.request(start.deliver_subject, chunk as Buffer, {timeout: 5000});
-		if (reply.data.length > 0) throw new Error(`baseline chunk refused: ${decoder.decode(reply.data)}`);
-		chunks++;
+	const [command, ...args] = row.argv(dir);
+	const run: ChildRun = await runMeasured(command!, args);
+	if (run.code !== 0) throw new Error(`${row.label} failed (exit ${run.code}): ${run.stderr.slice(-2000)} ${run.stdout.slice(-2000)}`);
+	if (row.exitsSettled) {
+		const phases = (JSON.parse(run.stdout) as {streams: Phases[]}).streams[0]!;
+		return {replyMs: run.wallMs - phases.settle_ms, settledMs: run.wallMs, phases};
 	}
 
-	const uploadMs = performance.now() - uploadStarted;
-	const done = JSON.parse(decoder.decode((await nc.request(start.deliver_subject, new Uint8Array(), {timeout: 3_600_000})).data)) as {error?: unknown};
-	if (done.error) throw new Error(`baseline restore failed: ${JSON.stringify(done.error)}`);
-	return {chunks: `${chunks} × 64 KiB, 1 in flight`, uploadMs, replyMs: performance.now() - started, settledMs: undefined};
-}
-
-async function natsDr(session: Session, dir: string, overrides: RestoreOverrides): Promise<Timing> {
-	const plan = await planStreamRestore(session, dir, {verify: false, overrides});
-	if (plan.refused) throw new Error(`nats-dr restore refused: ${JSON.stringify(plan.findings.filter(finding => finding.level === 'refusal'))}`);
-	const result = await restoreStream(plan, {connection: session});
-	return {
-		chunks: `${result.chunks} × ${formatBytes(result.chunkSize)}, ${result.window} in flight`,
-		uploadMs: result.uploadMs,
-		replyMs: result.totalMs - result.settleMs,
-		settledMs: result.totalMs,
-	};
-}
-
-/** The run with the median upload time, so its other figures belong together. */
-function median(timings: Timing[]): Timing {
-	return [...timings].sort((a, b) => a.uploadMs - b.uploadMs)[Math.floor(timings.length / 2)]!;
+	const js = {nc, prefix: '$JS.API', timeoutMs: 5000};
+	await waitFor(async () => {
+		// The seeded stream has no consumers, so data and replicas are what the rule checks here.
+		return settleState(await streamInfo(js, stream), [], {messages, lastSeq: undefined, oldestMs: undefined, limits: {}, consumers: undefined, replicas}).done;
+	}, {what: `${stream} settled`, timeoutMs: 600_000, intervalMs: 50});
+	return {replyMs: run.wallMs, settledMs: performance.now() - started};
 }
 
 async function dropStream(nc: NatsConnection): Promise<void> {
 	await (await nc.jetstreamManager()).streams.delete(stream);
 	await waitFor(async () => !(await streamNames(nc)).includes(stream), {what: `${stream} deleted`});
-}
-
-export async function benchRestore(): Promise<string[]> {
-	const cluster = await TestCluster.start({nodes: ['n1', 'n2', 'n3'].map(name => ({name, tags: [`node:${name}`]}))});
-	const scratch = await mkdtemp(join(tmpdir(), 'nats-dr-bench-restore-'));
-	try {
-		const where = {env: {}};
-		// One server, so the route distance to the R1 placement below is fixed.
-		const main = resolveSettings({server: cluster.node('n1').url, user: appUser.user, password: appUser.password, timeoutMs: 5000}, where);
-		const session = await openSession(main, resolveSystemSettings({sysUser: sysUser.user, sysPassword: sysUser.password}, main, where));
-		try {
-			const {nc} = session;
-			await (await nc.jetstreamManager()).streams.add({name: stream, subjects: [`${stream}.>`], num_replicas: 3});
-			await fillRandom(nc, `${stream}.data`, sizeMib);
-			const dir = join(scratch, stream);
-			const {bytes} = await snapshotRaw(nc, stream, dir);
-			await dropStream(nc);
-			const scenarios: Array<{label: string; overrides: RestoreOverrides}> = [
-				{label: 'R1 on n2, client on n1', overrides: {replicas: 1, tags: ['node:n2']}},
-				{label: 'R3, client on n1', overrides: {}},
-			];
-			const rate = (ms: number): string => `${formatBytes((bytes * 1000) / ms)}/s`;
-			const seconds = (value: number | undefined): string => (value === undefined ? '—' : `${(value / 1000).toFixed(2)} s`);
-			const lines = [
-				`Restore (3-node cluster, nats-server ${nc.info?.version ?? '?'}, ${sizeMib} MiB of random data, archive ${formatBytes(bytes)}; medians of ${runs} alternating runs)`,
-				'',
-				'| placement | client | chunks | upload | upload rate | upload, every run | to final reply | settled (data on every replica) |',
-				'|---|---|---|---|---|---|---|---|',
-			];
-			const speedups: string[] = [];
-			for (const {label, overrides} of scenarios) {
-				const variants = [
-					{name: 'baseline: the nats CLI\'s way', run: async () => baseline(nc, dir, overrides)},
-					{name: 'nats-dr restore', run: async () => natsDr(session, dir, overrides)},
-				];
-				const timings: Timing[][] = variants.map(() => []);
-				for (let run = 0; run < runs; run++) {
-					for (const [index, variant] of variants.entries()) {
-						timings[index]!.push(await variant.run());
-						await dropStream(nc);
-					}
-				}
-
-				const medians = timings.map(median);
-				for (const [index, timing] of medians.entries()) {
-					const every = timings[index]!.map(run => (run.uploadMs / 1000).toFixed(2)).join(', ');
-					lines.push(`| ${label} | ${variants[index]!.name} | ${timing.chunks} | ${seconds(timing.uploadMs)} | ${rate(timing.uploadMs)} | ${every} s | ${seconds(timing.replyMs)} | ${seconds(timing.settledMs)} |`);
-				}
-
-				const [base, pipelined] = medians;
-				speedups.push(`${label}: upload ${(base!.uploadMs / pipelined!.uploadMs).toFixed(1)}×, to the final reply ${(base!.replyMs / pipelined!.replyMs).toFixed(1)}×`);
-			}
-
-			return [...lines, '', `nats-dr over the baseline: ${speedups.join('; ')}`];
-		} finally {
-			await session.close();
-		}
-	} finally {
-		await cluster.stopAll();
-		await rm(scratch, {recursive: true, force: true});
-	}
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

@@ -5,25 +5,33 @@
 import {spawn} from 'node:child_process';
 import {readFile} from 'node:fs/promises';
 
-export type ChildRun = {code: number | null; stderr: string; peakRssBytes: number; wallMs: number};
+export type ChildRun = {code: number | null; stdout: string; stderr: string; peakRssBytes: number; wallMs: number};
 
 export async function runMeasured(command: string, args: string[]): Promise<ChildRun> {
 	const started = performance.now();
-	const child = spawn(command, args, {stdio: ['ignore', 'ignore', 'pipe']});
+	const child = spawn(command, args, {stdio: ['ignore', 'pipe', 'pipe']});
+	let stdout = '';
 	let stderr = '';
+	child.stdout.setEncoding('utf8').on('data', (text: string) => (stdout += text));
 	child.stderr.setEncoding('utf8').on('data', (text: string) => (stderr += text));
 	let peak = 0;
 	let exited = false;
+	let wallMs = 0;
 	const exit = new Promise<number | null>(resolve => child.once('exit', code => {
 		exited = true;
+		wallMs = performance.now() - started;
 		resolve(code);
 	}));
+	// 'exit' can come before the last output: the pipes close after it.
+	const closed = new Promise(resolve => child.once('close', resolve));
 	while (!exited) {
 		peak = Math.max(peak, await highWaterMark(child.pid!));
 		await Promise.race([exit, new Promise(resolve => setTimeout(resolve, 20))]);
 	}
 
-	return {code: await exit, stderr, peakRssBytes: peak, wallMs: performance.now() - started};
+	const code = await exit;
+	await closed;
+	return {code, stdout, stderr, peakRssBytes: peak, wallMs};
 }
 
 async function highWaterMark(pid: number): Promise<number> {

@@ -50,6 +50,7 @@ const commandFlags = {
 	chunkSize: {type: 'string'},
 	window: {type: 'number'},
 	settleTimeout: {type: 'string'},
+	concurrency: {type: 'number'},
 	idleTimeout: {type: 'string'},
 	force: {type: 'boolean', default: false},
 	replicas: {type: 'number'},
@@ -89,13 +90,13 @@ export const commands: Record<CommandName, CommandSpec> = {
 		usage: 'nats-dr backup STREAM DIR | nats-dr backup --all DIR',
 		summary: 'snapshot one stream, or every stream of the account, into a natscli-compatible backup',
 		args: ['STREAM', 'DIR?'],
-		flags: ['all', 'consumers', 'check', 'chunkSize', 'idleTimeout', 'force'],
+		flags: ['all', 'concurrency', 'consumers', 'check', 'chunkSize', 'idleTimeout', 'force'],
 	},
 	restore: {
 		usage: 'nats-dr restore DIR [--replicas N] [--cluster C] [--tag T…] [--confirm NAME | --yes]',
 		summary: 'restore a stream backup, or every backup under an account backup directory',
 		args: ['DIR'],
-		flags: ['replicas', 'cluster', 'tag', 'placement', 'verify', 'skipExisting', 'chunkSize', 'window', 'settleTimeout'],
+		flags: ['replicas', 'cluster', 'tag', 'placement', 'verify', 'skipExisting', 'concurrency', 'chunkSize', 'window', 'settleTimeout'],
 	},
 	verify: {
 		usage: 'nats-dr verify DIR',

@@ -53,9 +53,10 @@ const commandDetails: Record<CommandName, string> = {
   Every full diagnosis records the account's streams in $XDG_STATE_HOME/nats-dr/inventory/, so a later
   diagnosis that cannot list them all still reports the streams only dead servers held.`,
 	backup: `  --all                    back up every stream of the account, one subdirectory each
+  --concurrency N          with --all, streams backed up at once (1 to 4, default 4)
   --no-consumers           leave consumers out of the snapshot
   --check                  ask the server to verify the stream's blocks first (slow, no progress)
-  --chunk-size SIZE        snapshot chunk size (default 128KiB)
+  --chunk-size SIZE        snapshot chunk size (default 1MiB; 128KiB before nats-server 2.10.12)
   --idle-timeout DURATION  fail when no data arrives for this long (default 10s)
   --force                  replace an existing backup in DIR`,
 	restore: `  --replicas N             restore with N replicas
@@ -64,6 +65,7 @@ const commandDetails: Record<CommandName, string> = {
   --no-placement           drop the backup's placement
   --no-verify              skip verifying the archive before sending it
   --skip-existing          in an account restore, skip streams that exist instead of refusing
+  --concurrency N          in an account restore, streams restored at once (1 to 16, default 8)
   --chunk-size SIZE        upload chunk size (default 1MiB, at most the server's max_payload)
   --window N               upload chunks in flight at once, 1-64 (default 8; 1 is the nats CLI's one at a time)
   --settle-timeout DURATION  how long to wait for the restored stream to settle (default 2m)`,

@@ -12,10 +12,10 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {BackupDirError, readBackupDir} from '../../source/core/archive/backup-dir.js';
 import {decodeS2Stream} from '../../source/core/archive/s2-decode.js';
-import {S2FormatError, S2FrameCounter} from '../../source/core/archive/s2-frames.js';
+import {S2FormatError} from '../../source/core/archive/s2-frames.js';
 import {SnapshotContents, wantsContent} from '../../source/core/archive/snapshot-contents.js';
 import {TarFormatError, TarWalker} from '../../source/core/archive/tar-walk.js';
-import {verifyArchive} from '../../source/core/archive/verify-archive.js';
+import {ArchiveVerifier, verifyArchive} from '../../source/core/archive/verify-archive.js';
 import {verifyBackupDir} from '../../source/core/archive/verify-backup.js';
 import {peekArchive} from '../../source/core/restore/archive-peek.js';
 import {restoreRequestBody} from '../../source/core/restore/overrides.js';
@@ -268,13 +268,10 @@ async function runS2(data: Buffer, random: Random): Promise<void> {
 		expectNamed(error, S2FormatError);
 	}
 
-	const counter = new S2FrameCounter();
-	try {
-		for (const part of parts) counter.push(part);
-		counter.end();
-	} catch (error) {
-		expectNamed(error, S2FormatError);
-	}
+	// The verifier a backup feeds while it writes: the same bytes in other slices, named problems only.
+	const verifier = new ArchiveVerifier({sha256: true});
+	for (const part of parts) verifier.push(part);
+	if (!verifier.finish().ok) namedErrors++;
 }
 
 function runTar(data: Buffer, random: Random): void {

@@ -3,7 +3,7 @@ import {readFileSync} from 'node:fs';
 import {describe, test} from 'node:test';
 import {healthCheckLine, goDuration, receivedLine, startLine} from '../../source/cli/commands/backup-lines.js';
 import {backupJsonText, indentJson, rawMembers} from '../../source/core/backup/raw-json.js';
-import {snapshotPausesEviction, snapshotsMemoryStreams} from '../../source/core/backup/server-version.js';
+import {snapshotPausesEviction, snapshotsMemoryStreams, snapshotWaitsForAcks} from '../../source/core/backup/server-version.js';
 import {parseReply} from '../../source/core/backup/snapshot.js';
 import {parseSize} from '../../source/core/backup/size.js';
 import {DrError, JsApiError, UsageError} from '../../source/core/errors.js';
@@ -75,6 +75,11 @@ test('servers before 2.14 pause eviction during a snapshot', () => {
 test('servers from 2.15 snapshot memory-storage streams; older ones cannot', () => {
 	for (const version of ['2.15.3', 'v2.15.0', '3.0.0']) assert.equal(snapshotsMemoryStreams(version), true, version);
 	for (const version of ['2.9.10', '2.14.10', undefined, 'garbage']) assert.equal(snapshotsMemoryStreams(version), false, String(version));
+});
+
+test('servers from 2.10.12 on wait for snapshot acks; older ones, and unknown ones, are taken not to', () => {
+	for (const version of ['2.10.12', 'v2.10.29', '2.11.0', '2.15.3', '3.0.0']) assert.equal(snapshotWaitsForAcks(version), true, version);
+	for (const version of ['2.9.10', '2.10.11', '2.10', undefined, 'garbage']) assert.equal(snapshotWaitsForAcks(version), false, String(version));
 });
 
 test('snapshot replies: raw config and state kept, errors with the server\'s codes and a hint where one helps', () => {

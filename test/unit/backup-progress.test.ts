@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import {describe, test} from 'node:test';
-import {PeriodicReporter, periodicLine} from '../../source/cli/commands/backup-lines.js';
+import {accountLine, PeriodicReporter, periodicLine} from '../../source/cli/commands/backup-lines.js';
 import {etaText, ProgressLine, renderLine} from '../../source/cli/progress-line.js';
+import type {AccountProgress} from '../../source/core/backup/backup-account.js';
 import type {BackupProgress} from '../../source/core/backup/backup-stream.js';
 import {RateMeter} from '../../source/core/backup/progress.js';
 
@@ -47,6 +48,12 @@ describe('log lines without a terminal', () => {
 		// Past the message bytes the total is the archive so far: never "35 KiB of 12 KiB".
 		const outgrown = {stream: 'TINY', uncompressedBytes: 35 * 1024, expectedBytes: 12 * 1024, totalBytes: 35 * 1024, fraction: 0.99, bytesPerSecond: 0, etaMs: undefined} as BackupProgress;
 		assert.equal(periodicLine(outgrown), 'Backing up stream "TINY": 35 KiB of 35 KiB (99%), 0 B/s');
+	});
+
+	test('the account line: streams done and left, failures, bytes, rate, ETA and the streams in flight', () => {
+		const progress: AccountProgress = {streams: 20, done: 7, failed: 1, inFlight: ['B08', 'B09'], bytes: 180 * mib, expectedBytes: 500 * mib, bytesPerSecond: 40 * mib, etaMs: 8000, elapsedMs: 4500};
+		assert.equal(accountLine(progress), 'Backed up 7 of 20 streams, 1 failed, 180 MiB of about 500 MiB, 40 MiB/s, about 8s left; in flight: B08, B09');
+		assert.equal(accountLine({...progress, failed: 0, inFlight: [], etaMs: undefined}), 'Backed up 7 of 20 streams, 180 MiB of about 500 MiB, 40 MiB/s');
 	});
 });
 

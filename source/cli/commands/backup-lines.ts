@@ -2,6 +2,7 @@
  * The backup's log lines. Start and end are natscli's own strings (protocol doc §7.4), so logs and
  * runbooks written for `nats stream backup` still match; the periodic line is ours, for --no-progress.
  */
+import type {AccountProgress} from '../../core/backup/backup-account.js';
 import type {BackupProgress} from '../../core/backup/backup-stream.js';
 import {formatBytes} from '../../core/format.js';
 import {etaText} from '../progress-line.js';
@@ -21,6 +22,14 @@ export function periodicLine(progress: BackupProgress): string {
 	const percent = progress.expectedBytes > 0 ? ` (${Math.floor(progress.fraction * 100)}%)` : '';
 	const eta = progress.etaMs === undefined ? '' : `, about ${etaText(progress.etaMs)} left`;
 	return `Backing up stream "${progress.stream}": ${formatBytes(progress.uncompressedBytes)} of ${formatBytes(progress.totalBytes)}${percent}, ${formatBytes(progress.bytesPerSecond)}/s${eta}`;
+}
+
+/** For --all in logs: the account's progress, with the streams in flight. */
+export function accountLine(progress: AccountProgress): string {
+	const eta = progress.etaMs === undefined ? '' : `, about ${etaText(progress.etaMs)} left`;
+	const failed = progress.failed > 0 ? `, ${progress.failed} failed` : '';
+	const inFlight = progress.inFlight.length > 0 ? `; in flight: ${progress.inFlight.join(', ')}` : '';
+	return `Backed up ${progress.done} of ${progress.streams} streams${failed}, ${formatBytes(progress.bytes)} of about ${formatBytes(progress.expectedBytes)}, ${formatBytes(progress.bytesPerSecond)}/s${eta}${inFlight}`;
 }
 
 /** Go's time.Duration String() of a duration rounded to milliseconds, as natscli prints it. */

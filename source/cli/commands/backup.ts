@@ -3,7 +3,7 @@
  * engine, a live line on a terminal or periodic lines in logs, an audit record per stream.
  */
 import {join} from 'node:path';
-import {backupAccount, type AccountBackupResult, type StreamOutcome} from '../../core/backup/backup-account.js';
+import {backupAccount, type AccountBackupResult, type AccountProgress, type StreamOutcome} from '../../core/backup/backup-account.js';
 import {BackupRefusedError} from '../../core/backup/backup-files.js';
 import {backupStream, type BackupOptions, type BackupProgress, type BackupResult} from '../../core/backup/backup-stream.js';
 import {parseSize} from '../../core/backup/size.js';
@@ -18,13 +18,14 @@ import type {JsApi} from '../../core/jsapi.js';
 import type {CommandContext} from '../context.js';
 import {checkArgs} from '../flags.js';
 import {ProgressLine} from '../progress-line.js';
-import {healthCheckLine, PeriodicReporter, periodicLine, receivedLine, startLine} from './backup-lines.js';
+import {accountLine, healthCheckLine, PeriodicReporter, periodicLine, receivedLine, startLine} from './backup-lines.js';
 
 export async function backup(context: CommandContext): Promise<ExitCode> {
 	const {invocation} = context;
 	const {flags, args} = invocation;
 	if (flags.all && args.length > 1) throw new UsageError('with --all, give only DIR: every stream is backed up', 'usage: nats-dr backup --all DIR');
 	if (flags.all && args.length === 0) throw new UsageError('missing DIR', 'usage: nats-dr backup --all DIR');
+	if (flags.concurrency !== undefined && !flags.all) throw new UsageError('--concurrency works only with --all', 'one stream is one snapshot: drop --concurrency');
 	checkArgs('backup', args, flags.all ? 1 : 2);
 	const nameProblem = flags.all ? undefined : streamNameProblem(args[0]!);
 	if (nameProblem) throw new UsageError(`${nameProblem}; nothing was written`, 'pass the name as `nats stream ls` shows it');
@@ -45,7 +46,8 @@ export async function backup(context: CommandContext): Promise<ExitCode> {
 			for (const notice of start.notices) view.say(notice);
 		};
 
-		options.onProgress = progress => view.progress(progress);
+		// With --all several streams run at once: one view for the account instead of per-stream bars.
+		if (!flags.all) options.onProgress = progress => view.progress(progress);
 		if (flags.check) view.say(`${healthCheckLine}\n`);
 		const code = flags.all
 			? await backupAll(context, session.js, args[0]!, options, view)
@@ -85,6 +87,8 @@ async function backupAll(context: CommandContext, js: JsApi, dir: string, option
 	try {
 		result = await backupAccount(js, dir, {
 			...options,
+			...(context.invocation.flags.concurrency === undefined ? {} : {concurrency: context.invocation.flags.concurrency}),
+			onAccountProgress: progress => view.account(progress),
 			onStream(_stream, index, total) {
 				if (index === 0) view.say(`Performing backup of all ${total} streams to ${dir}\n`);
 			},
@@ -183,6 +187,23 @@ class ProgressView {
 		}
 	}
 
+	account(progress: AccountProgress): void {
+		if (this.#line) {
+			this.#line.update({
+				label: `${progress.done}/${progress.streams} streams${progress.inFlight.length > 0 ? ` (${progress.inFlight.join(', ')})` : ''}`,
+				fraction: progress.expectedBytes > 0 ? Math.min(0.99, progress.bytes / progress.expectedBytes) : progress.done / Math.max(1, progress.streams),
+				doneBytes: progress.bytes,
+				totalBytes: progress.expectedBytes,
+				bytesPerSecond: progress.bytesPerSecond,
+				etaMs: progress.etaMs,
+			});
+			return;
+		}
+
+		this.#periodic ??= new PeriodicReporter(performance.now());
+		if (this.#periodic.due(progress.done / Math.max(1, progress.streams), performance.now())) this.#context.out.log(accountLine(progress));
+	}
+
 	done(result: BackupResult): void {
 		this.say(receivedLine(result.stream, {compressedBytes: result.archiveBytes, uncompressedBytes: result.uncompressedBytes, chunks: result.chunks, ms: result.transferMs}));
 		const consumers = result.consumers.included ? `, consumers: ${result.consumers.inArchive.join(', ') || 'none'}` : ', without consumers';
@@ -253,6 +274,7 @@ function resultJson(result: BackupResult): Record<string, unknown> {
 		chunks: result.chunks,
 		transfer_ms: Math.round(result.transferMs),
 		verify_ms: Math.round(result.verifyMs),
+		sync_ms: Math.round(result.syncMs),
 		sha256: result.sha256,
 		consumers: {included: result.consumers.included, expected: result.consumers.expected, in_archive: result.consumers.inArchive, missing: result.consumers.missing},
 		server_version: result.serverVersion ?? null,

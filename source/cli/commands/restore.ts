@@ -14,7 +14,7 @@ import {formatBytes} from '../../core/format.js';
 import {natsRestoreCommand, overridesProblem, type RestoreOverrides} from '../../core/restore/overrides.js';
 import {planAccountRestore, planStreamRestore, refusedOnlyForExisting, type StreamRestorePlan} from '../../core/restore/plan.js';
 import type {PreflightFinding} from '../../core/restore/preflight.js';
-import {restoreAccount} from '../../core/restore/account.js';
+import {checkConcurrency, restoreAccount} from '../../core/restore/account.js';
 import {maxWindow, RestoreError, restoreStream, type RunOptions, type StreamRestoreResult} from '../../core/restore/restore.js';
 import {confirmByName} from '../confirm.js';
 import type {CommandContext} from '../context.js';
@@ -40,6 +40,7 @@ export async function restore(context: CommandContext): Promise<ExitCode> {
 	if (flags.chunkSize !== undefined) options.chunkSize = positive(parseSize(flags.chunkSize, '--chunk-size'), '--chunk-size');
 	if (flags.window !== undefined) options.window = windowSize(flags.window);
 	if (flags.settleTimeout !== undefined) options.settleTimeoutMs = parseDuration(flags.settleTimeout, '--settle-timeout');
+	if (flags.concurrency !== undefined) checkConcurrency(flags.concurrency);
 	let found;
 	try {
 		found = await findBackups(dir);
@@ -48,6 +49,10 @@ export async function restore(context: CommandContext): Promise<ExitCode> {
 		const refusal = new DrError(`restore refused: ${error.message}; nothing was sent, no stream was created`, {hint: error.hint ?? 'point at a directory written by `nats stream backup`, `nats account backup` or `nats-dr backup`'});
 		await context.audit(record(dir, overrides, 'refused', refusal.message));
 		throw refusal;
+	}
+
+	if (found.layout === 'stream' && flags.concurrency !== undefined) {
+		throw new UsageError('--concurrency works only for an account backup directory', `${dir} holds one stream's backup: drop --concurrency`);
 	}
 
 	const live = Boolean(io.stdout.isTTY) && flags.progress && !flags.plain && !out.json && !io.env['ACCESSIBLE'];
@@ -154,6 +159,7 @@ async function restoreAll(run: Run): Promise<ExitCode> {
 	let audits: Promise<unknown> = Promise.resolve();
 	const result = await restoreAccount(plan, {
 		...run.options,
+		...(flags.concurrency === undefined ? {} : {concurrency: flags.concurrency}),
 		connection: session,
 		onProgress(event) {
 			if (event.phase === 'start') printer.log(`Starting restore of Stream "${event.stream}" from file "${event.dir}"\n`);
@@ -245,7 +251,7 @@ function printRestored(run: Run, result: StreamRestoreResult): void {
 	const {printer, context: {out}} = run;
 	printer.clear();
 	out.log(`Restored stream "${result.stream}" in ${Math.round(result.totalMs / 1000)}s`);
-	out.log(`  uploaded ${formatBytes(result.bytes)} in ${result.chunks} chunks in ${seconds(result.uploadMs)} (${formatBytes(result.bytes / Math.max(0.001, result.uploadMs / 1000))}/s), server restore ${seconds(result.serverMs)}, settled in ${seconds(result.settleMs)}`);
+	out.log(`  the server took the request in ${seconds(result.requestMs)}, uploaded ${formatBytes(result.bytes)} in ${result.chunks} chunks in ${seconds(result.uploadMs)} (${formatBytes(result.bytes / Math.max(0.001, result.uploadMs / 1000))}/s), server restore ${seconds(result.serverMs)}, settled in ${seconds(result.settleMs)}`);
 	if (result.removedByLimits) out.log(`  ${result.removedByLimits.words}`);
 	for (const short of result.notRestored) out.log(`  not restored: ${short}; a snapshot holds only the file-backed consumers of the server that took it`);
 	out.log('');
@@ -294,6 +300,7 @@ function resultJson(result: StreamRestoreResult): Record<string, unknown> {
 		chunks: result.chunks,
 		chunk_size: result.chunkSize,
 		window: result.window,
+		request_ms: result.requestMs,
 		upload_ms: result.uploadMs,
 		server_ms: result.serverMs,
 		settle_ms: result.settleMs,

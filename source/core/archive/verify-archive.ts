@@ -4,13 +4,13 @@
  * operator; only an abort, or an error that is not about the file, throws.
  */
 
-import {createHash} from 'node:crypto';
+import {createHash, type Hash} from 'node:crypto';
 import {createReadStream} from 'node:fs';
 import {AbortedError, throwIfAborted} from '../errors.js';
-import {decodeS2Stream, S2Decoder} from './s2-decode.js';
+import {S2Decoder} from './s2-decode.js';
 import {S2FormatError} from './s2-frames.js';
 import {SnapshotContents, wantsContent} from './snapshot-contents.js';
-import {TarFormatError, TarWalker} from './tar-walk.js';
+import {type TarEntry, TarFormatError, TarWalker} from './tar-walk.js';
 
 /** nats-server 2.15 archives (ADR-63) start their decompressed bytes with this magic instead of a tar. */
 const natsArc1Magic = Buffer.from('NATSARC1', 'latin1');
@@ -53,92 +53,150 @@ export type VerifyArchiveOptions = {
 export async function verifyArchive(path: string, options: VerifyArchiveOptions = {}): Promise<ArchiveReport> {
 	const {signal, onProgress} = options;
 	throwIfAborted(signal);
-	const decoder = new S2Decoder();
-	const contents = new SnapshotContents();
-	const tar = new TarWalker({wantContent: wantsContent});
-	const hash = options.sha256 ? createHash('sha256') : undefined;
-	const addEntry = contents.add.bind(contents);
-	const progress = (): void => onProgress?.({compressedBytes: decoder.compressedBytes, uncompressedBytes: decoder.uncompressedBytes});
-
-	async function * readFile(): AsyncGenerator<Uint8Array> {
-		for await (const data of createReadStream(path, {highWaterMark: readSliceBytes, signal})) {
-			hash?.update(data as Buffer);
-			yield data as Buffer;
-			progress();
-		}
-	}
-
-	// The first 8 decompressed bytes (which may straddle blocks) tell a NATSARC1 archive from a tar.
-	const head = new Uint8Array(natsArc1Magic.length);
-	let headFill = 0;
-	let kind: 'tar' | 'natsarc1' | undefined;
-	let complete = false;
-	let failure: string | undefined;
-	let notTar = false;
+	const verifier = new ArchiveVerifier({sha256: options.sha256, path});
 	try {
-		for await (let block of decodeS2Stream(readFile(), decoder)) {
-			if (kind === undefined) {
-				const take = Math.min(head.length - headFill, block.length);
-				head.set(block.subarray(0, take), headFill);
-				headFill += take;
-				if (headFill < head.length) continue;
-				block = block.subarray(take);
-				kind = natsArc1Magic.equals(head) ? 'natsarc1' : 'tar';
-				if (kind === 'tar') tar.push(head, addEntry);
-			}
-
-			if (kind === 'tar') tar.push(block, addEntry);
+		for await (const data of createReadStream(path, {highWaterMark: readSliceBytes, signal})) {
+			verifier.push(data as Buffer);
+			onProgress?.(verifier.progress);
+			if (verifier.failed) break;
 		}
-
-		if (kind === undefined && headFill > 0) {
-			kind = 'tar';
-			tar.push(head.subarray(0, headFill), addEntry);
-		}
-
-		if (kind === 'tar') tar.end();
-		complete = true;
 	} catch (error) {
 		if (signal?.aborted) throw new AbortedError();
-		failure = describeFailure(error, path);
-		notTar = error instanceof TarFormatError && error.kind === 'corrupt' && error.offset === 0;
+		verifier.stop(describeFailure(error, path));
 	}
 
-	progress();
-	const problems: string[] = [];
-	const warnings: string[] = [];
-	if (complete && decoder.uncompressedBytes === 0) problems.push('the archive holds no data: the backup that wrote it did not finish');
-	if (notTar) {
-		problems.push('the archive is neither a tar stream nor a NATSARC1 archive: it is not a nats-server stream snapshot');
-	} else if (failure !== undefined) {
-		problems.push(failure);
-	}
-
-	const format: ArchiveFormat = kind === 'natsarc1' ? 'natsarc1' : (kind === 'tar' && !notTar ? 'tar' : 'unknown');
-	const report: ArchiveReport = {
-		ok: false,
-		problems,
-		warnings,
-		compressedBytes: decoder.compressedBytes,
-		uncompressedBytes: decoder.uncompressedBytes,
-		format,
-		consumers: [...contents.consumers].sort(),
-		messageBlocks: contents.messageBlocks,
-		entries: contents.entries,
-	};
-	if (format === 'natsarc1') {
-		warnings.push('the archive is in the NATSARC1 format: only nats-server 2.15 or later can restore it, and its contents were not inspected');
-	} else if (format === 'tar') {
-		const findings = contents.inspect(complete);
-		problems.push(...findings.problems);
-		warnings.push(...findings.warnings);
-		if (findings.streamName !== undefined) report.streamName = findings.streamName;
-		if (findings.metaSumOk !== undefined) report.metaSumOk = findings.metaSumOk;
-		if (findings.errorsTxt !== undefined) report.errorsTxt = findings.errorsTxt;
-	}
-
-	if (hash && complete) report.sha256 = hash.digest('hex');
-	report.ok = problems.length === 0;
+	const report = verifier.finish();
+	onProgress?.(verifier.progress);
 	return report;
+}
+
+/**
+ * The checks of `verifyArchive` over bytes pushed as they come, so a backup verifies its archive
+ * while receiving it instead of reading it back: the chunks pass through memory anyway.
+ */
+export class ArchiveVerifier {
+	readonly #path: string;
+	readonly #decoder = new S2Decoder();
+	readonly #contents = new SnapshotContents();
+	readonly #tar = new TarWalker({wantContent: wantsContent});
+	readonly #hash: Hash | undefined;
+	readonly #addEntry: (entry: TarEntry) => void;
+	// The first 8 decompressed bytes (which may straddle blocks) tell a NATSARC1 archive from a tar.
+	readonly #head = new Uint8Array(natsArc1Magic.length);
+	#headFill = 0;
+	#kind: 'tar' | 'natsarc1' | undefined;
+	#failure: string | undefined;
+	#notTar = false;
+
+	constructor(options: {sha256?: boolean | undefined; path?: string} = {}) {
+		this.#path = options.path ?? 'stream.tar.s2';
+		this.#hash = options.sha256 ? createHash('sha256') : undefined;
+		this.#addEntry = this.#contents.add.bind(this.#contents);
+	}
+
+	get failed(): boolean {
+		return this.#failure !== undefined;
+	}
+
+	get progress(): ArchiveProgress {
+		return {compressedBytes: this.#decoder.compressedBytes, uncompressedBytes: this.#decoder.uncompressedBytes};
+	}
+
+	/** The next bytes of the archive, split anywhere. After the first problem the rest is ignored. */
+	push(data: Uint8Array): void {
+		if (this.#failure !== undefined) return;
+		this.#hash?.update(data);
+		const decoder = this.#decoder;
+		try {
+			decoder.write(data);
+			for (let block = decoder.read(); block !== undefined; block = decoder.read()) this.#block(block);
+		} catch (error) {
+			this.#fail(error);
+		}
+	}
+
+	/** Ends the archive early with a problem of the caller's, such as a read error. */
+	stop(problem: string): void {
+		this.#failure ??= problem;
+	}
+
+	/** Call once, after the last byte. */
+	finish(): ArchiveReport {
+		const decoder = this.#decoder;
+		let complete = false;
+		if (this.#failure === undefined) {
+			try {
+				decoder.end();
+				if (this.#kind === undefined && this.#headFill > 0) {
+					this.#kind = 'tar';
+					this.#tar.push(this.#head.subarray(0, this.#headFill), this.#addEntry);
+				}
+
+				if (this.#kind === 'tar') this.#tar.end();
+				complete = true;
+			} catch (error) {
+				this.#fail(error);
+			}
+		}
+
+		const problems: string[] = [];
+		const warnings: string[] = [];
+		if (complete && decoder.uncompressedBytes === 0) problems.push('the archive holds no data: the backup that wrote it did not finish');
+		if (this.#notTar) {
+			problems.push('the archive is neither a tar stream nor a NATSARC1 archive: it is not a nats-server stream snapshot');
+		} else if (this.#failure !== undefined) {
+			problems.push(this.#failure);
+		}
+
+		const kind = this.#kind;
+		const format: ArchiveFormat = kind === 'natsarc1' ? 'natsarc1' : (kind === 'tar' && !this.#notTar ? 'tar' : 'unknown');
+		const contents = this.#contents;
+		const report: ArchiveReport = {
+			ok: false,
+			problems,
+			warnings,
+			compressedBytes: decoder.compressedBytes,
+			uncompressedBytes: decoder.uncompressedBytes,
+			format,
+			consumers: [...contents.consumers].sort(),
+			messageBlocks: contents.messageBlocks,
+			entries: contents.entries,
+		};
+		if (format === 'natsarc1') {
+			warnings.push('the archive is in the NATSARC1 format: only nats-server 2.15 or later can restore it, and its contents were not inspected');
+		} else if (format === 'tar') {
+			const findings = contents.inspect(complete);
+			problems.push(...findings.problems);
+			warnings.push(...findings.warnings);
+			if (findings.streamName !== undefined) report.streamName = findings.streamName;
+			if (findings.metaSumOk !== undefined) report.metaSumOk = findings.metaSumOk;
+			if (findings.errorsTxt !== undefined) report.errorsTxt = findings.errorsTxt;
+		}
+
+		if (this.#hash && complete) report.sha256 = this.#hash.digest('hex');
+		report.ok = problems.length === 0;
+		return report;
+	}
+
+	#block(block: Uint8Array): void {
+		if (this.#kind === undefined) {
+			const head = this.#head;
+			const take = Math.min(head.length - this.#headFill, block.length);
+			head.set(block.subarray(0, take), this.#headFill);
+			this.#headFill += take;
+			if (this.#headFill < head.length) return;
+			block = block.subarray(take);
+			this.#kind = natsArc1Magic.equals(head) ? 'natsarc1' : 'tar';
+			if (this.#kind === 'tar') this.#tar.push(head, this.#addEntry);
+		}
+
+		if (this.#kind === 'tar') this.#tar.push(block, this.#addEntry);
+	}
+
+	#fail(error: unknown): void {
+		this.#failure = describeFailure(error, this.#path);
+		this.#notTar = error instanceof TarFormatError && error.kind === 'corrupt' && error.offset === 0;
+	}
 }
 
 function describeFailure(error: unknown, path: string): string {

@@ -3,8 +3,9 @@
  * and released at once: nats.js hands out a fresh buffer per message, and holding those until the
  * disk took them kept them alive long enough to be promoted, so garbage piled up to twice the
  * backlog (measured: RSS 160 MiB against 90 MiB for a drain). The copy costs far less than that.
- * Slabs go out together in one `writev`; past a limit the sink reports a backlog, which holds back
- * acks until the disk catches up.
+ * Slabs go out together in one `writev`, and what was written is passed on from the same slab (to
+ * the verifier); past a limit the sink reports a backlog, which holds back acks until the disk
+ * catches up.
  */
 import {open, unlink, type FileHandle} from 'node:fs/promises';
 import {DrError} from '../errors.js';
@@ -13,6 +14,8 @@ import type {ChunkSink} from './snapshot.js';
 const slabSize = 1 << 20;
 /** Above this much unwritten data the server is slowed down through withheld acks. */
 const backlogLimit = 8 << 20;
+/** Past this, withheld acks did not slow the server enough (an old server, a slow disk): the backup stops. */
+const overflowLimit = 64 << 20;
 /**
  * Emptied slabs kept for reuse: enough for a full backlog plus the server's 8 MiB window, so a slow
  * disk does not turn slabs into garbage that only a full collection would return.
@@ -35,19 +38,32 @@ export class ArchiveFile implements ChunkSink {
 	#writtenBytes = 0;
 	#flushing: Promise<void> | undefined;
 	#failure: Error | undefined;
+	readonly #onWritten: ((bytes: Uint8Array) => void) | undefined;
 
-	private constructor(path: string, handle: FileHandle) {
+	private constructor(path: string, handle: FileHandle, onWritten: ((bytes: Uint8Array) => void) | undefined) {
 		this.path = path;
 		this.#handle = handle;
+		this.#onWritten = onWritten;
 	}
 
-	/** Creates the file; it must not exist yet. */
-	static async create(path: string): Promise<ArchiveFile> {
-		return new ArchiveFile(path, await open(path, 'wx'));
+	/**
+	 * Creates the file; it must not exist yet. `onWritten` sees every byte, in order, once the file
+	 * took it; the view is only valid during the call.
+	 */
+	static async create(path: string, onWritten?: (bytes: Uint8Array) => void): Promise<ArchiveFile> {
+		return new ArchiveFile(path, await open(path, 'wx'), onWritten);
 	}
 
 	get backlogged(): boolean {
-		return this.bytes - this.#writtenBytes > backlogLimit;
+		return this.#pendingBytes > backlogLimit;
+	}
+
+	get overflowing(): boolean {
+		return this.#pendingBytes > overflowLimit;
+	}
+
+	get #pendingBytes(): number {
+		return this.bytes - this.#writtenBytes;
 	}
 
 	write(chunk: Uint8Array): void {
@@ -68,6 +84,12 @@ export class ArchiveFile implements ChunkSink {
 
 		this.bytes += chunk.length;
 		this.#flushing ??= this.#flush();
+	}
+
+	/** Resolves once everything handed to `write` so far is written (not yet synced). */
+	async flushed(): Promise<void> {
+		await this.#flushing;
+		if (this.#failure) throw this.#failure;
 	}
 
 	/** Writes what is queued, syncs the file to disk and closes it. */
@@ -103,6 +125,7 @@ export class ArchiveFile implements ChunkSink {
 				const {bytesWritten} = await this.#handle.writev(parts);
 				if (bytesWritten !== size) throw new Error(`short write: ${bytesWritten} of ${size} bytes`);
 				this.#writtenBytes += size;
+				if (this.#onWritten) for (const part of parts) this.#onWritten(part);
 				this.#recycle();
 				if (!this.backlogged) this.onDrain?.();
 			}

@@ -1,8 +1,20 @@
 /** What the connected server's version means for a backup (protocol doc §3.7). */
 
-function parseServerVersion(version: string | undefined): {major: number; minor: number} | undefined {
-	const match = /^v?(\d+)\.(\d+)/.exec(version ?? '');
-	return match ? {major: Number(match[1]), minor: Number(match[2])} : undefined;
+function parseServerVersion(version: string | undefined): {major: number; minor: number; patch: number} | undefined {
+	const match = /^v?(\d+)\.(\d+)(?:\.(\d+))?/.exec(version ?? '');
+	return match ? {major: Number(match[1]), minor: Number(match[2]), patch: Number(match[3] ?? 0)} : undefined;
+}
+
+/**
+ * From 2.10.12 a server waits for acks once its snapshot window is full (protocol doc §3.4); before,
+ * it sends a chunk every 10 ms anyway, so a client or link slower than chunk size × 100/s makes the
+ * server's buffer for the connection grow until it cuts the client off as a slow consumer.
+ */
+export function snapshotWaitsForAcks(version: string | undefined): boolean {
+	const parsed = parseServerVersion(version);
+	if (!parsed) return false;
+	const {major, minor, patch} = parsed;
+	return major > 2 || (major === 2 && (minor > 10 || (minor === 10 && patch >= 12)));
 }
 
 /**

@@ -36,6 +36,12 @@ export type ChunkSink = {
 	write(chunk: Uint8Array): void;
 	/** True while the sink's backlog is over its limit: acks then wait for it to drain. */
 	readonly backlogged: boolean;
+	/**
+	 * True once the backlog is past what memory may hold even with acks withheld: nats-server before
+	 * 2.10.12 sends a chunk every 10 ms anyway once its window is full (protocol doc §3.4), 100 MiB/s
+	 * at 1 MiB chunks, so a disk slower than that would fill memory without end. The backup then stops.
+	 */
+	readonly overflowing: boolean;
 	/** Called by the sink whenever its backlog falls below the limit again. */
 	onDrain: (() => void) | undefined;
 	/** Set once the sink failed (a full disk, say); the transfer stops with it. */
@@ -62,6 +68,7 @@ export async function receiveSnapshot(
 	});
 	let lastActivity = performance.now();
 	let deferredAcks: string[] = [];
+	let overflowed = false;
 	const ack = (reply: string): void => nc.publish(reply);
 
 	// Subscribed before the request: the server waits at most 2 s for interest (§3.2). A subject of its
@@ -80,6 +87,8 @@ export async function receiveSnapshot(
 				return;
 			}
 
+			// Chunks still in the socket after an overflow are dropped: the backup has failed anyway.
+			if (overflowed) return;
 			lastActivity = performance.now();
 			totals.chunks++;
 			totals.bytes += msg.data.length;
@@ -91,6 +100,14 @@ export async function receiveSnapshot(
 			}
 
 			sink.write(msg.data);
+			if (sink.overflowing) {
+				overflowed = true;
+				fail(new DrError(`the backup disk is slower than the server sends the snapshot of ${stream}: stopped before the unwritten data outgrew memory`, {
+					hint: 'nats-server before 2.10.12 sends a chunk every 10 ms even when the client falls behind: back up to a faster disk, or pass a smaller --chunk-size (64KiB holds it to 6.25 MiB/s)',
+				}));
+				return;
+			}
+
 			hooks.onChunk(msg.data);
 		},
 	});

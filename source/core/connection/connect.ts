@@ -59,6 +59,9 @@ async function connectionOptions(settings: ConnectionSettings, name: string): Pr
 		waitOnFirstConnect: false,
 		maxReconnectAttempts: 10,
 		reconnectTimeWait: 1000,
+		// Every request would capture a stack trace (an Error) that our error sentences never show:
+		// measured as the costliest call in an account backup of 300 small streams.
+		noAsyncTraces: true,
 	};
 	if (credentials.kind === 'user') {
 		options.user = credentials.user;

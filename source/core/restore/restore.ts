@@ -73,6 +73,8 @@ export type StreamRestoreResult = {
 	chunks: number;
 	chunkSize: number;
 	window: number;
+	/** From the restore request to the server's go-ahead: for R>1, the new stream group electing its leader. */
+	requestMs: number;
 	uploadMs: number;
 	serverMs: number;
 	settleMs: number;
@@ -156,6 +158,7 @@ export async function runRestore(plan: StreamRestorePlan, options: RestoreOption
 
 	// From here the server's 5 s stall timer runs: the upload starts at once.
 	const uploadStarted = performance.now();
+	const requestMs = Math.round(uploadStarted - started);
 	const meter = new RateMeter(totalBytes, uploadStarted);
 	let lastEmit = 0;
 	let upload;
@@ -260,6 +263,7 @@ export async function runRestore(plan: StreamRestorePlan, options: RestoreOption
 		chunks: upload.chunks,
 		chunkSize,
 		window,
+		requestMs,
 		uploadMs,
 		serverMs,
 		settleMs: Math.round(performance.now() - settleStarted),

@@ -127,7 +127,8 @@ export async function waitSettled(
 		}
 
 		await sleep(intervalMs, signal);
-		intervalMs = Math.min(1000, intervalMs * 2);
+		// Capped low: every poll past the moment it settled is time the operator waits for nothing.
+		intervalMs = Math.min(250, intervalMs * 2);
 	}
 }
 

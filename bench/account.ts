@@ -1,0 +1,148 @@
+/**
+ * Account backups, whole processes on one cluster in the same run: `nats-dr backup --all` (one
+ * stream at a time and at its default concurrency) against the same work done one stream after
+ * another the official way: the real `nats account backup`, or without it peer's gojsbackup run
+ * once per stream. Two accounts: many small streams, and a few big ones.
+ * Run: node --import tsx bench/account.ts
+ *   BENCH_ACCOUNT_STREAMS=1000 BENCH_ACCOUNT_BIG=20x25 (streams × MiB) BENCH_RUNS=3 BENCH_SERVER=2.15.3
+ */
+import {mkdtemp, rm} from 'node:fs/promises';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
+import {connect, type NatsConnection} from 'nats';
+import {defaultConcurrency} from '../source/core/backup/backup-account.js';
+import {appUser, TestCluster, waitFor} from '../test/helpers/nats-server.js';
+import {runMeasured, type ChildRun} from './lib/peak-rss.js';
+import {findNatsCli, findPeer, loadAverage, median, natsDrBin, secondsWithSpread, useBenchServer} from './lib/tools.js';
+
+const manyStreams = Number(process.env['BENCH_ACCOUNT_STREAMS'] ?? 1000);
+const [bigStreams = 20, bigMib = 25] = (process.env['BENCH_ACCOUNT_BIG'] ?? '20x25').split('x').map(Number);
+const runs = Number(process.env['BENCH_RUNS'] ?? 3);
+
+type Row = {label: string; run: (dir: string) => Promise<ChildRun>};
+
+export async function benchAccount(): Promise<string[]> {
+	useBenchServer();
+	const peer = findPeer();
+	const natsCli = findNatsCli();
+	const notes = [peer, natsCli].flatMap(tool => ('missing' in tool ? [`Note: ${tool.missing}.`] : []));
+	const lines: string[] = [];
+	const cases = [
+		{label: `${manyStreams} small R1 streams (10 messages each)`, seed: async (nc: NatsConnection) => seedMany(nc)},
+		{label: `${bigStreams} R1 streams of ${bigMib} MiB (1 KiB messages)`, seed: async (nc: NatsConnection, url: string) => seedBig(nc, url, peer)},
+	];
+	for (const {label, seed} of cases) {
+		const cluster = await TestCluster.start({nodes: 3});
+		const scratch = await mkdtemp(join(tmpdir(), 'nats-dr-bench-account-'));
+		try {
+			const url = cluster.node('n1').url;
+			const auth = ['--user', appUser.user, '--password', appUser.password];
+			const nc = await connect({servers: url, user: appUser.user, pass: appUser.password});
+			const version = nc.info?.version ?? '?';
+			// A fresh cluster answers 503 until its meta group has a leader: a stream that can be created says it has.
+			const jsm = await nc.jetstreamManager();
+			await waitFor(async () => jsm.streams.add({name: 'READY', subjects: ['ready.>']}).then(async () => jsm.streams.delete('READY'), () => false), {what: 'JetStream ready', timeoutMs: 60_000});
+			const names = await seed(nc, url);
+			await nc.close();
+			const natsDr = (concurrency: number) => async (dir: string) => runMeasured(process.execPath, [natsDrBin, 'backup', '--all', dir, '--concurrency', String(concurrency), '--no-progress', '--server', url, ...auth, '--audit-log', join(scratch, 'audit.log')]);
+			const rows: Row[] = [];
+			if ('path' in natsCli) {
+				rows.push({label: 'official, one after another: `nats account backup`', run: async dir => runMeasured(natsCli.path, ['-s', url, ...auth, 'account', 'backup', dir, '-f'])});
+			} else if ('path' in peer) {
+				rows.push({label: 'official, one after another: gojsbackup backup per stream', run: async dir => perStream(peer.path, url, auth, names, dir)});
+			}
+
+			rows.push(
+				{label: 'nats-dr backup --all --concurrency 1', run: natsDr(1)},
+				{label: 'nats-dr backup --all --concurrency 2', run: natsDr(2)},
+				{label: `nats-dr backup --all (default and highest concurrency, ${defaultConcurrency})`, run: natsDr(defaultConcurrency)},
+			);
+			const loadBefore = loadAverage();
+			const timings = new Map<string, number[]>(rows.map(row => [row.label, []]));
+			for (let run = 0; run < runs; run++) {
+				for (let index = 0; index < rows.length; index++) {
+					const row = rows[(index + run) % rows.length]!;
+					const dir = join(scratch, 'target');
+					const result = await row.run(dir);
+					if (result.code !== 0) throw new Error(`${row.label} failed (exit ${result.code}): ${result.stderr.slice(-2000)}`);
+					timings.get(row.label)!.push(result.wallMs);
+					await rm(dir, {recursive: true, force: true});
+				}
+			}
+
+			const official = rows[0]!.label.startsWith('official') ? median(timings.get(rows[0]!.label)!) : undefined;
+			lines.push(
+				`Account backup: ${label}, 3-node cluster, nats-server ${version}, client on n1; whole processes, median (min–max) of ${runs} rotated runs; load average ${loadBefore} before, ${loadAverage()} after (2 cores, shared)`,
+				'',
+				'| process | seconds | against the official way |',
+				'|---|---|---|',
+				...rows.map(row => {
+					const seconds = median(timings.get(row.label)!);
+					const against = official === undefined || row === rows[0] ? '' : `${(official / seconds).toFixed(2)}× as fast`;
+					return `| ${row.label} | ${secondsWithSpread(timings.get(row.label)!)} | ${against} |`;
+				}),
+				'',
+			);
+		} finally {
+			await cluster.stopAll();
+			await rm(scratch, {recursive: true, force: true});
+		}
+	}
+
+	return [...lines, ...notes];
+}
+
+async function seedMany(nc: NatsConnection): Promise<string[]> {
+	const jsm = await nc.jetstreamManager();
+	const js = nc.jetstream();
+	const names = Array.from({length: manyStreams}, (_, i) => `M${String(i).padStart(4, '0')}`);
+	for (let i = 0; i < names.length; i += 16) {
+		await Promise.all(names.slice(i, i + 16).map(async name => {
+			await jsm.streams.add({name, subjects: [`${name}.>`], num_replicas: 1});
+			// A just-created stream can answer 503 until its leader listens (seen on 2.15).
+			await Promise.all(Array.from({length: 10}, async (_, n) => waitFor(async () => js.publish(`${name}.m`, new TextEncoder().encode(`message ${n} of ${name}`)).then(() => true, () => false), {what: `a message in ${name}`, intervalMs: 50})));
+		}));
+	}
+
+	return names;
+}
+
+async function seedBig(nc: NatsConnection, url: string, peer: ReturnType<typeof findPeer>): Promise<string[]> {
+	const names = Array.from({length: bigStreams}, (_, i) => `BIG${String(i).padStart(2, '0')}`);
+	for (const name of names) {
+		if ('path' in peer) {
+			// On 2.15 the first publishes into a just-created stream can find no responders: seed it again.
+			for (let attempt = 1; ; attempt++) {
+				const seed = await runMeasured(peer.path, ['seed', '-s', url, '--user', appUser.user, '--password', appUser.password, name, '--subjects', `${name}.>`, '--replicas', '1', '--bytes', `${bigMib}MiB`, '--msg-size', '1KiB']);
+				if (seed.code === 0) break;
+				if (attempt === 3) throw new Error(`gojsbackup seed failed: ${seed.stderr}`);
+				await (await nc.jetstreamManager()).streams.delete(name).catch(() => false);
+			}
+		} else {
+			const jsm = await nc.jetstreamManager();
+			await jsm.streams.add({name, subjects: [`${name}.>`], num_replicas: 1});
+			const js = nc.jetstream();
+			const payload = new Uint8Array(1024);
+			for (let i = 0; i < bigMib * 1024; i += 256) await Promise.all(Array.from({length: 256}, async () => js.publish(`${name}.m`, payload)));
+		}
+	}
+
+	return names;
+}
+
+/** The official algorithm one stream after another, as a shell loop over `nats stream backup` would run it. */
+async function perStream(peer: string, url: string, auth: string[], names: string[], dir: string): Promise<ChildRun> {
+	const started = performance.now();
+	let peak = 0;
+	for (const name of names) {
+		const run = await runMeasured(peer, ['backup', '-s', url, ...auth, name, join(dir, name), '--no-progress']);
+		if (run.code !== 0) return run;
+		peak = Math.max(peak, run.peakRssBytes);
+	}
+
+	return {code: 0, stdout: '', stderr: '', peakRssBytes: peak, wallMs: performance.now() - started};
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+	for (const line of await benchAccount()) console.log(line);
+}

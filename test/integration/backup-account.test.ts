@@ -1,0 +1,99 @@
+/**
+ * `backup --all` backs up several streams at once: every stream's outcome is reported, a stream that
+ * fails leaves its directory as it was, and an abort in the middle leaves each stream's directory
+ * either complete and verified or without any file of this run.
+ */
+import assert from 'node:assert/strict';
+import {mkdir, mkdtemp, readdir, rm, writeFile} from 'node:fs/promises';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
+import {after, before, describe, test} from 'node:test';
+import type {NatsConnection} from 'nats';
+import {verifyBackupDir} from '../../source/core/archive/verify-backup.js';
+import {backupAccount, type AccountProgress} from '../../source/core/backup/backup-account.js';
+import {AbortedError} from '../../source/core/errors.js';
+import {parseJson, runCli} from '../helpers/cli.js';
+import {TestCluster} from '../helpers/nats-server.js';
+import {addStream, appConnection, cliConnection, fillRandom} from '../helpers/streams.js';
+
+const complete = ['backup.json', 'nats-dr.json', 'stream.tar.s2'];
+const small = ['S1', 'S2', 'S3', 'S4', 'S5'];
+
+describe('account backup, several streams at once', () => {
+	let server: TestCluster;
+	let nc: NatsConnection;
+	let scratch: string;
+
+	before(async () => {
+		server = await TestCluster.start();
+		scratch = await mkdtemp(join(tmpdir(), 'nats-dr-account-'));
+		nc = await appConnection(server);
+		for (const name of small) await addStream(nc, {name}, 200);
+		// Big and incompressible, so that transfers are still running when the abort comes.
+		for (const name of ['BIG1', 'BIG2']) {
+			await addStream(nc, {name});
+			await fillRandom(nc, `${name}.data`, 48);
+		}
+	});
+
+	after(async () => {
+		await nc?.close();
+		await server?.stopAll();
+		if (scratch) await rm(scratch, {recursive: true, force: true});
+	});
+
+	test('--concurrency 3 reports every stream\'s outcome; the one that fails keeps its directory as it was', async () => {
+		const dir = join(scratch, 'account');
+		// S3's directory already holds something that is not a backup: S3 must fail and leave it alone.
+		await mkdir(join(dir, 'S3'), {recursive: true});
+		await writeFile(join(dir, 'S3', 'backup.json'), 'an older, unrelated file');
+		const result = await runCli(['backup', '--all', dir, '--concurrency', '3', '--json', ...cliConnection(server, {sys: false}), '--audit-log', join(scratch, 'audit.log')]);
+		assert.equal(result.code, 1, result.stderr);
+		const json = parseJson(result);
+		assert.deepEqual(json.summary, {ok: 6, warnings: 0, failed: 1});
+		assert.deepEqual(json.streams.map((s: any) => [s.stream, s.status]), [
+			['BIG1', 'ok'], ['BIG2', 'ok'], ['S1', 'ok'], ['S2', 'ok'], ['S3', 'failed'], ['S4', 'ok'], ['S5', 'ok'],
+		]);
+		assert.deepEqual(await readdir(join(dir, 'S3')), ['backup.json']);
+		for (const stream of ['BIG1', 'BIG2', 'S1', 'S2', 'S4', 'S5']) {
+			assert.deepEqual((await readdir(join(dir, stream))).sort(), complete, stream);
+			assert.equal((await verifyBackupDir(join(dir, stream))).ok, true, stream);
+		}
+	});
+
+	test('an abort while streams are in flight leaves each directory complete and verified, or without files of this run', async () => {
+		const dir = join(scratch, 'aborted');
+		const controller = new AbortController();
+		let mostInFlight = 0;
+		const onAccountProgress = (progress: AccountProgress): void => {
+			mostInFlight = Math.max(mostInFlight, progress.inFlight.length);
+			// Mid-transfer: a big stream has data on its way.
+			if (progress.inFlight.some(stream => stream.startsWith('BIG')) && progress.bytes > 8 << 20) controller.abort();
+		};
+
+		await assert.rejects(
+			backupAccount({nc, prefix: '$JS.API', timeoutMs: 10_000}, dir, {concurrency: 2, signal: controller.signal, onAccountProgress}),
+			AbortedError,
+		);
+		assert.equal(mostInFlight, 2);
+		const left = await readdir(dir);
+		for (const stream of left) {
+			const files = (await readdir(join(dir, stream))).sort();
+			if (files.length === 0) continue;
+			assert.deepEqual(files, complete, stream);
+			assert.equal((await verifyBackupDir(join(dir, stream))).ok, true, stream);
+		}
+
+		assert.ok(!left.includes('BIG1') || (await readdir(join(dir, 'BIG1'))).length === 0, 'BIG1 was interrupted, so it has no backup');
+	});
+
+	test('--concurrency is checked: a bad count is a usage error, and it needs --all', async () => {
+		const connection = cliConnection(server, {sys: false});
+		const bad = await runCli(['backup', '--all', join(scratch, 'x'), '--concurrency', '0', ...connection]);
+		assert.equal(bad.code, 2, bad.stderr);
+		assert.match(bad.stderr, /--concurrency 0 is out of range/);
+		const single = await runCli(['backup', 'S1', join(scratch, 'y'), '--concurrency', '2', ...connection]);
+		assert.equal(single.code, 2, single.stderr);
+		assert.match(single.stderr, /--concurrency works only with --all/);
+	});
+});

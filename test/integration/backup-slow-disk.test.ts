@@ -1,0 +1,118 @@
+/**
+ * A slow disk must slow the snapshot down, not fill memory: the receiving side writes into a sink
+ * that drains at a fixed rate (a throttled write stream), and the unwritten bytes must stay bounded.
+ * nats-server before 2.10.12 sends a chunk every 10 ms even without acks, so below that floor the
+ * backup has to stop with a clear error instead; newer servers wait for the acks.
+ */
+import assert from 'node:assert/strict';
+import {after, before, describe, test} from 'node:test';
+import type {NatsConnection} from 'nats';
+import {receiveSnapshot, type ChunkSink} from '../../source/core/backup/snapshot.js';
+import {DrError} from '../../source/core/errors.js';
+import {TestCluster} from '../helpers/nats-server.js';
+import {addStream, appConnection, fillRandom} from '../helpers/streams.js';
+
+const backlogLimit = 8 << 20;
+/** Below the 48 MiB stream, so that an old server's unacked sends reach it. */
+const overflowLimit = 24 << 20;
+
+/** Takes chunks at once and "writes" them at `bytesPerSecond`, keeping them in memory meanwhile. */
+class ThrottledSink implements ChunkSink {
+	onDrain: (() => void) | undefined;
+	onError: ((error: Error) => void) | undefined;
+	pendingBytes = 0;
+	mostPending = 0;
+	written = 0;
+	readonly #queue: Uint8Array[] = [];
+	readonly #timer: NodeJS.Timeout;
+
+	constructor(bytesPerSecond: number) {
+		const tickMs = 10;
+		this.#timer = setInterval(() => {
+			let budget = (bytesPerSecond * tickMs) / 1000;
+			while (budget > 0 && this.#queue.length > 0) {
+				const chunk = this.#queue[0]!;
+				const take = Math.min(budget, chunk.length);
+				budget -= take;
+				this.pendingBytes -= take;
+				this.written += take;
+				if (take === chunk.length) this.#queue.shift();
+				else this.#queue[0] = chunk.subarray(take);
+			}
+
+			if (!this.backlogged) this.onDrain?.();
+		}, tickMs);
+	}
+
+	get backlogged(): boolean {
+		return this.pendingBytes > backlogLimit;
+	}
+
+	get overflowing(): boolean {
+		return this.pendingBytes > overflowLimit;
+	}
+
+	write(chunk: Uint8Array): void {
+		this.#queue.push(chunk);
+		this.pendingBytes += chunk.length;
+		this.mostPending = Math.max(this.mostPending, this.pendingBytes);
+	}
+
+	stop(): void {
+		clearInterval(this.#timer);
+	}
+}
+
+describe('a backup to a slow disk', () => {
+	let server: TestCluster;
+	let nc: NatsConnection;
+
+	before(async () => {
+		server = await TestCluster.start();
+		nc = await appConnection(server);
+		await addStream(nc, {name: 'SLOW'});
+		await fillRandom(nc, 'SLOW.data', 48);
+	});
+
+	after(async () => {
+		await nc?.close();
+		await server?.stopAll();
+	});
+
+	async function snapshotInto(sink: ThrottledSink, chunkSize: number): Promise<unknown> {
+		try {
+			return await receiveSnapshot({nc, prefix: '$JS.API', timeoutMs: 10_000}, {
+				stream: 'SLOW', consumers: false, check: false, chunkSize, idleTimeoutMs: 30_000, requestTimeoutMs: 10_000, inboxPrefix: undefined, signal: undefined,
+			}, sink, {onReply() {}, onChunk() {}});
+		} catch (error) {
+			return error;
+		} finally {
+			sink.stop();
+		}
+	}
+
+	test('withheld acks keep the unwritten data near the backlog limit when the disk keeps up with the server\'s floor', async () => {
+		// 64 KiB chunks: an old server's unacked floor is 6.25 MiB/s, under this disk's 24 MiB/s.
+		const sink = new ThrottledSink(24 << 20);
+		const outcome = await snapshotInto(sink, 64 * 1024);
+		assert.ok(!(outcome instanceof Error), String(outcome));
+		assert.ok(sink.written + sink.pendingBytes > 48 << 20, `the whole stream arrived (${sink.written + sink.pendingBytes} bytes)`);
+		// The limit, plus what the server had in flight (its 8 MiB window) when the acks stopped.
+		assert.ok(sink.mostPending <= backlogLimit + (9 << 20), `at most ${sink.mostPending} bytes waited for the disk`);
+	});
+
+	test('a disk slower than the server\'s floor stops the backup with a clear error before memory runs away', async () => {
+		// 1 MiB chunks: an old server sends 100 MiB/s without acks, far above this disk's 4 MiB/s.
+		const sink = new ThrottledSink(4 << 20);
+		const outcome = await snapshotInto(sink, 1 << 20);
+		assert.ok(sink.mostPending <= overflowLimit + (1 << 20), `at most ${sink.mostPending} bytes waited for the disk`);
+		// Servers from 2.10.12 on wait for the acks, so there the backup completes, slowly.
+		if (!(outcome instanceof Error)) {
+			assert.ok(sink.mostPending <= backlogLimit + (9 << 20), `at most ${sink.mostPending} bytes waited for the disk`);
+		} else {
+			assert.ok(outcome instanceof DrError);
+			assert.match(outcome.message, /the backup disk is slower than the server sends the snapshot of SLOW/);
+			assert.match(outcome.hint ?? '', /a smaller --chunk-size/);
+		}
+	});
+});
