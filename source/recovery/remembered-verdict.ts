@@ -14,14 +14,14 @@ export function seenAtWords(seenAt: string, now: string): string {
 
 export function rememberedVerdict(stream: StreamView & {source: {inventory: string; listed: boolean}}, facts: ClusterFacts, now: string, hostedOn: string[] | undefined): StreamVerdict {
 	const servers = stream.peers.map(peer => peer.name);
-	const replicas = stream.replicas ?? servers.length;
+	const replicas = stream.replicas ?? (servers.length || undefined);
 	const messages = stream.messages === undefined ? '' : `, ${stream.messages} message${stream.messages === 1 ? '' : 's'}`;
 	const held = stream.source.listed
 		? `listed by the JetStream API but ${hostedOn === undefined ? 'not described' : 'held by no live server'}`
 		: hostedOn === undefined ? 'no live answer describes it' : 'not held by any live server';
-	const lost = `${stream.source.listed ? 'Last' : 'LOST? last'} seen on ${servers.join(', ') || 'an unknown server'} (R${replicas}) at ${seenAtWords(stream.source.inventory, now)}${messages} — ${held}`;
+	const lost = `${stream.source.listed ? 'Last' : 'LOST? last'} seen on ${servers.join(', ') || 'an unknown server'} (R${replicas ?? '?'}) at ${seenAtWords(stream.source.inventory, now)}${messages} — ${held}`;
 	const dead = facts.serversKnown ? servers.filter(name => !facts.servers.find(server => server.name === name)?.answering) : [];
-	const base = {stream: stream.name, replicas: stream.replicas, deadPeers: dead, survivors: servers.length - dead.length, quorum: quorumOf(replicas), spares: [], remove: []};
+	const base = {stream: stream.name, replicas: stream.replicas, deadPeers: dead, survivors: servers.length - dead.length, quorum: replicas && quorumOf(replicas), spares: [], remove: []};
 	if (facts.serversKnown && servers.length > 0 && dead.length === servers.length) {
 		return {
 			...base,

@@ -7,7 +7,13 @@ import assert from 'node:assert/strict';
 import {describe, test} from 'node:test';
 import type {Diagnosis} from '../../source/core/diagnosis/diagnose.js';
 import {awaitsElection} from '../../source/core/diagnosis/election.js';
-import {inventoryFile, inventoryFromListing, maxInventoryStreams, rememberedView, type InventoryStream} from '../../source/core/diagnosis/inventory.js';
+import {mkdtemp, rm} from 'node:fs/promises';
+import {tmpdir} from 'node:os';
+import path from 'node:path';
+import type {Session} from '../../source/core/connection/session.js';
+import {resolveSettings} from '../../source/core/connection/settings.js';
+import {inventoryFile, inventoryFromListing, maxInventoryStreams, readInventory, rememberedView, writeInventory, type InventoryStream} from '../../source/core/diagnosis/inventory.js';
+import {applyInventory, inventoryKeyOf} from '../../source/core/diagnosis/inventory-use.js';
 import type {ServersView} from '../../source/core/diagnosis/servers.js';
 import type {StreamView} from '../../source/core/diagnosis/streams.js';
 import {assess} from '../../source/recovery/assess.js';
@@ -85,6 +91,35 @@ describe('the inventory', () => {
 		const file = inventoryFile('/state', {cluster: '../../etc', account: 'x'});
 		assert.match(file, /^\/state\/inventory\/h-[0-9a-f]{16}\/[0-9a-f]{16}\.json$/);
 		assert.match(inventoryFile('/state', key), /^\/state\/inventory\/c1\/[0-9a-f]{16}\.json$/);
+	});
+});
+
+describe('the inventory in a diagnosis', () => {
+	test('a listed stream nothing describes gets its last details; a name-only record changes nothing', async () => {
+		const stateDir = await mkdtemp(path.join(tmpdir(), 'nats-dr-unit-state-'));
+		try {
+			const session = {nc: {info: {cluster: 'c1'}}, settings: resolveSettings({server: 'nats://127.0.0.1:4222', user: 'app', password: 'pw'}, {env: {}})} as unknown as Session;
+			const file = inventoryFile(stateDir, inventoryKeyOf(session, 'APP'));
+			const previous = inventoryFromListing(key, [], [{name: 'n3', cluster: 'c1'}], undefined, '2026-11-30T10:41:07.000Z');
+			previous.streams = [record('PINNED', ['n3']), record('NAMEONLY', [], {replicas: undefined, messages: undefined})];
+			await writeInventory(file, previous);
+			const undescribed = (name: string): StreamView => ({...streamView(name, 1, []), status: 'no-reply', error: 'no live server holds a replica', replicas: undefined});
+			const streams = {ok: true as const, value: {streams: [undescribed('NAMEONLY'), undescribed('PINNED')], total: 2, missing: [], elapsedMs: 1}};
+			const servers = {ok: true as const, value: serversView(['n3'])};
+			const applied = await applyInventory({session, account: 'APP', servers, streams, hosting: new Map(), stateDir, complete: true});
+			assert.ok(applied.streams.ok);
+			const [nameOnly, pinned] = applied.streams.value.streams;
+			assert.equal(nameOnly!.source, 'api');
+			assert.deepEqual(pinned!.source, {inventory: '2026-11-30T10:41:07.000Z', listed: true});
+			assert.deepEqual(applied.use.remembered, ['PINNED']);
+			assert.equal(applied.use.recorded, true);
+			assert.deepEqual(applied.servers, [{name: 'n3', cluster: 'c1'}]);
+			const written = await readInventory(file);
+			assert.deepEqual(written?.servers.map(server => server.name), ['n1', 'n2', 'n3', 'n4']);
+			assert.deepEqual(written?.streams.find(stream => stream.name === 'PINNED'), JSON.parse(JSON.stringify(previous.streams[0])));
+		} finally {
+			await rm(stateDir, {recursive: true, force: true});
+		}
 	});
 });
 

@@ -83,7 +83,8 @@ function describeFromMemory(streams: StreamView[], previous: Inventory | undefin
 	const known = new Map(previous.streams.map(record => [record.name, record]));
 	return streams.map(stream => {
 		const record = stream.status === 'ok' ? undefined : known.get(stream.name);
-		if (!record) return stream;
+		// A record of a name only (never described live) says less than the live answer's own error.
+		if (!record || record.servers.length === 0) return stream;
 		use.remembered.push(stream.name);
 		return rememberedView(record, stream.error, true);
 	});
