@@ -8,7 +8,7 @@ import {homedir, userInfo} from 'node:os';
 import path from 'node:path';
 
 export type AuditRecord = {
-	action: 'backup' | 'restore' | 'peer-remove' | 'stream-peer-remove' | 'step-down' | 'stream-delete' | 'verify';
+	action: 'backup' | 'restore' | 'peer-remove' | 'stream-peer-remove' | 'step-down' | 'stream-delete' | 'verify' | 'failover' | 'protect';
 	/** What was acted on: a stream, a server, a directory. */
 	subject: string;
 	result: 'ok' | 'failed' | 'refused' | 'aborted';
