@@ -17,6 +17,8 @@ export type ReadinessInput = {
 	backups: BackupSummary[];
 	now: number;
 	maxRpoMs: number | undefined;
+	/** Clusters (or domains) of which no server answers: a silent stream with no known place is taken to be there when there is one. */
+	downRegions?: string[];
 };
 
 export type Copy = {
@@ -162,8 +164,9 @@ function count(value: number | undefined, unit: string): string {
 }
 
 function behind(copy: Copy): string {
-	const time = copy.lagMs === undefined ? (copy.activeMs === undefined ? '' : `, last heard ${formatAge(copy.activeMs)} ago`) : ` / ${formatAge(copy.lagMs)}`;
-	return `${count(copy.lagMessages, 'message')}${time} behind`;
+	if (copy.lagMs !== undefined) return `${count(copy.lagMessages, 'message')} / ${formatAge(copy.lagMs)} behind`;
+	const heard = copy.activeMs === undefined ? '' : ` (last heard from its origin ${formatAge(copy.activeMs)} ago)`;
+	return `${count(copy.lagMessages, 'message')} behind${heard}`;
 }
 
 function wordsFor(entry: Omit<StreamReadiness, 'words' | 'verdict'>, verdict: StreamReadiness['verdict']): string {
@@ -183,7 +186,8 @@ function wordsFor(entry: Omit<StreamReadiness, 'words' | 'verdict'>, verdict: St
 }
 
 function assessStream(stream: TopologyStream, input: ReadinessInput): StreamReadiness {
-	const region = regionOf(stream);
+	const down = input.downRegions ?? [];
+	const region = regionOf(stream) ?? (stream.status !== 'ok' && down.length === 1 ? down[0] : undefined);
 	const copies = copiesOf(stream, input.streams);
 	const outside = copies.filter(copy => copy.region === undefined || copy.region !== region);
 	const found = newestBackup(stream.name, input.backups);
@@ -216,15 +220,24 @@ export function metaReadiness(servers: ServerFact[] | undefined, metaClusterSize
 	if (members.length === 0) return undefined;
 	const size = Math.max(members.length, metaClusterSize ?? 0);
 	const quorum = Math.floor(size / 2) + 1;
-	const byCluster = new Map<string, number>();
-	for (const server of members) byCluster.set(server.cluster ?? '?', (byCluster.get(server.cluster ?? '?') ?? 0) + 1);
-	const clusters = [...byCluster.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([cluster, count]) => ({cluster, servers: count, lossKeepsQuorum: size - count >= quorum}));
-	const fatal = clusters.filter(cluster => !cluster.lossKeepsQuorum).map(cluster => cluster.cluster);
+	const answering = members.filter(server => server.answering);
+	const names = [...new Set(members.map(server => server.cluster ?? '?'))].sort();
+	const clusters = names.map(cluster => ({
+		cluster,
+		servers: members.filter(server => (server.cluster ?? '?') === cluster).length,
+		// What is left if this cluster goes too, counting what is already down.
+		lossKeepsQuorum: answering.filter(server => (server.cluster ?? '?') !== cluster).length >= quorum,
+	}));
+	const down = names.filter(cluster => !answering.some(server => (server.cluster ?? '?') === cluster));
+	const alive = clusters.filter(cluster => !down.includes(cluster.cluster));
+	const fatal = alive.filter(cluster => !cluster.lossKeepsQuorum).map(cluster => cluster.cluster);
+	const state = down.length > 0 ? `${down.join(', ')} down, ${answering.length} of ${size} members answering; ` : '';
 	let words: string;
-	if (clusters.length === 1) words = `one cluster (${clusters[0]!.cluster}) holds the whole meta group of ${size}: losing it loses JetStream`;
-	else if (fatal.length === 0) words = `the meta group of ${size} across ${clusters.length} clusters keeps its quorum of ${quorum} when any one cluster is lost`;
-	else if (fatal.length === clusters.length) words = `losing any one of the ${clusters.length} clusters loses the meta quorum (${quorum} of ${size}): no stream can be created, changed or failed over until it returns`;
-	else words = `losing ${fatal.join(' or ')} loses the meta quorum (${quorum} of ${size}): no stream can be created, changed or failed over until it returns`;
+	if (answering.length < quorum) words = `${state}the meta group has lost its quorum (${quorum} of ${size} needed): no stream can be created, changed or failed over`;
+	else if (clusters.length === 1) words = `one cluster (${clusters[0]!.cluster}) holds the whole meta group of ${size}: losing it loses JetStream`;
+	else if (fatal.length === 0) words = `${state}the meta group of ${size} across ${clusters.length} clusters keeps its quorum of ${quorum} when any one ${down.length > 0 ? 'more ' : ''}cluster is lost`;
+	else if (fatal.length === alive.length) words = `${state}losing any one ${down.length > 0 ? 'more ' : ''}of the clusters loses the meta quorum (${quorum} of ${size}): no stream can be created, changed or failed over until it returns`;
+	else words = `${state}losing ${fatal.join(' or ')} loses the meta quorum (${quorum} of ${size}): no stream can be created, changed or failed over until it returns`;
 	return {size, quorum, clusters, words};
 }
 

@@ -8,9 +8,9 @@
  * The server binary is NATS_SERVER_BIN when set, else `nats-server` from the PATH.
  */
 import {spawn, type ChildProcess} from 'node:child_process';
-import {closeSync, openSync, readFileSync, rmSync} from 'node:fs';
+import {closeSync, existsSync, openSync, readdirSync, readFileSync, rmSync} from 'node:fs';
 import {mkdir, mkdtemp, rm, writeFile} from 'node:fs/promises';
-import {tmpdir} from 'node:os';
+import {homedir, tmpdir} from 'node:os';
 import path from 'node:path';
 import {freePorts} from '../../source/demo/free-ports.js';
 import {appUser, delay, sysUser} from './nats-server.js';
@@ -27,6 +27,7 @@ export type TopologyNode = {
 	configFile: string;
 	logFile: string;
 	process: ChildProcess | undefined;
+	bin: string;
 };
 
 const livePids = new Set<number>();
@@ -43,6 +44,17 @@ process.on('exit', () => {
 
 export function serverBin(): string {
 	return process.env['NATS_SERVER_BIN'] || 'nats-server';
+}
+
+/** The newest server built by scripts/servers.sh, for tests that run on the oldest and the newest. */
+export function newestServerBin(): string | undefined {
+	const root = path.join(homedir(), '.cache', 'nats-dr', 'bin');
+	const versions = (existsSync(root) ? readdirSync(root) : [])
+		.map(name => /^nats-server-v(\d+)\.(\d+)\.(\d+)$/.exec(name))
+		.filter((match): match is RegExpExecArray => match !== null)
+		.sort((a, b) => Number(b[1]) - Number(a[1]) || Number(b[2]) - Number(a[2]) || Number(b[3]) - Number(a[3]));
+	const newest = versions[0] ? path.join(root, versions[0][0], 'nats-server') : undefined;
+	return newest && existsSync(newest) ? newest : undefined;
 }
 
 const accounts = `accounts {
@@ -73,7 +85,7 @@ export class Topology {
 	}
 
 	/** Clusters joined by gateways; servers are named `<cluster>-<n>` and tagged `region:<cluster>`. */
-	static async supercluster(regions: RegionSpec[]): Promise<Topology> {
+	static async supercluster(regions: RegionSpec[], {bin = serverBin()}: {bin?: string} = {}): Promise<Topology> {
 		const dir = await makeDir();
 		const ports = await freePorts(regions.reduce((sum, region) => sum + region.nodes, 0) * 4);
 		const nodes: Array<TopologyNode & {clusterPort: number; gatewayPort: number}> = [];
@@ -81,7 +93,7 @@ export class Topology {
 			for (let index = 1; index <= region.nodes; index++) {
 				const [port, httpPort, clusterPort, gatewayPort] = ports.splice(0, 4) as [number, number, number, number];
 				const name = `${region.name}-${index}`;
-				nodes.push({...nodeFiles(dir, name), name, region: region.name, port, httpPort, clusterPort, gatewayPort, url: `nats://127.0.0.1:${port}`, process: undefined});
+				nodes.push({...nodeFiles(dir, name), name, region: region.name, port, httpPort, clusterPort, gatewayPort, url: `nats://127.0.0.1:${port}`, process: undefined, bin});
 			}
 		}
 
@@ -123,11 +135,11 @@ ${accounts}
 	 * Two standalone servers, each its own JetStream domain, the second a leafnode of the first in the
 	 * APP account: a stream in one domain can be mirrored into the other through `$JS.<domain>.API`.
 	 */
-	static async domains(hub = 'hub', leaf = 'leaf'): Promise<Topology> {
+	static async domains({hub = 'hub', leaf = 'leaf', bin = serverBin()}: {hub?: string; leaf?: string; bin?: string} = {}): Promise<Topology> {
 		const dir = await makeDir();
 		const [hubPort, hubHttp, leafListen, leafPort, leafHttp] = (await freePorts(5)) as [number, number, number, number, number];
-		const hubNode: TopologyNode = {...nodeFiles(dir, hub), name: hub, region: hub, port: hubPort, httpPort: hubHttp, url: `nats://127.0.0.1:${hubPort}`, process: undefined};
-		const leafNode: TopologyNode = {...nodeFiles(dir, leaf), name: leaf, region: leaf, port: leafPort, httpPort: leafHttp, url: `nats://127.0.0.1:${leafPort}`, process: undefined};
+		const hubNode: TopologyNode = {...nodeFiles(dir, hub), name: hub, region: hub, port: hubPort, httpPort: hubHttp, url: `nats://127.0.0.1:${hubPort}`, process: undefined, bin};
+		const leafNode: TopologyNode = {...nodeFiles(dir, leaf), name: leaf, region: leaf, port: leafPort, httpPort: leafHttp, url: `nats://127.0.0.1:${leafPort}`, process: undefined, bin};
 		const topology = new Topology(dir, [hubNode, leafNode], 'domains');
 		await topology.write(hubNode, `server_name: ${hub}
 listen: 127.0.0.1:${hubPort}
@@ -244,7 +256,7 @@ async function metaLeaderSeenBy(node: TopologyNode): Promise<string> {
 
 async function launch(node: TopologyNode): Promise<void> {
 	const log = openSync(node.logFile, 'a');
-	const child = spawn(serverBin(), ['-c', node.configFile], {stdio: ['ignore', log, log]});
+	const child = spawn(node.bin, ['-c', node.configFile], {stdio: ['ignore', log, log]});
 	closeSync(log);
 	await new Promise<void>((resolve, reject) => {
 		child.once('spawn', resolve);

@@ -36,6 +36,7 @@ export async function readiness(context: CommandContext): Promise<ExitCode> {
 		backups,
 		now: Date.parse(view.time),
 		maxRpoMs,
+		downRegions: view.clusters.filter(cluster => cluster.down).map(cluster => cluster.name),
 	});
 	if (out.json) out.printJson(readinessJson(view, result));
 	else for (const line of readinessReport(view, result)) out.line(line);
@@ -51,19 +52,14 @@ function rpoText(stream: StreamReadiness): string {
 export function readinessReport(view: TopologyView, result: Readiness): string[] {
 	const lines: string[] = [];
 	if (!view.servers.ok) lines.push(`Servers: not visible (${view.servers.reason}); regions are taken from the streams`);
-	else {
-		const byCluster = new Map<string, string[]>();
-		for (const server of view.servers.value.servers) {
-			const key = server.cluster ?? '?';
-			byCluster.set(key, [...(byCluster.get(key) ?? []), `${server.name}${server.answering ? '' : ' (not answering)'}`]);
-		}
-
-		for (const [cluster, names] of [...byCluster.entries()].sort()) {
-			const down = names.every(name => name.endsWith('(not answering)'));
-			lines.push(`Cluster ${cluster}: ${names.join(', ')}${down ? ' — the whole cluster is not answering' : ''}`);
-		}
+	const servers = view.servers.ok ? view.servers.value.servers : [];
+	for (const cluster of view.clusters) {
+		const names = cluster.servers.map(name => `${name}${servers.find(server => server.name === name)?.answering ? '' : ' (not answering)'}`);
+		lines.push(`Cluster ${cluster.name}: ${names.join(', ') || 'no server known'}${cluster.down ? ' — the whole cluster is not answering' : ''}`);
 	}
 
+	const placeless = servers.filter(server => !server.cluster);
+	if (placeless.length > 0) lines.push(`Not answering, cluster unknown: ${placeless.map(server => server.name).join(', ')}`);
 	if (result.meta) lines.push(`Meta group: ${result.meta.words}`);
 	for (const domain of view.domains.filter(entry => entry.problem)) lines.push(`Domain ${domain.domain ?? '(default)'}: not readable (${domain.problem!})`);
 	lines.push('');
@@ -108,6 +104,7 @@ export function readinessJson(view: TopologyView, result: Readiness): unknown {
 		breaches: result.breaches,
 		meta: result.meta ?? null,
 		servers: view.servers.ok ? view.servers.value.servers.map(server => ({name: server.name, cluster: server.cluster ?? null, answering: server.answering})) : null,
+		clusters: view.clusters.map(cluster => ({name: cluster.name, servers: cluster.servers, answering: cluster.answering, down: cluster.down})),
 		domains: view.domains.map(domain => ({domain: domain.domain ?? null, api: domain.api, problem: domain.problem ?? null})),
 		streams: result.streams.map(stream => ({
 			stream: stream.stream,

@@ -41,7 +41,7 @@ async function until<T>(probe: () => Promise<T | undefined>, {timeoutMs, signal,
  */
 export async function deleteLostStream(js: JsApi, name: string, options: WatchOptions): Promise<void> {
 	try {
-		await jsRequest(js, `STREAM.DELETE.${name}`, undefined, {timeoutMs: Math.min(js.timeoutMs, 3000)});
+		await jsRequest(js, `STREAM.DELETE.${name}`, undefined, {timeoutMs: Math.min(js.timeoutMs, 1000)});
 		return;
 	} catch (error) {
 		if (error instanceof JsApiError && error.errCode === 10059) return;

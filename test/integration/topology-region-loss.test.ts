@@ -1,0 +1,129 @@
+/**
+ * A supercluster of three one-server clusters (east, west, central) joined by gateways loses east.
+ * Before: protect mirrors ORDERS into west, readiness names what a loss of east would cost. After:
+ * readiness and diagnosis see the lost cluster, and failover makes the mirror serve ORDERS' subjects
+ * with its data — promoted in place where the server allows it, copied into a new stream where not.
+ * Runs on the server on the PATH (2.9.10) and on the newest one scripts/servers.sh built.
+ */
+import assert from 'node:assert/strict';
+import {mkdtemp, rm} from 'node:fs/promises';
+import {tmpdir} from 'node:os';
+import path from 'node:path';
+import {after, before, describe, test} from 'node:test';
+import {connect, type NatsConnection} from 'nats';
+import {parseJson, runCli} from '../helpers/cli.js';
+import {appUser, sysUser, waitFor} from '../helpers/nats-server.js';
+import {addStream} from '../helpers/streams.js';
+import {newestServerBin, serverBin, Topology} from '../helpers/topology.js';
+
+function cli(topology: Topology, region: string): string[] {
+	return ['--server', topology.urlsOf(region), '--user', appUser.user, '--password', appUser.password, '--sys-user', sysUser.user, '--sys-password', sysUser.password];
+}
+
+const servers = [{label: 'the server on the PATH', bin: serverBin()}, ...(newestServerBin() ? [{label: 'the newest server', bin: newestServerBin()!}] : [])];
+
+for (const {label, bin} of servers) {
+	describe(`region loss in a supercluster on ${label}`, () => {
+		let topology: Topology;
+		let nc: NatsConnection;
+		let backups: string;
+
+		before(async () => {
+			topology = await Topology.supercluster([{name: 'east', nodes: 1}, {name: 'west', nodes: 1}, {name: 'central', nodes: 1}], {bin});
+			backups = await mkdtemp(path.join(tmpdir(), 'nats-dr-topology-backups-'));
+			nc = await connect({servers: topology.urlsOf('west'), user: appUser.user, pass: appUser.password});
+			await addStream(nc, {name: 'ORDERS', placement: {cluster: 'east', tags: []}}, 300);
+			await addStream(nc, {name: 'AUDIT', placement: {cluster: 'east', tags: []}}, 40);
+			await addStream(nc, {name: 'PAYMENTS', placement: {cluster: 'east', tags: []}}, 25);
+		});
+		after(async () => {
+			await nc?.close();
+			await topology?.stopAll();
+			if (backups) await rm(backups, {recursive: true, force: true});
+		});
+
+		test('protect mirrors ORDERS into west and watches it catch up', async () => {
+			const result = await runCli(['protect', 'ORDERS', '--mirror-to', 'west', '--yes', '--json', ...cli(topology, 'west')]);
+			assert.equal(result.code, 0, result.stderr);
+			const json = parseJson(result);
+			assert.equal(json.mirror, 'ORDERS_WEST');
+			assert.equal(json.messages, 300);
+			const info = await (await nc.jetstreamManager()).streams.info('ORDERS_WEST');
+			assert.equal(info.cluster?.name, 'west');
+			assert.match(info.config.description ?? '', /subjects: ORDERS\.>/);
+
+			const refused = await runCli(['protect', 'AUDIT', '--mirror-to', 'east', '--yes', ...cli(topology, 'west')]);
+			assert.equal(refused.code, 2);
+			assert.match(refused.stderr, /already lives in east/);
+		});
+
+		test('readiness before the loss: who is protected, what east would cost, and --max-rpo fails on AUDIT', async () => {
+			const backup = await runCli(['backup', 'PAYMENTS', path.join(backups, 'PAYMENTS'), ...cli(topology, 'west')]);
+			assert.equal(backup.code, 0, backup.stderr);
+			const result = await runCli(['readiness', '--json', '--backups', backups, '--max-rpo', '5m', ...cli(topology, 'west')]);
+			assert.equal(result.code, 1, `AUDIT has no protection, so the threshold is crossed: ${result.stderr}`);
+			const json = parseJson(result);
+			const stream = (name: string) => json.streams.find((entry: any) => entry.stream === name);
+			assert.equal(stream('ORDERS').verdict, 'protected');
+			assert.equal(stream('ORDERS').region, 'east');
+			assert.equal(stream('ORDERS').rpo.by, 'mirror');
+			assert.equal(stream('ORDERS').rpo.messages, 0);
+			assert.deepEqual(stream('ORDERS').copies.map((copy: any) => [copy.stream, copy.region, copy.kind]), [['ORDERS_WEST', 'west', 'mirror']]);
+			assert.equal(stream('PAYMENTS').rpo.by, 'backup');
+			assert.equal(stream('AUDIT').verdict, 'unprotected');
+			assert.equal(stream('ORDERS_WEST').verdict, 'copy');
+			assert.deepEqual(json.breaches, ['AUDIT']);
+			assert.match(json.meta.words, /keeps its quorum of 2 when any one cluster is lost/);
+			const east = json.regions.find((region: any) => region.region === 'east');
+			assert.deepEqual(east.unprotected, ['AUDIT']);
+			assert.equal(east.lost_messages, 40);
+
+			const text = await runCli(['readiness', '--backups', backups, ...cli(topology, 'west')]);
+			assert.equal(text.code, 0, 'without --max-rpo readiness reports and succeeds');
+			assert.match(text.stdout, /AUDIT: no copy outside east and no backup/);
+			assert.match(text.stdout, /east: 1 of 3 stream\(s\) lose data: up to 40 messages/);
+		});
+
+		test('east is lost: readiness and diagnosis see it, and failover makes the mirror serve ORDERS.>', async () => {
+			await topology.killRegion('east');
+			const readiness = await waitFor(async () => {
+				// Until the meta group has a leader again the stream list does not answer, and readiness says so.
+				const result = parseJson(await runCli(['readiness', '--json', '--backups', backups, ...cli(topology, 'west')]));
+				return result.streams?.find((entry: any) => entry.stream === 'ORDERS')?.answering === false && result;
+			}, {timeoutMs: 60_000, what: 'readiness to see ORDERS gone'});
+			const words = (name: string) => readiness.streams.find((entry: any) => entry.stream === name).words;
+			assert.match(words('ORDERS'), /region lost — a mirror in west \(ORDERS_WEST\) is 0 messages behind.*: fail over \(nats-dr failover ORDERS_WEST\)/);
+			assert.match(words('PAYMENTS'), /region lost — newest backup .* old: restore it/);
+			assert.equal(words('AUDIT'), 'region lost — no mirror, no backup');
+			const text = await runCli(['readiness', '--backups', backups, ...cli(topology, 'west')]);
+			assert.match(text.stdout, /Cluster east: east-1 \(not answering\) — the whole cluster is not answering/);
+
+			const diagnosis = await runCli(['diagnose', '--json', ...cli(topology, 'west')]);
+			assert.equal(diagnosis.code, 0, diagnosis.stderr);
+			const east = parseJson(diagnosis).servers.find((server: any) => server.name === 'east-1');
+			assert.equal(east?.online, false, JSON.stringify(parseJson(diagnosis).servers));
+
+			const refused = await runCli(['failover', 'ORDERS_WEST', '--confirm', 'ORDERS', ...cli(topology, 'west')]);
+			assert.equal(refused.code, 2, 'the confirmation names the mirror');
+
+			const started = performance.now();
+			const result = await runCli(['failover', 'ORDERS_WEST', '--yes', '--json', ...cli(topology, 'west')], {timeoutMs: 180_000});
+			const elapsedMs = Math.round(performance.now() - started);
+			assert.equal(result.code, 0, result.stderr);
+			const json = parseJson(result);
+			const promoted = json.method === 'promote';
+			assert.equal(json.target, promoted ? 'ORDERS_WEST' : 'ORDERS_WEST_PROMOTED');
+			assert.equal(json.messages, 300);
+			assert.equal(json.origin_deleted, true);
+			assert.match(result.stderr, /Equivalent:\n {2}nats stream rm ORDERS -f/);
+			assert.match(result.stderr, /RPO: ORDERS_WEST is 0 message\(s\) behind/);
+			process.stderr.write(`# failover on ${label}: ${json.method} in ${elapsedMs} ms (the command's own measure ${json.elapsed_ms} ms)\n`);
+
+			const ack = await nc.jetstream().publish('ORDERS.after', new TextEncoder().encode('after the failover'));
+			assert.equal(ack.stream, json.target);
+			assert.equal(ack.seq, 301, 'the new message follows the 300 that survived');
+			const names = await (await nc.jetstreamManager()).streams.names().next();
+			assert.ok(!names.includes('ORDERS'), `the lost origin is gone from the meta group: ${names.join(', ')}`);
+		});
+	});
+}
