@@ -184,17 +184,22 @@ ${accounts}
 
 	/**
 	 * Waits until every running server answers healthz and, in a supercluster, all of them name the same
-	 * meta leader; with domains, each server has a leader of its own domain's group.
+	 * meta leader; with domains (standalone servers, no meta group), the leafnode is connected.
 	 */
 	async waitReady(timeoutMs = 60_000): Promise<void> {
 		const deadline = Date.now() + timeoutMs;
 		let last = '';
 		while (Date.now() < deadline) {
 			try {
-				const leaders = await Promise.all(this.running().map(async node => metaLeaderSeenBy(node)));
-				const agreed = this.kind === 'supercluster' ? leaders.every(leader => leader && leader === leaders[0]) : leaders.every(Boolean);
-				if (agreed) return;
-				last = `leaders seen: ${JSON.stringify(leaders)}`;
+				if (this.kind === 'domains') {
+					const leafs = await Promise.all(this.running().map(async node => leafConnections(node)));
+					if (leafs.every(count => count > 0 || this.running().length === 1)) return;
+					last = `leafnode connections: ${JSON.stringify(leafs)}`;
+				} else {
+					const leaders = await Promise.all(this.running().map(async node => metaLeaderSeenBy(node)));
+					if (leaders.every(leader => leader && leader === leaders[0])) return;
+					last = `leaders seen: ${JSON.stringify(leaders)}`;
+				}
 			} catch (error) {
 				last = String(error);
 			}
@@ -252,6 +257,13 @@ async function metaLeaderSeenBy(node: TopologyNode): Promise<string> {
 	if (!health.ok) throw new Error(`${node.name} healthz ${health.status}`);
 	const jsz = (await (await fetch(`http://127.0.0.1:${node.httpPort}/jsz`)).json()) as {meta_cluster?: {leader?: string}};
 	return jsz.meta_cluster?.leader ?? '';
+}
+
+async function leafConnections(node: TopologyNode): Promise<number> {
+	const health = await fetch(`http://127.0.0.1:${node.httpPort}/healthz?js-enabled-only=true`);
+	if (!health.ok) throw new Error(`${node.name} healthz ${health.status}`);
+	const leafz = (await (await fetch(`http://127.0.0.1:${node.httpPort}/leafz`)).json()) as {leafnodes?: number};
+	return leafz.leafnodes ?? 0;
 }
 
 async function launch(node: TopologyNode): Promise<void> {

@@ -14,11 +14,14 @@ export type WatchOptions = {timeoutMs: number; signal?: AbortSignal; onUpdate?: 
 
 async function pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
 	await new Promise<void>(resolve => {
-		const timer = setTimeout(resolve, ms);
-		signal?.addEventListener('abort', () => {
+		const done = () => {
 			clearTimeout(timer);
+			signal?.removeEventListener('abort', done);
 			resolve();
-		}, {once: true});
+		};
+
+		const timer = setTimeout(done, ms);
+		signal?.addEventListener('abort', done, {once: true});
 	});
 	throwIfAborted(signal);
 }
@@ -77,13 +80,13 @@ export async function watchCatchUp(js: JsApi, name: string, atLeast: number | un
 	}, options, `${name} catching up`);
 }
 
-/** Waits until `name` answers with a leader and holds exactly the given subjects. */
+/** Waits until `name` answers, is no mirror, and holds exactly the given subjects (a standalone 2.9 server names no leader). */
 export async function watchServing(js: JsApi, name: string, subjects: string[], options: WatchOptions): Promise<TopologyStream> {
 	const wanted = [...subjects].sort().join(' ');
 	return until(async () => {
 		const stream = await info(js, name);
-		const serving = stream?.leader !== undefined && [...(stream?.subjects ?? [])].sort().join(' ') === wanted && !stream?.mirror;
-		if (stream) options.onUpdate?.({stream: name, messages: stream.messages, target: undefined, lag: undefined, words: serving ? `serving ${subjects.join(', ')} (leader ${stream.leader!})` : 'not serving yet'});
+		const serving = stream !== undefined && [...stream.subjects].sort().join(' ') === wanted && !stream.mirror;
+		if (stream) options.onUpdate?.({stream: name, messages: stream.messages, target: undefined, lag: undefined, words: serving ? `serving ${subjects.join(', ')}` : 'not serving yet'});
 		return serving ? stream : undefined;
 	}, options, `${name} serving ${subjects.join(', ')}`);
 }
