@@ -46,7 +46,7 @@ describe('parseArgs', () => {
 	test('an unknown command is a usage error that lists the commands', () => {
 		assert.throws(
 			() => parseArgs(['diagnoze']),
-			(error: unknown) => error instanceof UsageError && error.message === 'unknown command "diagnoze"' && /diagnose, backup, restore/.test(error.hint ?? ''),
+			(error: unknown) => error instanceof UsageError && error.message === 'unknown command "diagnoze"' && /diagnose, readiness, backup, restore/.test(error.hint ?? ''),
 		);
 	});
 
