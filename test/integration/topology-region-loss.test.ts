@@ -125,5 +125,33 @@ for (const {label, bin} of servers) {
 			const names = await (await nc.jetstreamManager()).streams.names().next();
 			assert.ok(!names.includes('ORDERS'), `the lost origin is gone from the meta group: ${names.join(', ')}`);
 		});
+
+		test('restore into a surviving cluster: the pre-flight checks that cluster, then PAYMENTS serves from central', async () => {
+			const dir = path.join(backups, 'PAYMENTS');
+			const pinned = await runCli(['restore', dir, '--yes', ...cli(topology, 'west')]);
+			assert.equal(pinned.code, 1, pinned.stdout);
+			assert.match(pinned.stdout + pinned.stderr, /Stream "PAYMENTS" already exist/, 'the lost stream still holds its name');
+
+			// The operator's own step, as the refusal's hint says: the lost stream goes first.
+			const jsm = await nc.jetstreamManager();
+			await jsm.streams.delete('PAYMENTS').catch(() => undefined);
+			await waitFor(async () => !(await jsm.streams.names().next()).includes('PAYMENTS'), {timeoutMs: 30_000, what: 'PAYMENTS gone from the meta group'});
+
+			const dead = await runCli(['restore', dir, '--cluster', 'east', '--yes', ...cli(topology, 'west')]);
+			assert.equal(dead.code, 1);
+			assert.match(dead.stdout + dead.stderr, /placement cluster "east" has no answering JetStream server \(clusters answering: (central, west|west, central)\)/);
+			const tooMany = await runCli(['restore', dir, '--cluster', 'central', '--replicas', '3', '--yes', ...cli(topology, 'west')]);
+			assert.equal(tooMany.code, 1);
+			assert.match(tooMany.stdout + tooMany.stderr, /cluster central has 1 answering JetStream server/);
+			const tagged = await runCli(['restore', dir, '--cluster', 'central', '--tag', 'region:east', '--yes', ...cli(topology, 'west')]);
+			assert.equal(tagged.code, 1);
+			assert.match(tagged.stdout + tagged.stderr, /"region:east" is on no answering server in cluster central/);
+
+			const restored = await runCli(['restore', dir, '--cluster', 'central', '--yes', ...cli(topology, 'west')], {timeoutMs: 120_000});
+			assert.equal(restored.code, 0, restored.stdout + restored.stderr);
+			const info = await jsm.streams.info('PAYMENTS');
+			assert.equal(info.cluster?.name, 'central');
+			assert.equal(info.state.messages, 25);
+		});
 	});
 }
