@@ -12,6 +12,7 @@
  * across domains it is out of reach and left alone.
  */
 import type {TopologyStream} from '../core/topology/streams.js';
+import {formatBytes} from '../core/format.js';
 import {formatAge, regionOf} from './readiness.js';
 
 export type FailoverInput = {
@@ -101,10 +102,10 @@ export function planFailover({mirror, origin, subjects, serverVersion, newName, 
 	notes.push(
 		method === 'promote'
 			? `Cost: no copy, seconds; ${mirror.name} keeps its ${(mirror.messages ?? 0).toLocaleString('en-US')} messages and their sequence numbers, and serves under its own name.`
-			: `Cost: the server refuses to edit a mirror (before 2.12), so ${target} copies all ${(mirror.messages ?? 0).toLocaleString('en-US')} messages (${mirror.bytes ?? 0} bytes) from ${mirror.name}: twice the storage until ${mirror.name} is deleted, new sequence numbers, and a new name.`,
+			: `Cost: the server refuses to edit a mirror (before 2.12), so ${target} copies all ${(mirror.messages ?? 0).toLocaleString('en-US')} messages (${formatBytes(mirror.bytes ?? 0)}) from ${mirror.name}: twice the storage until ${mirror.name} is deleted, new sequence numbers, and a new name.`,
 	);
 	notes.push(
-		`Consumers: ${link.name}'s consumers do not move; recreate them on ${target}${method === 'promote' ? ' (sequence numbers are the same, so start sequences carry over)' : ' (sequences are renumbered: start them by time)'}. Publishers and clients must use ${target}${target === link.name ? '' : ` instead of ${link.name}`}.`,
+		`Consumers: the consumers of ${link.name} do not move; recreate them on ${target}${method === 'promote' ? ' (sequence numbers are the same, so start sequences carry over)' : ' (sequences are renumbered: start them by time)'}. Publishers and clients must use ${target}${target === link.name ? '' : ` instead of ${link.name}`}.`,
 	);
 	notes.push(
 		deleteOrigin

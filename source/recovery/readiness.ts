@@ -68,8 +68,11 @@ export type RegionLoss = {
 	streams: number;
 	/** Of those, how many would lose messages, and how many at most. */
 	losing: number;
+	/** Summed over the streams whose counts are known. */
 	lostMessages: number;
 	lostBytes: number;
+	/** Losing streams that do not answer, so how much they hold is unknown. */
+	uncounted: string[];
 	/** Streams with nothing outside the region: all of their data would be gone. */
 	unprotected: string[];
 	metaQuorumLost: boolean;
@@ -248,8 +251,12 @@ function regionLosses(streams: StreamReadiness[], meta: MetaReadiness | undefine
 		let lostMessages = 0;
 		let lostBytes = 0;
 		let losing = 0;
+		const uncounted: string[] = [];
 		for (const stream of here) {
-			if (stream.rpo.by === 'none') {
+			if (stream.rpo.by === 'none' && stream.messages === undefined) {
+				losing++;
+				uncounted.push(stream.stream);
+			} else if (stream.rpo.by === 'none') {
 				losing++;
 				lostMessages += stream.messages ?? 0;
 				lostBytes += stream.bytes ?? 0;
@@ -266,6 +273,7 @@ function regionLosses(streams: StreamReadiness[], meta: MetaReadiness | undefine
 			losing,
 			lostMessages,
 			lostBytes,
+			uncounted,
 			unprotected: here.filter(stream => stream.rpo.by === 'none').map(stream => stream.stream),
 			metaQuorumLost: cluster ? !cluster.lossKeepsQuorum : false,
 		};

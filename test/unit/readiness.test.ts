@@ -50,7 +50,7 @@ describe('readiness per stream', () => {
 		const orders = streams.find(entry => entry.stream === 'ORDERS')!;
 		assert.equal(orders.verdict, 'unprotected');
 		assert.match(orders.words, /no copy outside east and no backup/);
-		assert.deepEqual(regions.find(region => region.region === 'east'), {region: 'east', streams: 1, losing: 1, lostMessages: 1000, lostBytes: 50_000, unprotected: ['ORDERS'], metaQuorumLost: false});
+		assert.deepEqual(regions.find(region => region.region === 'east'), {region: 'east', streams: 1, losing: 1, lostMessages: 1000, lostBytes: 50_000, uncounted: [], unprotected: ['ORDERS'], metaQuorumLost: false});
 	});
 
 	test('a backup counts; its age is the RPO and the messages since it are what is lost', () => {
@@ -79,6 +79,7 @@ describe('readiness per stream', () => {
 		assert.equal(words('PAY'), 'region lost — newest backup 26 h old: restore it into a surviving cluster');
 		assert.equal(words('AUDIT'), 'region lost — no mirror, no backup');
 		assert.equal(result.streams.find(entry => entry.stream === 'AUDIT')!.region, 'east', 'a silent stream is placed in the one cluster that is down');
+		assert.deepEqual(result.regions.find(region => region.region === 'east')!.uncounted, ['AUDIT'], 'what a silent stream held is not counted as 0');
 	});
 
 	test('across domains: the mirror names its origin by domain, and the region is the domain', () => {

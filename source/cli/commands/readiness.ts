@@ -78,7 +78,9 @@ export function readinessReport(view: TopologyView, result: Readiness): string[]
 	lines.push('');
 	lines.push('If a region were lost:');
 	for (const region of result.regions) {
-		const loss = region.losing === 0 ? 'no stream loses data' : `${region.losing} of ${region.streams} stream(s) lose data: up to ${region.lostMessages.toLocaleString('en-US')} messages${region.lostBytes > 0 ? `, ${formatBytes(region.lostBytes)} with no copy at all` : ''}`;
+		const counted = region.losing > region.uncounted.length ? [`up to ${region.lostMessages.toLocaleString('en-US')} messages${region.lostBytes > 0 ? `, ${formatBytes(region.lostBytes)} with no copy at all` : ''}`] : [];
+		const uncounted = region.uncounted.length > 0 ? [`all of ${region.uncounted.join(', ')} (not answering, size unknown)`] : [];
+		const loss = region.losing === 0 ? 'no stream loses data' : `${region.losing} of ${region.streams} stream(s) lose data: ${[...counted, ...uncounted].join('; ')}`;
 		const unprotected = region.unprotected.length > 0 ? ` (nothing outside ${region.region}: ${region.unprotected.join(', ')})` : '';
 		const meta = region.metaQuorumLost ? '; the meta quorum goes with it' : '';
 		lines.push(`  ${region.region}: ${loss}${unprotected}${meta}`);
@@ -135,6 +137,7 @@ export function readinessJson(view: TopologyView, result: Readiness): unknown {
 			losing: region.losing,
 			lost_messages: region.lostMessages,
 			lost_bytes: region.lostBytes,
+			uncounted: region.uncounted,
 			unprotected: region.unprotected,
 			meta_quorum_lost: region.metaQuorumLost,
 		})),
