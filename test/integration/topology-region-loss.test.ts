@@ -98,10 +98,15 @@ for (const {label, bin} of servers) {
 			const text = await runCli(['readiness', '--backups', backups, ...cli(topology, 'west')]);
 			assert.match(text.stdout, /Cluster east: east-1 \(not answering\) — the whole cluster is not answering/);
 
-			const diagnosis = await runCli(['diagnose', '--json', ...cli(topology, 'west')]);
+			const diagnosis = await runCli(['diagnose', '--json', '--backups', backups, ...cli(topology, 'west')]);
 			assert.equal(diagnosis.code, 0, diagnosis.stderr);
 			const east = parseJson(diagnosis).servers.find((server: any) => server.name === 'east-1');
 			assert.equal(east?.online, false, JSON.stringify(parseJson(diagnosis).servers));
+			const loss = parseJson(diagnosis).region_loss;
+			assert.deepEqual(loss.down, ['east']);
+			assert.deepEqual(loss.streams.map((entry: any) => [entry.stream, entry.recovery, entry.from]), [['AUDIT', 'lost', null], ['ORDERS', 'failover', 'ORDERS_WEST'], ['PAYMENTS', 'restore', path.join(backups, 'PAYMENTS')]]);
+			const report = await runCli(['diagnose', '--backups', backups, ...cli(topology, 'west')]);
+			assert.match(report.stdout, /Region loss: cluster east not answering at all\n {2}AUDIT: region lost — no mirror, no backup\n {2}ORDERS: region lost — a mirror in west \(ORDERS_WEST\)[^\n]*: fail over \(nats-dr failover ORDERS_WEST\)\n {2}PAYMENTS: region lost — newest backup \d+ s old: restore it into a surviving cluster/);
 
 			const refused = await runCli(['failover', 'ORDERS_WEST', '--confirm', 'ORDERS', ...cli(topology, 'west')]);
 			assert.equal(refused.code, 2, 'the confirmation names the mirror');
