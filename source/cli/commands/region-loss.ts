@@ -7,6 +7,7 @@
 import type {BackupSummary} from '../../core/backup-catalog.js';
 import type {Session} from '../../core/connection/session.js';
 import type {Diagnosis} from '../../core/diagnosis/diagnose.js';
+import {clusterView, configuredClusters} from '../../core/topology/clusters.js';
 import {gatherTopology} from '../../core/topology/gather.js';
 import {assessReadiness, type StreamReadiness} from '../../recovery/readiness.js';
 
@@ -14,7 +15,11 @@ export type RegionLoss = {down: string[]; streams: StreamReadiness[]};
 
 export async function regionLoss(session: Session, diagnosis: Diagnosis, backups: BackupSummary[], signal: AbortSignal): Promise<RegionLoss | undefined> {
 	const silent = diagnosis.streams.ok && diagnosis.streams.value.streams.some(stream => stream.status !== 'ok');
-	if (!silent || !session.sys) return undefined;
+	if (!silent || !session.sys || !diagnosis.servers.ok) return undefined;
+	// One VARZ round trip first: without a whole cluster down (any single-cluster setup), nothing more is asked.
+	const {timeoutMs} = session.settings;
+	const configured = await configuredClusters(session.sys, {timeoutMs, expected: diagnosis.servers.value.answered, signal}).catch(() => []);
+	if (!clusterView(diagnosis.servers.value.servers, configured).clusters.some(cluster => cluster.down)) return undefined;
 	const view = await gatherTopology(session, {signal});
 	const down = view.clusters.filter(cluster => cluster.down).map(cluster => cluster.name);
 	if (down.length === 0 || !view.servers.ok) return undefined;
