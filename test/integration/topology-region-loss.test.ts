@@ -6,7 +6,7 @@
  * Runs on the server on the PATH (2.9.10) and on the newest one scripts/servers.sh built.
  */
 import assert from 'node:assert/strict';
-import {mkdtemp, rm} from 'node:fs/promises';
+import {mkdtemp, readFile, rm} from 'node:fs/promises';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {after, before, describe, test} from 'node:test';
@@ -55,6 +55,22 @@ for (const {label, bin} of servers) {
 			const refused = await runCli(['protect', 'AUDIT', '--mirror-to', 'east', '--yes', ...cli(topology, 'west')]);
 			assert.equal(refused.code, 2);
 			assert.match(refused.stderr, /already lives in east/);
+			const nowhere = await runCli(['protect', 'AUDIT', '--mirror-to', 'south', '--yes', ...cli(topology, 'west')]);
+			assert.equal(nowhere.code, 2);
+			assert.match(nowhere.stderr, /"south" is neither a cluster of this meta group \(central, east, west\) nor a JetStream domain that answers; nothing was created/);
+		});
+
+		test('failover is refused while the origin answers, and for a stream that is no mirror; each refusal is audited', async () => {
+			const auditLog = path.join(backups, 'audit.log');
+			const live = await runCli(['failover', 'ORDERS_WEST', '--yes', '--audit-log', auditLog, ...cli(topology, 'west')]);
+			assert.equal(live.code, 1);
+			assert.match(live.stderr, /ORDERS still answers \(leader east-1\): failover is for a lost region; nothing was changed/);
+			const notMirror = await runCli(['failover', 'AUDIT', '--yes', '--audit-log', auditLog, ...cli(topology, 'west')]);
+			assert.equal(notMirror.code, 2);
+			assert.match(notMirror.stderr, /AUDIT is not a mirror; nothing was changed/);
+			const lines = (await readFile(auditLog, 'utf8')).trim().split('\n').map(line => JSON.parse(line));
+			assert.deepEqual(lines.map(line => [line.action, line.subject, line.result]), [['failover', 'ORDERS_WEST', 'refused'], ['failover', 'AUDIT', 'refused']]);
+			assert.equal((await (await nc.jetstreamManager()).streams.info('ORDERS_WEST')).config.mirror?.name, 'ORDERS', 'the mirror is untouched');
 		});
 
 		test('readiness before the loss: who is protected, what east would cost, and --max-rpo fails on AUDIT', async () => {
@@ -112,7 +128,8 @@ for (const {label, bin} of servers) {
 			assert.equal(refused.code, 2, 'the confirmation names the mirror');
 
 			const started = performance.now();
-			const result = await runCli(['failover', 'ORDERS_WEST', '--yes', '--json', ...cli(topology, 'west')], {timeoutMs: 180_000});
+			const auditLog = path.join(backups, 'failover-audit.log');
+			const result = await runCli(['failover', 'ORDERS_WEST', '--yes', '--json', '--audit-log', auditLog, ...cli(topology, 'west')], {timeoutMs: 180_000});
 			const elapsedMs = Math.round(performance.now() - started);
 			assert.equal(result.code, 0, result.stderr);
 			const json = parseJson(result);
@@ -122,6 +139,9 @@ for (const {label, bin} of servers) {
 			assert.equal(json.origin_deleted, true);
 			assert.match(result.stderr, /Equivalent:\n {2}nats stream rm ORDERS -f/);
 			assert.match(result.stderr, /RPO: ORDERS_WEST is 0 message\(s\) behind/);
+			const [audited] = (await readFile(auditLog, 'utf8')).trim().split('\n').map(line => JSON.parse(line));
+			assert.deepEqual([audited.action, audited.subject, audited.result], ['failover', 'ORDERS_WEST', 'ok']);
+			assert.equal(audited.detail, `${json.target} serves ORDERS.> in place of ORDERS (${json.method})`);
 			process.stderr.write(`# failover on ${label}: ${json.method} in ${elapsedMs} ms (the command's own measure ${json.elapsed_ms} ms)\n`);
 
 			const ack = await nc.jetstream().publish('ORDERS.after', new TextEncoder().encode('after the failover'));
