@@ -172,9 +172,13 @@ function behind(copy: Copy): string {
 	return `${count(copy.lagMessages, 'message')} behind${heard}`;
 }
 
-function wordsFor(entry: Omit<StreamReadiness, 'words' | 'verdict'>, verdict: StreamReadiness['verdict']): string {
+function wordsFor(entry: Omit<StreamReadiness, 'words' | 'verdict'>, verdict: StreamReadiness['verdict'], originSeen: boolean): string {
 	const best = entry.copies.find(copy => copy.stream === entry.rpo.from && copy.answering);
 	const where = (copy: Copy) => `a ${copy.kind} in ${copy.region ?? '?'} (${copy.stream})`;
+	if (verdict === 'copy' && !originSeen) {
+		return `a copy of ${entry.copyOf!}, which is not among the streams read (its region lost, or another domain: add --domain): if it is lost, fail over (nats-dr failover ${entry.stream})`;
+	}
+
 	if (verdict === 'copy') return `a copy of ${entry.copyOf!}`;
 	if (!entry.answering) {
 		if (best) return `region lost — ${where(best)} is ${behind(best)}: fail over (nats-dr failover ${best.stream})`;
@@ -215,7 +219,9 @@ function assessStream(stream: TopologyStream, input: ReadinessInput): StreamRead
 	if (copyOf !== undefined) verdict = 'copy';
 	else if (rpo.by === 'none') verdict = 'unprotected';
 	else if (input.maxRpoMs !== undefined && (rpo.ms === undefined || rpo.ms > input.maxRpoMs)) verdict = 'rpo-exceeded';
-	return {...base, verdict, words: wordsFor(base, verdict)};
+	const link = stream.mirror;
+	const originSeen = link === undefined || input.streams.some(other => sameStream(link.name, link.domain ?? stream.domain, other));
+	return {...base, verdict, words: wordsFor(base, verdict, originSeen)};
 }
 
 export function metaReadiness(servers: ServerFact[] | undefined, metaClusterSize: number | undefined): MetaReadiness | undefined {

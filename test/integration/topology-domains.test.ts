@@ -58,6 +58,8 @@ for (const {label, bin} of servers) {
 
 		test('hub is lost: failover makes the leaf mirror serve ORDERS.> and leaves the out-of-reach origin alone', async () => {
 			await topology.killRegion('hub');
+			const readiness = parseJson(await runCli(['readiness', '--json', ...cli(topology, 'leaf')]));
+			assert.match(readiness.streams.find((entry: any) => entry.stream === 'ORDERS_LEAF').words, /a copy of ORDERS, which is not among the streams read .*: if it is lost, fail over \(nats-dr failover ORDERS_LEAF\)/);
 			const result = await runCli(['failover', 'ORDERS_LEAF', '--yes', '--json', ...cli(topology, 'leaf')], {timeoutMs: 180_000});
 			assert.equal(result.code, 0, result.stderr);
 			const json = parseJson(result);

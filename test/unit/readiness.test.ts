@@ -89,6 +89,9 @@ describe('readiness per stream', () => {
 		const {streams} = assessReadiness(input([hub, leaf, other]));
 		assert.deepEqual(streams[0]!.copies.map(copy => [copy.stream, copy.region, copy.lagMessages, copy.lagMs]), [['ORDERS_LEAF', 'leaf', 5, 1000]]);
 		assert.equal(streams[2]!.verdict, 'unprotected', 'a same-named stream in another domain is not the mirror\'s origin');
+		assert.equal(streams[1]!.words, 'a copy of ORDERS');
+		const alone = assessReadiness(input([leaf])).streams[0]!;
+		assert.equal(alone.words, 'a copy of ORDERS, which is not among the streams read (its region lost, or another domain: add --domain): if it is lost, fail over (nats-dr failover ORDERS_LEAF)');
 	});
 });
 
