@@ -85,7 +85,21 @@ export type MetaReadiness = {
 	words: string;
 };
 
+export type AccountSummary = {
+	/** Streams to protect: every stream but the copies. */
+	streams: number;
+	protectedStreams: number;
+	unprotected: string[];
+	overLimit: string[];
+	/** What the unprotected streams hold (the ones that answer). */
+	atRiskMessages: number;
+	atRiskBytes: number;
+	/** The worst RPO among the protected streams; undefined when none has a known time. */
+	worstRpoMs: number | undefined;
+};
+
 export type Readiness = {
+	summary: AccountSummary;
 	streams: StreamReadiness[];
 	regions: RegionLoss[];
 	meta: MetaReadiness | undefined;
@@ -286,10 +300,26 @@ function regionLosses(streams: StreamReadiness[], meta: MetaReadiness | undefine
 	});
 }
 
+function accountSummary(all: StreamReadiness[]): AccountSummary {
+	const streams = all.filter(stream => stream.verdict !== 'copy');
+	const unprotected = streams.filter(stream => stream.verdict === 'unprotected');
+	const covered = streams.filter(stream => stream.rpo.by !== 'none');
+	const times = covered.map(stream => stream.rpo.ms).filter((ms): ms is number => ms !== undefined);
+	return {
+		streams: streams.length,
+		protectedStreams: covered.length,
+		unprotected: unprotected.map(stream => stream.stream),
+		overLimit: streams.filter(stream => stream.verdict === 'rpo-exceeded').map(stream => stream.stream),
+		atRiskMessages: unprotected.reduce((sum, stream) => sum + (stream.messages ?? 0), 0),
+		atRiskBytes: unprotected.reduce((sum, stream) => sum + (stream.bytes ?? 0), 0),
+		worstRpoMs: times.length > 0 ? Math.max(...times) : undefined,
+	};
+}
+
 export function assessReadiness(input: ReadinessInput): Readiness {
 	const streams = input.streams.map(stream => assessStream(stream, input));
 	const meta = metaReadiness(input.servers, input.metaClusterSize);
 	const breaches =
 		input.maxRpoMs === undefined ? [] : streams.filter(stream => stream.verdict === 'unprotected' || stream.verdict === 'rpo-exceeded').map(stream => stream.stream);
-	return {streams, regions: regionLosses(streams, meta), meta, maxRpoMs: input.maxRpoMs, breaches};
+	return {summary: accountSummary(streams), streams, regions: regionLosses(streams, meta), meta, maxRpoMs: input.maxRpoMs, breaches};
 }

@@ -89,6 +89,7 @@ for (const {label, bin} of servers) {
 			assert.equal(stream('AUDIT').verdict, 'unprotected');
 			assert.equal(stream('ORDERS_WEST').verdict, 'copy');
 			assert.deepEqual(json.breaches, ['AUDIT']);
+			assert.deepEqual([json.summary.streams, json.summary.protected, json.summary.unprotected, json.summary.at_risk_messages], [3, 2, ['AUDIT'], 40]);
 			assert.match(json.meta.words, /keeps its quorum of 2 when any one cluster is lost/);
 			const east = json.regions.find((region: any) => region.region === 'east');
 			assert.deepEqual(east.unprotected, ['AUDIT']);
@@ -97,6 +98,7 @@ for (const {label, bin} of servers) {
 			const text = await runCli(['readiness', '--backups', backups, ...cli(topology, 'west')]);
 			assert.equal(text.code, 0, 'without --max-rpo readiness reports and succeeds');
 			assert.match(text.stdout, /AUDIT: no copy outside east and no backup/);
+			assert.match(text.stdout, /Account: 3 stream\(s\) to protect, 2 protected; 1 has nothing outside its region \(40 messages, [\d.]+ KiB at risk\); the worst RPO of the protected ones is \d+ m?s\./);
 			assert.match(text.stdout, /east: 1 of 3 stream\(s\) lose data: up to 40 messages/);
 		});
 

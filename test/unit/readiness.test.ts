@@ -65,6 +65,7 @@ describe('readiness per stream', () => {
 		assert.equal(result.streams.find(entry => entry.stream === 'OLD')!.verdict, 'rpo-exceeded');
 		assert.equal(result.streams.find(entry => entry.stream === 'NEW')!.verdict, 'protected');
 		assert.deepEqual(assessReadiness(input(streams)).breaches, [], 'no threshold, no breach');
+		assert.deepEqual(result.summary, {streams: 3, protectedStreams: 2, unprotected: ['NONE'], overLimit: ['OLD'], atRiskMessages: 1000, atRiskBytes: 50_000, worstRpoMs: 86_400_000});
 	});
 
 	test('the region is lost: fail over to the mirror, restore the backup, or nothing left', () => {

@@ -75,6 +75,11 @@ export function readinessReport(view: TopologyView, result: Readiness): string[]
 	lines.push(...table(['Stream', 'Region', 'Replicas', 'Copies', 'Backup', 'RPO', 'Verdict'], rows));
 	lines.push('');
 	for (const stream of result.streams) lines.push(`${stream.stream}: ${stream.words}`);
+	const {summary} = result;
+	const risk = summary.unprotected.length === 0 ? 'every one has a copy outside its region or a backup' : `${summary.unprotected.length} ha${summary.unprotected.length === 1 ? 's' : 've'} nothing outside its region (${summary.atRiskMessages.toLocaleString('en-US')} messages, ${formatBytes(summary.atRiskBytes)} at risk)`;
+	const worst = summary.worstRpoMs === undefined ? '' : `; the worst RPO of the protected ones is ${formatAge(summary.worstRpoMs)}`;
+	lines.push('');
+	lines.push(`Account: ${summary.streams} stream(s) to protect, ${summary.protectedStreams} protected; ${risk}${worst}.`);
 	lines.push('');
 	lines.push('If a region were lost:');
 	for (const region of result.regions) {
@@ -105,6 +110,15 @@ export function readinessJson(view: TopologyView, result: Readiness): unknown {
 		max_rpo_ms: result.maxRpoMs ?? null,
 		breaches: result.breaches,
 		meta: result.meta ?? null,
+		summary: {
+			streams: result.summary.streams,
+			protected: result.summary.protectedStreams,
+			unprotected: result.summary.unprotected,
+			over_limit: result.summary.overLimit,
+			at_risk_messages: result.summary.atRiskMessages,
+			at_risk_bytes: result.summary.atRiskBytes,
+			worst_rpo_ms: result.summary.worstRpoMs ?? null,
+		},
 		servers: view.servers.ok ? view.servers.value.servers.map(server => ({name: server.name, cluster: server.cluster ?? null, answering: server.answering})) : null,
 		clusters: view.clusters.map(cluster => ({name: cluster.name, servers: cluster.servers, answering: cluster.answering, down: cluster.down})),
 		domains: view.domains.map(domain => ({domain: domain.domain ?? null, api: domain.api, problem: domain.problem ?? null})),
