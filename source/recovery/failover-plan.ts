@@ -27,7 +27,7 @@ export type FailoverInput = {
 	now: number;
 };
 
-export type FailoverStep = {do: 'delete-origin' | 'promote' | 'create-copy' | 'drop-source'; words: string; nats: string};
+type FailoverStep = {do: 'delete-origin' | 'promote' | 'create-copy' | 'drop-source'; words: string; nats: string};
 
 export type FailoverPlan = {
 	method: 'promote' | 'copy';

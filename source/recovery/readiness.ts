@@ -34,7 +34,7 @@ export type Copy = {
 	activeMs: number | undefined;
 };
 
-export type Rpo = {
+type Rpo = {
 	by: 'mirror' | 'source' | 'backup' | 'none';
 	/** Undefined with `none` (everything is lost) or when the time behind is unknown. */
 	ms: number | undefined;
@@ -78,14 +78,14 @@ export type RegionLoss = {
 	metaQuorumLost: boolean;
 };
 
-export type MetaReadiness = {
+type MetaReadiness = {
 	size: number;
 	quorum: number;
 	clusters: Array<{cluster: string; servers: number; lossKeepsQuorum: boolean}>;
 	words: string;
 };
 
-export type AccountSummary = {
+type AccountSummary = {
 	/** Streams to protect: every stream but the copies. */
 	streams: number;
 	protectedStreams: number;

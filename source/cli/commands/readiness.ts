@@ -49,7 +49,7 @@ function rpoText(stream: StreamReadiness): string {
 	return stream.rpo.ms === undefined ? `${stream.rpo.messages ?? '?'} msgs` : formatAge(stream.rpo.ms);
 }
 
-export function readinessReport(view: TopologyView, result: Readiness): string[] {
+function readinessReport(view: TopologyView, result: Readiness): string[] {
 	const lines: string[] = [];
 	if (!view.servers.ok) lines.push(`Servers: not visible (${view.servers.reason}); regions are taken from the streams`);
 	const servers = view.servers.ok ? view.servers.value.servers : [];
@@ -103,7 +103,7 @@ export function readinessReport(view: TopologyView, result: Readiness): string[]
 	return lines;
 }
 
-export function readinessJson(view: TopologyView, result: Readiness): unknown {
+function readinessJson(view: TopologyView, result: Readiness): unknown {
 	return {
 		ok: result.breaches.length === 0,
 		time: view.time,

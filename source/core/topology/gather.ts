@@ -10,7 +10,7 @@ import {jsRequest, type JsApi} from '../jsapi.js';
 import {clusterView, configuredClusters, type ClusterView} from './clusters.js';
 import {gatherTopologyStreams, type TopologyStream} from './streams.js';
 
-export type DomainView = {
+type DomainView = {
 	/** The domain as the server names it in $JS.API.INFO; undefined without domains. */
 	domain: string | undefined;
 	api: string;

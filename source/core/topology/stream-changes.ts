@@ -8,7 +8,7 @@ import {jsRequest, type JsApi} from '../jsapi.js';
 import {listStreamNames} from '../diagnosis/streams.js';
 import {topologyStreamInfo, type TopologyStream} from './streams.js';
 
-export type WatchUpdate = {stream: string; messages: number | undefined; target: number | undefined; lag: number | undefined; words: string};
+type WatchUpdate = {stream: string; messages: number | undefined; target: number | undefined; lag: number | undefined; words: string};
 
 export type WatchOptions = {timeoutMs: number; signal?: AbortSignal; onUpdate?: (update: WatchUpdate) => void; intervalMs?: number};
 

@@ -9,7 +9,7 @@ import {jsRequest, type JsApi} from '../jsapi.js';
 import {listStreamNames} from '../diagnosis/streams.js';
 
 /** Where a copy reads from: a stream of the same API, or of another domain through its API prefix. */
-export type Upstream = {
+type Upstream = {
 	name: string;
 	/** The domain named by `external.api` (`$JS.<domain>.API`), undefined when it is the same API. */
 	domain: string | undefined;
@@ -61,7 +61,7 @@ export type TopologyInfoReply = {
 	sources?: UpstreamInfo[];
 };
 
-export function domainOfApi(api: string | undefined): string | undefined {
+function domainOfApi(api: string | undefined): string | undefined {
 	return api ? /^\$JS\.(.+)\.API$/.exec(api)?.[1] : undefined;
 }
 
