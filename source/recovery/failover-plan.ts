@@ -46,7 +46,7 @@ export type FailoverPlan = {
 	config: Record<string, unknown>;
 };
 
-/** 2.12 is the first release that lets STREAM.UPDATE remove a mirror (verified on 2.12.15 and 2.15.3; 2.9.10 refuses). */
+/** 2.12 is the first release that lets STREAM.UPDATE remove a mirror: verified on 2.12.15 and 2.15.3; 2.9.10, 2.10.27 and 2.11.17 refuse with 10055. */
 export function canPromote(version: string | undefined): boolean {
 	const [major = 0, minor = 0] = (version ?? '').split('.').map(part => Number.parseInt(part, 10));
 	return major > 2 || (major === 2 && minor >= 12);
