@@ -65,9 +65,24 @@ const commandFlags = {
 	scenario: {type: 'string'},
 	keep: {type: 'boolean', default: false},
 	natsServer: {type: 'string'},
+	maxRpo: {type: 'string'},
+	domain: {type: 'string', isMultiple: true},
+	mirrorTo: {type: 'string'},
+	newName: {type: 'string'},
+	subjects: {type: 'string', isMultiple: true},
 } as const satisfies Record<string, FlagSpec>;
 
-export type CommandName = 'diagnose' | 'backup' | 'restore' | 'verify' | 'peer-remove' | 'step-down' | 'demo';
+export type CommandName =
+	| 'diagnose'
+	| 'readiness'
+	| 'backup'
+	| 'restore'
+	| 'verify'
+	| 'peer-remove'
+	| 'step-down'
+	| 'failover'
+	| 'protect'
+	| 'demo';
 
 type CommandFlag = keyof typeof commandFlags;
 
@@ -85,6 +100,12 @@ export const commands: Record<CommandName, CommandSpec> = {
 		summary: 'servers, meta group and every stream, with a recovery verdict per stream',
 		args: [],
 		flags: ['backups', 'electionTimeout'],
+	},
+	readiness: {
+		usage: 'nats-dr readiness [--backups DIR] [--max-rpo 5m] [--domain D…] [--json]',
+		summary: 'per stream: where it lives, its copies in other clusters or domains, its RPO if a region is lost',
+		args: [],
+		flags: ['backups', 'maxRpo', 'domain'],
 	},
 	backup: {
 		usage: 'nats-dr backup STREAM DIR | nats-dr backup --all DIR',
@@ -115,6 +136,18 @@ export const commands: Record<CommandName, CommandSpec> = {
 		summary: 'make a stream leader step down, when a stream is stuck on a bad leader',
 		args: ['STREAM'],
 		flags: [],
+	},
+	failover: {
+		usage: 'nats-dr failover MIRROR [--subjects S…] [--new-name NAME] [--confirm MIRROR | --yes]',
+		summary: "make a mirror serve its lost origin's subjects (promote it, or copy it where the server refuses)",
+		args: ['MIRROR'],
+		flags: ['newName', 'subjects', 'force', 'watchTimeout', 'watch'],
+	},
+	protect: {
+		usage: 'nats-dr protect STREAM --mirror-to CLUSTER|DOMAIN [--replicas N] [--new-name NAME] [--confirm STREAM | --yes]',
+		summary: 'create a mirror of a stream in another cluster or domain and watch it catch up',
+		args: ['STREAM'],
+		flags: ['mirrorTo', 'replicas', 'newName', 'watchTimeout', 'watch'],
 	},
 	demo: {
 		usage: 'nats-dr demo [--scenario node-loss|quorum-loss|r1-loss] [--keep] [--nats-server PATH]',

@@ -52,6 +52,9 @@ const commandDetails: Record<CommandName, string> = {
 
   Every full diagnosis records the account's streams in $XDG_STATE_HOME/nats-dr/inventory/, so a later
   diagnosis that cannot list them all still reports the streams only dead servers held.`,
+	readiness: `  --backups DIR            count the newest verified backup under DIR as protection
+  --max-rpo DURATION       exit 1 when a stream's RPO is over it, or it has no copy outside its region
+  --domain NAME            also read this JetStream domain's streams (repeatable), for mirrors across leafnodes`,
 	backup: `  --all                    back up every stream of the account, one subdirectory each
   --concurrency N          with --all, streams backed up at once (1 to 4, default 4)
   --no-consumers           leave consumers out of the snapshot
@@ -75,6 +78,18 @@ const commandDetails: Record<CommandName, string> = {
   --watch-timeout DURATION how long to watch replicas catch up (default 2m)
   --no-watch               do not watch the recovery afterwards`,
 	'step-down': `  (no command flags)`,
+	failover: `  --subjects SUBJECT       the origin's subjects (repeatable), when neither the origin nor the mirror's
+                           description (written by \`nats-dr protect\`) can tell them
+  --new-name NAME          on servers that refuse to promote a mirror (before 2.12): the new stream's
+                           name (default MIRROR_PROMOTED)
+  --force                  fail over even though the origin stream still answers
+  --watch-timeout DURATION how long to watch the stream start serving (default 2m)
+  --no-watch               do not watch afterwards`,
+	protect: `  --mirror-to NAME         the cluster (same meta group) or JetStream domain to place the mirror in
+  --replicas N             the mirror's replicas (default: the stream's, at most the target's servers)
+  --new-name NAME          the mirror's name (default STREAM_<TARGET>)
+  --watch-timeout DURATION how long to watch it catch up (default 2m)
+  --no-watch               do not watch afterwards`,
 	demo: `  --scenario NAME          node-loss (default), quorum-loss or r1-loss
   --keep                   leave the cluster running after exit
   --nats-server PATH       the nats-server binary (default: from PATH)`,

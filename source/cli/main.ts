@@ -16,11 +16,14 @@ type Command = (context: CommandContext) => Promise<ExitCode>;
 
 const loaders: Record<CommandName, () => Promise<Command>> = {
 	diagnose: async () => (await import('./commands/diagnose.js')).diagnose,
+	readiness: async () => (await import('./commands/readiness.js')).readiness,
 	backup: async () => (await import('./commands/backup.js')).backup,
 	restore: async () => (await import('./commands/restore.js')).restore,
 	verify: async () => (await import('./commands/verify.js')).verify,
 	'peer-remove': async () => (await import('./commands/peer-remove.js')).peerRemove,
 	'step-down': async () => (await import('./commands/step-down.js')).stepDown,
+	failover: async () => (await import('./commands/failover.js')).failover,
+	protect: async () => (await import('./commands/protect.js')).protect,
 	demo: async () => (await import('./commands/demo.js')).demo,
 };
 

@@ -10,7 +10,7 @@ import {SecretScrubber} from './secret-scrubber.js';
 import {jsonTerminalSafe} from './terminal-text.js';
 
 export type AuditRecord = {
-	action: 'backup' | 'restore' | 'peer-remove' | 'stream-peer-remove' | 'step-down' | 'stream-delete' | 'verify';
+	action: 'backup' | 'restore' | 'peer-remove' | 'stream-peer-remove' | 'step-down' | 'stream-delete' | 'verify' | 'failover' | 'protect';
 	/** What was acted on: a stream, a server, a directory. */
 	subject: string;
 	result: 'ok' | 'failed' | 'refused' | 'aborted';

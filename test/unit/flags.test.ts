@@ -48,7 +48,7 @@ describe('parseArgs', () => {
 	test('an unknown command is a usage error that lists the commands', () => {
 		assert.throws(
 			() => parseArgs(['diagnoze']),
-			(error: unknown) => error instanceof UsageError && error.message === 'unknown command "diagnoze"' && /diagnose, backup, restore/.test(error.hint ?? ''),
+			(error: unknown) => error instanceof UsageError && error.message === 'unknown command "diagnoze"' && /diagnose, readiness, backup, restore/.test(error.hint ?? ''),
 		);
 	});
 
@@ -71,6 +71,17 @@ describe('parseArgs', () => {
 		assert.deepEqual(parseArgs(['restore', 'DIR', '--tag', 'a', '--tag', 'b']).flags.tag, ['a', 'b']);
 		assert.equal(parseArgs(['restore', 'DIR', '--replicas', '3']).flags.replicas, 3);
 		assert.equal(parseArgs(['demo', '--nats-server', '/opt/nats-server']).flags.natsServer, '/opt/nats-server');
+	});
+
+	test('readiness, protect and failover take their own flags, and only they do', () => {
+		const readiness = parseArgs(['readiness', '--max-rpo', '5m', '--domain', 'hub', '--domain', 'leaf', '--backups', '/b']).flags;
+		assert.deepEqual([readiness.maxRpo, readiness.domain, readiness.backups], ['5m', ['hub', 'leaf'], '/b']);
+		assert.equal(parseArgs(['protect', 'ORDERS', '--mirror-to', 'west', '--replicas', '3']).flags.mirrorTo, 'west');
+		assert.deepEqual(parseArgs(['failover', 'ORDERS_WEST', '--subjects', 'orders.>', '--new-name', 'ORDERS2']).flags.subjects, ['orders.>']);
+		usageError(['diagnose', '--max-rpo', '5m'], /^--max-rpo is not a flag of `nats-dr diagnose`$/);
+		usageError(['failover', 'M', '--mirror-to', 'west'], /^--mirror-to is not a flag of `nats-dr failover`$/);
+		usageError(['readiness', '--subjects', 'a'], /^--subjects is not a flag of `nats-dr readiness`$/);
+		assert.throws(() => checkArgs('failover', []), (error: unknown) => error instanceof UsageError && error.message === 'missing MIRROR');
 	});
 
 	test('--no-consumers on backup is accepted and turns consumers off', () => {
@@ -268,6 +279,15 @@ describe('the CLI without a terminal', () => {
 		const result = await runCli(['diagnose', '--election-timeout', 'soon', '-s', 'nats://127.0.0.1:1']);
 		assert.equal(result.code, 2);
 		assert.match(result.stderr, /--election-timeout "soon" is not a duration/);
+	});
+
+	test('protect without --mirror-to and readiness with a bad --max-rpo exit 2 before connecting', async () => {
+		const protect = await runCli(['protect', 'ORDERS', '-s', 'nats://127.0.0.1:1']);
+		assert.equal(protect.code, 2);
+		assert.match(protect.stderr, /^nats-dr: --mirror-to is required\n/);
+		const readiness = await runCli(['readiness', '--max-rpo', 'soon', '-s', 'nats://127.0.0.1:1']);
+		assert.equal(readiness.code, 2);
+		assert.match(readiness.stderr, /^nats-dr: --max-rpo "soon" is not a duration\n/);
 	});
 
 	test('a repeated flag exits 2 with one line', async () => {

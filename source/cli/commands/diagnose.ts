@@ -10,14 +10,18 @@ import type {CommandContext} from '../context.js';
 import {checkArgs} from '../flags.js';
 import {diagnosisJson} from './diagnose-json.js';
 import {diagnosisReport} from './diagnose-report.js';
+import {regionLoss, regionLossJson, regionLossLines, type RegionLoss} from './region-loss.js';
 
 export async function diagnose(context: CommandContext): Promise<ExitCode> {
 	const {invocation, out, signal, io} = context;
 	checkArgs('diagnose', invocation.args);
 	const {flags} = invocation;
 	const electionTimeoutMs = flags.electionTimeout === undefined ? undefined : parseDuration(flags.electionTimeout, '--election-timeout');
+	// A bad --backups directory is bad input: said before connecting.
+	const backupList = flags.backups ? await listBackups(flags.backups) : [];
 	const session = await context.connect();
 	let diagnosis: Diagnosis;
+	let loss: RegionLoss | undefined;
 	const status = statusLine(context);
 	try {
 		diagnosis = await gather(session, {
@@ -26,6 +30,7 @@ export async function diagnose(context: CommandContext): Promise<ExitCode> {
 			stateDir: defaultStateDir(io.env),
 			onElectionWait: electionWaitLines(context),
 		});
+		loss = await regionLoss(session, diagnosis, backupList, signal);
 	} finally {
 		await session.close();
 	}
@@ -37,9 +42,9 @@ export async function diagnose(context: CommandContext): Promise<ExitCode> {
 
 	const connection = describeConnection(session.settings);
 	const assessment = assess(diagnosis);
-	const backups = flags.backups ? newestBackups(assessment.streams, await listBackups(flags.backups)) : undefined;
-	if (out.json) out.printJson(diagnosisJson(diagnosis, assessment, connection, backups));
-	else for (const line of diagnosisReport(diagnosis, assessment, connection, backups)) out.line(line);
+	const backups = flags.backups ? newestBackups(assessment.streams, backupList) : undefined;
+	if (out.json) out.printJson({...diagnosisJson(diagnosis, assessment, connection, backups), region_loss: loss ? regionLossJson(loss) : null});
+	else for (const line of [...diagnosisReport(diagnosis, assessment, connection, backups), ...(loss ? regionLossLines(loss) : [])]) out.line(line);
 	return exitCodes.ok;
 }
 
