@@ -14,7 +14,8 @@ import {assessReadiness, type StreamReadiness} from '../../recovery/readiness.js
 export type RegionLoss = {down: string[]; streams: StreamReadiness[]};
 
 export async function regionLoss(session: Session, diagnosis: Diagnosis, backups: BackupSummary[], signal: AbortSignal): Promise<RegionLoss | undefined> {
-	const silent = diagnosis.streams.ok && diagnosis.streams.value.streams.some(stream => stream.status !== 'ok');
+	// A stream no live server holds is either silent or only remembered from the inventory.
+	const silent = diagnosis.streams.ok && diagnosis.streams.value.streams.some(stream => stream.status !== 'ok' || (typeof stream.source === 'object' && 'inventory' in stream.source));
 	if (!silent || !session.sys || !diagnosis.servers.ok) return undefined;
 	// One VARZ round trip first: without a whole cluster down (any single-cluster setup), nothing more is asked.
 	const {timeoutMs} = session.settings;

@@ -167,7 +167,9 @@ export async function backupStream(js: JsApi, stream: string, dir: string, optio
 		throwIfAborted(signal);
 		const report = verifier.finish();
 		transfer.progress.verifiedBytes = report.compressedBytes;
+		// Now the archive's size is known: done and total are that one measure.
 		transfer.progress.uncompressedBytes = report.uncompressedBytes;
+		transfer.progress.totalBytes = report.uncompressedBytes;
 		options.onProgress?.(transfer.progress);
 		const inArchive = report.consumers;
 		const missing = expected.filter(name => !inArchive.includes(name));
