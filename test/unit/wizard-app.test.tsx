@@ -5,6 +5,8 @@ import type {AuditRecord} from '../../source/core/audit.js';
 import type {WatchState, WatchTarget} from '../../source/core/recovery-actions.js';
 import {App} from '../../source/ui/app.js';
 import {OverviewScreen} from '../../source/ui/screens/overview.js';
+import {initialState} from '../../source/ui/state/machine.js';
+import {menuItems} from '../../source/ui/state/menus.js';
 import type {DiagnosisResult, WizardServices} from '../../source/ui/services.js';
 import {ThemeContext} from '../../source/ui/theme-context.js';
 import {themeFor} from '../../source/ui/theme.js';
@@ -275,8 +277,9 @@ describe('layout and colour', () => {
 			<OverviewScreen
 				connection={{servers: 'nats://127.0.0.1:4222', auth: 'user "app" with a password', context: undefined, system: {kind: 'separate'}}}
 				diagnosis={{kind: 'ready', result: degradedDiagnosis()}}
-				menuLimit={5}
-				onChoose={() => {}}
+				items={menuItems({...initialState, diagnosis: {kind: 'ready', result: degradedDiagnosis()}})}
+				cursor={0}
+				menuHeight={5}
 			/>
 		</ThemeContext.Provider>
 	);
@@ -290,7 +293,7 @@ describe('layout and colour', () => {
 		];
 		const output = stripAnsi(
 			renderToString(
-				<OverviewScreen connection={{servers: 'nats://a', auth: 'token', context: undefined, system: {kind: 'same'}}} diagnosis={{kind: 'ready', result}} menuLimit={5} maxServers={5} onChoose={() => {}} />,
+				<OverviewScreen connection={{servers: 'nats://a', auth: 'token', context: undefined, system: {kind: 'same'}}} diagnosis={{kind: 'ready', result}} items={[]} cursor={0} menuHeight={5} maxServers={5} />,
 				{columns: 80},
 			),
 		);

@@ -1,28 +1,32 @@
 /** The diagnosis overview: servers, meta group, streams by verdict, and the paths offered by them. */
 import {Box, Text} from 'ink';
-import type {ServersView} from '../../core/diagnosis/servers.js';
+import type {ServerEntry, ServersView} from '../../core/diagnosis/servers.js';
 import {verdictOrder, verdictTitles} from '../../recovery/stream-verdict.js';
-import {Menu} from '../components/menu.js';
+import {ListView} from '../components/list-view.js';
 import {Spinner} from '../components/spinner.js';
 import {Styled} from '../components/styled.js';
-import type {DiagnosisState} from '../state/machine.js';
-import {latestDiagnosis} from '../state/machine.js';
+import type {DiagnosisState} from '../state/diagnosis.js';
+import {latestDiagnosis} from '../state/diagnosis.js';
+import {vanished, type KnownServer} from '../state/known-servers.js';
+import type {Item} from '../state/menus.js';
 import type {ConnectionSummary, DiagnosisResult} from '../services.js';
 import {useTheme} from '../theme-context.js';
 
-export type OverviewChoice = 'recovery' | 'backup' | 'restore' | 'inspect' | 'refresh' | 'quit';
+type Row = Pick<ServerEntry, 'name' | 'cluster' | 'version' | 'answering' | 'metaLeader'> & {seenBefore?: boolean};
 
-function ServerRows({view, max}: {readonly view: ServersView; readonly max: number}) {
+function ServerRows({view, known, max}: {readonly view: ServersView; readonly known: KnownServer[]; readonly max: number}) {
 	const {glyphs} = useTheme();
+	const gone: Row[] = vanished(known, view.servers).map(server => ({name: server.name, cluster: server.cluster, version: undefined, answering: false, metaLeader: false, seenBefore: true}));
+	const all: Row[] = [...view.servers, ...gone];
 	// Servers that do not answer first: on a short terminal they are the ones that must stay in view.
-	const ordered = [...view.servers.filter(server => !server.answering), ...view.servers.filter(server => server.answering)];
-	const shown = ordered.length > max ? ordered.slice(0, max) : view.servers;
-	const nameWidth = Math.max(...view.servers.map(server => server.name.length)) + 3;
-	const clusterWidth = Math.max(1, ...view.servers.map(server => (server.cluster ?? '-').length)) + 2;
+	const ordered = [...all.filter(server => !server.answering), ...all.filter(server => server.answering)];
+	const shown = ordered.length > max ? ordered.slice(0, max) : ordered;
+	const nameWidth = Math.max(...all.map(server => server.name.length)) + 3;
+	const clusterWidth = Math.max(1, ...all.map(server => (server.cluster ?? '-').length)) + 2;
 	return (
 		<Box flexDirection="column">
-			<Text bold>
-				Servers ({view.answered} of {view.expected} answering; {glyphs.leader} meta leader, {glyphs.dead} not answering)
+			<Text bold wrap="truncate-end">
+				Servers ({view.answered} of {view.expected + gone.length} answering; {glyphs.leader} meta leader, {glyphs.dead} not answering)
 			</Text>
 			{shown.map(server => (
 				<Text key={server.name} wrap="truncate-end">
@@ -30,39 +34,29 @@ function ServerRows({view, max}: {readonly view: ServersView; readonly max: numb
 					{`${server.name}${server.metaLeader ? glyphs.leader : ''}${server.answering ? '' : glyphs.dead}`.padEnd(nameWidth)}
 					{(server.cluster ?? '-').padEnd(clusterWidth)}
 					{(server.version ?? '-').padEnd(8)}
-					{server.answering ? <Styled tone="ok">online</Styled> : <Styled tone="bad">NOT ANSWERING</Styled>}
+					{server.answering ? <Styled tone="ok">online</Styled> : <Styled tone="bad">NOT ANSWERING{server.seenBefore ? ' (seen earlier)' : ''}</Styled>}
 				</Text>
 			))}
-			{shown.length < view.servers.length && <Text>  … {view.servers.length - shown.length} more, all online</Text>}
+			{shown.length < all.length && <Text>  … {all.length - shown.length} more, all online</Text>}
 		</Box>
 	);
-}
-
-function choicesFor(result: DiagnosisResult | undefined): Array<{label: string; value: OverviewChoice}> {
-	const dead = result?.assessment.meta.dead.length ?? 0;
-	const items: Array<{label: string; value: OverviewChoice}> = [];
-	if (dead > 0) items.push({label: `Automatic recovery (${dead} dead node${dead > 1 ? 's' : ''})`, value: 'recovery'});
-	const streams = result?.assessment.streams ?? [];
-	const lost = streams.filter(verdict => verdict.kind === 'r1-on-dead-node' || verdict.kind === 'no-quorum').length;
-	if (lost > 0) items.push({label: `Restore from a backup (${lost} stream${lost > 1 ? 's' : ''} need${lost > 1 ? '' : 's'} one)`, value: 'restore'});
-	if (streams.length > 0) items.push({label: 'Back up streams', value: 'backup'});
-	if (lost === 0) items.push({label: 'Restore from a backup', value: 'restore'});
-	if (streams.length > 0) items.push({label: 'Inspect a stream', value: 'inspect'});
-	items.push({label: 'Refresh', value: 'refresh'}, {label: 'Quit', value: 'quit'});
-	return items;
 }
 
 export function OverviewScreen({
 	connection,
 	diagnosis,
-	onChoose,
-	menuLimit,
+	known = [],
+	items,
+	cursor,
+	menuHeight,
 	maxServers = 12,
 }: {
 	readonly connection: ConnectionSummary;
 	readonly diagnosis: DiagnosisState;
-	readonly onChoose: (choice: OverviewChoice) => void;
-	readonly menuLimit: number;
+	readonly known?: KnownServer[];
+	readonly items: Item[];
+	readonly cursor: number;
+	readonly menuHeight: number;
 	readonly maxServers?: number;
 }) {
 	const result = latestDiagnosis(diagnosis);
@@ -72,22 +66,26 @@ export function OverviewScreen({
 			<Text wrap="truncate-end">
 				<Text bold>nats-dr</Text> {connection.servers}
 			</Text>
-			<Styled tone="muted" wrap="wrap">
+			<Styled tone="muted" wrap="truncate-end">
 				as {connection.auth}
 				{connection.account ? ` in account ${connection.account}` : ''}
 				{connection.context ? ` (context ${connection.context})` : ''} · {system}
 			</Styled>
 			{diagnosis.kind === 'loading' && <Spinner label={result ? 'refreshing diagnosis…' : 'diagnosing the cluster…'} />}
-			{diagnosis.kind === 'failed' && <Styled tone="bad">Diagnosis failed: {diagnosis.message}</Styled>}
-			{result ? <Summary result={result} maxServers={maxServers} /> : diagnosis.kind === 'loading' && diagnosis.servers ? <ServerRows view={diagnosis.servers} max={maxServers} /> : null}
+			{diagnosis.kind === 'failed' && <Styled tone="bad" wrap="wrap">Diagnosis failed: {diagnosis.message}</Styled>}
+			{result ? (
+				<Summary result={result} known={known} maxServers={maxServers} />
+			) : diagnosis.kind === 'loading' && diagnosis.servers ? (
+				<ServerRows view={diagnosis.servers} known={known} max={maxServers} />
+			) : null}
 			<Box marginTop={1}>
-				<Menu items={choicesFor(result)} limit={menuLimit} onSelect={onChoose} />
+				<ListView items={items} cursor={cursor} height={menuHeight} wrap />
 			</Box>
 		</Box>
 	);
 }
 
-function Summary({result, maxServers}: {readonly result: DiagnosisResult; readonly maxServers: number}) {
+function Summary({result, known, maxServers}: {readonly result: DiagnosisResult; readonly known: KnownServer[]; readonly maxServers: number}) {
 	const {diagnosis, assessment} = result;
 	const {glyphs} = useTheme();
 	const counts = verdictOrder
@@ -96,23 +94,23 @@ function Summary({result, maxServers}: {readonly result: DiagnosisResult; readon
 	const meta = assessment.meta;
 	return (
 		<Box flexDirection="column" marginTop={1}>
-			{diagnosis.servers.ok ? <ServerRows view={diagnosis.servers.value} max={maxServers} /> : <Styled tone="warn">Servers not visible: {diagnosis.servers.reason}</Styled>}
+			{diagnosis.servers.ok ? <ServerRows view={diagnosis.servers.value} known={known} max={maxServers} /> : <Styled tone="warn">Servers not visible: {diagnosis.servers.reason}</Styled>}
 			<Text wrap="wrap">
 				Meta group:{' '}
 				{meta.kind === 'healthy' ? <Styled tone="ok">{glyphs.ok} healthy</Styled> : meta.kind === 'no-quorum' ? <Styled tone="bad">{glyphs.fail} NO QUORUM</Styled> : <Styled tone="warn">{glyphs.warn} {meta.kind.toUpperCase()}</Styled>} — {meta.reason}
 			</Text>
 			{diagnosis.streams.ok ? (
-				<Box flexDirection="column" marginTop={1}>
+				<Box flexDirection="column">
 					<Text bold>Streams ({diagnosis.streams.value.total})</Text>
 					{counts.map(([kind, count]) => (
-						<Text key={kind}>
+						<Text key={kind} wrap="truncate-end">
 							{'  '}
 							{kind === 'healthy' ? glyphs.ok : kind === 'self-healing-after-peer-remove' || kind === 'quorum-no-spare' ? glyphs.warn : glyphs.fail} {count} {verdictTitles[kind]}
 						</Text>
 					))}
 				</Box>
 			) : (
-				<Styled tone="warn">Streams not visible: {diagnosis.streams.reason}</Styled>
+				<Styled tone="warn" wrap="wrap">Streams not visible: {diagnosis.streams.reason}</Styled>
 			)}
 		</Box>
 	);

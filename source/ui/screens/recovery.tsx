@@ -1,24 +1,47 @@
 /**
  * Automatic recovery: pick a dead node, see the rule applied stream by stream, confirm the
- * peer-remove by typing the node's name, then watch the replicas catch up.
+ * peer-remove by typing the node's name, then watch the replicas catch up and read the outcome.
  */
 import {Box, Text} from 'ink';
 import type {WatchState} from '../../core/recovery-actions.js';
 import type {Assessment} from '../../recovery/assess.js';
 import type {StreamImpact} from '../../recovery/impact.js';
 import {verdictTitles} from '../../recovery/stream-verdict.js';
-import {Menu} from '../components/menu.js';
+import {ListView} from '../components/list-view.js';
 import {Spinner} from '../components/spinner.js';
 import {Styled} from '../components/styled.js';
-import {TypedConfirm} from '../components/typed-confirm.js';
+import {TextField} from '../components/text-field.js';
+import {replicasWord, type Item} from '../state/menus.js';
+import type {Ui} from '../state/screen.js';
 import {useTheme} from '../theme-context.js';
 
-export function RecoveryNodeScreen({assessment, onPick}: {readonly assessment: Assessment; readonly onPick: (server: string) => void}) {
-	const dead = assessment.meta.dead;
+export function RecoveryNodeScreen({items, ui, missing}: {readonly items: Item[]; readonly ui: Ui; readonly missing: string[]}) {
 	return (
 		<Box flexDirection="column">
 			<Text bold>Automatic recovery: which dead node?</Text>
-			{dead.length === 0 ? <Text>No dead node is known.</Text> : <Menu items={dead.map(server => ({label: server, value: server}))} onSelect={onPick} />}
+			{items.length === 0 ? (
+				<Text wrap="wrap">
+					No dead node is named by the meta group{missing.length > 0 ? ` (not answering: ${missing.join(', ')})` : ''}. Esc goes back.
+				</Text>
+			) : (
+				<ListView items={items} cursor={ui.cursor} height={8} />
+			)}
+		</Box>
+	);
+}
+
+/** What it takes to get the meta group back: which servers, and how many of them are enough. */
+export function QuorumAdvice({assessment, missing}: {readonly assessment: Assessment; readonly missing: string[]}) {
+	const {meta} = assessment;
+	const need = Math.max(1, (meta.quorum ?? 1) - meta.answering);
+	return (
+		<Box flexDirection="column">
+			<Styled tone="bad" wrap="wrap">
+				The meta group has no quorum: {meta.answering} of {meta.size} servers answer and it needs {meta.quorum ?? '?'}. No peer-remove is possible until it has one.
+			</Styled>
+			<Text wrap="wrap">
+				Bring back {need === missing.length ? 'all' : 'any'} {need} of {missing.length > 0 ? missing.join(', ') : `the ${(meta.size ?? meta.answering) - meta.answering} missing servers`} ({need} {need === 1 ? 'is' : 'are'} enough), with its data intact, then choose Refresh.
+			</Text>
 		</Box>
 	);
 }
@@ -27,13 +50,17 @@ export function RecoveryPlanScreen({
 	server,
 	assessment,
 	impacts,
-	onProceed,
+	missing,
+	items,
+	ui,
 	maxStreams,
 }: {
 	readonly server: string;
 	readonly assessment: Assessment;
 	readonly impacts: StreamImpact[];
-	readonly onProceed: () => void;
+	readonly missing: string[];
+	readonly items: Item[];
+	readonly ui: Ui;
 	/** Each stream takes two lines; past this many the rest are counted, so the screen fits the terminal. */
 	readonly maxStreams: number;
 }) {
@@ -43,51 +70,83 @@ export function RecoveryPlanScreen({
 	return (
 		<Box flexDirection="column">
 			<Text bold>Recovery plan for {server}</Text>
-			<Text wrap="wrap">Rule: R ≥ 3, surviving replicas ≥ ⌊R/2⌋+1, a spare JetStream server in the stream's cluster that meets its placement, and {server} removed from the meta group.</Text>
+			{possible ? (
+				<Text wrap="wrap">Rule: R ≥ 3, surviving replicas ≥ ⌊R/2⌋+1, a spare server in the stream's cluster that meets its placement, and {server} removed from the meta group.</Text>
+			) : assessment.meta.kind === 'no-quorum' ? (
+				<QuorumAdvice assessment={assessment} missing={missing} />
+			) : (
+				<Styled tone="bad" wrap="wrap">Peer-remove is not possible now: {assessment.meta.reason}</Styled>
+			)}
 			<Box flexDirection="column" marginTop={1}>
 				{affected.length === 0 && <Text>No stream of this account has a replica on {server}.</Text>}
 				{affected.length > maxStreams && (
 					<Text wrap="wrap">
-						{affected.length} streams are affected; the first {maxStreams} are listed ({impacts.filter(impact => impact.kind === 'data-lost').length} lose their data, {impacts.filter(impact => impact.kind === 'replaced').length} get a new replica). `nats-dr diagnose` lists them all.
+						{affected.length} streams are affected ({impacts.filter(impact => impact.kind === 'data-lost').length} lose their data, {impacts.filter(impact => impact.kind === 'replaced').length} get a new replica); the first {maxStreams}:
 					</Text>
 				)}
 				{affected.slice(0, maxStreams).map(verdict => (
 					<Box key={verdict.stream} flexDirection="column">
-						<Text>
-							{verdict.kind === 'self-healing-after-peer-remove' ? glyphs.ok : verdict.kind === 'quorum-no-spare' ? glyphs.warn : glyphs.fail} <Text bold>{verdict.stream}</Text> R{verdict.replicas ?? '?'}: {verdict.survivors} alive
+						<Text wrap="wrap">
+							{verdict.kind === 'self-healing-after-peer-remove' ? glyphs.ok : verdict.kind === 'quorum-no-spare' ? glyphs.warn : glyphs.fail} <Text bold>{verdict.stream}</Text> {replicasWord(undefined, verdict)}: {verdict.survivors} alive
 							{verdict.quorum ? ` (quorum ${verdict.quorum})` : ''}, spares: {verdict.spares.length > 0 ? verdict.spares.join(', ') : 'none'} — {verdictTitles[verdict.kind]}
 						</Text>
-						<Text wrap="wrap">
-							{'    '}
-							{impacts.find(impact => impact.stream === verdict.stream)?.words ?? verdict.reason}
-						</Text>
+						<Box paddingLeft={4}>
+							<Text wrap="wrap">{impacts.find(impact => impact.stream === verdict.stream)?.words ?? verdict.reason}</Text>
+						</Box>
 					</Box>
 				))}
 			</Box>
 			<Box marginTop={1}>
-				{possible ? (
-					<Menu items={[{label: `Peer-remove ${server} (you will type its name)`, value: 'go'}]} onSelect={onProceed} />
-				) : (
-					<Styled tone="bad">Peer-remove is not possible now: {assessment.meta.reason}</Styled>
-				)}
+				<ListView items={items} cursor={ui.cursor} height={4} wrap />
 			</Box>
 		</Box>
 	);
 }
 
-export function RecoveryConfirmScreen({server, impacts, onConfirm}: {readonly server: string; readonly impacts: StreamImpact[]; readonly onConfirm: () => void}) {
+export function RecoveryConfirmScreen({server, impacts, ui}: {readonly server: string; readonly impacts: StreamImpact[]; readonly ui: Ui}) {
 	const {glyphs} = useTheme();
 	const lost = impacts.filter(impact => impact.kind === 'data-lost');
 	return (
 		<Box flexDirection="column">
-			<Styled tone="bad" bold>
+			<Styled tone="bad" bold wrap="wrap">
 				{glyphs.warn} WARNING: removing {server} from the meta group can not be reversed
 			</Styled>
 			<Text wrap="wrap">It rejoins only after a restart with a clean state. Streams with a replica on it are re-placed on spares where one exists.</Text>
-			{lost.length > 0 && <Styled tone="bad">Data lost (R1 on {server}): {lost.map(impact => impact.stream).join(', ')} — only a backup brings them back.</Styled>}
-			<Box marginTop={1}>
-				<TypedConfirm name={server} what="server" onConfirm={onConfirm} />
+			{lost.length > 0 && (
+				<Styled tone="bad" wrap="wrap">
+					Data lost (R1 on {server}): {lost.map(impact => impact.stream).join(', ')} — only a backup brings them back.
+				</Styled>
+			)}
+			<Box marginTop={1} flexDirection="column">
+				<Text wrap="wrap">
+					Type the server name <Text bold>{server}</Text> to confirm, or press Esc to cancel:
+				</Text>
+				<TextField buffer={ui.text} error={ui.error} />
 			</Box>
+		</Box>
+	);
+}
+
+/** The outcome in three parts: what was recovered, what is lost, what is left to do. */
+function Outcome({server, impacts, states}: {readonly server: string; readonly impacts: StreamImpact[]; readonly states: WatchState[]}) {
+	const {glyphs} = useTheme();
+	const recovered = states.filter(state => state.done).map(state => state.stream);
+	const waiting = states.filter(state => !state.done).map(state => `${state.stream} (waits for ${state.waitingFor ?? '?'})`);
+	const lost = impacts.filter(impact => impact.kind === 'data-lost').map(impact => impact.stream);
+	const stuck = impacts.filter(impact => impact.kind === 'still-no-quorum').map(impact => impact.stream);
+	return (
+		<Box flexDirection="column" marginTop={1}>
+			<Text wrap="wrap">
+				{glyphs.ok} Recovered: {recovered.length > 0 ? recovered.join(', ') : 'no stream needed a new replica'}
+			</Text>
+			{waiting.length > 0 && <Styled tone="warn" wrap="wrap">{glyphs.warn} Not caught up yet: {waiting.join(', ')}</Styled>}
+			<Text wrap="wrap">
+				{lost.length > 0 ? <Styled tone="bad">{glyphs.fail} Lost: {lost.join(', ')} (R1 on {server}; only a backup brings {lost.length > 1 ? 'them' : 'it'} back)</Styled> : `${glyphs.ok} Lost: nothing`}
+			</Text>
+			{stuck.length > 0 && <Styled tone="bad" wrap="wrap">{glyphs.fail} Still without quorum: {stuck.join(', ')}</Styled>}
+			<Text wrap="wrap">
+				Left to do: {lost.length > 0 ? `restore ${lost.join(', ')} from a backup; ` : ''}restart {server} with a clean state (empty JetStream store) when it is repaired.
+			</Text>
 		</Box>
 	);
 }
@@ -96,14 +155,18 @@ export function RecoveryRunScreen({
 	server,
 	phase,
 	states,
+	impacts,
 	message,
-	onBack,
+	items,
+	ui,
 }: {
 	readonly server: string;
 	readonly phase: 'removing' | 'watching' | 'done' | 'failed';
 	readonly states: WatchState[];
+	readonly impacts: StreamImpact[];
 	readonly message: string | undefined;
-	readonly onBack: () => void;
+	readonly items: Item[];
+	readonly ui: Ui;
 }) {
 	const {glyphs} = useTheme();
 	return (
@@ -111,15 +174,21 @@ export function RecoveryRunScreen({
 			<Text bold>Peer-remove {server}</Text>
 			{phase === 'removing' && <Spinner label={`removing ${server} from the meta group…`} />}
 			{phase === 'watching' && <Spinner label="watching replicas catch up…" />}
-			{states.map(state => (
+			{states.slice(0, 8).map(state => (
 				<Text key={state.stream} wrap="truncate-end">
 					{state.done ? glyphs.ok : '…'} {state.stream}: [{state.peers.map(peer => `${peer.name}${peer.leader ? glyphs.leader : ''}${peer.current ? '' : glyphs.dead}`).join(',')}]{' '}
 					{state.done ? 'all current' : `waiting for ${state.waitingFor ?? '?'}`}
 				</Text>
 			))}
-			{phase === 'done' && <Styled tone="ok">{glyphs.ok} {message ?? 'recovered'}</Styled>}
-			{phase === 'failed' && <Styled tone="bad">{glyphs.fail} {message ?? 'failed'}</Styled>}
-			{(phase === 'done' || phase === 'failed') && <Menu items={[{label: 'Back to the overview', value: 'back'}]} onSelect={onBack} />}
+			{states.length > 8 && <Text>… and {states.length - 8} more</Text>}
+			{phase === 'done' && <Styled tone="ok" wrap="wrap">{glyphs.ok} {message ?? 'recovered'}</Styled>}
+			{phase === 'failed' && <Styled tone="bad" wrap="wrap">{glyphs.fail} {message ?? 'failed'}</Styled>}
+			{phase === 'done' && <Outcome server={server} impacts={impacts} states={states} />}
+			{(phase === 'done' || phase === 'failed') && (
+				<Box marginTop={1}>
+					<ListView items={items} cursor={ui.cursor} height={4} wrap />
+				</Box>
+			)}
 		</Box>
 	);
 }

@@ -1,22 +1,22 @@
 /**
- * The wizard's I/O in one place: it watches the state, starts the work a state needs through the
- * services, and dispatches the results. Screens never start work, so unmounting or re-rendering
- * one can neither orphan nor repeat a peer-remove.
+ * The diagnosis and the peer-remove: each hook watches the state for the work it owns, starts it
+ * through the services, and dispatches the results. Screens never start work, so unmounting or
+ * re-rendering one can neither orphan nor repeat a peer-remove.
  */
-import {useEffect, useRef, type Dispatch} from 'react';
+import {useEffect, useRef} from 'react';
 import {DrError} from '../../core/errors.js';
 import type {WizardServices} from '../services.js';
 import type {Action, State} from './machine.js';
 
+type Dispatch = (action: Action) => void;
+
 const watchTimeoutMs = 120_000;
 
-function message(error: unknown): string {
+export function message(error: unknown): string {
 	return error instanceof DrError ? `${error.message}${error.hint ? ` — try: ${error.hint}` : ''}` : String((error as Error)?.message ?? error);
 }
 
-export function useEffects(state: State, dispatch: Dispatch<Action>, services: WizardServices): {abort: () => void} {
-	const running = useRef<AbortController | undefined>(undefined);
-
+export function useDiagnosis(state: State, dispatch: Dispatch, services: WizardServices): void {
 	useEffect(() => {
 		const controller = new AbortController();
 		services
@@ -34,7 +34,10 @@ export function useEffects(state: State, dispatch: Dispatch<Action>, services: W
 			});
 		return () => controller.abort();
 	}, [state.diagnosisRequest]);
+}
 
+export function usePeerRemove(state: State, dispatch: Dispatch, services: WizardServices): {abort: () => void} {
+	const running = useRef<AbortController | undefined>(undefined);
 	const {screen} = state;
 	const runKey = screen.kind === 'recovery-run' && screen.phase === 'removing' ? screen.server : undefined;
 	useEffect(() => {
@@ -67,6 +70,8 @@ export function useEffects(state: State, dispatch: Dispatch<Action>, services: W
 			const targets = impacts
 				.filter(impact => impact.kind === 'replaced' || impact.kind === 'shrinks')
 				.map(impact => ({stream: impact.stream, removed: server, expectedPeers: impact.expectedPeers}));
+			const lost = impacts.filter(impact => impact.kind === 'data-lost').map(impact => impact.stream);
+			const lostWords = lost.length > 0 ? `; lost: ${lost.join(', ')} (R1 on ${server})` : '';
 			try {
 				const result = await services.watch(targets, {
 					signal: controller.signal,
@@ -75,8 +80,9 @@ export function useEffects(state: State, dispatch: Dispatch<Action>, services: W
 				});
 				const pending = result.states.filter(watched => !watched.done).map(watched => `${watched.stream} waits for ${watched.waitingFor ?? '?'}`);
 				const detail = result.complete
-					? `removed ${server}; ${targets.length === 0 ? 'no stream needed a new replica' : `${targets.length} stream(s) recovered`}`
-					: `removed ${server}; not recovered after ${watchTimeoutMs / 1000}s: ${pending.join('; ')}`;
+					? `removed ${server}; ${targets.length === 0 ? 'no stream needed a new replica' : `${targets.length} stream(s) recovered`}${lostWords}`
+					: `removed ${server}; not recovered after ${watchTimeoutMs / 1000}s: ${pending.join('; ')}${lostWords}`;
+				dispatch({type: 'watch-update', states: result.states});
 				dispatch({type: 'run-phase', phase: result.complete ? 'done' : 'failed', message: detail});
 				await record(result.complete ? 'ok' : 'failed', detail);
 			} catch (error) {

@@ -1,0 +1,218 @@
+/**
+ * The items of every list the wizard shows, with the action each one takes. The screens draw
+ * these and the reducer runs them, so what is highlighted is exactly what Enter does.
+ */
+import type {BackupSummary} from '../../core/backup-catalog.js';
+import {formatBytes} from '../../core/format.js';
+import type {StreamView} from '../../core/diagnosis/streams.js';
+import {removalImpact} from '../../recovery/impact.js';
+import {verdictOrder, verdictTitles, type StreamVerdict} from '../../recovery/stream-verdict.js';
+import type {Action, State} from './machine.js';
+import {latestDiagnosis} from './diagnosis.js';
+import {isBusy, isTextEntry, open, planScreen, type Screen} from './screen.js';
+
+export type Item = {key: string; label: string; action: Action};
+
+/** Lists that can be long enough to need `/`. */
+export function filterable(screen: Screen): boolean {
+	return screen.kind === 'streams' || screen.kind === 'restore-pick' || screen.kind === 'backup-select';
+}
+
+export function isMultiSelect(screen: Screen): boolean {
+	return screen.kind === 'backup-select';
+}
+
+export function hasMenu(state: State): boolean {
+	return !isBusy(state.screen) && !isTextEntry(state.screen) && (isMultiSelect(state.screen) || menuItems(state).length > 0);
+}
+
+function matches(name: string, filter: string): boolean {
+	return filter === '' || name.toLowerCase().includes(filter.toLowerCase());
+}
+
+const sortedCache = new WeakMap<StreamVerdict[], StreamVerdict[]>();
+
+/** Most urgent first; sorted once per diagnosis, so filtering 10,000 streams per key stays cheap. */
+function sortedVerdicts(verdicts: StreamVerdict[]): StreamVerdict[] {
+	let sorted = sortedCache.get(verdicts);
+	if (!sorted) {
+		sorted = [...verdicts].sort((a, b) => verdictOrder.indexOf(a.kind) - verdictOrder.indexOf(b.kind) || a.stream.localeCompare(b.stream));
+		sortedCache.set(verdicts, sorted);
+	}
+
+	return sorted;
+}
+
+export function replicasWord(replicas: number | undefined, verdict: StreamVerdict | undefined): string {
+	// An R1 stream whose node is dead answers no STREAM.INFO, but its verdict says what it was.
+	return `R${replicas ?? verdict?.replicas ?? (verdict?.kind === 'r1-on-dead-node' ? 1 : '?')}`;
+}
+
+export function streamsOf(state: State): StreamView[] {
+	const result = latestDiagnosis(state.diagnosis);
+	return result?.diagnosis.streams.ok ? result.diagnosis.streams.value.streams : [];
+}
+
+/** The streams of the backup selection, filtered, as the multi-select lists them. */
+export function backupChoices(state: State): Array<{key: string; label: string}> {
+	const filter = state.screen.ui.filter.value;
+	const verdicts = new Map((latestDiagnosis(state.diagnosis)?.assessment.streams ?? []).map(verdict => [verdict.stream, verdict]));
+	return streamsOf(state)
+		.filter(stream => matches(stream.name, filter))
+		.map(stream => ({
+			key: stream.name,
+			label: `${stream.name}  ${replicasWord(stream.replicas, verdicts.get(stream.name))} ${stream.storage ?? ''}  ${stream.messages ?? '?'} msgs  ${stream.bytes === undefined ? '?' : formatBytes(stream.bytes)}${stream.storage === 'memory' ? '  (memory: cannot be snapshotted)' : ''}${stream.status === 'ok' ? '' : `  (${stream.status})`}`,
+		}));
+}
+
+function backupLabel(backup: BackupSummary): string {
+	if (backup.problem) return `${backup.dir}: ${backup.problem}`;
+	const verified = backup.verified === undefined ? 'not verified by nats-dr' : backup.verified ? 'verified' : 'VERIFICATION FAILED';
+	return `${backup.stream.padEnd(12)} ${formatBytes(backup.archiveBytes).padStart(9)}  ${backup.messages ?? '?'} msgs  ${backup.created.slice(0, 19).replace('T', ' ')}  ${verified}`;
+}
+
+const home: Action = {type: 'home'};
+
+function overviewItems(state: State): Item[] {
+	const result = latestDiagnosis(state.diagnosis);
+	const meta = result?.assessment.meta;
+	const dead = meta?.dead.length ?? 0;
+	const items: Item[] = [];
+	if (meta?.kind === 'no-quorum') {
+		const missing = (meta.quorum ?? 0) - meta.answering;
+		const absent = (meta.size ?? meta.answering) - meta.answering;
+		items.push({key: 'recovery', label: `Meta quorum lost: bring back ${missing} of the ${absent} missing servers`, action: {type: 'go', screen: open({kind: 'recovery-node', returnTo: undefined})}});
+	} else if (dead > 0) {
+		items.push({key: 'recovery', label: `Automatic recovery (${dead} dead node${dead > 1 ? 's' : ''})`, action: {type: 'go', screen: open({kind: 'recovery-node', returnTo: undefined})}});
+	}
+
+	const streams = result?.assessment.streams ?? [];
+	const lost = streams.filter(verdict => verdict.kind === 'r1-on-dead-node' || verdict.kind === 'no-quorum').length;
+	const restore: Action = {type: 'go', screen: open({kind: 'restore-dir', loading: false, problem: undefined, choices: []}, state.backupRoot)};
+	if (lost > 0) items.push({key: 'restore', label: `Restore from a backup (${lost} stream${lost > 1 ? 's' : ''} need${lost > 1 ? '' : 's'} one)`, action: restore});
+	if (streams.length > 0) items.push({key: 'backup', label: 'Back up streams', action: {type: 'go', screen: open({kind: 'backup-select', selected: []})}});
+	if (lost === 0) items.push({key: 'restore', label: 'Restore from a backup', action: restore});
+	if (streams.length > 0) items.push({key: 'inspect', label: 'Inspect a stream', action: {type: 'go', screen: open({kind: 'streams'})}});
+	items.push({key: 'refresh', label: 'Refresh', action: {type: 'refresh'}}, {key: 'quit', label: 'Quit', action: {type: 'quit', code: 0}});
+	return items;
+}
+
+function restorePlanItems(state: State, screen: Screen & {kind: 'restore-plan'}): Item[] {
+	const {plan, overrides} = screen;
+	if (!plan || screen.editing) return [];
+	const result = latestDiagnosis(state.diagnosis);
+	const verdict = result?.assessment.streams.find(candidate => candidate.stream === plan.stream);
+	const broken = verdict?.kind === 'r1-on-dead-node' || verdict?.kind === 'no-quorum';
+	const blockedBy = verdict?.kind === 'r1-on-dead-node' ? verdict.deadPeers.find(server => result?.assessment.meta.dead.includes(server)) : undefined;
+	// A stream whose only node is dead answers no STREAM.INFO: pre-flight can only warn, but the name is taken.
+	const exists = plan.findings.some(finding => finding.check === 'exists' && (finding.level === 'refusal' || (finding.level === 'warning' && broken)));
+	const edit = (field: 'replicas' | 'cluster' | 'tags'): Action => ({type: 'edit', field});
+	const items: Item[] = [];
+	if (!plan.refused) items.push({key: 'continue', label: `Restore ${plan.stream} (you will type its name)`, action: {type: 'go', screen: open({kind: 'restore-confirm', plan})}});
+	if (exists && blockedBy) {
+		items.push({
+			key: 'peer-remove',
+			label: `Peer-remove ${blockedBy} first: the server cannot delete a stream whose only node is dead and still a member`,
+			action: {type: 'go', screen: open({kind: 'recovery-plan', server: blockedBy, returnTo: {screen, history: state.history}})},
+		});
+	} else if (exists) {
+		items.push({key: 'delete', label: `Delete the ${broken ? 'broken' : 'existing'} stream ${plan.stream} first (you will type its name)`, action: {type: 'go', screen: open({kind: 'delete-confirm', stream: plan.stream, returnTo: screen})}});
+	}
+
+	items.push(
+		{key: 'replicas', label: `Replicas: ${overrides.replicas ?? `${plan.replicas} (from the backup)`}`, action: edit('replicas')},
+		{key: 'cluster', label: `Cluster: ${overrides.cluster ?? plan.placement?.cluster ?? 'any'}`, action: edit('cluster')},
+		{key: 'tags', label: `Tags: ${(overrides.tags ?? plan.placement?.tags ?? []).join(',') || 'none'}`, action: edit('tags')},
+		{key: 'no-placement', label: 'Drop the placement', action: {type: 'overrides', overrides: {...(overrides.replicas === undefined ? {} : {replicas: overrides.replicas}), dropPlacement: true}}},
+	);
+	return items;
+}
+
+function recoveryDoneItems(screen: Screen & {kind: 'recovery-run'}): Item[] {
+	const items: Item[] = [];
+	if (screen.returnTo) {
+		const {screen: back} = screen.returnTo;
+		const label = back.kind === 'restore-plan' ? `Back to the restore of ${back.plan?.stream ?? back.dir}` : 'Back to where you were';
+		items.push({key: 'return', label, action: {type: 'return', detour: screen.returnTo}});
+	}
+
+	const lost = screen.impacts.filter(impact => impact.kind === 'data-lost').map(impact => impact.stream);
+	if (lost.length > 0 && !screen.returnTo) {
+		items.push({key: 'restore', label: `Restore ${lost.join(', ')} from a backup`, action: {type: 'restore-lost'}});
+	}
+
+	items.push({key: 'home', label: 'Back to the overview', action: home});
+	return items;
+}
+
+function listItems(state: State): Item[] {
+	const {screen} = state;
+	const result = latestDiagnosis(state.diagnosis);
+	switch (screen.kind) {
+		case 'overview': {
+			return overviewItems(state);
+		}
+
+		case 'streams': {
+			return sortedVerdicts(result?.assessment.streams ?? [])
+				.filter(verdict => matches(verdict.stream, screen.ui.filter.value))
+				.map(verdict => ({key: verdict.stream, label: `${verdict.stream} — ${verdictTitles[verdict.kind]}`, action: {type: 'go', screen: open({kind: 'inspect', stream: verdict.stream})}}));
+		}
+
+		case 'recovery-node': {
+			return (result?.assessment.meta.dead ?? []).map(server => ({
+				key: server,
+				label: server,
+				action: {type: 'go', screen: open({kind: 'recovery-plan', server, returnTo: screen.returnTo})},
+			}));
+		}
+
+		case 'recovery-plan': {
+			if (!result) return [];
+			const {meta} = result.assessment;
+			if (!meta.peerRemovePossible || meta.kind === 'no-quorum') {
+				return [
+					{key: 'refresh', label: 'Refresh the diagnosis (after bringing a server back)', action: {type: 'refresh'}},
+					{key: 'home', label: 'Back to the overview', action: home},
+				];
+			}
+
+			const impacts = removalImpact(screen.server, streamsOf(state), result.assessment);
+			return [{key: 'go', label: `Peer-remove ${screen.server} (you will type its name)`, action: {type: 'go', screen: open({kind: 'recovery-confirm', server: screen.server, impacts, returnTo: screen.returnTo})}}];
+		}
+
+		case 'recovery-run': {
+			return screen.phase === 'done' || screen.phase === 'failed' ? recoveryDoneItems(screen) : [];
+		}
+
+		case 'backup-run': {
+			return screen.phase === 'done' ? [{key: 'home', label: 'Back to the overview', action: home}] : [];
+		}
+
+		case 'restore-pick': {
+			return screen.backups
+				.filter(backup => matches(backup.stream ?? backup.dir, screen.ui.filter.value))
+				.map(backup => ({key: backup.dir, label: backupLabel(backup), action: {type: 'go', screen: planScreen(backup.dir)}}));
+		}
+
+		case 'restore-plan': {
+			return restorePlanItems(state, screen);
+		}
+
+		case 'restore-run': {
+			return screen.phase === 'running' ? [] : [{key: 'home', label: 'Back to the overview', action: home}];
+		}
+
+		case 'delete-run': {
+			return screen.phase === 'failed' ? [{key: 'back', label: 'Back to the restore', action: {type: 'return', detour: {screen: screen.returnTo, history: state.history.slice(0, -1)}}}] : [];
+		}
+
+		default: {
+			return [];
+		}
+	}
+}
+
+export function menuItems(state: State): Item[] {
+	return listItems(state);
+}
