@@ -28,7 +28,7 @@ import {backupChoices, menuItems, streamsOf} from './state/menus.js';
 import type {ScreenKind, ScreenOf} from './state/screen.js';
 import {createStore, useStore, type Store} from './state/store.js';
 import {useDiagnosis, usePeerRemove} from './state/use-effects.js';
-import {useBackupCheck, useBackupList, useBackupRun, usePathCompletion, useRestorePlan, useRestoreRun, useStreamDelete, type TransferStores} from './state/use-transfer-effects.js';
+import {useBackupCheck, useBackupList, useBackupRun, usePathCompletion, useRestoreDefault, useRestorePlan, useRestoreRun, useStreamDelete, type TransferStores} from './state/use-transfer-effects.js';
 
 export type AppProps = {
 	readonly services: WizardServices;
@@ -50,7 +50,7 @@ export function App({services, onExit, initial = initialState, banner = [], sign
 	const result = latestDiagnosis(state.diagnosis);
 	const streamBytes = (name: string) => streamsOf(state).find(stream => stream.name === name)?.bytes ?? 0;
 
-	useKeys(press => dispatch({type: 'key', press}));
+	useKeys(presses => dispatch({type: 'keys', presses}));
 	useDiagnosis(state, dispatch, services);
 	const recovery = usePeerRemove(state, dispatch, services);
 	useBackupCheck(state, dispatch, services);
@@ -60,6 +60,7 @@ export function App({services, onExit, initial = initialState, banner = [], sign
 	const restore = useRestoreRun(state, dispatch, services, stores);
 	useStreamDelete(state, dispatch, services);
 	usePathCompletion(state, dispatch, services);
+	useRestoreDefault(state, dispatch, services);
 
 	useEffect(() => {
 		if (!state.exit) return;

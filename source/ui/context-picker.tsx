@@ -6,6 +6,7 @@ import {Box, Text, render, useApp} from 'ink';
 import {useRef, useState} from 'react';
 import {KeyHints} from './components/key-hints.js';
 import {ListView} from './components/list-view.js';
+import type {KeyPress} from './input/keys.js';
 import {useKeys} from './input/use-keys.js';
 import {moveCursor} from './input/viewport.js';
 import {ThemeContext} from './theme-context.js';
@@ -25,13 +26,17 @@ export function ContextPicker({names, selected, onDone}: {readonly names: string
 		exit();
 	};
 
-	useKeys(press => {
+	useKeys(presses => {
+		for (const press of presses) choose(press);
+		redraw(count => count + 1);
+	});
+	function choose(press: KeyPress): void {
 		if (press.name === 'escape' || (press.name === 'text' && press.text === 'q') || (press.name === 'ctrl' && press.text === 'c')) return finish(undefined);
 		if (press.name === 'enter') return finish(ordered[cursor.current]);
 		const name = press.name === 'text' && press.text === 'k' ? 'up' : press.name === 'text' && press.text === 'j' ? 'down' : press.name;
 		cursor.current = moveCursor(cursor.current, ordered.length, {name}, 10);
-		redraw(count => count + 1);
-	});
+	}
+
 	return (
 		<Box flexDirection="column">
 			<Text bold>Which natscli context?</Text>

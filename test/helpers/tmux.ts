@@ -41,6 +41,11 @@ export class TmuxSession {
 		for (const key of keys) await run('tmux', ['-L', this.socket, 'send-keys', '-t', 'w', key]);
 	}
 
+	/** Sends all keys in one write to the terminal, as a fast typist or a paste does: they arrive in one read. */
+	async burst(...keys: string[]): Promise<void> {
+		await run('tmux', ['-L', this.socket, 'send-keys', '-t', 'w', ...keys]);
+	}
+
 	/** Presses a key and waits until the screen shows its effect, so the next key cannot race it. */
 	async keyAndWait(key: string, timeoutMs = 5000): Promise<string> {
 		const before = await this.visible();

@@ -31,7 +31,7 @@ function fakeServices(result: DiagnosisResult, options: {watch?: () => Promise<{
 			return options.watch ? options.watch() : {complete: true, states};
 		},
 		defaultBackupRoot: () => '/tmp/nats-dr-backups',
-		completePath: async () => [],
+		completePath: async partial => (partial === '/tmp/nats-dr-backups' ? ['/tmp/nats-dr-backups/'] : []),
 		checkBackupTarget: async dir => (dir.startsWith('/readonly') ? {ok: false, problem: `${dir} is not writable`} : {ok: true, freeBytes: undefined}),
 		async backup(stream, dir, {onStart, onProgress}) {
 			calls.backups.push(dir);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import {describe, test} from 'node:test';
-import {key, splitInput, type KeyPress} from '../../source/ui/input/keys.js';
+import {key, splitInput} from '../../source/ui/input/keys.js';
 import {initialState, isBusy, reducer, type State} from '../../source/ui/state/machine.js';
 import {menuItems} from '../../source/ui/state/menus.js';
 import {open, planScreen} from '../../source/ui/state/screen.js';
@@ -9,7 +9,7 @@ import {afterPeerRemoveDiagnosis, degradedDiagnosis} from '../helpers/diagnosis-
 const ready: State = {...initialState, backupRoot: '/srv/backups', diagnosis: {kind: 'ready', result: degradedDiagnosis()}};
 
 function press(state: State, ...raw: string[]): State {
-	return raw.flatMap(splitInput).reduce((current, one: KeyPress) => reducer(current, {type: 'key', press: one}), state);
+	return raw.reduce((current, one) => reducer(current, {type: 'keys', presses: splitInput(one)}), state);
 }
 
 describe('wizard state machine', () => {
@@ -62,7 +62,10 @@ describe('wizard state machine', () => {
 
 describe('keys that arrive in one burst', () => {
 	test('Ink hands a typed burst over as one string; it is split into its keys, Backspace included', () => {
-		assert.deepEqual(splitInput('n3\u007F\u007Fn2\r'), [key('text', 'n3'), key('backspace'), key('backspace'), key('text', 'n2'), key('enter')]);
+		assert.deepEqual(splitInput('n3\u007F\u007Fn2\r'), [key('text', 'n'), key('text', '3'), key('backspace'), key('backspace'), key('text', 'n'), key('text', '2'), key('enter')]);
+		assert.deepEqual(splitInput('\u001Bn'), [key('escape'), key('text', 'n')]);
+		assert.deepEqual(splitInput('\u001B[15~'), []);
+		assert.deepEqual(splitInput(' /S'), [key('text', ' '), key('text', '/'), key('text', 'S')]);
 		assert.deepEqual(splitInput('\u001B[3~'), [key('delete')]);
 		assert.deepEqual(splitInput('\u001B[H'), [key('home')]);
 		assert.deepEqual(splitInput('\u0015'), [key('ctrl', 'u')]);

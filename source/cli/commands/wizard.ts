@@ -18,7 +18,8 @@ export async function wizard(context: CommandContext, {banner, backupRoot}: {ban
 	const chosen = await chooseContext(context, theme);
 	if (chosen === null) return exitCodes.ok;
 	const connected = chosen ? {...context, invocation: {...invocation, flags: {...invocation.flags, context: chosen}}} : context;
-	out.line(`nats-dr: connecting to ${describeConnection(connected.settings().main).servers}…`);
+	const connecting = `nats-dr: connecting to ${describeConnection(connected.settings().main).servers}…`;
+	out.line(connecting);
 	// Loaded only now, after the first line is out: nats.js and the engines add a tenth of a second.
 	const ui = import('../../ui/run-wizard.js');
 	ui.catch(() => undefined);
@@ -29,6 +30,8 @@ export async function wizard(context: CommandContext, {banner, backupRoot}: {ban
 			ui,
 			session.sys ? accountOf(session.sys, session.nc, session.settings.timeoutMs).catch(() => undefined) : undefined,
 		]);
+		// The connecting line has done its job: the wizard takes the screen from the top.
+		if (io.stdout.isTTY) io.stdout.write(`\u001B[${Math.max(1, Math.ceil(connecting.length / (io.stdout.columns || 80)))}A\r\u001B[J`);
 		const {code, done} = await runWizard({services: wizardServices(session, connected, {backupRoot, account}), theme, banner, signal});
 		for (const line of summaryLines(done)) out.line(line);
 		return code ?? exitCodes.ok;

@@ -20,7 +20,7 @@ export type KeyName =
 	| 'delete'
 	| 'ctrl';
 
-/** `text` holds the typed characters for 'text' (several when pasted) and the letter for 'ctrl'. */
+/** `text` holds the typed character for 'text' and the letter for 'ctrl'. */
 export type KeyPress = {name: KeyName; text: string};
 
 const sequences: Record<string, KeyName> = {
@@ -54,35 +54,28 @@ export function key(name: KeyName, text = ''): KeyPress {
 
 /** Splits one raw input event (Ink already separates escape sequences from the text around them). */
 export function splitInput(raw: string): KeyPress[] {
-	if (raw.startsWith(escape)) return [escapeSequence(raw)];
+	if (raw.startsWith(escape)) return escapeSequence(raw);
 	const presses: KeyPress[] = [];
-	let text = '';
-	const flush = () => {
-		if (text) presses.push(key('text', text));
-		text = '';
-	};
-
+	// One press per character: in a list, " /S" is three commands, not one piece of text.
 	for (const char of raw) {
 		const code = char.codePointAt(0)!;
-		if (code >= 0x20 && code !== 0x7f) {
-			text += char;
-			continue;
-		}
-
-		flush();
-		if (char === '\r' || char === '\n') presses.push(key('enter'));
+		if (code >= 0x20 && code !== 0x7f) presses.push(key('text', char));
+		else if (char === '\r' || char === '\n') presses.push(key('enter'));
 		else if (char === '\t') presses.push(key('tab'));
 		else if (code === 0x7f || code === 0x08) presses.push(key('backspace'));
 		else presses.push(key('ctrl', String.fromCodePoint(code + 0x60)));
 	}
 
-	flush();
 	return presses;
 }
 
-function escapeSequence(raw: string): KeyPress {
-	if (raw === escape || raw === escape + escape) return key('escape');
-	// Alt+key and unknown sequences carry nothing the wizard binds: they are dropped, never typed.
+function escapeSequence(raw: string): KeyPress[] {
+	if (raw === escape || raw === escape + escape) return [key('escape')];
 	const name = sequences[raw.slice(1)] ?? sequences[raw.slice(2)];
-	return name ? key(name) : key('text', '');
+	if (name) return [key(name)];
+	// Esc and a key sent together read as Alt+key; the wizard binds no Alt key, so it is the two keys typed.
+	const rest = raw.slice(1);
+	if ([...rest].length === 1) return [key('escape'), ...splitInput(rest)];
+	// Other sequences (function keys, mouse) carry nothing the wizard binds: dropped, never typed.
+	return [];
 }

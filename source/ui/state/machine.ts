@@ -42,7 +42,8 @@ export type State = {
 };
 
 export type Action =
-	| {type: 'key'; press: KeyPress}
+	/** The keys of one input event, applied one after the other before anything is drawn. */
+	| {type: 'keys'; presses: KeyPress[]}
 	| {type: 'go'; screen: Screen}
 	| {type: 'back'}
 	/** The overview with a clean history: a flow is finished. */
@@ -71,7 +72,8 @@ export type Action =
 	| {type: 'restore-finished'; result: StreamRestoreResult}
 	| {type: 'restore-failed'; message: string}
 	| {type: 'delete-failed'; message: string}
-	| {type: 'completed'; partial: string; found: string[]};
+	| {type: 'completed'; partial: string; found: string[]}
+	| {type: 'default-missing'; root: string};
 
 export const initialState: State = {
 	screen: open({kind: 'overview'}),
@@ -132,8 +134,8 @@ export function setOverride(state: State, value: string | undefined): State {
 
 export function reducer(state: State, action: Action): State {
 	switch (action.type) {
-		case 'key': {
-			return applyKey(state, action.press, reducer);
+		case 'keys': {
+			return action.presses.reduce((current, press) => applyKey(current, press, reducer), state);
 		}
 
 		case 'go': {
@@ -254,6 +256,12 @@ export function reducer(state: State, action: Action): State {
 
 		case 'delete-failed': {
 			return onScreen(state, 'delete-run', screen => ({...screen, phase: 'failed', message: action.message}));
+		}
+
+		case 'default-missing': {
+			return onScreen(state, 'restore-dir', screen =>
+				screen.ui.text.value === action.root ? withUi(screen, {text: {value: '', cursor: 0}, error: `${action.root} does not exist: type the directory that holds the backups (Tab completes)`}) : screen,
+			);
 		}
 
 		case 'completed': {

@@ -197,3 +197,15 @@ export function usePathCompletion(state: State, dispatch: Dispatch, services: Wi
 		void services.completePath(partial).then(found => dispatch({type: 'completed', partial, found}));
 	}, [state.completionRequest]);
 }
+
+/** The default backup directory is only offered when it exists; otherwise the field starts empty, saying why. */
+export function useRestoreDefault(state: State, dispatch: Dispatch, services: WizardServices): void {
+	const {screen} = state;
+	const root = screen.kind === 'restore-dir' && !screen.loading && screen.ui.text.value === state.backupRoot ? state.backupRoot : undefined;
+	useEffect(() => {
+		if (root === undefined || root === '') return;
+		void services.completePath(root.replace(/\/+$/, '')).then(found => {
+			if (!found.some(entry => entry.replace(/\/+$/, '') === root.replace(/\/+$/, ''))) dispatch({type: 'default-missing', root});
+		});
+	}, [root]);
+}
