@@ -18,7 +18,7 @@ import {createProgressStore} from './progress-store.js';
 import {BackupDirScreen, BackupRunScreen, BackupSelectScreen, type BackupLive} from './screens/backup.js';
 import {InspectScreen} from './screens/inspect.js';
 import {OverviewScreen} from './screens/overview.js';
-import {RecoveryConfirmScreen, RecoveryNodeScreen, RecoveryPlanScreen, RecoveryRunScreen} from './screens/recovery.js';
+import {QuorumScreen, RecoveryConfirmScreen, RecoveryNodeScreen, RecoveryPlanScreen, RecoveryRunScreen} from './screens/recovery.js';
 import {DeleteConfirmScreen, RestoreConfirmScreen, RestoreDirScreen, RestorePickScreen, RestorePlanScreen, RestoreRunScreen} from './screens/restore.js';
 import {StreamsScreen} from './screens/streams.js';
 import type {WizardServices} from './services.js';
@@ -27,7 +27,7 @@ import {initialState, latestDiagnosis, reducer, type Action, type State} from '.
 import {backupChoices, menuItems, streamsOf} from './state/menus.js';
 import type {ScreenKind, ScreenOf} from './state/screen.js';
 import {createStore, useStore, type Store} from './state/store.js';
-import {useDiagnosis, usePeerRemove} from './state/use-effects.js';
+import {useDemoRestart, useDiagnosis, usePeerRemove} from './state/use-effects.js';
 import {useBackupCheck, useBackupList, useBackupRun, usePathCompletion, useRestoreDefault, useRestorePlan, useRestoreRun, useStreamDelete, type TransferStores} from './state/use-transfer-effects.js';
 
 export type AppProps = {
@@ -41,7 +41,7 @@ export type AppProps = {
 
 export function App({services, onExit, initial = initialState, banner = [], signal}: AppProps) {
 	const store = useRef<Store<State, Action>>(undefined);
-	store.current ??= createStore(reducer, {...initial, backupRoot: initial.backupRoot || services.defaultBackupRoot()});
+	store.current ??= createStore(reducer, {...initial, backupRoot: initial.backupRoot || services.defaultBackupRoot(), demoServers: services.demo?.servers ?? []});
 	const {dispatch} = store.current;
 	const state = useStore(store.current);
 	const {exit} = useApp();
@@ -53,6 +53,7 @@ export function App({services, onExit, initial = initialState, banner = [], sign
 	useKeys(presses => dispatch({type: 'keys', presses}));
 	useDiagnosis(state, dispatch, services);
 	const recovery = usePeerRemove(state, dispatch, services);
+	const restart = useDemoRestart(state, dispatch, services);
 	useBackupCheck(state, dispatch, services);
 	const backup = useBackupRun(state, dispatch, services, stores, streamBytes);
 	useBackupList(state, dispatch, services);
@@ -66,6 +67,7 @@ export function App({services, onExit, initial = initialState, banner = [], sign
 		if (!state.exit) return;
 		if (state.exit.abort) {
 			recovery.abort();
+			restart.abort();
 			backup.abort();
 			restore.abort();
 		}
@@ -133,6 +135,21 @@ const screenTable: {[K in ScreenKind]: ScreenView<K>} = {
 		const verdict = result?.assessment.streams.find(candidate => candidate.stream === screen.stream);
 		if (!result || !view || !verdict) return <Text>Stream {screen.stream} is not in the latest diagnosis.</Text>;
 		return <InspectScreen stream={view} verdict={verdict} facts={result.assessment.facts} />;
+	},
+	quorum: ({state, screen}) => {
+		const result = latestDiagnosis(state.diagnosis);
+		if (!result) return waiting;
+		return (
+			<QuorumScreen
+				assessment={result.assessment}
+				missing={missingServers(state.known, result)}
+				restarted={screen.restarted}
+				waiting={screen.waiting}
+				problem={screen.problem}
+				items={menuItems(state)}
+				ui={screen.ui}
+			/>
+		);
 	},
 	'recovery-node': ({state, screen}) => <RecoveryNodeScreen items={menuItems(state)} ui={screen.ui} missing={missingServers(state.known, latestDiagnosis(state.diagnosis))} />,
 	'recovery-plan': ({state, screen, height}) => {

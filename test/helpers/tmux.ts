@@ -3,7 +3,7 @@
  * capture-pane reads the screen. Waits poll the screen; nothing sleeps a fixed time.
  */
 import {execFile} from 'node:child_process';
-import {writeFile, mkdir} from 'node:fs/promises';
+import {mkdir, rm, writeFile} from 'node:fs/promises';
 import path from 'node:path';
 import {promisify} from 'node:util';
 import {fileURLToPath} from 'node:url';
@@ -93,6 +93,12 @@ export class TmuxSession {
 	}
 
 	async stop(): Promise<void> {
+		const socketPath = await run('tmux', ['-L', this.socket, 'display-message', '-p', '#{socket_path}']).then(
+			({stdout}) => stdout.trim(),
+			() => undefined,
+		);
 		await run('tmux', ['-L', this.socket, 'kill-server']).catch(() => {});
+		// tmux leaves its socket file behind when the server is killed.
+		if (socketPath) await rm(socketPath, {force: true});
 	}
 }

@@ -5,8 +5,9 @@ import {themeFor} from '../../ui/theme.js';
 import {listContexts} from '../../core/connection/context.js';
 import {describeConnection} from '../../core/connection/settings.js';
 import type {Theme} from '../../ui/theme.js';
+import type {DemoService} from '../../ui/services.js';
 
-export async function wizard(context: CommandContext, {banner, backupRoot}: {banner?: string[]; backupRoot?: string} = {}): Promise<ExitCode> {
+export async function wizard(context: CommandContext, {banner, backupRoot, demo}: {banner?: string[]; backupRoot?: string; demo?: DemoService} = {}): Promise<ExitCode> {
 	const {io, invocation, out, signal} = context;
 	if (io.env['CI'] !== undefined && io.env['CI'] !== '0' && io.env['CI'] !== 'false') {
 		out.warn('CI is set in the environment: Ink then draws only the final frame. Unset CI (env -u CI nats-dr) for a live screen.');
@@ -32,7 +33,7 @@ export async function wizard(context: CommandContext, {banner, backupRoot}: {ban
 		]);
 		// The connecting line has done its job: the wizard takes the screen from the top.
 		if (io.stdout.isTTY) io.stdout.write(`\u001B[${Math.max(1, Math.ceil(connecting.length / (io.stdout.columns || 80)))}A\r\u001B[J`);
-		const {code, done} = await runWizard({services: wizardServices(session, connected, {backupRoot, account}), theme, banner, signal});
+		const {code, done} = await runWizard({services: wizardServices(session, connected, {backupRoot, account, demo}), theme, banner, signal});
 		for (const line of summaryLines(done)) out.line(line);
 		return code ?? exitCodes.ok;
 	} finally {

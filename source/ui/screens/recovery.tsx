@@ -192,3 +192,57 @@ export function RecoveryRunScreen({
 		</Box>
 	);
 }
+
+/** Quorum loss: which servers must come back and how many are enough; then what coming back recovered. */
+export function QuorumScreen({
+	assessment,
+	missing,
+	restarted,
+	waiting,
+	problem,
+	items,
+	ui,
+}: {
+	readonly assessment: Assessment;
+	readonly missing: string[];
+	readonly restarted: string[];
+	readonly waiting: string | undefined;
+	readonly problem: string | undefined;
+	readonly items: Item[];
+	readonly ui: Ui;
+}) {
+	const {glyphs} = useTheme();
+	const {meta} = assessment;
+	const lost = assessment.streams.filter(verdict => verdict.kind === 'no-quorum' || verdict.kind === 'r1-on-dead-node').map(verdict => verdict.stream);
+	return (
+		<Box flexDirection="column">
+			<Text bold>Meta group quorum</Text>
+			{meta.kind === 'no-quorum' ? (
+				<QuorumAdvice assessment={assessment} missing={missing} />
+			) : (
+				<Box flexDirection="column">
+					<Styled tone="ok" wrap="wrap">
+						{glyphs.ok} The meta group has a quorum again: {meta.answering} of {meta.size ?? '?'} servers answer{meta.leader ? `, leader ${meta.leader}` : ''}.
+					</Styled>
+					<Text wrap="wrap">
+						{glyphs.ok} Recovered: {restarted.length > 0 ? `${restarted.join(', ')} back with ${restarted.length > 1 ? 'their' : 'its'} data; ` : ''}
+						{lost.length === 0 ? 'every stream has its quorum' : `still without quorum: ${lost.join(', ')}`}
+					</Text>
+					<Text wrap="wrap">{glyphs.ok} Lost: nothing (no server's data was removed)</Text>
+					<Text wrap="wrap">
+						Left to do: {missing.length > 0 ? `bring ${missing.join(', ')} back too, or remove ${missing.length > 1 ? 'them' : 'it'} with Automatic recovery from the overview.` : 'nothing; every server answers.'}
+					</Text>
+				</Box>
+			)}
+			{waiting && <Spinner label={waiting} />}
+			{problem && (
+				<Styled tone="bad" wrap="wrap">
+					{glyphs.fail} {problem}
+				</Styled>
+			)}
+			<Box marginTop={1}>
+				<ListView items={items} cursor={ui.cursor} height={5} wrap />
+			</Box>
+		</Box>
+	);
+}

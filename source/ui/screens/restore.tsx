@@ -224,7 +224,14 @@ export function RestoreRunScreen({
 						{'  '}
 						{state?.messages ?? '?'} messages, sequences {state?.first_seq ?? '?'}–{state?.last_seq ?? '?'}, replicas {result.info.config.num_replicas ?? 1}, leader {result.info.cluster?.leader ?? '-'}
 					</Text>
-					<Text>  consumers: {result.consumers.map(consumer => `${consumer.name} (delivered ${consumer.delivered}, ack floor ${consumer.ackFloor})`).join(', ') || 'none'}</Text>
+					<Text wrap="wrap">  consumers: {result.consumers.map(consumer => `${consumer.name} (delivered ${consumer.delivered}, ack floor ${consumer.ackFloor})`).join(', ') || 'none'}</Text>
+					<Box flexDirection="column" marginTop={1}>
+						<Text wrap="wrap">
+							{glyphs.ok} Recovered: {stream}, {state?.messages ?? '?'} messages from the backup
+						</Text>
+						<Text wrap="wrap">Lost: what was written to {stream} after the backup was taken (the backup is all there is)</Text>
+						<Text wrap="wrap">Left to do: nothing for {stream}; its consumers resume from their ack floors</Text>
+					</Box>
 				</Box>
 			)}
 			{phase === 'failed' && (

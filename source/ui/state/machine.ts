@@ -33,6 +33,8 @@ export type State = {
 	/** Everything done in this session, for the end summary. */
 	done: AuditEntry[];
 	notice: string | undefined;
+	/** The demo's stopped servers, which the wizard can start again (empty outside the demo). */
+	demoServers: string[];
 	/** Where backups go by default, and where the restore picker starts. */
 	backupRoot: string;
 	/** Bumped by Tab in a path field: the effects complete the field's text. */
@@ -73,7 +75,10 @@ export type Action =
 	| {type: 'restore-failed'; message: string}
 	| {type: 'delete-failed'; message: string}
 	| {type: 'completed'; partial: string; found: string[]}
-	| {type: 'default-missing'; root: string};
+	| {type: 'default-missing'; root: string}
+	| {type: 'restart'; server: string}
+	| {type: 'restart-progress'; waiting: string}
+	| {type: 'restart-done'; server: string; problem?: string | undefined};
 
 export const initialState: State = {
 	screen: open({kind: 'overview'}),
@@ -85,6 +90,7 @@ export const initialState: State = {
 	abortArmed: false,
 	done: [],
 	notice: undefined,
+	demoServers: [],
 	backupRoot: '',
 	completionRequest: 0,
 	exit: undefined,
@@ -256,6 +262,26 @@ export function reducer(state: State, action: Action): State {
 
 		case 'delete-failed': {
 			return onScreen(state, 'delete-run', screen => ({...screen, phase: 'failed', message: action.message}));
+		}
+
+		case 'restart': {
+			return onScreen(state, 'quorum', screen => ({...screen, restarting: action.server, waiting: `starting ${action.server}…`, problem: undefined}));
+		}
+
+		case 'restart-progress': {
+			return onScreen(state, 'quorum', screen => ({...screen, waiting: action.waiting}));
+		}
+
+		case 'restart-done': {
+			const next = onScreen(state, 'quorum', screen => ({
+				...screen,
+				restarting: undefined,
+				waiting: undefined,
+				problem: action.problem,
+				restarted: action.problem ? screen.restarted : [...screen.restarted, action.server],
+				ui: {...screen.ui, cursor: 0},
+			}));
+			return {...next, abortArmed: false};
 		}
 
 		case 'default-missing': {

@@ -9,6 +9,7 @@ import {removalImpact} from '../../recovery/impact.js';
 import {verdictOrder, verdictTitles, type StreamVerdict} from '../../recovery/stream-verdict.js';
 import type {Action, State} from './machine.js';
 import {latestDiagnosis} from './diagnosis.js';
+import {missingServers} from './known-servers.js';
 import {isBusy, isTextEntry, open, planScreen, type Screen} from './screen.js';
 
 export type Item = {key: string; label: string; action: Action};
@@ -81,7 +82,11 @@ function overviewItems(state: State): Item[] {
 	if (meta?.kind === 'no-quorum') {
 		const missing = (meta.quorum ?? 0) - meta.answering;
 		const absent = (meta.size ?? meta.answering) - meta.answering;
-		items.push({key: 'recovery', label: `Meta quorum lost: bring back ${missing} of the ${absent} missing servers`, action: {type: 'go', screen: open({kind: 'recovery-node', returnTo: undefined})}});
+		items.push({
+			key: 'quorum',
+			label: `Meta quorum lost: bring back ${missing} of the ${absent} missing servers`,
+			action: {type: 'go', screen: open({kind: 'quorum', restarting: undefined, waiting: undefined, restarted: [], problem: undefined})},
+		});
 	} else if (dead > 0) {
 		items.push({key: 'recovery', label: `Automatic recovery (${dead} dead node${dead > 1 ? 's' : ''})`, action: {type: 'go', screen: open({kind: 'recovery-node', returnTo: undefined})}});
 	}
@@ -157,6 +162,17 @@ function listItems(state: State): Item[] {
 			return sortedVerdicts(result?.assessment.streams ?? [])
 				.filter(verdict => matches(verdict.stream, screen.ui.filter.value))
 				.map(verdict => ({key: verdict.stream, label: `${verdict.stream} — ${verdictTitles[verdict.kind]}`, action: {type: 'go', screen: open({kind: 'inspect', stream: verdict.stream})}}));
+		}
+
+		case 'quorum': {
+			if (screen.restarting) return [];
+			const lost = result?.assessment.meta.kind === 'no-quorum';
+			const restartable = lost ? missingServers(state.known, result).filter(server => state.demoServers.includes(server) && !screen.restarted.includes(server)) : [];
+			return [
+				...restartable.map((server): Item => ({key: `restart-${server}`, label: `Restart ${server} (a demo server: starts it again with its data)`, action: {type: 'restart', server}})),
+				...(lost ? [{key: 'refresh', label: 'Refresh the diagnosis', action: {type: 'refresh'}} satisfies Item] : []),
+				{key: 'home', label: 'Back to the overview', action: home},
+			];
 		}
 
 		case 'recovery-node': {

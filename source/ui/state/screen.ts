@@ -34,6 +34,8 @@ export type Body =
 	| {kind: 'streams'}
 	| {kind: 'inspect'; stream: string}
 	| {kind: 'recovery-node'; returnTo: Detour | undefined}
+	/** The meta group lost its quorum: which servers to bring back, and (in the demo) bringing one back. */
+	| {kind: 'quorum'; restarting: string | undefined; waiting: string | undefined; restarted: string[]; problem: string | undefined}
 	| {kind: 'recovery-plan'; server: string; returnTo: Detour | undefined}
 	| {kind: 'recovery-confirm'; server: string; impacts: StreamImpact[]; returnTo: Detour | undefined}
 	| {
@@ -94,6 +96,10 @@ export function isBusy(screen: Screen): boolean {
 	switch (screen.kind) {
 		case 'recovery-run': {
 			return screen.phase === 'removing' || screen.phase === 'watching';
+		}
+
+		case 'quorum': {
+			return screen.restarting !== undefined;
 		}
 
 		case 'backup-run':

@@ -103,3 +103,47 @@ export function usePeerRemove(state: State, dispatch: Dispatch, services: Wizard
 		},
 	};
 }
+
+/** How long a restarted demo server gets to bring the meta group back before the wizard says so. */
+const quorumWaitMs = 60_000;
+
+/** In the demo: starts one of its servers again, then diagnoses until the meta group has a quorum. */
+export function useDemoRestart(state: State, dispatch: Dispatch, services: WizardServices): {abort: () => void} {
+	const running = useRef<AbortController | undefined>(undefined);
+	const {screen} = state;
+	const server = screen.kind === 'quorum' ? screen.restarting : undefined;
+	useEffect(() => {
+		if (server === undefined || !services.demo) return;
+		const {demo} = services;
+		const controller = new AbortController();
+		running.current = controller;
+		void (async () => {
+			try {
+				await demo.restart(server);
+				const started = Date.now();
+				for (;;) {
+					const result = await services.diagnose({signal: controller.signal});
+					if (controller.signal.aborted) return;
+					dispatch({type: 'diagnosis-loaded', result});
+					if (result.assessment.meta.kind !== 'no-quorum') break;
+					const seconds = Math.round((Date.now() - started) / 1000);
+					if (Date.now() - started > quorumWaitMs) throw new Error(`${server} runs, but after ${seconds}s the meta group still has no quorum: bring another server back`);
+					dispatch({type: 'restart-progress', waiting: `${server} is running; waiting for the meta group to elect a leader (${seconds}s)…`});
+					await new Promise(resolve => setTimeout(resolve, 1000));
+				}
+
+				dispatch({type: 'restart-done', server});
+			} catch (error) {
+				if (!controller.signal.aborted) dispatch({type: 'restart-done', server, problem: message(error)});
+			} finally {
+				running.current = undefined;
+			}
+		})();
+		return () => controller.abort();
+	}, [server]);
+	return {
+		abort() {
+			running.current?.abort();
+		},
+	};
+}
