@@ -12,6 +12,7 @@ import {ListView} from './components/list-view.js';
 import {Spinner} from './components/spinner.js';
 import {Styled} from './components/styled.js';
 import {useTerminalSize} from './hooks/use-terminal-size.js';
+import {textRows} from './input/rows.js';
 import {useKeys} from './input/use-keys.js';
 import {hintsFor, helpFor} from './keymap.js';
 import {createProgressStore} from './progress-store.js';
@@ -45,7 +46,7 @@ export function App({services, onExit, initial = initialState, banner = [], sign
 	const {dispatch} = store.current;
 	const state = useStore(store.current);
 	const {exit} = useApp();
-	const {rows} = useTerminalSize();
+	const {rows, columns} = useTerminalSize();
 	const stores = useRef<TransferStores>({backup: createProgressStore<BackupLive>(), restore: createProgressStore<RestoreProgress>()}).current;
 	const result = latestDiagnosis(state.diagnosis);
 	const streamBytes = (name: string) => streamsOf(state).find(stream => stream.name === name)?.bytes ?? 0;
@@ -85,8 +86,9 @@ export function App({services, onExit, initial = initialState, banner = [], sign
 	}, [signal]);
 
 	const showBanner = state.screen.kind === 'overview' && banner.length > 0 && rows >= 30;
-	// The hint bar, a notice and the abort warning stay below every screen.
-	const height = Math.max(6, rows - 3 - (showBanner ? banner.length + 1 : 0));
+	// The hint bar (and a notice, or the abort warning, when there is one) stays below every screen.
+	const below = textRows(hintsFor(state).map(([key, action]) => `${key} ${action}`).join(' · '), columns) + (state.notice ? textRows(state.notice, columns) : 0) + (state.abortArmed ? 2 : 0);
+	const height = Math.max(6, rows - below - (showBanner ? banner.length + 1 : 0));
 	const Screen = screenTable[state.screen.kind] as ScreenView<ScreenKind>;
 	return (
 		<Box flexDirection="column">
@@ -99,7 +101,7 @@ export function App({services, onExit, initial = initialState, banner = [], sign
 					))}
 				</Box>
 			)}
-			{state.help ? <Help state={state} /> : <Screen state={state} screen={state.screen} services={services} stores={stores} height={height} />}
+			{state.help ? <Help state={state} /> : <Screen state={state} screen={state.screen} services={services} stores={stores} height={height} width={columns} />}
 			{state.notice && <Styled tone="warn" wrap="wrap">{state.notice}</Styled>}
 			{state.abortArmed && <Styled tone="bad" wrap="wrap">{abortWarning(state)}</Styled>}
 			{!result && state.diagnosis.kind === 'failed' && state.screen.kind !== 'overview' && <Styled tone="bad">Diagnosis failed: {state.diagnosis.message}</Styled>}
@@ -113,8 +115,9 @@ type ScreenProps<K extends ScreenKind> = {
 	readonly screen: ScreenOf<K>;
 	readonly services: WizardServices;
 	readonly stores: TransferStores;
-	/** Rows this screen may use. */
+	/** Rows and columns this screen may use. */
 	readonly height: number;
+	readonly width: number;
 };
 
 type ScreenView<K extends ScreenKind> = (props: ScreenProps<K>) => ReactElement;
@@ -123,11 +126,9 @@ const waiting = <Text>Waiting for the diagnosis…</Text>;
 
 /** Which component draws which screen: adding a screen kind without a view does not compile. */
 const screenTable: {[K in ScreenKind]: ScreenView<K>} = {
-	overview: ({state, screen, services, height}) => {
-		const items = menuItems(state);
-		const servers = Math.max(2, Math.min(12, height - items.length - 12));
-		return <OverviewScreen connection={services.connection()} diagnosis={state.diagnosis} known={state.known} items={items} cursor={screen.ui.cursor} menuHeight={Math.max(3, height - servers - 10)} maxServers={servers} />;
-	},
+	overview: ({state, screen, services, height, width}) => (
+		<OverviewScreen connection={services.connection()} diagnosis={state.diagnosis} known={state.known} items={menuItems(state)} cursor={screen.ui.cursor} height={height} width={width} />
+	),
 	streams: ({state, screen, height}) => <StreamsScreen items={menuItems(state)} total={latestDiagnosis(state.diagnosis)?.assessment.streams.length ?? 0} ui={screen.ui} height={height} />,
 	inspect: ({state, screen}) => {
 		const result = latestDiagnosis(state.diagnosis);
@@ -183,8 +184,18 @@ const screenTable: {[K in ScreenKind]: ScreenView<K>} = {
 	),
 	'restore-dir': ({screen}) => <RestoreDirScreen loading={screen.loading} problem={screen.problem} choices={screen.choices} ui={screen.ui} />,
 	'restore-pick': ({state, screen, height}) => <RestorePickScreen root={screen.root} items={menuItems(state)} total={screen.backups.length} ui={screen.ui} height={height} />,
-	'restore-plan': ({state, screen, height}) => (
-		<RestorePlanScreen dir={screen.dir} overrides={screen.overrides} plan={screen.plan} problem={screen.problem} editing={screen.editing} items={menuItems(state)} ui={screen.ui} height={height} />
+	'restore-plan': ({state, screen, height, width}) => (
+		<RestorePlanScreen
+			dir={screen.dir}
+			overrides={screen.overrides}
+			plan={screen.plan}
+			problem={screen.problem}
+			editing={screen.editing}
+			items={menuItems(state)}
+			ui={screen.ui}
+			height={height}
+			width={width}
+		/>
 	),
 	'restore-confirm': ({screen}) => <RestoreConfirmScreen plan={screen.plan} ui={screen.ui} />,
 	'restore-run': ({state, screen, stores}) => (

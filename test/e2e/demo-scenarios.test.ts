@@ -58,10 +58,12 @@ for (const size of sizes) {
 			const {session, overview, demoDir} = await startDemo('node-loss', size, /Automatic recovery \(1 dead node\)/);
 			const [victim] = deadServers(overview);
 			assert.ok(victim, `the overview names the dead server:\n${overview}`);
+			await session.save(`demo-node-loss-overview-${at}`);
 			await session.choose(/Automatic recovery/);
 			await session.waitFor(/which dead node\?/);
 			await session.keys('Enter');
 			await session.waitFor(new RegExp(`Recovery plan for ${victim}`));
+			await session.save(`demo-node-loss-plan-${at}`);
 			await session.choose(new RegExp(`Peer-remove ${victim} \\(you will type`));
 			await session.waitFor(/Type the server name/);
 			await session.type(victim);
@@ -79,8 +81,10 @@ for (const size of sizes) {
 			const {session, overview, demoDir} = await startDemo('quorum-loss', size, /Meta quorum lost: bring back 1 of the 2 missing servers/);
 			const dead = deadServers(overview);
 			assert.equal(dead.length, 2, `both dead servers are named:\n${overview}`);
+			await session.save(`demo-quorum-loss-overview-${at}`);
 			await session.choose(/Meta quorum lost/);
 			const advice = await session.waitFor(/enough\)/);
+			await session.save(`demo-quorum-loss-advice-${at}`);
 			assert.match(advice.replaceAll(/\s+/g, ' '), new RegExp(`Bring back any 1 of ${dead.join(', ')} \\(1 is enough\\)`));
 			await session.choose(/Restart n\d/);
 			const back = await session.waitFor(/Left to do:/, {timeoutMs: 90_000});
@@ -100,6 +104,7 @@ for (const size of sizes) {
 			await session.waitFor(/which directory holds the backups\?/);
 			await session.keys('Enter');
 			await session.waitFor(new RegExp(`Peer-remove ${victim} first`), {timeoutMs: 30_000});
+			await session.save(`demo-r1-loss-checks-${at}`);
 			await session.choose(new RegExp(`Peer-remove ${victim} first`));
 			await session.waitFor(new RegExp(`Recovery plan for ${victim}`));
 			await session.choose(new RegExp(`Peer-remove ${victim} \\(you will type`));
@@ -115,6 +120,7 @@ for (const size of sizes) {
 			await session.type('INVOICES');
 			await session.keys('Enter');
 			await session.waitFor(/Drop the placement/, {timeoutMs: 30_000});
+			await session.save(`demo-r1-loss-checks-after-delete-${at}`);
 			await session.choose(/Drop the placement/);
 			await session.waitFor(/Restore INVOICES \(you will type its name\)/, {timeoutMs: 30_000});
 			await session.choose(/Restore INVOICES \(you will type its name\)/);

@@ -10,6 +10,7 @@ import {latestDiagnosis} from '../state/diagnosis.js';
 import {vanished, type KnownServer} from '../state/known-servers.js';
 import type {Item} from '../state/menus.js';
 import type {ConnectionSummary, DiagnosisResult} from '../services.js';
+import {textRows} from '../input/rows.js';
 import {useTheme} from '../theme-context.js';
 
 type Row = Pick<ServerEntry, 'name' | 'cluster' | 'version' | 'answering' | 'metaLeader'> & {seenBefore?: boolean};
@@ -20,7 +21,8 @@ function ServerRows({view, known, max}: {readonly view: ServersView; readonly kn
 	const all: Row[] = [...view.servers, ...gone];
 	// Servers that do not answer first: on a short terminal they are the ones that must stay in view.
 	const ordered = [...all.filter(server => !server.answering), ...all.filter(server => server.answering)];
-	const shown = ordered.length > max ? ordered.slice(0, max) : ordered;
+	// Past `max` rows, the last row counts the rest instead.
+	const shown = ordered.length > max ? ordered.slice(0, Math.max(1, max - 1)) : ordered;
 	const nameWidth = Math.max(...all.map(server => server.name.length)) + 3;
 	const clusterWidth = Math.max(1, ...all.map(server => (server.cluster ?? '-').length)) + 2;
 	return (
@@ -48,18 +50,30 @@ export function OverviewScreen({
 	known = [],
 	items,
 	cursor,
-	menuHeight,
-	maxServers = 12,
+	height,
+	width,
 }: {
 	readonly connection: ConnectionSummary;
 	readonly diagnosis: DiagnosisState;
 	readonly known?: KnownServer[];
 	readonly items: Item[];
 	readonly cursor: number;
-	readonly menuHeight: number;
-	readonly maxServers?: number;
+	/** Rows and columns the overview may use: the server list and the menu share what the rest leaves. */
+	readonly height: number;
+	readonly width: number;
 }) {
 	const result = latestDiagnosis(diagnosis);
+	const meta = result?.assessment.meta;
+	const verdictKinds = new Set(result?.assessment.streams.map(verdict => verdict.kind)).size;
+	// On a short terminal the blank lines go first; the servers that do not answer stay in view.
+	const compact = height < 24;
+	const fixed = 3 + (diagnosis.kind === 'loading' || diagnosis.kind === 'failed' ? 1 : 0) + (meta ? textRows(`Meta group: x NO QUORUM — ${meta.reason}`, width) + 1 + verdictKinds : 0) + (compact ? 0 : 2);
+	const room = Math.max(5, height - fixed);
+	const view = result?.diagnosis.servers.ok ? result.diagnosis.servers.value : diagnosis.kind === 'loading' ? diagnosis.servers : undefined;
+	const servers = view ? view.servers.length + vanished(known, view.servers).length : 0;
+	const silent = view ? view.servers.filter(server => !server.answering).length + vanished(known, view.servers).length : 0;
+	const maxServers = Math.min(servers, Math.max(silent + (servers > silent ? 1 : 0), room - items.length));
+	const menuHeight = Math.max(4, room - maxServers);
 	const system = connection.system.kind === 'none' ? `no system account (${connection.system.reason})` : connection.system.kind === 'separate' ? 'system account: separate credentials' : 'system account: same connection';
 	return (
 		<Box flexDirection="column">
@@ -74,18 +88,18 @@ export function OverviewScreen({
 			{diagnosis.kind === 'loading' && <Spinner label={result ? 'refreshing diagnosis…' : 'diagnosing the cluster…'} />}
 			{diagnosis.kind === 'failed' && <Styled tone="bad" wrap="wrap">Diagnosis failed: {diagnosis.message}</Styled>}
 			{result ? (
-				<Summary result={result} known={known} maxServers={maxServers} />
+				<Summary result={result} known={known} maxServers={maxServers} compact={compact} />
 			) : diagnosis.kind === 'loading' && diagnosis.servers ? (
 				<ServerRows view={diagnosis.servers} known={known} max={maxServers} />
 			) : null}
-			<Box marginTop={1}>
+			<Box marginTop={compact ? 0 : 1}>
 				<ListView items={items} cursor={cursor} height={menuHeight} wrap />
 			</Box>
 		</Box>
 	);
 }
 
-function Summary({result, known, maxServers}: {readonly result: DiagnosisResult; readonly known: KnownServer[]; readonly maxServers: number}) {
+function Summary({result, known, maxServers, compact}: {readonly result: DiagnosisResult; readonly known: KnownServer[]; readonly maxServers: number; readonly compact: boolean}) {
 	const {diagnosis, assessment} = result;
 	const {glyphs} = useTheme();
 	const counts = verdictOrder
@@ -93,7 +107,7 @@ function Summary({result, known, maxServers}: {readonly result: DiagnosisResult;
 		.filter(([, count]) => count > 0);
 	const meta = assessment.meta;
 	return (
-		<Box flexDirection="column" marginTop={1}>
+		<Box flexDirection="column" marginTop={compact ? 0 : 1}>
 			{diagnosis.servers.ok ? <ServerRows view={diagnosis.servers.value} known={known} max={maxServers} /> : <Styled tone="warn">Servers not visible: {diagnosis.servers.reason}</Styled>}
 			<Text wrap="wrap">
 				Meta group:{' '}

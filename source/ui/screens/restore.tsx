@@ -10,6 +10,7 @@ import type {StreamRestorePlan} from '../../core/restore/plan.js';
 import type {RestoreProgress, StreamRestoreResult} from '../../core/restore/restore.js';
 import type {PreflightFinding} from '../../core/restore/preflight.js';
 import {ListView} from '../components/list-view.js';
+import {textRows} from '../input/rows.js';
 import {TextField} from '../components/text-field.js';
 import type {Item} from '../state/menus.js';
 import type {OverrideField, Ui} from '../state/screen.js';
@@ -67,15 +68,28 @@ export function wizardHint(hint: string): string {
 		.replaceAll('pass --no-verify to let the server judge this one', 'use `nats-dr restore --no-verify` to let the server judge this one');
 }
 
-function Findings({findings, height}: {readonly findings: PreflightFinding[]; readonly height: number}) {
-	const {glyphs} = useTheme();
-	// The most severe first; passed checks are the first to be folded into a count when space runs out.
+/** The findings that fit in `height` rows, most severe first; a hint is dropped before its finding is. */
+function fitFindings(findings: PreflightFinding[], height: number, width: number): {shown: Array<PreflightFinding & {withHint: boolean}>; folded: number} {
 	const ordered = [...findings].sort((a, b) => severity[a.level] - severity[b.level]);
-	const problems = ordered.filter(finding => finding.level !== 'ok');
-	const passed = ordered.filter(finding => finding.level === 'ok');
-	const room = Math.max(0, height - problems.length * 3);
-	const shownPassed = passed.length <= room ? passed : passed.slice(0, Math.max(0, room - 1));
-	const shown = [...problems, ...shownPassed];
+	const shown: Array<PreflightFinding & {withHint: boolean}> = [];
+	// One row stays free for the line that counts what was left out.
+	let room = height - 1;
+	for (const finding of ordered) {
+		const rows = textRows(finding.message, width - 9);
+		const hint = finding.hint && finding.level !== 'ok' ? textRows(`try: ${wizardHint(finding.hint)}`, width - 9) : 0;
+		if (rows + hint <= room) shown.push({...finding, withHint: hint > 0});
+		else if (rows <= room && finding.level !== 'ok') shown.push({...finding, withHint: false});
+		else break;
+		room -= rows + (shown.at(-1)!.withHint ? hint : 0);
+	}
+
+	return {shown, folded: ordered.length - shown.length};
+}
+
+function Findings({findings, height, width}: {readonly findings: PreflightFinding[]; readonly height: number; readonly width: number}) {
+	const {glyphs} = useTheme();
+	const {shown, folded} = fitFindings(findings, height, width);
+	const foldedProblems = findings.filter(finding => finding.level !== 'ok').length - shown.filter(finding => finding.level !== 'ok').length;
 	return (
 		<Box flexDirection="column">
 			{shown.map(finding => (
@@ -86,14 +100,18 @@ function Findings({findings, height}: {readonly findings: PreflightFinding[]; re
 						</Box>
 						<Text wrap="wrap">{finding.message}</Text>
 					</Box>
-					{finding.hint && finding.level !== 'ok' && (
+					{finding.hint && finding.withHint && (
 						<Box paddingLeft={9}>
 							<Text wrap="wrap">try: {wizardHint(finding.hint)}</Text>
 						</Box>
 					)}
 				</Box>
 			))}
-			{shownPassed.length < passed.length && <Text>{`${glyphs.ok} ${passed.length - shownPassed.length} more checks passed`}</Text>}
+			{folded > 0 && (
+				<Text wrap="truncate-end">
+					{foldedProblems > 0 ? `${glyphs.warn} ${folded} more findings (a taller terminal shows them all)` : `${glyphs.ok} ${folded} more checks passed`}
+				</Text>
+			)}
 		</Box>
 	);
 }
@@ -107,6 +125,7 @@ export function RestorePlanScreen({
 	items,
 	ui,
 	height,
+	width,
 }: {
 	readonly dir: string;
 	readonly overrides: RestoreOverrides;
@@ -116,6 +135,7 @@ export function RestorePlanScreen({
 	readonly items: Item[];
 	readonly ui: Ui;
 	readonly height: number;
+	readonly width: number;
 }) {
 	const {glyphs} = useTheme();
 	if (problem) return <Styled tone="bad" wrap="wrap">{glyphs.fail} {problem}</Styled>;
@@ -125,13 +145,15 @@ export function RestorePlanScreen({
 		cluster: `Cluster (now ${overrides.cluster ?? plan.placement?.cluster ?? 'any'}), empty for the backup's`,
 		tags: `Tags, comma separated (now ${(overrides.tags ?? plan.placement?.tags ?? []).join(',') || 'none'}), empty for the backup's`,
 	};
-	const menuRows = Math.min(items.length, 6);
+	const menuItems = Math.min(items.length, 6);
+	const menuRows = editing ? 3 : items.slice(0, menuItems).reduce((rows, item) => rows + textRows(item.label, width - 2), 0);
+	const titleRows = textRows(`Pre-flight for ${plan.stream} from ${dir}`, width);
 	return (
 		<Box flexDirection="column">
 			<Text bold wrap="wrap">
 				Pre-flight for {plan.stream} from {dir}
 			</Text>
-			<Findings findings={plan.findings} height={Math.max(2, height - menuRows - 3)} />
+			<Findings findings={plan.findings} height={Math.max(2, height - menuRows - titleRows - 1)} width={width} />
 			<Box marginTop={1} flexDirection="column">
 				{editing ? (
 					<>
@@ -139,7 +161,7 @@ export function RestorePlanScreen({
 						<TextField buffer={ui.text} error={ui.error} />
 					</>
 				) : (
-					<ListView items={items} cursor={ui.cursor} height={menuRows} wrap />
+					<ListView items={items} cursor={ui.cursor} height={menuItems} wrap />
 				)}
 			</Box>
 		</Box>
