@@ -109,7 +109,7 @@ function Findings({findings, height, width}: {readonly findings: PreflightFindin
 			))}
 			{folded > 0 && (
 				<Text wrap="truncate-end">
-					{foldedProblems > 0 ? `${glyphs.warn} ${folded} more findings (a taller terminal shows them all)` : `${glyphs.ok} ${folded} more checks passed`}
+					{foldedProblems > 0 ? `${glyphs.warn} ${folded} more finding${folded > 1 ? 's' : ''} (a taller terminal shows them all)` : `${glyphs.ok} ${folded} more check${folded > 1 ? 's' : ''} passed`}
 				</Text>
 			)}
 		</Box>
@@ -139,7 +139,7 @@ export function RestorePlanScreen({
 }) {
 	const {glyphs} = useTheme();
 	if (problem) return <Styled tone="bad" wrap="wrap">{glyphs.fail} {problem}</Styled>;
-	if (!plan) return <Spinner label={`checking ${dir} against the target (archive, stream name, placement, limits)…`} />;
+	if (!plan) return <Spinner elapsed label={`checking ${dir} against the target: reading and verifying the archive, then the stream name, subjects, placement and limits`} />;
 	const prompts: Record<OverrideField, string> = {
 		replicas: `Replicas (1-5; now ${overrides.replicas ?? plan.replicas}), empty for the backup's`,
 		cluster: `Cluster (now ${overrides.cluster ?? plan.placement?.cluster ?? 'any'}), empty for the backup's`,
