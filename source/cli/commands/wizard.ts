@@ -34,7 +34,7 @@ export async function wizard(context: CommandContext, {banner, backupRoot, demo}
 		// The connecting line has done its job: the wizard takes the screen from the top.
 		if (io.stdout.isTTY) io.stdout.write(`\u001B[${Math.max(1, Math.ceil(connecting.length / (io.stdout.columns || 80)))}A\r\u001B[J`);
 		const {code, done} = await runWizard({services: wizardServices(session, connected, {backupRoot, account, demo}), theme, banner, signal});
-		for (const line of summaryLines(done)) out.line(line);
+		for (const line of summaryLines(done, io.stdout.isTTY ? io.stdout.columns : undefined)) out.line(line);
 		return code ?? exitCodes.ok;
 	} finally {
 		await session.close();
