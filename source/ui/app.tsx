@@ -207,7 +207,7 @@ const screenTable: {[K in ScreenKind]: ScreenView<K>} = {
 	},
 	'delete-run': ({state, screen}) =>
 		screen.phase === 'running' ? (
-			<Spinner label={`deleting ${screen.stream}…`} />
+			<Spinner elapsed label={`deleting ${screen.stream}…`} />
 		) : (
 			<Box flexDirection="column">
 				<Styled tone="bad" wrap="wrap">

@@ -61,7 +61,7 @@ export function DirectoryPrompt({title, explanation, ui, busy, problem, choices}
 			<Text wrap="wrap">{explanation}</Text>
 			<TextField buffer={ui.text} error={ui.error} />
 			{choices.length > 0 && <Text dimColor wrap="truncate-end">{choices.slice(0, 8).join('  ')}</Text>}
-			{busy && <Spinner label={busy} />}
+			{busy && <Spinner elapsed label={busy} />}
 			{problem && (
 				<Styled tone="bad" wrap="wrap">
 					{glyphs.fail} {problem}

@@ -85,7 +85,7 @@ export function OverviewScreen({
 				{connection.account ? ` in account ${connection.account}` : ''}
 				{connection.context ? ` (context ${connection.context})` : ''} · {system}
 			</Styled>
-			{diagnosis.kind === 'loading' && <Spinner label={result ? 'refreshing diagnosis…' : 'diagnosing the cluster…'} />}
+			{diagnosis.kind === 'loading' && <Spinner elapsed label={result ? 'refreshing diagnosis…' : 'diagnosing the cluster…'} />}
 			{diagnosis.kind === 'failed' && <Styled tone="bad" wrap="wrap">Diagnosis failed: {diagnosis.message}</Styled>}
 			{result ? (
 				<Summary result={result} known={known} maxServers={maxServers} compact={compact} />

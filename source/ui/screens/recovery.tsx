@@ -7,6 +7,7 @@ import type {WatchState} from '../../core/recovery-actions.js';
 import type {Assessment} from '../../recovery/assess.js';
 import type {StreamImpact} from '../../recovery/impact.js';
 import {verdictTitles} from '../../recovery/stream-verdict.js';
+import {Bullet} from '../components/bullet.js';
 import {ListView} from '../components/list-view.js';
 import {Spinner} from '../components/spinner.js';
 import {Styled} from '../components/styled.js';
@@ -136,17 +137,27 @@ function Outcome({server, impacts, states}: {readonly server: string; readonly i
 	const stuck = impacts.filter(impact => impact.kind === 'still-no-quorum').map(impact => impact.stream);
 	return (
 		<Box flexDirection="column" marginTop={1}>
-			<Text wrap="wrap">
-				{glyphs.ok} Recovered: {recovered.length > 0 ? recovered.join(', ') : 'no stream needed a new replica'}
-			</Text>
-			{waiting.length > 0 && <Styled tone="warn" wrap="wrap">{glyphs.warn} Not caught up yet: {waiting.join(', ')}</Styled>}
-			<Text wrap="wrap">
-				{lost.length > 0 ? <Styled tone="bad">{glyphs.fail} Lost: {lost.join(', ')} (R1 on {server}; only a backup brings {lost.length > 1 ? 'them' : 'it'} back)</Styled> : `${glyphs.ok} Lost: nothing`}
-			</Text>
-			{stuck.length > 0 && <Styled tone="bad" wrap="wrap">{glyphs.fail} Still without quorum: {stuck.join(', ')}</Styled>}
-			<Text wrap="wrap">
-				Left to do: {lost.length > 0 ? `restore ${lost.join(', ')} from a backup; ` : ''}restart {server} with a clean state (empty JetStream store) when it is repaired.
-			</Text>
+			<Bullet lead={glyphs.ok}>Recovered: {recovered.length > 0 ? recovered.join(', ') : 'no stream needed a new replica'}</Bullet>
+			{waiting.length > 0 && (
+				<Bullet lead={glyphs.warn} tone="warn">
+					Not caught up yet: {waiting.join(', ')}
+				</Bullet>
+			)}
+			{lost.length > 0 ? (
+				<Bullet lead={glyphs.fail} tone="bad">
+					Lost: {lost.join(', ')} (R1 on {server}; only a backup brings {lost.length > 1 ? 'them' : 'it'} back)
+				</Bullet>
+			) : (
+				<Bullet lead={glyphs.ok}>Lost: nothing</Bullet>
+			)}
+			{stuck.length > 0 && (
+				<Bullet lead={glyphs.fail} tone="bad">
+					Still without quorum: {stuck.join(', ')}
+				</Bullet>
+			)}
+			<Bullet lead="Left to do:">
+				{lost.length > 0 ? `restore ${lost.join(', ')} from a backup; ` : ''}restart {server} with a clean state (empty JetStream store) when it is repaired.
+			</Bullet>
 		</Box>
 	);
 }
@@ -172,8 +183,8 @@ export function RecoveryRunScreen({
 	return (
 		<Box flexDirection="column">
 			<Text bold>Peer-remove {server}</Text>
-			{phase === 'removing' && <Spinner label={`removing ${server} from the meta group…`} />}
-			{phase === 'watching' && <Spinner label="watching replicas catch up…" />}
+			{phase === 'removing' && <Spinner elapsed label={`removing ${server} from the meta group…`} />}
+			{phase === 'watching' && <Spinner elapsed label="watching replicas catch up…" />}
 			{states.slice(0, 8).map(state => (
 				<Text key={state.stream} wrap="truncate-end">
 					{state.done ? glyphs.ok : '…'} {state.stream}: [{state.peers.map(peer => `${peer.name}${peer.leader ? glyphs.leader : ''}${peer.current ? '' : glyphs.dead}`).join(',')}]{' '}
@@ -221,17 +232,17 @@ export function QuorumScreen({
 				<QuorumAdvice assessment={assessment} missing={missing} />
 			) : (
 				<Box flexDirection="column">
-					<Styled tone="ok" wrap="wrap">
-						{glyphs.ok} The meta group has a quorum again: {meta.answering} of {meta.size ?? '?'} servers answer{meta.leader ? `, leader ${meta.leader}` : ''}.
-					</Styled>
-					<Text wrap="wrap">
-						{glyphs.ok} Recovered: {restarted.length > 0 ? `${restarted.join(', ')} back with ${restarted.length > 1 ? 'their' : 'its'} data; ` : ''}
+					<Bullet lead={glyphs.ok} tone="ok">
+						The meta group has a quorum again: {meta.answering} of {meta.size ?? '?'} servers answer{meta.leader ? `, leader ${meta.leader}` : ''}.
+					</Bullet>
+					<Bullet lead={glyphs.ok}>
+						Recovered: {restarted.length > 0 ? `${restarted.join(', ')} back with ${restarted.length > 1 ? 'their' : 'its'} data; ` : ''}
 						{lost.length === 0 ? 'every stream has its quorum' : `still without quorum: ${lost.join(', ')}`}
-					</Text>
-					<Text wrap="wrap">{glyphs.ok} Lost: nothing (no server's data was removed)</Text>
-					<Text wrap="wrap">
-						Left to do: {missing.length > 0 ? `bring ${missing.join(', ')} back too, or remove ${missing.length > 1 ? 'them' : 'it'} with Automatic recovery from the overview.` : 'nothing; every server answers.'}
-					</Text>
+					</Bullet>
+					<Bullet lead={glyphs.ok}>Lost: nothing (no server's data was removed)</Bullet>
+					<Bullet lead="Left to do:">
+						{missing.length > 0 ? `bring ${missing.join(', ')} back too, or remove ${missing.length > 1 ? 'them' : 'it'} with Automatic recovery from the overview.` : 'nothing; every server answers.'}
+					</Bullet>
 				</Box>
 			)}
 			{waiting && <Spinner label={waiting} />}

@@ -9,6 +9,7 @@ import type {RestoreOverrides} from '../../core/restore/overrides.js';
 import type {StreamRestorePlan} from '../../core/restore/plan.js';
 import type {RestoreProgress, StreamRestoreResult} from '../../core/restore/restore.js';
 import type {PreflightFinding} from '../../core/restore/preflight.js';
+import {Bullet} from '../components/bullet.js';
 import {ListView} from '../components/list-view.js';
 import {textRows} from '../input/rows.js';
 import {TextField} from '../components/text-field.js';
@@ -193,7 +194,7 @@ function RestoreLive({store}: {readonly store: ProgressStore<RestoreProgress>}) 
 	if (!event || event.phase === 'start') return <Spinner label="starting…" />;
 	switch (event.phase) {
 		case 'request': {
-			return <Spinner label={`asking the server to create ${event.stream}${event.replicas > 1 ? ` (R${event.replicas}: waiting for the group's leader election)` : ''}…`} />;
+			return <Spinner elapsed label={`asking the server to create ${event.stream}${event.replicas > 1 ? ` (R${event.replicas}: waiting for the group's leader election)` : ''}…`} />;
 		}
 
 		case 'upload': {
@@ -205,7 +206,7 @@ function RestoreLive({store}: {readonly store: ProgressStore<RestoreProgress>}) 
 		}
 
 		case 'settling': {
-			return <Spinner label={`settling: waiting for ${event.waitingFor.join(', ')}…`} />;
+			return <Spinner elapsed label={`settling: waiting for ${event.waitingFor.join(', ')}…`} />;
 		}
 
 		case 'done': {
@@ -248,11 +249,11 @@ export function RestoreRunScreen({
 					</Text>
 					<Text wrap="wrap">  consumers: {result.consumers.map(consumer => `${consumer.name} (delivered ${consumer.delivered}, ack floor ${consumer.ackFloor})`).join(', ') || 'none'}</Text>
 					<Box flexDirection="column" marginTop={1}>
-						<Text wrap="wrap">
-							{glyphs.ok} Recovered: {stream}, {state?.messages ?? '?'} messages from the backup
-						</Text>
-						<Text wrap="wrap">Lost: what was written to {stream} after the backup was taken (the backup is all there is)</Text>
-						<Text wrap="wrap">Left to do: nothing for {stream}; its consumers resume from their ack floors</Text>
+						<Bullet lead={glyphs.ok}>
+							Recovered: {stream}, {state?.messages ?? '?'} messages from the backup
+						</Bullet>
+						<Bullet lead={glyphs.warn}>Lost: what was written to {stream} after the backup was taken (the backup is all there is)</Bullet>
+						<Bullet lead="Left to do:">nothing for {stream}; its consumers resume from their ack floors</Bullet>
 					</Box>
 				</Box>
 			)}
