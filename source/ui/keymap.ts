@@ -109,6 +109,8 @@ function modeBindings(state: State): Binding[] {
 		}
 
 		if (filterable(screen)) bindings.push({command: 'filter', keys: '/', help: 'filter by name', hint: 'filter', match: char('/')});
+		// A filter set is cleared by the first Esc; the next one goes back.
+		if (filterable(screen) && screen.ui.filter.value !== '') bindings.push({command: 'clear-filter', keys: 'Esc', help: 'clear the filter', hint: 'clear filter', match: is('escape')});
 	}
 
 	if (screen.kind === 'overview' || screen.kind === 'streams') bindings.push({command: 'refresh', keys: 'r', help: 'refresh the diagnosis', hint: 'refresh', match: char('r')});

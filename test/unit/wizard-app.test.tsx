@@ -214,6 +214,23 @@ describe('backup and restore in the wizard', () => {
 		await unmount(app);
 	});
 
+	test('the backup selection of 10,000 streams scrolls in a window and filters with /', async () => {
+		const {services} = fakeServices(degradedDiagnosis(10_000));
+		const app = await renderInk(<App services={services} onExit={() => {}} />);
+		await settle();
+		await app.press(keys.down, keys.down, keys.enter);
+		assert.match(app.frame(), /10002 of 10002 shown/);
+		assert.match(app.frame(), /↓ \d+ more below/);
+		assert.ok(app.frame().split('\n').length <= 24, 'the selection fits 24 rows');
+		await app.press('/', ...'HEALTHY9999'.split(''), keys.enter, ' ');
+		assert.match(app.frame(), /1 selected/);
+		assert.match(app.frame(), /❯ \[x\] HEALTHY9999/);
+		await app.press(keys.escape);
+		assert.match(app.frame(), /1 selected/);
+		assert.match(app.frame(), /❯ \[x\] HEALTHY9999/, 'the pointer stays on the stream it was on');
+		await unmount(app);
+	});
+
 	test('restore of a stream whose dead node is still a meta member: peer-remove comes first', async () => {
 		const {services} = fakeServices(degradedDiagnosis(1));
 		const app = await renderInk(<App services={services} onExit={() => {}} />);

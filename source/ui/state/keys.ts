@@ -21,8 +21,8 @@ function setUi(state: State, ui: Partial<Ui>): State {
 	return {...state, screen: {...state.screen, ui: {...state.screen.ui, ...ui}}};
 }
 
-function listLength(state: State): number {
-	return isMultiSelect(state.screen) ? backupChoices(state).length : menuItems(state).length;
+function listKeys(state: State): string[] {
+	return (isMultiSelect(state.screen) ? backupChoices(state) : menuItems(state)).map(item => item.key);
 }
 
 const moves: Partial<Record<Command, KeyPress['name']>> = {up: 'up', down: 'down', 'page-up': 'pageup', 'page-down': 'pagedown', first: 'home', last: 'end'};
@@ -92,7 +92,10 @@ function runCommand(state: State, command: Command, press: KeyPress, reduce: Red
 		}
 
 		case 'clear-filter': {
-			return setUi(state, {filtering: false, filter: {value: '', cursor: 0}, cursor: 0});
+			// The pointer stays on the item it was on, now among all of them.
+			const current = listKeys(state)[ui.cursor];
+			const cleared = setUi(state, {filtering: false, filter: {value: '', cursor: 0}, cursor: 0});
+			return current === undefined ? cleared : setUi(cleared, {cursor: Math.max(0, listKeys(cleared).indexOf(current))});
 		}
 
 		case 'up':
@@ -101,7 +104,7 @@ function runCommand(state: State, command: Command, press: KeyPress, reduce: Red
 		case 'page-down':
 		case 'first':
 		case 'last': {
-			return setUi(state, {cursor: moveCursor(ui.cursor, listLength(state), {name: moves[command]!}, page)});
+			return setUi(state, {cursor: moveCursor(ui.cursor, listKeys(state).length, {name: moves[command]!}, page)});
 		}
 
 		case 'choose': {
