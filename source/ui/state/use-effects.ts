@@ -61,8 +61,8 @@ export function usePeerRemove(state: State, dispatch: Dispatch, services: Wizard
 			try {
 				await services.peerRemove(server);
 			} catch (error) {
-				dispatch({type: 'run-phase', phase: 'failed', message: `peer-remove failed: ${message(error)}`});
 				await record('failed', message(error));
+				dispatch({type: 'run-phase', phase: 'failed', message: `peer-remove failed: ${message(error)}`});
 				return;
 			}
 
@@ -82,14 +82,15 @@ export function usePeerRemove(state: State, dispatch: Dispatch, services: Wizard
 				const detail = result.complete
 					? `removed ${server}; ${targets.length === 0 ? 'no stream needed a new replica' : `${targets.length} stream(s) recovered`}${lostWords}`
 					: `removed ${server}; not recovered after ${watchTimeoutMs / 1000}s: ${pending.join('; ')}${lostWords}`;
+				// Recorded before the screen says it is done: an operator who quits right then still finds it in the summary.
+				await record(result.complete ? 'ok' : 'failed', detail);
 				dispatch({type: 'watch-update', states: result.states});
 				dispatch({type: 'run-phase', phase: result.complete ? 'done' : 'failed', message: detail});
-				await record(result.complete ? 'ok' : 'failed', detail);
 			} catch (error) {
 				const aborted = controller.signal.aborted;
 				const detail = aborted ? `removed ${server}; watching was aborted (the removal itself stands)` : message(error);
-				dispatch({type: 'run-phase', phase: 'failed', message: detail});
 				await record(aborted ? 'aborted' : 'failed', detail);
+				dispatch({type: 'run-phase', phase: 'failed', message: detail});
 			} finally {
 				running.current = undefined;
 				dispatch({type: 'refresh'});

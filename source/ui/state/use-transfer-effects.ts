@@ -144,22 +144,25 @@ export function useRestoreRun(state: State, dispatch: Dispatch, services: Wizard
 		const controller = work.track();
 		stores.restore.set({phase: 'request', stream: plan.stream, replicas: plan.replicas});
 		void (async () => {
+			let outcome: Action;
 			let detail: string;
 			let result: 'ok' | 'failed' | 'aborted';
 			try {
 				const restored = await services.restore(plan, {signal: controller.signal, onProgress: event => stores.restore.set(event)});
-				dispatch({type: 'restore-finished', result: restored});
+				outcome = {type: 'restore-finished', result: restored};
 				detail = `restored ${restored.info.state?.messages ?? '?'} messages in ${Math.round(restored.totalMs / 1000)}s`;
 				result = 'ok';
 			} catch (error) {
 				detail = words(error);
 				result = controller.signal.aborted ? 'aborted' : 'failed';
-				dispatch({type: 'restore-failed', message: detail});
+				outcome = {type: 'restore-failed', message: detail};
 			}
 
 			work.done();
+			// Recorded before the screen says it is done: an operator who quits right then still finds it in the summary.
 			const entry = await services.audit({action: 'restore', subject: plan.stream, result, detail, parameters: {dir: plan.dir, ...plan.overrides}, nats: services.natsRestoreCommand(plan)});
 			dispatch({type: 'recorded', entry});
+			dispatch(outcome);
 			dispatch({type: 'refresh'});
 		})();
 	}, [restoreKey]);
