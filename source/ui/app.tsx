@@ -21,7 +21,7 @@ import {InspectScreen} from './screens/inspect.js';
 import {OverviewScreen} from './screens/overview.js';
 import {QuorumScreen, RecoveryConfirmScreen, RecoveryNodeScreen, RecoveryPlanScreen, RecoveryRunScreen} from './screens/recovery.js';
 import {DeleteConfirmScreen, RestoreConfirmScreen, RestoreDirScreen, RestorePickScreen, RestorePlanScreen, RestoreRunScreen} from './screens/restore.js';
-import {StreamsScreen} from './screens/streams.js';
+import {ServersScreen, StreamsScreen} from './screens/streams.js';
 import type {WizardServices} from './services.js';
 import {missingServers} from './state/known-servers.js';
 import {initialState, latestDiagnosis, reducer, type Action, type State} from './state/machine.js';
@@ -130,6 +130,7 @@ const screenTable: {[K in ScreenKind]: ScreenView<K>} = {
 		<OverviewScreen connection={services.connection()} diagnosis={state.diagnosis} known={state.known} items={menuItems(state)} cursor={screen.ui.cursor} height={height} width={width} />
 	),
 	streams: ({state, screen, height}) => <StreamsScreen items={menuItems(state)} total={latestDiagnosis(state.diagnosis)?.assessment.streams.length ?? 0} ui={screen.ui} height={height} />,
+	servers: ({state, screen, height}) => <ServersScreen items={menuItems(state)} ui={screen.ui} height={height} />,
 	inspect: ({state, screen}) => {
 		const result = latestDiagnosis(state.diagnosis);
 		const view = streamsOf(state).find(stream => stream.name === screen.stream);

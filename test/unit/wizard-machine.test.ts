@@ -115,6 +115,16 @@ describe('lists', () => {
 		assert.deepEqual(state.screen.selected, ['HEALTHY123']);
 	});
 
+	test('the server list puts the dead first, filters with /, and Enter on a dead server plans its recovery', () => {
+		let state = reducer(ready, {type: 'go', screen: open({kind: 'servers'})});
+		assert.equal(menuItems(state)[0]?.key, 'n3');
+		state = press(state, '/', 'n2', '\r');
+		assert.deepEqual(menuItems(state).map(item => item.key), ['n2']);
+		assert.match(press(state, '\r').notice ?? '', /n2 answers/);
+		state = press(state, '\u001B', '/', 'n3', '\r', '\r');
+		assert.ok(state.screen.kind === 'recovery-plan' && state.screen.server === 'n3');
+	});
+
 	test('a detour returns to the screen it was asked from, as the operator left it', () => {
 		let state = reducer(ready, {type: 'go', screen: {...planScreen('/srv/backups/PINNED'), overrides: {replicas: 2}}});
 		const asked = state.screen;

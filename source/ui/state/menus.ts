@@ -9,14 +9,14 @@ import {removalImpact} from '../../recovery/impact.js';
 import {verdictOrder, verdictTitles, type StreamVerdict} from '../../recovery/stream-verdict.js';
 import type {Action, State} from './machine.js';
 import {latestDiagnosis} from './diagnosis.js';
-import {missingServers} from './known-servers.js';
+import {missingServers, vanished} from './known-servers.js';
 import {isBusy, isTextEntry, open, planScreen, type Screen} from './screen.js';
 
 export type Item = {key: string; label: string; action: Action};
 
 /** Lists that can be long enough to need `/`. */
 export function filterable(screen: Screen): boolean {
-	return screen.kind === 'streams' || screen.kind === 'restore-pick' || screen.kind === 'backup-select';
+	return screen.kind === 'streams' || screen.kind === 'servers' || screen.kind === 'restore-pick' || screen.kind === 'backup-select';
 }
 
 export function isMultiSelect(screen: Screen): boolean {
@@ -98,8 +98,28 @@ function overviewItems(state: State): Item[] {
 	if (streams.length > 0) items.push({key: 'backup', label: 'Back up streams', action: {type: 'go', screen: open({kind: 'backup-select', selected: []})}});
 	if (lost === 0) items.push({key: 'restore', label: 'Restore from a backup', action: restore});
 	if (streams.length > 0) items.push({key: 'inspect', label: 'Inspect a stream', action: {type: 'go', screen: open({kind: 'streams'})}});
+	const servers = result?.diagnosis.servers.ok ? result.diagnosis.servers.value.servers.length : 0;
+	if (servers > 0) items.push({key: 'servers', label: `List the servers (${servers})`, action: {type: 'go', screen: open({kind: 'servers'})}});
 	items.push({key: 'refresh', label: 'Refresh', action: {type: 'refresh'}}, {key: 'quit', label: 'Quit', action: {type: 'quit', code: 0}});
 	return items;
+}
+
+/** Every server, those that do not answer first; Enter on a dead one opens its recovery plan. */
+function serverItems(state: State): Item[] {
+	const result = latestDiagnosis(state.diagnosis);
+	const listed = result?.diagnosis.servers.ok ? result.diagnosis.servers.value.servers : [];
+	const gone = vanished(state.known, listed).map(server => ({name: server.name, cluster: server.cluster, version: undefined, answering: false, metaLeader: false}));
+	const all = [...listed, ...gone].filter(server => matches(server.name, state.screen.ui.filter.value));
+	const ordered = [...all.filter(server => !server.answering), ...all.filter(server => server.answering)];
+	const dead = new Set(result?.assessment.meta.dead ?? []);
+	const width = Math.max(0, ...ordered.map(server => server.name.length)) + 2;
+	return ordered.map(server => ({
+		key: server.name,
+		label: `${`${server.name}${server.metaLeader ? '*' : ''}`.padEnd(width)} ${(server.cluster ?? '-').padEnd(14)} ${(server.version ?? '-').padEnd(8)} ${server.answering ? 'online' : 'NOT ANSWERING'}`,
+		action: dead.has(server.name)
+			? {type: 'go', screen: open({kind: 'recovery-plan', server: server.name, returnTo: undefined})}
+			: {type: 'notice', message: server.answering ? `${server.name} answers: nothing to recover on it` : `${server.name} does not answer and the meta group does not name it: see Meta group on the overview`},
+	}));
 }
 
 function restorePlanItems(state: State, screen: Screen & {kind: 'restore-plan'}): Item[] {
@@ -173,6 +193,10 @@ function listItems(state: State): Item[] {
 				...(lost ? [{key: 'refresh', label: 'Refresh the diagnosis', action: {type: 'refresh'}} satisfies Item] : []),
 				{key: 'home', label: 'Back to the overview', action: home},
 			];
+		}
+
+		case 'servers': {
+			return serverItems(state);
 		}
 
 		case 'recovery-node': {

@@ -32,6 +32,7 @@ export type Detour = {screen: Screen; history: Screen[]};
 export type Body =
 	| {kind: 'overview'}
 	| {kind: 'streams'}
+	| {kind: 'servers'}
 	| {kind: 'inspect'; stream: string}
 	| {kind: 'recovery-node'; returnTo: Detour | undefined}
 	/** The meta group lost its quorum: which servers to bring back, and (in the demo) bringing one back. */
