@@ -60,8 +60,11 @@ async function exercise(session: TmuxSession, send: Send, label: string): Promis
 	await send(['Down', 'Space', 'Down', 'Down', 'Space', '/', 'S', 'T', 'R', 'E', 'A', 'M', '1', '7', 'Enter', 'Space']);
 	const selection = await session.waitFor(/3 selected/);
 	assert.match(selection, /\[x\] STREAM17/, label);
+	// Clearing the filter keeps the pointer on STREAM17; Home goes back to the top of all 30.
 	await send(['/', 'Escape']);
-	const all = await session.waitFor(/30 of 30 shown/);
+	await session.waitFor(/30 of 30 shown/);
+	await send(['Home']);
+	const all = await session.waitFor(/❯ \[ \] ALPHA/);
 	assert.match(all, /\[x\] BRAVO/, label);
 	assert.match(all, /\[ \] CHARLIE/, label);
 	assert.match(all, /\[x\] DELTA/, label);
