@@ -52,7 +52,7 @@ export type DemoInfo = {
 };
 
 /** What the caller may do to the demo while it holds it: the training moves that are not NATS calls. */
-export type DemoControls = {
+type DemoControls = {
 	/** Starts one of the demo's stopped servers again. */
 	restart(name: string): Promise<void>;
 };

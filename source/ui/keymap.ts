@@ -32,7 +32,7 @@ export type Command =
 	/** Listed in the help only: keys that edit the text field. */
 	| 'edit';
 
-export type Binding = {
+type Binding = {
 	command: Command;
 	/** How the key is written in the hint bar and the help; bindings without it are not listed. */
 	keys?: string;
@@ -118,10 +118,6 @@ function modeBindings(state: State): Binding[] {
 	else bindings.push(back);
 	bindings.push(help, quit);
 	return bindings;
-}
-
-export function bindingsFor(state: State): Binding[] {
-	return modeBindings(state);
 }
 
 export function commandFor(state: State, press: KeyPress): Command | undefined {

@@ -4,6 +4,7 @@ import {textRows} from '../../source/ui/input/rows.js';
 import {viewport} from '../../source/ui/input/viewport.js';
 import {wrapWords} from '../../source/ui/input/wrap-words.js';
 import {summaryLines} from '../../source/ui/run-wizard.js';
+import {wizardHint} from '../../source/ui/screens/restore.js';
 import {missingServers} from '../../source/ui/state/known-servers.js';
 import {initialState, reducer} from '../../source/ui/state/machine.js';
 import {degradedDiagnosis} from '../helpers/diagnosis-fixture.js';
@@ -32,6 +33,13 @@ describe('fitting the terminal', () => {
 		const entry = {time: 't', action: 'restore', subject: 'X', result: 'ok', detail: 'restored 500 messages in 1s from the backup in a long directory', nats: 'nats stream restore X /a/very/long/path --context /another/long/path.json'} as never;
 		const summary = summaryLines([entry], 40);
 		assert.ok(summary.includes('    equivalent: nats stream restore X /a/very/long/path --context /another/long/path.json'));
+	});
+});
+
+describe('restore-check hints', () => {
+	test('name the wizard\'s menu items, not command-line flags', () => {
+		assert.equal(wizardHint('pass --replicas 2, or replace the placement with --tag TAG or --cluster NAME, or drop it with --no-placement'), 'set Replicas to 2, or replace the placement with Tags TAG or Cluster NAME, or choose Drop the placement');
+		assert.doesNotMatch(wizardHint('nats-dr never overwrites a stream: delete it first (nats stream rm ORDERS) if the backup should replace it'), /nats stream rm/);
 	});
 });
 

@@ -3,7 +3,7 @@
  * string ("n3\x7f\x7fn2") and reports Backspace (\x7f) as Delete; the wizard reads the raw events
  * and splits them here, so every key of a burst is applied, in order, and Backspace stays Backspace.
  */
-export type KeyName =
+type KeyName =
 	| 'text'
 	| 'up'
 	| 'down'

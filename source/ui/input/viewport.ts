@@ -1,5 +1,5 @@
 /** Which rows of a long list are drawn: the cursor stays in view, and what is cut off is counted. */
-export type Viewport = {start: number; end: number; above: number; below: number};
+type Viewport = {start: number; end: number; above: number; below: number};
 
 export function viewport(count: number, cursor: number, height: number): Viewport {
 	const rows = Math.max(1, height);

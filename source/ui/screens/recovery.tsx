@@ -32,7 +32,7 @@ export function RecoveryNodeScreen({items, ui, missing}: {readonly items: Item[]
 }
 
 /** What it takes to get the meta group back: which servers, and how many of them are enough. */
-export function QuorumAdvice({assessment, missing}: {readonly assessment: Assessment; readonly missing: string[]}) {
+function QuorumAdvice({assessment, missing}: {readonly assessment: Assessment; readonly missing: string[]}) {
 	const {meta} = assessment;
 	const need = Math.max(1, (meta.quorum ?? 1) - meta.answering);
 	return (

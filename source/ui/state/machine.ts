@@ -123,7 +123,7 @@ function editOverrides(screen: Screen & {kind: 'restore-plan'}, field: OverrideF
 }
 
 /** The typed value of an override field, or why it cannot be taken. */
-export function overrideProblem(field: OverrideField, value: string | undefined): string | undefined {
+function overrideProblem(field: OverrideField, value: string | undefined): string | undefined {
 	if (field !== 'replicas' || value === undefined) return undefined;
 	const replicas = Number(value);
 	return Number.isInteger(replicas) && replicas >= 1 && replicas <= 5 ? undefined : `Replicas must be a whole number from 1 to 5, not "${value}"`;

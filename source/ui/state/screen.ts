@@ -29,7 +29,7 @@ export type BackupLine = {stream: string; dir: string; ok: boolean; words: strin
 /** Where a side trip (peer-remove first) goes back to when it is done. */
 export type Detour = {screen: Screen; history: Screen[]};
 
-export type Body =
+type Body =
 	| {kind: 'overview'}
 	| {kind: 'streams'}
 	| {kind: 'servers'}
