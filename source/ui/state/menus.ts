@@ -24,7 +24,8 @@ export function isMultiSelect(screen: Screen): boolean {
 }
 
 export function hasMenu(state: State): boolean {
-	return !isBusy(state.screen) && !isTextEntry(state.screen) && (isMultiSelect(state.screen) || menuItems(state).length > 0);
+	// A filterable list keeps its keys even when the filter matches nothing, and is not built just to ask.
+	return !isBusy(state.screen) && !isTextEntry(state.screen) && (filterable(state.screen) || menuItems(state).length > 0);
 }
 
 function matches(name: string, filter: string): boolean {
@@ -37,11 +38,25 @@ const sortedCache = new WeakMap<StreamVerdict[], StreamVerdict[]>();
 function sortedVerdicts(verdicts: StreamVerdict[]): StreamVerdict[] {
 	let sorted = sortedCache.get(verdicts);
 	if (!sorted) {
-		sorted = [...verdicts].sort((a, b) => verdictOrder.indexOf(a.kind) - verdictOrder.indexOf(b.kind) || a.stream.localeCompare(b.stream));
+		// Stream names are ASCII: a plain comparison sorts them as localeCompare would, many times faster.
+		sorted = [...verdicts].sort((a, b) => verdictOrder.indexOf(a.kind) - verdictOrder.indexOf(b.kind) || (a.stream < b.stream ? -1 : a.stream > b.stream ? 1 : 0));
 		sortedCache.set(verdicts, sorted);
 	}
 
 	return sorted;
+}
+
+const streamItemCache = new WeakMap<StreamVerdict[], Item[]>();
+
+/** The stream list's items, built once per diagnosis: a key press in a list of 10,000 only filters. */
+function streamItems(verdicts: StreamVerdict[]): Item[] {
+	let items = streamItemCache.get(verdicts);
+	if (!items) {
+		items = sortedVerdicts(verdicts).map(verdict => ({key: verdict.stream, label: `${verdict.stream} — ${verdictTitles[verdict.kind]}`, action: {type: 'go', screen: open({kind: 'inspect', stream: verdict.stream})}}));
+		streamItemCache.set(verdicts, items);
+	}
+
+	return items;
 }
 
 export function replicasWord(replicas: number | undefined, verdict: StreamVerdict | undefined): string {
@@ -54,16 +69,23 @@ export function streamsOf(state: State): StreamView[] {
 	return result?.diagnosis.streams.ok ? result.diagnosis.streams.value.streams : [];
 }
 
-/** The streams of the backup selection, filtered, as the multi-select lists them. */
+const choiceCache = new WeakMap<StreamView[], Array<{key: string; label: string}>>();
+
+/** The streams of the backup selection, filtered, as the multi-select lists them; labels are built once per diagnosis. */
 export function backupChoices(state: State): Array<{key: string; label: string}> {
 	const filter = state.screen.ui.filter.value;
-	const verdicts = new Map((latestDiagnosis(state.diagnosis)?.assessment.streams ?? []).map(verdict => [verdict.stream, verdict]));
-	return streamsOf(state)
-		.filter(stream => matches(stream.name, filter))
-		.map(stream => ({
+	const streams = streamsOf(state);
+	let choices = choiceCache.get(streams);
+	if (!choices) {
+		const verdicts = new Map((latestDiagnosis(state.diagnosis)?.assessment.streams ?? []).map(verdict => [verdict.stream, verdict]));
+		choices = streams.map(stream => ({
 			key: stream.name,
 			label: `${stream.name}  ${replicasWord(stream.replicas, verdicts.get(stream.name))} ${stream.storage ?? ''}  ${stream.messages ?? '?'} msgs  ${stream.bytes === undefined ? '?' : formatBytes(stream.bytes)}${stream.storage === 'memory' ? '  (memory: cannot be snapshotted)' : ''}${stream.status === 'ok' ? '' : `  (${stream.status})`}`,
 		}));
+		choiceCache.set(streams, choices);
+	}
+
+	return filter === '' ? choices : choices.filter(choice => matches(choice.key, filter));
 }
 
 function backupLabel(backup: BackupSummary): string {
@@ -179,9 +201,9 @@ function listItems(state: State): Item[] {
 		}
 
 		case 'streams': {
-			return sortedVerdicts(result?.assessment.streams ?? [])
-				.filter(verdict => matches(verdict.stream, screen.ui.filter.value))
-				.map(verdict => ({key: verdict.stream, label: `${verdict.stream} — ${verdictTitles[verdict.kind]}`, action: {type: 'go', screen: open({kind: 'inspect', stream: verdict.stream})}}));
+			const items = streamItems(result?.assessment.streams ?? []);
+			const filter = screen.ui.filter.value;
+			return filter === '' ? items : items.filter(item => matches(item.key, filter));
 		}
 
 		case 'quorum': {
