@@ -15,10 +15,14 @@ import {restoreStream} from '../core/restore/restore.js';
 import {natsRestoreCommand} from '../core/restore/overrides.js';
 import path from 'node:path';
 import {assess} from '../recovery/assess.js';
-import type {ConnectionSummary, WizardServices} from '../ui/services.js';
+import type {ConnectionSummary, DemoService, WizardServices} from '../ui/services.js';
 import type {CommandContext} from './context.js';
 
-export function wizardServices(session: Session, context: CommandContext, {backupRoot, account}: {backupRoot?: string | undefined; account?: string | undefined} = {}): WizardServices {
+export function wizardServices(
+	session: Session,
+	context: CommandContext,
+	{backupRoot, account, demo}: {backupRoot?: string | undefined; account?: string | undefined; demo?: DemoService | undefined} = {},
+): WizardServices {
 	const described = describeConnection(session.settings);
 	const system: ConnectionSummary['system'] = session.sys
 		? {kind: session.sysSeparate ? 'separate' : 'same'}
@@ -43,6 +47,7 @@ export function wizardServices(session: Session, context: CommandContext, {backu
 		async watch(targets, {signal, timeoutMs, onUpdate}) {
 			return watchRecovery(session.js, targets, {signal, timeoutMs, onUpdate});
 		},
+		demo,
 		defaultBackupRoot: () => backupRoot ?? path.resolve('nats-dr-backups'),
 		completePath,
 		checkBackupTarget,

@@ -51,6 +51,12 @@ export type DemoInfo = {
 	story: Story;
 };
 
+/** What the caller may do to the demo while it holds it: the training moves that are not NATS calls. */
+type DemoControls = {
+	/** Starts one of the demo's stopped servers again. */
+	restart(name: string): Promise<void>;
+};
+
 export type DemoOptions = {
 	scenario: ScenarioName;
 	/** The nats-server binary; default: the first on PATH. */
@@ -71,7 +77,7 @@ const seedCounts = {replicated: 2000, pinned: 500, safe: 200};
  * removed, also when setup fails or is aborted. With `keep`, a demo that got ready stays running.
  * Returns the final state, for printing how to stop kept servers.
  */
-export async function runDemo(options: DemoOptions, onReady: (info: DemoInfo) => Promise<void>): Promise<DemoInfo> {
+export async function runDemo(options: DemoOptions, onReady: (info: DemoInfo, controls: DemoControls) => Promise<void>): Promise<DemoInfo> {
 	const {signal, onProgress = () => {}} = options;
 	const binary = await findNatsServer(options.natsServer, options.env);
 	onProgress(`Starting ${nodeNames.length} nats-server processes (${binary})`);
@@ -82,7 +88,7 @@ export async function runDemo(options: DemoOptions, onReady: (info: DemoInfo) =>
 		await sandbox.waitReady(signal);
 		const info = await setUp(sandbox, options, onProgress);
 		onProgress('Ready');
-		await onReady(info);
+		await onReady(info, {restart: async name => sandbox.restart(name)});
 		if (options.keep) {
 			sandbox.release();
 			kept = true;

@@ -135,6 +135,12 @@ export class Sandbox {
 		this.states.set(name, 'killed');
 	}
 
+	/** Starts a stopped server again with its config and whatever store it has left, as bringing a host back does. */
+	async restart(name: string): Promise<void> {
+		if (this.states.get(name) === 'running') return;
+		await this.launch(this.node(name));
+	}
+
 	/** Removes a stopped server's JetStream store, as a lost disk would. */
 	async wipe(name: string): Promise<void> {
 		if (this.states.get(name) === 'running') throw new Error(`${name} is still running; kill it before wiping its store`);

@@ -1,31 +1,36 @@
 /**
- * The wizard's root: one reducer, one effects hook, one keymap for the keys every screen shares
- * (Esc back, q quit, ? help, Ctrl+C twice to abort work), and the screen for the current state.
+ * The wizard's root: one store and reducer that every key press and every result goes through,
+ * one hook per piece of work, and the screen for the current state looked up in a table.
  */
-import {Box, useApp, useInput} from 'ink';
+import {Box, useApp} from 'ink';
 import {Text} from './components/text.js';
-import {useEffect, useReducer, useRef} from 'react';
+import {useEffect, useRef, type ReactElement} from 'react';
 import type {RestoreProgress} from '../core/restore/restore.js';
-import type {RestoreOverrides} from '../core/restore/overrides.js';
-import {createProgressStore} from './progress-store.js';
-import {BackupDirScreen, BackupRunScreen, BackupSelectScreen} from './screens/backup.js';
-import type {BackupLive} from './state/backup-live.js';
-import {DeleteConfirmScreen, RestoreConfirmScreen, RestoreDirScreen, RestorePickScreen, RestorePlanScreen, RestoreRunScreen, type PlanChoice} from './screens/restore.js';
-import {planScreen, useTransferEffects, type TransferStores} from './state/use-transfer-effects.js';
-import {Spinner} from './components/spinner.js';
 import {exitCodes, type ExitCode} from '../core/errors.js';
 import {removalImpact} from '../recovery/impact.js';
 import {KeyHints} from './components/key-hints.js';
+import {ListView} from './components/list-view.js';
+import {Spinner} from './components/spinner.js';
 import {Styled} from './components/styled.js';
 import {useTerminalSize} from './hooks/use-terminal-size.js';
+import {textRows} from './input/rows.js';
+import {useKeys} from './input/use-keys.js';
 import {hintsFor, helpFor} from './keymap.js';
+import {createProgressStore} from './progress-store.js';
+import {BackupDirScreen, BackupRunScreen, BackupSelectScreen, type BackupLive} from './screens/backup.js';
 import {InspectScreen} from './screens/inspect.js';
-import {OverviewScreen, type OverviewChoice} from './screens/overview.js';
-import {RecoveryConfirmScreen, RecoveryNodeScreen, RecoveryPlanScreen, RecoveryRunScreen} from './screens/recovery.js';
-import {StreamsScreen} from './screens/streams.js';
+import {OverviewScreen} from './screens/overview.js';
+import {QuorumScreen, RecoveryConfirmScreen, RecoveryNodeScreen, RecoveryPlanScreen, RecoveryRunScreen} from './screens/recovery.js';
+import {DeleteConfirmScreen, RestoreConfirmScreen, RestoreDirScreen, RestorePickScreen, RestorePlanScreen, RestoreRunScreen} from './screens/restore.js';
+import {ServersScreen, StreamsScreen} from './screens/streams.js';
 import type {WizardServices} from './services.js';
-import {initialState, isBusy, isTextEntry, latestDiagnosis, reducer, type Action, type State} from './state/machine.js';
-import {useEffects} from './state/use-effects.js';
+import {missingServers} from './state/known-servers.js';
+import {initialState, latestDiagnosis, reducer, type Action, type State} from './state/machine.js';
+import {backupChoices, menuItems, streamsOf} from './state/menus.js';
+import type {ScreenKind, ScreenOf} from './state/screen.js';
+import {createStore, useStore, type Store} from './state/store.js';
+import {useDemoRestart, useDiagnosis, useElectionWatch, usePeerRemove} from './state/use-effects.js';
+import {useBackupCheck, useBackupList, useBackupRun, usePathCompletion, useRestoreDefault, useRestorePlan, useRestoreRun, useStreamDelete, type TransferStores} from './state/use-transfer-effects.js';
 
 export type AppProps = {
 	readonly services: WizardServices;
@@ -37,61 +42,59 @@ export type AppProps = {
 };
 
 export function App({services, onExit, initial = initialState, banner = [], signal}: AppProps) {
-	const [state, dispatch] = useReducer(reducer, initial);
+	const store = useRef<Store<State, Action>>(undefined);
+	store.current ??= createStore(reducer, {...initial, backupRoot: initial.backupRoot || services.defaultBackupRoot(), demoServers: services.demo?.servers ?? []});
+	const {dispatch} = store.current;
+	const state = useStore(store.current);
 	const {exit} = useApp();
-	const {rows} = useTerminalSize();
+	const {rows, columns} = useTerminalSize();
 	const stores = useRef<TransferStores>({backup: createProgressStore<BackupLive>(), restore: createProgressStore<RestoreProgress>()}).current;
 	const result = latestDiagnosis(state.diagnosis);
-	const streamBytes = (name: string) => (result?.diagnosis.streams.ok ? (result.diagnosis.streams.value.streams.find(stream => stream.name === name)?.bytes ?? 0) : 0);
-	const recovery = useEffects(state, dispatch, services);
-	const transfers = useTransferEffects(state, dispatch, services, stores, streamBytes);
-	const abort = () => {
-		recovery.abort();
-		transfers.abort();
-	};
+	const streamBytes = (name: string) => streamsOf(state).find(stream => stream.name === name)?.bytes ?? 0;
 
-	const quit = (code: ExitCode) => {
-		onExit(code, state);
+	useKeys(presses => dispatch({type: 'keys', presses}));
+	useDiagnosis(state, dispatch, services);
+	useElectionWatch(state, dispatch, services);
+	const recovery = usePeerRemove(state, dispatch, services);
+	const restart = useDemoRestart(state, dispatch, services);
+	useBackupCheck(state, dispatch, services);
+	const backup = useBackupRun(state, dispatch, services, stores, streamBytes);
+	useBackupList(state, dispatch, services);
+	useRestorePlan(state, dispatch, services);
+	const restore = useRestoreRun(state, dispatch, services, stores);
+	useStreamDelete(state, dispatch, services);
+	usePathCompletion(state, dispatch, services);
+	useRestoreDefault(state, dispatch, services);
+
+	useEffect(() => {
+		if (!state.exit) return;
+		if (state.exit.abort) {
+			recovery.abort();
+			restart.abort();
+			backup.abort();
+			restore.abort();
+		}
+
+		onExit(state.exit.code, state);
 		exit();
-	};
+	}, [state.exit]);
 
 	useEffect(() => {
 		if (!signal) return;
-		const stop = () => {
-			abort();
-			quit(exitCodes.aborted);
-		};
-
+		const stop = () => dispatch({type: 'quit', code: exitCodes.aborted, abort: true});
 		if (signal.aborted) stop();
 		signal.addEventListener('abort', stop, {once: true});
 		return () => signal.removeEventListener('abort', stop);
-	});
+	}, [signal]);
 
-	useInput((input, key) => {
-		if (key.ctrl && input === 'c') {
-			if (!isBusy(state.screen)) return quit(exitCodes.ok);
-			if (!state.abortArmed) return dispatch({type: 'arm-abort'});
-			abort();
-			return quit(exitCodes.aborted);
-		}
-
-		if (state.abortArmed) dispatch({type: 'disarm-abort'});
-		if (key.escape) return dispatch({type: 'back'});
-		if (isTextEntry(state.screen)) return;
-		if (input === '?') return dispatch({type: 'toggle-help'});
-		if (input === 'q') {
-			if (isBusy(state.screen)) return dispatch({type: 'notice', message: 'work is running: q quits once it is done; Ctrl+C twice aborts'});
-			return quit(exitCodes.ok);
-		}
-
-		if (input === 'r' && (state.screen.kind === 'overview' || state.screen.kind === 'streams')) return dispatch({type: 'refresh'});
-		if (input === '/' && state.screen.kind === 'streams') return dispatch({type: 'filter', filter: state.screen.filter, filtering: true});
-	});
-
-	const listLimit = Math.max(3, rows - 14);
+	const showBanner = state.screen.kind === 'overview' && banner.length > 0 && rows >= 30;
+	// The hint bar (and a notice, or the abort warning, when there is one) stays below every screen.
+	const below = textRows(hintsFor(state).map(([key, action]) => `${key} ${action}`).join(' · '), columns) + (state.notice ? textRows(state.notice, columns) : 0) + (state.abortArmed ? 2 : 0);
+	const height = Math.max(6, rows - below - (showBanner ? banner.length + 1 : 0));
+	const Screen = screenTable[state.screen.kind] as ScreenView<ScreenKind>;
 	return (
 		<Box flexDirection="column">
-			{state.screen.kind === 'overview' && banner.length > 0 && (
+			{showBanner && (
 				<Box flexDirection="column" marginBottom={1}>
 					{banner.map(line => (
 						<Styled key={line} tone="accent" wrap="wrap">
@@ -100,13 +103,123 @@ export function App({services, onExit, initial = initialState, banner = [], sign
 					))}
 				</Box>
 			)}
-			{state.help ? <Help state={state} /> : <CurrentScreen state={state} dispatch={dispatch} services={services} stores={stores} listLimit={listLimit} onQuit={() => quit(exitCodes.ok)} />}
-			{state.notice && <Styled tone="warn">{state.notice}</Styled>}
-			{state.abortArmed && <Styled tone="bad">{abortWarning(state)}</Styled>}
+			{state.help ? <Help state={state} /> : <Screen state={state} screen={state.screen} services={services} stores={stores} height={height} width={columns} />}
+			{state.notice && <Styled tone="warn" wrap="wrap">{state.notice}</Styled>}
+			{state.abortArmed && <Styled tone="bad" wrap="wrap">{abortWarning(state)}</Styled>}
+			{!result && state.diagnosis.kind === 'failed' && state.screen.kind !== 'overview' && <Styled tone="bad">Diagnosis failed: {state.diagnosis.message}</Styled>}
 			<KeyHints hints={hintsFor(state)} />
 		</Box>
 	);
 }
+
+type ScreenProps<K extends ScreenKind> = {
+	readonly state: State;
+	readonly screen: ScreenOf<K>;
+	readonly services: WizardServices;
+	readonly stores: TransferStores;
+	/** Rows and columns this screen may use. */
+	readonly height: number;
+	readonly width: number;
+};
+
+type ScreenView<K extends ScreenKind> = (props: ScreenProps<K>) => ReactElement;
+
+const waiting = <Text>Waiting for the diagnosis…</Text>;
+
+/** Which component draws which screen: adding a screen kind without a view does not compile. */
+const screenTable: {[K in ScreenKind]: ScreenView<K>} = {
+	overview: ({state, screen, services, height, width}) => (
+		<OverviewScreen connection={services.connection()} diagnosis={state.diagnosis} election={state.election} known={state.known} items={menuItems(state)} cursor={screen.ui.cursor} height={height} width={width} />
+	),
+	streams: ({state, screen, height}) => <StreamsScreen items={menuItems(state)} total={latestDiagnosis(state.diagnosis)?.assessment.streams.length ?? 0} ui={screen.ui} height={height} />,
+	servers: ({state, screen, height}) => <ServersScreen items={menuItems(state)} ui={screen.ui} height={height} />,
+	inspect: ({state, screen}) => {
+		const result = latestDiagnosis(state.diagnosis);
+		const view = streamsOf(state).find(stream => stream.name === screen.stream);
+		const verdict = result?.assessment.streams.find(candidate => candidate.stream === screen.stream);
+		if (!result || !view || !verdict) return <Text>Stream {screen.stream} is not in the latest diagnosis.</Text>;
+		return <InspectScreen stream={view} verdict={verdict} facts={result.assessment.facts} />;
+	},
+	quorum: ({state, screen}) => {
+		const result = latestDiagnosis(state.diagnosis);
+		if (!result) return waiting;
+		return (
+			<QuorumScreen
+				assessment={result.assessment}
+				missing={missingServers(state.known, result)}
+				restarted={screen.restarted}
+				waiting={screen.waiting}
+				problem={screen.problem}
+				items={menuItems(state)}
+				ui={screen.ui}
+			/>
+		);
+	},
+	'recovery-node': ({state, screen}) => <RecoveryNodeScreen items={menuItems(state)} ui={screen.ui} missing={missingServers(state.known, latestDiagnosis(state.diagnosis))} />,
+	'recovery-plan': ({state, screen, height}) => {
+		const result = latestDiagnosis(state.diagnosis);
+		if (!result) return waiting;
+		const impacts = removalImpact(screen.server, streamsOf(state), result.assessment);
+		return (
+			<RecoveryPlanScreen
+				server={screen.server}
+				assessment={result.assessment}
+				impacts={impacts}
+				missing={missingServers(state.known, result)}
+				items={menuItems(state)}
+				ui={screen.ui}
+				maxStreams={Math.max(1, Math.floor((height - 10) / 2))}
+			/>
+		);
+	},
+	'recovery-confirm': ({screen}) => <RecoveryConfirmScreen server={screen.server} impacts={screen.impacts} ui={screen.ui} />,
+	'recovery-run': ({state, screen}) => (
+		<RecoveryRunScreen server={screen.server} phase={screen.phase} states={screen.states} impacts={screen.impacts} message={screen.message} items={menuItems(state)} ui={screen.ui} />
+	),
+	'backup-select': ({state, screen, height}) => {
+		const selected = new Set(screen.selected);
+		const bytes = streamsOf(state).reduce((total, stream) => total + (selected.has(stream.name) ? (stream.bytes ?? 0) : 0), 0);
+		return <BackupSelectScreen items={backupChoices(state)} total={streamsOf(state).length} selected={screen.selected} bytes={bytes} ui={screen.ui} height={height} />;
+	},
+	'backup-dir': ({screen}) => <BackupDirScreen streams={screen.streams} neededBytes={screen.neededBytes} checking={screen.checking} problem={screen.problem} choices={screen.choices} ui={screen.ui} />,
+	'backup-run': ({state, screen, stores, height}) => (
+		<BackupRunScreen root={screen.root} phase={screen.phase} results={screen.results} store={stores.backup} items={menuItems(state)} ui={screen.ui} maxLines={Math.max(3, height - 6)} />
+	),
+	'restore-dir': ({screen}) => <RestoreDirScreen loading={screen.loading} problem={screen.problem} choices={screen.choices} ui={screen.ui} />,
+	'restore-pick': ({state, screen, height}) => <RestorePickScreen root={screen.root} items={menuItems(state)} total={screen.backups.length} ui={screen.ui} height={height} />,
+	'restore-plan': ({state, screen, height, width}) => (
+		<RestorePlanScreen
+			dir={screen.dir}
+			overrides={screen.overrides}
+			plan={screen.plan}
+			problem={screen.problem}
+			editing={screen.editing}
+			items={menuItems(state)}
+			ui={screen.ui}
+			height={height}
+			width={width}
+		/>
+	),
+	'restore-confirm': ({screen}) => <RestoreConfirmScreen plan={screen.plan} ui={screen.ui} />,
+	'restore-run': ({state, screen, stores}) => (
+		<RestoreRunScreen stream={screen.plan.stream} phase={screen.phase} message={screen.message} result={screen.result} store={stores.restore} items={menuItems(state)} ui={screen.ui} />
+	),
+	'delete-confirm': ({state, screen}) => {
+		const verdict = latestDiagnosis(state.diagnosis)?.assessment.streams.find(candidate => candidate.stream === screen.stream);
+		return <DeleteConfirmScreen stream={screen.stream} broken={verdict?.kind === 'r1-on-dead-node' || verdict?.kind === 'no-quorum'} ui={screen.ui} />;
+	},
+	'delete-run': ({state, screen}) =>
+		screen.phase === 'running' ? (
+			<Spinner elapsed label={`deleting ${screen.stream}…`} />
+		) : (
+			<Box flexDirection="column">
+				<Styled tone="bad" wrap="wrap">
+					Deleting {screen.stream} failed: {screen.message}
+				</Styled>
+				<ListView items={menuItems(state)} cursor={screen.ui.cursor} height={2} />
+			</Box>
+		),
+};
 
 function abortWarning(state: State): string {
 	switch (state.screen.kind) {
@@ -129,202 +242,13 @@ function Help({state}: {readonly state: State}) {
 		<Box flexDirection="column" marginBottom={1}>
 			<Text bold>Keys</Text>
 			{helpFor(state).map(([key, action]) => (
-				<Text key={key}>
-					{'  '}
-					{key.padEnd(12)}
-					{action}
-				</Text>
+				<Box key={key}>
+					<Box width={16} flexShrink={0}>
+						<Text>{`  ${key}`}</Text>
+					</Box>
+					<Text wrap="wrap">{action}</Text>
+				</Box>
 			))}
 		</Box>
 	);
-}
-
-function CurrentScreen({
-	state,
-	dispatch,
-	services,
-	stores,
-	listLimit,
-	onQuit,
-}: {
-	readonly state: State;
-	readonly dispatch: (action: Action) => void;
-	readonly services: WizardServices;
-	readonly stores: TransferStores;
-	readonly listLimit: number;
-	readonly onQuit: () => void;
-}) {
-	const {screen} = state;
-	const result = latestDiagnosis(state.diagnosis);
-	switch (screen.kind) {
-		case 'overview': {
-			const choose = (choice: OverviewChoice) => {
-				if (choice === 'quit') onQuit();
-				else if (choice === 'refresh') dispatch({type: 'refresh'});
-				else if (choice === 'recovery') dispatch({type: 'go', screen: {kind: 'recovery-node'}});
-				else if (choice === 'backup') dispatch({type: 'go', screen: {kind: 'backup-select', selected: []}});
-				else if (choice === 'restore') dispatch({type: 'go', screen: {kind: 'restore-dir', dir: services.defaultBackupRoot(), loading: false, problem: undefined}});
-				else dispatch({type: 'go', screen: {kind: 'streams', filter: '', filtering: false}});
-			};
-
-			return <OverviewScreen connection={services.connection()} diagnosis={state.diagnosis} election={state.election} menuLimit={listLimit} maxServers={Math.max(3, listLimit - 6)} onChoose={choose} />;
-		}
-
-		case 'streams': {
-			return (
-				<StreamsScreen
-					verdicts={result?.assessment.streams ?? []}
-					filter={screen.filter}
-					filtering={screen.filtering}
-					limit={listLimit}
-					onFilter={(filter, filtering) => dispatch({type: 'filter', filter, filtering})}
-					onPick={stream => dispatch({type: 'go', screen: {kind: 'inspect', stream}})}
-				/>
-			);
-		}
-
-		case 'inspect': {
-			const view = result?.diagnosis.streams.ok ? result.diagnosis.streams.value.streams.find(stream => stream.name === screen.stream) : undefined;
-			const verdict = result?.assessment.streams.find(candidate => candidate.stream === screen.stream);
-			if (!result || !view || !verdict) return <Text>Stream {screen.stream} is not in the latest diagnosis.</Text>;
-			return <InspectScreen stream={view} verdict={verdict} facts={result.assessment.facts} />;
-		}
-
-		case 'recovery-node': {
-			if (!result) return <Text>Waiting for the diagnosis…</Text>;
-			return <RecoveryNodeScreen assessment={result.assessment} onPick={server => dispatch({type: 'go', screen: {kind: 'recovery-plan', server}})} />;
-		}
-
-		case 'recovery-plan': {
-			if (!result) return <Text>Waiting for the diagnosis…</Text>;
-			const streams = result.diagnosis.streams.ok ? result.diagnosis.streams.value.streams : [];
-			const impacts = removalImpact(screen.server, streams, result.assessment);
-			return (
-				<RecoveryPlanScreen
-					server={screen.server}
-					assessment={result.assessment}
-					impacts={impacts}
-					maxStreams={Math.max(2, Math.floor((listLimit - 2) / 2))}
-					onProceed={() => dispatch({type: 'go', screen: {kind: 'recovery-confirm', server: screen.server, impacts}})}
-				/>
-			);
-		}
-
-		case 'recovery-confirm': {
-			return (
-				<RecoveryConfirmScreen
-					server={screen.server}
-					impacts={screen.impacts}
-					onConfirm={() => dispatch({type: 'replace', screen: {kind: 'recovery-run', server: screen.server, impacts: screen.impacts, phase: 'removing', states: [], message: undefined}})}
-				/>
-			);
-		}
-
-		case 'recovery-run': {
-			return <RecoveryRunScreen server={screen.server} phase={screen.phase} states={screen.states} message={screen.message} onBack={() => dispatch({type: 'back'})} />;
-		}
-
-		case 'backup-select': {
-			const streams = result?.diagnosis.streams.ok ? result.diagnosis.streams.value.streams : [];
-			return (
-				<BackupSelectScreen
-					streams={streams}
-					selected={screen.selected}
-					limit={listLimit}
-					onChange={selected => dispatch({type: 'patch', kind: 'backup-select', patch: {selected}})}
-					onSubmit={() => {
-						if (screen.selected.length === 0) return dispatch({type: 'notice', message: 'select at least one stream with space (a selects all)'});
-						const neededBytes = streams.filter(stream => screen.selected.includes(stream.name)).reduce((total, stream) => total + (stream.bytes ?? 0), 0);
-						dispatch({type: 'go', screen: {kind: 'backup-dir', streams: screen.selected, neededBytes, dir: services.defaultBackupRoot(), checking: false, problem: undefined}});
-					}}
-				/>
-			);
-		}
-
-		case 'backup-dir': {
-			return (
-				<BackupDirScreen
-					streams={screen.streams}
-					neededBytes={screen.neededBytes}
-					dir={screen.dir}
-					checking={screen.checking}
-					problem={screen.problem}
-					complete={async partial => services.completePath(partial)}
-					onChange={dir => dispatch({type: 'patch', kind: 'backup-dir', patch: {dir, problem: undefined}})}
-					onSubmit={dir => dispatch({type: 'patch', kind: 'backup-dir', patch: {dir: dir.trim(), checking: true, problem: undefined}})}
-				/>
-			);
-		}
-
-		case 'backup-run': {
-			return <BackupRunScreen root={screen.root} phase={screen.phase} results={screen.results} store={stores.backup} maxLines={Math.max(3, listLimit - 2)} onBack={() => dispatch({type: 'back'})} />;
-		}
-
-		case 'restore-dir': {
-			return (
-				<RestoreDirScreen
-					dir={screen.dir}
-					loading={screen.loading}
-					problem={screen.problem}
-					complete={async partial => services.completePath(partial)}
-					onChange={dir => dispatch({type: 'patch', kind: 'restore-dir', patch: {dir, problem: undefined}})}
-					onSubmit={dir => dispatch({type: 'patch', kind: 'restore-dir', patch: {dir: dir.trim(), loading: true, problem: undefined}})}
-				/>
-			);
-		}
-
-		case 'restore-pick': {
-			return <RestorePickScreen root={screen.root} backups={screen.backups} limit={listLimit} onPick={dir => dispatch({type: 'go', screen: planScreen(dir)})} />;
-		}
-
-		case 'restore-plan': {
-			const verdict = screen.plan ? result?.assessment.streams.find(candidate => candidate.stream === screen.plan!.stream) : undefined;
-			const blockedBy = verdict?.kind === 'r1-on-dead-node' ? verdict.deadPeers.find(server => result?.assessment.meta.dead.includes(server)) : undefined;
-			const choose = (choice: PlanChoice) => {
-				if (choice === 'continue' && screen.plan) dispatch({type: 'go', screen: {kind: 'restore-confirm', plan: screen.plan}});
-				else if (choice === 'delete' && screen.plan) dispatch({type: 'go', screen: {kind: 'delete-confirm', stream: screen.plan.stream, returnTo: screen}});
-				else if (choice === 'peer-remove' && blockedBy) dispatch({type: 'go', screen: {kind: 'recovery-plan', server: blockedBy}});
-				else if (choice === 'no-placement') dispatch({type: 'patch', kind: 'restore-plan', patch: {overrides: {replicas: screen.overrides.replicas, dropPlacement: true}, plan: undefined}});
-				else if (choice !== 'continue' && choice !== 'delete') dispatch({type: 'patch', kind: 'restore-plan', patch: {editing: choice}});
-			};
-
-			return (
-				<RestorePlanScreen
-					dir={screen.dir}
-					overrides={screen.overrides}
-					plan={screen.plan}
-					problem={screen.problem}
-					editing={screen.editing}
-					brokenStream={verdict?.kind === 'r1-on-dead-node' || verdict?.kind === 'no-quorum'}
-					blockedBy={blockedBy}
-					onChoose={choose}
-					onEdit={(field, value) => dispatch({type: 'patch', kind: 'restore-plan', patch: {editing: undefined, plan: undefined, overrides: editOverrides(screen.overrides, field, value)}})}
-				/>
-			);
-		}
-
-		case 'restore-confirm': {
-			return <RestoreConfirmScreen plan={screen.plan} onConfirm={() => dispatch({type: 'replace', screen: {kind: 'restore-run', plan: screen.plan, phase: 'running', message: undefined, result: undefined}})} />;
-		}
-
-		case 'restore-run': {
-			return <RestoreRunScreen stream={screen.plan.stream} phase={screen.phase} message={screen.message} result={screen.result} store={stores.restore} onBack={() => dispatch({type: 'back'})} />;
-		}
-
-		case 'delete-confirm': {
-			const deleteVerdict = result?.assessment.streams.find(candidate => candidate.stream === screen.stream);
-			return <DeleteConfirmScreen stream={screen.stream} broken={deleteVerdict?.kind === 'r1-on-dead-node' || deleteVerdict?.kind === 'no-quorum'} onConfirm={() => dispatch({type: 'replace', screen: {kind: 'delete-run', stream: screen.stream, returnTo: screen.returnTo, phase: 'running', message: undefined}})} />;
-		}
-
-		case 'delete-run': {
-			return screen.phase === 'running' ? <Spinner label={`deleting ${screen.stream}…`} /> : <Styled tone="bad">Deleting {screen.stream} failed: {screen.message}</Styled>;
-		}
-	}
-}
-
-function editOverrides(overrides: RestoreOverrides, field: 'replicas' | 'cluster' | 'tags', value: string | undefined): RestoreOverrides {
-	const {dropPlacement: _dropped, ...rest} = overrides;
-	if (field === 'replicas') return {...overrides, replicas: value === undefined ? undefined : Number(value)};
-	if (field === 'cluster') return {...rest, cluster: value};
-	return {...rest, tags: value === undefined ? undefined : value.split(',').map(tag => tag.trim()).filter(Boolean)};
 }

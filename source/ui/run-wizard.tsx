@@ -7,6 +7,7 @@ import type {AuditEntry} from '../core/audit.js';
 import {exitCodes, type ExitCode} from '../core/errors.js';
 import {App} from './app.js';
 import {ScrubContext} from './components/text.js';
+import {wrapWords} from './input/wrap-words.js';
 import type {WizardServices} from './services.js';
 import {ThemeContext} from './theme-context.js';
 import type {Theme} from './theme.js';
@@ -64,14 +65,19 @@ function scrubbedWrites(stream: NodeJS.WriteStream, scrub: (text: string) => str
 	});
 }
 
-/** The end summary, as plain lines for the scrollback: what, when, result, equivalent nats commands. */
-export function summaryLines(done: AuditEntry[]): string[] {
+/**
+ * The end summary, as plain lines for the scrollback: what, when, result, equivalent nats commands.
+ * With `columns`, long lines are wrapped at spaces with their indent kept, so none is cut mid-word.
+ */
+export function summaryLines(done: AuditEntry[], columns?: number): string[] {
 	if (done.length === 0) return ['nats-dr: no changes were made in this session.'];
-	return [
+	const lines = [
 		`nats-dr: ${done.length} action(s) in this session`,
 		...done.flatMap(entry => [
 			`  ${entry.time}  ${entry.action} ${entry.subject}: ${entry.result.toUpperCase()} — ${entry.detail}`,
 			...(entry.nats ? [`    equivalent: ${entry.nats}`] : []),
 		]),
 	];
+	// A command is left whole: wrapped with an indent it would no longer paste into a shell.
+	return columns ? lines.flatMap(line => (line.startsWith('    equivalent: ') ? [line] : wrapWords(line, columns))) : lines;
 }

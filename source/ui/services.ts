@@ -28,8 +28,16 @@ export type DiagnosisResult = {diagnosis: Diagnosis; assessment: Assessment};
 
 export type StreamBackupOutcome = {stream: string; dir: string} & ({ok: true; result: BackupResult} | {ok: false; error: DrError});
 
+/** Only in `nats-dr demo`: the demo's own servers, which the wizard may start again. */
+export type DemoService = {
+	/** The demo servers that were stopped and can be started again. */
+	servers: string[];
+	restart(server: string): Promise<void>;
+};
+
 export type WizardServices = {
 	connection(): ConnectionSummary;
+	demo?: DemoService | undefined;
 	diagnose(options: {
 		signal: AbortSignal;
 		onPart?: (part: Partial<Diagnosis>) => void;

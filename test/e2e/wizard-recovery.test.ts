@@ -63,9 +63,12 @@ test('automatic recovery from the wizard: overview → plan → typed confirmati
 	await tmux.keys('Enter');
 	const done = await tmux.waitFor(/1 stream\(s\) recovered/, {timeoutMs: 90_000});
 	assert.match(done, /ORDERS: \[.*\] all current/);
+	assert.match(done, /Recovered: ORDERS/);
+	assert.match(done, new RegExp(`Lost: PINNED \\(R1 on ${victim}`));
+	assert.match(done, /Left to do: restore PINNED from a backup/);
 	await tmux.save('04-recovery-done');
 
-	await tmux.keys('Enter');
+	await tmux.choose(/Back to the overview/);
 	await tmux.waitFor(/Meta group: .*healthy/, {timeoutMs: 30_000});
 	await tmux.keys('q');
 	const end = await tmux.waitFor(/EXIT=0/, {visibleOnly: false});

@@ -46,6 +46,11 @@ export class TmuxSession {
 		for (const key of keys) await run('tmux', ['-L', this.socket, 'send-keys', '-t', 'w', key]);
 	}
 
+	/** Sends all keys in one write to the terminal, as a fast typist or a paste does: they arrive in one read. */
+	async burst(...keys: string[]): Promise<void> {
+		await run('tmux', ['-L', this.socket, 'send-keys', '-t', 'w', ...keys]);
+	}
+
 	/** Presses a key and waits until the screen shows its effect, so the next key cannot race it. */
 	async keyAndWait(key: string, timeoutMs = 5000): Promise<string> {
 		const before = await this.visible();
@@ -93,7 +98,13 @@ export class TmuxSession {
 	}
 
 	async stop(): Promise<void> {
+		const socketPath = await run('tmux', ['-L', this.socket, 'display-message', '-p', '#{socket_path}']).then(
+			({stdout}) => stdout.trim(),
+			() => undefined,
+		);
 		await run('tmux', ['-L', this.socket, 'kill-server']).catch(() => {});
 		if (this.stateHome) await rm(this.stateHome, {recursive: true, force: true});
+		// tmux leaves its socket file behind when the server is killed.
+		if (socketPath) await rm(socketPath, {force: true});
 	}
 }

@@ -1,6 +1,6 @@
 /** Stream-level recovery actions on a real 3-node cluster: leader step-down and stream peer-remove. */
 import assert from 'node:assert/strict';
-import {readFile} from 'node:fs/promises';
+import {readFile, rm} from 'node:fs/promises';
 import {mkdtempSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
@@ -21,7 +21,10 @@ describe('stream step-down and stream peer-remove', () => {
 		await addStream(nc, {name: 'SINGLE', num_replicas: 1}, 5);
 		await nc.close();
 	});
-	after(async () => cluster?.stopAll());
+	after(async () => {
+		await cluster?.stopAll();
+		await rm(path.dirname(audit), {recursive: true, force: true});
+	});
 
 	const streamInfo = async (name: string) => {
 		const json = parseJson(await runCli(['diagnose', '--json', ...cliConnection(cluster)]));

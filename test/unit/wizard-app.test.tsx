@@ -5,6 +5,8 @@ import type {AuditRecord} from '../../source/core/audit.js';
 import type {WatchState, WatchTarget} from '../../source/core/recovery-actions.js';
 import {App} from '../../source/ui/app.js';
 import {OverviewScreen} from '../../source/ui/screens/overview.js';
+import {initialState} from '../../source/ui/state/machine.js';
+import {menuItems} from '../../source/ui/state/menus.js';
 import type {DiagnosisResult, WizardServices} from '../../source/ui/services.js';
 import {ThemeContext} from '../../source/ui/theme-context.js';
 import {themeFor} from '../../source/ui/theme.js';
@@ -29,7 +31,7 @@ function fakeServices(result: DiagnosisResult, options: {watch?: () => Promise<{
 			return options.watch ? options.watch() : {complete: true, states};
 		},
 		defaultBackupRoot: () => '/tmp/nats-dr-backups',
-		completePath: async () => [],
+		completePath: async partial => (partial === '/tmp/nats-dr-backups' ? ['/tmp/nats-dr-backups/'] : []),
 		checkBackupTarget: async dir => (dir.startsWith('/readonly') ? {ok: false, problem: `${dir} is not writable`} : {ok: true, freeBytes: undefined}),
 		async backup(stream, dir, {onStart, onProgress}) {
 			calls.backups.push(dir);
@@ -212,6 +214,23 @@ describe('backup and restore in the wizard', () => {
 		await unmount(app);
 	});
 
+	test('the backup selection of 10,000 streams scrolls in a window and filters with /', async () => {
+		const {services} = fakeServices(degradedDiagnosis(10_000));
+		const app = await renderInk(<App services={services} onExit={() => {}} />);
+		await settle();
+		await app.press(keys.down, keys.down, keys.enter);
+		assert.match(app.frame(), /10002 of 10002 shown/);
+		assert.match(app.frame(), /↓ \d+ more below/);
+		assert.ok(app.frame().split('\n').length <= 24, 'the selection fits 24 rows');
+		await app.press('/', ...'HEALTHY9999'.split(''), keys.enter, ' ');
+		assert.match(app.frame(), /1 selected/);
+		assert.match(app.frame(), /❯ \[x\] HEALTHY9999/);
+		await app.press(keys.escape);
+		assert.match(app.frame(), /1 selected/);
+		assert.match(app.frame(), /❯ \[x\] HEALTHY9999/, 'the pointer stays on the stream it was on');
+		await unmount(app);
+	});
+
 	test('restore of a stream whose dead node is still a meta member: peer-remove comes first', async () => {
 		const {services} = fakeServices(degradedDiagnosis(1));
 		const app = await renderInk(<App services={services} onExit={() => {}} />);
@@ -275,8 +294,10 @@ describe('layout and colour', () => {
 			<OverviewScreen
 				connection={{servers: 'nats://127.0.0.1:4222', auth: 'user "app" with a password', context: undefined, system: {kind: 'separate'}}}
 				diagnosis={{kind: 'ready', result: degradedDiagnosis()}}
-				menuLimit={5}
-				onChoose={() => {}}
+				items={menuItems({...initialState, diagnosis: {kind: 'ready', result: degradedDiagnosis()}})}
+				cursor={0}
+				height={30}
+				width={80}
 			/>
 		</ThemeContext.Provider>
 	);
@@ -290,13 +311,14 @@ describe('layout and colour', () => {
 		];
 		const output = stripAnsi(
 			renderToString(
-				<OverviewScreen connection={{servers: 'nats://a', auth: 'token', context: undefined, system: {kind: 'same'}}} diagnosis={{kind: 'ready', result}} menuLimit={5} maxServers={5} onChoose={() => {}} />,
+				<OverviewScreen connection={{servers: 'nats://a', auth: 'token', context: undefined, system: {kind: 'same'}}} diagnosis={{kind: 'ready', result}} items={[]} cursor={0} height={16} width={80} />,
 				{columns: 80},
 			),
 		);
 		assert.match(output, /Servers \(3 of 4 answering/);
 		assert.match(output, /n3!.*NOT ANSWERING/);
-		assert.match(output, /… 15 more, all online/);
+		assert.match(output, /… \d+ more, all online/);
+		assert.ok(output.split('\n').length <= 16, `fits 16 rows:\n${output}`);
 	});
 
 	test('at 40 columns every line fits', () => {

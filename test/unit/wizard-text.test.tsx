@@ -17,7 +17,7 @@ function overview(diagnosis: Parameters<typeof OverviewScreen>[0]['diagnosis']) 
 	return (
 		<ThemeContext.Provider value={themeFor({NO_COLOR: '1'}, {})}>
 			<ScrubContext.Provider value={text => scrubber.text(text)}>
-				<OverviewScreen connection={{servers: 'nats://127.0.0.1:4222', auth: 'token', context: undefined, system: {kind: 'same'}}} diagnosis={diagnosis} menuLimit={5} onChoose={() => {}} />
+				<OverviewScreen connection={{servers: 'nats://127.0.0.1:4222', auth: 'token', context: undefined, system: {kind: 'same'}}} diagnosis={diagnosis} items={[]} cursor={0} height={30} width={100} />
 			</ScrubContext.Provider>
 		</ThemeContext.Provider>
 	);

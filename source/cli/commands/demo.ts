@@ -20,10 +20,14 @@ export async function demo(context: CommandContext): Promise<ExitCode> {
 	let code: ExitCode = exitCodes.ok;
 	const final = await runDemo(
 		{scenario, natsServer: invocation.flags.natsServer, keep: invocation.flags.keep, env: io.env, signal, onProgress: step => out.log(step)},
-		async info => {
+		async (info, controls) => {
 			if (out.json) out.printJson(demoJson(info), {line: true});
 			for (const line of briefing(info, io.env, {wizard: wizard !== undefined, keep: invocation.flags.keep})) out.log(line);
-			if (wizard) code = await wizard(demoContext(context, info), {banner: [`Demo ${info.story.title}`, ...info.story.broke], backupRoot: info.backupDir});
+			if (wizard) code = await wizard(demoContext(context, info), {
+					banner: [`Demo ${info.story.title}`, ...info.story.broke],
+					backupRoot: info.backupDir,
+					demo: {servers: info.killed, restart: controls.restart},
+				});
 			else await untilAborted(signal);
 		},
 	);

@@ -5,8 +5,9 @@ import {themeFor} from '../../ui/theme.js';
 import {listContexts} from '../../core/connection/context.js';
 import {describeConnection} from '../../core/connection/settings.js';
 import type {Theme} from '../../ui/theme.js';
+import type {DemoService} from '../../ui/services.js';
 
-export async function wizard(context: CommandContext, {banner, backupRoot}: {banner?: string[]; backupRoot?: string} = {}): Promise<ExitCode> {
+export async function wizard(context: CommandContext, {banner, backupRoot, demo}: {banner?: string[]; backupRoot?: string; demo?: DemoService} = {}): Promise<ExitCode> {
 	const {io, invocation, out, signal} = context;
 	if (io.env['CI'] !== undefined && io.env['CI'] !== '0' && io.env['CI'] !== 'false') {
 		out.warn('CI is set in the environment: Ink then draws only the final frame. Unset CI (env -u CI nats-dr) for a live screen.');
@@ -18,7 +19,8 @@ export async function wizard(context: CommandContext, {banner, backupRoot}: {ban
 	const chosen = await chooseContext(context, theme);
 	if (chosen === null) return exitCodes.ok;
 	const connected = chosen ? {...context, invocation: {...invocation, flags: {...invocation.flags, context: chosen}}} : context;
-	out.line(`nats-dr: connecting to ${describeConnection(connected.settings().main).servers}…`);
+	const connecting = `nats-dr: connecting to ${describeConnection(connected.settings().main).servers}…`;
+	out.line(connecting);
 	// Loaded only now, after the first line is out: nats.js and the engines add a tenth of a second.
 	const ui = import('../../ui/run-wizard.js');
 	ui.catch(() => undefined);
@@ -29,8 +31,10 @@ export async function wizard(context: CommandContext, {banner, backupRoot}: {ban
 			ui,
 			session.sys ? accountOf(session.sys, session.nc, session.settings.timeoutMs).catch(() => undefined) : undefined,
 		]);
-		const {code, done} = await runWizard({services: wizardServices(session, connected, {backupRoot, account}), theme, banner, signal, scrub: text => out.scrub(text)});
-		for (const line of summaryLines(done)) out.line(line);
+		// The connecting line has done its job: the wizard takes the screen from the top.
+		if (io.stdout.isTTY) io.stdout.write(`\u001B[${Math.max(1, Math.ceil(connecting.length / (io.stdout.columns || 80)))}A\r\u001B[J`);
+		const {code, done} = await runWizard({services: wizardServices(session, connected, {backupRoot, account, demo}), theme, banner, signal, scrub: text => out.scrub(text)});
+		for (const line of summaryLines(done, io.stdout.isTTY ? io.stdout.columns : undefined)) out.line(line);
 		return code ?? exitCodes.ok;
 	} finally {
 		await session.close();

@@ -3,9 +3,11 @@ import {Text} from './text.js';
 import {useEffect, useState} from 'react';
 import {useTheme} from '../theme-context.js';
 
-export function Spinner({label}: {readonly label: string}) {
+/** With `elapsed`, the seconds since it appeared follow the label: a wait that shows it is not stuck. */
+export function Spinner({label, elapsed = false}: {readonly label: string; readonly elapsed?: boolean}) {
 	const {glyphs} = useTheme();
 	const [frame, setFrame] = useState(0);
+	const [started] = useState(() => Date.now());
 	useEffect(() => {
 		const timer = setInterval(() => setFrame(current => (current + 1) % glyphs.spinner.length), 120);
 		return () => clearInterval(timer);
@@ -13,6 +15,7 @@ export function Spinner({label}: {readonly label: string}) {
 	return (
 		<Text aria-label={label}>
 			{glyphs.spinner[frame]} {label}
+			{elapsed ? ` (${Math.floor((Date.now() - started) / 1000)}s)` : ''}
 		</Text>
 	);
 }

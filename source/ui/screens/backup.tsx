@@ -1,56 +1,107 @@
 /** Backing up: pick streams, pick a directory, then live bars per stream and overall, then verification. */
 import {Box} from 'ink';
 import {Text} from '../components/text.js';
-import type {BackupStart} from '../../core/backup/backup-stream.js';
+import type {BackupProgress, BackupStart} from '../../core/backup/backup-stream.js';
 import {formatBytes} from '../../core/format.js';
-import type {StreamView} from '../../core/diagnosis/streams.js';
-import {Menu} from '../components/menu.js';
-import {MultiSelect} from '../components/multi-select.js';
-import {DirectoryPrompt, type DirectoryPromptProps} from '../components/directory-prompt.js';
+import {ListView, type ListRow} from '../components/list-view.js';
+import {Spinner} from '../components/spinner.js';
+import {TextField} from '../components/text-field.js';
+import type {Ui} from '../state/screen.js';
+import type {Item} from '../state/menus.js';
+import {FilterLine} from './streams.js';
 import {ProgressBar} from '../components/progress-bar.js';
 import {Styled} from '../components/styled.js';
 import {useThrottledStore} from '../hooks/use-throttled-store.js';
 import type {ProgressStore} from '../progress-store.js';
-import type {BackupLive} from '../state/backup-live.js';
-import type {BackupLine} from '../state/machine.js';
+import type {BackupLine} from '../state/screen.js';
 import {useTheme} from '../theme-context.js';
 
 export function BackupSelectScreen({
-	streams,
+	items,
+	total,
 	selected,
-	limit,
-	onChange,
-	onSubmit,
+	bytes,
+	ui,
+	height,
 }: {
-	readonly streams: StreamView[];
+	readonly items: ListRow[];
+	readonly total: number;
 	readonly selected: string[];
-	readonly limit: number;
-	readonly onChange: (selected: string[]) => void;
-	readonly onSubmit: () => void;
+	readonly bytes: number;
+	readonly ui: Ui;
+	readonly height: number;
 }) {
-	const items = streams.map(stream => ({
-		value: stream.name,
-		label: `${stream.name}  R${stream.replicas ?? '?'} ${stream.storage ?? ''}  ${stream.messages ?? '?'} msgs  ${stream.bytes === undefined ? '?' : formatBytes(stream.bytes)}${stream.storage === 'memory' ? '  (memory: cannot be snapshotted)' : ''}${stream.status === 'ok' ? '' : `  (${stream.status})`}`,
-	}));
-	const bytes = streams.filter(stream => selected.includes(stream.name)).reduce((total, stream) => total + (stream.bytes ?? 0), 0);
 	return (
 		<Box flexDirection="column">
-			<Text bold>Back up: choose streams ({selected.length} selected, {formatBytes(bytes)})</Text>
-			<MultiSelect items={items} selected={selected} limit={limit} onChange={onChange} onSubmit={onSubmit} />
+			<Text bold wrap="truncate-end">
+				Back up: choose streams ({selected.length} selected, {formatBytes(bytes)}; {items.length} of {total} shown)
+			</Text>
+			<FilterLine ui={ui} />
+			{items.length === 0 ? (
+				<Text>No stream matches.</Text>
+			) : (
+				<ListView items={items} cursor={ui.cursor} height={height - 2} active={!ui.filtering} mark={key => (selected.includes(key) ? '[x] ' : '[ ] ')} />
+			)}
 		</Box>
 	);
 }
 
-export function BackupDirScreen({streams, neededBytes, checking, ...prompt}: Omit<DirectoryPromptProps, 'busy'> & {readonly streams: string[]; readonly neededBytes: number; readonly checking: boolean}) {
+export function DirectoryPrompt({title, explanation, ui, busy, problem, choices}: {
+	readonly title: string;
+	readonly explanation: string;
+	readonly ui: Ui;
+	/** Set while the directory is being checked: what is being done. */
+	readonly busy: string | undefined;
+	readonly problem: string | undefined;
+	readonly choices: string[];
+}) {
+	const {glyphs} = useTheme();
+	return (
+		<Box flexDirection="column">
+			<Text bold wrap="wrap">{title}</Text>
+			<Text wrap="wrap">{explanation}</Text>
+			<TextField buffer={ui.text} error={ui.error} />
+			{choices.length > 0 && <Text dimColor wrap="truncate-end">{choices.slice(0, 8).join('  ')}</Text>}
+			{busy && <Spinner elapsed label={busy} />}
+			{problem && (
+				<Styled tone="bad" wrap="wrap">
+					{glyphs.fail} {problem}
+				</Styled>
+			)}
+		</Box>
+	);
+}
+
+export function BackupDirScreen({streams, neededBytes, checking, problem, choices, ui}: {
+	readonly streams: string[];
+	readonly neededBytes: number;
+	readonly checking: boolean;
+	readonly problem: string | undefined;
+	readonly choices: string[];
+	readonly ui: Ui;
+}) {
 	return (
 		<DirectoryPrompt
-			{...prompt}
+			ui={ui}
+			problem={problem}
+			choices={choices}
 			title={`Back up ${streams.length} stream${streams.length === 1 ? '' : 's'} (${formatBytes(neededBytes)}) into which directory?`}
 			explanation="Each stream goes to its own subdirectory, named by the stream, as `nats account backup` lays them out. Tab completes."
 			busy={checking ? 'checking the directory…' : undefined}
 		/>
 	);
 }
+
+export type BackupLive = {
+	start: BackupStart | undefined;
+	progress: BackupProgress | undefined;
+	index: number;
+	total: number;
+	doneBytes: number;
+	totalBytes: number;
+	/** Streams finished so far in this run. */
+	results: BackupLine[];
+};
 
 function LiveBars({store, maxLines}: {readonly store: ProgressStore<BackupLive>; readonly maxLines: number}) {
 	const live = useThrottledStore(store);
@@ -120,14 +171,16 @@ export function BackupRunScreen({
 	phase,
 	results,
 	store,
-	onBack,
+	items,
+	ui,
 	maxLines,
 }: {
 	readonly root: string;
 	readonly phase: 'running' | 'done';
 	readonly results: BackupLine[];
 	readonly store: ProgressStore<BackupLive>;
-	readonly onBack: () => void;
+	readonly items: Item[];
+	readonly ui: Ui;
 	/** The live area must stay shorter than the terminal, or Ink clears the screen on every frame. */
 	readonly maxLines: number;
 }) {
@@ -135,7 +188,7 @@ export function BackupRunScreen({
 		<Box flexDirection="column">
 			<Text bold>Backing up into {root}</Text>
 			{phase === 'running' ? <LiveBars store={store} maxLines={maxLines} /> : <Results results={results} maxLines={maxLines} />}
-			{phase === 'done' && <Menu items={[{label: 'Back to the overview', value: 'back'}]} onSelect={onBack} />}
+			{phase === 'done' && <ListView items={items} cursor={ui.cursor} height={2} />}
 		</Box>
 	);
 }

@@ -6,6 +6,7 @@ import type {ClusterFacts} from '../../recovery/facts.js';
 import {isPeerDead, verdictTitles, type StreamVerdict} from '../../recovery/stream-verdict.js';
 import {formatBytes} from '../../core/format.js';
 import {Styled} from '../components/styled.js';
+import {replicasWord} from '../state/menus.js';
 import {useTheme} from '../theme-context.js';
 
 export function InspectScreen({stream, verdict, facts}: {readonly stream: StreamView; readonly verdict: StreamVerdict; readonly facts: ClusterFacts}) {
@@ -13,7 +14,7 @@ export function InspectScreen({stream, verdict, facts}: {readonly stream: Stream
 	return (
 		<Box flexDirection="column">
 			<Text bold>
-				Stream {stream.name} — R{stream.replicas ?? '?'} {stream.storage ?? ''} {stream.cluster ? `in ${stream.cluster}` : ''}
+				Stream {stream.name} — {replicasWord(stream.replicas, verdict)} {stream.storage ?? ''} {stream.cluster ? `in ${stream.cluster}` : ''}
 			</Text>
 			{typeof stream.source === 'object' && ('survivor' in stream.source ? <Styled tone="warn">as seen by {stream.source.survivor}: the JetStream API did not answer for it</Styled> : <Styled tone="warn">from the inventory: last seen {stream.source.inventory}, not from a live answer</Styled>)}
 			{stream.status !== 'ok' && <Styled tone="bad">{stream.error}</Styled>}

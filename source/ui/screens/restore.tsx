@@ -5,28 +5,37 @@
  */
 import {Box} from 'ink';
 import {Text} from '../components/text.js';
-import TextInput from 'ink-text-input';
-import {useState} from 'react';
-import type {BackupSummary} from '../../core/backup-catalog.js';
 import {formatBytes} from '../../core/format.js';
 import type {RestoreOverrides} from '../../core/restore/overrides.js';
 import type {StreamRestorePlan} from '../../core/restore/plan.js';
 import type {RestoreProgress, StreamRestoreResult} from '../../core/restore/restore.js';
-import {Menu} from '../components/menu.js';
-import {DirectoryPrompt, type DirectoryPromptProps} from '../components/directory-prompt.js';
+import type {PreflightFinding} from '../../core/restore/preflight.js';
+import {Bullet} from '../components/bullet.js';
+import {ListView} from '../components/list-view.js';
+import {textRows} from '../input/rows.js';
+import {TextField} from '../components/text-field.js';
+import type {Item} from '../state/menus.js';
+import type {OverrideField, Ui} from '../state/screen.js';
+import {DirectoryPrompt} from './backup.js';
+import {FilterLine} from './streams.js';
 import {ProgressBar} from '../components/progress-bar.js';
 import {Spinner} from '../components/spinner.js';
 import {Styled} from '../components/styled.js';
-import {TypedConfirm} from '../components/typed-confirm.js';
 import {useThrottledStore} from '../hooks/use-throttled-store.js';
 import type {ProgressStore} from '../progress-store.js';
-import type {OverrideField} from '../state/machine.js';
 import {useTheme} from '../theme-context.js';
 
-export function RestoreDirScreen({loading, ...prompt}: Omit<DirectoryPromptProps, 'busy'> & {readonly loading: boolean}) {
+export function RestoreDirScreen({loading, problem, choices, ui}: {
+	readonly loading: boolean;
+	readonly problem: string | undefined;
+	readonly choices: string[];
+	readonly ui: Ui;
+}) {
 	return (
 		<DirectoryPrompt
-			{...prompt}
+			ui={ui}
+			problem={problem}
+			choices={choices}
 			title="Restore: which directory holds the backups?"
 			explanation="A stream backup (backup.json + stream.tar.s2) or a directory of them. Tab completes."
 			busy={loading ? 'reading backups…' : undefined}
@@ -34,23 +43,80 @@ export function RestoreDirScreen({loading, ...prompt}: Omit<DirectoryPromptProps
 	);
 }
 
-export function RestorePickScreen({root, backups, limit, onPick}: {readonly root: string; readonly backups: BackupSummary[]; readonly limit: number; readonly onPick: (dir: string) => void}) {
-	const {glyphs} = useTheme();
-	const label = (backup: BackupSummary) =>
-		backup.problem
-			? `${backup.dir}: ${backup.problem}`
-			: `${backup.stream.padEnd(12)} ${formatBytes(backup.archiveBytes).padStart(9)}  ${backup.messages ?? '?'} msgs  ${backup.created.slice(0, 19).replace('T', ' ')}  ${backup.verified === undefined ? 'not verified by nats-dr' : backup.verified ? `${glyphs.ok} verified` : `${glyphs.fail} verification failed`}`;
+export function RestorePickScreen({root, items, total, ui, height}: {readonly root: string; readonly items: Item[]; readonly total: number; readonly ui: Ui; readonly height: number}) {
 	return (
 		<Box flexDirection="column">
-			<Text bold>
-				Backups in {root} ({backups.length})
+			<Text bold wrap="truncate-end">
+				Backups in {root} ({items.length === total ? total : `${items.length} of ${total}`})
 			</Text>
-			<Menu items={backups.map(backup => ({label: label(backup), value: backup.dir, key: backup.dir}))} limit={limit} onSelect={onPick} />
+			<FilterLine ui={ui} />
+			{items.length === 0 ? <Text>No backup matches.</Text> : <ListView items={items} cursor={ui.cursor} height={height - 2} active={!ui.filtering} />}
 		</Box>
 	);
 }
 
-export type PlanChoice = 'continue' | 'delete' | 'peer-remove' | 'no-placement' | OverrideField;
+const severity: Record<PreflightFinding['level'], number> = {refusal: 0, warning: 1, ok: 2};
+
+/** A pre-flight hint in the wizard's words: the menu item that does it, not the command-line flag. */
+export function wizardHint(hint: string): string {
+	return hint
+		.replaceAll(/pass --replicas (\d+)/g, 'set Replicas to $1')
+		.replaceAll(/--replicas (\d+)/g, 'Replicas $1')
+		.replaceAll(/--cluster (\S+)/g, 'Cluster $1')
+		.replaceAll(/--tag (\S+)/g, 'Tags $1')
+		.replaceAll('drop it with --no-placement', 'choose Drop the placement')
+		.replaceAll('--no-placement', 'Drop the placement')
+		.replaceAll(/\(?nats stream rm \S+\)?/g, '(the Delete … first item below)')
+		.replaceAll('pass --no-verify to let the server judge this one', 'use `nats-dr restore --no-verify` to let the server judge this one');
+}
+
+/** The findings that fit in `height` rows, most severe first; a hint is dropped before its finding is. */
+function fitFindings(findings: PreflightFinding[], height: number, width: number): {shown: Array<PreflightFinding & {withHint: boolean}>; folded: number} {
+	const ordered = [...findings].sort((a, b) => severity[a.level] - severity[b.level]);
+	const shown: Array<PreflightFinding & {withHint: boolean}> = [];
+	// One row stays free for the line that counts what was left out.
+	let room = height - 1;
+	for (const finding of ordered) {
+		const rows = textRows(finding.message, width - 9);
+		const hint = finding.hint && finding.level !== 'ok' ? textRows(`try: ${wizardHint(finding.hint)}`, width - 9) : 0;
+		if (rows + hint <= room) shown.push({...finding, withHint: hint > 0});
+		else if (rows <= room && finding.level !== 'ok') shown.push({...finding, withHint: false});
+		else break;
+		room -= rows + (shown.at(-1)!.withHint ? hint : 0);
+	}
+
+	return {shown, folded: ordered.length - shown.length};
+}
+
+function Findings({findings, height, width}: {readonly findings: PreflightFinding[]; readonly height: number; readonly width: number}) {
+	const {glyphs} = useTheme();
+	const {shown, folded} = fitFindings(findings, height, width);
+	const foldedProblems = findings.filter(finding => finding.level !== 'ok').length - shown.filter(finding => finding.level !== 'ok').length;
+	return (
+		<Box flexDirection="column">
+			{shown.map(finding => (
+				<Box key={`${finding.check}-${finding.message}`} flexDirection="column">
+					<Box>
+						<Box width={9} flexShrink={0}>
+							{finding.level === 'ok' ? <Styled tone="ok">{glyphs.ok} ok</Styled> : finding.level === 'warning' ? <Styled tone="warn">{glyphs.warn} warn</Styled> : <Styled tone="bad">{glyphs.fail} REFUSE</Styled>}
+						</Box>
+						<Text wrap="wrap">{finding.message}</Text>
+					</Box>
+					{finding.hint && finding.withHint && (
+						<Box paddingLeft={9}>
+							<Text wrap="wrap">try: {wizardHint(finding.hint)}</Text>
+						</Box>
+					)}
+				</Box>
+			))}
+			{folded > 0 && (
+				<Text wrap="truncate-end">
+					{foldedProblems > 0 ? `${glyphs.warn} ${folded} more finding${folded > 1 ? 's' : ''} (a taller terminal shows them all)` : `${glyphs.ok} ${folded} more check${folded > 1 ? 's' : ''} passed`}
+				</Text>
+			)}
+		</Box>
+	);
+}
 
 export function RestorePlanScreen({
 	dir,
@@ -58,75 +124,53 @@ export function RestorePlanScreen({
 	plan,
 	problem,
 	editing,
-	brokenStream,
-	blockedBy,
-	onChoose,
-	onEdit,
+	items,
+	ui,
+	height,
+	width,
 }: {
 	readonly dir: string;
 	readonly overrides: RestoreOverrides;
 	readonly plan: StreamRestorePlan | undefined;
 	readonly problem: string | undefined;
 	readonly editing: OverrideField | undefined;
-	/** The stream exists but no live server holds it: offering to delete it first. */
-	readonly brokenStream: boolean;
-	/** The dead server that still holds the broken stream as a meta member: the server cannot delete it before that server is peer-removed. */
-	readonly blockedBy: string | undefined;
-	readonly onChoose: (choice: PlanChoice) => void;
-	readonly onEdit: (field: OverrideField, value: string | undefined) => void;
+	readonly items: Item[];
+	readonly ui: Ui;
+	readonly height: number;
+	readonly width: number;
 }) {
 	const {glyphs} = useTheme();
-	if (problem) return <Styled tone="bad">{glyphs.fail} {problem}</Styled>;
-	if (!plan) return <Spinner label={`checking ${dir} against the target…`} />;
-	// A stream whose only node is dead answers no STREAM.INFO: pre-flight can only warn, but the name is taken.
-	const exists = plan.findings.some(finding => finding.check === 'exists' && (finding.level === 'refusal' || (finding.level === 'warning' && brokenStream)));
-	const choices: Array<{label: string; value: PlanChoice}> = [];
-	if (!plan.refused) choices.push({label: `Restore ${plan.stream} (you will type its name)`, value: 'continue'});
-	if (exists && blockedBy) choices.push({label: `Peer-remove ${blockedBy} first: the server cannot delete a stream whose only node is dead and still a member`, value: 'peer-remove'});
-	else if (exists) choices.push({label: `Delete the ${brokenStream ? 'broken' : 'existing'} stream ${plan.stream} first (you will type its name)`, value: 'delete'});
-	choices.push(
-		{label: `Replicas: ${overrides.replicas ?? `${plan.replicas} (from the backup)`}`, value: 'replicas'},
-		{label: `Cluster: ${overrides.cluster ?? plan.placement?.cluster ?? 'any'}`, value: 'cluster'},
-		{label: `Tags: ${(overrides.tags ?? plan.placement?.tags ?? []).join(',') || 'none'}`, value: 'tags'},
-		{label: 'Drop the placement', value: 'no-placement'},
-	);
+	if (problem) return <Styled tone="bad" wrap="wrap">{glyphs.fail} {problem}</Styled>;
+	if (!plan) return <Spinner elapsed label={`checking ${dir} against the target: reading and verifying the archive, then the stream name, subjects, placement and limits`} />;
+	const prompts: Record<OverrideField, string> = {
+		replicas: `Replicas (1-5; now ${overrides.replicas ?? plan.replicas}), empty for the backup's`,
+		cluster: `Cluster (now ${overrides.cluster ?? plan.placement?.cluster ?? 'any'}), empty for the backup's`,
+		tags: `Tags, comma separated (now ${(overrides.tags ?? plan.placement?.tags ?? []).join(',') || 'none'}), empty for the backup's`,
+	};
+	const menuItems = Math.min(items.length, 6);
+	const menuRows = editing ? 3 : items.slice(0, menuItems).reduce((rows, item) => rows + textRows(item.label, width - 2), 0);
+	const titleRows = textRows(`Pre-flight for ${plan.stream} from ${dir}`, width);
 	return (
 		<Box flexDirection="column">
-			<Text bold>
+			<Text bold wrap="wrap">
 				Pre-flight for {plan.stream} from {dir}
 			</Text>
-			{plan.findings.map(finding => (
-				<Box key={`${finding.check}-${finding.message}`} flexDirection="column">
-					<Text wrap="wrap">
-						{finding.level === 'ok' ? <Styled tone="ok">{glyphs.ok} ok     </Styled> : finding.level === 'warning' ? <Styled tone="warn">{glyphs.warn} warn   </Styled> : <Styled tone="bad">{glyphs.fail} REFUSE </Styled>}
-						{finding.message}
-					</Text>
-					{finding.hint && finding.level !== 'ok' && <Text wrap="wrap">{`         try: ${finding.hint}`}</Text>}
-				</Box>
-			))}
+			<Findings findings={plan.findings} height={Math.max(2, height - menuRows - titleRows - 1)} width={width} />
 			<Box marginTop={1} flexDirection="column">
 				{editing ? (
-					<EditOverride field={editing} onDone={value => onEdit(editing, value)} />
+					<>
+						<Text wrap="wrap">{prompts[editing]}:</Text>
+						<TextField buffer={ui.text} error={ui.error} />
+					</>
 				) : (
-					<Menu items={choices} onSelect={onChoose} />
+					<ListView items={items} cursor={ui.cursor} height={menuItems} wrap />
 				)}
 			</Box>
 		</Box>
 	);
 }
 
-function EditOverride({field, onDone}: {readonly field: OverrideField; readonly onDone: (value: string | undefined) => void}) {
-	const prompts: Record<OverrideField, string> = {replicas: 'Replicas (1-5), empty for the backup\'s', cluster: 'Cluster name, empty for the backup\'s', tags: 'Tags, comma separated, empty for the backup\'s'};
-	const [value, setValue] = useState('');
-	return (
-		<Box>
-			<Text>{prompts[field]}: </Text>
-			<TextInput value={value} onChange={setValue} onSubmit={submitted => onDone(submitted.trim() === '' ? undefined : submitted.trim())} />
-		</Box>
-	);
-}
-
-export function RestoreConfirmScreen({plan, onConfirm}: {readonly plan: StreamRestorePlan; readonly onConfirm: () => void}) {
+export function RestoreConfirmScreen({plan, ui}: {readonly plan: StreamRestorePlan; readonly ui: Ui}) {
 	const backup = plan.backup;
 	return (
 		<Box flexDirection="column">
@@ -140,7 +184,7 @@ export function RestoreConfirmScreen({plan, onConfirm}: {readonly plan: StreamRe
 				{plan.placement?.tags.length ? `, tags ${plan.placement.tags.join(',')}` : ''}
 			</Text>
 			<Box marginTop={1}>
-				<TypedConfirm name={plan.stream} what="stream" onConfirm={onConfirm} />
+				<TypedConfirm name={plan.stream} ui={ui} />
 			</Box>
 		</Box>
 	);
@@ -151,7 +195,7 @@ function RestoreLive({store}: {readonly store: ProgressStore<RestoreProgress>}) 
 	if (!event || event.phase === 'start') return <Spinner label="starting…" />;
 	switch (event.phase) {
 		case 'request': {
-			return <Spinner label={`asking the server to create ${event.stream}${event.replicas > 1 ? ` (R${event.replicas}: waiting for the group's leader election)` : ''}…`} />;
+			return <Spinner elapsed label={`asking the server to create ${event.stream}${event.replicas > 1 ? ` (R${event.replicas}: waiting for the group's leader election)` : ''}…`} />;
 		}
 
 		case 'upload': {
@@ -163,7 +207,7 @@ function RestoreLive({store}: {readonly store: ProgressStore<RestoreProgress>}) 
 		}
 
 		case 'settling': {
-			return <Spinner label={`settling: waiting for ${event.waitingFor.join(', ')}…`} />;
+			return <Spinner elapsed label={`settling: waiting for ${event.waitingFor.join(', ')}…`} />;
 		}
 
 		case 'done': {
@@ -178,14 +222,16 @@ export function RestoreRunScreen({
 	message,
 	result,
 	store,
-	onBack,
+	items,
+	ui,
 }: {
 	readonly stream: string;
 	readonly phase: 'running' | 'done' | 'failed';
 	readonly message: string | undefined;
 	readonly result: StreamRestoreResult | undefined;
 	readonly store: ProgressStore<RestoreProgress>;
-	readonly onBack: () => void;
+	readonly items: Item[];
+	readonly ui: Ui;
 }) {
 	const {glyphs} = useTheme();
 	const state = result?.info.state;
@@ -203,7 +249,14 @@ export function RestoreRunScreen({
 						{state?.messages ?? '?'} messages, sequences {state?.first_seq ?? '?'}–{state?.last_seq ?? '?'}, replicas {result.info.config.num_replicas ?? 1}, leader {result.info.cluster?.leader ?? '-'}
 					</Text>
 					{result.removedByLimits && <Text wrap="wrap">  {result.removedByLimits.words}</Text>}
-					<Text>  consumers: {result.consumers.map(consumer => `${consumer.name} (delivered ${consumer.delivered}, ack floor ${consumer.ackFloor})`).join(', ') || 'none'}</Text>
+					<Text wrap="wrap">  consumers: {result.consumers.map(consumer => `${consumer.name} (delivered ${consumer.delivered}, ack floor ${consumer.ackFloor})`).join(', ') || 'none'}</Text>
+					<Box flexDirection="column" marginTop={1}>
+						<Bullet lead={glyphs.ok}>
+							Recovered: {stream}, {state?.messages ?? '?'} messages from the backup
+						</Bullet>
+						<Bullet lead={glyphs.warn}>Lost: what was written to {stream} after the backup was taken (the backup is all there is)</Bullet>
+						<Bullet lead="Left to do:">nothing for {stream}; its consumers resume from their ack floors</Bullet>
+					</Box>
 				</Box>
 			)}
 			{phase === 'failed' && (
@@ -211,12 +264,12 @@ export function RestoreRunScreen({
 					{glyphs.fail} {message}
 				</Styled>
 			)}
-			{phase !== 'running' && <Menu items={[{label: 'Back to the overview', value: 'back'}]} onSelect={onBack} />}
+			{phase !== 'running' && <ListView items={items} cursor={ui.cursor} height={2} />}
 		</Box>
 	);
 }
 
-export function DeleteConfirmScreen({stream, broken, onConfirm}: {readonly stream: string; readonly broken: boolean; readonly onConfirm: () => void}) {
+export function DeleteConfirmScreen({stream, broken, ui}: {readonly stream: string; readonly broken: boolean; readonly ui: Ui}) {
 	const {glyphs} = useTheme();
 	return (
 		<Box flexDirection="column">
@@ -229,8 +282,19 @@ export function DeleteConfirmScreen({stream, broken, onConfirm}: {readonly strea
 					: 'The stream is healthy: every message it holds now, including any written since the backup, is lost and replaced by the backup.'}
 			</Text>
 			<Box marginTop={1}>
-				<TypedConfirm name={stream} what="stream" onConfirm={onConfirm} />
+				<TypedConfirm name={stream} ui={ui} />
 			</Box>
+		</Box>
+	);
+}
+
+function TypedConfirm({name, ui}: {readonly name: string; readonly ui: Ui}) {
+	return (
+		<Box flexDirection="column">
+			<Text wrap="wrap">
+				Type the stream name <Text bold>{name}</Text> to confirm, or press Esc to cancel:
+			</Text>
+			<TextField buffer={ui.text} error={ui.error} />
 		</Box>
 	);
 }

@@ -1,22 +1,22 @@
 /**
- * The wizard's I/O in one place: it watches the state, starts the work a state needs through the
- * services, and dispatches the results. Screens never start work, so unmounting or re-rendering
- * one can neither orphan nor repeat a peer-remove.
+ * The diagnosis and the peer-remove: each hook watches the state for the work it owns, starts it
+ * through the services, and dispatches the results. Screens never start work, so unmounting or
+ * re-rendering one can neither orphan nor repeat a peer-remove.
  */
-import {useEffect, useRef, type Dispatch} from 'react';
+import {useEffect, useRef} from 'react';
 import {DrError} from '../../core/errors.js';
 import type {WizardServices} from '../services.js';
 import type {Action, State} from './machine.js';
 
+type Dispatch = (action: Action) => void;
+
 const watchTimeoutMs = 120_000;
 
-function message(error: unknown): string {
+export function message(error: unknown): string {
 	return error instanceof DrError ? `${error.message}${error.hint ? ` — try: ${error.hint}` : ''}` : String((error as Error)?.message ?? error);
 }
 
-export function useEffects(state: State, dispatch: Dispatch<Action>, services: WizardServices): {abort: () => void} {
-	const running = useRef<AbortController | undefined>(undefined);
-
+export function useDiagnosis(state: State, dispatch: Dispatch, services: WizardServices): void {
 	useEffect(() => {
 		const controller = new AbortController();
 		services
@@ -37,8 +37,10 @@ export function useEffects(state: State, dispatch: Dispatch<Action>, services: W
 			});
 		return () => controller.abort();
 	}, [state.diagnosisRequest]);
+}
 
-	// A cluster without a working meta leader: watch for one, and refresh the moment it is elected.
+/** A cluster without a working meta leader: watch for one, and refresh the moment it is elected. */
+export function useElectionWatch(state: State, dispatch: Dispatch, services: WizardServices): void {
 	const meta = state.diagnosis.kind === 'ready' ? state.diagnosis.result.assessment.meta : undefined;
 	const leaderless = meta !== undefined && (meta.kind === 'no-quorum' || (meta.kind === 'unknown' && meta.size !== undefined));
 	useEffect(() => {
@@ -60,7 +62,10 @@ export function useEffects(state: State, dispatch: Dispatch<Action>, services: W
 			.catch(() => undefined);
 		return () => controller.abort();
 	}, [leaderless, state.diagnosisRequest]);
+}
 
+export function usePeerRemove(state: State, dispatch: Dispatch, services: WizardServices): {abort: () => void} {
+	const running = useRef<AbortController | undefined>(undefined);
 	const {screen} = state;
 	const runKey = screen.kind === 'recovery-run' && screen.phase === 'removing' ? screen.server : undefined;
 	useEffect(() => {
@@ -84,15 +89,17 @@ export function useEffects(state: State, dispatch: Dispatch<Action>, services: W
 			try {
 				await services.peerRemove(server);
 			} catch (error) {
-				dispatch({type: 'run-phase', phase: 'failed', message: `peer-remove failed: ${message(error)}`});
 				await record('failed', message(error));
+				dispatch({type: 'run-phase', phase: 'failed', message: `peer-remove failed: ${message(error)}`});
 				return;
 			}
 
 			dispatch({type: 'run-phase', phase: 'watching'});
 			const targets = impacts
-				.filter(impact => impact.kind === 'replaced' || impact.kind === 'shrinks' || impact.kind === 'kept')
-				.map(impact => ({stream: impact.stream, removed: impact.kind === 'kept' ? undefined : server, expectedPeers: impact.expectedPeers}));
+				.filter(impact => impact.kind === 'replaced' || impact.kind === 'shrinks')
+				.map(impact => ({stream: impact.stream, removed: server, expectedPeers: impact.expectedPeers}));
+			const lost = impacts.filter(impact => impact.kind === 'data-lost').map(impact => impact.stream);
+			const lostWords = lost.length > 0 ? `; lost: ${lost.join(', ')} (R1 on ${server})` : '';
 			try {
 				const result = await services.watch(targets, {
 					signal: controller.signal,
@@ -101,15 +108,17 @@ export function useEffects(state: State, dispatch: Dispatch<Action>, services: W
 				});
 				const pending = result.states.filter(watched => !watched.done).map(watched => `${watched.stream} waits for ${watched.waitingFor ?? '?'}`);
 				const detail = result.complete
-					? `removed ${server}; ${targets.length === 0 ? 'no stream needed a new replica' : `${targets.length} stream(s) recovered`}`
-					: `removed ${server}; not recovered after ${watchTimeoutMs / 1000}s: ${pending.join('; ')}`;
-				dispatch({type: 'run-phase', phase: result.complete ? 'done' : 'failed', message: detail});
+					? `removed ${server}; ${targets.length === 0 ? 'no stream needed a new replica' : `${targets.length} stream(s) recovered`}${lostWords}`
+					: `removed ${server}; not recovered after ${watchTimeoutMs / 1000}s: ${pending.join('; ')}${lostWords}`;
+				// Recorded before the screen says it is done: an operator who quits right then still finds it in the summary.
 				await record(result.complete ? 'ok' : 'failed', detail);
+				dispatch({type: 'watch-update', states: result.states});
+				dispatch({type: 'run-phase', phase: result.complete ? 'done' : 'failed', message: detail});
 			} catch (error) {
 				const aborted = controller.signal.aborted;
 				const detail = aborted ? `removed ${server}; watching was aborted (the removal itself stands)` : message(error);
-				dispatch({type: 'run-phase', phase: 'failed', message: detail});
 				await record(aborted ? 'aborted' : 'failed', detail);
+				dispatch({type: 'run-phase', phase: 'failed', message: detail});
 			} finally {
 				running.current = undefined;
 				dispatch({type: 'refresh'});
@@ -117,6 +126,50 @@ export function useEffects(state: State, dispatch: Dispatch<Action>, services: W
 		})();
 	}, [runKey]);
 
+	return {
+		abort() {
+			running.current?.abort();
+		},
+	};
+}
+
+/** How long a restarted demo server gets to bring the meta group back before the wizard says so. */
+const quorumWaitMs = 60_000;
+
+/** In the demo: starts one of its servers again, then diagnoses until the meta group has a quorum. */
+export function useDemoRestart(state: State, dispatch: Dispatch, services: WizardServices): {abort: () => void} {
+	const running = useRef<AbortController | undefined>(undefined);
+	const {screen} = state;
+	const server = screen.kind === 'quorum' ? screen.restarting : undefined;
+	useEffect(() => {
+		if (server === undefined || !services.demo) return;
+		const {demo} = services;
+		const controller = new AbortController();
+		running.current = controller;
+		void (async () => {
+			try {
+				await demo.restart(server);
+				const started = Date.now();
+				for (;;) {
+					const result = await services.diagnose({signal: controller.signal});
+					if (controller.signal.aborted) return;
+					dispatch({type: 'diagnosis-loaded', result});
+					if (result.assessment.meta.kind !== 'no-quorum') break;
+					const seconds = Math.round((Date.now() - started) / 1000);
+					if (Date.now() - started > quorumWaitMs) throw new Error(`${server} runs, but after ${seconds}s the meta group still has no quorum: bring another server back`);
+					dispatch({type: 'restart-progress', waiting: `${server} is running; waiting for the meta group to elect a leader (${seconds}s)…`});
+					await new Promise(resolve => setTimeout(resolve, 1000));
+				}
+
+				dispatch({type: 'restart-done', server});
+			} catch (error) {
+				if (!controller.signal.aborted) dispatch({type: 'restart-done', server, problem: message(error)});
+			} finally {
+				running.current = undefined;
+			}
+		})();
+		return () => controller.abort();
+	}, [server]);
 	return {
 		abort() {
 			running.current?.abort();

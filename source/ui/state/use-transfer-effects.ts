@@ -1,55 +1,60 @@
 /**
- * The I/O of the backup and restore paths: directory checks, backup runs, reading backups,
- * pre-flight plans, restores and the deletion of a broken stream. Results go to the reducer
- * (`patch` on the screen that asked), fast progress to the progress stores.
+ * The I/O of the backup and restore paths, one hook per piece of work: directory checks, backup
+ * runs, reading backups, pre-flight plans, restores, the deletion of a broken stream and path
+ * completion. Results go to the reducer as typed actions, fast progress to the progress stores.
  */
-import {useEffect, useRef, type Dispatch} from 'react';
+import {useEffect, useRef} from 'react';
 import type {AuditEntry} from '../../core/audit.js';
-import type {BackupSummary} from '../../core/backup-catalog.js';
-import {DrError} from '../../core/errors.js';
 import {formatBytes} from '../../core/format.js';
 import type {RestoreProgress} from '../../core/restore/restore.js';
 import type {BackupLive} from './backup-live.js';
 import type {ProgressStore} from '../progress-store.js';
 import type {WizardServices} from '../services.js';
-import type {Action, BackupLine, State} from './machine.js';
+import type {Action, State} from './machine.js';
+import {open, type BackupLine} from './screen.js';
+import {message as words} from './use-effects.js';
+
+type Dispatch = (action: Action) => void;
 
 export type TransferStores = {backup: ProgressStore<BackupLive>; restore: ProgressStore<RestoreProgress>};
 
-function words(error: unknown): string {
-	return error instanceof DrError ? `${error.message}${error.hint ? ` — try: ${error.hint}` : ''}` : String((error as Error)?.message ?? error);
+function useAbortable(): {track: () => AbortController; done: () => void; abort: () => void} {
+	const running = useRef<AbortController | undefined>(undefined);
+	return {
+		track() {
+			running.current = new AbortController();
+			return running.current;
+		},
+		done() {
+			running.current = undefined;
+		},
+		abort() {
+			running.current?.abort();
+		},
+	};
 }
 
-export function useTransferEffects(
-	state: State,
-	dispatch: Dispatch<Action>,
-	services: WizardServices,
-	stores: TransferStores,
-	streamBytes: (name: string) => number,
-): {abort: () => void} {
-	const running = useRef<AbortController | undefined>(undefined);
+export function useBackupCheck(state: State, dispatch: Dispatch, services: WizardServices): void {
 	const {screen} = state;
-	const track = () => {
-		const controller = new AbortController();
-		running.current = controller;
-		return controller;
-	};
-
-	const checkKey = screen.kind === 'backup-dir' && screen.checking ? screen.dir : undefined;
+	const checkKey = screen.kind === 'backup-dir' && screen.checking ? screen.ui.text.value : undefined;
 	useEffect(() => {
 		if (screen.kind !== 'backup-dir' || checkKey === undefined) return;
-		const {streams, neededBytes, dir} = screen;
-		void services.checkBackupTarget(dir, neededBytes).then(check => {
-			if (!check.ok) return dispatch({type: 'patch', kind: 'backup-dir', patch: {checking: false, problem: check.problem}});
-			dispatch({type: 'replace', screen: {kind: 'backup-run', streams, root: dir, phase: 'running', results: []}});
+		const {streams, neededBytes} = screen;
+		void services.checkBackupTarget(checkKey, neededBytes).then(check => {
+			if (!check.ok) return dispatch({type: 'backup-check-failed', problem: check.problem});
+			dispatch({type: 'replace', screen: open({kind: 'backup-run', streams, root: checkKey, phase: 'running', results: []})});
 		});
 	}, [checkKey]);
+}
 
+export function useBackupRun(state: State, dispatch: Dispatch, services: WizardServices, stores: TransferStores, streamBytes: (name: string) => number): {abort: () => void} {
+	const work = useAbortable();
+	const {screen} = state;
 	const backupKey = screen.kind === 'backup-run' && screen.phase === 'running' ? screen.root : undefined;
 	useEffect(() => {
 		if (screen.kind !== 'backup-run' || backupKey === undefined) return;
 		const {streams, root} = screen;
-		const controller = track();
+		const controller = work.track();
 		const totalBytes = streams.reduce((total, name) => total + streamBytes(name), 0);
 		void (async () => {
 			const results: BackupLine[] = [];
@@ -91,87 +96,119 @@ export function useTransferEffects(
 				);
 			}
 
-			running.current = undefined;
+			work.done();
 			for (const entry of recorded) dispatch({type: 'recorded', entry});
-			dispatch({type: 'patch', kind: 'backup-run', patch: {phase: 'done', results}});
+			dispatch({type: 'backup-done', results});
 			dispatch({type: 'refresh'});
 		})();
 	}, [backupKey]);
+	return {abort: work.abort};
+}
 
-	const listKey = screen.kind === 'restore-dir' && screen.loading ? screen.dir : undefined;
+export function useBackupList(state: State, dispatch: Dispatch, services: WizardServices): void {
+	const {screen} = state;
+	const listKey = screen.kind === 'restore-dir' && screen.loading ? screen.ui.text.value : undefined;
 	useEffect(() => {
-		if (screen.kind !== 'restore-dir' || listKey === undefined) return;
+		if (listKey === undefined) return;
 		services
-			.listBackups(screen.dir)
-			.then((backups: BackupSummary[]) => {
-				if (backups.length === 1) dispatch({type: 'go', screen: planScreen(backups[0]!.dir)});
-				else dispatch({type: 'go', screen: {kind: 'restore-pick', root: listKey, backups}});
-				dispatch({type: 'patch', kind: 'restore-dir', patch: {loading: false}});
-			})
-			.catch((error: unknown) => dispatch({type: 'patch', kind: 'restore-dir', patch: {loading: false, problem: words(error)}}));
+			.listBackups(listKey)
+			.then(backups => dispatch({type: 'backups-listed', root: listKey, backups}))
+			.catch((error: unknown) => dispatch({type: 'backups-failed', problem: words(error)}));
 	}, [listKey]);
+}
 
+export function useRestorePlan(state: State, dispatch: Dispatch, services: WizardServices): void {
+	const {screen} = state;
 	const planKey = screen.kind === 'restore-plan' && screen.plan === undefined && screen.problem === undefined ? `${screen.dir}|${JSON.stringify(screen.overrides)}` : undefined;
 	useEffect(() => {
 		if (screen.kind !== 'restore-plan' || planKey === undefined) return;
+		const {dir} = screen;
 		const controller = new AbortController();
 		services
-			.planRestore(screen.dir, screen.overrides, controller.signal)
-			.then(plan => dispatch({type: 'patch', kind: 'restore-plan', patch: {plan}}))
-			.catch((error: unknown) => dispatch({type: 'patch', kind: 'restore-plan', patch: {problem: words(error)}}));
+			.planRestore(dir, screen.overrides, controller.signal)
+			.then(plan => dispatch({type: 'plan-ready', dir, plan}))
+			.catch((error: unknown) => {
+				if (!controller.signal.aborted) dispatch({type: 'plan-failed', dir, problem: words(error)});
+			});
 		return () => controller.abort();
 	}, [planKey]);
+}
 
+export function useRestoreRun(state: State, dispatch: Dispatch, services: WizardServices, stores: TransferStores): {abort: () => void} {
+	const work = useAbortable();
+	const {screen} = state;
 	const restoreKey = screen.kind === 'restore-run' && screen.phase === 'running' ? screen.plan.dir : undefined;
 	useEffect(() => {
 		if (screen.kind !== 'restore-run' || restoreKey === undefined) return;
 		const {plan} = screen;
-		const controller = track();
+		const controller = work.track();
 		stores.restore.set({phase: 'request', stream: plan.stream, replicas: plan.replicas});
 		void (async () => {
+			let outcome: Action;
 			let detail: string;
 			let result: 'ok' | 'failed' | 'aborted';
 			try {
 				const restored = await services.restore(plan, {signal: controller.signal, onProgress: event => stores.restore.set(event)});
-				dispatch({type: 'patch', kind: 'restore-run', patch: {phase: 'done', result: restored}});
+				outcome = {type: 'restore-finished', result: restored};
 				detail = `restored ${restored.info.state?.messages ?? '?'} messages in ${Math.round(restored.totalMs / 1000)}s`;
 				result = 'ok';
 			} catch (error) {
 				detail = words(error);
 				result = controller.signal.aborted ? 'aborted' : 'failed';
-				dispatch({type: 'patch', kind: 'restore-run', patch: {phase: 'failed', message: detail}});
+				outcome = {type: 'restore-failed', message: detail};
 			}
 
-			running.current = undefined;
+			work.done();
+			// Recorded before the screen says it is done: an operator who quits right then still finds it in the summary.
 			const entry = await services.audit({action: 'restore', subject: plan.stream, result, detail, parameters: {dir: plan.dir, ...plan.overrides}, nats: services.natsRestoreCommand(plan)});
 			dispatch({type: 'recorded', entry});
+			dispatch(outcome);
 			dispatch({type: 'refresh'});
 		})();
 	}, [restoreKey]);
+	return {abort: work.abort};
+}
 
+export function useStreamDelete(state: State, dispatch: Dispatch, services: WizardServices): void {
+	const {screen} = state;
 	const deleteKey = screen.kind === 'delete-run' && screen.phase === 'running' ? screen.stream : undefined;
 	useEffect(() => {
 		if (screen.kind !== 'delete-run' || deleteKey === undefined) return;
 		const {stream, returnTo} = screen;
+		// delete-confirm was replaced by delete-run, so the restore plan is the last screen in the history.
+		const history = state.history.slice(0, -1);
 		void (async () => {
 			try {
 				await services.deleteStream(stream);
 				const entry = await services.audit({action: 'stream-delete', subject: stream, result: 'ok', detail: `deleted stream ${stream} to restore it from its backup`, nats: `nats stream rm ${stream} -f`});
 				dispatch({type: 'recorded', entry});
-				dispatch({type: 'return', screen: {...returnTo, plan: undefined, problem: undefined}});
+				dispatch({type: 'return', detour: {screen: returnTo, history}});
+				dispatch({type: 'refresh'});
 			} catch (error) {
-				dispatch({type: 'patch', kind: 'delete-run', patch: {phase: 'failed', message: words(error)}});
+				dispatch({type: 'delete-failed', message: words(error)});
 			}
 		})();
 	}, [deleteKey]);
-
-	return {
-		abort() {
-			running.current?.abort();
-		},
-	};
 }
 
-export function planScreen(dir: string): State['screen'] {
-	return {kind: 'restore-plan', dir, overrides: {}, plan: undefined, problem: undefined, editing: undefined};
+export function usePathCompletion(state: State, dispatch: Dispatch, services: WizardServices): void {
+	useEffect(() => {
+		if (state.completionRequest === 0) return;
+		const {screen} = state;
+		if (screen.kind !== 'backup-dir' && screen.kind !== 'restore-dir') return;
+		const partial = screen.ui.text.value;
+		void services.completePath(partial).then(found => dispatch({type: 'completed', partial, found}));
+	}, [state.completionRequest]);
+}
+
+/** The default backup directory is only offered when it exists; otherwise the field starts empty, saying why. */
+export function useRestoreDefault(state: State, dispatch: Dispatch, services: WizardServices): void {
+	const {screen} = state;
+	const root = screen.kind === 'restore-dir' && !screen.loading && screen.ui.text.value === state.backupRoot ? state.backupRoot : undefined;
+	useEffect(() => {
+		if (root === undefined || root === '') return;
+		void services.completePath(root.replace(/\/+$/, '')).then(found => {
+			if (!found.some(entry => entry.replace(/\/+$/, '') === root.replace(/\/+$/, ''))) dispatch({type: 'default-missing', root});
+		});
+	}, [root]);
 }
