@@ -45,7 +45,7 @@ const handling: Record<string, string> = {
 	'stream peer-remove without a spare, meta leader not in the group':
 		'2.10 to 2.14 only drop the peer when their meta leader holds a replica of the stream; nats-dr reports "nothing was removed" with that reason, naming the version.',
 	'STREAM.INFO of an R1 stream whose server was peer-removed':
-		'2.15 answers neither STREAM.INFO nor STREAM.DELETE for it, though the delete takes effect: nats-dr checks that the stream is gone instead of failing on the silence.',
+		'From 2.10 STREAM.INFO of such a stream gets no answer, and 2.15 does not answer its STREAM.DELETE either, though the delete takes effect: nats-dr checks that the stream is gone instead of failing on the silence.',
 	'meta peer-remove, no spare, meta leader not in the group':
 		'Before the confirmation nats-dr says that 2.10 to 2.14 will leave the removed server in such a stream\'s peer set, and then watches for the surviving replicas only.',
 };
