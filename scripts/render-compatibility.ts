@@ -44,6 +44,8 @@ const handling: Record<string, string> = {
 		'After a 10075 nats-dr looks at the peer set instead of guessing: the group shrank, or it says in a sentence naming the server version that nothing was removed and why (2.15 refuses).',
 	'stream peer-remove without a spare, meta leader not in the group':
 		'2.10 to 2.14 only drop the peer when their meta leader holds a replica of the stream; nats-dr reports "nothing was removed" with that reason, naming the version.',
+	'STREAM.INFO of an R1 stream whose server was peer-removed':
+		'From 2.10 STREAM.INFO of such a stream gets no answer, and 2.15 does not answer its STREAM.DELETE either, though the delete takes effect: nats-dr checks that the stream is gone instead of failing on the silence.',
 	'meta peer-remove, no spare, meta leader not in the group':
 		'Before the confirmation nats-dr says that 2.10 to 2.14 will leave the removed server in such a stream\'s peer set, and then watches for the surviving replicas only.',
 };

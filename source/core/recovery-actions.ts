@@ -168,8 +168,33 @@ export async function watchRecovery(
 	}
 }
 
-/** Deletes a stream, e.g. an R1 stream whose only node died, so its backup can be restored. */
-export async function deleteStream(js: JsApi, stream: string): Promise<void> {
-	const reply = await jsRequest<SuccessReply>(js, `STREAM.DELETE.${stream}`);
+/**
+ * Deletes a stream, e.g. an R1 stream whose only node died, so its backup can be restored. nats-server 2.15
+ * deletes such a stream (its only server peer-removed) without answering, so silence is checked, not trusted.
+ */
+export async function deleteStream(js: JsApi, stream: string, {settleMs = 5000} = {}): Promise<void> {
+	let reply: SuccessReply;
+	try {
+		reply = await jsRequest<SuccessReply>(js, `STREAM.DELETE.${stream}`);
+	} catch (error) {
+		if (error instanceof JsApiError || !(error instanceof DrError) || !(await streamGone(js, stream, settleMs))) throw error;
+		return;
+	}
+
 	if (!reply.success) throw new DrError(`deleting stream ${stream} did not report success`);
+}
+
+async function streamGone(js: JsApi, stream: string, settleMs: number): Promise<boolean> {
+	const deadline = Date.now() + settleMs;
+	while (Date.now() < deadline) {
+		try {
+			await streamInfo(js, stream, Math.min(js.timeoutMs, 1000));
+		} catch (error) {
+			if (error instanceof JsApiError && error.errCode === 10059) return true;
+		}
+
+		await new Promise(resolve => setTimeout(resolve, 250));
+	}
+
+	return false;
 }

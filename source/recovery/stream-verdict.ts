@@ -212,6 +212,16 @@ function unreachableVerdict(
 		};
 	}
 
+	// Where 2.9 answers 10118 "stream is offline" once the stream's only server was peer-removed, 2.10 and later stay silent.
+	if (stream.status === 'no-reply' && nowhere) {
+		return {
+			...base,
+			kind: 'r1-on-dead-node',
+			reason: 'no server answers for the stream and no live server holds a replica: its servers are gone (nats-server 2.10 and later stay silent about such a stream where 2.9 says "offline")',
+			next: 'delete the stream and restore it from a backup',
+		};
+	}
+
 	return {
 		...base,
 		kind: 'unknown',

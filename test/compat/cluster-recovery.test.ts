@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import {after, before, describe, test} from 'node:test';
 import type {NatsConnection} from 'nats';
 import {parseJson, runCli} from '../helpers/cli.js';
+import {deleteStream} from '../../source/core/recovery-actions.js';
 import {feature, observed} from '../helpers/compat.js';
 import {natsServerVersion, serverAtLeast, TestCluster, waitFor} from '../helpers/nats-server.js';
 import {addStream, appConnection, cliConnection} from '../helpers/streams.js';
@@ -44,6 +45,8 @@ describe('diagnosis and repair on a 4-node cluster', () => {
 		// Both hold the victim and have no spare once it dies; only HOME has a replica on the meta leader.
 		await addStream(nc, {name: 'AWAY', num_replicas: 3, placement: {cluster: '', tags: [`without:${metaLeader}`]}}, 100);
 		await addStream(nc, {name: 'HOME', num_replicas: 3, placement: {cluster: '', tags: [`without:${other}`]}}, 100);
+		// Only the victim carries every "without:" tag but its own: PINNED's one replica is on it.
+		await addStream(nc, {name: 'PINNED', num_replicas: 1, placement: {cluster: '', tags: names.filter(name => name !== victim).map(name => `without:${name}`)}}, 10);
 	});
 
 	after(async () => {
@@ -137,6 +140,19 @@ describe('diagnosis and repair on a 4-node cluster', () => {
 			assert.ok(events.peers.every(peer => peer.current && peer.name !== victim), JSON.stringify(events.peers));
 			assert.equal(events.messages, 300);
 		});
+	});
+
+	test('an R1 stream whose only server was peer-removed: 2.10+ leave STREAM.INFO unanswered (2.9.10: 10118), and nats-dr\'s delete still makes room for its backup', async () => {
+		const api = {nc, prefix: '$JS.API', timeoutMs: 5000};
+		const info = await nc.request('$JS.API.STREAM.INFO.PINNED', new Uint8Array(), {timeout: 3000}).then(
+			reply => (JSON.parse(new TextDecoder().decode(reply.data)) as {error?: {err_code: number}}).error?.err_code,
+			() => 'no answer',
+		);
+		observed('STREAM.INFO of an R1 stream whose server was peer-removed', typeof info === 'number' ? `error ${info}` : info ?? 'answered');
+		assert.equal(info, serverAtLeast(2, 10) ? 'no answer' : 10118);
+		await deleteStream(api, 'PINNED');
+		const names = JSON.parse(new TextDecoder().decode((await nc.request('$JS.API.STREAM.NAMES', '{}', {timeout: 5000})).data)) as {streams: string[] | null};
+		assert.equal((names.streams ?? []).includes('PINNED'), false);
 	});
 
 	test('the meta leader killed: diagnosis finds the new leader and names the dead one', async () => {

@@ -77,6 +77,7 @@ const cases: Case[] = [
 		check: v => assert.deepEqual(v.deadPeers, ['n3']),
 	},
 	{title: 'an offline stream (10118) after its node was removed', stream: {...stream('A', 1, []), status: 'offline', error: 'stream is offline', replicas: undefined}, facts: facts(threeN3Dead.slice(0, 2)), kind: 'r1-on-dead-node'},
+	{title: 'no reply and no live host after its node was removed (2.10+: silent, not 10118)', stream: {...stream('A', 1, []), status: 'no-reply', error: 'no reply to STREAM.INFO within 2000 ms', replicas: undefined}, facts: facts(threeN3Dead.slice(0, 2)), hosted: [], kind: 'r1-on-dead-node'},
 	{title: 'no reply although a live server hosts it is unknown', stream: {...stream('A', 1, []), status: 'no-reply', error: 'no reply to STREAM.INFO within 2000 ms', replicas: undefined}, facts: facts(fourN3Dead), hosted: ['n1'], kind: 'unknown'},
 	{
 		title: 'an unknown peer counts as dead',
