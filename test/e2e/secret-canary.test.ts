@@ -189,6 +189,9 @@ system_account: SYS`,
 			await tmux.waitFor(/^\/ *$/m);
 			await tmux.type(secrets.password);
 			screens.push(await tmux.waitFor(/^\/\*\*\*/m));
+			// The first Esc clears the filter and stays on the list; the second goes back.
+			await tmux.keys('Escape');
+			await tmux.waitFor(/Streams \(2 of 2\)/);
 			await tmux.keys('Escape');
 			await tmux.waitFor(/Back up streams/);
 			await tmux.choose(/Inspect a stream/);

@@ -65,9 +65,16 @@ export class TmuxSession {
 
 	/** Moves the menu pointer to the item matching `label`, one key at a time as a person would, and picks it. */
 	async choose(label: RegExp): Promise<void> {
+		const pointed = (screen: string): string | undefined => screen.split('\n').find(line => /^\s*[❯>] /.test(line));
 		for (let step = 0; step < 12; step++) {
-			if (new RegExp(`[❯>] ${label.source}`).test(await this.visible())) return this.keys('Enter');
-			await this.keyAndWait('Down');
+			const screen = await this.visible();
+			if (new RegExp(`[❯>] ${label.source}`).test(screen)) return this.keys('Enter');
+			// Wait for the pointer itself to move: a spinner also changes the screen, and a Down sent
+			// before the last one is drawn would skip an item.
+			const before = pointed(screen);
+			await this.keys('Down');
+			const deadline = Date.now() + 5000;
+			while (pointed(await this.visible()) === before && Date.now() < deadline) await new Promise(resolve => setTimeout(resolve, 50));
 		}
 
 		throw new Error(`no menu item ${label} on the screen:\n${await this.visible()}`);

@@ -117,7 +117,8 @@ export class SnapshotContents {
 
 /**
  * Why an entry cannot belong to a snapshot, quoted with its name, or undefined. nats-server writes
- * only regular files and directories under relative, plain names.
+ * only regular files and directories under relative names. Control characters are allowed: the
+ * server accepts them in consumer names, whose directories they become; they are printed escaped.
  */
 export function unsafeEntry(entry: Pick<TarEntry, 'name' | 'type'>): string | undefined {
 	const {name} = entry;
@@ -130,7 +131,6 @@ export function unsafeEntry(entry: Pick<TarEntry, 'name' | 'type'>): string | un
 	if (/^[a-z]:/i.test(name)) return `${quoted} (a drive letter)`;
 	if (name.includes('\\')) return `${quoted} (a backslash)`;
 	if (name.split('/').includes('..')) return `${quoted} (a ".." segment)`;
-	if (/\p{Cc}/u.test(name)) return `${quoted} (a control character)`;
 	return undefined;
 }
 
