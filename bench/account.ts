@@ -29,7 +29,10 @@ export async function benchAccount(): Promise<string[]> {
 	const lines: string[] = [];
 	const cases = [
 		{label: `${manyStreams} small R1 streams (10 messages each)`, seed: async (nc: NatsConnection) => seedMany(nc)},
-		{label: `${bigStreams} R1 streams of ${bigMib} MiB (1 KiB messages)`, seed: async (nc: NatsConnection, url: string) => seedBig(nc, url, peer)},
+		{
+			label: `${bigStreams} R1 streams of ${bigMib} MiB (1 KiB messages)`,
+			seed: async (nc: NatsConnection, url: string) => seedBig(nc, url, peer),
+		},
 	];
 	for (const {label, seed} of cases) {
 		const cluster = await TestCluster.start({nodes: 3});
@@ -41,21 +44,51 @@ export async function benchAccount(): Promise<string[]> {
 			const version = nc.info?.version ?? '?';
 			// A fresh cluster answers 503 until its meta group has a leader: a stream that can be created says it has.
 			const jsm = await nc.jetstreamManager();
-			await waitFor(async () => jsm.streams.add({name: 'READY', subjects: ['ready.>']}).then(async () => jsm.streams.delete('READY'), () => false), {what: 'JetStream ready', timeoutMs: 60_000});
+			await waitFor(
+				async () =>
+					jsm.streams.add({name: 'READY', subjects: ['ready.>']}).then(
+						async () => jsm.streams.delete('READY'),
+						() => false,
+					),
+				{what: 'JetStream ready', timeoutMs: 60_000},
+			);
 			const names = await seed(nc, url);
 			await nc.close();
-			const natsDr = (concurrency: number) => async (dir: string) => runMeasured(process.execPath, [natsDrBin, 'backup', '--all', dir, '--concurrency', String(concurrency), '--no-progress', '--server', url, ...auth, '--audit-log', join(scratch, 'audit.log')]);
+			const natsDr = (concurrency: number) => async (dir: string) =>
+				runMeasured(process.execPath, [
+					natsDrBin,
+					'backup',
+					'--all',
+					dir,
+					'--concurrency',
+					String(concurrency),
+					'--no-progress',
+					'--server',
+					url,
+					...auth,
+					'--audit-log',
+					join(scratch, 'audit.log'),
+				]);
 			const rows: Row[] = [];
 			if ('path' in natsCli) {
-				rows.push({label: 'official, one after another: `nats account backup`', run: async dir => runMeasured(natsCli.path, ['-s', url, ...auth, 'account', 'backup', dir, '-f'])});
+				rows.push({
+					label: 'official, one after another: `nats account backup`',
+					run: async dir => runMeasured(natsCli.path, ['-s', url, ...auth, 'account', 'backup', dir, '-f']),
+				});
 			} else if ('path' in peer) {
-				rows.push({label: 'official, one after another: gojsbackup backup per stream', run: async dir => perStream(peer.path, url, auth, names, dir)});
+				rows.push({
+					label: 'official, one after another: gojsbackup backup per stream',
+					run: async dir => perStream(peer.path, url, auth, names, dir),
+				});
 			}
 
 			rows.push(
 				{label: 'nats-dr backup --all --concurrency 1', run: natsDr(1)},
 				{label: 'nats-dr backup --all --concurrency 2', run: natsDr(2)},
-				{label: `nats-dr backup --all (default and highest concurrency, ${defaultConcurrency})`, run: natsDr(defaultConcurrency)},
+				{
+					label: `nats-dr backup --all (default and highest concurrency, ${defaultConcurrency})`,
+					run: natsDr(defaultConcurrency),
+				},
 			);
 			const loadBefore = loadAverage();
 			const timings = new Map<string, number[]>(rows.map(row => [row.label, []]));
@@ -64,7 +97,8 @@ export async function benchAccount(): Promise<string[]> {
 					const row = rows[(index + run) % rows.length]!;
 					const dir = join(scratch, 'target');
 					const result = await row.run(dir);
-					if (result.code !== 0) throw new Error(`${row.label} failed (exit ${result.code}): ${result.stderr.slice(-2000)}`);
+					if (result.code !== 0)
+						throw new Error(`${row.label} failed (exit ${result.code}): ${result.stderr.slice(-2000)}`);
 					timings.get(row.label)!.push(result.wallMs);
 					await rm(dir, {recursive: true, force: true});
 				}
@@ -78,7 +112,8 @@ export async function benchAccount(): Promise<string[]> {
 				'|---|---|---|',
 				...rows.map(row => {
 					const seconds = median(timings.get(row.label)!);
-					const against = official === undefined || row === rows[0] ? '' : `${(official / seconds).toFixed(2)}× as fast`;
+					const against =
+						official === undefined || row === rows[0] ? '' : `${(official / seconds).toFixed(2)}× as fast`;
 					return `| ${row.label} | ${secondsWithSpread(timings.get(row.label)!)} | ${against} |`;
 				}),
 				'',
@@ -97,11 +132,24 @@ async function seedMany(nc: NatsConnection): Promise<string[]> {
 	const js = nc.jetstream();
 	const names = Array.from({length: manyStreams}, (_, i) => `M${String(i).padStart(4, '0')}`);
 	for (let i = 0; i < names.length; i += 16) {
-		await Promise.all(names.slice(i, i + 16).map(async name => {
-			await jsm.streams.add({name, subjects: [`${name}.>`], num_replicas: 1});
-			// A just-created stream can answer 503 until its leader listens (seen on 2.15).
-			await Promise.all(Array.from({length: 10}, async (_, n) => waitFor(async () => js.publish(`${name}.m`, new TextEncoder().encode(`message ${n} of ${name}`)).then(() => true, () => false), {what: `a message in ${name}`, intervalMs: 50})));
-		}));
+		await Promise.all(
+			names.slice(i, i + 16).map(async name => {
+				await jsm.streams.add({name, subjects: [`${name}.>`], num_replicas: 1});
+				// A just-created stream can answer 503 until its leader listens (seen on 2.15).
+				await Promise.all(
+					Array.from({length: 10}, async (_, n) =>
+						waitFor(
+							async () =>
+								js.publish(`${name}.m`, new TextEncoder().encode(`message ${n} of ${name}`)).then(
+									() => true,
+									() => false,
+								),
+							{what: `a message in ${name}`, intervalMs: 50},
+						),
+					),
+				);
+			}),
+		);
 	}
 
 	return names;
@@ -113,7 +161,24 @@ async function seedBig(nc: NatsConnection, url: string, peer: ReturnType<typeof 
 		if ('path' in peer) {
 			// On 2.15 the first publishes into a just-created stream can find no responders: seed it again.
 			for (let attempt = 1; ; attempt++) {
-				const seed = await runMeasured(peer.path, ['seed', '-s', url, '--user', appUser.user, '--password', appUser.password, name, '--subjects', `${name}.>`, '--replicas', '1', '--bytes', `${bigMib}MiB`, '--msg-size', '1KiB']);
+				const seed = await runMeasured(peer.path, [
+					'seed',
+					'-s',
+					url,
+					'--user',
+					appUser.user,
+					'--password',
+					appUser.password,
+					name,
+					'--subjects',
+					`${name}.>`,
+					'--replicas',
+					'1',
+					'--bytes',
+					`${bigMib}MiB`,
+					'--msg-size',
+					'1KiB',
+				]);
 				if (seed.code === 0) break;
 				if (attempt === 3) throw new Error(`gojsbackup seed failed: ${seed.stderr}`);
 				await (await nc.jetstreamManager()).streams.delete(name).catch(() => false);
@@ -123,7 +188,8 @@ async function seedBig(nc: NatsConnection, url: string, peer: ReturnType<typeof 
 			await jsm.streams.add({name, subjects: [`${name}.>`], num_replicas: 1});
 			const js = nc.jetstream();
 			const payload = new Uint8Array(1024);
-			for (let i = 0; i < bigMib * 1024; i += 256) await Promise.all(Array.from({length: 256}, async () => js.publish(`${name}.m`, payload)));
+			for (let i = 0; i < bigMib * 1024; i += 256)
+				await Promise.all(Array.from({length: 256}, async () => js.publish(`${name}.m`, payload)));
 		}
 	}
 

@@ -38,11 +38,27 @@ export async function benchBackup(): Promise<string[]> {
 		const auth = ['--user', appUser.user, '--password', appUser.password];
 		let seeded = `${formatBytes(sizeMib * 2 ** 20)} in ${messageSize} messages`;
 		if ('path' in peer) {
-			const seed = await runMeasured(peer.path, ['seed', '-s', url, ...auth, stream, '--subjects', `${stream}.>`, '--replicas', String(replicas), '--bytes', `${sizeMib}MiB`, '--msg-size', messageSize]);
+			const seed = await runMeasured(peer.path, [
+				'seed',
+				'-s',
+				url,
+				...auth,
+				stream,
+				'--subjects',
+				`${stream}.>`,
+				'--replicas',
+				String(replicas),
+				'--bytes',
+				`${sizeMib}MiB`,
+				'--msg-size',
+				messageSize,
+			]);
 			if (seed.code !== 0) throw new Error(`gojsbackup seed failed: ${seed.stderr}`);
 		} else {
 			const nc = await connect({servers: url, user: appUser.user, pass: appUser.password});
-			await (await nc.jetstreamManager()).streams.add({name: stream, subjects: [`${stream}.>`], num_replicas: replicas});
+			await (
+				await nc.jetstreamManager()
+			).streams.add({name: stream, subjects: [`${stream}.>`], num_replicas: replicas});
 			await fillRandom(nc, `${stream}.data`, sizeMib);
 			await nc.close();
 			seeded = `${formatBytes(sizeMib * 2 ** 20)} in 64 KiB messages (no gojsbackup to seed ${messageSize} ones)`;
@@ -56,18 +72,46 @@ export async function benchBackup(): Promise<string[]> {
 		const rows: Row[] = [];
 		if ('path' in peer) {
 			rows.push(
-				{label: 'drain, 128 KiB chunks: reads and discards (the ceiling)', argv: () => [peer.path, 'drain', '-s', url, ...auth, stream, '--inbox', 'plain']},
-				{label: 'drain, 1 MiB chunks (nats-dr\'s size from nats-server 2.10.12 on)', argv: () => [peer.path, 'drain', '-s', url, ...auth, stream, '--inbox', 'plain', '--chunk', '1MiB']},
-				{label: 'official algorithm (gojsbackup backup, as `nats stream backup`)', argv: dir => [peer.path, 'backup', '-s', url, ...auth, stream, dir, '--no-progress']},
+				{
+					label: 'drain, 128 KiB chunks: reads and discards (the ceiling)',
+					argv: () => [peer.path, 'drain', '-s', url, ...auth, stream, '--inbox', 'plain'],
+				},
+				{
+					label: "drain, 1 MiB chunks (nats-dr's size from nats-server 2.10.12 on)",
+					argv: () => [peer.path, 'drain', '-s', url, ...auth, stream, '--inbox', 'plain', '--chunk', '1MiB'],
+				},
+				{
+					label: 'official algorithm (gojsbackup backup, as `nats stream backup`)',
+					argv: dir => [peer.path, 'backup', '-s', url, ...auth, stream, dir, '--no-progress'],
+				},
 			);
 		}
 
 		if ('path' in natsCli) {
-			rows.push({label: 'the real nats CLI (`nats stream backup`)', argv: dir => [natsCli.path, '-s', url, ...auth, 'stream', 'backup', stream, dir, '--no-progress']});
+			rows.push({
+				label: 'the real nats CLI (`nats stream backup`)',
+				argv: dir => [natsCli.path, '-s', url, ...auth, 'stream', 'backup', stream, dir, '--no-progress'],
+			});
 		}
 
 		const natsDrLabel = 'nats-dr backup: verified, fsynced, in place';
-		rows.push({label: natsDrLabel, argv: dir => [process.execPath, natsDrBin, 'backup', stream, dir, '--no-progress', '--json', '--server', url, ...auth, '--audit-log', join(scratch, 'audit.log')]});
+		rows.push({
+			label: natsDrLabel,
+			argv: dir => [
+				process.execPath,
+				natsDrBin,
+				'backup',
+				stream,
+				dir,
+				'--no-progress',
+				'--json',
+				'--server',
+				url,
+				...auth,
+				'--audit-log',
+				join(scratch, 'audit.log'),
+			],
+		});
 
 		const loadBefore = loadAverage();
 		const timings = new Map<string, ChildRun[]>(rows.map(row => [row.label, []]));
@@ -96,18 +140,31 @@ export async function benchBackup(): Promise<string[]> {
 		for (const row of rows) {
 			const runsOfRow = timings.get(row.label)!;
 			const seconds = wall(row.label);
-			const against = row.label === natsDrLabel ? '' : row.label.startsWith('drain') ? `${(seconds / natsDr).toFixed(2)} of its rate` : `${(seconds / natsDr).toFixed(2)}× as fast`;
+			const against =
+				row.label === natsDrLabel
+					? ''
+					: row.label.startsWith('drain')
+						? `${(seconds / natsDr).toFixed(2)} of its rate`
+						: `${(seconds / natsDr).toFixed(2)}× as fast`;
 			const rss = runsOfRow.map(run => run.peakRssBytes);
-			lines.push(`| ${row.label} | ${secondsWithSpread(runsOfRow.map(run => run.wallMs))} | ${((archiveBytes / 2 ** 20) / (seconds / 1000)).toFixed(0)} | ${against} | ${formatBytes(Math.max(...rss))} |`);
+			lines.push(
+				`| ${row.label} | ${secondsWithSpread(runsOfRow.map(run => run.wallMs))} | ${(archiveBytes / 2 ** 20 / (seconds / 1000)).toFixed(0)} | ${against} | ${formatBytes(Math.max(...rss))} |`,
+			);
 		}
 
 		lines.push('');
-		if (official) lines.push(`nats-dr against the official algorithm: ${(wall(official.label) / natsDr).toFixed(2)}× as fast (goal ≥ 1.2×).`);
+		if (official)
+			lines.push(
+				`nats-dr against the official algorithm: ${(wall(official.label) / natsDr).toFixed(2)}× as fast (goal ≥ 1.2×).`,
+			);
 		if (drain) lines.push(`nats-dr against the drain: ${(wall(drain) / natsDr).toFixed(2)} of its rate (goal ≥ 0.8).`);
-		const part = (key: keyof NatsDrFigures): string => `${(median(figures.map(figure => figure[key])) / 1000).toFixed(2)} s`;
+		const part = (key: keyof NatsDrFigures): string =>
+			`${(median(figures.map(figure => figure[key])) / 1000).toFixed(2)} s`;
 		const transfer = median(figures.map(figure => figure.transfer_ms));
 		const sync = median(figures.map(figure => figure.sync_ms));
-		lines.push(`nats-dr breakdown (medians): transfer ${part('transfer_ms')}, of which verifying in-line ${part('verify_ms')}; flush and fsync ${part('sync_ms')}; the rest (start-up, connecting, stream info, backup.json, rename) ${((natsDr - transfer - sync) / 1000).toFixed(2)} s.`);
+		lines.push(
+			`nats-dr breakdown (medians): transfer ${part('transfer_ms')}, of which verifying in-line ${part('verify_ms')}; flush and fsync ${part('sync_ms')}; the rest (start-up, connecting, stream info, backup.json, rename) ${((natsDr - transfer - sync) / 1000).toFixed(2)} s.`,
+		);
 		return [...lines, ...notes];
 	} finally {
 		await cluster.stopAll();

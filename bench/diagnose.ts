@@ -27,7 +27,9 @@ async function createStreams(nc: NatsConnection, from: number, to: number): Prom
 	const jsm = await nc.jetstreamManager({timeout: 60_000});
 	const names = Array.from({length: to - from}, (_, i) => `B${from + i}`);
 	for (let i = 0; i < names.length; i += 100) {
-		await Promise.all(names.slice(i, i + 100).map(async name => jsm.streams.add({name, subjects: [`${name}.>`], num_replicas: 1})));
+		await Promise.all(
+			names.slice(i, i + 100).map(async name => jsm.streams.add({name, subjects: [`${name}.>`], num_replicas: 1})),
+		);
 	}
 }
 
@@ -42,7 +44,9 @@ async function listBaseline(nc: NatsConnection, total: number): Promise<string> 
 	let listed = 0;
 	for (let offset = 0; offset < total; offset += 256) {
 		try {
-			const reply = await nc.request('$JS.API.STREAM.LIST', new TextEncoder().encode(JSON.stringify({offset})), {timeout: 10_000});
+			const reply = await nc.request('$JS.API.STREAM.LIST', new TextEncoder().encode(JSON.stringify({offset})), {
+				timeout: 10_000,
+			});
 			listed += (JSON.parse(new TextDecoder().decode(reply.data)) as {streams?: unknown[]}).streams?.length ?? 0;
 		} catch {
 			return `${listed} listed, a page timed out`;
@@ -69,27 +73,47 @@ async function baseline(nc: NatsConnection): Promise<number> {
 export async function benchDiagnose(): Promise<string[]> {
 	const cluster = await TestCluster.start({nodes: 3});
 	const stateDir = await mkdtemp(path.join(tmpdir(), 'nats-dr-bench-state-'));
-	const lines = ['Diagnose (3-node cluster, R1 streams spread over the nodes)', '', '| streams | state | nats-dr diagnose | baseline: STREAM.INFO one by one | baseline: STREAM.LIST paged | verdicts |', '|---|---|---|---|---|---|'];
+	const lines = [
+		'Diagnose (3-node cluster, R1 streams spread over the nodes)',
+		'',
+		'| streams | state | nats-dr diagnose | baseline: STREAM.INFO one by one | baseline: STREAM.LIST paged | verdicts |',
+		'|---|---|---|---|---|---|',
+	];
 	try {
 		const metaLeader = await cluster.waitReady();
 		const nc = await connect({servers: cluster.urls, user: appUser.user, pass: appUser.password});
 		const where = {env: {}};
-		const main = resolveSettings({server: cluster.urls, user: appUser.user, password: appUser.password, timeoutMs: 5000}, where);
+		const main = resolveSettings(
+			{server: cluster.urls, user: appUser.user, password: appUser.password, timeoutMs: 5000},
+			where,
+		);
 		const system = resolveSystemSettings({sysUser: sysUser.user, sysPassword: sysUser.password}, main, where);
 		let created = 0;
 		const run = async (count: number, state: string, healthy = true) => {
-			const session = await openSession({...main, servers: cluster.running().map(node => node.url)}, system && {...system, servers: cluster.running().map(node => node.url)});
+			const session = await openSession(
+				{...main, servers: cluster.running().map(node => node.url)},
+				system && {...system, servers: cluster.running().map(node => node.url)},
+			);
 			try {
 				// As the command runs it: the inventory is written too.
 				await diagnose(session, {stateDir});
 				const [ms, diagnosis] = await timed(async () => diagnose(session, {stateDir}));
-				const skipped = healthy ? `skipped above ${oneByOneMax} streams` : 'skipped: thousands of 2 s timeouts in a row';
-				const [baseMs, answered] = healthy && count <= oneByOneMax ? await timed(async () => `${await baseline(session.nc)} answered`) : [Number.NaN, skipped];
+				const skipped = healthy
+					? `skipped above ${oneByOneMax} streams`
+					: 'skipped: thousands of 2 s timeouts in a row';
+				const [baseMs, answered] =
+					healthy && count <= oneByOneMax
+						? await timed(async () => `${await baseline(session.nc)} answered`)
+						: [Number.NaN, skipped];
 				const [listMs, listed] = await timed(async () => listBaseline(session.nc, count));
 				const verdicts = assess(diagnosis).streams;
-				const summary = [...new Set(verdicts.map(v => v.kind))].map(kind => `${verdicts.filter(v => v.kind === kind).length} ${kind}`).join(', ');
+				const summary = [...new Set(verdicts.map(v => v.kind))]
+					.map(kind => `${verdicts.filter(v => v.kind === kind).length} ${kind}`)
+					.join(', ');
 				const base = Number.isNaN(baseMs) ? answered : `${baseMs.toFixed(0)} ms (${answered})`;
-				lines.push(`| ${count} | ${state} | ${ms.toFixed(0)} ms | ${base} | ${listMs.toFixed(0)} ms (${listed}) | ${summary} |`);
+				lines.push(
+					`| ${count} | ${state} | ${ms.toFixed(0)} ms | ${base} | ${listMs.toFixed(0)} ms (${listed}) | ${summary} |`,
+				);
 			} finally {
 				await session.close();
 			}

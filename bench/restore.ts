@@ -46,12 +46,28 @@ export async function benchRestore(): Promise<string[]> {
 		const dir = join(scratch, stream);
 		let seeded = `${formatBytes(sizeMib * 2 ** 20)} in ${messageSize} messages`;
 		if ('path' in peer) {
-			const seed = await runMeasured(peer.path, ['seed', '-s', url, ...auth, stream, '--subjects', `${stream}.>`, '--replicas', String(replicas), '--bytes', `${sizeMib}MiB`, '--msg-size', messageSize]);
+			const seed = await runMeasured(peer.path, [
+				'seed',
+				'-s',
+				url,
+				...auth,
+				stream,
+				'--subjects',
+				`${stream}.>`,
+				'--replicas',
+				String(replicas),
+				'--bytes',
+				`${sizeMib}MiB`,
+				'--msg-size',
+				messageSize,
+			]);
 			if (seed.code !== 0) throw new Error(`gojsbackup seed failed: ${seed.stderr}`);
 			const backup = await runMeasured(peer.path, ['backup', '-s', url, ...auth, stream, dir, '--no-progress']);
 			if (backup.code !== 0) throw new Error(`gojsbackup backup failed: ${backup.stderr}`);
 		} else {
-			await (await nc.jetstreamManager()).streams.add({name: stream, subjects: [`${stream}.>`], num_replicas: replicas});
+			await (
+				await nc.jetstreamManager()
+			).streams.add({name: stream, subjects: [`${stream}.>`], num_replicas: replicas});
 			await fillRandom(nc, `${stream}.data`, sizeMib);
 			await snapshotRaw(nc, stream, dir);
 			seeded = `${formatBytes(sizeMib * 2 ** 20)} in 64 KiB messages (no gojsbackup to seed ${messageSize} ones)`;
@@ -62,10 +78,37 @@ export async function benchRestore(): Promise<string[]> {
 		await dropStream(nc);
 
 		const rows: Row[] = [];
-		if ('path' in peer) rows.push({label: 'official algorithm (gojsbackup restore, as `nats stream restore`)', argv: d => [peer.path, 'restore', '-s', url, ...auth, d], exitsSettled: false});
-		if ('path' in natsCli) rows.push({label: 'the real nats CLI (`nats stream restore`)', argv: d => [natsCli.path, '-s', url, ...auth, 'stream', 'restore', d, '--no-progress'], exitsSettled: false});
+		if ('path' in peer)
+			rows.push({
+				label: 'official algorithm (gojsbackup restore, as `nats stream restore`)',
+				argv: d => [peer.path, 'restore', '-s', url, ...auth, d],
+				exitsSettled: false,
+			});
+		if ('path' in natsCli)
+			rows.push({
+				label: 'the real nats CLI (`nats stream restore`)',
+				argv: d => [natsCli.path, '-s', url, ...auth, 'stream', 'restore', d, '--no-progress'],
+				exitsSettled: false,
+			});
 		const natsDrLabel = 'nats-dr restore (exits when settled)';
-		rows.push({label: natsDrLabel, argv: d => [process.execPath, natsDrBin, 'restore', d, '--yes', '--json', '--no-progress', '--server', url, ...auth, '--audit-log', join(scratch, 'audit.log')], exitsSettled: true});
+		rows.push({
+			label: natsDrLabel,
+			argv: d => [
+				process.execPath,
+				natsDrBin,
+				'restore',
+				d,
+				'--yes',
+				'--json',
+				'--no-progress',
+				'--server',
+				url,
+				...auth,
+				'--audit-log',
+				join(scratch, 'audit.log'),
+			],
+			exitsSettled: true,
+		});
 
 		const loadBefore = loadAverage();
 		const timings = new Map<string, Timing[]>(rows.map(row => [row.label, []]));
@@ -81,21 +124,31 @@ export async function benchRestore(): Promise<string[]> {
 		const lines = [
 			`Restore: 3-node cluster, nats-server ${version}, R${replicas} stream of ${seeded}, archive ${formatBytes(archiveBytes)}, every client on n1; whole processes, median (min–max) of ${runs} rotated runs; load average ${loadBefore} before, ${loadAverage()} after (2 cores, shared)`,
 			'',
-			'| process | to the server\'s final reply | to the true end (data, consumers, every replica current) | nats-dr\'s phases: request (leader election) / upload / server restore / replica catch-up |',
+			"| process | to the server's final reply | to the true end (data, consumers, every replica current) | nats-dr's phases: request (leader election) / upload / server restore / replica catch-up |",
 			'|---|---|---|---|',
 		];
 		for (const row of rows) {
 			const all = timings.get(row.label)!;
 			const phases = all.flatMap(timing => (timing.phases ? [timing.phases] : []));
-			const phaseText = phases.length === 0 ? '' : (['request_ms', 'upload_ms', 'server_ms', 'settle_ms'] as const).map(key => `${(median(phases.map(phase => phase[key])) / 1000).toFixed(2)} s`).join(' / ');
-			lines.push(`| ${row.label} | ${secondsWithSpread(all.map(timing => timing.replyMs))} | ${secondsWithSpread(all.map(timing => timing.settledMs))} | ${phaseText} |`);
+			const phaseText =
+				phases.length === 0
+					? ''
+					: (['request_ms', 'upload_ms', 'server_ms', 'settle_ms'] as const)
+							.map(key => `${(median(phases.map(phase => phase[key])) / 1000).toFixed(2)} s`)
+							.join(' / ');
+			lines.push(
+				`| ${row.label} | ${secondsWithSpread(all.map(timing => timing.replyMs))} | ${secondsWithSpread(all.map(timing => timing.settledMs))} | ${phaseText} |`,
+			);
 		}
 
 		const official = rows.find(row => row.label.startsWith('official'));
 		if (official) {
 			const reply = (label: string): number => median(timings.get(label)!.map(timing => timing.replyMs));
 			const settled = (label: string): number => median(timings.get(label)!.map(timing => timing.settledMs));
-			lines.push('', `nats-dr against the official algorithm: to the final reply ${(reply(official.label) / reply(natsDrLabel)).toFixed(2)}× as fast (goal ≥ 2×); to the true end ${(settled(official.label) / settled(natsDrLabel)).toFixed(2)}× (goal ≥ 1×).`);
+			lines.push(
+				'',
+				`nats-dr against the official algorithm: to the final reply ${(reply(official.label) / reply(natsDrLabel)).toFixed(2)}× as fast (goal ≥ 2×); to the true end ${(settled(official.label) / settled(natsDrLabel)).toFixed(2)}× (goal ≥ 1×).`,
+			);
 		}
 
 		return [...lines, ...notes];
@@ -113,17 +166,28 @@ async function measure(nc: NatsConnection, row: Row, dir: string, messages: numb
 	const started = performance.now();
 	const [command, ...args] = row.argv(dir);
 	const run: ChildRun = await runMeasured(command!, args);
-	if (run.code !== 0) throw new Error(`${row.label} failed (exit ${run.code}): ${run.stderr.slice(-2000)} ${run.stdout.slice(-2000)}`);
+	if (run.code !== 0)
+		throw new Error(`${row.label} failed (exit ${run.code}): ${run.stderr.slice(-2000)} ${run.stdout.slice(-2000)}`);
 	if (row.exitsSettled) {
 		const phases = (JSON.parse(run.stdout) as {streams: Phases[]}).streams[0]!;
 		return {replyMs: run.wallMs - phases.settle_ms, settledMs: run.wallMs, phases};
 	}
 
 	const js = {nc, prefix: '$JS.API', timeoutMs: 5000};
-	await waitFor(async () => {
-		// The seeded stream has no consumers, so data and replicas are what the rule checks here.
-		return settleState(await streamInfo(js, stream), [], {messages, lastSeq: undefined, oldestMs: undefined, limits: {}, consumers: undefined, replicas}).done;
-	}, {what: `${stream} settled`, timeoutMs: 600_000, intervalMs: 50});
+	await waitFor(
+		async () => {
+			// The seeded stream has no consumers, so data and replicas are what the rule checks here.
+			return settleState(await streamInfo(js, stream), [], {
+				messages,
+				lastSeq: undefined,
+				oldestMs: undefined,
+				limits: {},
+				consumers: undefined,
+				replicas,
+			}).done;
+		},
+		{what: `${stream} settled`, timeoutMs: 600_000, intervalMs: 50},
+	);
 	return {replyMs: run.wallMs, settledMs: performance.now() - started};
 }
 

@@ -8,7 +8,13 @@ import {benchDiagnose} from './diagnose.js';
 import {benchRestore} from './restore.js';
 import {benchTerminal} from './terminal.js';
 
-const benches: Record<string, () => Promise<string[]>> = {diagnose: benchDiagnose, backup: benchBackup, restore: benchRestore, account: benchAccount, terminal: benchTerminal};
+const benches: Record<string, () => Promise<string[]>> = {
+	diagnose: benchDiagnose,
+	backup: benchBackup,
+	restore: benchRestore,
+	account: benchAccount,
+	terminal: benchTerminal,
+};
 const wanted = process.argv.slice(2).filter(name => name in benches);
 for (const name of wanted.length > 0 ? wanted : Object.keys(benches)) {
 	console.error(`running the ${name} bench…`);

@@ -31,7 +31,10 @@ export async function benchTerminal(): Promise<string[]> {
 		}
 
 		await nc.close();
-		tmux = await TmuxSession.start([...cliConnection(cluster, {sys: false}), '--audit-log', path.join(dir, 'audit.log')], {columns: 100, rows: 30});
+		tmux = await TmuxSession.start(
+			[...cliConnection(cluster, {sys: false}), '--audit-log', path.join(dir, 'audit.log')],
+			{columns: 100, rows: 30},
+		);
 		await tmux.waitFor(/Back up streams/);
 		for (let i = 0; i < 6 && !/[❯>] Back up streams/.test(await tmux.visible()); i++) await tmux.keyAndWait('Down');
 		await tmux.keyAndWait('Enter');

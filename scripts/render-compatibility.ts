@@ -20,22 +20,28 @@ export type ServerResult = {
 
 export type CompatResults = {generated: string; natscli: string; node: string; servers: ServerResult[]};
 
-const features = ['backup', 'account backup', 'restore', 'verify', 'diagnose', 'peer-remove', 'step-down', 'mirror promotion'];
+const features = [
+	'backup',
+	'account backup',
+	'restore',
+	'verify',
+	'diagnose',
+	'peer-remove',
+	'step-down',
+	'mirror promotion',
+];
 
 /** What each recorded behaviour means for nats-dr, beside what each version did. */
 const handling: Record<string, string> = {
 	'archive file natscli writes':
 		'natscli v0.5 names a 2.15 archive (NATSARC1) `stream.arc.s2`, older ones `stream.tar.s2`. nats-dr writes the same name for the same server, reads both, and refuses a directory holding both.',
 	'snapshot end marker':
-		'nats-dr takes an empty message as the end either way; any status other than 204 fails the backup with the server\'s words.',
+		"nats-dr takes an empty message as the end either way; any status other than 204 fails the backup with the server's words.",
 	'snapshot without acks':
 		'nats-dr acknowledges every chunk on receipt, so flow control never stalls it; a 408 from a stalled client is reported as a failed, retryable backup.',
-	'Nats-Required-Api-Level: 99':
-		'nats-dr sends no API-level header, so every version answers its requests.',
-	'restore over an existing stream':
-		'nats-dr refuses before sending anything (pre-flight), on every version.',
-	'restore under another name':
-		'nats-dr always restores under the name in the backup, so it never meets this refusal.',
+	'Nats-Required-Api-Level: 99': 'nats-dr sends no API-level header, so every version answers its requests.',
+	'restore over an existing stream': 'nats-dr refuses before sending anything (pre-flight), on every version.',
+	'restore under another name': 'nats-dr always restores under the name in the backup, so it never meets this refusal.',
 	'snapshot of a memory stream':
 		'Before 2.15 nats-dr refuses up front and says why; from 2.15 it backs memory streams up and restores them (natscli v0.5.0 still refuses them).',
 	'STREAM.UPDATE removing mirror':
@@ -47,7 +53,7 @@ const handling: Record<string, string> = {
 	'STREAM.INFO of an R1 stream whose server was peer-removed':
 		'From 2.10 STREAM.INFO of such a stream gets no answer, and 2.15 does not answer its STREAM.DELETE either, though the delete takes effect: nats-dr checks that the stream is gone instead of failing on the silence.',
 	'meta peer-remove, no spare, meta leader not in the group':
-		'Before the confirmation nats-dr says that 2.10 to 2.14 will leave the removed server in such a stream\'s peer set, and then watches for the surviving replicas only.',
+		"Before the confirmation nats-dr says that 2.10 to 2.14 will leave the removed server in such a stream's peer set, and then watches for the surviving replicas only.",
 };
 
 function cell(result: FeatureResult | undefined, notes: string[]): string {
@@ -96,7 +102,12 @@ export function renderCompatibility(results: CompatResults): string {
 		lines.push(`| ${escape(behaviour)} | ${values.join(' | ')} |`);
 	}
 
-	lines.push('', 'How nats-dr deals with each:', '', ...behaviours.map(behaviour => `- **${behaviour}**: ${handling[behaviour] ?? 'not described yet.'}`));
+	lines.push(
+		'',
+		'How nats-dr deals with each:',
+		'',
+		...behaviours.map(behaviour => `- **${behaviour}**: ${handling[behaviour] ?? 'not described yet.'}`),
+	);
 
 	lines.push(
 		'',
@@ -104,7 +115,9 @@ export function renderCompatibility(results: CompatResults): string {
 		'',
 		'| nats-server | result | seconds |',
 		'|---|---|---|',
-		...results.servers.map(server => `| ${server.version} | ${server.passed ? 'passed' : 'FAILED'} | ${server.seconds} |`),
+		...results.servers.map(
+			server => `| ${server.version} | ${server.passed ? 'passed' : 'FAILED'} | ${server.seconds} |`,
+		),
 		'',
 	);
 	return lines.join('\n');

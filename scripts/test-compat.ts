@@ -22,10 +22,13 @@ type Binary = {name: string; version: string; path: string};
 
 function builtBinaries(): Binary[] {
 	const output = execFileSync(path.join(root, 'scripts', 'servers.sh'), ['--list'], {encoding: 'utf8'});
-	return output.split('\n').filter(Boolean).map(line => {
-		const [name, version, file] = line.split(' ');
-		return {name: name!, version: version!.replace(/^v/, ''), path: file!};
-	});
+	return output
+		.split('\n')
+		.filter(Boolean)
+		.map(line => {
+			const [name, version, file] = line.split(' ');
+			return {name: name!, version: version!.replace(/^v/, ''), path: file!};
+		});
 }
 
 function pathServer(): Binary | undefined {
@@ -45,7 +48,9 @@ function compareVersions(a: string, b: string): number {
 }
 
 async function runSuite(server: Binary, cli: Binary, resultsFile: string): Promise<number> {
-	const files = readdirSync(path.join(root, 'test', 'compat')).filter(name => name.endsWith('.test.ts')).map(name => path.join('test', 'compat', name));
+	const files = readdirSync(path.join(root, 'test', 'compat'))
+		.filter(name => name.endsWith('.test.ts'))
+		.map(name => path.join('test', 'compat', name));
 	const child = spawn(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=1', ...files], {
 		cwd: root,
 		stdio: 'inherit',
@@ -56,10 +61,18 @@ async function runSuite(server: Binary, cli: Binary, resultsFile: string): Promi
 
 function readRecords(file: string): Array<Record<string, string>> {
 	if (!existsSync(file)) return [];
-	return readFileSync(file, 'utf8').split('\n').filter(Boolean).map(line => JSON.parse(line) as Record<string, string>);
+	return readFileSync(file, 'utf8')
+		.split('\n')
+		.filter(Boolean)
+		.map(line => JSON.parse(line) as Record<string, string>);
 }
 
-function serverResult(server: Binary, seconds: number, passed: boolean, records: Array<Record<string, string>>): ServerResult {
+function serverResult(
+	server: Binary,
+	seconds: number,
+	passed: boolean,
+	records: Array<Record<string, string>>,
+): ServerResult {
 	const features: ServerResult['features'] = {};
 	const behaviours: ServerResult['behaviours'] = {};
 	const rank = {yes: 0, no: 1, fails: 2} as const;
@@ -73,7 +86,8 @@ function serverResult(server: Binary, seconds: number, passed: boolean, records:
 		const name = entry['feature']!;
 		const result = entry['result'] as keyof typeof rank;
 		const earlier = features[name];
-		if (!earlier || rank[result] > rank[earlier.result]) features[name] = {result, ...(entry['note'] ? {note: entry['note']} : {})};
+		if (!earlier || rank[result] > rank[earlier.result])
+			features[name] = {result, ...(entry['note'] ? {note: entry['note']} : {})};
 	}
 
 	return {version: server.version, seconds, passed, features, behaviours};
@@ -88,7 +102,8 @@ async function main(): Promise<void> {
 		.filter((server, index, all) => all.findIndex(other => other.version === server.version) === index)
 		.filter(server => wanted.length === 0 || wanted.some(prefix => server.version.startsWith(prefix)))
 		.sort((a, b) => compareVersions(a.version, b.version));
-	if (!cli) throw new Error('no nats CLI built: run scripts/servers.sh first (it needs Go), then npm run test:compat again');
+	if (!cli)
+		throw new Error('no nats CLI built: run scripts/servers.sh first (it needs Go), then npm run test:compat again');
 	if (servers.length === 0) throw new Error('no nats-server found: install one on the PATH or run scripts/servers.sh');
 
 	const scratch = mkdtempSync(path.join(tmpdir(), 'nats-dr-compat-results-'));
@@ -108,12 +123,18 @@ async function main(): Promise<void> {
 	}
 
 	console.log('\nCompatibility suite, time per server version:');
-	for (const result of results) console.log(`  ${result.version.padEnd(8)} ${result.passed ? 'passed' : 'FAILED'}  ${result.seconds} s`);
+	for (const result of results)
+		console.log(`  ${result.version.padEnd(8)} ${result.passed ? 'passed' : 'FAILED'}  ${result.seconds} s`);
 	console.log(`  total    ${results.reduce((sum, result) => sum + result.seconds, 0)} s`);
 
 	// A partial run does not describe the matrix, so only a full one rewrites the docs.
 	if (wanted.length === 0) {
-		const document: CompatResults = {generated: new Date().toISOString(), natscli: cli.version, node: process.version, servers: results};
+		const document: CompatResults = {
+			generated: new Date().toISOString(),
+			natscli: cli.version,
+			node: process.version,
+			servers: results,
+		};
 		writeFileSync(jsonFile, `${JSON.stringify(document, null, '\t')}\n`);
 		writeFileSync(markdownFile, renderCompatibility(document));
 		console.log(`Wrote ${path.relative(root, jsonFile)} and ${path.relative(root, markdownFile)}`);

@@ -17,11 +17,13 @@ export async function runMeasured(command: string, args: string[]): Promise<Chil
 	let peak = 0;
 	let exited = false;
 	let wallMs = 0;
-	const exit = new Promise<number | null>(resolve => child.once('exit', code => {
-		exited = true;
-		wallMs = performance.now() - started;
-		resolve(code);
-	}));
+	const exit = new Promise<number | null>(resolve =>
+		child.once('exit', code => {
+			exited = true;
+			wallMs = performance.now() - started;
+			resolve(code);
+		}),
+	);
 	// 'exit' can come before the last output: the pipes close after it.
 	const closed = new Promise(resolve => child.once('close', resolve));
 	while (!exited) {

@@ -20,10 +20,15 @@ export type Tool = {path: string} | {missing: string};
  * for a git worktree), copied to a writable, executable place.
  */
 export function findPeer(): Tool {
-	const candidates = [join(repo, '../shared/peer/gojsbackup-linux-amd64'), join(mainCheckout(), '../shared/peer/gojsbackup-linux-amd64')];
+	const candidates = [
+		join(repo, '../shared/peer/gojsbackup-linux-amd64'),
+		join(mainCheckout(), '../shared/peer/gojsbackup-linux-amd64'),
+	];
 	const source = process.env['BENCH_PEER_BIN'] ?? candidates.find(path => existsSync(path)) ?? candidates[0]!;
 	if (!existsSync(source)) {
-		return {missing: `peer's gojsbackup not found at ${source}: set BENCH_PEER_BIN to a build of ../shared/peer (its build.sh makes one); the drain and official-algorithm rows are left out`};
+		return {
+			missing: `peer's gojsbackup not found at ${source}: set BENCH_PEER_BIN to a build of ../shared/peer (its build.sh makes one); the drain and official-algorithm rows are left out`,
+		};
 	}
 
 	const copy = join(tmpdir(), `nats-dr-bench-gojsbackup-${process.pid}`);
@@ -39,11 +44,15 @@ export function findPeer(): Tool {
 /** The real `nats` CLI from $BENCH_NATS_CLI, else the one `scripts/servers.sh` built. */
 export function findNatsCli(): Tool {
 	const fromEnv = process.env['BENCH_NATS_CLI'];
-	if (fromEnv !== undefined) return executable(fromEnv) ? {path: fromEnv} : {missing: `BENCH_NATS_CLI=${fromEnv} is not an executable`};
+	if (fromEnv !== undefined)
+		return executable(fromEnv) ? {path: fromEnv} : {missing: `BENCH_NATS_CLI=${fromEnv} is not an executable`};
 	const built = builtBinaries().find(binary => binary.name === 'nats');
 	return built
 		? {path: built.path}
-		: {missing: 'the real nats CLI is not built: run scripts/servers.sh (needs Go and the module proxy) or set BENCH_NATS_CLI; its rows are left out'};
+		: {
+				missing:
+					'the real nats CLI is not built: run scripts/servers.sh (needs Go and the module proxy) or set BENCH_NATS_CLI; its rows are left out',
+			};
 }
 
 /**
@@ -56,7 +65,10 @@ export function serverDirectory(): string | undefined {
 	if (executable(wanted)) return join(wanted, '..');
 	const version = wanted.startsWith('v') ? wanted : `v${wanted}`;
 	const built = builtBinaries().find(binary => binary.name === 'nats-server' && binary.version === version);
-	if (!built) throw new Error(`BENCH_SERVER=${wanted}: no such binary, and scripts/servers.sh --list does not show nats-server ${version}; run scripts/servers.sh to build it`);
+	if (!built)
+		throw new Error(
+			`BENCH_SERVER=${wanted}: no such binary, and scripts/servers.sh --list does not show nats-server ${version}; run scripts/servers.sh to build it`,
+		);
 	return join(built.path, '..');
 }
 
@@ -68,7 +80,13 @@ export function useBenchServer(): void {
 
 function mainCheckout(): string {
 	try {
-		return join(execFileSync('git', ['rev-parse', '--path-format=absolute', '--git-common-dir'], {cwd: repo, encoding: 'utf8'}).trim(), '..');
+		return join(
+			execFileSync('git', ['rev-parse', '--path-format=absolute', '--git-common-dir'], {
+				cwd: repo,
+				encoding: 'utf8',
+			}).trim(),
+			'..',
+		);
 	} catch {
 		return repo;
 	}
@@ -82,10 +100,13 @@ function builtBinaries(): Array<{name: string; version: string; path: string}> {
 		return [];
 	}
 
-	return listing.split('\n').filter(Boolean).map(line => {
-		const [name = '', version = '', path = ''] = line.split(' ');
-		return {name, version, path};
-	});
+	return listing
+		.split('\n')
+		.filter(Boolean)
+		.map(line => {
+			const [name = '', version = '', path = ''] = line.split(' ');
+			return {name, version, path};
+		});
 }
 
 function executable(path: string): boolean {

@@ -17,17 +17,26 @@ export async function confirmByName(
 ): Promise<void> {
 	if (flags.confirm !== undefined) {
 		if (flags.confirm === name) return;
-		throw new UsageError(`--confirm "${flags.confirm}" does not match ${what} "${name}": nothing was changed`, `pass --confirm ${name}`);
+		throw new UsageError(
+			`--confirm "${flags.confirm}" does not match ${what} "${name}": nothing was changed`,
+			`pass --confirm ${name}`,
+		);
 	}
 
 	if (flags.yes) return;
 	if (!io.stdin.isTTY || !io.stderr.isTTY) {
-		throw new UsageError(`cannot ask for confirmation without a terminal: nothing was changed`, `pass --confirm ${name} (or --yes) to ${what === 'server' ? 'remove' : 'change'} ${name}`);
+		throw new UsageError(
+			`cannot ask for confirmation without a terminal: nothing was changed`,
+			`pass --confirm ${name} (or --yes) to ${what === 'server' ? 'remove' : 'change'} ${name}`,
+		);
 	}
 
 	const rl = createInterface({input: io.stdin as NodeJS.ReadableStream, output: io.stderr as NodeJS.WritableStream});
 	try {
-		const answer = await rl.question(`Type the ${what} name "${oneLine(name)}" to confirm, or press Enter to cancel: `, {signal});
+		const answer = await rl.question(
+			`Type the ${what} name "${oneLine(name)}" to confirm, or press Enter to cancel: `,
+			{signal},
+		);
 		if (answer.trim() !== name) throw new AbortedError(`not confirmed: nothing was changed`);
 	} catch (error) {
 		if ((error as Error).name === 'AbortError') throw new AbortedError('not confirmed: nothing was changed');

@@ -1,4 +1,9 @@
-import {resolveSettings, resolveSystemSettings, secretsOf, type ConnectionSettings} from '../core/connection/settings.js';
+import {
+	resolveSettings,
+	resolveSystemSettings,
+	secretsOf,
+	type ConnectionSettings,
+} from '../core/connection/settings.js';
 import type {Session} from '../core/connection/session.js';
 import {AuditLog, defaultAuditLog, type AuditEntry, type AuditRecord} from '../core/audit.js';
 import {describeConnection} from '../core/connection/settings.js';

@@ -117,7 +117,18 @@ export const commands: Record<CommandName, CommandSpec> = {
 		usage: 'nats-dr restore DIR [--replicas N] [--cluster C] [--tag T…] [--confirm NAME | --yes]',
 		summary: 'restore a stream backup, or every backup under an account backup directory',
 		args: ['DIR'],
-		flags: ['replicas', 'cluster', 'tag', 'placement', 'verify', 'skipExisting', 'concurrency', 'chunkSize', 'window', 'settleTimeout'],
+		flags: [
+			'replicas',
+			'cluster',
+			'tag',
+			'placement',
+			'verify',
+			'skipExisting',
+			'concurrency',
+			'chunkSize',
+			'window',
+			'settleTimeout',
+		],
 	},
 	verify: {
 		usage: 'nats-dr verify DIR',
@@ -144,7 +155,8 @@ export const commands: Record<CommandName, CommandSpec> = {
 		flags: ['newName', 'subjects', 'force', 'watchTimeout', 'watch'],
 	},
 	protect: {
-		usage: 'nats-dr protect STREAM --mirror-to CLUSTER|DOMAIN [--replicas N] [--new-name NAME] [--confirm STREAM | --yes]',
+		usage:
+			'nats-dr protect STREAM --mirror-to CLUSTER|DOMAIN [--replicas N] [--new-name NAME] [--confirm STREAM | --yes]',
 		summary: 'create a mirror of a stream in another cluster or domain and watch it catch up',
 		args: ['STREAM'],
 		flags: ['mirrorTo', 'replicas', 'newName', 'watchTimeout', 'watch'],
@@ -207,7 +219,8 @@ function givenFlags(argv: string[]): string[] {
 		const name = camel(token.slice(2).split('=')[0]!);
 		const negated = name.startsWith('no') && name.length > 2 ? name[2]!.toLowerCase() + name.slice(3) : undefined;
 		// Only booleans negate: meow would turn `--no-server` into server: false, which no code expects.
-		const negatable = negated !== undefined && negated in allFlags && allFlags[negated as keyof AllFlags].type === 'boolean';
+		const negatable =
+			negated !== undefined && negated in allFlags && allFlags[negated as keyof AllFlags].type === 'boolean';
 		given.push(name in allFlags ? name : negatable ? negated : `--${kebab(name)}`);
 	}
 
@@ -246,7 +259,11 @@ export function parseArgs(all: string[]): Invocation {
 }
 
 function valueFlag(token: string): string | undefined {
-	const key = token.startsWith('--') ? camel(token.slice(2)) : (/^-[a-z]$/i.test(token) ? shortFlags.get(token[1]!) : undefined);
+	const key = token.startsWith('--')
+		? camel(token.slice(2))
+		: /^-[a-z]$/i.test(token)
+			? shortFlags.get(token[1]!)
+			: undefined;
 	return key !== undefined && key in allFlags && allFlags[key as keyof AllFlags].type !== 'boolean' ? key : undefined;
 }
 
@@ -277,7 +294,10 @@ function checkMissingValues(argv: string[]): void {
 		if (key === undefined) continue;
 		const next = argv[index + 1];
 		if (next === undefined || (next.startsWith('-') && next !== '-')) {
-			throw new UsageError(`--${kebab(key)} needs a value`, next === undefined ? undefined : `for a value that starts with "-", write --${kebab(key)}=VALUE`);
+			throw new UsageError(
+				`--${kebab(key)} needs a value`,
+				next === undefined ? undefined : `for a value that starts with "-", write --${kebab(key)}=VALUE`,
+			);
 		}
 
 		index++;
@@ -304,7 +324,8 @@ function meowUsage(argv: string[]) {
 function checkValues(flags: Flags): void {
 	for (const [key, spec] of Object.entries(allFlags)) {
 		const value = flags[key as keyof Flags];
-		if (spec.type === 'string' && (value === '' || (Array.isArray(value) && value.includes('')))) throw new UsageError(`--${kebab(key)} needs a value`);
+		if (spec.type === 'string' && (value === '' || (Array.isArray(value) && value.includes(''))))
+			throw new UsageError(`--${kebab(key)} needs a value`);
 		if (spec.type === 'number' && value !== undefined && !Number.isFinite(value)) {
 			throw new UsageError(`--${kebab(key)} needs a number`);
 		}
@@ -316,7 +337,10 @@ function checkCommandFlags(command: CommandName | undefined, given: string[]): v
 	for (const key of given) {
 		if (!(key in commandFlags) || allowed.has(key)) continue;
 		const where = command ? `\`nats-dr ${command}\`` : 'the wizard';
-		throw new UsageError(`--${kebab(key)} is not a flag of ${where}`, command ? `usage: ${commands[command].usage}` : undefined);
+		throw new UsageError(
+			`--${kebab(key)} is not a flag of ${where}`,
+			command ? `usage: ${commands[command].usage}` : undefined,
+		);
 	}
 }
 

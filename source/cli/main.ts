@@ -52,7 +52,10 @@ export async function run(argv: string[], io: Io, signal: AbortSignal): Promise<
 		return exitCodes.ok;
 	}
 
-	if (!command && out.json) return out.fail(new UsageError('--json needs a command: the wizard is interactive', 'e.g. nats-dr diagnose --json'));
+	if (!command && out.json)
+		return out.fail(
+			new UsageError('--json needs a command: the wizard is interactive', 'e.g. nats-dr diagnose --json'),
+		);
 	if (!command) {
 		if (!isInteractive(io, invocation)) {
 			io.stderr.write(`${shortUsage()}\n`);

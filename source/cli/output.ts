@@ -77,7 +77,14 @@ export class Output {
 		if (known?.hint) this.error(`  try: ${known.hint}`);
 		if (!known && this.io.env['NATS_DR_DEBUG']) this.error(String((error as Error)?.stack));
 		const code = known?.exitCode ?? exitCodes.failed;
-		if (this.json && !this.printedJson) this.printJson({ok: false, error: message, ...(known?.hint ? {hint: known.hint} : {}), exit_code: code, ...extra});
+		if (this.json && !this.printedJson)
+			this.printJson({
+				ok: false,
+				error: message,
+				...(known?.hint ? {hint: known.hint} : {}),
+				exit_code: code,
+				...extra,
+			});
 		return code;
 	}
 }

@@ -64,7 +64,9 @@ function livePrinter(out: Output, ascii: boolean): RestorePrinter {
 		onProgress(event) {
 			switch (event.phase) {
 				case 'request': {
-					show(`Restoring ${event.stream}: waiting for the server to accept it${event.replicas > 1 ? ' (the new group elects a leader first)' : ''}`);
+					show(
+						`Restoring ${event.stream}: waiting for the server to accept it${event.replicas > 1 ? ' (the new group elects a leader first)' : ''}`,
+					);
 					break;
 				}
 
@@ -82,7 +84,9 @@ function livePrinter(out: Output, ascii: boolean): RestorePrinter {
 				}
 
 				case 'restoring': {
-					show(`Restoring ${event.stream}: uploaded in ${seconds(event.uploadMs)}, the server is restoring it (${seconds(event.elapsedMs)})`);
+					show(
+						`Restoring ${event.stream}: uploaded in ${seconds(event.uploadMs)}, the server is restoring it (${seconds(event.elapsedMs)})`,
+					);
 					break;
 				}
 
@@ -126,7 +130,9 @@ function logPrinter(out: Output): RestorePrinter {
 					notified = 0;
 					restoringSince = undefined;
 					waiting = '';
-					stamp(`Starting restore of "${event.stream}" from ${event.dir}/stream.tar.s2 using ${event.totalChunks} chunks of ${formatBytes(event.chunkSize)}, ${event.window} in flight`);
+					stamp(
+						`Starting restore of "${event.stream}" from ${event.dir}/stream.tar.s2 using ${event.totalChunks} chunks of ${formatBytes(event.chunkSize)}, ${event.window} in flight`,
+					);
 					break;
 				}
 
@@ -134,7 +140,9 @@ function logPrinter(out: Output): RestorePrinter {
 					const step = Math.floor(event.chunks / notifyEvery);
 					if (step <= notified || event.chunks >= event.totalChunks) break;
 					notified = step;
-					stamp(`Sent ${event.chunks} chunks (${formatBytes(event.sentBytes)} of ${formatBytes(event.totalBytes)}, ${formatBytes(event.bytesPerSecond)}/s)`);
+					stamp(
+						`Sent ${event.chunks} chunks (${formatBytes(event.sentBytes)} of ${formatBytes(event.totalBytes)}, ${formatBytes(event.bytesPerSecond)}/s)`,
+					);
 					break;
 				}
 

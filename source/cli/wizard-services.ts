@@ -21,7 +21,11 @@ import type {CommandContext} from './context.js';
 export function wizardServices(
 	session: Session,
 	context: CommandContext,
-	{backupRoot, account, demo}: {backupRoot?: string | undefined; account?: string | undefined; demo?: DemoService | undefined} = {},
+	{
+		backupRoot,
+		account,
+		demo,
+	}: {backupRoot?: string | undefined; account?: string | undefined; demo?: DemoService | undefined} = {},
 ): WizardServices {
 	const described = describeConnection(session.settings);
 	const system: ConnectionSummary['system'] = session.sys
@@ -31,17 +35,28 @@ export function wizardServices(
 	return {
 		connection: () => ({servers: described.servers, auth: described.auth, context: described.context, account, system}),
 		async diagnose({signal, onPart, onElectionWait}) {
-			const diagnosis = await diagnose(session, {signal, onPart, onElectionWait, stateDir: defaultStateDir(context.io.env)});
+			const diagnosis = await diagnose(session, {
+				signal,
+				onPart,
+				onElectionWait,
+				stateDir: defaultStateDir(context.io.env),
+			});
 			return {diagnosis, assessment: assess(diagnosis)};
 		},
 		...(session.sys && {
 			async watchMetaLeader({signal, onWait}: {signal: AbortSignal; onWait: (waitedMs: number | undefined) => void}) {
 				const sys = session.sys!;
-				return watchForLeader(async () => gatherServers(sys, {timeoutMs: session.settings.timeoutMs, signal}), {signal, onWait});
+				return watchForLeader(async () => gatherServers(sys, {timeoutMs: session.settings.timeoutMs, signal}), {
+					signal,
+					onWait,
+				});
 			},
 		}),
 		async peerRemove(server) {
-			if (!session.sys) throw new DrError('peer-remove needs the system account', {hint: 'start nats-dr with --sys-user/--sys-creds/--sys-context'});
+			if (!session.sys)
+				throw new DrError('peer-remove needs the system account', {
+					hint: 'start nats-dr with --sys-user/--sys-creds/--sys-context',
+				});
 			await removeMetaPeer(session.sys, {name: server, peerId: peerIdOf(server)}, session.settings.timeoutMs);
 		},
 		async watch(targets, {signal, timeoutMs, onUpdate}) {
@@ -53,7 +68,17 @@ export function wizardServices(
 		checkBackupTarget,
 		async backup(stream, dir, {signal, onStart, onProgress}) {
 			try {
-				return {stream, dir, ok: true, result: await backupStream(session.js, stream, dir, {signal, onStart, onProgress, inboxPrefix: session.settings.inboxPrefix})};
+				return {
+					stream,
+					dir,
+					ok: true,
+					result: await backupStream(session.js, stream, dir, {
+						signal,
+						onStart,
+						onProgress,
+						inboxPrefix: session.settings.inboxPrefix,
+					}),
+				};
 			} catch (error) {
 				if (signal.aborted || !(error instanceof DrError)) throw error;
 				return {stream, dir, ok: false, error};

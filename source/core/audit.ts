@@ -10,7 +10,16 @@ import {SecretScrubber} from './secret-scrubber.js';
 import {jsonTerminalSafe} from './terminal-text.js';
 
 export type AuditRecord = {
-	action: 'backup' | 'restore' | 'peer-remove' | 'stream-peer-remove' | 'step-down' | 'stream-delete' | 'verify' | 'failover' | 'protect';
+	action:
+		| 'backup'
+		| 'restore'
+		| 'peer-remove'
+		| 'stream-peer-remove'
+		| 'step-down'
+		| 'stream-delete'
+		| 'verify'
+		| 'failover'
+		| 'protect';
 	/** What was acted on: a stream, a server, a directory. */
 	subject: string;
 	result: 'ok' | 'failed' | 'refused' | 'aborted';
@@ -45,7 +54,17 @@ export class AuditLog {
 	private readonly operator: string;
 	private readonly secrets: SecretScrubber;
 
-	constructor({file, target, env, secrets = new SecretScrubber()}: {file: string; target: AuditTarget; env: NodeJS.ProcessEnv; secrets?: SecretScrubber}) {
+	constructor({
+		file,
+		target,
+		env,
+		secrets = new SecretScrubber(),
+	}: {
+		file: string;
+		target: AuditTarget;
+		env: NodeJS.ProcessEnv;
+		secrets?: SecretScrubber;
+	}) {
 		this.file = file;
 		this.target = target;
 		this.operator = operatorName(env);
@@ -54,7 +73,12 @@ export class AuditLog {
 
 	/** Appends a record; a log that cannot be written must not stop a recovery, so the problem is returned, not thrown. */
 	async record(record: AuditRecord): Promise<{entry: AuditEntry; problem: string | undefined}> {
-		const entry: AuditEntry = this.secrets.value({time: new Date().toISOString(), operator: this.operator, target: this.target, ...record});
+		const entry: AuditEntry = this.secrets.value({
+			time: new Date().toISOString(),
+			operator: this.operator,
+			target: this.target,
+			...record,
+		});
 		this.entries.push(entry);
 		try {
 			await mkdir(path.dirname(this.file), {recursive: true, mode: 0o700});

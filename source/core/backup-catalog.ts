@@ -39,12 +39,23 @@ async function summarize(dir: string): Promise<BackupSummary> {
 			problem: undefined,
 		};
 	} catch (error) {
-		return {dir, stream: '?', archiveBytes: 0, messages: undefined, created: '', verified: false, problem: (error as Error).message};
+		return {
+			dir,
+			stream: '?',
+			archiveBytes: 0,
+			messages: undefined,
+			created: '',
+			verified: false,
+			problem: (error as Error).message,
+		};
 	}
 }
 
 /** Whether a directory can take backups: it exists or can be created, is writable, and has room. */
-export async function checkBackupTarget(dir: string, neededBytes: number): Promise<{ok: true; freeBytes: number | undefined} | {ok: false; problem: string}> {
+export async function checkBackupTarget(
+	dir: string,
+	neededBytes: number,
+): Promise<{ok: true; freeBytes: number | undefined} | {ok: false; problem: string}> {
 	const {access, constants, mkdir, statfs} = await import('node:fs/promises');
 	const path = await import('node:path');
 	let existing = dir;
@@ -80,7 +91,11 @@ export async function checkBackupTarget(dir: string, neededBytes: number): Promi
 	try {
 		const fs = await statfs(existing);
 		const freeBytes = fs.bavail * fs.bsize;
-		if (freeBytes < neededBytes) return {ok: false, problem: `only ${freeBytes} bytes free on the file system of ${existing}, the streams hold ${neededBytes}`};
+		if (freeBytes < neededBytes)
+			return {
+				ok: false,
+				problem: `only ${freeBytes} bytes free on the file system of ${existing}, the streams hold ${neededBytes}`,
+			};
 		return {ok: true, freeBytes};
 	} catch {
 		return {ok: true, freeBytes: undefined};

@@ -11,13 +11,15 @@ const maxMs = 24 * 3_600_000;
 export function parseDuration(text: string, flag = '--timeout'): number {
 	const ms = parseAnyDuration(text, flag);
 	if (ms < 1) throw new UsageError(`${flag} must be longer than 0, not "${text}"`, 'use a value like 5s, 500ms or 2m');
-	if (ms > maxMs) throw new UsageError(`${flag} "${text}" is longer than the limit of 24h`, 'use a value like 5s, 500ms or 2m');
+	if (ms > maxMs)
+		throw new UsageError(`${flag} "${text}" is longer than the limit of 24h`, 'use a value like 5s, 500ms or 2m');
 	return ms;
 }
 
 function parseAnyDuration(text: string, flag: string): number {
 	const trimmed = text.trim();
-	if (/^-\d/.test(trimmed)) throw new UsageError(`${flag} must be longer than 0, not "${text}"`, 'use a value like 5s, 500ms or 2m');
+	if (/^-\d/.test(trimmed))
+		throw new UsageError(`${flag} must be longer than 0, not "${text}"`, 'use a value like 5s, 500ms or 2m');
 	if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.round(Number(trimmed) * 1000);
 	const parts = [...trimmed.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h)/g)];
 	const consumed = parts.map(part => part[0]).join('');

@@ -66,7 +66,9 @@ export async function jsRequest<T>(
 
 	const parsed = decodeJson<T & ApiReply>(reply.data, full);
 	if (parsed.error?.err_code === jetStreamNotEnabledForAccount) {
-		throw new DrError('JetStream is not enabled for this account (the server answered 503/10039)', {hint: jetStreamHint});
+		throw new DrError('JetStream is not enabled for this account (the server answered 503/10039)', {
+			hint: jetStreamHint,
+		});
 	}
 
 	answered.add(api.nc);
@@ -82,14 +84,20 @@ export function requestError(error: unknown, subject: string, timeoutMs: number,
 	const code = (error as {code?: string}).code;
 	if (code === ErrorCode.NoResponders) {
 		if (apiSubject.test(subject) && answeredBefore) {
-			return new DrError(`JetStream stopped answering: nothing answers ${subject}, though the JetStream API answered moments ago`, {
-				hint: 'the server may have stopped or be restarting; check with `nats-dr diagnose`, then retry',
-				cause: error,
-			});
+			return new DrError(
+				`JetStream stopped answering: nothing answers ${subject}, though the JetStream API answered moments ago`,
+				{
+					hint: 'the server may have stopped or be restarting; check with `nats-dr diagnose`, then retry',
+					cause: error,
+				},
+			);
 		}
 
 		if (apiSubject.test(subject)) {
-			return new DrError('JetStream is not enabled for this account (nothing answers the JetStream API)', {hint: jetStreamHint, cause: error});
+			return new DrError('JetStream is not enabled for this account (nothing answers the JetStream API)', {
+				hint: jetStreamHint,
+				cause: error,
+			});
 		}
 
 		return new DrError(`nothing answers ${subject}`, {cause: error});

@@ -61,7 +61,9 @@ export async function removeStreamPeer(
 		: 'before 2.15 the server shrinks the group only when its meta leader holds a replica of the stream';
 	throw new DrError(
 		`nats-server ${version ?? '(unknown version)'} found no server to take ${server}'s replica of ${stream} (503/10075 "peer remap failed") and kept ${server} in the group (${why}); nothing was removed`,
-		{hint: `add a server that fits the stream's placement, or lower its replicas (nats stream edit ${stream} --replicas N) so it no longer needs ${server}`},
+		{
+			hint: `add a server that fits the stream's placement, or lower its replicas (nats stream edit ${stream} --replicas N) so it no longer needs ${server}`,
+		},
 	);
 }
 
@@ -74,7 +76,13 @@ export function keepsPeerWithoutReplacement(version: string | undefined): boolea
 }
 
 /** Whether `server` leaves the stream's peer set within `settleMs`: a removal the meta leader proposed applies within moments. */
-async function peerLeaves(js: JsApi, stream: string, server: string, settleMs: number, signal: AbortSignal | undefined): Promise<boolean> {
+async function peerLeaves(
+	js: JsApi,
+	stream: string,
+	server: string,
+	settleMs: number,
+	signal: AbortSignal | undefined,
+): Promise<boolean> {
 	const deadline = Date.now() + settleMs;
 	for (;;) {
 		throwIfAborted(signal);
@@ -123,11 +131,17 @@ function watchStateOf(target: WatchTarget, leader: string | undefined, peers: Re
 
 	const current = peers.filter(peer => peer.current);
 	if (peers.length < target.expectedPeers) {
-		return {...base, done: false, waitingFor: `${target.expectedPeers - peers.length} replacement replica(s) to be placed`};
+		return {
+			...base,
+			done: false,
+			waitingFor: `${target.expectedPeers - peers.length} replacement replica(s) to be placed`,
+		};
 	}
 
 	if (current.length < target.expectedPeers) {
-		const behind = peers.filter(peer => !peer.current).map(peer => `${peer.name}${peer.lag ? ` (lag ${peer.lag})` : ''}`);
+		const behind = peers
+			.filter(peer => !peer.current)
+			.map(peer => `${peer.name}${peer.lag ? ` (lag ${peer.lag})` : ''}`);
 		return {...base, done: false, waitingFor: `${behind.join(', ')} to catch up`};
 	}
 
@@ -146,7 +160,13 @@ export async function watchRecovery(
 	}: {timeoutMs: number; intervalMs?: number; signal?: AbortSignal; onUpdate?: (states: WatchState[]) => void},
 ): Promise<{states: WatchState[]; complete: boolean}> {
 	const deadline = Date.now() + timeoutMs;
-	let states: WatchState[] = targets.map(target => ({stream: target.stream, leader: undefined, peers: [], done: false, waitingFor: 'first look'}));
+	let states: WatchState[] = targets.map(target => ({
+		stream: target.stream,
+		leader: undefined,
+		peers: [],
+		done: false,
+		waitingFor: 'first look',
+	}));
 	for (;;) {
 		throwIfAborted(signal);
 		states = await Promise.all(
@@ -177,7 +197,8 @@ export async function deleteStream(js: JsApi, stream: string, {settleMs = 5000} 
 	try {
 		reply = await jsRequest<SuccessReply>(js, `STREAM.DELETE.${stream}`);
 	} catch (error) {
-		if (error instanceof JsApiError || !(error instanceof DrError) || !(await streamGone(js, stream, settleMs))) throw error;
+		if (error instanceof JsApiError || !(error instanceof DrError) || !(await streamGone(js, stream, settleMs)))
+			throw error;
 		return;
 	}
 

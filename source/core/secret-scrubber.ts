@@ -81,7 +81,9 @@ function maskTokens(text: string, form: string): string {
 		if (at < from) continue;
 		const before = text[at - 1];
 		const after = text[at + form.length];
-		const whole = !(wordStart && before !== undefined && wordChar.test(before)) && !(wordEnd && after !== undefined && wordChar.test(after));
+		const whole =
+			!(wordStart && before !== undefined && wordChar.test(before)) &&
+			!(wordEnd && after !== undefined && wordChar.test(after));
 		if (!whole) continue;
 		out += text.slice(from, at) + mask;
 		from = at + form.length;

@@ -19,7 +19,8 @@ export type GatherOptions = {
 
 const noSystemAccount =
 	'no system account permissions: the connection cannot send $SYS requests, so the server-level view is unavailable';
-export const noSystemAccountHint = 'pass --sys-user/--sys-password, --sys-creds or --sys-context with system-account credentials';
+export const noSystemAccountHint =
+	'pass --sys-user/--sys-password, --sys-creds or --sys-context with system-account credentials';
 
 export async function sysGather<T>(
 	nc: NatsConnection,

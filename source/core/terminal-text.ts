@@ -7,7 +7,8 @@
  */
 
 /** C0 controls except tab and newline, DEL, C1 controls, and the Unicode bidi controls. */
-const unsafeInText = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u061C\u200E\u200F\u2028\u2029\u202A-\u202E\u2066-\u2069]/g;
+const unsafeInText =
+	/[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u061C\u200E\u200F\u2028\u2029\u202A-\u202E\u2066-\u2069]/g;
 /** The same plus tab and newline: a name must not be able to start a line of its own. */
 const unsafeInName = /[\u0000-\u001F\u007F-\u009F\u061C\u200E\u200F\u2028\u2029\u202A-\u202E\u2066-\u2069]/g;
 /** What JSON.stringify leaves raw and a terminal may still act on; all of it can only occur inside JSON strings. */

@@ -18,8 +18,18 @@ export type DemoContexts = {
 export function contextFiles(urls: string[], accounts: DemoAccounts): {app: ContextFile; sys: ContextFile} {
 	const url = urls.join(',');
 	return {
-		app: {description: 'nats-dr demo cluster, application account', url, user: accounts.app.user, password: accounts.app.password},
-		sys: {description: 'nats-dr demo cluster, system account', url, user: accounts.sys.user, password: accounts.sys.password},
+		app: {
+			description: 'nats-dr demo cluster, application account',
+			url,
+			user: accounts.app.user,
+			password: accounts.app.password,
+		},
+		sys: {
+			description: 'nats-dr demo cluster, system account',
+			url,
+			user: accounts.sys.user,
+			password: accounts.sys.password,
+		},
 	};
 }
 

@@ -9,7 +9,8 @@ import {homedir} from 'node:os';
 import path from 'node:path';
 import {DrError} from '../core/errors.js';
 
-const installHint = 'install it (Debian/Ubuntu: `sudo apt-get install nats-server`; elsewhere: https://docs.nats.io/running-a-nats-service/introduction/installation), or pass --nats-server PATH';
+const installHint =
+	'install it (Debian/Ubuntu: `sudo apt-get install nats-server`; elsewhere: https://docs.nats.io/running-a-nats-service/introduction/installation), or pass --nats-server PATH';
 
 async function isExecutableFile(file: string): Promise<boolean> {
 	try {
@@ -67,5 +68,8 @@ export async function findNatsServer(explicit: string | undefined, env: NodeJS.P
 		if (await isExecutableFile(candidate)) return candidate;
 	}
 
-	throw new DrError(`nats-server was not found on PATH nor in ${serverCacheDir(env)}: the demo runs a local cluster of it`, {hint: installHint});
+	throw new DrError(
+		`nats-server was not found on PATH nor in ${serverCacheDir(env)}: the demo runs a local cluster of it`,
+		{hint: installHint},
+	);
 }

@@ -6,7 +6,18 @@ import type {DemoInfo} from './run-demo.js';
 import {connectionArgs, diagnoseCommand, shellWord} from './story.js';
 
 /** Variables that override a --context in both nats-dr and natscli, and so would point the printed commands elsewhere. */
-const overridingVariables = ['NATS_URL', 'NATS_USER', 'NATS_PASSWORD', 'NATS_TOKEN', 'NATS_CREDS', 'NATS_NKEY', 'NATS_CERT', 'NATS_KEY', 'NATS_CA', 'NATS_JWT'];
+const overridingVariables = [
+	'NATS_URL',
+	'NATS_USER',
+	'NATS_PASSWORD',
+	'NATS_TOKEN',
+	'NATS_CREDS',
+	'NATS_NKEY',
+	'NATS_CERT',
+	'NATS_KEY',
+	'NATS_CA',
+	'NATS_JWT',
+];
 
 export function overridingEnv(env: NodeJS.ProcessEnv): string[] {
 	return overridingVariables.filter(name => env[name]);
@@ -50,7 +61,11 @@ export function demoJson(info: DemoInfo) {
 	};
 }
 
-export function briefing(info: DemoInfo, env: NodeJS.ProcessEnv, {wizard, keep}: {wizard: boolean; keep: boolean}): string[] {
+export function briefing(
+	info: DemoInfo,
+	env: NodeJS.ProcessEnv,
+	{wizard, keep}: {wizard: boolean; keep: boolean},
+): string[] {
 	const {story} = info;
 	const width = Math.max(...info.streams.map(stream => stream.name.length));
 	const lines = [
@@ -58,9 +73,14 @@ export function briefing(info: DemoInfo, env: NodeJS.ProcessEnv, {wizard, keep}:
 		`nats-dr demo — ${story.title}`,
 		'',
 		`Cluster: ${info.servers.length} servers on 127.0.0.1, everything in ${info.dir}`,
-		...info.servers.map(server => `  ${server.name}  ${server.url}  pid ${server.pid}  ${serverState(info, server.name, server.state)}`),
+		...info.servers.map(
+			server => `  ${server.name}  ${server.url}  pid ${server.pid}  ${serverState(info, server.name, server.state)}`,
+		),
 		'Streams (account APP)',
-		...info.streams.map(stream => `  ${stream.name.padEnd(width)}  R${stream.replicas} on ${stream.peers.join(', ')}  ${stream.messages} messages${stream.consumers.length > 0 ? `, consumers ${stream.consumers.join(', ')}` : ''}`),
+		...info.streams.map(
+			stream =>
+				`  ${stream.name.padEnd(width)}  R${stream.replicas} on ${stream.peers.join(', ')}  ${stream.messages} messages${stream.consumers.length > 0 ? `, consumers ${stream.consumers.join(', ')}` : ''}`,
+		),
 		'',
 		'What broke',
 		...story.broke.map(text => `  ${text}`),
@@ -80,11 +100,16 @@ export function briefing(info: DemoInfo, env: NodeJS.ProcessEnv, {wizard, keep}:
 	];
 	const overriding = overridingEnv(env);
 	if (overriding.length > 0) {
-		lines.push(`Careful: ${overriding.join(', ')} ${overriding.length === 1 ? 'is' : 'are'} set in your environment and would override --context: run \`unset ${overriding.join(' ')}\` in the shell you use for the demo.`);
+		lines.push(
+			`Careful: ${overriding.join(', ')} ${overriding.length === 1 ? 'is' : 'are'} set in your environment and would override --context: run \`unset ${overriding.join(' ')}\` in the shell you use for the demo.`,
+		);
 	}
 
 	const stop = wizard ? 'Quit the wizard to end the demo' : 'Press Ctrl-C to end the demo';
-	lines.push('', keep ? `${stop}: its servers keep running (--keep).` : `${stop}: it stops its servers and removes ${info.dir}.`);
+	lines.push(
+		'',
+		keep ? `${stop}: its servers keep running (--keep).` : `${stop}: it stops its servers and removes ${info.dir}.`,
+	);
 	return lines;
 }
 

@@ -77,7 +77,10 @@ const seedCounts = {replicated: 2000, pinned: 500, safe: 200};
  * removed, also when setup fails or is aborted. With `keep`, a demo that got ready stays running.
  * Returns the final state, for printing how to stop kept servers.
  */
-export async function runDemo(options: DemoOptions, onReady: (info: DemoInfo, controls: DemoControls) => Promise<void>): Promise<DemoInfo> {
+export async function runDemo(
+	options: DemoOptions,
+	onReady: (info: DemoInfo, controls: DemoControls) => Promise<void>,
+): Promise<DemoInfo> {
 	const {signal, onProgress = () => {}} = options;
 	const binary = await findNatsServer(options.natsServer, options.env);
 	onProgress(`Starting ${nodeNames.length} nats-server processes (${binary})`);
@@ -102,8 +105,16 @@ export async function runDemo(options: DemoOptions, onReady: (info: DemoInfo, co
 
 async function setUp(sandbox: Sandbox, options: DemoOptions, onProgress: (step: string) => void): Promise<DemoInfo> {
 	const {scenario, signal} = options;
-	const contexts = await writeContexts(sandbox.dir, sandbox.nodes.map(node => url(node.port)), sandbox.accounts);
-	const nc = await connect({servers: sandbox.nodes.map(node => url(node.port)), user: sandbox.accounts.app.user, pass: sandbox.accounts.app.password});
+	const contexts = await writeContexts(
+		sandbox.dir,
+		sandbox.nodes.map(node => url(node.port)),
+		sandbox.accounts,
+	);
+	const nc = await connect({
+		servers: sandbox.nodes.map(node => url(node.port)),
+		user: sandbox.accounts.app.user,
+		pass: sandbox.accounts.app.password,
+	});
 	let seeded: Seeded;
 	try {
 		seeded = await seed(sandbox, nc, options, onProgress);
@@ -140,14 +151,26 @@ async function setUp(sandbox: Sandbox, options: DemoOptions, onProgress: (step: 
 type Seeded = {victims: Victims; metaLeader: string; streams: SeededStream[]; backupDir: string | undefined};
 
 /** Seeds ORDERS first: where its replicas land decides the victims, and with them where INVOICES goes. */
-async function seed(sandbox: Sandbox, nc: NatsConnection, {scenario, signal}: DemoOptions, onProgress: (step: string) => void): Promise<Seeded> {
+async function seed(
+	sandbox: Sandbox,
+	nc: NatsConnection,
+	{scenario, signal}: DemoOptions,
+	onProgress: (step: string) => void,
+): Promise<Seeded> {
 	onProgress(`Seeding ${demoStreams.replicated} (R3, ${seedCounts.replicated} messages, 2 durable consumers)`);
 	const replicated = await seedReplicated(nc, {messages: seedCounts.replicated, signal});
 	// Read now, not at startup: the victims must not include the meta leader as it is at the break.
 	const metaLeader = await sandbox.waitReady(signal);
-	const victims = chooseVictims(scenario, {servers: sandbox.nodes.map(node => node.name), metaLeader, replicatedPeers: replicated.peers, replicatedLeader: replicated.peers[0]});
+	const victims = chooseVictims(scenario, {
+		servers: sandbox.nodes.map(node => node.name),
+		metaLeader,
+		replicatedPeers: replicated.peers,
+		replicatedLeader: replicated.peers[0],
+	});
 	const [victim] = victims.killed as [string];
-	onProgress(`Seeding ${demoStreams.pinned} (R1 on ${victim}, ${seedCounts.pinned} messages) and ${demoStreams.safe} (R1 on ${victims.spare}, ${seedCounts.safe} messages)`);
+	onProgress(
+		`Seeding ${demoStreams.pinned} (R1 on ${victim}, ${seedCounts.pinned} messages) and ${demoStreams.safe} (R1 on ${victims.spare}, ${seedCounts.safe} messages)`,
+	);
 	const streams = [
 		replicated,
 		await seedPinned(nc, {name: demoStreams.pinned, server: victim, messages: seedCounts.pinned, signal}),
@@ -157,7 +180,9 @@ async function seed(sandbox: Sandbox, nc: NatsConnection, {scenario, signal}: De
 
 	const backupDir = path.join(sandbox.dir, 'backups', demoStreams.pinned);
 	onProgress(`Backing up ${demoStreams.pinned} into ${backupDir}, before its server is lost`);
-	await backupStream({nc, prefix: jsApiPrefix(undefined), timeoutMs: defaultTimeoutMs}, demoStreams.pinned, backupDir, {signal});
+	await backupStream({nc, prefix: jsApiPrefix(undefined), timeoutMs: defaultTimeoutMs}, demoStreams.pinned, backupDir, {
+		signal,
+	});
 	return {victims, metaLeader, streams, backupDir};
 }
 

@@ -110,7 +110,9 @@ export class Sandbox {
 			await delay(200, signal);
 		}
 
-		throw new DrError(`the demo cluster was not ready after ${timeoutMs / 1000}s (${last})`, {hint: `see the server logs in ${this.dir}`});
+		throw new DrError(`the demo cluster was not ready after ${timeoutMs / 1000}s (${last})`, {
+			hint: `see the server logs in ${this.dir}`,
+		});
 	}
 
 	/** The meta leader as one server's monitoring endpoint reports it ('' while there is none). */
@@ -119,7 +121,9 @@ export class Sandbox {
 		const health = await fetch(`http://127.0.0.1:${node.httpPort}/healthz?js-enabled-only=true`, request);
 		await health.arrayBuffer();
 		if (!health.ok) throw new Error(`${node.name} is not healthy yet (${health.status})`);
-		const jsz = (await (await fetch(`http://127.0.0.1:${node.httpPort}/jsz`, request)).json()) as {meta_cluster?: {leader?: string}};
+		const jsz = (await (await fetch(`http://127.0.0.1:${node.httpPort}/jsz`, request)).json()) as {
+			meta_cluster?: {leader?: string};
+		};
 		return jsz.meta_cluster?.leader ?? '';
 	}
 
@@ -143,7 +147,8 @@ export class Sandbox {
 
 	/** Removes a stopped server's JetStream store, as a lost disk would. */
 	async wipe(name: string): Promise<void> {
-		if (this.states.get(name) === 'running') throw new Error(`${name} is still running; kill it before wiping its store`);
+		if (this.states.get(name) === 'running')
+			throw new Error(`${name} is still running; kill it before wiping its store`);
 		await rm(this.node(name).storeDir, {recursive: true, force: true});
 		this.states.set(name, 'wiped');
 	}

@@ -11,7 +11,8 @@ export type ScenarioName = (typeof scenarioNames)[number];
 export function parseScenario(value: string | undefined): ScenarioName {
 	if (value === undefined) return 'node-loss';
 	const known = scenarioNames.find(name => name === value);
-	if (!known) throw new UsageError(`unknown scenario "${value}"`, `use --scenario ${scenarioNames.join(', --scenario ')}`);
+	if (!known)
+		throw new UsageError(`unknown scenario "${value}"`, `use --scenario ${scenarioNames.join(', --scenario ')}`);
 	return known;
 }
 
@@ -39,7 +40,9 @@ export type Victims = {
 export function chooseVictims(scenario: ScenarioName, placement: SeededPlacement): Victims {
 	const {servers, metaLeader, replicatedPeers, replicatedLeader} = placement;
 	if (replicatedPeers.length !== 3 || servers.length !== 4) {
-		throw new Error(`the demo needs an R3 stream on a 4-server cluster, got ${replicatedPeers.length} peers on ${servers.length} servers`);
+		throw new Error(
+			`the demo needs an R3 stream on a 4-server cluster, got ${replicatedPeers.length} peers on ${servers.length} servers`,
+		);
 	}
 
 	const spare = servers.find(server => !replicatedPeers.includes(server))!;

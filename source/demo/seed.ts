@@ -3,7 +3,15 @@
  * consumers (one part-way through its work), an R1 INVOICES stream pinned by tag to one server, and
  * an R1 AUDIT stream on the spare. Messages carry headers, as real traffic does.
  */
-import {AckPolicy, headers, StorageType, type JetStreamClient, type JetStreamManager, type MsgHdrs, type NatsConnection} from 'nats';
+import {
+	AckPolicy,
+	headers,
+	StorageType,
+	type JetStreamClient,
+	type JetStreamManager,
+	type MsgHdrs,
+	type NatsConnection,
+} from 'nats';
 import {DrError, throwIfAborted} from '../core/errors.js';
 import {delay} from './wait.js';
 import {demoClusterName, nodeTag} from './server-config.js';
@@ -28,7 +36,12 @@ const inFlight = 250;
 
 type Message = {subject: string; body: unknown; headers: Record<string, string>};
 
-async function publishAll(js: JetStreamClient, count: number, message: (i: number) => Message, signal: AbortSignal): Promise<void> {
+async function publishAll(
+	js: JetStreamClient,
+	count: number,
+	message: (i: number) => Message,
+	signal: AbortSignal,
+): Promise<void> {
 	let pending: Array<Promise<unknown>> = [];
 	for (let i = 1; i <= count; i++) {
 		const {subject, body, headers: values} = message(i);
@@ -51,8 +64,21 @@ function order(i: number): Message {
 	const region = regions[i % regions.length]!;
 	return {
 		subject: `ORDERS.${event}`,
-		body: {order_id: id, event, customer: `cust-${(i * 7919) % 500}`, region, items: (i % 5) + 1, total_cents: 995 + ((i * 37) % 20_000), currency: 'EUR'},
-		headers: {'Nats-Msg-Id': `${id}-${event}-${i}`, 'Content-Type': 'application/json', 'X-Region': region, 'X-Event': event},
+		body: {
+			order_id: id,
+			event,
+			customer: `cust-${(i * 7919) % 500}`,
+			region,
+			items: (i % 5) + 1,
+			total_cents: 995 + ((i * 37) % 20_000),
+			currency: 'EUR',
+		},
+		headers: {
+			'Nats-Msg-Id': `${id}-${event}-${i}`,
+			'Content-Type': 'application/json',
+			'X-Region': region,
+			'X-Event': event,
+		},
 	};
 }
 
@@ -60,7 +86,12 @@ function invoice(i: number): Message {
 	const id = `inv-${String(i).padStart(5, '0')}`;
 	return {
 		subject: `INVOICES.issued.${regions[i % regions.length]!}`,
-		body: {invoice_id: id, order_id: `ord-${String(i).padStart(5, '0')}`, amount_cents: 995 + ((i * 53) % 20_000), currency: 'EUR'},
+		body: {
+			invoice_id: id,
+			order_id: `ord-${String(i).padStart(5, '0')}`,
+			amount_cents: 995 + ((i * 53) % 20_000),
+			currency: 'EUR',
+		},
 		headers: {'Nats-Msg-Id': id, 'Content-Type': 'application/json', 'X-Currency': 'EUR'},
 	};
 }
@@ -74,13 +105,31 @@ function auditEvent(i: number): Message {
 }
 
 /** Creates ORDERS (R3) and its consumers, publishes to it, and waits until every replica is current. */
-export async function seedReplicated(nc: NatsConnection, {messages, signal}: {messages: number; signal: AbortSignal}): Promise<SeededStream> {
+export async function seedReplicated(
+	nc: NatsConnection,
+	{messages, signal}: {messages: number; signal: AbortSignal},
+): Promise<SeededStream> {
 	const jsm = await nc.jetstreamManager();
 	const js = nc.jetstream();
 	const name = demoStreams.replicated;
-	await jsm.streams.add({name, subjects: [`${name}.>`], num_replicas: 3, storage: StorageType.File, description: 'Order lifecycle events'});
-	await jsm.consumers.add(name, {durable_name: 'fulfillment', ack_policy: AckPolicy.Explicit, filter_subject: `${name}.paid`, description: 'Ships paid orders'});
-	await jsm.consumers.add(name, {durable_name: 'analytics', ack_policy: AckPolicy.Explicit, description: 'Reads every order event'});
+	await jsm.streams.add({
+		name,
+		subjects: [`${name}.>`],
+		num_replicas: 3,
+		storage: StorageType.File,
+		description: 'Order lifecycle events',
+	});
+	await jsm.consumers.add(name, {
+		durable_name: 'fulfillment',
+		ack_policy: AckPolicy.Explicit,
+		filter_subject: `${name}.paid`,
+		description: 'Ships paid orders',
+	});
+	await jsm.consumers.add(name, {
+		durable_name: 'analytics',
+		ack_policy: AckPolicy.Explicit,
+		description: 'Reads every order event',
+	});
 	await publishAll(js, messages, order, signal);
 	await workOff(js, name, 'fulfillment', 100);
 	const peers = await waitAllCurrent(jsm, name, signal);
@@ -102,12 +151,25 @@ async function workOff(js: JetStreamClient, stream: string, consumer: string, co
 /** Creates an R1 stream placed by tag on one server. */
 export async function seedPinned(
 	nc: NatsConnection,
-	{name, server, messages, signal}: {name: typeof demoStreams.pinned | typeof demoStreams.safe; server: string; messages: number; signal: AbortSignal},
+	{
+		name,
+		server,
+		messages,
+		signal,
+	}: {name: typeof demoStreams.pinned | typeof demoStreams.safe; server: string; messages: number; signal: AbortSignal},
 ): Promise<SeededStream> {
 	const jsm = await nc.jetstreamManager();
 	const tag = nodeTag(server);
-	const description = name === demoStreams.pinned ? 'Issued invoices (R1: kept on one server)' : 'Login audit trail (R1)';
-	await jsm.streams.add({name, subjects: [`${name}.>`], num_replicas: 1, storage: StorageType.File, placement: {cluster: demoClusterName, tags: [tag]}, description});
+	const description =
+		name === demoStreams.pinned ? 'Issued invoices (R1: kept on one server)' : 'Login audit trail (R1)';
+	await jsm.streams.add({
+		name,
+		subjects: [`${name}.>`],
+		num_replicas: 1,
+		storage: StorageType.File,
+		placement: {cluster: demoClusterName, tags: [tag]},
+		description,
+	});
 	await publishAll(nc.jetstream(), messages, name === demoStreams.pinned ? invoice : auditEvent, signal);
 	return {name, replicas: 1, peers: [server], pinnedTo: tag, messages, consumers: []};
 }

@@ -28,8 +28,11 @@ export function nodeTag(name: string): string {
 }
 
 export function serverConfig(node: DemoNode, nodes: DemoNode[], accounts: DemoAccounts): string {
-	const routes = nodes.filter(other => other.name !== node.name).map(other => `nats-route://127.0.0.1:${other.clusterPort}`);
-	const user = ({user, password}: {user: string; password: string}) => `{user: ${JSON.stringify(user)}, password: ${JSON.stringify(password)}}`;
+	const routes = nodes
+		.filter(other => other.name !== node.name)
+		.map(other => `nats-route://127.0.0.1:${other.clusterPort}`);
+	const user = ({user, password}: {user: string; password: string}) =>
+		`{user: ${JSON.stringify(user)}, password: ${JSON.stringify(password)}}`;
 	return `server_name: ${node.name}
 listen: 127.0.0.1:${node.port}
 http: 127.0.0.1:${node.httpPort}

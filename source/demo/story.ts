@@ -112,7 +112,10 @@ function quorumLoss(facts: StoryFacts): Story {
 			`next steps: no stream or consumer can be created, deleted or restored until quorum returns; bring back 1 of ${first}, ${second}; ${safe} keeps serving`,
 		],
 		steps: [
-			{say: 'see that nothing can be forced without a meta quorum: peer-remove refuses, and says why', run: [`nats-dr peer-remove ${second} ${connectionArgs(facts)} --audit-log ${shellWord(facts.auditLog)}`]},
+			{
+				say: 'see that nothing can be forced without a meta quorum: peer-remove refuses, and says why',
+				run: [`nats-dr peer-remove ${second} ${connectionArgs(facts)} --audit-log ${shellWord(facts.auditLog)}`],
+			},
 			{
 				say: `bring a dead server back, its disk is intact: the meta group (3 of 4) and ${replicated} (2 of 3) regain quorum. The wizard's overview watches for the meta leader and refreshes by itself once one is elected. A server you start is yours to stop: kill it before you stop the demo`,
 				run: restart ? [`nats-server -c ${shellWord(restart.configFile)} >> ${shellWord(restart.logFile)} 2>&1 &`] : [],
@@ -142,10 +145,15 @@ function r1Loss(facts: StoryFacts): Story {
 		steps: [
 			{say: 'check the backup before you count on it', run: [`nats-dr verify ${shellWord(backup)}`]},
 			peerRemoveStep(facts, victim, `${replicated} heals onto ${facts.spare}; ${pinned} stays offline`),
-			{say: `delete the offline ${pinned} definition, so its backup can be restored`, run: [`nats --context ${app} stream rm ${pinned} -f`]},
+			{
+				say: `delete the offline ${pinned} definition, so its backup can be restored`,
+				run: [`nats --context ${app} stream rm ${pinned} -f`],
+			},
 			{
 				say: `restore ${pinned} onto a live server: the backup pins it to ${nodeTag(victim)}, which no live server carries, so give it another placement`,
-				run: [`nats-dr restore ${shellWord(backup)} --tag ${nodeTag(facts.spare)} --context ${app} --audit-log ${shellWord(facts.auditLog)}`],
+				run: [
+					`nats-dr restore ${shellWord(backup)} --tag ${nodeTag(facts.spare)} --context ${app} --audit-log ${shellWord(facts.auditLog)}`,
+				],
 			},
 		],
 	};

@@ -30,7 +30,9 @@ export type Assessment = {
 	coverage: Coverage;
 };
 
-export function isRemembered(stream: StreamView): stream is StreamView & {source: {inventory: string; listed: boolean}} {
+export function isRemembered(
+	stream: StreamView,
+): stream is StreamView & {source: {inventory: string; listed: boolean}} {
 	return typeof stream.source === 'object' && 'inventory' in stream.source;
 }
 
@@ -42,7 +44,11 @@ export function assess(diagnosis: Diagnosis): Assessment {
 		election: election && {waitedMs: election.waitedMs, leaderFound: election.leader !== undefined},
 	};
 	// Without the system account, a server whose live streams carry no cluster name is standalone.
-	if (!facts.serversKnown && views.some(view => !isRemembered(view) && view.status === 'ok') && views.every(view => view.status !== 'ok' || view.cluster === undefined)) {
+	if (
+		!facts.serversKnown &&
+		views.some(view => !isRemembered(view) && view.status === 'ok') &&
+		views.every(view => view.status !== 'ok' || view.cluster === undefined)
+	) {
 		facts.standalone = true;
 	}
 
@@ -58,7 +64,11 @@ export function assess(diagnosis: Diagnosis): Assessment {
 		partial: streams.ok ? streams.value.partial : undefined,
 		undescribed: views.filter(view => view.status !== 'ok').map(view => view.name),
 		remembered: diagnosis.inventory.remembered,
-		election: election && {waitedMs: election.waitedMs, timeoutMs: election.timeoutMs, leaderFound: election.leader !== undefined},
+		election: election && {
+			waitedMs: election.waitedMs,
+			timeoutMs: election.timeoutMs,
+			leaderFound: election.leader !== undefined,
+		},
 		inventoryProblem: diagnosis.inventory.problem,
 	};
 	return {facts, meta, streams: verdicts, coverage};

@@ -29,7 +29,15 @@ export type ClusterFacts = {
 
 export function factsFromServers(view: ServersView | undefined): ClusterFacts {
 	if (!view) {
-		return {serversKnown: false, servers: [], metaLeader: undefined, metaClusterSize: undefined, metaPeers: undefined, standalone: false, election: undefined};
+		return {
+			serversKnown: false,
+			servers: [],
+			metaLeader: undefined,
+			metaClusterSize: undefined,
+			metaPeers: undefined,
+			standalone: false,
+			election: undefined,
+		};
 	}
 
 	return {
@@ -45,7 +53,8 @@ export function factsFromServers(view: ServersView | undefined): ClusterFacts {
 		metaLeader: view.metaLeader,
 		metaClusterSize: view.metaClusterSize,
 		metaPeers: view.metaPeers,
-		standalone: view.metaClusterSize === undefined && view.servers.length === 1 && view.servers[0]!.cluster === undefined,
+		standalone:
+			view.metaClusterSize === undefined && view.servers.length === 1 && view.servers[0]!.cluster === undefined,
 		election: undefined,
 	};
 }

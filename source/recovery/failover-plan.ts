@@ -85,11 +85,23 @@ export function planFailover({mirror, origin, subjects, serverVersion, newName, 
 	}
 
 	if (method === 'promote') {
-		steps.push({do: 'promote', words: `remove ${mirror.name}'s mirror configuration and give it the subjects ${subjects.join(', ')}`, nats: `nats stream edit ${mirror.name} --config promoted.json   # the config without "mirror", with the subjects`});
+		steps.push({
+			do: 'promote',
+			words: `remove ${mirror.name}'s mirror configuration and give it the subjects ${subjects.join(', ')}`,
+			nats: `nats stream edit ${mirror.name} --config promoted.json   # the config without "mirror", with the subjects`,
+		});
 	} else {
 		steps.push(
-			{do: 'create-copy', words: `create ${target} in ${region ?? 'the mirror\'s cluster'} with the subjects ${subjects.join(', ')}, sourcing everything from ${mirror.name}`, nats: `nats stream add ${target} ${quoteList(subjects)} --source ${mirror.name} --replicas ${mirror.replicas ?? 1} --defaults`},
-			{do: 'drop-source', words: `once ${target} holds all of ${mirror.name}, drop the source so ${target} stands alone`, nats: `nats stream edit ${target} --config standalone.json   # the same config without "sources"`},
+			{
+				do: 'create-copy',
+				words: `create ${target} in ${region ?? "the mirror's cluster"} with the subjects ${subjects.join(', ')}, sourcing everything from ${mirror.name}`,
+				nats: `nats stream add ${target} ${quoteList(subjects)} --source ${mirror.name} --replicas ${mirror.replicas ?? 1} --defaults`,
+			},
+			{
+				do: 'drop-source',
+				words: `once ${target} holds all of ${mirror.name}, drop the source so ${target} stands alone`,
+				nats: `nats stream edit ${target} --config standalone.json   # the same config without "sources"`,
+			},
 		);
 	}
 
@@ -97,7 +109,7 @@ export function planFailover({mirror, origin, subjects, serverVersion, newName, 
 	const notes: string[] = [];
 	const lag = link.lag ?? 0;
 	notes.push(
-		`RPO: ${mirror.name} is ${lag.toLocaleString('en-US')} message(s) behind as last known${link.activeMs === undefined ? '' : `, last heard from ${link.name} ${formatAge(link.activeMs)} ago`}; messages ${link.name} stored after ${mirror.lastTime ?? 'the mirror\'s newest'}${lastMs === undefined ? '' : ` (${formatAge(lastMs)} ago)`} are not in it.`,
+		`RPO: ${mirror.name} is ${lag.toLocaleString('en-US')} message(s) behind as last known${link.activeMs === undefined ? '' : `, last heard from ${link.name} ${formatAge(link.activeMs)} ago`}; messages ${link.name} stored after ${mirror.lastTime ?? "the mirror's newest"}${lastMs === undefined ? '' : ` (${formatAge(lastMs)} ago)`} are not in it.`,
 	);
 	notes.push(
 		method === 'promote'
@@ -112,8 +124,23 @@ export function planFailover({mirror, origin, subjects, serverVersion, newName, 
 			? `The old stream: ${link.name} is deleted from the meta group; when its servers return they drop their copy, and with it any messages after the RPO point.`
 			: `The old stream: ${link.name} lives in domain ${link.domain ?? '?'}, out of reach; if that domain returns, ${link.name} serves ${subjects.join(', ')} there too — delete it or mirror it back from ${target} before clients use it again.`,
 	);
-	if (method === 'copy') notes.push(`Afterwards ${mirror.name} is a frozen copy: delete it once ${target} serves (nats stream rm ${mirror.name}).`);
-	return {method, mirror: mirror.name, origin: link.name, originDomain: link.domain, target, region, subjects, deleteOrigin, steps, notes, config};
+	if (method === 'copy')
+		notes.push(
+			`Afterwards ${mirror.name} is a frozen copy: delete it once ${target} serves (nats stream rm ${mirror.name}).`,
+		);
+	return {
+		method,
+		mirror: mirror.name,
+		origin: link.name,
+		originDomain: link.domain,
+		target,
+		region,
+		subjects,
+		deleteOrigin,
+		steps,
+		notes,
+		config,
+	};
 }
 
 const recordPrefix = 'nats-dr protect: mirror of ';

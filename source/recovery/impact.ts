@@ -27,13 +27,25 @@ export function removalImpact(server: string, streams: StreamView[], assessment:
 		if (!onServer && !lostHere) continue;
 		const replicas = stream.replicas ?? 1;
 		if (replicas === 1 || lostHere) {
-			impacts.push({stream: stream.name, kind: 'data-lost', expectedPeers: 0, words: `R1 stream: its data on ${server} is lost; only a backup brings it back`});
+			impacts.push({
+				stream: stream.name,
+				kind: 'data-lost',
+				expectedPeers: 0,
+				words: `R1 stream: its data on ${server} is lost; only a backup brings it back`,
+			});
 			continue;
 		}
 
-		const others = stream.peers.filter(peer => peer.name !== server && !(verdict?.deadPeers ?? []).includes(peer.name)).length;
+		const others = stream.peers.filter(
+			peer => peer.name !== server && !(verdict?.deadPeers ?? []).includes(peer.name),
+		).length;
 		if (others < quorumOf(Math.max(replicas, stream.peers.length))) {
-			impacts.push({stream: stream.name, kind: 'still-no-quorum', expectedPeers: others, words: `only ${others} live replica(s) remain: still no quorum after the removal`});
+			impacts.push({
+				stream: stream.name,
+				kind: 'still-no-quorum',
+				expectedPeers: others,
+				words: `only ${others} live replica(s) remain: still no quorum after the removal`,
+			});
 			continue;
 		}
 
@@ -55,7 +67,12 @@ export function removalImpact(server: string, streams: StreamView[], assessment:
 				words: `no spare server, and nats-server ${version} leaves ${server} in its peer set because the meta leader ${metaLeader!} holds no replica of it: it keeps running on ${others} of R${replicas} replicas`,
 			});
 		} else {
-			impacts.push({stream: stream.name, kind: 'shrinks', expectedPeers: others, words: `no spare server: it keeps running on ${others} of R${replicas} replicas`});
+			impacts.push({
+				stream: stream.name,
+				kind: 'shrinks',
+				expectedPeers: others,
+				words: `no spare server: it keeps running on ${others} of R${replicas} replicas`,
+			});
 		}
 	}
 

@@ -23,7 +23,8 @@ export function metaVerdict(facts: ClusterFacts): MetaVerdict {
 			quorum: undefined,
 			dead: [],
 			peerRemovePossible: false,
-			reason: 'a standalone JetStream server (no cluster): there is no meta group and no replica; recovery means restoring streams from backups, and peer-remove does not apply',
+			reason:
+				'a standalone JetStream server (no cluster): there is no meta group and no replica; recovery means restoring streams from backups, and peer-remove does not apply',
 		};
 	}
 
@@ -46,10 +47,14 @@ export function metaVerdict(facts: ClusterFacts): MetaVerdict {
 	const quorum = quorumOf(size);
 	const dead = members.filter(server => !server.answering).map(server => server.name);
 	const unnamed = size - answering - dead.length;
-	const deadWords = [...dead, ...(unnamed > 0 ? [`${unnamed} unnamed server${unnamed > 1 ? 's' : ''}`] : [])].join(', ');
+	const deadWords = [...dead, ...(unnamed > 0 ? [`${unnamed} unnamed server${unnamed > 1 ? 's' : ''}`] : [])].join(
+		', ',
+	);
 	const base = {leader: facts.metaLeader, size, answering, quorum, dead};
 	if (answering < quorum) {
-		const stale = facts.metaLeader ? ` (${facts.metaLeader} still claims the leadership but cannot commit anything)` : '';
+		const stale = facts.metaLeader
+			? ` (${facts.metaLeader} still claims the leadership but cannot commit anything)`
+			: '';
 		return {
 			...base,
 			kind: 'no-quorum',
@@ -77,7 +82,12 @@ export function metaVerdict(facts: ClusterFacts): MetaVerdict {
 	}
 
 	if (dead.length === 0 && unnamed <= 0) {
-		return {...base, kind: 'healthy', peerRemovePossible: false, reason: `leader ${facts.metaLeader}, all ${size} servers answer`};
+		return {
+			...base,
+			kind: 'healthy',
+			peerRemovePossible: false,
+			reason: `leader ${facts.metaLeader}, all ${size} servers answer`,
+		};
 	}
 
 	return {

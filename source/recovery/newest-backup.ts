@@ -3,7 +3,11 @@ import type {BackupSummary} from '../core/backup-catalog.js';
 import type {StreamVerdict} from './stream-verdict.js';
 
 export function newestBackups(verdicts: StreamVerdict[], backups: BackupSummary[]): Map<string, BackupSummary> {
-	const needing = new Set(verdicts.filter(verdict => verdict.kind === 'r1-on-dead-node' || verdict.kind === 'no-quorum').map(verdict => verdict.stream));
+	const needing = new Set(
+		verdicts
+			.filter(verdict => verdict.kind === 'r1-on-dead-node' || verdict.kind === 'no-quorum')
+			.map(verdict => verdict.stream),
+	);
 	const newest = new Map<string, BackupSummary>();
 	for (const backup of backups) {
 		if (backup.problem || !needing.has(backup.stream) || backup.verified === false) continue;

@@ -15,7 +15,11 @@ function names(verdicts: StreamVerdict[], max = 10): string {
 	return verdicts.length > max ? `${shown.join(', ')} and ${verdicts.length - max} more` : shown.join(', ');
 }
 
-function quorumLostSteps(meta: MetaVerdict, streams: StreamVerdict[], backups: Map<string, BackupHint> | undefined): string[] {
+function quorumLostSteps(
+	meta: MetaVerdict,
+	streams: StreamVerdict[],
+	backups: Map<string, BackupHint> | undefined,
+): string[] {
 	const need = Math.max(1, (meta.quorum ?? 0) - meta.answering);
 	const dead = meta.dead.length > 0 ? meta.dead.join(', ') : 'the servers that do not answer';
 	const enough = meta.dead.length > need ? ` (any ${need} of them ${need === 1 ? 'is' : 'are'} enough)` : '';
@@ -23,7 +27,12 @@ function quorumLostSteps(meta: MetaVerdict, streams: StreamVerdict[], backups: M
 		`Meta quorum lost: ${meta.answering} of ${meta.size} servers answer and ${meta.quorum} are needed. Until quorum returns no stream or consumer can be created, deleted or restored, and no peer-remove works.`,
 		`Bring back ${need} of ${dead}${enough}; nothing can be repaired before that.`,
 	];
-	const serving = streams.filter(verdict => verdict.kind === 'healthy' || verdict.kind === 'quorum-no-spare' || verdict.kind === 'self-healing-after-peer-remove');
+	const serving = streams.filter(
+		verdict =>
+			verdict.kind === 'healthy' ||
+			verdict.kind === 'quorum-no-spare' ||
+			verdict.kind === 'self-healing-after-peer-remove',
+	);
 	steps.push(
 		serving.length > 0
 			? `Still working: streams whose own group has a leader keep serving reads and writes: ${names(serving)}.`
@@ -33,8 +42,12 @@ function quorumLostSteps(meta: MetaVerdict, streams: StreamVerdict[], backups: M
 	if (atRisk.length > 0 && backups) {
 		const found = atRisk.filter(verdict => backups.has(verdict.stream));
 		const without = atRisk.filter(verdict => !backups.has(verdict.stream));
-		if (found.length > 0) steps.push(`Backups exist for ${found.map(verdict => `${verdict.stream} (${backups.get(verdict.stream)!.dir})`).join(', ')}: restore them only once quorum is back, and only if their servers stay lost.`);
-		if (without.length > 0) steps.push(`No usable backup found for ${names(without)}: their data comes back only with their servers.`);
+		if (found.length > 0)
+			steps.push(
+				`Backups exist for ${found.map(verdict => `${verdict.stream} (${backups.get(verdict.stream)!.dir})`).join(', ')}: restore them only once quorum is back, and only if their servers stay lost.`,
+			);
+		if (without.length > 0)
+			steps.push(`No usable backup found for ${names(without)}: their data comes back only with their servers.`);
 	} else if (atRisk.length > 0) {
 		steps.push(`Run diagnose with --backups DIR to see which backups exist for ${names(atRisk)}.`);
 	}
@@ -45,23 +58,39 @@ function quorumLostSteps(meta: MetaVerdict, streams: StreamVerdict[], backups: M
 function coverageSteps(assessment: Assessment): string[] {
 	const {coverage, meta} = assessment;
 	const steps: string[] = [];
-	if (coverage.serversMissing && meta.kind !== 'standalone') steps.push(`The server view is missing (${coverage.serversMissing}): run diagnose with system-account credentials (--sys-user/--sys-creds/--sys-context) to see which servers are dead and whether peer-remove is possible.`);
-	if (coverage.streamsMissing) steps.push(`The stream list is missing (${coverage.streamsMissing}): no stream could be judged; rerun diagnose once the servers answer.`);
+	if (coverage.serversMissing && meta.kind !== 'standalone')
+		steps.push(
+			`The server view is missing (${coverage.serversMissing}): run diagnose with system-account credentials (--sys-user/--sys-creds/--sys-context) to see which servers are dead and whether peer-remove is possible.`,
+		);
+	if (coverage.streamsMissing)
+		steps.push(
+			`The stream list is missing (${coverage.streamsMissing}): no stream could be judged; rerun diagnose once the servers answer.`,
+		);
 	if (coverage.election && !coverage.election.leaderFound && meta.kind !== 'no-quorum') {
-		steps.push(`No meta leader was elected within ${Math.round(coverage.election.waitedMs / 1000)} s although a quorum answers: check the servers' logs and the routes between them, then rerun diagnose (--election-timeout waits longer).`);
+		steps.push(
+			`No meta leader was elected within ${Math.round(coverage.election.waitedMs / 1000)} s although a quorum answers: check the servers' logs and the routes between them, then rerun diagnose (--election-timeout waits longer).`,
+		);
 	} else if (meta.kind === 'unknown' && meta.size !== undefined && !coverage.election) {
 		steps.push('No meta leader right now: rerun diagnose in a few seconds, once the election is over.');
 	}
 
 	if (coverage.partial) {
-		steps.push(`The stream list is partial: ${coverage.partial}. Rerun diagnose once the meta group has a leader for the full list.`);
+		steps.push(
+			`The stream list is partial: ${coverage.partial}. Rerun diagnose once the meta group has a leader for the full list.`,
+		);
 	} else if (coverage.remembered.length > 0) {
-		steps.push(`${coverage.remembered.length} stream(s) could not be described live and are shown as last seen (from the inventory): ${coverage.remembered.slice(0, 10).join(', ')}.`);
+		steps.push(
+			`${coverage.remembered.length} stream(s) could not be described live and are shown as last seen (from the inventory): ${coverage.remembered.slice(0, 10).join(', ')}.`,
+		);
 	}
 
 	const undescribed = coverage.undescribed.filter(name => !coverage.remembered.includes(name));
-	if (undescribed.length > 0) steps.push(`${undescribed.length} stream(s) gave no information: ${undescribed.slice(0, 10).join(', ')}${undescribed.length > 10 ? '…' : ''}; retry diagnose, and see their verdicts.`);
-	if (coverage.inventoryProblem) steps.push(`The inventory of what the cluster held is not kept: ${coverage.inventoryProblem}.`);
+	if (undescribed.length > 0)
+		steps.push(
+			`${undescribed.length} stream(s) gave no information: ${undescribed.slice(0, 10).join(', ')}${undescribed.length > 10 ? '…' : ''}; retry diagnose, and see their verdicts.`,
+		);
+	if (coverage.inventoryProblem)
+		steps.push(`The inventory of what the cluster held is not kept: ${coverage.inventoryProblem}.`);
 	return steps;
 }
 
@@ -70,7 +99,9 @@ export function nextSteps(assessment: Assessment, backups?: Map<string, BackupHi
 	const steps: string[] = [];
 	if (meta.kind === 'no-quorum') steps.push(...quorumLostSteps(meta, streams, backups));
 	if (meta.kind === 'standalone') {
-		steps.push('Standalone server: there is no meta group and no replica, so recovery means restoring from backups (nats-dr backup --all DIR regularly; nats-dr restore DIR after a loss); peer-remove does not apply.');
+		steps.push(
+			'Standalone server: there is no meta group and no replica, so recovery means restoring from backups (nats-dr backup --all DIR regularly; nats-dr restore DIR after a loss); peer-remove does not apply.',
+		);
 	}
 
 	const byKind = (kind: string) => streams.filter(verdict => verdict.kind === kind);
@@ -78,17 +109,28 @@ export function nextSteps(assessment: Assessment, backups?: Map<string, BackupHi
 	if (lost.length > 0) steps.push(`Restore from a backup (or bring the node back): ${names(lost, 50)}.`);
 	const noQuorum = byKind('no-quorum');
 	if (noQuorum.length > 0) steps.push(`Bring dead replicas back, or restore from a backup: ${names(noQuorum, 50)}.`);
-	const removable = new Set([...byKind('self-healing-after-peer-remove'), ...byKind('quorum-no-spare')].flatMap(v => v.remove));
+	const removable = new Set(
+		[...byKind('self-healing-after-peer-remove'), ...byKind('quorum-no-spare')].flatMap(v => v.remove),
+	);
 	for (const server of [...removable].sort()) {
-		if (meta.peerRemovePossible) steps.push(`Peer-remove the dead server so its replicas move to spares: nats-dr peer-remove ${server}`);
+		if (meta.peerRemovePossible)
+			steps.push(`Peer-remove the dead server so its replicas move to spares: nats-dr peer-remove ${server}`);
 	}
 
-	const idle = meta.kind === 'degraded' && meta.peerRemovePossible ? meta.dead.filter(server => !removable.has(server)) : [];
-	for (const server of idle) steps.push(`${server} does not answer but holds no stream replica: if it will not come back, peer-remove it from the meta group: nats-dr peer-remove ${server}`);
-	if (byKind('quorum-no-spare').length > 0) steps.push('Add a JetStream server to the affected cluster so shrunk streams get back to their replica count.');
-	if (byKind('unknown').length > 0) steps.push(`Look at the streams without a verdict: ${names(byKind('unknown'), 50)}.`);
+	const idle =
+		meta.kind === 'degraded' && meta.peerRemovePossible ? meta.dead.filter(server => !removable.has(server)) : [];
+	for (const server of idle)
+		steps.push(
+			`${server} does not answer but holds no stream replica: if it will not come back, peer-remove it from the meta group: nats-dr peer-remove ${server}`,
+		);
+	if (byKind('quorum-no-spare').length > 0)
+		steps.push('Add a JetStream server to the affected cluster so shrunk streams get back to their replica count.');
+	if (byKind('unknown').length > 0)
+		steps.push(`Look at the streams without a verdict: ${names(byKind('unknown'), 50)}.`);
 	steps.push(...coverageSteps(assessment));
-	if (steps.length === 0 && meta.kind === 'healthy') steps.push('Nothing to do: the cluster and every stream are healthy.');
-	if (meta.kind === 'standalone' && steps.length === 1 && streams.every(verdict => verdict.kind === 'healthy')) steps.push('Nothing else to do: the server and every stream are healthy.');
+	if (steps.length === 0 && meta.kind === 'healthy')
+		steps.push('Nothing to do: the cluster and every stream are healthy.');
+	if (meta.kind === 'standalone' && steps.length === 1 && streams.every(verdict => verdict.kind === 'healthy'))
+		steps.push('Nothing else to do: the server and every stream are healthy.');
 	return steps;
 }

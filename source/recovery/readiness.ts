@@ -138,8 +138,18 @@ function copiesOf(origin: TopologyStream, all: TopologyStream[]): Copy[] {
 			let lagMs: number | undefined;
 			if (lagMessages === 0 && origin.status === 'ok') lagMs = 0;
 			// A mirror keeps its origin's timestamps, so the gap between the two newest messages is the time behind.
-			else if (kind === 'mirror' && originTime !== undefined && copyTime !== undefined) lagMs = Math.max(0, originTime - copyTime);
-			copies.push({stream: candidate.name, domain: candidate.domain, region: regionOf(candidate), kind, answering: candidate.status === 'ok', lagMessages, lagMs, activeMs: link.activeMs});
+			else if (kind === 'mirror' && originTime !== undefined && copyTime !== undefined)
+				lagMs = Math.max(0, originTime - copyTime);
+			copies.push({
+				stream: candidate.name,
+				domain: candidate.domain,
+				region: regionOf(candidate),
+				kind,
+				answering: candidate.status === 'ok',
+				lagMessages,
+				lagMs,
+				activeMs: link.activeMs,
+			});
 		}
 	}
 
@@ -157,14 +167,21 @@ function newestBackup(stream: string, backups: BackupSummary[]): BackupSummary |
 }
 
 function rpoOf(stream: TopologyStream, outside: Copy[], backup: StreamReadiness['backup']): Rpo {
-	const candidates: Rpo[] = outside.filter(copy => copy.answering).map(copy => ({by: copy.kind, ms: copy.lagMs, messages: copy.lagMessages, from: copy.stream}));
+	const candidates: Rpo[] = outside
+		.filter(copy => copy.answering)
+		.map(copy => ({by: copy.kind, ms: copy.lagMs, messages: copy.lagMessages, from: copy.stream}));
 	if (backup) {
-		const messages = stream.messages !== undefined && backup.messages !== undefined ? Math.max(0, stream.messages - backup.messages) : undefined;
+		const messages =
+			stream.messages !== undefined && backup.messages !== undefined
+				? Math.max(0, stream.messages - backup.messages)
+				: undefined;
 		candidates.push({by: 'backup', ms: backup.ageMs, messages, from: backup.dir});
 	}
 
 	// Unknown time behind sorts after any known one: it cannot be promised.
-	candidates.sort((a, b) => (a.ms ?? Infinity) - (b.ms ?? Infinity) || (a.messages ?? Infinity) - (b.messages ?? Infinity));
+	candidates.sort(
+		(a, b) => (a.ms ?? Infinity) - (b.ms ?? Infinity) || (a.messages ?? Infinity) - (b.messages ?? Infinity),
+	);
 	return candidates[0] ?? {by: 'none', ms: undefined, messages: stream.messages, from: undefined};
 }
 
@@ -186,7 +203,11 @@ function behind(copy: Copy): string {
 	return `${count(copy.lagMessages, 'message')} behind${heard}`;
 }
 
-function wordsFor(entry: Omit<StreamReadiness, 'words' | 'verdict'>, verdict: StreamReadiness['verdict'], originSeen: boolean): string {
+function wordsFor(
+	entry: Omit<StreamReadiness, 'words' | 'verdict'>,
+	verdict: StreamReadiness['verdict'],
+	originSeen: boolean,
+): string {
 	const best = entry.copies.find(copy => copy.stream === entry.rpo.from && copy.answering);
 	const where = (copy: Copy) => `a ${copy.kind} in ${copy.region ?? '?'} (${copy.stream})`;
 	if (verdict === 'copy' && !originSeen) {
@@ -196,12 +217,17 @@ function wordsFor(entry: Omit<StreamReadiness, 'words' | 'verdict'>, verdict: St
 	if (verdict === 'copy') return `a copy of ${entry.copyOf!}`;
 	if (!entry.answering) {
 		if (best) return `region lost — ${where(best)} is ${behind(best)}: fail over (nats-dr failover ${best.stream})`;
-		if (entry.backup) return `region lost — newest backup ${formatAge(entry.backup.ageMs)} old: restore it into a surviving cluster`;
+		if (entry.backup)
+			return `region lost — newest backup ${formatAge(entry.backup.ageMs)} old: restore it into a surviving cluster`;
 		return 'region lost — no mirror, no backup';
 	}
 
-	if (verdict === 'unprotected') return `no copy outside ${entry.region ?? 'its region'} and no backup: losing ${entry.region ?? 'its region'} loses all of it`;
-	const rpo = entry.rpo.ms === undefined ? `${count(entry.rpo.messages, 'message')} (time unknown)` : `${formatAge(entry.rpo.ms)}, ${count(entry.rpo.messages, 'message')}`;
+	if (verdict === 'unprotected')
+		return `no copy outside ${entry.region ?? 'its region'} and no backup: losing ${entry.region ?? 'its region'} loses all of it`;
+	const rpo =
+		entry.rpo.ms === undefined
+			? `${count(entry.rpo.messages, 'message')} (time unknown)`
+			: `${formatAge(entry.rpo.ms)}, ${count(entry.rpo.messages, 'message')}`;
 	const by = best ? `${where(best)}, ${behind(best)}` : `backup ${formatAge(entry.backup!.ageMs)} old`;
 	return `${verdict === 'rpo-exceeded' ? 'RPO over the limit' : 'protected'}: ${by}; RPO ${rpo}`;
 }
@@ -212,7 +238,14 @@ function assessStream(stream: TopologyStream, input: ReadinessInput): StreamRead
 	const copies = copiesOf(stream, input.streams);
 	const outside = copies.filter(copy => copy.region === undefined || copy.region !== region);
 	const found = newestBackup(stream.name, input.backups);
-	const backup = found ? {dir: found.dir, created: found.created, ageMs: Math.max(0, input.now - (timeMs(found.created) ?? input.now)), messages: found.messages} : undefined;
+	const backup = found
+		? {
+				dir: found.dir,
+				created: found.created,
+				ageMs: Math.max(0, input.now - (timeMs(found.created) ?? input.now)),
+				messages: found.messages,
+			}
+		: undefined;
 	const rpo = rpoOf(stream, outside, backup);
 	const copyOf = stream.mirror?.name;
 	const base = {
@@ -234,11 +267,15 @@ function assessStream(stream: TopologyStream, input: ReadinessInput): StreamRead
 	else if (rpo.by === 'none') verdict = 'unprotected';
 	else if (input.maxRpoMs !== undefined && (rpo.ms === undefined || rpo.ms > input.maxRpoMs)) verdict = 'rpo-exceeded';
 	const link = stream.mirror;
-	const originSeen = link === undefined || input.streams.some(other => sameStream(link.name, link.domain ?? stream.domain, other));
+	const originSeen =
+		link === undefined || input.streams.some(other => sameStream(link.name, link.domain ?? stream.domain, other));
 	return {...base, verdict, words: wordsFor(base, verdict, originSeen)};
 }
 
-export function metaReadiness(servers: ServerFact[] | undefined, metaClusterSize: number | undefined): MetaReadiness | undefined {
+export function metaReadiness(
+	servers: ServerFact[] | undefined,
+	metaClusterSize: number | undefined,
+): MetaReadiness | undefined {
 	const members = (servers ?? []).filter(server => server.jetstream);
 	if (members.length === 0) return undefined;
 	const size = Math.max(members.length, metaClusterSize ?? 0);
@@ -256,16 +293,24 @@ export function metaReadiness(servers: ServerFact[] | undefined, metaClusterSize
 	const fatal = alive.filter(cluster => !cluster.lossKeepsQuorum).map(cluster => cluster.cluster);
 	const state = down.length > 0 ? `${down.join(', ')} down, ${answering.length} of ${size} members answering; ` : '';
 	let words: string;
-	if (answering.length < quorum) words = `${state}the meta group has lost its quorum (${quorum} of ${size} needed): no stream can be created, changed or failed over`;
-	else if (clusters.length === 1) words = `one cluster (${clusters[0]!.cluster}) holds the whole meta group of ${size}: losing it loses JetStream`;
-	else if (fatal.length === 0) words = `${state}the meta group of ${size} across ${clusters.length} clusters keeps its quorum of ${quorum} when any one ${down.length > 0 ? 'more ' : ''}cluster is lost`;
-	else if (fatal.length === alive.length) words = `${state}losing any one ${down.length > 0 ? 'more ' : ''}of the clusters loses the meta quorum (${quorum} of ${size}): no stream can be created, changed or failed over until it returns`;
-	else words = `${state}losing ${fatal.join(' or ')} loses the meta quorum (${quorum} of ${size}): no stream can be created, changed or failed over until it returns`;
+	if (answering.length < quorum)
+		words = `${state}the meta group has lost its quorum (${quorum} of ${size} needed): no stream can be created, changed or failed over`;
+	else if (clusters.length === 1)
+		words = `one cluster (${clusters[0]!.cluster}) holds the whole meta group of ${size}: losing it loses JetStream`;
+	else if (fatal.length === 0)
+		words = `${state}the meta group of ${size} across ${clusters.length} clusters keeps its quorum of ${quorum} when any one ${down.length > 0 ? 'more ' : ''}cluster is lost`;
+	else if (fatal.length === alive.length)
+		words = `${state}losing any one ${down.length > 0 ? 'more ' : ''}of the clusters loses the meta quorum (${quorum} of ${size}): no stream can be created, changed or failed over until it returns`;
+	else
+		words = `${state}losing ${fatal.join(' or ')} loses the meta quorum (${quorum} of ${size}): no stream can be created, changed or failed over until it returns`;
 	return {size, quorum, clusters, words};
 }
 
 function regionLosses(streams: StreamReadiness[], meta: MetaReadiness | undefined): RegionLoss[] {
-	const regions = new Set<string>([...streams.flatMap(stream => (stream.region ? [stream.region] : [])), ...(meta?.clusters.map(cluster => cluster.cluster) ?? [])]);
+	const regions = new Set<string>([
+		...streams.flatMap(stream => (stream.region ? [stream.region] : [])),
+		...(meta?.clusters.map(cluster => cluster.cluster) ?? []),
+	]);
 	return [...regions].sort().map(region => {
 		const here = streams.filter(stream => stream.region === region && stream.verdict !== 'copy');
 		let lostMessages = 0;
@@ -320,6 +365,17 @@ export function assessReadiness(input: ReadinessInput): Readiness {
 	const streams = input.streams.map(stream => assessStream(stream, input));
 	const meta = metaReadiness(input.servers, input.metaClusterSize);
 	const breaches =
-		input.maxRpoMs === undefined ? [] : streams.filter(stream => stream.verdict === 'unprotected' || stream.verdict === 'rpo-exceeded').map(stream => stream.stream);
-	return {summary: accountSummary(streams), streams, regions: regionLosses(streams, meta), meta, maxRpoMs: input.maxRpoMs, breaches};
+		input.maxRpoMs === undefined
+			? []
+			: streams
+					.filter(stream => stream.verdict === 'unprotected' || stream.verdict === 'rpo-exceeded')
+					.map(stream => stream.stream);
+	return {
+		summary: accountSummary(streams),
+		streams,
+		regions: regionLosses(streams, meta),
+		meta,
+		maxRpoMs: input.maxRpoMs,
+		breaches,
+	};
 }

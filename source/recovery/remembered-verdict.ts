@@ -12,16 +12,34 @@ export function seenAtWords(seenAt: string, now: string): string {
 	return seenAt.slice(0, 10) === now.slice(0, 10) ? time : `${seenAt.slice(0, 10)} ${time}`;
 }
 
-export function rememberedVerdict(stream: StreamView & {source: {inventory: string; listed: boolean}}, facts: ClusterFacts, now: string, hostedOn: string[] | undefined): StreamVerdict {
+export function rememberedVerdict(
+	stream: StreamView & {source: {inventory: string; listed: boolean}},
+	facts: ClusterFacts,
+	now: string,
+	hostedOn: string[] | undefined,
+): StreamVerdict {
 	const servers = stream.peers.map(peer => peer.name);
 	const replicas = stream.replicas ?? (servers.length || undefined);
-	const messages = stream.messages === undefined ? '' : `, ${stream.messages} message${stream.messages === 1 ? '' : 's'}`;
+	const messages =
+		stream.messages === undefined ? '' : `, ${stream.messages} message${stream.messages === 1 ? '' : 's'}`;
 	const held = stream.source.listed
 		? `listed by the JetStream API but ${hostedOn === undefined ? 'not described' : 'held by no live server'}`
-		: hostedOn === undefined ? 'no live answer describes it' : 'not held by any live server';
+		: hostedOn === undefined
+			? 'no live answer describes it'
+			: 'not held by any live server';
 	const lost = `${stream.source.listed ? 'Last' : 'LOST? last'} seen on ${servers.join(', ') || 'an unknown server'} (R${replicas ?? '?'}) at ${seenAtWords(stream.source.inventory, now)}${messages} — ${held}`;
-	const dead = facts.serversKnown ? servers.filter(name => !facts.servers.find(server => server.name === name)?.answering) : [];
-	const base = {stream: stream.name, replicas: stream.replicas, deadPeers: dead, survivors: servers.length - dead.length, quorum: replicas && quorumOf(replicas), spares: [], remove: []};
+	const dead = facts.serversKnown
+		? servers.filter(name => !facts.servers.find(server => server.name === name)?.answering)
+		: [];
+	const base = {
+		stream: stream.name,
+		replicas: stream.replicas,
+		deadPeers: dead,
+		survivors: servers.length - dead.length,
+		quorum: replicas && quorumOf(replicas),
+		spares: [],
+		remove: [],
+	};
 	if (facts.serversKnown && servers.length > 0 && dead.length === servers.length) {
 		return {
 			...base,
@@ -40,5 +58,10 @@ export function rememberedVerdict(stream: StreamView & {source: {inventory: stri
 		};
 	}
 
-	return {...base, kind: 'unknown', reason: lost, next: 'rerun diagnose once the cluster answers; if it stays missing, restore it from a backup'};
+	return {
+		...base,
+		kind: 'unknown',
+		reason: lost,
+		next: 'rerun diagnose once the cluster answers; if it stays missing, restore it from a backup',
+	};
 }

@@ -10,12 +10,7 @@ import {quorumOf, silentPeerMs, type ClusterFacts} from './facts.js';
 import type {MetaVerdict} from './meta-verdict.js';
 
 export type VerdictKind =
-	| 'healthy'
-	| 'self-healing-after-peer-remove'
-	| 'quorum-no-spare'
-	| 'no-quorum'
-	| 'r1-on-dead-node'
-	| 'unknown';
+	'healthy' | 'self-healing-after-peer-remove' | 'quorum-no-spare' | 'no-quorum' | 'r1-on-dead-node' | 'unknown';
 
 export type StreamVerdict = {
 	stream: string;
@@ -104,14 +99,30 @@ export function streamVerdict(
 
 	const replicas = stream.replicas ?? 1;
 	if (stream.peers.length === 0 && stream.cluster === undefined) {
-		return {...base, kind: 'healthy', survivors: 1, reason: 'standalone server: no replicas to watch', next: 'nothing to do'};
+		return {
+			...base,
+			kind: 'healthy',
+			survivors: 1,
+			reason: 'standalone server: no replicas to watch',
+			next: 'nothing to do',
+		};
 	}
 
 	if (stream.peers.length === 0) {
 		// Clustered, yet no leader and no replica: what 2.9 reports for a stream whose only node was removed.
 		return replicas === 1
-			? {...base, kind: 'r1-on-dead-node', reason: 'R1 stream with no leader and no replica: its only node is gone, and its data with it', next: 'delete the stream and restore it from a backup'}
-			: {...base, kind: 'unknown', reason: `R${replicas} stream with no leader and no replica in sight`, next: 'bring its servers back, or delete it and restore it from a backup'};
+			? {
+					...base,
+					kind: 'r1-on-dead-node',
+					reason: 'R1 stream with no leader and no replica: its only node is gone, and its data with it',
+					next: 'delete the stream and restore it from a backup',
+				}
+			: {
+					...base,
+					kind: 'unknown',
+					reason: `R${replicas} stream with no leader and no replica in sight`,
+					next: 'bring its servers back, or delete it and restore it from a backup',
+				};
 	}
 
 	const dead = stream.peers.filter(peer => isPeerDead(peer, facts));
@@ -122,7 +133,13 @@ export function streamVerdict(
 	const withFacts = {...base, deadPeers, survivors: alive.length, quorum};
 
 	if (replicas === 1) {
-		if (dead.length === 0) return {...withFacts, kind: 'healthy', reason: `R1 on ${alive[0]!.name}, which answers`, next: 'nothing to do; an R1 stream has no replica, so keep backups'};
+		if (dead.length === 0)
+			return {
+				...withFacts,
+				kind: 'healthy',
+				reason: `R1 on ${alive[0]!.name}, which answers`,
+				next: 'nothing to do; an R1 stream has no replica, so keep backups',
+			};
 		return {
 			...withFacts,
 			kind: 'r1-on-dead-node',
@@ -134,11 +151,22 @@ export function streamVerdict(
 	if (dead.length === 0) {
 		const lagging = alive.filter(peer => !peer.current);
 		if (!stream.leader) {
-			return {...withFacts, kind: 'unknown', reason: 'all replicas answer but the stream has no leader: an election may be under way', next: 'refresh in a few seconds'};
+			return {
+				...withFacts,
+				kind: 'unknown',
+				reason: 'all replicas answer but the stream has no leader: an election may be under way',
+				next: 'refresh in a few seconds',
+			};
 		}
 
-		const catchingUp = lagging.length > 0 ? `; catching up: ${lagging.map(peer => `${peer.name} (lag ${peer.lag})`).join(', ')}` : '';
-		return {...withFacts, kind: 'healthy', reason: `R${replicas}, leader ${stream.leader}, all ${plural(alive.length, 'replica')} alive${catchingUp}`, next: 'nothing to do'};
+		const catchingUp =
+			lagging.length > 0 ? `; catching up: ${lagging.map(peer => `${peer.name} (lag ${peer.lag})`).join(', ')}` : '';
+		return {
+			...withFacts,
+			kind: 'healthy',
+			reason: `R${replicas}, leader ${stream.leader}, all ${plural(alive.length, 'replica')} alive${catchingUp}`,
+			next: 'nothing to do',
+		};
 	}
 
 	if (alive.length < quorum) {
@@ -150,7 +178,10 @@ export function streamVerdict(
 		};
 	}
 
-	const metaNote = meta.leader && meta.kind !== 'no-quorum' ? '' : '; peer-remove needs a meta leader with quorum, which there is none of right now';
+	const metaNote =
+		meta.leader && meta.kind !== 'no-quorum'
+			? ''
+			: '; peer-remove needs a meta leader with quorum, which there is none of right now';
 	if (!facts.serversKnown) {
 		return {
 			...withFacts,
@@ -173,7 +204,10 @@ export function streamVerdict(
 		};
 	}
 
-	const partial = spares.length < dead.length ? ` (only ${plural(spares.length, 'spare')} for ${plural(dead.length, 'dead replica')}: the group shrinks by the rest)` : '';
+	const partial =
+		spares.length < dead.length
+			? ` (only ${plural(spares.length, 'spare')} for ${plural(dead.length, 'dead replica')}: the group shrinks by the rest)`
+			: '';
 	return {
 		...withFacts,
 		spares,
@@ -217,7 +251,8 @@ function unreachableVerdict(
 		return {
 			...base,
 			kind: 'r1-on-dead-node',
-			reason: 'no server answers for the stream and no live server holds a replica: its servers are gone (nats-server 2.10 and later stay silent about such a stream where 2.9 says "offline")',
+			reason:
+				'no server answers for the stream and no live server holds a replica: its servers are gone (nats-server 2.10 and later stay silent about such a stream where 2.9 says "offline")',
 			next: 'delete the stream and restore it from a backup',
 		};
 	}
@@ -226,6 +261,8 @@ function unreachableVerdict(
 		...base,
 		kind: 'unknown',
 		reason: stream.error ?? 'no stream info',
-		next: hostedOn?.length ? `it is hosted on ${list(hostedOn)}; retry diagnose` : 'retry diagnose; if it persists, inspect the servers that should host it',
+		next: hostedOn?.length
+			? `it is hosted on ${list(hostedOn)}; retry diagnose`
+			: 'retry diagnose; if it persists, inspect the servers that should host it',
 	};
 }

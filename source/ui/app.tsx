@@ -20,8 +20,21 @@ import {createProgressStore} from './progress-store.js';
 import {BackupDirScreen, BackupRunScreen, BackupSelectScreen, type BackupLive} from './screens/backup.js';
 import {InspectScreen} from './screens/inspect.js';
 import {OverviewScreen} from './screens/overview.js';
-import {QuorumScreen, RecoveryConfirmScreen, RecoveryNodeScreen, RecoveryPlanScreen, RecoveryRunScreen} from './screens/recovery.js';
-import {DeleteConfirmScreen, RestoreConfirmScreen, RestoreDirScreen, RestorePickScreen, RestorePlanScreen, RestoreRunScreen} from './screens/restore.js';
+import {
+	QuorumScreen,
+	RecoveryConfirmScreen,
+	RecoveryNodeScreen,
+	RecoveryPlanScreen,
+	RecoveryRunScreen,
+} from './screens/recovery.js';
+import {
+	DeleteConfirmScreen,
+	RestoreConfirmScreen,
+	RestoreDirScreen,
+	RestorePickScreen,
+	RestorePlanScreen,
+	RestoreRunScreen,
+} from './screens/restore.js';
 import {ServersScreen, StreamsScreen} from './screens/streams.js';
 import type {WizardServices} from './services.js';
 import {missingServers} from './state/known-servers.js';
@@ -30,7 +43,17 @@ import {backupChoices, menuItems, streamsOf} from './state/menus.js';
 import type {ScreenKind, ScreenOf} from './state/screen.js';
 import {createStore, useStore, type Store} from './state/store.js';
 import {useDemoRestart, useDiagnosis, useElectionWatch, usePeerRemove} from './state/use-effects.js';
-import {useBackupCheck, useBackupList, useBackupRun, usePathCompletion, useRestoreDefault, useRestorePlan, useRestoreRun, useStreamDelete, type TransferStores} from './state/use-transfer-effects.js';
+import {
+	useBackupCheck,
+	useBackupList,
+	useBackupRun,
+	usePathCompletion,
+	useRestoreDefault,
+	useRestorePlan,
+	useRestoreRun,
+	useStreamDelete,
+	type TransferStores,
+} from './state/use-transfer-effects.js';
 
 export type AppProps = {
 	readonly services: WizardServices;
@@ -43,12 +66,19 @@ export type AppProps = {
 
 export function App({services, onExit, initial = initialState, banner = [], signal}: AppProps) {
 	const store = useRef<Store<State, Action>>(undefined);
-	store.current ??= createStore(reducer, {...initial, backupRoot: initial.backupRoot || services.defaultBackupRoot(), demoServers: services.demo?.servers ?? []});
+	store.current ??= createStore(reducer, {
+		...initial,
+		backupRoot: initial.backupRoot || services.defaultBackupRoot(),
+		demoServers: services.demo?.servers ?? [],
+	});
 	const {dispatch} = store.current;
 	const state = useStore(store.current);
 	const {exit} = useApp();
 	const {rows, columns} = useTerminalSize();
-	const stores = useRef<TransferStores>({backup: createProgressStore<BackupLive>(), restore: createProgressStore<RestoreProgress>()}).current;
+	const stores = useRef<TransferStores>({
+		backup: createProgressStore<BackupLive>(),
+		restore: createProgressStore<RestoreProgress>(),
+	}).current;
 	const result = latestDiagnosis(state.diagnosis);
 	const streamBytes = (name: string) => streamsOf(state).find(stream => stream.name === name)?.bytes ?? 0;
 
@@ -89,7 +119,15 @@ export function App({services, onExit, initial = initialState, banner = [], sign
 
 	const showBanner = state.screen.kind === 'overview' && banner.length > 0 && rows >= 30;
 	// The hint bar (and a notice, or the abort warning, when there is one) stays below every screen.
-	const below = textRows(hintsFor(state).map(([key, action]) => `${key} ${action}`).join(' · '), columns) + (state.notice ? textRows(state.notice, columns) : 0) + (state.abortArmed ? 2 : 0);
+	const below =
+		textRows(
+			hintsFor(state)
+				.map(([key, action]) => `${key} ${action}`)
+				.join(' · '),
+			columns,
+		) +
+		(state.notice ? textRows(state.notice, columns) : 0) +
+		(state.abortArmed ? 2 : 0);
 	const height = Math.max(6, rows - below - (showBanner ? banner.length + 1 : 0));
 	const Screen = screenTable[state.screen.kind] as ScreenView<ScreenKind>;
 	return (
@@ -103,10 +141,31 @@ export function App({services, onExit, initial = initialState, banner = [], sign
 					))}
 				</Box>
 			)}
-			{state.help ? <Help state={state} /> : <Screen state={state} screen={state.screen} services={services} stores={stores} height={height} width={columns} />}
-			{state.notice && <Styled tone="warn" wrap="wrap">{state.notice}</Styled>}
-			{state.abortArmed && <Styled tone="bad" wrap="wrap">{abortWarning(state)}</Styled>}
-			{!result && state.diagnosis.kind === 'failed' && state.screen.kind !== 'overview' && <Styled tone="bad">Diagnosis failed: {state.diagnosis.message}</Styled>}
+			{state.help ? (
+				<Help state={state} />
+			) : (
+				<Screen
+					state={state}
+					screen={state.screen}
+					services={services}
+					stores={stores}
+					height={height}
+					width={columns}
+				/>
+			)}
+			{state.notice && (
+				<Styled tone="warn" wrap="wrap">
+					{state.notice}
+				</Styled>
+			)}
+			{state.abortArmed && (
+				<Styled tone="bad" wrap="wrap">
+					{abortWarning(state)}
+				</Styled>
+			)}
+			{!result && state.diagnosis.kind === 'failed' && state.screen.kind !== 'overview' && (
+				<Styled tone="bad">Diagnosis failed: {state.diagnosis.message}</Styled>
+			)}
 			<KeyHints hints={hintsFor(state)} />
 		</Box>
 	);
@@ -129,9 +188,25 @@ const waiting = <Text>Waiting for the diagnosis…</Text>;
 /** Which component draws which screen: adding a screen kind without a view does not compile. */
 const screenTable: {[K in ScreenKind]: ScreenView<K>} = {
 	overview: ({state, screen, services, height, width}) => (
-		<OverviewScreen connection={services.connection()} diagnosis={state.diagnosis} election={state.election} known={state.known} items={menuItems(state)} cursor={screen.ui.cursor} height={height} width={width} />
+		<OverviewScreen
+			connection={services.connection()}
+			diagnosis={state.diagnosis}
+			election={state.election}
+			known={state.known}
+			items={menuItems(state)}
+			cursor={screen.ui.cursor}
+			height={height}
+			width={width}
+		/>
 	),
-	streams: ({state, screen, height}) => <StreamsScreen items={menuItems(state)} total={latestDiagnosis(state.diagnosis)?.assessment.streams.length ?? 0} ui={screen.ui} height={height} />,
+	streams: ({state, screen, height}) => (
+		<StreamsScreen
+			items={menuItems(state)}
+			total={latestDiagnosis(state.diagnosis)?.assessment.streams.length ?? 0}
+			ui={screen.ui}
+			height={height}
+		/>
+	),
 	servers: ({state, screen, height}) => <ServersScreen items={menuItems(state)} ui={screen.ui} height={height} />,
 	inspect: ({state, screen}) => {
 		const result = latestDiagnosis(state.diagnosis);
@@ -155,7 +230,13 @@ const screenTable: {[K in ScreenKind]: ScreenView<K>} = {
 			/>
 		);
 	},
-	'recovery-node': ({state, screen}) => <RecoveryNodeScreen items={menuItems(state)} ui={screen.ui} missing={missingServers(state.known, latestDiagnosis(state.diagnosis))} />,
+	'recovery-node': ({state, screen}) => (
+		<RecoveryNodeScreen
+			items={menuItems(state)}
+			ui={screen.ui}
+			missing={missingServers(state.known, latestDiagnosis(state.diagnosis))}
+		/>
+	),
 	'recovery-plan': ({state, screen, height}) => {
 		const result = latestDiagnosis(state.diagnosis);
 		if (!result) return waiting;
@@ -172,21 +253,70 @@ const screenTable: {[K in ScreenKind]: ScreenView<K>} = {
 			/>
 		);
 	},
-	'recovery-confirm': ({screen}) => <RecoveryConfirmScreen server={screen.server} impacts={screen.impacts} ui={screen.ui} />,
+	'recovery-confirm': ({screen}) => (
+		<RecoveryConfirmScreen server={screen.server} impacts={screen.impacts} ui={screen.ui} />
+	),
 	'recovery-run': ({state, screen}) => (
-		<RecoveryRunScreen server={screen.server} phase={screen.phase} states={screen.states} impacts={screen.impacts} message={screen.message} items={menuItems(state)} ui={screen.ui} />
+		<RecoveryRunScreen
+			server={screen.server}
+			phase={screen.phase}
+			states={screen.states}
+			impacts={screen.impacts}
+			message={screen.message}
+			items={menuItems(state)}
+			ui={screen.ui}
+		/>
 	),
 	'backup-select': ({state, screen, height}) => {
 		const selected = new Set(screen.selected);
-		const bytes = streamsOf(state).reduce((total, stream) => total + (selected.has(stream.name) ? (stream.bytes ?? 0) : 0), 0);
-		return <BackupSelectScreen items={backupChoices(state)} total={streamsOf(state).length} selected={screen.selected} bytes={bytes} ui={screen.ui} height={height} />;
+		const bytes = streamsOf(state).reduce(
+			(total, stream) => total + (selected.has(stream.name) ? (stream.bytes ?? 0) : 0),
+			0,
+		);
+		return (
+			<BackupSelectScreen
+				items={backupChoices(state)}
+				total={streamsOf(state).length}
+				selected={screen.selected}
+				bytes={bytes}
+				ui={screen.ui}
+				height={height}
+			/>
+		);
 	},
-	'backup-dir': ({screen}) => <BackupDirScreen streams={screen.streams} neededBytes={screen.neededBytes} checking={screen.checking} problem={screen.problem} choices={screen.choices} ui={screen.ui} />,
-	'backup-run': ({state, screen, stores, height}) => (
-		<BackupRunScreen root={screen.root} phase={screen.phase} results={screen.results} store={stores.backup} items={menuItems(state)} ui={screen.ui} maxLines={Math.max(3, height - 6)} />
+	'backup-dir': ({screen}) => (
+		<BackupDirScreen
+			streams={screen.streams}
+			neededBytes={screen.neededBytes}
+			checking={screen.checking}
+			problem={screen.problem}
+			choices={screen.choices}
+			ui={screen.ui}
+		/>
 	),
-	'restore-dir': ({screen}) => <RestoreDirScreen loading={screen.loading} problem={screen.problem} choices={screen.choices} ui={screen.ui} />,
-	'restore-pick': ({state, screen, height}) => <RestorePickScreen root={screen.root} items={menuItems(state)} total={screen.backups.length} ui={screen.ui} height={height} />,
+	'backup-run': ({state, screen, stores, height}) => (
+		<BackupRunScreen
+			root={screen.root}
+			phase={screen.phase}
+			results={screen.results}
+			store={stores.backup}
+			items={menuItems(state)}
+			ui={screen.ui}
+			maxLines={Math.max(3, height - 6)}
+		/>
+	),
+	'restore-dir': ({screen}) => (
+		<RestoreDirScreen loading={screen.loading} problem={screen.problem} choices={screen.choices} ui={screen.ui} />
+	),
+	'restore-pick': ({state, screen, height}) => (
+		<RestorePickScreen
+			root={screen.root}
+			items={menuItems(state)}
+			total={screen.backups.length}
+			ui={screen.ui}
+			height={height}
+		/>
+	),
 	'restore-plan': ({state, screen, height, width}) => (
 		<RestorePlanScreen
 			dir={screen.dir}
@@ -202,11 +332,27 @@ const screenTable: {[K in ScreenKind]: ScreenView<K>} = {
 	),
 	'restore-confirm': ({screen}) => <RestoreConfirmScreen plan={screen.plan} ui={screen.ui} />,
 	'restore-run': ({state, screen, stores}) => (
-		<RestoreRunScreen stream={screen.plan.stream} phase={screen.phase} message={screen.message} result={screen.result} store={stores.restore} items={menuItems(state)} ui={screen.ui} />
+		<RestoreRunScreen
+			stream={screen.plan.stream}
+			phase={screen.phase}
+			message={screen.message}
+			result={screen.result}
+			store={stores.restore}
+			items={menuItems(state)}
+			ui={screen.ui}
+		/>
 	),
 	'delete-confirm': ({state, screen}) => {
-		const verdict = latestDiagnosis(state.diagnosis)?.assessment.streams.find(candidate => candidate.stream === screen.stream);
-		return <DeleteConfirmScreen stream={screen.stream} broken={verdict?.kind === 'r1-on-dead-node' || verdict?.kind === 'no-quorum'} ui={screen.ui} />;
+		const verdict = latestDiagnosis(state.diagnosis)?.assessment.streams.find(
+			candidate => candidate.stream === screen.stream,
+		);
+		return (
+			<DeleteConfirmScreen
+				stream={screen.stream}
+				broken={verdict?.kind === 'r1-on-dead-node' || verdict?.kind === 'no-quorum'}
+				ui={screen.ui}
+			/>
+		);
 	},
 	'delete-run': ({state, screen}) =>
 		screen.phase === 'running' ? (

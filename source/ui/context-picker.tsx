@@ -13,7 +13,15 @@ import {moveCursor} from './input/viewport.js';
 import {ThemeContext} from './theme-context.js';
 import type {Theme} from './theme.js';
 
-export function ContextPicker({names, selected, onDone}: {readonly names: string[]; readonly selected: string | undefined; readonly onDone: (name: string | undefined) => void}) {
+export function ContextPicker({
+	names,
+	selected,
+	onDone,
+}: {
+	readonly names: string[];
+	readonly selected: string | undefined;
+	readonly onDone: (name: string | undefined) => void;
+}) {
 	const {exit} = useApp();
 	const ordered = selected && names.includes(selected) ? [selected, ...names.filter(name => name !== selected)] : names;
 	// The cursor lives in a ref as well, so the keys of one burst each move it from where the last left it.
@@ -32,22 +40,49 @@ export function ContextPicker({names, selected, onDone}: {readonly names: string
 		redraw(count => count + 1);
 	});
 	function choose(press: KeyPress): void {
-		if (press.name === 'escape' || (press.name === 'text' && press.text === 'q') || (press.name === 'ctrl' && press.text === 'c')) return finish(undefined);
+		if (
+			press.name === 'escape' ||
+			(press.name === 'text' && press.text === 'q') ||
+			(press.name === 'ctrl' && press.text === 'c')
+		)
+			return finish(undefined);
 		if (press.name === 'enter') return finish(ordered[cursor.current]);
-		const name = press.name === 'text' && press.text === 'k' ? 'up' : press.name === 'text' && press.text === 'j' ? 'down' : press.name;
+		const name =
+			press.name === 'text' && press.text === 'k'
+				? 'up'
+				: press.name === 'text' && press.text === 'j'
+					? 'down'
+					: press.name;
 		cursor.current = moveCursor(cursor.current, ordered.length, {name}, 10);
 	}
 
 	return (
 		<Box flexDirection="column">
 			<Text bold>Which natscli context?</Text>
-			<ListView items={ordered.map(name => ({key: name, label: name === selected ? `${name} (selected in nats context)` : name}))} cursor={cursor.current} height={12} />
-			<KeyHints hints={[['↑↓', 'move'], ['Enter', 'connect'], ['q', 'quit']]} />
+			<ListView
+				items={ordered.map(name => ({
+					key: name,
+					label: name === selected ? `${name} (selected in nats context)` : name,
+				}))}
+				cursor={cursor.current}
+				height={12}
+			/>
+			<KeyHints
+				hints={[
+					['↑↓', 'move'],
+					['Enter', 'connect'],
+					['q', 'quit'],
+				]}
+			/>
 		</Box>
 	);
 }
 
-export async function pickContext(names: string[], selected: string | undefined, theme: Theme): Promise<string | undefined> {
+export async function pickContext(
+	names: string[],
+	selected: string | undefined,
+	theme: Theme,
+): Promise<string | undefined> {
 	let chosen: string | undefined;
 	const instance = render(
 		<ThemeContext.Provider value={theme}>

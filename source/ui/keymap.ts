@@ -46,17 +46,31 @@ const is =
 	(...names: Array<KeyPress['name']>) =>
 	(press: KeyPress) =>
 		names.includes(press.name);
-const char = (...chars: string[]) => (press: KeyPress) => press.name === 'text' && chars.includes(press.text);
+const char =
+	(...chars: string[]) =>
+	(press: KeyPress) =>
+		press.name === 'text' && chars.includes(press.text);
 const either =
 	(...tests: Array<(press: KeyPress) => boolean>) =>
 	(press: KeyPress) =>
 		tests.some(test => test(press));
 const never = () => false;
 
-const abort: Binding = {command: 'abort', keys: 'Ctrl+C', help: 'quit; while work runs: press twice to abort', match: press => press.name === 'ctrl' && press.text === 'c'};
+const abort: Binding = {
+	command: 'abort',
+	keys: 'Ctrl+C',
+	help: 'quit; while work runs: press twice to abort',
+	match: press => press.name === 'ctrl' && press.text === 'c',
+};
 const help: Binding = {command: 'help', keys: '?', help: 'this help', hint: 'help', match: char('?')};
 const quit: Binding = {command: 'quit', keys: 'q', help: 'quit on idle screens', hint: 'quit', match: char('q')};
-const back: Binding = {command: 'back', keys: 'Esc', help: 'back one step (never aborts running work)', hint: 'back', match: is('escape')};
+const back: Binding = {
+	command: 'back',
+	keys: 'Esc',
+	help: 'back one step (never aborts running work)',
+	hint: 'back',
+	match: is('escape'),
+};
 
 const movement: Binding[] = [
 	{command: 'up', keys: '↑↓ k/j', help: 'move', hint: 'move', match: either(is('up'), char('k'))},
@@ -67,19 +81,52 @@ const movement: Binding[] = [
 	{command: 'last', match: either(is('end'), char('G'))},
 ];
 
-const textEditing: Binding = {command: 'edit', keys: '←→ Home End', help: 'move in the text; Backspace/Delete erase; Ctrl+U clears', match: never};
+const textEditing: Binding = {
+	command: 'edit',
+	keys: '←→ Home End',
+	help: 'move in the text; Backspace/Delete erase; Ctrl+U clears',
+	match: never,
+};
 
 function modeBindings(state: State): Binding[] {
 	const {screen} = state;
-	if (state.help) return [abort, {command: 'help', keys: '? / Esc', help: 'close help', hint: 'close help', match: either(char('?'), is('escape'))}];
-	if (isBusy(screen)) return [abort, {...back, hint: undefined}, {...help, hint: undefined}, {...quit, hint: undefined}];
+	if (state.help)
+		return [
+			abort,
+			{
+				command: 'help',
+				keys: '? / Esc',
+				help: 'close help',
+				hint: 'close help',
+				match: either(char('?'), is('escape')),
+			},
+		];
+	if (isBusy(screen))
+		return [abort, {...back, hint: undefined}, {...help, hint: undefined}, {...quit, hint: undefined}];
 	if (isTextEntry(screen)) {
-		const confirming = screen.kind === 'recovery-confirm' || screen.kind === 'restore-confirm' || screen.kind === 'delete-confirm';
+		const confirming =
+			screen.kind === 'recovery-confirm' || screen.kind === 'restore-confirm' || screen.kind === 'delete-confirm';
 		const completes = screen.kind === 'backup-dir' || screen.kind === 'restore-dir';
 		return [
 			abort,
-			...(completes ? [{command: 'complete', keys: 'Tab', help: 'complete the path', hint: 'complete', match: is('tab')} satisfies Binding] : []),
-			{command: 'submit', keys: 'Enter', help: confirming ? 'confirm' : 'continue', hint: confirming ? 'confirm' : 'continue', match: is('enter')},
+			...(completes
+				? [
+						{
+							command: 'complete',
+							keys: 'Tab',
+							help: 'complete the path',
+							hint: 'complete',
+							match: is('tab'),
+						} satisfies Binding,
+					]
+				: []),
+			{
+				command: 'submit',
+				keys: 'Enter',
+				help: confirming ? 'confirm' : 'continue',
+				hint: confirming ? 'confirm' : 'continue',
+				match: is('enter'),
+			},
 			{...back, hint: confirming ? 'cancel' : 'back'},
 			textEditing,
 		];
@@ -88,7 +135,13 @@ function modeBindings(state: State): Binding[] {
 	if (screen.ui.filtering) {
 		return [
 			abort,
-			{command: 'end-filter', keys: 'Enter/↓', help: 'keep the filter and go to the list', hint: 'apply filter', match: is('enter', 'down')},
+			{
+				command: 'end-filter',
+				keys: 'Enter/↓',
+				help: 'keep the filter and go to the list',
+				hint: 'apply filter',
+				match: is('enter', 'down'),
+			},
 			{command: 'clear-filter', keys: 'Esc', help: 'clear the filter', hint: 'clear', match: is('escape')},
 			textEditing,
 		];
@@ -108,12 +161,21 @@ function modeBindings(state: State): Binding[] {
 			bindings.push({command: 'choose', keys: 'Enter', help: 'choose', hint: 'choose', match: is('enter')});
 		}
 
-		if (filterable(screen)) bindings.push({command: 'filter', keys: '/', help: 'filter by name', hint: 'filter', match: char('/')});
+		if (filterable(screen))
+			bindings.push({command: 'filter', keys: '/', help: 'filter by name', hint: 'filter', match: char('/')});
 		// A filter set is cleared by the first Esc; the next one goes back.
-		if (filterable(screen) && screen.ui.filter.value !== '') bindings.push({command: 'clear-filter', keys: 'Esc', help: 'clear the filter', hint: 'clear filter', match: is('escape')});
+		if (filterable(screen) && screen.ui.filter.value !== '')
+			bindings.push({
+				command: 'clear-filter',
+				keys: 'Esc',
+				help: 'clear the filter',
+				hint: 'clear filter',
+				match: is('escape'),
+			});
 	}
 
-	if (screen.kind === 'overview' || screen.kind === 'streams') bindings.push({command: 'refresh', keys: 'r', help: 'refresh the diagnosis', hint: 'refresh', match: char('r')});
+	if (screen.kind === 'overview' || screen.kind === 'streams')
+		bindings.push({command: 'refresh', keys: 'r', help: 'refresh the diagnosis', hint: 'refresh', match: char('r')});
 	if (screen.kind === 'overview') bindings.push({...back, hint: undefined});
 	else bindings.push(back);
 	bindings.push(help, quit);
@@ -127,11 +189,19 @@ export function commandFor(state: State, press: KeyPress): Command | undefined {
 type Hint = [key: string, action: string];
 
 export function hintsFor(state: State): Hint[] {
-	const hints = modeBindings(state).flatMap((binding): Hint[] => (binding.keys && binding.hint ? [[binding.keys.split(' ')[0]!, binding.hint]] : []));
-	if (isBusy(state.screen)) return [['Ctrl+C', 'twice to abort'], ['?', 'help']];
+	const hints = modeBindings(state).flatMap((binding): Hint[] =>
+		binding.keys && binding.hint ? [[binding.keys.split(' ')[0]!, binding.hint]] : [],
+	);
+	if (isBusy(state.screen))
+		return [
+			['Ctrl+C', 'twice to abort'],
+			['?', 'help'],
+		];
 	return hints;
 }
 
 export function helpFor(state: State): Hint[] {
-	return modeBindings({...state, help: false}).flatMap((binding): Hint[] => (binding.keys && binding.help ? [[binding.keys, binding.help]] : []));
+	return modeBindings({...state, help: false}).flatMap((binding): Hint[] =>
+		binding.keys && binding.help ? [[binding.keys, binding.help]] : [],
+	);
 }

@@ -25,7 +25,15 @@ export type WizardOptions = {
 	scrub?: (text: string) => string;
 };
 
-export async function runWizard({services, theme, banner = [], signal, stdout = process.stdout, stdin = process.stdin, scrub = text => text}: WizardOptions): Promise<{code: ExitCode; done: AuditEntry[]}> {
+export async function runWizard({
+	services,
+	theme,
+	banner = [],
+	signal,
+	stdout = process.stdout,
+	stdin = process.stdin,
+	scrub = text => text,
+}: WizardOptions): Promise<{code: ExitCode; done: AuditEntry[]}> {
 	let code: ExitCode = exitCodes.ok;
 	let done: AuditEntry[] = [];
 	const instance = render(
@@ -56,7 +64,8 @@ function scrubbedWrites(stream: NodeJS.WriteStream, scrub: (text: string) => str
 	return new Proxy(stream, {
 		get(target, property) {
 			if (property === 'write') {
-				return (chunk: unknown, ...rest: unknown[]) => (target.write as (...args: unknown[]) => boolean)(typeof chunk === 'string' ? scrub(chunk) : chunk, ...rest);
+				return (chunk: unknown, ...rest: unknown[]) =>
+					(target.write as (...args: unknown[]) => boolean)(typeof chunk === 'string' ? scrub(chunk) : chunk, ...rest);
 			}
 
 			const value: unknown = Reflect.get(target, property, target);
@@ -79,5 +88,7 @@ export function summaryLines(done: AuditEntry[], columns?: number): string[] {
 		]),
 	];
 	// A command is left whole: wrapped with an indent it would no longer paste into a shell.
-	return columns ? lines.flatMap(line => (line.startsWith('    equivalent: ') ? [line] : wrapWords(line, columns))) : lines;
+	return columns
+		? lines.flatMap(line => (line.startsWith('    equivalent: ') ? [line] : wrapWords(line, columns)))
+		: lines;
 }

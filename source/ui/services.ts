@@ -26,7 +26,9 @@ export type ConnectionSummary = {
 
 export type DiagnosisResult = {diagnosis: Diagnosis; assessment: Assessment};
 
-export type StreamBackupOutcome = {stream: string; dir: string} & ({ok: true; result: BackupResult} | {ok: false; error: DrError});
+export type StreamBackupOutcome = {stream: string; dir: string} & (
+	{ok: true; result: BackupResult} | {ok: false; error: DrError}
+);
 
 /** Only in `nats-dr demo`: the demo's own servers, which the wizard may start again. */
 export type DemoService = {
@@ -50,18 +52,35 @@ export type WizardServices = {
 	 */
 	watchMetaLeader?(options: {signal: AbortSignal; onWait: (waitedMs: number | undefined) => void}): Promise<string>;
 	peerRemove(server: string): Promise<void>;
-	watch(targets: WatchTarget[], options: {signal: AbortSignal; timeoutMs: number; onUpdate: (states: WatchState[]) => void}): Promise<{complete: boolean; states: WatchState[]}>;
+	watch(
+		targets: WatchTarget[],
+		options: {signal: AbortSignal; timeoutMs: number; onUpdate: (states: WatchState[]) => void},
+	): Promise<{complete: boolean; states: WatchState[]}>;
 	/** Where backups go by default, and where the restore picker starts. */
 	defaultBackupRoot(): string;
 	completePath(partial: string): Promise<string[]>;
-	checkBackupTarget(dir: string, neededBytes: number): Promise<{ok: true; freeBytes: number | undefined} | {ok: false; problem: string}>;
+	checkBackupTarget(
+		dir: string,
+		neededBytes: number,
+	): Promise<{ok: true; freeBytes: number | undefined} | {ok: false; problem: string}>;
 	/** Backs up one stream into `dir` (its own directory); never throws for the stream's own failure. */
-	backup(stream: string, dir: string, options: {signal: AbortSignal; onStart: (start: BackupStart) => void; onProgress: (progress: BackupProgress) => void}): Promise<StreamBackupOutcome>;
+	backup(
+		stream: string,
+		dir: string,
+		options: {
+			signal: AbortSignal;
+			onStart: (start: BackupStart) => void;
+			onProgress: (progress: BackupProgress) => void;
+		},
+	): Promise<StreamBackupOutcome>;
 	listBackups(root: string): Promise<BackupSummary[]>;
 	planRestore(dir: string, overrides: RestoreOverrides, signal: AbortSignal): Promise<StreamRestorePlan>;
 	/** The `nats` command that does the same restore, for the audit log and the summary. */
 	natsRestoreCommand(plan: StreamRestorePlan): string;
-	restore(plan: StreamRestorePlan, options: {signal: AbortSignal; onProgress: (event: RestoreProgress) => void}): Promise<StreamRestoreResult>;
+	restore(
+		plan: StreamRestorePlan,
+		options: {signal: AbortSignal; onProgress: (event: RestoreProgress) => void},
+	): Promise<StreamRestoreResult>;
 	deleteStream(stream: string): Promise<void>;
 	audit(record: AuditRecord): Promise<AuditEntry>;
 };

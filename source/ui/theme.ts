@@ -43,7 +43,11 @@ export type Theme = {glyphs: Glyphs; color: boolean; ascii: boolean};
 /** ASCII when asked, on TERM=dumb or linux consoles, or when the locale does not say UTF-8. */
 export function themeFor(env: NodeJS.ProcessEnv, flags: {ascii?: boolean; color?: boolean}): Theme {
 	const locale = env['LC_ALL'] || env['LC_CTYPE'] || env['LANG'] || '';
-	const useAscii = Boolean(flags.ascii) || env['TERM'] === 'dumb' || env['TERM'] === 'linux' || (locale !== '' && !/utf-?8/i.test(locale));
+	const useAscii =
+		Boolean(flags.ascii) ||
+		env['TERM'] === 'dumb' ||
+		env['TERM'] === 'linux' ||
+		(locale !== '' && !/utf-?8/i.test(locale));
 	const color = flags.color !== false && !env['NO_COLOR'] && env['TERM'] !== 'dumb';
 	return {glyphs: useAscii ? ascii : unicode, color, ascii: useAscii};
 }

@@ -13,7 +13,14 @@ import type {NatsConnection} from 'nats';
 import {runCli} from '../helpers/cli.js';
 import {feature, observed, runNats} from '../helpers/compat.js';
 import {serverAtLeast, TestCluster, waitFor} from '../helpers/nats-server.js';
-import {addFixtureConsumers, addStream, appConnection, cliConnection, restoredState, type RestoredState} from '../helpers/streams.js';
+import {
+	addFixtureConsumers,
+	addStream,
+	appConnection,
+	cliConnection,
+	restoredState,
+	type RestoredState,
+} from '../helpers/streams.js';
 
 describe('backups cross between nats-dr and the nats CLI', () => {
 	let cluster: TestCluster;
@@ -25,10 +32,13 @@ describe('backups cross between nats-dr and the nats CLI', () => {
 	/** The stream as the server reports it, once all `consumers` are there (a cluster adds them after the restore reply). */
 	async function stateOf(stream: string): Promise<RestoredState> {
 		const consumers = Object.keys(original[stream]?.consumers ?? {}).length;
-		return waitFor(async () => {
-			const state = await restoredState(nc, stream);
-			return Object.keys(state.consumers).length >= consumers && state;
-		}, {what: `${stream} with ${consumers} consumers`, timeoutMs: 30_000});
+		return waitFor(
+			async () => {
+				const state = await restoredState(nc, stream);
+				return Object.keys(state.consumers).length >= consumers && state;
+			},
+			{what: `${stream} with ${consumers} consumers`, timeoutMs: 30_000},
+		);
 	}
 
 	/**
@@ -38,15 +48,22 @@ describe('backups cross between nats-dr and the nats CLI', () => {
 	async function deleteStreams(...streams: string[]): Promise<void> {
 		const jsm = await nc.jetstreamManager();
 		for (const stream of streams) await jsm.streams.delete(stream);
-		await waitFor(async () => {
-			for (const node of cluster.running()) {
-				const jsz = await cluster.jsz(node, '?accounts=true&streams=true') as {account_details?: Array<{stream_detail?: Array<{name: string}>}>};
-				const held = (jsz.account_details ?? []).flatMap(account => (account.stream_detail ?? []).map(detail => detail.name));
-				if (streams.some(stream => held.includes(stream))) return false;
-			}
+		await waitFor(
+			async () => {
+				for (const node of cluster.running()) {
+					const jsz = (await cluster.jsz(node, '?accounts=true&streams=true')) as {
+						account_details?: Array<{stream_detail?: Array<{name: string}>}>;
+					};
+					const held = (jsz.account_details ?? []).flatMap(account =>
+						(account.stream_detail ?? []).map(detail => detail.name),
+					);
+					if (streams.some(stream => held.includes(stream))) return false;
+				}
 
-			return true;
-		}, {what: `${streams.join(', ')} gone from every server`, timeoutMs: 30_000});
+				return true;
+			},
+			{what: `${streams.join(', ')} gone from every server`, timeoutMs: 30_000},
+		);
 	}
 
 	function ok(result: {code: number | null; stdout: string; stderr: string}, what: string): void {
@@ -114,7 +131,10 @@ describe('backups cross between nats-dr and the nats CLI', () => {
 			const natsDir = join(scratch, 'nats-account');
 			ok(await runNats(cluster, ['account', 'backup', natsDir, '--force']), 'nats account backup');
 			await deleteStreams('ORDERS', 'AUDIT');
-			ok(await runCli(['restore', natsDir, '--yes', '--no-progress', ...cliConnection(cluster)]), 'nats-dr restore (account)');
+			ok(
+				await runCli(['restore', natsDir, '--yes', '--no-progress', ...cliConnection(cluster)]),
+				'nats-dr restore (account)',
+			);
 			for (const stream of ['ORDERS', 'AUDIT']) assert.deepEqual(await stateOf(stream), original[stream]);
 		});
 	});

@@ -43,10 +43,18 @@ describe('protocol edges that differ between server versions', () => {
 	});
 
 	/** A raw snapshot; `ack: false` never acknowledges a chunk. Resolves with how the server ended it. */
-	async function rawSnapshot(stream: string, request: Record<string, unknown>, {ack}: {ack: boolean}): Promise<SnapshotEnd> {
+	async function rawSnapshot(
+		stream: string,
+		request: Record<string, unknown>,
+		{ack}: {ack: boolean},
+	): Promise<SnapshotEnd> {
 		const inbox = createInbox();
 		const sub = nc.subscribe(inbox);
-		const reply = await nc.request(`$JS.API.STREAM.SNAPSHOT.${stream}`, encoder.encode(JSON.stringify({deliver_subject: inbox, ...request})), {timeout: 10_000});
+		const reply = await nc.request(
+			`$JS.API.STREAM.SNAPSHOT.${stream}`,
+			encoder.encode(JSON.stringify({deliver_subject: inbox, ...request})),
+			{timeout: 10_000},
+		);
 		const parsed = JSON.parse(decoder.decode(reply.data)) as {error?: {err_code: number; description: string}};
 		if (parsed.error) {
 			sub.unsubscribe();
@@ -68,7 +76,16 @@ describe('protocol edges that differ between server versions', () => {
 		clearTimeout(timer);
 		sub.unsubscribe();
 		const code = last?.headers?.code ?? 0;
-		return {status: last?.data.length === 0 ? (code === 0 ? 'end, no status' : `end, ${code} ${last.headers!.description}`.trim()) : 'no end', bytes, chunks};
+		return {
+			status:
+				last?.data.length === 0
+					? code === 0
+						? 'end, no status'
+						: `end, ${code} ${last.headers!.description}`.trim()
+					: 'no end',
+			bytes,
+			chunks,
+		};
 	}
 
 	test('a snapshot ends with status 204 from 2.10.12, with no status before; nats-dr backs up either way', async () => {
@@ -76,7 +93,15 @@ describe('protocol edges that differ between server versions', () => {
 		observed('snapshot end marker', end.status);
 		assert.equal(end.status, serverAtLeast(2, 10, 12) ? 'end, 204' : 'end, no status');
 		await feature('backup', async () => {
-			const result = await runCli(['backup', 'ORDERS', join(scratch, 'orders'), '--chunk-size', '1KiB', '--no-progress', ...cliConnection(cluster)]);
+			const result = await runCli([
+				'backup',
+				'ORDERS',
+				join(scratch, 'orders'),
+				'--chunk-size',
+				'1KiB',
+				'--no-progress',
+				...cliConnection(cluster),
+			]);
 			assert.equal(result.code, 0, result.stderr + result.stdout);
 		});
 	});
@@ -93,12 +118,19 @@ describe('protocol edges that differ between server versions', () => {
 		}
 	});
 
-	test('Nats-Required-Api-Level above the server\'s: refused with 412/10185 from 2.12, ignored before', async () => {
-		const reply = await nc.request('$JS.API.STREAM.INFO.ORDERS', encoder.encode(''), {timeout: 5000, headers: headers()});
+	test("Nats-Required-Api-Level above the server's: refused with 412/10185 from 2.12, ignored before", async () => {
+		const reply = await nc.request('$JS.API.STREAM.INFO.ORDERS', encoder.encode(''), {
+			timeout: 5000,
+			headers: headers(),
+		});
 		assert.equal((JSON.parse(decoder.decode(reply.data)) as {error?: unknown}).error, undefined);
 		const h = headers();
 		h.set('Nats-Required-Api-Level', '99');
-		const leveled = JSON.parse(decoder.decode((await nc.request('$JS.API.STREAM.INFO.ORDERS', encoder.encode(''), {timeout: 5000, headers: h})).data)) as {
+		const leveled = JSON.parse(
+			decoder.decode(
+				(await nc.request('$JS.API.STREAM.INFO.ORDERS', encoder.encode(''), {timeout: 5000, headers: h})).data,
+			),
+		) as {
 			error?: {code: number; err_code: number};
 		};
 		const outcome = leveled.error ? `refused ${leveled.error.code}/${leveled.error.err_code}` : 'ignored';
@@ -109,17 +141,26 @@ describe('protocol edges that differ between server versions', () => {
 	test('restoring over an existing stream: the server refuses with 10130; nats-dr refuses before sending anything', async () => {
 		const dir = join(scratch, 'orders');
 		const body = await readFile(join(dir, 'backup.json'));
-		const reply = JSON.parse(decoder.decode((await nc.request('$JS.API.STREAM.RESTORE.ORDERS', body, {timeout: 10_000})).data)) as {error?: {err_code: number}};
+		const reply = JSON.parse(
+			decoder.decode((await nc.request('$JS.API.STREAM.RESTORE.ORDERS', body, {timeout: 10_000})).data),
+		) as {error?: {err_code: number}};
 		observed('restore over an existing stream', reply.error ? `refused ${reply.error.err_code}` : 'accepted');
 		assert.equal(reply.error?.err_code, 10130);
 		await feature('restore', async () => {
-			await expectRefusedRestore(nc, async args => runCli(['restore', ...args]), [dir, '--yes', ...cliConnection(cluster)], /already exist/);
+			await expectRefusedRestore(
+				nc,
+				async args => runCli(['restore', ...args]),
+				[dir, '--yes', ...cliConnection(cluster)],
+				/already exist/,
+			);
 		});
 	});
 
 	test('a restore whose subject names another stream: refused up front (10056) from 2.11, accepted until the archive is read before', async () => {
 		const body = await readFile(join(scratch, 'orders', 'backup.json'));
-		const reply = JSON.parse(decoder.decode((await nc.request('$JS.API.STREAM.RESTORE.RENAMED', body, {timeout: 10_000})).data)) as {
+		const reply = JSON.parse(
+			decoder.decode((await nc.request('$JS.API.STREAM.RESTORE.RENAMED', body, {timeout: 10_000})).data),
+		) as {
 			error?: {err_code: number};
 			deliver_subject?: string;
 		};
@@ -129,11 +170,15 @@ describe('protocol edges that differ between server versions', () => {
 		} else {
 			assert.ok(reply.deliver_subject, JSON.stringify(reply));
 			// An empty upload ends it: the server then fails it, and no RENAMED stream stays behind.
-			const done = JSON.parse(decoder.decode((await nc.request(reply.deliver_subject, new Uint8Array(), {timeout: 30_000})).data)) as {error?: unknown};
+			const done = JSON.parse(
+				decoder.decode((await nc.request(reply.deliver_subject, new Uint8Array(), {timeout: 30_000})).data),
+			) as {error?: unknown};
 			assert.ok(done.error, 'the empty restore fails');
 		}
 
-		const names = JSON.parse(decoder.decode((await nc.request('$JS.API.STREAM.NAMES', encoder.encode('{}'), {timeout: 5000})).data)) as {streams: string[] | null};
+		const names = JSON.parse(
+			decoder.decode((await nc.request('$JS.API.STREAM.NAMES', encoder.encode('{}'), {timeout: 5000})).data),
+		) as {streams: string[] | null};
 		assert.equal((names.streams ?? []).includes('RENAMED'), false);
 	});
 
@@ -160,13 +205,18 @@ describe('protocol edges that differ between server versions', () => {
 		});
 	});
 
-	test('mirror promotion: removing a mirror\'s configuration with STREAM.UPDATE is allowed from 2.12, refused before', async () => {
+	test("mirror promotion: removing a mirror's configuration with STREAM.UPDATE is allowed from 2.12, refused before", async () => {
 		await addStream(nc, {name: 'MIRROR', subjects: [], mirror: {name: 'ORDERS'}} as never);
 		const jsm = await nc.jetstreamManager();
 		const config = (await jsm.streams.info('MIRROR')).config as unknown as Record<string, unknown>;
 		delete config['mirror'];
 		config['subjects'] = ['PROMOTED.>'];
-		const reply = JSON.parse(decoder.decode((await nc.request('$JS.API.STREAM.UPDATE.MIRROR', encoder.encode(JSON.stringify(config)), {timeout: 10_000})).data)) as {
+		const reply = JSON.parse(
+			decoder.decode(
+				(await nc.request('$JS.API.STREAM.UPDATE.MIRROR', encoder.encode(JSON.stringify(config)), {timeout: 10_000}))
+					.data,
+			),
+		) as {
 			error?: {err_code: number; description: string};
 			config?: {mirror?: unknown};
 		};

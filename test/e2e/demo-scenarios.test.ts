@@ -28,7 +28,11 @@ afterEach(async () => {
 	finished = false;
 });
 
-async function startDemo(scenario: string, size: {columns: number; rows: number}, ready: RegExp): Promise<{session: TmuxSession; overview: string; demoDir: string | undefined}> {
+async function startDemo(
+	scenario: string,
+	size: {columns: number; rows: number},
+	ready: RegExp,
+): Promise<{session: TmuxSession; overview: string; demoDir: string | undefined}> {
 	const session = await TmuxSession.start(['demo', '--scenario', scenario], size);
 	tmux = session;
 	const overview = await session.waitFor(ready, {timeoutMs: 120_000});
@@ -78,14 +82,21 @@ for (const size of sizes) {
 		});
 
 		test('quorum-loss: the wizard names the servers to bring back, restarts one, and says the quorum is back', async () => {
-			const {session, overview, demoDir} = await startDemo('quorum-loss', size, /Meta quorum lost: bring back 1 of the 2 missing servers/);
+			const {session, overview, demoDir} = await startDemo(
+				'quorum-loss',
+				size,
+				/Meta quorum lost: bring back 1 of the 2 missing servers/,
+			);
 			const dead = deadServers(overview);
 			assert.equal(dead.length, 2, `both dead servers are named:\n${overview}`);
 			await session.save(`demo-quorum-loss-overview-${at}`);
 			await session.choose(/Meta quorum lost/);
 			const advice = await session.waitFor(/enough\)/);
 			await session.save(`demo-quorum-loss-advice-${at}`);
-			assert.match(advice.replaceAll(/\s+/g, ' '), new RegExp(`Bring back any 1 of ${dead.join(', ')} \\(1 is enough\\)`));
+			assert.match(
+				advice.replaceAll(/\s+/g, ' '),
+				new RegExp(`Bring back any 1 of ${dead.join(', ')} \\(1 is enough\\)`),
+			);
 			await session.choose(/Restart n\d/);
 			const back = await session.waitFor(/Left to do:/, {timeoutMs: 90_000});
 			assert.match(back, /quorum again/);
@@ -97,7 +108,11 @@ for (const size of sizes) {
 		});
 
 		test('r1-loss: peer-remove first, back to the restore, delete the broken stream, restore INVOICES from the backup', async () => {
-			const {session, overview, demoDir} = await startDemo('r1-loss', size, /Restore from a backup \(1 stream needs one\)/);
+			const {session, overview, demoDir} = await startDemo(
+				'r1-loss',
+				size,
+				/Restore from a backup \(1 stream needs one\)/,
+			);
 			const [victim] = deadServers(overview);
 			assert.ok(victim, `the overview names the dead server:\n${overview}`);
 			await session.choose(/Restore from a backup/);

@@ -39,7 +39,9 @@ function userInfoEncoded(secret: string): string {
 
 /** The forms a secret takes on its way to output. */
 function formsOf(secret: string): string[] {
-	return [...new Set([secret, JSON.stringify(secret).slice(1, -1), encodeURIComponent(secret), userInfoEncoded(secret)])];
+	return [
+		...new Set([secret, JSON.stringify(secret).slice(1, -1), encodeURIComponent(secret), userInfoEncoded(secret)]),
+	];
 }
 
 function assertNoSecret(where: string, written: string | Buffer): void {
@@ -47,7 +49,11 @@ function assertNoSecret(where: string, written: string | Buffer): void {
 	for (const [name, secret] of Object.entries(secrets)) {
 		for (const form of formsOf(secret)) {
 			const at = bytes.indexOf(Buffer.from(form));
-			assert.equal(at, -1, `${name} (as ${JSON.stringify(form.slice(0, 2))}…) appears in ${where}: …${bytes.subarray(Math.max(0, at - 60), at + 60).toString()}…`);
+			assert.equal(
+				at,
+				-1,
+				`${name} (as ${JSON.stringify(form.slice(0, 2))}…) appears in ${where}: …${bytes.subarray(Math.max(0, at - 60), at + 60).toString()}…`,
+			);
 		}
 	}
 }
@@ -100,13 +106,22 @@ system_account: SYS`,
 		});
 		const nc: NatsConnection = await appConnection(cluster);
 		// Right after the election, 2.10 may not yet count every peer as a placement candidate.
-		await waitFor(async () => addStream(nc, {name: 'ORDERS', num_replicas: 3}, 200).then(() => true, () => false), {what: 'an R3 stream to be accepted'});
+		await waitFor(
+			async () =>
+				addStream(nc, {name: 'ORDERS', num_replicas: 3}, 200).then(
+					() => true,
+					() => false,
+				),
+			{what: 'an R3 stream to be accepted'},
+		);
 		await addStream(nc, {name: 'LEDGER', num_replicas: 1}, 300);
 		await nc.close();
 		audit = path.join(out, 'audit.log');
 		// The account's password travels percent-encoded in the first URL, as natscli users paste it.
 		const [first, ...rest] = cluster.nodes.map(node => node.url);
-		const server = [first!.replace('nats://', `nats://canary:${encodeURIComponent(secrets.password)}@`), ...rest].join(',');
+		const server = [first!.replace('nats://', `nats://canary:${encodeURIComponent(secrets.password)}@`), ...rest].join(
+			',',
+		);
 		main = ['-s', server, '--sys-user', 'sys', '--sys-password', secrets.sysPassword, '--audit-log', audit];
 	});
 	after(async () => cluster?.stopAll());
@@ -121,7 +136,11 @@ system_account: SYS`,
 			['verify', ['verify', path.join(backups, 'LEDGER')], 0],
 			['verify --json', ['verify', path.join(backups, 'all'), '--json'], 0],
 			['restore of an existing stream (refused)', ['restore', path.join(backups, 'LEDGER'), '--yes'], 1],
-			['restore --json of an account backup onto existing streams (refused)', ['restore', path.join(backups, 'all'), '--yes', '--json'], 1],
+			[
+				'restore --json of an account backup onto existing streams (refused)',
+				['restore', path.join(backups, 'all'), '--yes', '--json'],
+				1,
+			],
 			['peer-remove of an online server (refused)', ['peer-remove', 'n2', '--yes'], 1],
 			['peer-remove --json of an online server (refused)', ['peer-remove', 'n2', '--yes', '--json'], 1],
 			['step-down without confirmation (refused)', ['step-down', 'ORDERS'], 2],
@@ -153,9 +172,20 @@ system_account: SYS`,
 		];
 		for (const connection of forms) {
 			for (const json of [[], ['--json']]) {
-				const result = await runCli(['diagnose', ...json, ...connection, '--sys-user', 'sys', '--sys-password', secrets.sysPassword]);
+				const result = await runCli([
+					'diagnose',
+					...json,
+					...connection,
+					'--sys-user',
+					'sys',
+					'--sys-password',
+					secrets.sysPassword,
+				]);
 				assert.equal(result.code, 0, result.stderr);
-				assertClean(`diagnose ${json.join('')} ${connection.length > 2 ? 'with --password' : 'with a URL without a scheme'}`, result);
+				assertClean(
+					`diagnose ${json.join('')} ${connection.length > 2 ? 'with --password' : 'with a URL without a scheme'}`,
+					result,
+				);
 			}
 		}
 	});
@@ -163,10 +193,31 @@ system_account: SYS`,
 	test('a wrong password, an nkey seed file and a missing system password print no secret', async () => {
 		const seedFile = path.join(keysDir, 'user.nk');
 		await writeFile(seedFile, `${secrets.nkeySeed}\n`, {mode: 0o600});
-		const wrong = await runCli(['diagnose', '--json', '-s', cluster.urls, '--user', 'canary', '--password', secrets.wrongPassword]);
+		const wrong = await runCli([
+			'diagnose',
+			'--json',
+			'-s',
+			cluster.urls,
+			'--user',
+			'canary',
+			'--password',
+			secrets.wrongPassword,
+		]);
 		assert.equal(wrong.code, 1);
 		assertClean('a wrong password', wrong);
-		const wrongSys = await runCli(['diagnose', '-s', cluster.urls, '--user', 'canary', '--password', secrets.password, '--sys-user', 'sys', '--sys-password', secrets.wrongPassword]);
+		const wrongSys = await runCli([
+			'diagnose',
+			'-s',
+			cluster.urls,
+			'--user',
+			'canary',
+			'--password',
+			secrets.password,
+			'--sys-user',
+			'sys',
+			'--sys-password',
+			secrets.wrongPassword,
+		]);
 		assert.equal(wrongSys.code, 0, wrongSys.stderr);
 		assertClean('a wrong system password', wrongSys);
 		const nkey = await runCli(['diagnose', '--json', '-s', cluster.urls, '--nkey', seedFile]);
@@ -177,7 +228,10 @@ system_account: SYS`,
 	test('the wizard shows the overview, the streams, a stream and a backup, and ends with its summary, without a secret', async () => {
 		const server = cluster.urls.replace('nats://', `canary:${encodeURIComponent(secrets.password)}@`);
 		// Run in the scratch space: the backup goes to the wizard's default directory there, so no path is typed.
-		const tmux = await TmuxSession.start(['-s', server, '--sys-user', 'sys', '--sys-password', secrets.sysPassword, '--audit-log', audit], {columns: 100, rows: 40, cwd: out});
+		const tmux = await TmuxSession.start(
+			['-s', server, '--sys-user', 'sys', '--sys-password', secrets.sysPassword, '--audit-log', audit],
+			{columns: 100, rows: 40, cwd: out},
+		);
 		try {
 			const screens: string[] = [await tmux.waitFor(/Back up streams/)];
 			assert.match(screens[0]!, /nats-dr 127\.0\.0\.1:\d+/);
@@ -217,7 +271,10 @@ system_account: SYS`,
 			assert.match(screens.at(-1)!, /backup \w+: OK/);
 			for (const [i, screen] of screens.entries()) assertNoSecret(`wizard screen ${i}`, screen);
 			const files = await filesUnder(out);
-			assert.ok(files.some(file => file.startsWith(path.join(out, 'nats-dr-backups')) && file.endsWith('backup.json')), files.join('\n'));
+			assert.ok(
+				files.some(file => file.startsWith(path.join(out, 'nats-dr-backups')) && file.endsWith('backup.json')),
+				files.join('\n'),
+			);
 			for (const file of files) assertNoSecret(file, await readFile(file));
 		} finally {
 			await tmux.stop();

@@ -62,7 +62,15 @@ test('diagnose shows the names escaped, and --json keeps them exact without raw 
 test('backup, verify and the audit log keep a hostile name from the terminal', async () => {
 	const audit = path.join(dir, 'audit.log');
 	const target = path.join(dir, 'bidi');
-	const backup = await runCli(['backup', names.bidi, target, '--no-progress', '--audit-log', audit, ...cliConnection(cluster)]);
+	const backup = await runCli([
+		'backup',
+		names.bidi,
+		target,
+		'--no-progress',
+		'--audit-log',
+		audit,
+		...cliConnection(cluster),
+	]);
 	assert.equal(backup.code, 0, backup.stderr);
 	const verify = await runCli(['verify', target]);
 	assert.equal(verify.code, 0, verify.stderr);

@@ -88,6 +88,9 @@ test('back up an R1 stream, delete it, restore it with typed confirmation, and f
 	assert.match(end, /stream-delete LEDGER: OK/);
 	assert.match(end, /restore LEDGER: OK/);
 	assert.match(end, /equivalent: nats stream restore/);
-	const actions = (await readFile(audit, 'utf8')).trim().split('\n').map(line => (JSON.parse(line) as {action: string}).action);
+	const actions = (await readFile(audit, 'utf8'))
+		.trim()
+		.split('\n')
+		.map(line => (JSON.parse(line) as {action: string}).action);
 	assert.deepEqual(actions, ['backup', 'stream-delete', 'restore']);
 });

@@ -16,7 +16,13 @@ import {TmuxSession} from '../helpers/tmux.js';
 let cluster: TestCluster;
 let dir: string;
 let tmux: TmuxSession | undefined;
-const streams = ['ALPHA', 'BRAVO', 'CHARLIE', 'DELTA', ...Array.from({length: 26}, (_, i) => `STREAM${String(i).padStart(2, '0')}`)];
+const streams = [
+	'ALPHA',
+	'BRAVO',
+	'CHARLIE',
+	'DELTA',
+	...Array.from({length: 26}, (_, i) => `STREAM${String(i).padStart(2, '0')}`),
+];
 
 before(async () => {
 	dir = await mkdtemp(path.join(tmpdir(), 'nats-dr-e2e-'));
@@ -72,7 +78,24 @@ async function exercise(session: TmuxSession, send: Send, label: string): Promis
 	// Text field: typing, two Backspaces, Home, End, Left, Delete, then a paste.
 	await send(['Enter']);
 	await session.waitFor(/into which directory\?/);
-	await send(['C-u', 'n', '3', 'BSpace', 'BSpace', 'n', '2', 'Home', 'a', 'b', 'End', 'Left', 'DC', 'Left', 'Left', 'BSpace']);
+	await send([
+		'C-u',
+		'n',
+		'3',
+		'BSpace',
+		'BSpace',
+		'n',
+		'2',
+		'Home',
+		'a',
+		'b',
+		'End',
+		'Left',
+		'DC',
+		'Left',
+		'Left',
+		'BSpace',
+	]);
 	await session.waitFor(/❯ bn\s*$/m);
 	await session.type('XY');
 	await session.waitFor(/❯ XYbn\s*$/m);
@@ -86,7 +109,10 @@ async function exercise(session: TmuxSession, send: Send, label: string): Promis
 }
 
 test('every key lands, in one burst or seconds apart, in menus, the multi-select, the filter and text fields', async () => {
-	tmux = await TmuxSession.start([...cliConnection(cluster), '--audit-log', path.join(dir, 'audit.log')], {columns: 80, rows: 24});
+	tmux = await TmuxSession.start([...cliConnection(cluster), '--audit-log', path.join(dir, 'audit.log')], {
+		columns: 80,
+		rows: 24,
+	});
 	await exercise(tmux, async keys => tmux!.burst(...keys), 'burst');
 	await exercise(tmux, async keys => slowly(tmux!, keys), 'with pauses');
 

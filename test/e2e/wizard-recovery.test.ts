@@ -74,7 +74,13 @@ test('automatic recovery from the wizard: overview → plan → typed confirmati
 	const end = await tmux.waitFor(/EXIT=0/, {visibleOnly: false});
 	assert.match(end, new RegExp(`peer-remove ${victim}: OK`));
 	assert.match(end, new RegExp(`equivalent: nats server cluster peer-remove ${victim}`));
-	const log = (await readFile(audit, 'utf8')).trim().split('\n').map(line => JSON.parse(line) as {action: string; result: string});
-	assert.deepEqual(log.map(entry => [entry.action, entry.result]), [['peer-remove', 'ok']]);
+	const log = (await readFile(audit, 'utf8'))
+		.trim()
+		.split('\n')
+		.map(line => JSON.parse(line) as {action: string; result: string});
+	assert.deepEqual(
+		log.map(entry => [entry.action, entry.result]),
+		[['peer-remove', 'ok']],
+	);
 	assert.doesNotMatch(await readFile(audit, 'utf8'), /secret-pw/);
 });

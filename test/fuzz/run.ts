@@ -27,5 +27,9 @@ const {counts, namedErrors} = await fuzz({seed, cases, first, large: true}, find
 	console.log(describeFinding(finding));
 });
 clearInterval(sampler);
-console.log(`${cases} cases in ${((performance.now() - started) / 1000).toFixed(1)} s (${Object.entries(counts).map(([target, count]) => `${target} ${count}`).join(', ')}), ${namedErrors} named errors, peak RSS ${Math.round(peakRss / 2 ** 20)} MiB: ${findings} findings`);
+console.log(
+	`${cases} cases in ${((performance.now() - started) / 1000).toFixed(1)} s (${Object.entries(counts)
+		.map(([target, count]) => `${target} ${count}`)
+		.join(', ')}), ${namedErrors} named errors, peak RSS ${Math.round(peakRss / 2 ** 20)} MiB: ${findings} findings`,
+);
 process.exitCode = findings > 0 ? 1 : 0;

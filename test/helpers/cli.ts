@@ -37,7 +37,12 @@ export function cleanEnv(): NodeJS.ProcessEnv {
 	const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('NATS_')));
 	// No cache directory either: `nats-dr demo` would otherwise pick the newest server scripts/servers.sh built
 	// instead of the one the tests run (demo tests pass that one with --nats-server when NATS_SERVER_BIN is set).
-	return {...env, XDG_CONFIG_HOME: '/nonexistent-nats-dr-test-config', XDG_STATE_HOME: stateHome, XDG_CACHE_HOME: '/nonexistent-nats-dr-test-cache'};
+	return {
+		...env,
+		XDG_CONFIG_HOME: '/nonexistent-nats-dr-test-config',
+		XDG_STATE_HOME: stateHome,
+		XDG_CACHE_HOME: '/nonexistent-nats-dr-test-cache',
+	};
 }
 
 export function parseJson<T = any>(result: CliResult): T {

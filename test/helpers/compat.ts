@@ -13,18 +13,40 @@ import {cleanEnv, type CliResult} from './cli.js';
 import {appUser, natsServerVersion, sysUser, type TestCluster} from './nats-server.js';
 
 function cachedNatsCli(): string | undefined {
-	const cache = process.env['NATS_DR_BIN_CACHE'] ?? path.join(process.env['XDG_CACHE_HOME'] || path.join(homedir(), '.cache'), 'nats-dr', 'bin');
-	const builds = existsSync(cache) ? readdirSync(cache).filter(name => name.startsWith('natscli-v')).sort().reverse() : [];
+	const cache =
+		process.env['NATS_DR_BIN_CACHE'] ??
+		path.join(process.env['XDG_CACHE_HOME'] || path.join(homedir(), '.cache'), 'nats-dr', 'bin');
+	const builds = existsSync(cache)
+		? readdirSync(cache)
+				.filter(name => name.startsWith('natscli-v'))
+				.sort()
+				.reverse()
+		: [];
 	return builds.map(name => path.join(cache, name, 'nats')).find(file => existsSync(file));
 }
 
 export const natsCliBin = process.env['NATS_CLI_BIN'] || cachedNatsCli();
 
 /** Runs the real `nats` CLI against the cluster's running nodes, with no natscli context of the developer's. */
-export async function runNats(cluster: TestCluster, args: string[], {sys = false, timeoutMs = 120_000} = {}): Promise<CliResult> {
+export async function runNats(
+	cluster: TestCluster,
+	args: string[],
+	{sys = false, timeoutMs = 120_000} = {},
+): Promise<CliResult> {
 	if (!natsCliBin) throw new Error('no nats CLI: set NATS_CLI_BIN, or build it with scripts/servers.sh');
 	const user = sys ? sysUser : appUser;
-	const connection = ['--no-context', '--server', cluster.running().map(node => node.url).join(','), '--user', user.user, '--password', user.password];
+	const connection = [
+		'--no-context',
+		'--server',
+		cluster
+			.running()
+			.map(node => node.url)
+			.join(','),
+		'--user',
+		user.user,
+		'--password',
+		user.password,
+	];
 	const child = spawn(natsCliBin, [...connection, ...args], {env: cleanEnv(), stdio: ['ignore', 'pipe', 'pipe']});
 	let stdout = '';
 	let stderr = '';
@@ -36,7 +58,8 @@ export async function runNats(cluster: TestCluster, args: string[], {sys = false
 	return {code, stdout, stderr};
 }
 
-export type Feature = 'backup' | 'account backup' | 'restore' | 'verify' | 'diagnose' | 'peer-remove' | 'step-down' | 'mirror promotion';
+export type Feature =
+	'backup' | 'account backup' | 'restore' | 'verify' | 'diagnose' | 'peer-remove' | 'step-down' | 'mirror promotion';
 
 /** `supported: false` for what the server itself does not allow; a thrown error is a failure of nats-dr. */
 export type Outcome = {supported: boolean; note?: string};
@@ -55,9 +78,19 @@ function record(entry: Record<string, unknown>): void {
 export async function feature(name: Feature, check: () => Promise<Outcome | void>): Promise<void> {
 	try {
 		const outcome = await check();
-		record({kind: 'feature', feature: name, result: outcome?.supported === false ? 'no' : 'yes', ...(outcome?.note ? {note: outcome.note} : {})});
+		record({
+			kind: 'feature',
+			feature: name,
+			result: outcome?.supported === false ? 'no' : 'yes',
+			...(outcome?.note ? {note: outcome.note} : {}),
+		});
 	} catch (error) {
-		record({kind: 'feature', feature: name, result: 'fails', note: String(error instanceof Error ? error.message : error).split('\n')[0]});
+		record({
+			kind: 'feature',
+			feature: name,
+			result: 'fails',
+			note: String(error instanceof Error ? error.message : error).split('\n')[0],
+		});
 		throw error;
 	}
 }

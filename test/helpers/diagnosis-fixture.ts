@@ -5,13 +5,24 @@ import type {ReplicaView, StreamView} from '../../source/core/diagnosis/streams.
 import {assess} from '../../source/recovery/assess.js';
 import type {DiagnosisResult} from '../../source/ui/services.js';
 
-export const noInventory = {file: undefined, recorded: false, previousAt: undefined, remembered: [], problem: undefined};
+export const noInventory = {
+	file: undefined,
+	recorded: false,
+	previousAt: undefined,
+	remembered: [],
+	problem: undefined,
+};
 
 export function peer(name: string, extra: Partial<ReplicaView> = {}): ReplicaView {
 	return {name, peerId: undefined, leader: false, current: true, offline: false, activeMs: 200, lag: 0, ...extra};
 }
 
-export function streamView(name: string, replicas: number, peers: ReplicaView[], extra: Partial<StreamView> = {}): StreamView {
+export function streamView(
+	name: string,
+	replicas: number,
+	peers: ReplicaView[],
+	extra: Partial<StreamView> = {},
+): StreamView {
 	return {
 		name,
 		status: 'ok',
@@ -48,7 +59,14 @@ export function serversView(dead: string[] = ['n3']): ServersView {
 		metaLeader: 'n1',
 		metaCluster: 'c1',
 		metaClusterSize: 4,
-		metaPeers: ['n2', 'n3', 'n4'].map(name => ({name, peer: name.toUpperCase(), current: !dead.includes(name), offline: false, activeMs: dead.includes(name) ? 25_000 : 100, lag: 0})),
+		metaPeers: ['n2', 'n3', 'n4'].map(name => ({
+			name,
+			peer: name.toUpperCase(),
+			current: !dead.includes(name),
+			offline: false,
+			activeMs: dead.includes(name) ? 25_000 : 100,
+			lag: 0,
+		})),
 		expected: 4,
 		answered: 4 - dead.length,
 		elapsedMs: 300,
@@ -57,7 +75,11 @@ export function serversView(dead: string[] = ['n3']): ServersView {
 
 export function degradedDiagnosis(extraHealthy = 2): DiagnosisResult {
 	const streams = [
-		streamView('ORDERS', 3, [peer('n1', {leader: true}), peer('n2'), peer('n3', {current: false, activeMs: 25_000, lag: 5})]),
+		streamView('ORDERS', 3, [
+			peer('n1', {leader: true}),
+			peer('n2'),
+			peer('n3', {current: false, activeMs: 25_000, lag: 5}),
+		]),
 		streamView('PINNED', 1, [peer('n3', {leader: true})]),
 		...Array.from({length: extraHealthy}, (_, i) => streamView(`HEALTHY${i + 1}`, 1, [peer('n2', {leader: true})])),
 	];
@@ -80,7 +102,13 @@ export function afterPeerRemoveDiagnosis(): DiagnosisResult {
 	servers.metaPeers = servers.metaPeers!.filter(peer => peer.name !== 'n3');
 	const streams = [
 		streamView('ORDERS', 3, [peer('n1', {leader: true}), peer('n2'), peer('n4')]),
-		{...streamView('PINNED', 1, []), status: 'offline' as const, error: 'stream is offline', replicas: undefined, leader: undefined},
+		{
+			...streamView('PINNED', 1, []),
+			status: 'offline' as const,
+			error: 'stream is offline',
+			replicas: undefined,
+			leader: undefined,
+		},
 	];
 	const diagnosis: Diagnosis = {
 		time: '2026-11-25T00:00:00.000Z',

@@ -60,8 +60,9 @@ export async function endMarkerTrap(serverPort: number): Promise<EndMarkerTrap> 
 		release() {
 			if (held && !held.upstream.destroyed) held.upstream.write(held.frame);
 		},
-		close: async () => new Promise<void>(resolve => {
-			server.close(() => resolve());
-		}),
+		close: async () =>
+			new Promise<void>(resolve => {
+				server.close(() => resolve());
+			}),
 	};
 }

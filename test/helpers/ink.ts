@@ -4,7 +4,14 @@ import {render} from 'ink-testing-library';
 
 (globalThis as {IS_REACT_ACT_ENVIRONMENT?: boolean}).IS_REACT_ACT_ENVIRONMENT = true;
 
-export const keys = {up: '\u001B[A', down: '\u001B[B', enter: '\r', escape: '\u001B', ctrlC: '\u0003', backspace: '\u007F'};
+export const keys = {
+	up: '\u001B[A',
+	down: '\u001B[B',
+	enter: '\r',
+	escape: '\u001B',
+	ctrlC: '\u0003',
+	backspace: '\u007F',
+};
 
 export type Rendered = ReturnType<typeof render> & {press(...inputs: string[]): Promise<void>; frame(): string};
 

@@ -231,7 +231,11 @@ export class TestCluster {
 		await new Promise<void>((resolve, reject) => {
 			child.once('spawn', resolve);
 			child.once('error', error => {
-				reject(new Error(`cannot start ${natsServerBin} (set NATS_SERVER_BIN to a nats-server binary, or put one on the PATH): ${error.message}`));
+				reject(
+					new Error(
+						`cannot start ${natsServerBin} (set NATS_SERVER_BIN to a nats-server binary, or put one on the PATH): ${error.message}`,
+					),
+				);
 			});
 		});
 		node.process = child;

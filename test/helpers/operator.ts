@@ -42,10 +42,7 @@ function base32(bytes: Uint8Array): string {
 }
 
 /** Encodes and signs claims as a JWT; jti is the base32 SHA-512/256 of the claims, as jwt v2 does. */
-export function signJwt(
-	claims: {name: string; sub: string; nats: Record<string, unknown>},
-	issuer: KeyPair,
-): string {
+export function signJwt(claims: {name: string; sub: string; nats: Record<string, unknown>}, issuer: KeyPair): string {
 	const body: Record<string, unknown> = {
 		jti: '',
 		iat: Math.floor(Date.now() / 1000),
@@ -95,7 +92,11 @@ export class TestOperator {
 		const appKeys = keys.createAccount();
 		const operatorPub = this.keys.getPublicKey();
 		this.jwt = signJwt(
-			{name: 'TEST-OP', sub: operatorPub, nats: {type: 'operator', version: 2, system_account: systemKeys.getPublicKey()}},
+			{
+				name: 'TEST-OP',
+				sub: operatorPub,
+				nats: {type: 'operator', version: 2, system_account: systemKeys.getPublicKey()},
+			},
 			this.keys,
 		);
 		this.system = this.account('SYS', systemKeys, {});

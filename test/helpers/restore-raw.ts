@@ -12,10 +12,14 @@ const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
 export async function restoreRaw(nc: NatsConnection, dir: string, {replicas}: {replicas?: number} = {}): Promise<void> {
-	const backup = JSON.parse(await readFile(join(dir, 'backup.json'), 'utf8')) as {config: {name: string; num_replicas?: number}};
+	const backup = JSON.parse(await readFile(join(dir, 'backup.json'), 'utf8')) as {
+		config: {name: string; num_replicas?: number};
+	};
 	if (replicas !== undefined) backup.config.num_replicas = replicas;
 	const name = backup.config.name;
-	const start = json(await nc.request(`$JS.API.STREAM.RESTORE.${name}`, encoder.encode(JSON.stringify(backup)), {timeout: 30_000}));
+	const start = json(
+		await nc.request(`$JS.API.STREAM.RESTORE.${name}`, encoder.encode(JSON.stringify(backup)), {timeout: 30_000}),
+	);
 	if (start['error']) throw new Error(`restore of ${name} refused: ${JSON.stringify(start['error'])}`);
 	const deliver = start['deliver_subject'] as string;
 	const archive = await readFile(join(dir, 'stream.tar.s2'));
@@ -42,10 +46,13 @@ export type StreamFacts = {
 export async function streamFacts(nc: NatsConnection, stream: string, consumerCount = 0): Promise<StreamFacts> {
 	const jsm = await nc.jetstreamManager();
 	const {state} = await jsm.streams.info(stream);
-	const list = await waitFor(async () => {
-		const infos = await jsm.consumers.list(stream).next();
-		return infos.length >= consumerCount && infos;
-	}, {what: `${consumerCount} consumers on ${stream}`});
+	const list = await waitFor(
+		async () => {
+			const infos = await jsm.consumers.list(stream).next();
+			return infos.length >= consumerCount && infos;
+		},
+		{what: `${consumerCount} consumers on ${stream}`},
+	);
 	const consumers: StreamFacts['consumers'] = {};
 	for (const info of list) consumers[info.name] = [info.delivered.stream_seq, info.ack_floor.stream_seq];
 	return {messages: state.messages, firstSeq: state.first_seq, lastSeq: state.last_seq, consumers};

@@ -4,7 +4,12 @@ import type {NatsConnection} from 'nats';
 import type {CliResult} from './cli.js';
 import {streamNames} from './streams.js';
 
-export async function expectRefusedRestore(nc: NatsConnection, restore: (args: string[]) => Promise<CliResult>, args: string[], pattern: RegExp): Promise<string> {
+export async function expectRefusedRestore(
+	nc: NatsConnection,
+	restore: (args: string[]) => Promise<CliResult>,
+	args: string[],
+	pattern: RegExp,
+): Promise<string> {
 	const namesBefore = await streamNames(nc);
 	const result = await restore(args);
 	assert.equal(result.code, 1, result.stdout + result.stderr);

@@ -14,7 +14,9 @@ export async function snapshotRaw(nc: NatsConnection, stream: string, dir: strin
 	const inbox = createInbox();
 	const sub = nc.subscribe(inbox);
 	const request = new TextEncoder().encode(JSON.stringify({deliver_subject: inbox, chunk_size: 128 * 1024}));
-	const reply = JSON.parse(new TextDecoder().decode((await nc.request(`$JS.API.STREAM.SNAPSHOT.${stream}`, request, {timeout: 30_000})).data)) as {
+	const reply = JSON.parse(
+		new TextDecoder().decode((await nc.request(`$JS.API.STREAM.SNAPSHOT.${stream}`, request, {timeout: 30_000})).data),
+	) as {
 		config?: unknown;
 		state?: unknown;
 		error?: unknown;

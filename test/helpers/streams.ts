@@ -8,7 +8,11 @@ export async function appConnection(cluster: TestCluster): Promise<NatsConnectio
 	return connect({servers: cluster.running().map(node => node.url), user: appUser.user, pass: appUser.password});
 }
 
-export async function addStream(nc: NatsConnection, config: Partial<StreamConfig> & {name: string}, messages = 0): Promise<void> {
+export async function addStream(
+	nc: NatsConnection,
+	config: Partial<StreamConfig> & {name: string},
+	messages = 0,
+): Promise<void> {
 	const jsm = await nc.jetstreamManager();
 	// Right after a cluster forms, the meta leader may not have every server's statistics yet and refuses
 	// placement for a moment (seen on nats-server 2.10.27); only that refusal is retried.
@@ -28,7 +32,11 @@ export async function addStream(nc: NatsConnection, config: Partial<StreamConfig
 	for (let i = 1; i <= messages; i++) {
 		const h = headers();
 		h.set('X-Seq', String(i));
-		pending.push(js.publish(`${config.name}.s${i % 7}`, new TextEncoder().encode(JSON.stringify({i, stream: config.name})), {headers: h}));
+		pending.push(
+			js.publish(`${config.name}.s${i % 7}`, new TextEncoder().encode(JSON.stringify({i, stream: config.name})), {
+				headers: h,
+			}),
+		);
 		if (pending.length >= 200) await Promise.all(pending.splice(0));
 	}
 
@@ -39,9 +47,15 @@ export async function addStream(nc: NatsConnection, config: Partial<StreamConfig
  * Right after a cluster is ready, newer servers may still refuse a placement ("no suitable peers
  * for placement, peer offline") until the meta leader has heard from every peer: retried until placed.
  */
-export async function addPlacedStream(nc: NatsConnection, config: Partial<StreamConfig> & {name: string}, messages = 0): Promise<void> {
+export async function addPlacedStream(
+	nc: NatsConnection,
+	config: Partial<StreamConfig> & {name: string},
+	messages = 0,
+): Promise<void> {
 	const jsm = await nc.jetstreamManager();
-	await waitFor(async () => jsm.streams.add({subjects: [`${config.name}.>`], ...config}).then(() => true), {what: `stream ${config.name} placed`});
+	await waitFor(async () => jsm.streams.add({subjects: [`${config.name}.>`], ...config}).then(() => true), {
+		what: `stream ${config.name} placed`,
+	});
 	await addStream(nc, config, messages);
 }
 
@@ -49,7 +63,10 @@ export async function addPlacedStream(nc: NatsConnection, config: Partial<Stream
 export function cliConnection(cluster: TestCluster, {sys = true} = {}): string[] {
 	return [
 		'--server',
-		cluster.running().map(node => node.url).join(','),
+		cluster
+			.running()
+			.map(node => node.url)
+			.join(','),
 		'--user',
 		appUser.user,
 		'--password',
@@ -77,7 +94,11 @@ export async function fillRandom(nc: NatsConnection, subject: string, mib: numbe
 export async function addFixtureConsumers(nc: NatsConnection, stream: string, acked = 100): Promise<void> {
 	const jsm = await nc.jetstreamManager();
 	await jsm.consumers.add(stream, {durable_name: 'PROCESSOR', ack_policy: AckPolicy.Explicit});
-	await jsm.consumers.add(stream, {durable_name: 'MONITOR', ack_policy: AckPolicy.Explicit, filter_subject: `${stream}.s1`});
+	await jsm.consumers.add(stream, {
+		durable_name: 'MONITOR',
+		ack_policy: AckPolicy.Explicit,
+		filter_subject: `${stream}.s1`,
+	});
 	const consumer = await nc.jetstream().consumers.get(stream, 'PROCESSOR');
 	let got = 0;
 	while (got < acked) {
@@ -103,9 +124,23 @@ export type RestoredState = {
 
 /** What the fixtures README says each fixture stream must look like after a restore. */
 export const fixtureStates: Record<string, RestoredState> = {
-	ORDERS: {messages: 2995, firstSeq: 1, lastSeq: 3000, numDeleted: 5, replicas: 1, consumers: {MONITOR: [0, 0], PROCESSOR: [105, 105]}},
+	ORDERS: {
+		messages: 2995,
+		firstSeq: 1,
+		lastSeq: 3000,
+		numDeleted: 5,
+		replicas: 1,
+		consumers: {MONITOR: [0, 0], PROCESSOR: [105, 105]},
+	},
 	AUDIT: {messages: 1000, firstSeq: 1, lastSeq: 1000, numDeleted: 0, replicas: 1, consumers: {}},
-	EVENTS: {messages: 2000, firstSeq: 1, lastSeq: 2000, numDeleted: 0, replicas: 3, consumers: {MONITOR: [0, 0], PROCESSOR: [100, 100]}},
+	EVENTS: {
+		messages: 2000,
+		firstSeq: 1,
+		lastSeq: 2000,
+		numDeleted: 0,
+		replicas: 3,
+		consumers: {MONITOR: [0, 0], PROCESSOR: [100, 100]},
+	},
 	RANDOM: {messages: 3072, firstSeq: 1, lastSeq: 3072, numDeleted: 0, replicas: 1, consumers: {}},
 };
 
@@ -114,8 +149,16 @@ export async function restoredState(nc: NatsConnection, stream: string): Promise
 	const jsm = await nc.jetstreamManager();
 	const {state, config} = await jsm.streams.info(stream);
 	const consumers: RestoredState['consumers'] = {};
-	for (const info of await jsm.consumers.list(stream).next()) consumers[info.name] = [info.delivered.stream_seq, info.ack_floor.stream_seq];
-	return {messages: state.messages, firstSeq: state.first_seq, lastSeq: state.last_seq, numDeleted: state.num_deleted ?? 0, replicas: config.num_replicas, consumers};
+	for (const info of await jsm.consumers.list(stream).next())
+		consumers[info.name] = [info.delivered.stream_seq, info.ack_floor.stream_seq];
+	return {
+		messages: state.messages,
+		firstSeq: state.first_seq,
+		lastSeq: state.last_seq,
+		numDeleted: state.num_deleted ?? 0,
+		replicas: config.num_replicas,
+		consumers,
+	};
 }
 
 /** Every stream name the server knows, including a name an unfinished restore holds. */

@@ -2,7 +2,13 @@
 import {createHash} from 'node:crypto';
 import {highwayHash64Hex} from '../../source/core/archive/highwayhash.js';
 
-export type TarInput = {name: string; content?: string | Buffer; typeflag?: string; pax?: Record<string, string>; size?: number};
+export type TarInput = {
+	name: string;
+	content?: string | Buffer;
+	typeflag?: string;
+	pax?: Record<string, string>;
+	size?: number;
+};
 
 /** A minimal ustar writer: one header per entry, bodies padded to 512 bytes, then two zero blocks. */
 export function tarOf(entries: TarInput[], {end = true} = {}): Buffer {
@@ -10,7 +16,9 @@ export function tarOf(entries: TarInput[], {end = true} = {}): Buffer {
 	for (const entry of entries) {
 		const body = Buffer.from(entry.content ?? '');
 		if (entry.pax) {
-			const records = Object.entries(entry.pax).map(([key, value]) => paxRecord(key, value)).join('');
+			const records = Object.entries(entry.pax)
+				.map(([key, value]) => paxRecord(key, value))
+				.join('');
 			parts.push(header('PaxHeaders.0/x', Buffer.byteLength(records), 'x'), padded(Buffer.from(records)));
 		}
 

@@ -25,7 +25,9 @@ export type TestPki = {
 /** Why TLS tests cannot run here, or undefined when openssl is available. */
 export function opensslMissing(): string | undefined {
 	const probe = spawnSync('openssl', ['version'], {encoding: 'utf8'});
-	return probe.error || probe.status !== 0 ? 'openssl is not installed, so no test certificates can be made' : undefined;
+	return probe.error || probe.status !== 0
+		? 'openssl is not installed, so no test certificates can be made'
+		: undefined;
 }
 
 async function openssl(args: string[], cwd: string): Promise<void> {
@@ -36,16 +38,50 @@ export async function createPki(): Promise<TestPki> {
 	const dir = await mkdtemp(path.join(tmpdir(), 'nats-dr-tls-'));
 	const file = (name: string) => path.join(dir, name);
 	const days = ['-days', '2'];
-	await openssl(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'ca-key.pem', '-out', 'ca.pem', ...days, '-subj', '/CN=nats-dr test CA'], dir);
+	await openssl(
+		[
+			'req',
+			'-x509',
+			'-newkey',
+			'rsa:2048',
+			'-nodes',
+			'-keyout',
+			'ca-key.pem',
+			'-out',
+			'ca.pem',
+			...days,
+			'-subj',
+			'/CN=nats-dr test CA',
+		],
+		dir,
+	);
 	await writeFile(file('server.ext'), 'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\n');
 	await writeFile(file('client.ext'), 'extendedKeyUsage=clientAuth\n');
 	for (const [name, subject] of [
 		['server', '/CN=127.0.0.1'],
 		['client', '/CN=nats-dr test client'],
 	] as const) {
-		await openssl(['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', `${name}-key.pem`, '-out', `${name}.csr`, '-subj', subject], dir);
 		await openssl(
-			['x509', '-req', '-in', `${name}.csr`, '-CA', 'ca.pem', '-CAkey', 'ca-key.pem', '-CAcreateserial', '-out', `${name}.pem`, ...days, '-extfile', `${name}.ext`],
+			['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', `${name}-key.pem`, '-out', `${name}.csr`, '-subj', subject],
+			dir,
+		);
+		await openssl(
+			[
+				'x509',
+				'-req',
+				'-in',
+				`${name}.csr`,
+				'-CA',
+				'ca.pem',
+				'-CAkey',
+				'ca-key.pem',
+				'-CAcreateserial',
+				'-out',
+				`${name}.pem`,
+				...days,
+				'-extfile',
+				`${name}.ext`,
+			],
 			dir,
 		);
 	}

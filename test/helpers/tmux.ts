@@ -18,7 +18,15 @@ export class TmuxSession {
 	stateHome: string | undefined;
 
 	/** `cwd` is where the app runs, e.g. so that its default backup directory lands in a test's scratch space. */
-	static async start(args: string[], {columns = 100, rows = 32, env = {}, cwd = process.cwd()}: {columns?: number; rows?: number; env?: Record<string, string>; cwd?: string} = {}): Promise<TmuxSession> {
+	static async start(
+		args: string[],
+		{
+			columns = 100,
+			rows = 32,
+			env = {},
+			cwd = process.cwd(),
+		}: {columns?: number; rows?: number; env?: Record<string, string>; cwd?: string} = {},
+	): Promise<TmuxSession> {
 		const session = new TmuxSession();
 		const quoted = [process.execPath, binPath, ...args].map(arg => `'${arg.replaceAll("'", "'\\''")}'`).join(' ');
 		// The inventory and the audit log of test runs go to a directory of their own, never the developer's.
@@ -28,7 +36,21 @@ export class TmuxSession {
 			.join(' ');
 		// The pane stays open after exit so the summary and the exit code can be read.
 		const command = `env -u CI ${exports} ${quoted}; echo "EXIT=$?"; sleep 600`;
-		await run('tmux', ['-L', session.socket, 'new-session', '-d', '-s', 'w', '-c', cwd, '-x', String(columns), '-y', String(rows), command]);
+		await run('tmux', [
+			'-L',
+			session.socket,
+			'new-session',
+			'-d',
+			'-s',
+			'w',
+			'-c',
+			cwd,
+			'-x',
+			String(columns),
+			'-y',
+			String(rows),
+			command,
+		]);
 		return session;
 	}
 
@@ -74,7 +96,8 @@ export class TmuxSession {
 			const before = pointed(screen);
 			await this.keys('Down');
 			const deadline = Date.now() + 5000;
-			while (pointed(await this.visible()) === before && Date.now() < deadline) await new Promise(resolve => setTimeout(resolve, 50));
+			while (pointed(await this.visible()) === before && Date.now() < deadline)
+				await new Promise(resolve => setTimeout(resolve, 50));
 		}
 
 		throw new Error(`no menu item ${label} on the screen:\n${await this.visible()}`);

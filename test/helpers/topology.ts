@@ -98,7 +98,18 @@ export class Topology {
 			for (let index = 1; index <= region.nodes; index++) {
 				const [port, httpPort, clusterPort, gatewayPort] = ports.splice(0, 4) as [number, number, number, number];
 				const name = `${region.name}-${index}`;
-				nodes.push({...nodeFiles(dir, name), name, region: region.name, port, httpPort, clusterPort, gatewayPort, url: `nats://127.0.0.1:${port}`, process: undefined, bin});
+				nodes.push({
+					...nodeFiles(dir, name),
+					name,
+					region: region.name,
+					port,
+					httpPort,
+					clusterPort,
+					gatewayPort,
+					url: `nats://127.0.0.1:${port}`,
+					process: undefined,
+					bin,
+				});
 			}
 		}
 
@@ -107,14 +118,20 @@ export class Topology {
 		for (const node of nodes) {
 			// JetStream refuses a cluster block without routes; a lone server's route to itself satisfies
 			// the check, and the server drops the self-connection.
-			const peers = nodes.filter(other => other.region === node.region && (other !== node || region(node).length === 1));
+			const peers = nodes.filter(
+				other => other.region === node.region && (other !== node || region(node).length === 1),
+			);
 			const gateways = regions
 				.filter(region => region.name !== node.region)
 				.map(region => ({
 					name: region.name,
-					urls: nodes.filter(other => other.region === region.name).map(other => `nats://127.0.0.1:${other.gatewayPort}`),
+					urls: nodes
+						.filter(other => other.region === region.name)
+						.map(other => `nats://127.0.0.1:${other.gatewayPort}`),
 				}));
-			await topology.write(node, `server_name: ${node.name}
+			await topology.write(
+				node,
+				`server_name: ${node.name}
 listen: 127.0.0.1:${node.port}
 http: 127.0.0.1:${node.httpPort}
 server_tags: ["region:${node.region}"]
@@ -130,7 +147,8 @@ gateway {
   gateways: ${JSON.stringify(gateways)}
 }
 ${accounts}
-`);
+`,
+			);
 		}
 
 		return topology.boot();
@@ -140,20 +158,53 @@ ${accounts}
 	 * Two standalone servers, each its own JetStream domain, the second a leafnode of the first in the
 	 * APP account: a stream in one domain can be mirrored into the other through `$JS.<domain>.API`.
 	 */
-	static async domains({hub = 'hub', leaf = 'leaf', bin = serverBin()}: {hub?: string; leaf?: string; bin?: string} = {}): Promise<Topology> {
+	static async domains({
+		hub = 'hub',
+		leaf = 'leaf',
+		bin = serverBin(),
+	}: {hub?: string; leaf?: string; bin?: string} = {}): Promise<Topology> {
 		const dir = await makeDir();
-		const [hubPort, hubHttp, leafListen, leafPort, leafHttp] = (await freePorts(5)) as [number, number, number, number, number];
-		const hubNode: TopologyNode = {...nodeFiles(dir, hub), name: hub, region: hub, port: hubPort, httpPort: hubHttp, url: `nats://127.0.0.1:${hubPort}`, process: undefined, bin};
-		const leafNode: TopologyNode = {...nodeFiles(dir, leaf), name: leaf, region: leaf, port: leafPort, httpPort: leafHttp, url: `nats://127.0.0.1:${leafPort}`, process: undefined, bin};
+		const [hubPort, hubHttp, leafListen, leafPort, leafHttp] = (await freePorts(5)) as [
+			number,
+			number,
+			number,
+			number,
+			number,
+		];
+		const hubNode: TopologyNode = {
+			...nodeFiles(dir, hub),
+			name: hub,
+			region: hub,
+			port: hubPort,
+			httpPort: hubHttp,
+			url: `nats://127.0.0.1:${hubPort}`,
+			process: undefined,
+			bin,
+		};
+		const leafNode: TopologyNode = {
+			...nodeFiles(dir, leaf),
+			name: leaf,
+			region: leaf,
+			port: leafPort,
+			httpPort: leafHttp,
+			url: `nats://127.0.0.1:${leafPort}`,
+			process: undefined,
+			bin,
+		};
 		const topology = new Topology(dir, [hubNode, leafNode], 'domains');
-		await topology.write(hubNode, `server_name: ${hub}
+		await topology.write(
+			hubNode,
+			`server_name: ${hub}
 listen: 127.0.0.1:${hubPort}
 http: 127.0.0.1:${hubHttp}
 ${jetstreamBlock(storeOf(dir, hub), `domain: ${hub}`)}
 leafnodes {listen: 127.0.0.1:${leafListen}}
 ${accounts}
-`);
-		await topology.write(leafNode, `server_name: ${leaf}
+`,
+		);
+		await topology.write(
+			leafNode,
+			`server_name: ${leaf}
 listen: 127.0.0.1:${leafPort}
 http: 127.0.0.1:${leafHttp}
 ${jetstreamBlock(storeOf(dir, leaf), `domain: ${leaf}`)}
@@ -161,7 +212,8 @@ leafnodes {
   remotes: [{url: "nats://${appUser.user}:${appUser.password}@127.0.0.1:${leafListen}", account: APP}]
 }
 ${accounts}
-`);
+`,
+		);
 		return topology.boot();
 	}
 
@@ -171,7 +223,9 @@ ${accounts}
 	}
 
 	urlsOf(region: string): string {
-		return this.region(region).map(node => node.url).join(',');
+		return this.region(region)
+			.map(node => node.url)
+			.join(',');
 	}
 
 	running(): TopologyNode[] {
@@ -260,7 +314,9 @@ function storeOf(dir: string, name: string): string {
 async function metaLeaderSeenBy(node: TopologyNode): Promise<string> {
 	const health = await fetch(`http://127.0.0.1:${node.httpPort}/healthz?js-enabled-only=true`);
 	if (!health.ok) throw new Error(`${node.name} healthz ${health.status}`);
-	const jsz = (await (await fetch(`http://127.0.0.1:${node.httpPort}/jsz`)).json()) as {meta_cluster?: {leader?: string}};
+	const jsz = (await (await fetch(`http://127.0.0.1:${node.httpPort}/jsz`)).json()) as {
+		meta_cluster?: {leader?: string};
+	};
 	return jsz.meta_cluster?.leader ?? '';
 }
 

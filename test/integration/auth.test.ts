@@ -29,7 +29,8 @@ async function secretFile(name: string, content: string): Promise<string> {
 
 function assertNoSecrets(result: CliResult, secrets: string[]): void {
 	const all = result.stdout + result.stderr;
-	for (const secret of secrets) assert.ok(!all.includes(secret), `a secret (${secret.slice(0, 4)}…) was printed:\n${all}`);
+	for (const secret of secrets)
+		assert.ok(!all.includes(secret), `a secret (${secret.slice(0, 4)}…) was printed:\n${all}`);
 }
 
 /** Exit 1 and one readable error line (plus at most a hint line), no stack trace. */
@@ -58,7 +59,16 @@ describe('user/password and nkey users of the APP account', () => {
 	after(async () => server?.stopAll());
 
 	test('--user/--password connects and names the user', async () => {
-		const result = await runCli(['diagnose', '--json', '-s', server.urls, '--user', appUser.user, '--password', appUser.password]);
+		const result = await runCli([
+			'diagnose',
+			'--json',
+			'-s',
+			server.urls,
+			'--user',
+			appUser.user,
+			'--password',
+			appUser.password,
+		]);
 		assert.equal(result.code, 0, result.stderr);
 		const json = parseJson(result);
 		assert.equal(json.connection.auth, 'user "app" with a password');
@@ -67,14 +77,31 @@ describe('user/password and nkey users of the APP account', () => {
 	});
 
 	test('a wrong password fails with one authentication line', async () => {
-		const result = await runCli(['diagnose', '-s', server.urls, '--user', appUser.user, '--password', 'wrong-password-42']);
+		const result = await runCli([
+			'diagnose',
+			'-s',
+			server.urls,
+			'--user',
+			appUser.user,
+			'--password',
+			'wrong-password-42',
+		]);
 		assertOneLineFailure(result, authFailed);
 		assert.match(result.stderr, /user "app" with a password/);
 		assertNoSecrets(result, [...secrets, 'wrong-password-42']);
 	});
 
 	test('--json failures still print one error line on stderr and a JSON error on stdout', async () => {
-		const result = await runCli(['diagnose', '--json', '-s', server.urls, '--user', appUser.user, '--password', 'wrong-password-42']);
+		const result = await runCli([
+			'diagnose',
+			'--json',
+			'-s',
+			server.urls,
+			'--user',
+			appUser.user,
+			'--password',
+			'wrong-password-42',
+		]);
 		assertOneLineFailure(result, authFailed);
 		const json = parseJson(result);
 		assert.equal(json.ok, false);
@@ -92,7 +119,11 @@ describe('user/password and nkey users of the APP account', () => {
 		assert.equal(json.connection.auth, 'user "app" with a password');
 		assertNoSecrets(result, secrets);
 
-		const wrong = await runCli(['diagnose', '-s', server.urls.replace('nats://', `nats://${appUser.user}:url-wrong-pw@`)]);
+		const wrong = await runCli([
+			'diagnose',
+			'-s',
+			server.urls.replace('nats://', `nats://${appUser.user}:url-wrong-pw@`),
+		]);
 		assertOneLineFailure(wrong, authFailed);
 		assertNoSecrets(wrong, [...secrets, 'url-wrong-pw']);
 	});
@@ -205,7 +236,9 @@ describe('operator/JWT mode with creds files', () => {
 	});
 
 	test('a user JWT and seed from NATS_JWT/NATS_SEED connect without being printed', async () => {
-		const result = await runCli(['diagnose', '--json', '-s', server.urls], {env: {NATS_JWT: appCreds.jwt, NATS_SEED: appCreds.seed}});
+		const result = await runCli(['diagnose', '--json', '-s', server.urls], {
+			env: {NATS_JWT: appCreds.jwt, NATS_SEED: appCreds.seed},
+		});
 		assert.equal(result.code, 0, result.stderr);
 		assert.equal(parseJson(result).connection.auth, 'user JWT');
 		assertNoSecrets(result, secrets);
@@ -246,7 +279,19 @@ describe('TLS with client certificates', {skip: opensslMissing()}, () => {
 	});
 
 	test('--tlsca --tlscert --tlskey connect', async () => {
-		const result = await runCli(['diagnose', '--json', '-s', server.urls, ...login, '--tlsca', pki.ca, '--tlscert', pki.clientCert, '--tlskey', pki.clientKey]);
+		const result = await runCli([
+			'diagnose',
+			'--json',
+			'-s',
+			server.urls,
+			...login,
+			'--tlsca',
+			pki.ca,
+			'--tlscert',
+			pki.clientCert,
+			'--tlskey',
+			pki.clientKey,
+		]);
 		assert.equal(result.code, 0, result.stderr);
 		assert.equal(parseJson(result).connection.auth, 'user "app" with a password, TLS client certificate');
 		assertNoSecrets(result, [appUser.password]);
@@ -261,7 +306,18 @@ describe('TLS with client certificates', {skip: opensslMissing()}, () => {
 
 	test('a certificate the server does not accept for clients is reported as rejected', async () => {
 		const result = await runCli([
-			'diagnose', '-s', server.urls, ...login, '--tlsca', pki.ca, '--tlscert', pki.serverCert, '--tlskey', pki.serverKey, '--timeout', '1s',
+			'diagnose',
+			'-s',
+			server.urls,
+			...login,
+			'--tlsca',
+			pki.ca,
+			'--tlscert',
+			pki.serverCert,
+			'--tlskey',
+			pki.serverKey,
+			'--timeout',
+			'1s',
 		]);
 		assertOneLineFailure(result, tlsError);
 		assert.match(result.stderr, /rejected the client certificate/);
@@ -269,7 +325,16 @@ describe('TLS with client certificates', {skip: opensslMissing()}, () => {
 	});
 
 	test('without the CA the server certificate cannot be verified', async () => {
-		const result = await runCli(['diagnose', '-s', server.urls, ...login, '--tlscert', pki.clientCert, '--tlskey', pki.clientKey]);
+		const result = await runCli([
+			'diagnose',
+			'-s',
+			server.urls,
+			...login,
+			'--tlscert',
+			pki.clientCert,
+			'--tlskey',
+			pki.clientKey,
+		]);
 		assertOneLineFailure(result, tlsError);
 		assert.match(result.stderr, /verify/);
 		assertNoSecrets(result, [appUser.password]);
@@ -295,7 +360,10 @@ describe('an unreachable server', () => {
 	test('credentials in the unreachable URL are not printed', async () => {
 		const [port] = await freePorts(1);
 		const result = await runCli(['diagnose', '--json', '--server', `nats://app:url-only-secret@127.0.0.1:${port!}`]);
-		assertOneLineFailure(result, new RegExp(`^nats-dr: cannot reach a NATS server at nats://127\\.0\\.0\\.1:${port!}: `));
+		assertOneLineFailure(
+			result,
+			new RegExp(`^nats-dr: cannot reach a NATS server at nats://127\\.0\\.0\\.1:${port!}: `),
+		);
 		assertNoSecrets(result, ['url-only-secret']);
 	});
 });

@@ -42,18 +42,37 @@ describe('account backup, several streams at once', () => {
 		if (scratch) await rm(scratch, {recursive: true, force: true});
 	});
 
-	test('--concurrency 3 reports every stream\'s outcome; the one that fails keeps its directory as it was', async () => {
+	test("--concurrency 3 reports every stream's outcome; the one that fails keeps its directory as it was", async () => {
 		const dir = join(scratch, 'account');
 		// S3's directory already holds something that is not a backup: S3 must fail and leave it alone.
 		await mkdir(join(dir, 'S3'), {recursive: true});
 		await writeFile(join(dir, 'S3', 'backup.json'), 'an older, unrelated file');
-		const result = await runCli(['backup', '--all', dir, '--concurrency', '3', '--json', ...cliConnection(server, {sys: false}), '--audit-log', join(scratch, 'audit.log')]);
+		const result = await runCli([
+			'backup',
+			'--all',
+			dir,
+			'--concurrency',
+			'3',
+			'--json',
+			...cliConnection(server, {sys: false}),
+			'--audit-log',
+			join(scratch, 'audit.log'),
+		]);
 		assert.equal(result.code, 1, result.stderr);
 		const json = parseJson(result);
 		assert.deepEqual(json.summary, {ok: 6, warnings: 0, failed: 1});
-		assert.deepEqual(json.streams.map((s: any) => [s.stream, s.status]), [
-			['BIG1', 'ok'], ['BIG2', 'ok'], ['S1', 'ok'], ['S2', 'ok'], ['S3', 'failed'], ['S4', 'ok'], ['S5', 'ok'],
-		]);
+		assert.deepEqual(
+			json.streams.map((s: any) => [s.stream, s.status]),
+			[
+				['BIG1', 'ok'],
+				['BIG2', 'ok'],
+				['S1', 'ok'],
+				['S2', 'ok'],
+				['S3', 'failed'],
+				['S4', 'ok'],
+				['S5', 'ok'],
+			],
+		);
 		assert.deepEqual(await readdir(join(dir, 'S3')), ['backup.json']);
 		for (const stream of ['BIG1', 'BIG2', 'S1', 'S2', 'S4', 'S5']) {
 			assert.deepEqual((await readdir(join(dir, stream))).sort(), complete, stream);
@@ -72,7 +91,11 @@ describe('account backup, several streams at once', () => {
 		};
 
 		await assert.rejects(
-			backupAccount({nc, prefix: '$JS.API', timeoutMs: 10_000}, dir, {concurrency: 2, signal: controller.signal, onAccountProgress}),
+			backupAccount({nc, prefix: '$JS.API', timeoutMs: 10_000}, dir, {
+				concurrency: 2,
+				signal: controller.signal,
+				onAccountProgress,
+			}),
 			AbortedError,
 		);
 		assert.equal(mostInFlight, 2);
@@ -84,7 +107,10 @@ describe('account backup, several streams at once', () => {
 			assert.equal((await verifyBackupDir(join(dir, stream))).ok, true, stream);
 		}
 
-		assert.ok(!left.includes('BIG1') || (await readdir(join(dir, 'BIG1'))).length === 0, 'BIG1 was interrupted, so it has no backup');
+		assert.ok(
+			!left.includes('BIG1') || (await readdir(join(dir, 'BIG1'))).length === 0,
+			'BIG1 was interrupted, so it has no backup',
+		);
 	});
 
 	test('--concurrency is checked: a bad count is a usage error, and it needs --all', async () => {

@@ -60,7 +60,15 @@ describe('backup from a 3-node cluster', () => {
 	for (const stream of ['LOGS', 'EVENTS']) {
 		test(`${stream} (${stream === 'LOGS' ? 'R1' : 'R3'}) with its consumers restores into an empty server with the same messages and consumer state`, async () => {
 			const dir = join(scratch, stream);
-			const result = await runCli(['backup', stream, dir, '--json', ...cliConnection(cluster, {sys: false}), '--audit-log', join(scratch, 'audit.log')]);
+			const result = await runCli([
+				'backup',
+				stream,
+				dir,
+				'--json',
+				...cliConnection(cluster, {sys: false}),
+				'--audit-log',
+				join(scratch, 'audit.log'),
+			]);
 			assert.equal(result.code, 0, result.stderr);
 			assert.deepEqual(parseJson(result).consumers.in_archive, ['MONITOR', 'PROCESSOR']);
 			assert.deepEqual(await restoredFacts(dir, stream, 2), original[stream]);
@@ -69,7 +77,15 @@ describe('backup from a 3-node cluster', () => {
 
 	test('EVENTS (R3) with --no-consumers restores its messages and no consumers', async () => {
 		const dir = join(scratch, 'EVENTS-no-consumers');
-		const result = await runCli(['backup', 'EVENTS', dir, '--no-consumers', ...cliConnection(cluster, {sys: false}), '--audit-log', join(scratch, 'audit.log')]);
+		const result = await runCli([
+			'backup',
+			'EVENTS',
+			dir,
+			'--no-consumers',
+			...cliConnection(cluster, {sys: false}),
+			'--audit-log',
+			join(scratch, 'audit.log'),
+		]);
 		assert.equal(result.code, 0, result.stderr);
 		assert.deepEqual(await restoredFacts(dir, 'EVENTS', 0), {...original['EVENTS'], consumers: {}});
 	});
@@ -92,10 +108,13 @@ describe('backup from a 3-node cluster', () => {
 		});
 		await stepDown;
 		assert.ok(steppedDownMidTransfer, 'the step-down was answered before the last chunk arrived');
-		const leader = await waitFor(async () => {
-			const now = (await jsm.streams.info('BIG')).cluster?.leader;
-			return now !== undefined && now !== before && now;
-		}, {what: 'a new leader for BIG'});
+		const leader = await waitFor(
+			async () => {
+				const now = (await jsm.streams.info('BIG')).cluster?.leader;
+				return now !== undefined && now !== before && now;
+			},
+			{what: 'a new leader for BIG'},
+		);
 		assert.notEqual(leader, before);
 		assert.equal(result.state.messages, original['BIG']!.messages);
 		assert.equal((await verifyBackupDir(dir)).ok, true);

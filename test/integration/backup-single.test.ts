@@ -33,7 +33,8 @@ describe('backup from a single server', () => {
 	let targetNc: NatsConnection;
 	let scratch: string;
 	let orders: StreamFacts;
-	const cli = async (args: string[]) => runCli([...args, ...cliConnection(source, {sys: false}), '--audit-log', join(scratch, 'audit.log')]);
+	const cli = async (args: string[]) =>
+		runCli([...args, ...cliConnection(source, {sys: false}), '--audit-log', join(scratch, 'audit.log')]);
 
 	before(async () => {
 		[source, target] = await Promise.all([TestCluster.start(), TestCluster.start()]);
@@ -60,7 +61,10 @@ describe('backup from a single server', () => {
 	});
 
 	async function auditEntries(): Promise<AuditEntry[]> {
-		return (await readFile(join(scratch, 'audit.log'), 'utf8')).trim().split('\n').map(line => JSON.parse(line) as AuditEntry);
+		return (await readFile(join(scratch, 'audit.log'), 'utf8'))
+			.trim()
+			.split('\n')
+			.map(line => JSON.parse(line) as AuditEntry);
 	}
 
 	async function restoredFacts(dir: string, stream: string, consumers: number): Promise<StreamFacts> {
@@ -72,29 +76,48 @@ describe('backup from a single server', () => {
 		}
 	}
 
-	test('backup STREAM DIR writes natscli\'s layout, prints natscli\'s lines, and restores into an empty server', async () => {
+	test("backup STREAM DIR writes natscli's layout, prints natscli's lines, and restores into an empty server", async () => {
 		const dir = join(scratch, 'orders');
 		const result = await cli(['backup', 'ORDERS', dir]);
 		assert.equal(result.code, 0, result.stderr);
 		assert.match(result.stdout, /^Starting backup of Stream "ORDERS" with \d+(\.\d)? KiB$/m);
-		assert.match(result.stdout, /^Received \d+(\.\d)? KiB compressed data in \d+ chunks for stream "ORDERS" in \d+(\.\d+)?m?s, \d+(\.\d)? KiB uncompressed $/m);
+		assert.match(
+			result.stdout,
+			/^Received \d+(\.\d)? KiB compressed data in \d+ chunks for stream "ORDERS" in \d+(\.\d+)?m?s, \d+(\.\d)? KiB uncompressed $/m,
+		);
 		assert.match(result.stdout, /stops removing messages from ORDERS/);
 
-		assert.deepEqual(await readdir(dir), [...await readdir(join(fixtures, 'account/ORDERS')), 'nats-dr.json'].sort());
+		assert.deepEqual(await readdir(dir), [...(await readdir(join(fixtures, 'account/ORDERS'))), 'nats-dr.json'].sort());
 		const text = await readFile(join(dir, 'backup.json'), 'utf8');
-		assert.match(text, /^\{\n {2}"config": \{\n {4}"name": "ORDERS",\n[\s\S]*\n {2}\},\n {2}"state": \{\n[\s\S]*\n {2}\}\n\}$/);
-		assert.match(text, /"ORDERS\.\\u003e"/, 'the server\'s raw JSON, escapes included');
-		assert.deepEqual(entryShapes(await archiveEntries(join(dir, 'stream.tar.s2'))), entryShapes(await archiveEntries(join(fixtures, 'account/ORDERS/stream.tar.s2'))));
+		assert.match(
+			text,
+			/^\{\n {2}"config": \{\n {4}"name": "ORDERS",\n[\s\S]*\n {2}\},\n {2}"state": \{\n[\s\S]*\n {2}\}\n\}$/,
+		);
+		assert.match(text, /"ORDERS\.\\u003e"/, "the server's raw JSON, escapes included");
+		assert.deepEqual(
+			entryShapes(await archiveEntries(join(dir, 'stream.tar.s2'))),
+			entryShapes(await archiveEntries(join(fixtures, 'account/ORDERS/stream.tar.s2'))),
+		);
 		const sidecar = JSON.parse(await readFile(join(dir, 'nats-dr.json'), 'utf8'));
 		assert.equal(sidecar.server.version, '2.9.10');
-		assert.deepEqual(sidecar.consumers, {included: true, expected: ['MONITOR', 'PROCESSOR'], in_archive: ['MONITOR', 'PROCESSOR'], missing: []});
+		assert.deepEqual(sidecar.consumers, {
+			included: true,
+			expected: ['MONITOR', 'PROCESSOR'],
+			in_archive: ['MONITOR', 'PROCESSOR'],
+			missing: [],
+		});
 		assert.equal(sidecar.verification.ok, true);
 
 		const verify = await runCli(['verify', dir]);
 		assert.equal(verify.code, 0, verify.stdout + verify.stderr);
 		assert.match(verify.stdout, /^OK +ORDERS /m);
 		assert.deepEqual(await restoredFacts(dir, 'ORDERS', 2), orders);
-		assert.ok((await auditEntries()).some(entry => entry.action === 'backup' && entry.result === 'ok' && entry.nats === `nats stream backup ORDERS ${dir}`));
+		assert.ok(
+			(await auditEntries()).some(
+				entry =>
+					entry.action === 'backup' && entry.result === 'ok' && entry.nats === `nats stream backup ORDERS ${dir}`,
+			),
+		);
 	});
 
 	test('progress counts one measure against a total of the same kind, also when the archive outgrows the messages', async () => {
@@ -105,16 +128,27 @@ describe('backup from a single server', () => {
 			chunkSize: 1024,
 			onProgress(progress) {
 				// The transfer's events count behind the verifier; the verify phase's carry the archive's size.
-				seen.push({done: progress.uncompressedBytes, total: progress.totalBytes, expected: progress.expectedBytes, line: periodicLine(progress)});
+				seen.push({
+					done: progress.uncompressedBytes,
+					total: progress.totalBytes,
+					expected: progress.expectedBytes,
+					line: periodicLine(progress),
+				});
 			},
 		});
 		// The other tests count the server's streams.
 		await (await nc.jetstreamManager()).streams.delete('TINY');
-		assert.ok(seen.some(event => event.done > event.expected), `the archive outgrew the messages: ${JSON.stringify(seen.at(-1))}`);
+		assert.ok(
+			seen.some(event => event.done > event.expected),
+			`the archive outgrew the messages: ${JSON.stringify(seen.at(-1))}`,
+		);
 		for (const event of seen) {
 			assert.ok(event.done <= event.total, JSON.stringify(event));
 			const [, done, total] = /: (.+?) of (.+?) \(/.exec(event.line)!;
-			assert.ok(!(done!.endsWith('KiB') && total!.endsWith('KiB') && Number.parseFloat(done!) > Number.parseFloat(total!)), event.line);
+			assert.ok(
+				!(done!.endsWith('KiB') && total!.endsWith('KiB') && Number.parseFloat(done!) > Number.parseFloat(total!)),
+				event.line,
+			);
 		}
 	});
 
@@ -128,11 +162,27 @@ describe('backup from a single server', () => {
 		assert.deepEqual(await restoredFacts(dir, 'ORDERS', 0), {...orders, consumers: {}});
 	});
 
-	test('--check runs the server\'s health check first and warns that it gives no progress', async () => {
-		const result = await cli(['backup', 'ORDERS', join(scratch, 'checked'), '--check', '--chunk-size', '64KiB', '--idle-timeout', '5s']);
+	test("--check runs the server's health check first and warns that it gives no progress", async () => {
+		const result = await cli([
+			'backup',
+			'ORDERS',
+			join(scratch, 'checked'),
+			'--check',
+			'--chunk-size',
+			'64KiB',
+			'--idle-timeout',
+			'5s',
+		]);
 		assert.equal(result.code, 0, result.stderr);
-		assert.match(result.stdout, /^Health Check was requested, this can take a long time without progress reports\n\nStarting backup of Stream "ORDERS"/m);
-		assert.ok((await auditEntries()).some(entry => entry.nats === `nats stream backup ORDERS ${join(scratch, 'checked')} --check --chunk-size 65536`));
+		assert.match(
+			result.stdout,
+			/^Health Check was requested, this can take a long time without progress reports\n\nStarting backup of Stream "ORDERS"/m,
+		);
+		assert.ok(
+			(await auditEntries()).some(
+				entry => entry.nats === `nats stream backup ORDERS ${join(scratch, 'checked')} --check --chunk-size 65536`,
+			),
+		);
 	});
 
 	test('a second backup into the same DIR is refused without --force and replaces the first with it', async () => {
@@ -168,13 +218,27 @@ describe('backup from a single server', () => {
 		assert.equal(result.code, 0, result.stderr);
 		const json = parseJson(result);
 		assert.deepEqual(json.summary, {ok: 2, warnings: 1, failed: 0});
-		assert.deepEqual(json.streams.map((s: any) => [s.stream, s.status]), [['BIG', 'ok'], ['MEM', 'warning'], ['ORDERS', 'ok']]);
+		assert.deepEqual(
+			json.streams.map((s: any) => [s.stream, s.status]),
+			[
+				['BIG', 'ok'],
+				['MEM', 'warning'],
+				['ORDERS', 'ok'],
+			],
+		);
 		assert.match(result.stderr, /Backup of MEM failed: MEM is a memory-storage stream/);
 		assert.deepEqual((await readdir(dir)).sort(), ['BIG', 'ORDERS']);
-		for (const stream of ['BIG', 'ORDERS']) assert.deepEqual((await readdir(join(dir, stream))).sort(), ['backup.json', 'nats-dr.json', 'stream.tar.s2']);
+		for (const stream of ['BIG', 'ORDERS'])
+			assert.deepEqual((await readdir(join(dir, stream))).sort(), ['backup.json', 'nats-dr.json', 'stream.tar.s2']);
 		const verify = await runCli(['verify', dir, '--json']);
 		assert.equal(verify.code, 0, verify.stdout);
-		assert.deepEqual(parseJson(verify).backups.map((b: any) => [b.stream, b.ok]), [['BIG', true], ['ORDERS', true]]);
+		assert.deepEqual(
+			parseJson(verify).backups.map((b: any) => [b.stream, b.ok]),
+			[
+				['BIG', true],
+				['ORDERS', true],
+			],
+		);
 	});
 
 	test('a DIR that cannot be created fails clearly, also for root', async () => {
@@ -187,7 +251,16 @@ describe('backup from a single server', () => {
 
 	test('Ctrl-C during the transfer exits 130 and leaves no backup and no temporary files', async () => {
 		const dir = join(scratch, 'interrupted');
-		const child = startCli(['backup', 'BIG', dir, '--chunk-size', '16KiB', ...cliConnection(source, {sys: false}), '--audit-log', join(scratch, 'audit.log')]);
+		const child = startCli([
+			'backup',
+			'BIG',
+			dir,
+			'--chunk-size',
+			'16KiB',
+			...cliConnection(source, {sys: false}),
+			'--audit-log',
+			join(scratch, 'audit.log'),
+		]);
 		await child.waitFor(/Starting backup of Stream "BIG"/);
 		child.process.kill('SIGINT');
 		const {code, stderr} = await child.exit;
@@ -199,24 +272,45 @@ describe('backup from a single server', () => {
 
 	test('killed with SIGKILL, a backup leaves only a temporary file that nothing takes for a backup', async () => {
 		const dir = join(scratch, 'killed');
-		const child = startCli(['backup', 'BIG', dir, '--chunk-size', '16KiB', ...cliConnection(source, {sys: false}), '--audit-log', join(scratch, 'audit.log')]);
-		const partial = await waitFor(async () => {
-			const name = (await readdir(dir).catch(() => [])).find(entry => entry.includes('.partial-'));
-			return name !== undefined && (await stat(join(dir, name))).size > 0 && name;
-		}, {intervalMs: 20, what: 'a partial archive'});
+		const child = startCli([
+			'backup',
+			'BIG',
+			dir,
+			'--chunk-size',
+			'16KiB',
+			...cliConnection(source, {sys: false}),
+			'--audit-log',
+			join(scratch, 'audit.log'),
+		]);
+		const partial = await waitFor(
+			async () => {
+				const name = (await readdir(dir).catch(() => [])).find(entry => entry.includes('.partial-'));
+				return name !== undefined && (await stat(join(dir, name))).size > 0 && name;
+			},
+			{intervalMs: 20, what: 'a partial archive'},
+		);
 		child.process.kill('SIGKILL');
 		await child.exit;
 		assert.match(partial, /^\.stream\.tar\.s2\.partial-\d+-[0-9a-f]{8}$/);
-		await assert.rejects(readBackupDir(dir), (error: unknown) => error instanceof BackupDirError && error.code === 'no-backup-json');
+		await assert.rejects(
+			readBackupDir(dir),
+			(error: unknown) => error instanceof BackupDirError && error.code === 'no-backup-json',
+		);
 		const verify = await runCli(['verify', dir]);
 		assert.equal(verify.code, 1);
 
 		const again = await cli(['backup', 'ORDERS', dir]);
 		assert.equal(again.code, 0, again.stderr);
-		assert.match(again.stderr, /warning: .* holds a temporary file of an interrupted backup \(\.stream\.tar\.s2\.partial-\d+-[0-9a-f]{8}\): they were left alone/);
+		assert.match(
+			again.stderr,
+			/warning: .* holds a temporary file of an interrupted backup \(\.stream\.tar\.s2\.partial-\d+-[0-9a-f]{8}\): they were left alone/,
+		);
 		const verified = await runCli(['verify', dir]);
 		assert.equal(verified.code, 0);
-		assert.match(verified.stdout, /warning: leftovers of an interrupted backup, safe to delete: \.stream\.tar\.s2\.partial-\d+-[0-9a-f]{8}/);
+		assert.match(
+			verified.stdout,
+			/warning: leftovers of an interrupted backup, safe to delete: \.stream\.tar\.s2\.partial-\d+-[0-9a-f]{8}/,
+		);
 	});
 
 	test('the server dying during the transfer fails the backup at once and keeps nothing', async () => {
@@ -231,7 +325,8 @@ describe('backup from a single server', () => {
 						killed ??= source.kill('n1');
 					},
 				}),
-				(error: unknown) => error instanceof DrError && /connection to NATS dropped during the backup of BIG/.test(error.message),
+				(error: unknown) =>
+					error instanceof DrError && /connection to NATS dropped during the backup of BIG/.test(error.message),
 			);
 		} finally {
 			await killed;
@@ -272,14 +367,17 @@ function startCli(args: string[]) {
 async function archiveEntries(path: string): Promise<string[]> {
 	const names: string[] = [];
 	const tar = new TarWalker();
-	for await (const block of decodeS2Stream(createReadStream(path) as AsyncIterable<Buffer>)) tar.push(block, entry => names.push(entry.name));
+	for await (const block of decodeS2Stream(createReadStream(path) as AsyncIterable<Buffer>))
+		tar.push(block, entry => names.push(entry.name));
 	tar.end();
 	return names;
 }
 
 /** Entry names with block numbers and consumer names abstracted: the layout, not the contents. */
 function entryShapes(names: string[]): string[] {
-	return [...new Set(names.map(name => name.replace(/^msgs\/\d+\./, 'msgs/N.').replace(/^obs\/[^/]+\//, 'obs/C/')))].sort();
+	return [
+		...new Set(names.map(name => name.replace(/^msgs\/\d+\./, 'msgs/N.').replace(/^obs\/[^/]+\//, 'obs/C/'))),
+	].sort();
 }
 
 async function snapshotFiles(dir: string): Promise<Record<string, string>> {

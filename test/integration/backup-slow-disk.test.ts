@@ -81,9 +81,21 @@ describe('a backup to a slow disk', () => {
 
 	async function snapshotInto(sink: ThrottledSink, chunkSize: number): Promise<unknown> {
 		try {
-			return await receiveSnapshot({nc, prefix: '$JS.API', timeoutMs: 10_000}, {
-				stream: 'SLOW', consumers: false, check: false, chunkSize, idleTimeoutMs: 30_000, requestTimeoutMs: 10_000, inboxPrefix: undefined, signal: undefined,
-			}, sink, {onReply() {}, onChunk() {}});
+			return await receiveSnapshot(
+				{nc, prefix: '$JS.API', timeoutMs: 10_000},
+				{
+					stream: 'SLOW',
+					consumers: false,
+					check: false,
+					chunkSize,
+					idleTimeoutMs: 30_000,
+					requestTimeoutMs: 10_000,
+					inboxPrefix: undefined,
+					signal: undefined,
+				},
+				sink,
+				{onReply() {}, onChunk() {}},
+			);
 		} catch (error) {
 			return error;
 		} finally {
@@ -91,17 +103,20 @@ describe('a backup to a slow disk', () => {
 		}
 	}
 
-	test('withheld acks keep the unwritten data near the backlog limit when the disk keeps up with the server\'s floor', async () => {
+	test("withheld acks keep the unwritten data near the backlog limit when the disk keeps up with the server's floor", async () => {
 		// 64 KiB chunks: an old server's unacked floor is 6.25 MiB/s, under this disk's 24 MiB/s.
 		const sink = new ThrottledSink(24 << 20);
 		const outcome = await snapshotInto(sink, 64 * 1024);
 		assert.ok(!(outcome instanceof Error), String(outcome));
-		assert.ok(sink.written + sink.pendingBytes > 48 << 20, `the whole stream arrived (${sink.written + sink.pendingBytes} bytes)`);
+		assert.ok(
+			sink.written + sink.pendingBytes > 48 << 20,
+			`the whole stream arrived (${sink.written + sink.pendingBytes} bytes)`,
+		);
 		// The limit, plus what the server had in flight (its 8 MiB window) when the acks stopped.
 		assert.ok(sink.mostPending <= backlogLimit + (9 << 20), `at most ${sink.mostPending} bytes waited for the disk`);
 	});
 
-	test('a disk slower than the server\'s floor stops the backup with a clear error before memory runs away', async () => {
+	test("a disk slower than the server's floor stops the backup with a clear error before memory runs away", async () => {
 		// 1 MiB chunks: an old server sends 100 MiB/s without acks, far above this disk's 4 MiB/s.
 		const sink = new ThrottledSink(4 << 20);
 		const outcome = await snapshotInto(sink, 1 << 20);

@@ -27,10 +27,13 @@ describe('nats-dr verify', () => {
 		assert.equal(result.code, 0, result.stdout + result.stderr);
 		const json = parseJson(result);
 		assert.equal(json.layout, 'account');
-		assert.deepEqual(json.backups.map((backup: any) => [backup.stream, backup.ok, backup.messages, backup.consumers]), [
-			['AUDIT', true, 1000, []],
-			['ORDERS', true, 2995, ['MONITOR', 'PROCESSOR']],
-		]);
+		assert.deepEqual(
+			json.backups.map((backup: any) => [backup.stream, backup.ok, backup.messages, backup.consumers]),
+			[
+				['AUDIT', true, 1000, []],
+				['ORDERS', true, 2995, ['MONITOR', 'PROCESSOR']],
+			],
+		);
 	});
 
 	test('a truncated archive fails with a clear message and exit 1', async () => {

@@ -37,7 +37,8 @@ describe('natscli contexts', () => {
 		return home;
 	}
 
-	const cli = async (args: string[], env: NodeJS.ProcessEnv): Promise<CliResult> => runCli(['diagnose', '--json', ...args], {env});
+	const cli = async (args: string[], env: NodeJS.ProcessEnv): Promise<CliResult> =>
+		runCli(['diagnose', '--json', ...args], {env});
 
 	function assertConnected(result: CliResult, context: string): any {
 		assert.equal(result.code, 0, result.stderr);
@@ -109,23 +110,35 @@ describe('natscli contexts', () => {
 
 	test('--password overrides the context password', async () => {
 		assertRejected(await cli(['--context', 'badpw'], {XDG_CONFIG_HOME: plain}));
-		assertConnected(await cli(['--context', 'badpw', '--password', appUser.password], {XDG_CONFIG_HOME: plain}), 'badpw');
+		assertConnected(
+			await cli(['--context', 'badpw', '--password', appUser.password], {XDG_CONFIG_HOME: plain}),
+			'badpw',
+		);
 	});
 
 	test('NATS_PASSWORD overrides the context password too', async () => {
-		assertConnected(await cli(['--context', 'badpw'], {XDG_CONFIG_HOME: plain, NATS_PASSWORD: appUser.password}), 'badpw');
+		assertConnected(
+			await cli(['--context', 'badpw'], {XDG_CONFIG_HOME: plain, NATS_PASSWORD: appUser.password}),
+			'badpw',
+		);
 	});
 
 	test('--server overrides the context url', async () => {
 		const unreachable = await cli(['--context', 'badurl'], {XDG_CONFIG_HOME: plain});
 		assert.equal(unreachable.code, 1);
 		assert.match(unreachable.stderr, new RegExp(`^nats-dr: cannot reach a NATS server at ${deadUrl}: `));
-		const json = assertConnected(await cli(['--context', 'badurl', '--server', server.urls], {XDG_CONFIG_HOME: plain}), 'badurl');
+		const json = assertConnected(
+			await cli(['--context', 'badurl', '--server', server.urls], {XDG_CONFIG_HOME: plain}),
+			'badurl',
+		);
 		assert.equal(json.connection.servers, server.urls);
 	});
 
 	test('--sys-context gives the system view from its own context', async () => {
-		const json = assertConnected(await cli(['--context', 'good', '--sys-context', 'sys'], {XDG_CONFIG_HOME: plain}), 'good');
+		const json = assertConnected(
+			await cli(['--context', 'good', '--sys-context', 'sys'], {XDG_CONFIG_HOME: plain}),
+			'good',
+		);
 		assert.equal(json.system.available, true);
 		assert.deepEqual(
 			json.servers.map((s: any) => s.name),

@@ -34,7 +34,10 @@ const demos: Demo[] = [];
 
 /** Starts a demo without a terminal and resolves once its JSON line is on stdout. */
 async function startDemo(args: string[]): Promise<Demo> {
-	const child = spawn(process.execPath, [binPath, 'demo', '--json', ...demoServerFlag(), ...args], {env: cleanEnv(), stdio: ['ignore', 'pipe', 'pipe']});
+	const child = spawn(process.execPath, [binPath, 'demo', '--json', ...demoServerFlag(), ...args], {
+		env: cleanEnv(),
+		stdio: ['ignore', 'pipe', 'pipe'],
+	});
 	let stdout = '';
 	let stderr = '';
 	child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
@@ -89,7 +92,10 @@ async function diagnose(json: DemoJson) {
 	const result = await runCli(['diagnose', '--json', ...connection(json)]);
 	assert.equal(result.code, 0, result.stderr);
 	const diagnosis = parseJson(result);
-	const verdicts = Object.fromEntries(diagnosis.streams.map((stream: any) => [stream.name, stream.verdict])) as Record<string, any>;
+	const verdicts = Object.fromEntries(diagnosis.streams.map((stream: any) => [stream.name, stream.verdict])) as Record<
+		string,
+		any
+	>;
 	return {diagnosis, verdicts};
 }
 
@@ -126,7 +132,10 @@ describe('demo --scenario node-loss', () => {
 		assert.deepEqual(verdicts['ORDERS'].spares, [json.spare]);
 		assert.equal(verdicts['INVOICES'].kind, 'r1-on-dead-node', verdicts['INVOICES'].reason);
 		assert.equal(verdicts['AUDIT'].kind, 'healthy', verdicts['AUDIT'].reason);
-		assert.match(demo.stderr(), new RegExp(`nats-dr diagnose --context ${json.context} --sys-context ${json.sys_context}`));
+		assert.match(
+			demo.stderr(),
+			new RegExp(`nats-dr diagnose --context ${json.context} --sys-context ${json.sys_context}`),
+		);
 	});
 
 	test('the plain peer-remove brings ORDERS back to healthy, with one audit line and no password in it', async () => {
@@ -134,7 +143,20 @@ describe('demo --scenario node-loss', () => {
 		const auditDir = await mkdtemp(path.join(tmpdir(), 'nats-dr-audit-'));
 		try {
 			const auditLog = path.join(auditDir, 'audit.log');
-			const result = await runCli(['peer-remove', victim, '--confirm', victim, '--watch-timeout', '60s', '--audit-log', auditLog, ...connection(json)], {timeoutMs: 90_000});
+			const result = await runCli(
+				[
+					'peer-remove',
+					victim,
+					'--confirm',
+					victim,
+					'--watch-timeout',
+					'60s',
+					'--audit-log',
+					auditLog,
+					...connection(json),
+				],
+				{timeoutMs: 90_000},
+			);
 			assert.equal(result.code, 0, result.stderr + result.stdout);
 			await waitFor(async () => (await diagnose(json)).verdicts['ORDERS'].kind === 'healthy', {what: 'ORDERS healthy'});
 
@@ -157,8 +179,12 @@ describe('demo --scenario node-loss', () => {
 	test('a second demo (quorum-loss --keep) gets its own ports and directory, and keeps running after it exits', async () => {
 		const second = await startDemo(['--scenario', 'quorum-loss', '--keep']);
 		const {json} = second;
-		const ports = (run: DemoJson) => run.servers.flatMap(server => [Number(new URL(server.url).port), server.cluster_port, server.http_port]);
-		assert.deepEqual(ports(json).filter(port => ports(demo.json).includes(port)), []);
+		const ports = (run: DemoJson) =>
+			run.servers.flatMap(server => [Number(new URL(server.url).port), server.cluster_port, server.http_port]);
+		assert.deepEqual(
+			ports(json).filter(port => ports(demo.json).includes(port)),
+			[],
+		);
 		assert.notEqual(json.dir, demo.json.dir);
 
 		assert.equal(json.killed.length, 2);
@@ -206,20 +232,47 @@ describe('demo --scenario r1-loss', () => {
 	test('plain commands bring INVOICES back from the demo backup with all its messages', async () => {
 		const {json} = demo;
 		const [victim] = json.killed as [string];
-		const removed = await runCli(['peer-remove', victim, '--confirm', victim, ...connection(json)], {timeoutMs: 120_000});
+		const removed = await runCli(['peer-remove', victim, '--confirm', victim, ...connection(json)], {
+			timeoutMs: 120_000,
+		});
 		assert.equal(removed.code, 0, removed.stderr + removed.stdout);
 		// The server cannot delete it while its only node is a meta member; once removed, it can.
-		const nc = await connect({servers: json.servers.filter(server => server.state === 'running').map(server => server.url), user: 'app', pass: await appPassword(json)});
+		const nc = await connect({
+			servers: json.servers.filter(server => server.state === 'running').map(server => server.url),
+			user: 'app',
+			pass: await appPassword(json),
+		});
 		// nats-server 2.15 deletes it without answering: a retry then finds it gone.
-		await waitFor(async () => (await nc.jetstreamManager()).streams.delete('INVOICES').catch(error => /stream not found/.test(String(error)) || Promise.reject(error)), {what: 'INVOICES to be deleted'});
+		await waitFor(
+			async () =>
+				(await nc.jetstreamManager()).streams
+					.delete('INVOICES')
+					.catch(error => /stream not found/.test(String(error)) || Promise.reject(error)),
+			{what: 'INVOICES to be deleted'},
+		);
 		await nc.close();
-		const restored = await runCli(['restore', json.backup_dir!, '--tag', `node:${json.spare}`, '--confirm', 'INVOICES', '--json', ...connection(json)], {timeoutMs: 120_000});
+		const restored = await runCli(
+			[
+				'restore',
+				json.backup_dir!,
+				'--tag',
+				`node:${json.spare}`,
+				'--confirm',
+				'INVOICES',
+				'--json',
+				...connection(json),
+			],
+			{timeoutMs: 120_000},
+		);
 		assert.equal(restored.code, 0, restored.stderr + restored.stdout);
 		const {verdicts, diagnosis} = await diagnose(json);
 		assert.equal(verdicts['INVOICES'].kind, 'healthy', verdicts['INVOICES'].reason);
 		const invoices = diagnosis.streams.find((stream: {name: string}) => stream.name === 'INVOICES');
 		assert.equal(invoices.messages, 500);
-		assert.deepEqual(invoices.peers.map((peer: {name: string}) => peer.name), [json.spare]);
+		assert.deepEqual(
+			invoices.peers.map((peer: {name: string}) => peer.name),
+			[json.spare],
+		);
 	});
 
 	test('SIGINT stops every server it started and removes its directory', async () => {

@@ -22,9 +22,17 @@ before(async () => {
 	metaLeader = (await cluster.waitReady())!;
 	other = cluster.nodes.find(node => node.name !== metaLeader)!.name;
 	const nc = await appConnection(cluster);
-	await addPlacedStream(nc, {name: 'PINNED', num_replicas: 1, placement: {cluster: 'c1', tags: [`node:${metaLeader}`]}}, 240);
+	await addPlacedStream(
+		nc,
+		{name: 'PINNED', num_replicas: 1, placement: {cluster: 'c1', tags: [`node:${metaLeader}`]}},
+		240,
+	);
 	await addPlacedStream(nc, {name: 'ORDERS', num_replicas: 3}, 50);
-	await addPlacedStream(nc, {name: 'ELSEWHERE', num_replicas: 1, placement: {cluster: 'c1', tags: [`node:${other}`]}}, 10);
+	await addPlacedStream(
+		nc,
+		{name: 'ELSEWHERE', num_replicas: 1, placement: {cluster: 'c1', tags: [`node:${other}`]}},
+		10,
+	);
 	await nc.close();
 });
 after(async () => {
@@ -45,8 +53,14 @@ test('the meta leader killed with an R1 stream on it: the stream needs a backup 
 	const pinned = json.streams.find((stream: any) => stream.name === 'PINNED');
 	assert.ok(pinned, `PINNED is in the report: ${JSON.stringify(json.streams.map((s: any) => s.name))}`);
 	assert.equal(pinned.verdict.kind, 'r1-on-dead-node', pinned.verdict.reason);
-	assert.ok(pinned.verdict.dead_peers.includes(metaLeader) || pinned.verdict.reason.includes(metaLeader), pinned.verdict.reason);
-	assert.ok(json.next_steps.some((step: string) => step.includes('PINNED')), JSON.stringify(json.next_steps));
+	assert.ok(
+		pinned.verdict.dead_peers.includes(metaLeader) || pinned.verdict.reason.includes(metaLeader),
+		pinned.verdict.reason,
+	);
+	assert.ok(
+		json.next_steps.some((step: string) => step.includes('PINNED')),
+		JSON.stringify(json.next_steps),
+	);
 	assert.equal(json.servers.find((server: any) => server.name === metaLeader)?.online, false);
 	const elsewhere = json.streams.find((stream: any) => stream.name === 'ELSEWHERE');
 	assert.equal(elsewhere?.verdict.kind, 'healthy');
@@ -61,7 +75,11 @@ test('the meta leader killed with an R1 stream on it: the stream needs a backup 
 	// Once the election is over, a first run with no inventory at all still finds the stream.
 	const fresh = mkdtempSync(path.join(tmpdir(), 'nats-dr-state-'));
 	try {
-		const again = parseJson(await runCli(['diagnose', '--json', '--election-timeout', '30s', ...cliConnection(cluster)], {env: {XDG_STATE_HOME: fresh}}));
+		const again = parseJson(
+			await runCli(['diagnose', '--json', '--election-timeout', '30s', ...cliConnection(cluster)], {
+				env: {XDG_STATE_HOME: fresh},
+			}),
+		);
 		const seen = again.streams.find((stream: any) => stream.name === 'PINNED');
 		assert.equal(seen?.verdict.kind, 'r1-on-dead-node', JSON.stringify(again.streams_partial));
 		assert.deepEqual(seen.verdict.dead_peers, [metaLeader]);

@@ -26,7 +26,10 @@ describe('the inventory across runs and failures', () => {
 	const inventoryDir = path.join(stateHome, 'nats-dr', 'inventory', 'c1');
 	const inventory = () => {
 		const [file] = readdirSync(inventoryDir);
-		return {file: path.join(inventoryDir, file!), json: JSON.parse(readFileSync(path.join(inventoryDir, file!), 'utf8'))};
+		return {
+			file: path.join(inventoryDir, file!),
+			json: JSON.parse(readFileSync(path.join(inventoryDir, file!), 'utf8')),
+		};
 	};
 
 	before(async () => {
@@ -51,10 +54,19 @@ describe('the inventory across runs and failures', () => {
 		const {file, json: recorded} = inventory();
 		assert.equal(json.inventory.file, file);
 		assert.equal(statSync(file).mode & 0o777, 0o600);
-		assert.deepEqual(recorded.streams.map((stream: any) => stream.name), ['DELETED', 'EVENTS', 'KEPT', 'LOCAL']);
+		assert.deepEqual(
+			recorded.streams.map((stream: any) => stream.name),
+			['DELETED', 'EVENTS', 'KEPT', 'LOCAL'],
+		);
 		const kept = recorded.streams.find((stream: any) => stream.name === 'KEPT');
-		assert.deepEqual([kept.servers, kept.replicas, kept.messages, kept.firstSeq, kept.lastSeq], [[doomed], 1, 20, 1, 20]);
-		assert.deepEqual(recorded.servers.map((server: any) => server.name), ['n1', 'n2', 'n3']);
+		assert.deepEqual(
+			[kept.servers, kept.replicas, kept.messages, kept.firstSeq, kept.lastSeq],
+			[[doomed], 1, 20, 1, 20],
+		);
+		assert.deepEqual(
+			recorded.servers.map((server: any) => server.name),
+			['n1', 'n2', 'n3'],
+		);
 		assert.doesNotMatch(readFileSync(file, 'utf8'), /secret-pw/);
 	});
 
@@ -69,7 +81,10 @@ describe('the inventory across runs and failures', () => {
 		const before = inventory().json.recordedAt;
 		const json = parseJson(await runCli(['diagnose', '--json', ...cliConnection(cluster)], {env}));
 		assert.equal(json.inventory.previous_recorded_at, before);
-		assert.deepEqual(inventory().json.streams.map((stream: any) => stream.name), ['EVENTS', 'KEPT', 'LOCAL']);
+		assert.deepEqual(
+			inventory().json.streams.map((stream: any) => stream.name),
+			['EVENTS', 'KEPT', 'LOCAL'],
+		);
 	});
 
 	test('quorum lost: what it means, which servers must come back, what still works, which backups exist', async () => {
@@ -83,9 +98,15 @@ describe('the inventory across runs and failures', () => {
 		assert.equal(json.meta.verdict.kind, 'no-quorum', json.meta.verdict.reason);
 		assert.equal(json.election.waited, false, 'no election can come without quorum, so nats-dr does not wait');
 		assert.ok(Date.now() - started < 15_000);
-		assert.deepEqual(json.servers.filter((server: any) => !server.online).map((server: any) => server.name), dead);
+		assert.deepEqual(
+			json.servers.filter((server: any) => !server.online).map((server: any) => server.name),
+			dead,
+		);
 		const steps = json.next_steps.join('\n');
-		assert.match(steps, /Meta quorum lost: 1 of 3 servers answer and 2 are needed\. Until quorum returns no stream or consumer can be created, deleted or restored, and no peer-remove works\./);
+		assert.match(
+			steps,
+			/Meta quorum lost: 1 of 3 servers answer and 2 are needed\. Until quorum returns no stream or consumer can be created, deleted or restored, and no peer-remove works\./,
+		);
 		assert.match(steps, new RegExp(`Bring back 1 of ${dead.join(', ')} \\(any 1 of them is enough\\)`));
 		assert.match(steps, /Still working: streams whose own group has a leader keep serving reads and writes: LOCAL\./);
 		assert.match(steps, new RegExp(`Backups exist for KEPT \\(${path.join(backups, 'KEPT')}\\)`));
@@ -101,12 +122,20 @@ describe('the inventory across runs and failures', () => {
 		assert.equal(kept.seen_by, 'inventory');
 		assert.match(kept.last_seen, /^\d{4}-\d\d-\d\dT/);
 		assert.equal(kept.verdict.kind, 'r1-on-dead-node');
-		assert.match(kept.verdict.reason, new RegExp(`^LOST\\? last seen on ${doomed} \\(R1\\) at \\d\\d:\\d\\d UTC, 20 messages — not held by any live server`));
+		assert.match(
+			kept.verdict.reason,
+			new RegExp(
+				`^LOST\\? last seen on ${doomed} \\(R1\\) at \\d\\d:\\d\\d UTC, 20 messages — not held by any live server`,
+			),
+		);
 		assert.equal((byName.get('LOCAL') as any)?.source, 'live');
 		assert.equal(json.inventory.remembered, 1);
 
 		const plain = await runCli(['diagnose', ...cliConnection(cluster)], {env});
-		assert.match(plain.stdout, new RegExp(`KEPT {2}R1 \\[${doomed}!\\], 20 msgs.*\\(from the inventory, not a live answer\\)`));
+		assert.match(
+			plain.stdout,
+			new RegExp(`KEPT {2}R1 \\[${doomed}!\\], 20 msgs.*\\(from the inventory, not a live answer\\)`),
+		);
 		assert.doesNotMatch(plain.stdout, /NO LEADER … an election|election may be under way/);
 	});
 });

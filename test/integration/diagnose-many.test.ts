@@ -32,7 +32,8 @@ test('diagnose lists all 1,000 streams with a verdict each', async () => {
 	assert.equal(json.streams_total, count);
 	assert.equal(json.streams.length, count);
 	const names = new Set(json.streams.map((s: {name: string}) => s.name));
-	for (const probe of ['S0000', 'S0255', 'S0256', 'S0511', 'S0512', 'S0999']) assert.ok(names.has(probe), `${probe} is listed`);
+	for (const probe of ['S0000', 'S0255', 'S0256', 'S0511', 'S0512', 'S0999'])
+		assert.ok(names.has(probe), `${probe} is listed`);
 	assert.ok(json.streams.every((s: {verdict: {kind: string}}) => s.verdict.kind === 'healthy'));
 	assert.deepEqual(json.streams_missing, []);
 });

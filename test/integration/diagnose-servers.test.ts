@@ -72,7 +72,16 @@ describe('diagnose on a real 3-node cluster', () => {
 	});
 
 	test('without system credentials the server part says why it is missing', async () => {
-		const result = await runCli(['diagnose', '--json', '--server', cluster.running()[0]!.url, '--user', appUser.user, '--password', appUser.password]);
+		const result = await runCli([
+			'diagnose',
+			'--json',
+			'--server',
+			cluster.running()[0]!.url,
+			'--user',
+			appUser.user,
+			'--password',
+			appUser.password,
+		]);
 		assert.equal(result.code, 0, result.stderr);
 		const json = parseJson(result);
 		assert.equal(json.system.available, false);

@@ -21,7 +21,10 @@ test('diagnose says it is a standalone server and that recovery means backups, w
 		assert.equal(plain.code, 0, plain.stderr);
 		assert.doesNotMatch(plain.stdout, /NO LEADER|election/);
 		assert.match(plain.stdout, /standalone JetStream server \(no cluster\): there is no meta group and no replica/);
-		assert.match(plain.stdout, /Next steps\n {2}- Standalone server: .*recovery means restoring from backups .*peer-remove does not apply/);
+		assert.match(
+			plain.stdout,
+			/Next steps\n {2}- Standalone server: .*recovery means restoring from backups .*peer-remove does not apply/,
+		);
 		assert.doesNotMatch(plain.stderr, /waiting for the election/);
 
 		const json = parseJson(await runCli(['diagnose', '--json', ...cliConnection(server, {sys})]));

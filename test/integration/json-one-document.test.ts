@@ -30,13 +30,30 @@ describe('one JSON document per run', () => {
 
 	test('peer-remove whose watch times out: exit 1 and one document saying what was removed and what is pending', async () => {
 		const diagnosis = parseJson(await runCli(['diagnose', '--json', ...cliConnection(cluster)]));
-		const events = diagnosis.streams.find((stream: {name: string}) => stream.name === 'EVENTS') as {leader: string; peers: Array<{name: string}>};
+		const events = diagnosis.streams.find((stream: {name: string}) => stream.name === 'EVENTS') as {
+			leader: string;
+			peers: Array<{name: string}>;
+		};
 		const victim = events.peers.find(peer => peer.name !== events.leader)!.name;
 		// A watch of 1 ms takes one look, right after the removal: the replacement cannot have caught up.
-		const result = await runCli([
-			'peer-remove', victim, '--stream', 'EVENTS', '--force', '--confirm', victim, '--json', '--watch-timeout', '1ms',
-			'--audit-log', join(scratch, 'audit.log'), ...cliConnection(cluster),
-		], {timeoutMs: 60_000});
+		const result = await runCli(
+			[
+				'peer-remove',
+				victim,
+				'--stream',
+				'EVENTS',
+				'--force',
+				'--confirm',
+				victim,
+				'--json',
+				'--watch-timeout',
+				'1ms',
+				'--audit-log',
+				join(scratch, 'audit.log'),
+				...cliConnection(cluster),
+			],
+			{timeoutMs: 60_000},
+		);
 		assert.equal(result.code, 1, result.stdout + result.stderr);
 		const json = parseJson(result);
 		assert.equal(json.ok, false);
@@ -49,7 +66,11 @@ describe('one JSON document per run', () => {
 	});
 
 	test('usage errors and refusals in --json mode print one document too', async () => {
-		for (const args of [['backup', 'A.B', join(scratch, 'x')], ['restore', join(scratch, 'missing'), '--yes'], ['diagnose', '--timeout', '0']]) {
+		for (const args of [
+			['backup', 'A.B', join(scratch, 'x')],
+			['restore', join(scratch, 'missing'), '--yes'],
+			['diagnose', '--timeout', '0'],
+		]) {
 			const result = await runCli([...args, '--json', ...cliConnection(cluster)]);
 			assert.notEqual(result.code, 0);
 			const json = parseJson(result);

@@ -18,7 +18,19 @@ system_account: SYS`,
 after(async () => server?.stopAll());
 
 test('diagnose of an account without JetStream says so, exit 0, servers still listed', async () => {
-	const args = ['diagnose', '--server', server.urls, '--user', 'plain', '--password', 'plain-secret-pw', '--sys-user', sysUser.user, '--sys-password', sysUser.password];
+	const args = [
+		'diagnose',
+		'--server',
+		server.urls,
+		'--user',
+		'plain',
+		'--password',
+		'plain-secret-pw',
+		'--sys-user',
+		sysUser.user,
+		'--sys-password',
+		sysUser.password,
+	];
 	const json = parseJson(await runCli([...args, '--json']));
 	assert.match(json.streams_error, /^JetStream is not enabled for this account/);
 	assert.equal(json.servers.length, 1);
@@ -29,7 +41,17 @@ test('diagnose of an account without JetStream says so, exit 0, servers still li
 });
 
 test('backup from an account without JetStream fails with that sentence and exit 1', async () => {
-	const result = await runCli(['backup', 'ANY', '/tmp/nats-dr-never', '--server', server.urls, '--user', 'plain', '--password', 'plain-secret-pw']);
+	const result = await runCli([
+		'backup',
+		'ANY',
+		'/tmp/nats-dr-never',
+		'--server',
+		server.urls,
+		'--user',
+		'plain',
+		'--password',
+		'plain-secret-pw',
+	]);
 	assert.equal(result.code, 1);
 	assert.match(result.stderr, /JetStream is not enabled for this account/);
 });

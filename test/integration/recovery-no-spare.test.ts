@@ -23,7 +23,10 @@ describe('a 3-node cluster losing nodes', () => {
 		const streamLeader = (await (await nc.jetstreamManager()).streams.info('EVENTS')).cluster?.leader;
 		await nc.close();
 		// Killing the stream's leader makes STREAM.INFO go silent for the election: the verdict must hold anyway.
-		const victim = streamLeader && streamLeader !== metaLeader ? streamLeader : cluster.nodes.find(node => node.name !== metaLeader)!.name;
+		const victim =
+			streamLeader && streamLeader !== metaLeader
+				? streamLeader
+				: cluster.nodes.find(node => node.name !== metaLeader)!.name;
 		await cluster.kill(victim);
 		const json = parseJson(await runCli(['diagnose', '--json', ...cliConnection(cluster)]));
 		const events = json.streams.find((s: any) => s.name === 'EVENTS');

@@ -55,7 +55,10 @@ describe('a 4-node cluster losing one node', () => {
 		const wrongConfirm = await runCli(['peer-remove', victim, '--confirm', 'n9', ...cliConnection(cluster)]);
 		assert.equal(wrongConfirm.code, 2);
 		const json = parseJson(await runCli(['diagnose', '--json', ...cliConnection(cluster)]));
-		assert.ok(json.meta.peers.some((peer: any) => peer.name === victim), 'the dead node is still a meta peer');
+		assert.ok(
+			json.meta.peers.some((peer: any) => peer.name === victim),
+			'the dead node is still a meta peer',
+		);
 	});
 
 	test('peer-remove without system credentials says so and removes nothing', async () => {
@@ -65,7 +68,10 @@ describe('a 4-node cluster losing one node', () => {
 	});
 
 	test('peer-remove shows the impact, removes the node and watches ORDERS recover', async () => {
-		const result = await runCli(['peer-remove', victim, '--confirm', victim, '--watch-timeout', '60s', ...cliConnection(cluster)], {timeoutMs: 90_000});
+		const result = await runCli(
+			['peer-remove', victim, '--confirm', victim, '--watch-timeout', '60s', ...cliConnection(cluster)],
+			{timeoutMs: 90_000},
+		);
 		assert.equal(result.code, 0, result.stderr + result.stdout);
 		assert.match(result.stdout, /ORDERS: a replacement replica is placed on/);
 		assert.match(result.stdout, /PINNED: R1 stream: its data on .* is lost/);

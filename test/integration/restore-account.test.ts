@@ -17,7 +17,10 @@ describe('account restore, several streams at once', () => {
 	let cluster: TestCluster;
 	let nc: NatsConnection;
 	const scratch = mkdtempSync(join(tmpdir(), 'nats-dr-restore-account-'));
-	const restore = async (args: string[]) => runCli(['restore', ...args, '--audit-log', join(scratch, 'audit.log'), ...cliConnection(cluster)], {timeoutMs: 90_000});
+	const restore = async (args: string[]) =>
+		runCli(['restore', ...args, '--audit-log', join(scratch, 'audit.log'), ...cliConnection(cluster)], {
+			timeoutMs: 90_000,
+		});
 
 	before(async () => {
 		cluster = await TestCluster.start();
@@ -46,7 +49,7 @@ describe('account restore, several streams at once', () => {
 		});
 	}
 
-	test('a bad --concurrency, or one for a single stream\'s backup, is refused before anything is sent', async () => {
+	test("a bad --concurrency, or one for a single stream's backup, is refused before anything is sent", async () => {
 		const bad = await restore([fixturePath('account'), '--confirm', 'account', '--concurrency', '0']);
 		assert.equal(bad.code, 2, bad.stderr);
 		assert.match(bad.stderr, /--concurrency 0 is out of range/);

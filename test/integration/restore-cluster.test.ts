@@ -14,7 +14,14 @@ import type {NatsConnection} from 'nats';
 import {binPath, cleanEnv, parseJson, runCli} from '../helpers/cli.js';
 import {TestCluster} from '../helpers/nats-server.js';
 import {expectRefusedRestore} from '../helpers/restore-refusal.js';
-import {addFixtureConsumers, addStream, appConnection, cliConnection, fixtureStates, restoredState} from '../helpers/streams.js';
+import {
+	addFixtureConsumers,
+	addStream,
+	appConnection,
+	cliConnection,
+	fixtureStates,
+	restoredState,
+} from '../helpers/streams.js';
 import {fixturePath} from '../helpers/fixtures.js';
 
 const fixture = fixturePath;
@@ -23,7 +30,10 @@ describe('restore into a 3-node cluster with server tags', () => {
 	let cluster: TestCluster;
 	let nc: NatsConnection;
 	const scratch = mkdtempSync(join(tmpdir(), 'nats-dr-restore-'));
-	const restore = async (args: string[]) => runCli(['restore', ...args, '--audit-log', join(scratch, 'audit.log'), ...cliConnection(cluster)], {timeoutMs: 120_000});
+	const restore = async (args: string[]) =>
+		runCli(['restore', ...args, '--audit-log', join(scratch, 'audit.log'), ...cliConnection(cluster)], {
+			timeoutMs: 120_000,
+		});
 
 	const refused = async (args: string[], pattern: RegExp) => expectRefusedRestore(nc, restore, args, pattern);
 
@@ -44,26 +54,43 @@ describe('restore into a 3-node cluster with server tags', () => {
 		assert.equal(stream.replicas, 3);
 		assert.ok(stream.leader);
 		assert.equal(stream.peers.length, 2);
-		assert.ok(stream.peers.every((peer: any) => peer.current), JSON.stringify(stream.peers));
-		assert.deepEqual(stream.consumers, [{name: 'MONITOR', delivered: 0, ack_floor: 0}, {name: 'PROCESSOR', delivered: 100, ack_floor: 100}]);
+		assert.ok(
+			stream.peers.every((peer: any) => peer.current),
+			JSON.stringify(stream.peers),
+		);
+		assert.deepEqual(stream.consumers, [
+			{name: 'MONITOR', delivered: 0, ack_floor: 0},
+			{name: 'PROCESSOR', delivered: 100, ack_floor: 100},
+		]);
 		// Checked again independently, straight after the command returned.
 		assert.deepEqual(await restoredState(nc, 'EVENTS'), fixtureStates['EVENTS']);
 	});
 
 	test('refuses a placement tag no answering server has, and says which', async () => {
-		await refused([fixture('RANDOM'), '--tag', 'node:n9', '--yes'], /placement tag "node:n9" is on no answering server in cluster c1[\s\S]*try: replace the placement with --tag TAG \(tags in use: node:n1, node:n2, node:n3\)/);
+		await refused(
+			[fixture('RANDOM'), '--tag', 'node:n9', '--yes'],
+			/placement tag "node:n9" is on no answering server in cluster c1[\s\S]*try: replace the placement with --tag TAG \(tags in use: node:n1, node:n2, node:n3\)/,
+		);
 	});
 
 	test('refuses a placement cluster nobody answers for', async () => {
-		await refused([fixture('RANDOM'), '--cluster', 'east', '--yes'], /placement cluster "east" has no answering JetStream server \(clusters answering: c1\)[\s\S]*--cluster c1/);
+		await refused(
+			[fixture('RANDOM'), '--cluster', 'east', '--yes'],
+			/placement cluster "east" has no answering JetStream server \(clusters answering: c1\)[\s\S]*--cluster c1/,
+		);
 	});
 
 	test('refuses more replicas than the cluster has servers', async () => {
-		await refused([fixture('RANDOM'), '--replicas', '4', '--yes'], /4 replicas, but cluster c1 has 3 answering JetStream servers[\s\S]*--replicas 3/);
+		await refused(
+			[fixture('RANDOM'), '--replicas', '4', '--yes'],
+			/4 replicas, but cluster c1 has 3 answering JetStream servers[\s\S]*--replicas 3/,
+		);
 	});
 
 	test('--tag lands the stream on the chosen node, with the placement replaced', async () => {
-		const json = parseJson(await restore([fixture('RANDOM'), '--tag', 'node:n3', '--cluster', 'c1', '--yes', '--json']));
+		const json = parseJson(
+			await restore([fixture('RANDOM'), '--tag', 'node:n3', '--cluster', 'c1', '--yes', '--json']),
+		);
 		assert.equal(json.ok, true);
 		const info = await (await nc.jetstreamManager()).streams.info('RANDOM');
 		assert.equal(info.cluster?.leader, 'n3');
@@ -78,7 +105,13 @@ describe('restore into a 3-node cluster with server tags', () => {
 		const result = await restore([fixture('account'), '--skip-existing', '--confirm', 'account', '--json']);
 		assert.equal(result.code, 0, result.stderr);
 		const json = parseJson(result);
-		assert.deepEqual(json.streams.map((stream: any) => [stream.stream, stream.status]), [['AUDIT', 'skipped'], ['ORDERS', 'restored']]);
+		assert.deepEqual(
+			json.streams.map((stream: any) => [stream.stream, stream.status]),
+			[
+				['AUDIT', 'skipped'],
+				['ORDERS', 'restored'],
+			],
+		);
 		assert.match(result.stderr, /stream "AUDIT" exists already and is skipped \(--skip-existing\)/);
 		assert.deepEqual(await restoredState(nc, 'ORDERS'), fixtureStates['ORDERS']);
 		assert.deepEqual(await restoredState(nc, 'AUDIT'), fixtureStates['AUDIT']);
@@ -86,7 +119,23 @@ describe('restore into a 3-node cluster with server tags', () => {
 
 	test('an interrupted restore leaves the name taken; the next restore is refused up front and told to delete it', async () => {
 		await (await nc.jetstreamManager()).streams.delete('RANDOM');
-		const child = spawn(process.execPath, [binPath, 'restore', fixture('RANDOM'), '--tag', 'node:n2', '--chunk-size', '1KiB', '--window', '1', '--yes', ...cliConnection(cluster)], {env: cleanEnv()});
+		const child = spawn(
+			process.execPath,
+			[
+				binPath,
+				'restore',
+				fixture('RANDOM'),
+				'--tag',
+				'node:n2',
+				'--chunk-size',
+				'1KiB',
+				'--window',
+				'1',
+				'--yes',
+				...cliConnection(cluster),
+			],
+			{env: cleanEnv()},
+		);
 		let stdout = '';
 		let stderr = '';
 		child.stdout.setEncoding('utf8').on('data', (text: string) => {
@@ -96,7 +145,10 @@ describe('restore into a 3-node cluster with server tags', () => {
 		child.stderr.setEncoding('utf8').on('data', (text: string) => (stderr += text));
 		const code = await new Promise(resolve => child.once('close', resolve));
 		assert.equal(code, 130, stdout + stderr);
-		assert.match(stderr, /restore of RANDOM interrupted during the upload; the cluster still holds the name RANDOM for the unfinished restore, without a stream/);
+		assert.match(
+			stderr,
+			/restore of RANDOM interrupted during the upload; the cluster still holds the name RANDOM for the unfinished restore, without a stream/,
+		);
 		assert.match(stderr, /try: delete it \(nats stream rm RANDOM\) before retrying/);
 		await refused([fixture('RANDOM'), '--yes'], /the name "RANDOM" is still taken by an unfinished restore/);
 	});

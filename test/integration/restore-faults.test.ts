@@ -28,7 +28,10 @@ type Run = {
 };
 
 function startCli(args: string[]): Run {
-	const child = spawn(process.execPath, [binPath, 'restore', ...args], {env: cleanEnv(), stdio: ['ignore', 'pipe', 'pipe']});
+	const child = spawn(process.execPath, [binPath, 'restore', ...args], {
+		env: cleanEnv(),
+		stdio: ['ignore', 'pipe', 'pipe'],
+	});
 	let stdout = '';
 	let stderr = '';
 	const watchers: Array<{pattern: RegExp; resolve: () => void}> = [];
@@ -54,7 +57,9 @@ function startCli(args: string[]): Run {
 			await Promise.race([
 				new Promise<void>(resolve => watchers.push({pattern, resolve})),
 				exit.then(result => {
-					throw new Error(`the CLI exited (${result.code}) before printing ${pattern}:\n${result.stdout}\n${result.stderr}`);
+					throw new Error(
+						`the CLI exited (${result.code}) before printing ${pattern}:\n${result.stdout}\n${result.stderr}`,
+					);
 				}),
 			]);
 		},
@@ -68,7 +73,16 @@ function startCli(args: string[]): Run {
 describe('restore faults on a standalone server', () => {
 	let cluster: TestCluster;
 	const scratch = mkdtempSync(join(tmpdir(), 'nats-dr-restore-faults-'));
-	const connection = (url = cluster.nodes[0]!.url): string[] => ['--server', url, '--user', appUser.user, '--password', appUser.password, '--audit-log', join(scratch, 'audit.log')];
+	const connection = (url = cluster.nodes[0]!.url): string[] => [
+		'--server',
+		url,
+		'--user',
+		appUser.user,
+		'--password',
+		appUser.password,
+		'--audit-log',
+		join(scratch, 'audit.log'),
+	];
 	const names = async (): Promise<string[]> => {
 		const nc = await appConnection(cluster);
 		try {
@@ -102,8 +116,14 @@ describe('restore faults on a standalone server', () => {
 		await cluster.kill('n1');
 		const result = await run.exit;
 		assert.equal(result.code, 1, result.stdout + result.stderr);
-		assert.match(result.stderr, /upload of RANDOM failed: lost the connection to n1 during the upload; could not check whether stream RANDOM was created/);
-		assert.match(result.stderr, /try: check with `nats stream info RANDOM`, and delete a partial stream \(nats stream rm RANDOM\) before retrying/);
+		assert.match(
+			result.stderr,
+			/upload of RANDOM failed: lost the connection to n1 during the upload; could not check whether stream RANDOM was created/,
+		);
+		assert.match(
+			result.stderr,
+			/try: check with `nats stream info RANDOM`, and delete a partial stream \(nats stream rm RANDOM\) before retrying/,
+		);
 		await cluster.restart('n1');
 		await cluster.waitReady();
 		assert.deepEqual(await names(), [], 'the server kept no stream of the aborted restore');
@@ -115,9 +135,15 @@ describe('restore faults on a standalone server', () => {
 		run.signal('SIGINT');
 		const result = await run.exit;
 		assert.equal(result.code, 130, result.stdout + result.stderr);
-		assert.match(result.stderr, /restore of RANDOM interrupted during the upload; no stream was created \(the server drops what it received 5 s after the last chunk\)/);
+		assert.match(
+			result.stderr,
+			/restore of RANDOM interrupted during the upload; no stream was created \(the server drops what it received 5 s after the last chunk\)/,
+		);
 		assert.deepEqual(await names(), []);
-		const audited = readFileSync(join(scratch, 'audit.log'), 'utf8').trim().split('\n').map(line => JSON.parse(line) as {result: string; subject: string});
+		const audited = readFileSync(join(scratch, 'audit.log'), 'utf8')
+			.trim()
+			.split('\n')
+			.map(line => JSON.parse(line) as {result: string; subject: string});
 		assert.deepEqual(audited.at(-1)!.result, 'aborted');
 	});
 
@@ -130,8 +156,14 @@ describe('restore faults on a standalone server', () => {
 			run.signal('SIGINT');
 			const result = await run.exit;
 			assert.equal(result.code, 130, result.stdout + result.stderr);
-			assert.match(result.stderr, /restore of AUDIT interrupted while the server was restoring it; stream AUDIT does not exist yet, but the server goes on restoring it without this client/);
-			assert.match(result.stderr, /try: check with `nats stream info AUDIT` in a moment, and delete it if it is incomplete before retrying/);
+			assert.match(
+				result.stderr,
+				/restore of AUDIT interrupted while the server was restoring it; stream AUDIT does not exist yet, but the server goes on restoring it without this client/,
+			);
+			assert.match(
+				result.stderr,
+				/try: check with `nats stream info AUDIT` in a moment, and delete it if it is incomplete before retrying/,
+			);
 		} finally {
 			await trap.close();
 		}
@@ -143,15 +175,21 @@ describe('restore faults on a standalone server', () => {
 		const trap = await endMarkerTrap(cluster.nodes[0]!.port);
 		try {
 			const run = startCli([fixture('account/AUDIT'), '--yes', ...connection(trap.url)]);
-			await Promise.race([trap.trapped, run.exit.then(result => {
-				throw new Error(`the CLI exited (${result.code}) before its last chunk:\n${result.stdout}\n${result.stderr}`);
-			})]);
+			await Promise.race([
+				trap.trapped,
+				run.exit.then(result => {
+					throw new Error(`the CLI exited (${result.code}) before its last chunk:\n${result.stdout}\n${result.stderr}`);
+				}),
+			]);
 			await cluster.kill('n1');
 			trap.release();
 			const result = await run.exit;
 			assert.equal(result.code, 1, result.stdout + result.stderr);
 			assert.doesNotMatch(result.stderr, /not enabled/);
-			assert.match(result.stderr, /^nats-dr: restore of AUDIT failed: lost the connection to n1 after the last chunk, while the server restored AUDIT; could not check whether stream AUDIT was created/m);
+			assert.match(
+				result.stderr,
+				/^nats-dr: restore of AUDIT failed: lost the connection to n1 after the last chunk, while the server restored AUDIT; could not check whether stream AUDIT was created/m,
+			);
 			assert.match(result.stderr, /try: check with `nats stream info AUDIT`/);
 		} finally {
 			await trap.close();
@@ -176,17 +214,20 @@ describe('restore faults on a standalone server', () => {
 		assert.deepEqual(await names(), []);
 	});
 
-	test('a corrupt archive sent with --no-verify: the server\'s own words, and no stream', async () => {
+	test("a corrupt archive sent with --no-verify: the server's own words, and no stream", async () => {
 		const dir = join(scratch, 'RANDOM');
 		cpSync(fixture('RANDOM'), dir, {recursive: true});
 		const archive = Buffer.from(readFileSync(join(dir, 'stream.tar.s2')));
-		archive[1_500_000]! ^= 0xFF;
+		archive[1_500_000]! ^= 0xff;
 		writeFileSync(join(dir, 'stream.tar.s2'), archive);
 		const run = startCli([dir, '--no-verify', '--yes', ...connection()]);
 		const result = await run.exit;
 		assert.equal(result.code, 1, result.stdout + result.stderr);
 		assert.match(result.stdout, /the archive was not verified \(--no-verify\)/);
-		assert.match(result.stderr, /the server could not restore RANDOM: restore failed: s2: corrupt input, crc mismatch; no stream was created/);
+		assert.match(
+			result.stderr,
+			/the server could not restore RANDOM: restore failed: s2: corrupt input, crc mismatch; no stream was created/,
+		);
 		await waitFor(async () => (await names()).length === 0, {what: 'no stream'});
 	});
 
@@ -196,9 +237,15 @@ describe('restore faults on a standalone server', () => {
 		cpSync(fixture('account/AUDIT'), join(root, 'b-AUDIT'), {recursive: true});
 		const result = await startCli([root, '--no-verify', '--confirm', 'mixed', ...connection()]).exit;
 		assert.equal(result.code, 1, result.stdout + result.stderr);
-		assert.match(result.stdout, /restore for RANDOM failed: the server could not restore RANDOM: restore failed: s2: corrupt input, crc mismatch; no stream was created/);
+		assert.match(
+			result.stdout,
+			/restore for RANDOM failed: the server could not restore RANDOM: restore failed: s2: corrupt input, crc mismatch; no stream was created/,
+		);
 		assert.match(result.stdout, /Restored stream "AUDIT" in \d+s/);
-		assert.match(result.stderr, /account restore incomplete: 1 of 2 streams restored, 1 failed, 0 skipped \(existing\) \(failed: RANDOM\)/);
+		assert.match(
+			result.stderr,
+			/account restore incomplete: 1 of 2 streams restored, 1 failed, 0 skipped \(existing\) \(failed: RANDOM\)/,
+		);
 		assert.deepEqual(await names(), ['AUDIT']);
 	});
 });

@@ -21,8 +21,10 @@ describe('restore of a stream whose limits remove messages', () => {
 	let cluster: TestCluster;
 	let nc: NatsConnection;
 	const scratch = mkdtempSync(join(tmpdir(), 'nats-dr-restore-limits-'));
-	const cli = async (args: string[]) => runCli([...args, '--audit-log', join(scratch, 'audit.log'), ...cliConnection(cluster)], {timeoutMs: 90_000});
-	const messages = async (stream: string): Promise<number> => (await (await nc.jetstreamManager()).streams.info(stream)).state.messages;
+	const cli = async (args: string[]) =>
+		runCli([...args, '--audit-log', join(scratch, 'audit.log'), ...cliConnection(cluster)], {timeoutMs: 90_000});
+	const messages = async (stream: string): Promise<number> =>
+		(await (await nc.jetstreamManager()).streams.info(stream)).state.messages;
 
 	before(async () => {
 		cluster = await TestCluster.start();
@@ -50,14 +52,26 @@ describe('restore of a stream whose limits remove messages', () => {
 		assert.equal(stream.last_seq, 100);
 		// Up to 2.14 the restored stream expires at once; 2.15 restores all 100 and expires them a moment later.
 		assert.equal(stream.messages + (stream.removed_by_limits?.messages ?? 0), 100, JSON.stringify(stream));
-		if (stream.messages < 100) assert.deepEqual({...stream.removed_by_limits, words: undefined}, {messages: 100 - stream.messages, limits: ['max_age 8s'], words: undefined});
+		if (stream.messages < 100)
+			assert.deepEqual(
+				{...stream.removed_by_limits, words: undefined},
+				{messages: 100 - stream.messages, limits: ['max_age 8s'], words: undefined},
+			);
 		await (await nc.jetstreamManager()).streams.delete('AGED');
 		const plain = await cli(['restore', dir, '--yes', '--settle-timeout', '5s']);
 		assert.equal(plain.code, 0, plain.stdout + plain.stderr);
 		const restored = Number(/Messages: (\d+)/.exec(plain.stdout)?.[1]);
 		if (restored < 100) {
-			assert.match(plain.stdout, new RegExp(`${100 - restored} of the backup's messages were removed by the stream's own limits \\(max_age 8s\\)`));
-			const audit = readFileSync(join(scratch, 'audit.log'), 'utf8').trim().split('\n').map(line => JSON.parse(line) as {result: string; detail: string});
+			assert.match(
+				plain.stdout,
+				new RegExp(
+					`${100 - restored} of the backup's messages were removed by the stream's own limits \\(max_age 8s\\)`,
+				),
+			);
+			const audit = readFileSync(join(scratch, 'audit.log'), 'utf8')
+				.trim()
+				.split('\n')
+				.map(line => JSON.parse(line) as {result: string; detail: string});
 			assert.equal(audit.at(-1)!.result, 'ok');
 			assert.match(audit.at(-1)!.detail, /of the backup's messages were removed by the stream's own limits/);
 		}
@@ -71,7 +85,10 @@ describe('restore of a stream whose limits remove messages', () => {
 		assert.equal(backup.code, 0, backup.stderr);
 		await (await nc.jetstreamManager()).streams.delete(name);
 		const backupJson = join(dir, 'backup.json');
-		writeFileSync(backupJson, readFileSync(backupJson, 'utf8').replace(new RegExp(`"${limit}": ?-1`), `"${limit}": ${value}`));
+		writeFileSync(
+			backupJson,
+			readFileSync(backupJson, 'utf8').replace(new RegExp(`"${limit}": ?-1`), `"${limit}": ${value}`),
+		);
 		const result = await cli(['restore', dir, '--yes', '--settle-timeout', '5s', '--json']);
 		assert.equal(result.code, 0, result.stdout + result.stderr);
 		return parseJson(result).streams[0];
@@ -80,13 +97,21 @@ describe('restore of a stream whose limits remove messages', () => {
 	test('max_msgs lowered in backup.json: the server trims, and the restore reports the trimmed messages', async () => {
 		const stream = await restoreTightened('TRIMMED', 'max_msgs', 40);
 		assert.equal(stream.messages, 40);
-		assert.deepEqual(stream.removed_by_limits, {messages: 60, limits: ['max_msgs 40'], words: '60 of the backup\'s messages were removed by the stream\'s own limits (max_msgs 40), as the server does with any message past them'});
+		assert.deepEqual(stream.removed_by_limits, {
+			messages: 60,
+			limits: ['max_msgs 40'],
+			words:
+				"60 of the backup's messages were removed by the stream's own limits (max_msgs 40), as the server does with any message past them",
+		});
 	});
 
 	test('max_msgs_per_subject lowered in backup.json: two per subject are kept, the rest reported', async () => {
 		const stream = await restoreTightened('PERSUBJECT', 'max_msgs_per_subject', 2);
 		assert.equal(stream.messages, 14);
-		assert.deepEqual({...stream.removed_by_limits, words: undefined}, {messages: 86, limits: ['max_msgs_per_subject 2'], words: undefined});
+		assert.deepEqual(
+			{...stream.removed_by_limits, words: undefined},
+			{messages: 86, limits: ['max_msgs_per_subject 2'], words: undefined},
+		);
 	});
 
 	test('consumers backup.json counts beyond the archive (unverified): waited for briefly, then reported, not a failure', async () => {

@@ -31,8 +31,19 @@ describe('the restoring server dies after the last chunk, the connected one live
 		const trap = await endMarkerTrap(n1.port);
 		try {
 			const args = [
-				'restore', fixturePath('account/AUDIT'), '--tag', 'node:n2', '--yes',
-				'--server', trap.url, '--user', appUser.user, '--password', appUser.password, '--audit-log', join(scratch, 'audit.log'),
+				'restore',
+				fixturePath('account/AUDIT'),
+				'--tag',
+				'node:n2',
+				'--yes',
+				'--server',
+				trap.url,
+				'--user',
+				appUser.user,
+				'--password',
+				appUser.password,
+				'--audit-log',
+				join(scratch, 'audit.log'),
 			];
 			const child = spawn(process.execPath, [binPath, ...args], {env: cleanEnv(), stdio: ['ignore', 'pipe', 'pipe']});
 			let stdout = '';
@@ -43,7 +54,8 @@ describe('the restoring server dies after the last chunk, the connected one live
 			const killer = setTimeout(() => child.kill('SIGKILL'), 90_000);
 			await trap.trapped;
 			// 2.10 and later pool several routes per peer: the count before the kill is the reference.
-			const routes = async (): Promise<number> => ((await (await fetch(`http://127.0.0.1:${n1.httpPort}/routez`)).json()) as {num_routes: number}).num_routes;
+			const routes = async (): Promise<number> =>
+				((await (await fetch(`http://127.0.0.1:${n1.httpPort}/routez`)).json()) as {num_routes: number}).num_routes;
 			const before = await routes();
 			await cluster.kill('n2');
 			// The end marker must reach n1 only once n1 knows n2 is gone, or n1 would still route it there.
@@ -53,7 +65,10 @@ describe('the restoring server dies after the last chunk, the connected one live
 			clearTimeout(killer);
 			assert.equal(code, 1, stdout + stderr);
 			assert.doesNotMatch(stderr, /not enabled/);
-			assert.match(stderr, /^nats-dr: the server restoring AUDIT went away after the last chunk: nothing receives the end of the upload any more/m);
+			assert.match(
+				stderr,
+				/^nats-dr: the server restoring AUDIT went away after the last chunk: nothing receives the end of the upload any more/m,
+			);
 		} finally {
 			await trap.close();
 		}

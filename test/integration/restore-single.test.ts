@@ -22,8 +22,13 @@ describe('restore into a standalone server', () => {
 	let nc: NatsConnection;
 	const scratch = mkdtempSync(join(tmpdir(), 'nats-dr-restore-'));
 	const auditLog = join(scratch, 'audit.log');
-	const restore = async (args: string[]) => runCli(['restore', ...args, '--audit-log', auditLog, ...cliConnection(cluster)], {timeoutMs: 90_000});
-	const audit = (): Array<Record<string, unknown>> => readFileSync(auditLog, 'utf8').trim().split('\n').map(line => JSON.parse(line) as Record<string, unknown>);
+	const restore = async (args: string[]) =>
+		runCli(['restore', ...args, '--audit-log', auditLog, ...cliConnection(cluster)], {timeoutMs: 90_000});
+	const audit = (): Array<Record<string, unknown>> =>
+		readFileSync(auditLog, 'utf8')
+			.trim()
+			.split('\n')
+			.map(line => JSON.parse(line) as Record<string, unknown>);
 
 	/** A copy of a fixture backup, with some of its files replaced. */
 	const copyBackup = (from: string, name: string, files: {backupJson?: string; archive?: Uint8Array} = {}): string => {
@@ -50,14 +55,17 @@ describe('restore into a standalone server', () => {
 	test('refuses a directory that is not a backup', async () => {
 		await refused([join(scratch, 'missing'), '--yes'], /does not exist/);
 		const empty = copyBackup('account/AUDIT', 'EMPTY', {backupJson: ''});
-		const output = await refused([empty, '--yes'], /backup\.json in .* is empty: the backup that wrote it did not finish/);
+		const output = await refused(
+			[empty, '--yes'],
+			/backup\.json in .* is empty: the backup that wrote it did not finish/,
+		);
 		assert.match(output, /REFUSED/);
 		assert.equal(audit().at(-1)!['result'], 'refused');
 	});
 
 	test('refuses a corrupt archive unless --no-verify', async () => {
 		const archive = Buffer.from(readFileSync(fixture('RANDOM/stream.tar.s2')));
-		archive[1_500_000]! ^= 0xFF;
+		archive[1_500_000]! ^= 0xff;
 		const dir = copyBackup('RANDOM', 'CORRUPT', {archive});
 		await refused([dir, '--yes'], /CRC mismatch in chunk at byte \d+: the archive is corrupt/);
 		await refused([dir, '--yes', '--json'], /refused/);
@@ -70,13 +78,21 @@ describe('restore into a standalone server', () => {
 	test('refuses a NATSARC1 archive for a 2.9 server', async () => {
 		const archive = s2Stream(Buffer.concat([Buffer.from('NATSARC1'), Buffer.alloc(4096, 1)]));
 		const dir = copyBackup('account/AUDIT', 'V2', {archive});
-		await refused([dir, '--yes'], /NATSARC1 format, which only nats-server 2\.15 or later can restore; the target runs 2\.9\.10/);
+		await refused(
+			[dir, '--yes'],
+			/NATSARC1 format, which only nats-server 2\.15 or later can restore; the target runs 2\.9\.10/,
+		);
 		await refused([dir, '--yes', '--no-verify'], /NATSARC1/);
 	});
 
-	test('refuses to change a stream\'s name, with and without verification', async () => {
-		const dir = copyBackup('account/ORDERS', 'RENAMED', {backupJson: readFileSync(fixture('account/AUDIT/backup.json'), 'utf8')});
-		await refused([dir, '--yes'], /backup\.json names stream "AUDIT" but the archive holds "ORDERS": a stream cannot be renamed on restore/);
+	test("refuses to change a stream's name, with and without verification", async () => {
+		const dir = copyBackup('account/ORDERS', 'RENAMED', {
+			backupJson: readFileSync(fixture('account/AUDIT/backup.json'), 'utf8'),
+		});
+		await refused(
+			[dir, '--yes'],
+			/backup\.json names stream "AUDIT" but the archive holds "ORDERS": a stream cannot be renamed on restore/,
+		);
 		await refused([dir, '--yes', '--no-verify'], /cannot be renamed on restore/);
 	});
 
@@ -87,24 +103,33 @@ describe('restore into a standalone server', () => {
 		await refused([root, '--yes'], /AUDIT, AUDIT-older all hold stream "AUDIT": only one can be restored/);
 	});
 
-	test('refuses an account backup whose streams overlap each other\'s subjects, before any upload', async () => {
+	test("refuses an account backup whose streams overlap each other's subjects, before any upload", async () => {
 		const root = join(scratch, 'overlapping');
 		cpSync(fixture('account/ORDERS'), join(root, 'ORDERS'), {recursive: true});
 		cpSync(fixture('account/AUDIT'), join(root, 'AUDIT'), {recursive: true});
 		const backupJson = join(root, 'AUDIT', 'backup.json');
 		writeFileSync(backupJson, readFileSync(backupJson, 'utf8').replace('"AUDIT.\\u003e"', '"ORDERS.*.audit"'));
-		await refused([root, '--confirm', 'overlapping'], /streams "AUDIT" and "ORDERS" of this restore listen on overlapping subjects: ORDERS\.\*\.audit with ORDERS\.> \(the server would refuse "ORDERS" only after its whole upload\)/);
+		await refused(
+			[root, '--confirm', 'overlapping'],
+			/streams "AUDIT" and "ORDERS" of this restore listen on overlapping subjects: ORDERS\.\*\.audit with ORDERS\.> \(the server would refuse "ORDERS" only after its whole upload\)/,
+		);
 	});
 
 	test('refuses an R3 backup on a standalone server and says to pass --replicas 1', async () => {
-		await refused([fixture('EVENTS-R3'), '--yes'], /3 replicas, but the target is a standalone server[\s\S]*try: pass --replicas 1/);
+		await refused(
+			[fixture('EVENTS-R3'), '--yes'],
+			/3 replicas, but the target is a standalone server[\s\S]*try: pass --replicas 1/,
+		);
 	});
 
 	test('refuses subjects that overlap an existing stream', async () => {
 		const jsm = await nc.jetstreamManager();
 		await jsm.streams.add({name: 'LEGACY', subjects: ['EVENTS.s1']});
 		try {
-			await refused([fixture('EVENTS-R3'), '--replicas', '1', '--yes'], /subjects overlap with existing streams: EVENTS\.> with LEGACY/);
+			await refused(
+				[fixture('EVENTS-R3'), '--replicas', '1', '--yes'],
+				/subjects overlap with existing streams: EVENTS\.> with LEGACY/,
+			);
 		} finally {
 			await jsm.streams.delete('LEGACY');
 		}
@@ -120,11 +145,14 @@ describe('restore into a standalone server', () => {
 		assert.deepEqual(await streamNames(nc), []);
 	});
 
-	test('restores RANDOM exactly, with natscli\'s lines, the stream\'s info and an audit record', async () => {
+	test("restores RANDOM exactly, with natscli's lines, the stream's info and an audit record", async () => {
 		const result = await restore([fixture('RANDOM'), '--confirm', 'RANDOM']);
 		assert.equal(result.code, 0, result.stderr);
 		assert.match(result.stdout, /Starting restore of Stream "RANDOM" from file ".*RANDOM"/);
-		assert.match(result.stdout, /\d\d:\d\d:\d\d Sent \d+ chunks, server will now restore the snapshot, this might take a long time/);
+		assert.match(
+			result.stdout,
+			/\d\d:\d\d:\d\d Sent \d+ chunks, server will now restore the snapshot, this might take a long time/,
+		);
 		assert.match(result.stdout, /Restored stream "RANDOM" in \d+s/);
 		assert.match(result.stdout, /Messages: 3,072/);
 		assert.match(result.stdout, /Equivalent: nats stream restore .*RANDOM/);
@@ -153,7 +181,10 @@ describe('restore into a standalone server', () => {
 	test('restores the account backup: every stream, exactly', async () => {
 		const result = await restore([fixture('account'), '--confirm', 'account']);
 		assert.equal(result.code, 0, result.stderr);
-		assert.match(result.stdout, /Restoring backup of all 2 streams in directory ".*account" \(AUDIT, ORDERS; \d+ KiB\)/);
+		assert.match(
+			result.stdout,
+			/Restoring backup of all 2 streams in directory ".*account" \(AUDIT, ORDERS; \d+ KiB\)/,
+		);
 		assert.match(result.stdout, /Restored from .*account: 2 of 2 streams restored, 0 failed, 0 skipped/);
 		assert.deepEqual(await restoredState(nc, 'ORDERS'), fixtureStates['ORDERS']);
 		assert.deepEqual(await restoredState(nc, 'AUDIT'), fixtureStates['AUDIT']);

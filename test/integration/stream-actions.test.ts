@@ -28,7 +28,11 @@ describe('stream step-down and stream peer-remove', () => {
 
 	const streamInfo = async (name: string) => {
 		const json = parseJson(await runCli(['diagnose', '--json', ...cliConnection(cluster)]));
-		return json.streams.find((s: {name: string}) => s.name === name) as {leader: string; peers: Array<{name: string; current: boolean}>; verdict: {kind: string}};
+		return json.streams.find((s: {name: string}) => s.name === name) as {
+			leader: string;
+			peers: Array<{name: string; current: boolean}>;
+			verdict: {kind: string};
+		};
 	};
 
 	test('step-down needs the stream name typed, then elects another leader', async () => {
@@ -36,7 +40,15 @@ describe('stream step-down and stream peer-remove', () => {
 		const refused = await runCli(['step-down', 'EVENTS', ...cliConnection(cluster)]);
 		assert.equal(refused.code, 2);
 		assert.match(refused.stderr, /cannot ask for confirmation without a terminal/);
-		const result = await runCli(['step-down', 'EVENTS', '--confirm', 'EVENTS', '--audit-log', audit, ...cliConnection(cluster)]);
+		const result = await runCli([
+			'step-down',
+			'EVENTS',
+			'--confirm',
+			'EVENTS',
+			'--audit-log',
+			audit,
+			...cliConnection(cluster),
+		]);
 		assert.equal(result.code, 0, result.stderr);
 		assert.match(result.stdout, /Equivalent: nats stream cluster step-down EVENTS/);
 		assert.match(result.stdout, /New leader elected "n\d"/);
@@ -60,13 +72,34 @@ describe('stream step-down and stream peer-remove', () => {
 		const notPeer = await runCli(['peer-remove', 'n9', '--stream', 'EVENTS', '--yes', ...cliConnection(cluster)]);
 		assert.equal(notPeer.code, 2);
 		assert.match(notPeer.stderr, /not a peer of stream EVENTS/);
-		const result = await runCli(['peer-remove', victim, '--stream', 'EVENTS', '--confirm', victim, '--audit-log', audit, '--watch-timeout', '30s', ...cliConnection(cluster)], {timeoutMs: 60_000});
+		const result = await runCli(
+			[
+				'peer-remove',
+				victim,
+				'--stream',
+				'EVENTS',
+				'--confirm',
+				victim,
+				'--audit-log',
+				audit,
+				'--watch-timeout',
+				'30s',
+				...cliConnection(cluster),
+			],
+			{timeoutMs: 60_000},
+		);
 		assert.equal(result.code, 0, result.stderr + result.stdout);
 		assert.match(result.stdout, new RegExp(`Removing peer "${victim}"`));
 		assert.match(result.stdout, /EVENTS: recovered/);
 		const after = await streamInfo('EVENTS');
 		assert.deepEqual(after.peers.map(peer => peer.name).includes(victim), false);
-		const lines = (await readFile(audit, 'utf8')).trim().split('\n').map(line => JSON.parse(line) as {action: string; result: string});
-		assert.deepEqual(lines.map(line => `${line.action}:${line.result}`), ['step-down:ok', 'stream-peer-remove:ok']);
+		const lines = (await readFile(audit, 'utf8'))
+			.trim()
+			.split('\n')
+			.map(line => JSON.parse(line) as {action: string; result: string});
+		assert.deepEqual(
+			lines.map(line => `${line.action}:${line.result}`),
+			['step-down:ok', 'stream-peer-remove:ok'],
+		);
 	});
 });

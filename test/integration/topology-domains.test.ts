@@ -13,10 +13,24 @@ import {addStream} from '../helpers/streams.js';
 import {newestServerBin, serverBin, Topology} from '../helpers/topology.js';
 
 function cli(topology: Topology, region: string): string[] {
-	return ['--server', topology.urlsOf(region), '--user', appUser.user, '--password', appUser.password, '--sys-user', sysUser.user, '--sys-password', sysUser.password];
+	return [
+		'--server',
+		topology.urlsOf(region),
+		'--user',
+		appUser.user,
+		'--password',
+		appUser.password,
+		'--sys-user',
+		sysUser.user,
+		'--sys-password',
+		sysUser.password,
+	];
 }
 
-const servers = [{label: 'the server on the PATH', bin: serverBin()}, ...(newestServerBin() ? [{label: 'the newest server', bin: newestServerBin()!}] : [])];
+const servers = [
+	{label: 'the server on the PATH', bin: serverBin()},
+	...(newestServerBin() ? [{label: 'the newest server', bin: newestServerBin()!}] : []),
+];
 
 for (const {label, bin} of servers) {
 	describe(`two domains over a leafnode on ${label}`, () => {
@@ -34,11 +48,22 @@ for (const {label, bin} of servers) {
 		});
 
 		test('protect mirrors ORDERS from hub into the leaf domain', async () => {
-			const result = await waitFor(async () => {
-				// The leafnode connection may still be coming up: until it is, domain leaf does not answer.
-				const attempt = await runCli(['protect', 'ORDERS', '--mirror-to', 'leaf', '--yes', '--json', ...cli(topology, 'hub')]);
-				return attempt.code === 0 ? attempt : undefined;
-			}, {timeoutMs: 30_000, intervalMs: 1000, what: 'protect into domain leaf'});
+			const result = await waitFor(
+				async () => {
+					// The leafnode connection may still be coming up: until it is, domain leaf does not answer.
+					const attempt = await runCli([
+						'protect',
+						'ORDERS',
+						'--mirror-to',
+						'leaf',
+						'--yes',
+						'--json',
+						...cli(topology, 'hub'),
+					]);
+					return attempt.code === 0 ? attempt : undefined;
+				},
+				{timeoutMs: 30_000, intervalMs: 1000, what: 'protect into domain leaf'},
+			);
 			const json = parseJson(result);
 			assert.deepEqual(json.target, {kind: 'domain', name: 'leaf'});
 			assert.equal(json.mirror, 'ORDERS_LEAF');
@@ -46,27 +71,46 @@ for (const {label, bin} of servers) {
 		});
 
 		test('readiness across both domains: ORDERS in hub is protected by the mirror in leaf', async () => {
-			const result = await runCli(['readiness', '--json', '--domain', 'leaf', '--max-rpo', '1m', ...cli(topology, 'hub')]);
+			const result = await runCli([
+				'readiness',
+				'--json',
+				'--domain',
+				'leaf',
+				'--max-rpo',
+				'1m',
+				...cli(topology, 'hub'),
+			]);
 			assert.equal(result.code, 0, result.stdout + result.stderr);
 			const json = parseJson(result);
 			const orders = json.streams.find((entry: any) => entry.stream === 'ORDERS');
 			assert.equal(orders.domain, 'hub');
 			assert.equal(orders.verdict, 'protected');
-			assert.deepEqual(orders.copies.map((copy: any) => [copy.stream, copy.domain, copy.kind, copy.lag_messages]), [['ORDERS_LEAF', 'leaf', 'mirror', 0]]);
+			assert.deepEqual(
+				orders.copies.map((copy: any) => [copy.stream, copy.domain, copy.kind, copy.lag_messages]),
+				[['ORDERS_LEAF', 'leaf', 'mirror', 0]],
+			);
 			assert.equal(json.streams.find((entry: any) => entry.stream === 'ORDERS_LEAF').verdict, 'copy');
 		});
 
 		test('hub is lost: failover makes the leaf mirror serve ORDERS.> and leaves the out-of-reach origin alone', async () => {
 			await topology.killRegion('hub');
 			const readiness = parseJson(await runCli(['readiness', '--json', ...cli(topology, 'leaf')]));
-			assert.match(readiness.streams.find((entry: any) => entry.stream === 'ORDERS_LEAF').words, /a copy of ORDERS, which is not among the streams read .*: if it is lost, fail over \(nats-dr failover ORDERS_LEAF\)/);
-			const result = await runCli(['failover', 'ORDERS_LEAF', '--yes', '--json', ...cli(topology, 'leaf')], {timeoutMs: 180_000});
+			assert.match(
+				readiness.streams.find((entry: any) => entry.stream === 'ORDERS_LEAF').words,
+				/a copy of ORDERS, which is not among the streams read .*: if it is lost, fail over \(nats-dr failover ORDERS_LEAF\)/,
+			);
+			const result = await runCli(['failover', 'ORDERS_LEAF', '--yes', '--json', ...cli(topology, 'leaf')], {
+				timeoutMs: 180_000,
+			});
 			assert.equal(result.code, 0, result.stderr);
 			const json = parseJson(result);
 			assert.equal(json.origin_deleted, false);
 			assert.deepEqual(json.subjects, ['ORDERS.>']);
 			assert.equal(json.messages, 120);
-			assert.match(result.stderr, /lives in domain hub, out of reach; if that domain returns, ORDERS serves ORDERS\.> there too/);
+			assert.match(
+				result.stderr,
+				/lives in domain hub, out of reach; if that domain returns, ORDERS serves ORDERS\.> there too/,
+			);
 			process.stderr.write(`# domain failover on ${label}: ${json.method}, ${json.elapsed_ms} ms\n`);
 
 			const leaf = await connect({servers: topology.urlsOf('leaf'), user: appUser.user, pass: appUser.password});

@@ -16,7 +16,10 @@ describe('a supercluster of two clusters', () => {
 	let topology: Topology;
 
 	before(async () => {
-		topology = await Topology.supercluster([{name: 'east', nodes: 1}, {name: 'west', nodes: 1}]);
+		topology = await Topology.supercluster([
+			{name: 'east', nodes: 1},
+			{name: 'west', nodes: 1},
+		]);
 		const nc = await connect({servers: topology.urlsOf('east'), user: appUser.user, pass: appUser.password});
 		await addStream(nc, {name: 'EVENTS', placement: {cluster: 'east', tags: []}}, 10);
 		await nc.close();
@@ -24,15 +27,43 @@ describe('a supercluster of two clusters', () => {
 	after(async () => topology?.stopAll());
 
 	test('readiness warns before it happens: losing either cluster loses the meta quorum', async () => {
-		const result = await runCli(['readiness', '--json', '--server', topology.urlsOf('west'), '--user', appUser.user, '--password', appUser.password, '--sys-user', sysUser.user, '--sys-password', sysUser.password]);
+		const result = await runCli([
+			'readiness',
+			'--json',
+			'--server',
+			topology.urlsOf('west'),
+			'--user',
+			appUser.user,
+			'--password',
+			appUser.password,
+			'--sys-user',
+			sysUser.user,
+			'--sys-password',
+			sysUser.password,
+		]);
 		assert.equal(result.code, 0, result.stderr);
 		const json = parseJson(result);
-		assert.equal(json.meta.words, 'losing any one of the clusters loses the meta quorum (2 of 2): no stream can be created, changed or failed over until it returns');
-		assert.deepEqual(json.clusters.map((cluster: any) => [cluster.name, cluster.servers.length, cluster.down]), [['east', 1, false], ['west', 1, false]]);
+		assert.equal(
+			json.meta.words,
+			'losing any one of the clusters loses the meta quorum (2 of 2): no stream can be created, changed or failed over until it returns',
+		);
+		assert.deepEqual(
+			json.clusters.map((cluster: any) => [cluster.name, cluster.servers.length, cluster.down]),
+			[
+				['east', 1, false],
+				['west', 1, false],
+			],
+		);
 		const events = json.streams.find((entry: any) => entry.stream === 'EVENTS');
 		assert.equal(events.region, 'east');
 		assert.deepEqual(events.servers, ['east-1']);
 		assert.equal(events.verdict, 'unprotected');
-		assert.deepEqual(json.regions.map((region: any) => [region.region, region.meta_quorum_lost]), [['east', true], ['west', true]]);
+		assert.deepEqual(
+			json.regions.map((region: any) => [region.region, region.meta_quorum_lost]),
+			[
+				['east', true],
+				['west', true],
+			],
+		);
 	});
 });

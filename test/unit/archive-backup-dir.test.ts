@@ -12,7 +12,14 @@ const fixtures = fixturePath('');
 const expected = [
 	{dir: 'RANDOM', stream: 'RANDOM', messages: 3072, firstSeq: 1, lastSeq: 3072, consumers: []},
 	{dir: 'EVENTS-R3', stream: 'EVENTS', messages: 2000, firstSeq: 1, lastSeq: 2000, consumers: ['MONITOR', 'PROCESSOR']},
-	{dir: 'account/ORDERS', stream: 'ORDERS', messages: 2995, firstSeq: 1, lastSeq: 3000, consumers: ['MONITOR', 'PROCESSOR']},
+	{
+		dir: 'account/ORDERS',
+		stream: 'ORDERS',
+		messages: 2995,
+		firstSeq: 1,
+		lastSeq: 3000,
+		consumers: ['MONITOR', 'PROCESSOR'],
+	},
 	{dir: 'account/AUDIT', stream: 'AUDIT', messages: 1000, firstSeq: 1, lastSeq: 1000, consumers: []},
 ];
 
@@ -64,16 +71,34 @@ test('readBackupDir reads every fixture and keeps backup.json intact', async () 
 
 test('readBackupDir rejects broken backup directories with clear errors', async () => {
 	const empty = copyBackup('RANDOM', {backupJson: ''});
-	await assert.rejects(readBackupDir(empty), backupDirError('empty-backup-json', /^backup\.json in .+ is empty: the backup that wrote it did not finish$/));
+	await assert.rejects(
+		readBackupDir(empty),
+		backupDirError('empty-backup-json', /^backup\.json in .+ is empty: the backup that wrote it did not finish$/),
+	);
 
 	const noBackupJson = join(scratch, 'no-backup-json');
 	mkdirSync(noBackupJson);
-	await assert.rejects(readBackupDir(noBackupJson), backupDirError('no-backup-json', /no-backup-json has no backup\.json: not a backup directory$/));
+	await assert.rejects(
+		readBackupDir(noBackupJson),
+		backupDirError('no-backup-json', /no-backup-json has no backup\.json: not a backup directory$/),
+	);
 
-	await assert.rejects(readBackupDir(copyBackup('RANDOM', {backupJson: '{"config": '})), backupDirError('invalid-backup-json', /is not valid JSON/));
-	await assert.rejects(readBackupDir(copyBackup('RANDOM', {backupJson: '[]'})), backupDirError('invalid-backup-json', /is not a JSON object/));
-	await assert.rejects(readBackupDir(copyBackup('RANDOM', {backupJson: '{"config": {}, "state": {}}'})), backupDirError('invalid-backup-json', /config\.name/));
-	await assert.rejects(readBackupDir(copyBackup('RANDOM', {backupJson: '{"config": {"name": "X"}}'})), backupDirError('invalid-backup-json', /no "state" object/));
+	await assert.rejects(
+		readBackupDir(copyBackup('RANDOM', {backupJson: '{"config": '})),
+		backupDirError('invalid-backup-json', /is not valid JSON/),
+	);
+	await assert.rejects(
+		readBackupDir(copyBackup('RANDOM', {backupJson: '[]'})),
+		backupDirError('invalid-backup-json', /is not a JSON object/),
+	);
+	await assert.rejects(
+		readBackupDir(copyBackup('RANDOM', {backupJson: '{"config": {}, "state": {}}'})),
+		backupDirError('invalid-backup-json', /config\.name/),
+	);
+	await assert.rejects(
+		readBackupDir(copyBackup('RANDOM', {backupJson: '{"config": {"name": "X"}}'})),
+		backupDirError('invalid-backup-json', /no "state" object/),
+	);
 	// A name from elsewhere goes into API subjects: "A.B" would address another stream.
 	for (const name of ['A.B', '*', '>', '../x', 'a b']) {
 		await assert.rejects(
@@ -84,21 +109,36 @@ test('readBackupDir rejects broken backup directories with clear errors', async 
 
 	const noArchive = copyBackup('RANDOM');
 	rmSync(join(noArchive, 'stream.tar.s2'));
-	await assert.rejects(readBackupDir(noArchive), backupDirError('no-archive', /has no stream\.tar\.s2 \(nor stream\.arc\.s2\): the backup is incomplete$/));
+	await assert.rejects(
+		readBackupDir(noArchive),
+		backupDirError('no-archive', /has no stream\.tar\.s2 \(nor stream\.arc\.s2\): the backup is incomplete$/),
+	);
 
 	const natsarc = copyBackup('RANDOM');
 	renameSync(join(natsarc, 'stream.tar.s2'), join(natsarc, 'stream.arc.s2'));
-	assert.equal((await readBackupDir(natsarc)).archivePath, join(natsarc, 'stream.arc.s2'), 'natscli names a 2.15 archive stream.arc.s2');
+	assert.equal(
+		(await readBackupDir(natsarc)).archivePath,
+		join(natsarc, 'stream.arc.s2'),
+		'natscli names a 2.15 archive stream.arc.s2',
+	);
 	const both = copyBackup('RANDOM');
 	writeFileSync(join(both, 'stream.arc.s2'), '');
-	await assert.rejects(readBackupDir(both), backupDirError('two-archives', /holds both stream\.arc\.s2 and stream\.tar\.s2/));
+	await assert.rejects(
+		readBackupDir(both),
+		backupDirError('two-archives', /holds both stream\.arc\.s2 and stream\.tar\.s2/),
+	);
 
 	await assert.rejects(readBackupDir(join(scratch, 'nowhere')), backupDirError('not-found', /does not exist$/));
-	await assert.rejects(readBackupDir(join(fixtures, 'RANDOM', 'backup.json')), backupDirError('not-a-directory', /is not a directory/));
+	await assert.rejects(
+		readBackupDir(join(fixtures, 'RANDOM', 'backup.json')),
+		backupDirError('not-a-directory', /is not a directory/),
+	);
 });
 
 test('readBackupDir reads the nats-dr.json sidecar, and reports a broken one without failing', async () => {
-	const good = await readBackupDir(copyBackup('account/AUDIT', {sidecar: '{"archive": {"sha256": "abc"}, "future": 1}'}));
+	const good = await readBackupDir(
+		copyBackup('account/AUDIT', {sidecar: '{"archive": {"sha256": "abc"}, "future": 1}'}),
+	);
 	assert.deepEqual(good.sidecar, {archive: {sha256: 'abc'}, future: 1});
 	const broken = await readBackupDir(copyBackup('account/AUDIT', {sidecar: '{'}));
 	assert.equal(broken.sidecar, undefined);
@@ -155,11 +195,15 @@ test('verifyBackupDir compares the archive with backup.json and the sidecar', as
 	const archive = readFileSync(join(fixtures, 'account/ORDERS', 'stream.tar.s2'));
 	const sha256 = createHash('sha256').update(archive).digest('hex');
 
-	const matching = await verifyBackupDir(copyBackup('account/ORDERS', {sidecar: JSON.stringify({archive: {sha256: sha256.toUpperCase()}})}));
+	const matching = await verifyBackupDir(
+		copyBackup('account/ORDERS', {sidecar: JSON.stringify({archive: {sha256: sha256.toUpperCase()}})}),
+	);
 	assert.equal(matching.ok, true, matching.problems.join('; '));
 	assert.equal(matching.archive?.sha256, sha256);
 
-	const changed = await verifyBackupDir(copyBackup('account/ORDERS', {sidecar: JSON.stringify({archive: {sha256: '0'.repeat(64)}})}));
+	const changed = await verifyBackupDir(
+		copyBackup('account/ORDERS', {sidecar: JSON.stringify({archive: {sha256: '0'.repeat(64)}})}),
+	);
 	assert.equal(changed.ok, false);
 	assert.match(changed.problems[0]!, /SHA-256 differs from the one recorded in nats-dr\.json/);
 
@@ -167,15 +211,22 @@ test('verifyBackupDir compares the archive with backup.json and the sidecar', as
 	assert.equal(brokenSidecar.ok, true);
 	assert.match(brokenSidecar.warnings[0]!, /nats-dr\.json .* is not valid JSON/);
 
-	const swapped = await verifyBackupDir(copyBackup('account/ORDERS', {backupJson: readFileSync(join(fixtures, 'account/AUDIT', 'backup.json'), 'utf8')}));
+	const swapped = await verifyBackupDir(
+		copyBackup('account/ORDERS', {backupJson: readFileSync(join(fixtures, 'account/AUDIT', 'backup.json'), 'utf8')}),
+	);
 	assert.equal(swapped.ok, false);
 	assert.match(swapped.problems[0]!, /the archive holds stream "ORDERS" but backup\.json describes "AUDIT"/);
 
-	const ordersJson = JSON.parse(readFileSync(join(fixtures, 'account/ORDERS', 'backup.json'), 'utf8')) as {state: {consumer_count: number}};
+	const ordersJson = JSON.parse(readFileSync(join(fixtures, 'account/ORDERS', 'backup.json'), 'utf8')) as {
+		state: {consumer_count: number};
+	};
 	ordersJson.state.consumer_count = 3;
 	const moreConsumers = await verifyBackupDir(copyBackup('account/ORDERS', {backupJson: JSON.stringify(ordersJson)}));
 	assert.equal(moreConsumers.ok, true, 'a consumer count mismatch is only a warning');
-	assert.match(moreConsumers.warnings[0]!, /backup\.json counts 3 consumers but the archive holds 2 \(MONITOR, PROCESSOR\)/);
+	assert.match(
+		moreConsumers.warnings[0]!,
+		/backup\.json counts 3 consumers but the archive holds 2 \(MONITOR, PROCESSOR\)/,
+	);
 });
 
 test('verifyBackupDir still checks the archive beside a broken backup.json', async () => {
@@ -187,9 +238,19 @@ test('verifyBackupDir still checks the archive beside a broken backup.json', asy
 	assert.equal(emptyJson.backup, undefined);
 
 	const archive = readFileSync(join(fixtures, 'account/AUDIT', 'stream.tar.s2'));
-	const truncated = await verifyBackupDir(copyBackup('account/AUDIT', {backupJson: '', archive: archive.subarray(0, 1000)}));
-	assert.deepEqual(truncated.problems.map(problem => problem.split(':')[0]), ['backup.json in ' + truncated.dir + ' is empty', 'archive is truncated']);
+	const truncated = await verifyBackupDir(
+		copyBackup('account/AUDIT', {backupJson: '', archive: archive.subarray(0, 1000)}),
+	);
+	assert.deepEqual(
+		truncated.problems.map(problem => problem.split(':')[0]),
+		['backup.json in ' + truncated.dir + ' is empty', 'archive is truncated'],
+	);
 
 	const missing = await verifyBackupDir(join(scratch, 'not-there'));
-	assert.deepEqual(missing, {dir: join(scratch, 'not-there'), ok: false, problems: [`${join(scratch, 'not-there')} does not exist`], warnings: []});
+	assert.deepEqual(missing, {
+		dir: join(scratch, 'not-there'),
+		ok: false,
+		problems: [`${join(scratch, 'not-there')} does not exist`],
+		warnings: [],
+	});
 });

@@ -16,7 +16,7 @@ function archive(dir: string): Buffer {
 }
 
 function chunk(type: number, body: Uint8Array): Buffer {
-	const header = Buffer.from([type, body.length & 0xFF, (body.length >> 8) & 0xFF, body.length >> 16]);
+	const header = Buffer.from([type, body.length & 0xff, (body.length >> 8) & 0xff, body.length >> 16]);
 	return Buffer.concat([header, body]);
 }
 
@@ -26,7 +26,7 @@ function crcBytes(data: Uint8Array): Buffer {
 	return crc;
 }
 
-const streamIdentifier = chunk(0xFF, Buffer.from('S2sTwO'));
+const streamIdentifier = chunk(0xff, Buffer.from('S2sTwO'));
 
 function uncompressedChunk(data: Uint8Array): Buffer {
 	return chunk(0x01, Buffer.concat([crcBytes(data), data]));
@@ -39,7 +39,7 @@ function compressedChunk(block: Uint8Array, decoded: Uint8Array): Buffer {
 function varint(value: number): Buffer {
 	const bytes: number[] = [];
 	while (value >= 0x80) {
-		bytes.push((value & 0x7F) | 0x80);
+		bytes.push((value & 0x7f) | 0x80);
 		value = Math.floor(value / 128);
 	}
 
@@ -83,7 +83,7 @@ function s2Error(kind: string): (error: unknown) => boolean {
 }
 
 test('crc32c matches the Castagnoli check value', () => {
-	assert.equal(crc32c(Buffer.from('123456789')), 0xE3_06_92_83);
+	assert.equal(crc32c(Buffer.from('123456789')), 0xe3_06_92_83);
 	assert.equal(crc32c(Buffer.alloc(0)), 0);
 	// Every offset into the buffer: the range is passed as a view, not copied.
 	const data = Buffer.from('The quick brown fox jumps over the lazy dog, twice over.');
@@ -91,7 +91,7 @@ test('crc32c matches the Castagnoli check value', () => {
 		let slow = ~0;
 		for (const byte of data.subarray(start)) {
 			slow ^= byte;
-			for (let k = 0; k < 8; k++) slow = slow & 1 ? (slow >>> 1) ^ 0x82_F6_3B_78 : slow >>> 1;
+			for (let k = 0; k < 8; k++) slow = slow & 1 ? (slow >>> 1) ^ 0x82_f6_3b_78 : slow >>> 1;
 		}
 
 		assert.equal(crc32c(data, start), ~slow >>> 0);
@@ -109,7 +109,7 @@ test('highwayhash reproduces the meta.sum of every fixture', async () => {
 			if (name === '') break;
 			const size = Number.parseInt(tar.toString('latin1', at + 124, at + 136), 8);
 			files.set(name, tar.subarray(at + 512, at + 512 + size));
-			at += 512 + (Math.ceil(size / 512) * 512);
+			at += 512 + Math.ceil(size / 512) * 512;
 		}
 
 		const meta = files.get('meta.inf')!;
@@ -140,7 +140,11 @@ test('slices split anywhere give the same totals and output as one slice', () =>
 	for (const dir of fixtureDirs) {
 		const data = archive(dir);
 		const whole = decodeAll([data]);
-		for (const [seed, maxSize] of [[1, 7], [2, 64], [3, 70_000]] as const) {
+		for (const [seed, maxSize] of [
+			[1, 7],
+			[2, 64],
+			[3, 70_000],
+		] as const) {
 			const slices = randomSlices(data, seed, maxSize);
 			assert.deepEqual(decodeAll(slices), whole, `${dir} decoder, slices up to ${maxSize}`);
 		}
@@ -166,24 +170,40 @@ test('S2 block elements: literals, copies, and every repeat length encoding', ()
 	const literal = (text: string): Buffer => {
 		const n = text.length - 1;
 		if (n < 60) return Buffer.concat([Buffer.from([n << 2]), Buffer.from(text)]);
-		return Buffer.concat([Buffer.from([61 << 2, n & 0xFF, n >> 8]), Buffer.from(text)]);
+		return Buffer.concat([Buffer.from([61 << 2, n & 0xff, n >> 8]), Buffer.from(text)]);
 	};
 
-	const copy1 = (offset: number, length: number): Buffer => Buffer.from([((offset >> 8) << 5) | ((length - 4) << 2) | 1, offset & 0xFF]);
-	const copy2 = (offset: number, length: number): Buffer => Buffer.from([((length - 1) << 2) | 2, offset & 0xFF, offset >> 8]);
-	const copy4 = (offset: number, length: number): Buffer => Buffer.from([((length - 1) << 2) | 3, offset & 0xFF, (offset >> 8) & 0xFF, (offset >> 16) & 0xFF, offset >>> 24]);
+	const copy1 = (offset: number, length: number): Buffer =>
+		Buffer.from([((offset >> 8) << 5) | ((length - 4) << 2) | 1, offset & 0xff]);
+	const copy2 = (offset: number, length: number): Buffer =>
+		Buffer.from([((length - 1) << 2) | 2, offset & 0xff, offset >> 8]);
+	const copy4 = (offset: number, length: number): Buffer =>
+		Buffer.from([((length - 1) << 2) | 3, offset & 0xff, (offset >> 8) & 0xff, (offset >> 16) & 0xff, offset >>> 24]);
 	const repeat = (length: number): Buffer => {
 		if (length <= 8) return Buffer.from([((length - 4) << 2) | 1, 0]);
 		if (length < 260) return Buffer.from([(5 << 2) | 1, 0, length - 8]);
-		if (length < 65_540) return Buffer.from([(6 << 2) | 1, 0, (length - 260) & 0xFF, (length - 260) >> 8]);
+		if (length < 65_540) return Buffer.from([(6 << 2) | 1, 0, (length - 260) & 0xff, (length - 260) >> 8]);
 		const n = length - 65_540;
-		return Buffer.from([(7 << 2) | 1, 0, n & 0xFF, (n >> 8) & 0xFF, n >> 16]);
+		return Buffer.from([(7 << 2) | 1, 0, n & 0xff, (n >> 8) & 0xff, n >> 16]);
 	};
 
 	const long = 'x'.repeat(200) + 'y';
-	const elements = [literal('abcd'), copy1(4, 8), literal('0123456789'), copy2(10, 20), repeat(5), repeat(100), repeat(1000), repeat(70_000), literal(long), copy4(201, 64), copy1(1, 11)];
+	const elements = [
+		literal('abcd'),
+		copy1(4, 8),
+		literal('0123456789'),
+		copy2(10, 20),
+		repeat(5),
+		repeat(100),
+		repeat(1000),
+		repeat(70_000),
+		literal(long),
+		copy4(201, 64),
+		copy1(1, 11),
+	];
 	const expectedParts: string[] = ['abcd', 'abcdabcd', '0123456789'];
-	const periodic = (pattern: string, length: number): string => pattern.repeat(Math.ceil(length / pattern.length)).slice(0, length);
+	const periodic = (pattern: string, length: number): string =>
+		pattern.repeat(Math.ceil(length / pattern.length)).slice(0, length);
 	let text = expectedParts.join('');
 	const append = (part: string): void => {
 		text += part;
@@ -207,7 +227,7 @@ test('S2 block elements: literals, copies, and every repeat length encoding', ()
 		streamIdentifier,
 		chunk(0x80, Buffer.from('skip me')),
 		chunk(0x99, Buffer.alloc(20)),
-		chunk(0xFE, Buffer.alloc(0)),
+		chunk(0xfe, Buffer.alloc(0)),
 		compressedChunk(Buffer.concat([varint(expected.length), block]), expected),
 		uncompressedChunk(Buffer.from('tail')),
 	]);
@@ -222,23 +242,30 @@ test('corrupt blocks are rejected, never read out of bounds', () => {
 		decodeS2Block(Uint8Array.from(block), 0, block.length, new Uint8Array(length), length, 42);
 	};
 
-	const corrupt = (error: unknown): boolean => error instanceof S2FormatError && error.kind === 'corrupt-chunk' && error.offset === 42;
-	assert.throws(() => { // Repeat before any copy has set an offset.
-		decode([0x0C, 0x61, 0x62, 0x63, 0x64, 0x01, 0x00], 8);
+	const corrupt = (error: unknown): boolean =>
+		error instanceof S2FormatError && error.kind === 'corrupt-chunk' && error.offset === 42;
+	assert.throws(() => {
+		// Repeat before any copy has set an offset.
+		decode([0x0c, 0x61, 0x62, 0x63, 0x64, 0x01, 0x00], 8);
 	}, corrupt);
-	assert.throws(() => { // Offset reaches before the block start.
+	assert.throws(() => {
+		// Offset reaches before the block start.
 		decode([0x00, 0x61, 0x11, 0x05], 9);
 	}, corrupt);
-	assert.throws(() => { // Literal longer than the input.
-		decode([0x0C, 0x61], 4);
+	assert.throws(() => {
+		// Literal longer than the input.
+		decode([0x0c, 0x61], 4);
 	}, corrupt);
-	assert.throws(() => { // Output shorter than announced.
+	assert.throws(() => {
+		// Output shorter than announced.
 		decode([0x00, 0x61], 2);
 	}, corrupt);
-	assert.throws(() => { // Copy past the announced length.
+	assert.throws(() => {
+		// Copy past the announced length.
 		decode([0x00, 0x61, 0x11, 0x01], 3);
 	}, corrupt);
-	assert.throws(() => { // Truncated copy-4 tag.
+	assert.throws(() => {
+		// Truncated copy-4 tag.
 		decode([0x00, 0x61, 0x03, 0x01], 5);
 	}, corrupt);
 });
@@ -246,22 +273,35 @@ test('corrupt blocks are rejected, never read out of bounds', () => {
 test('framing errors name their kind and chunk offset', () => {
 	const data = Buffer.from('hello');
 	const bad = (stream: Buffer, kind: string, offset: number): void => {
-		assert.throws(() => decodeAll([stream]), (error: unknown) => s2Error(kind)(error) && (error as S2FormatError).offset === offset);
+		assert.throws(
+			() => decodeAll([stream]),
+			(error: unknown) => s2Error(kind)(error) && (error as S2FormatError).offset === offset,
+		);
 	};
 
 	bad(uncompressedChunk(data), 'missing-stream-identifier', 0);
-	bad(chunk(0xFF, Buffer.from('S2sTwX')), 'bad-stream-identifier', 0);
-	bad(chunk(0xFF, Buffer.from('S2sTwO!')), 'bad-stream-identifier', 0);
+	bad(chunk(0xff, Buffer.from('S2sTwX')), 'bad-stream-identifier', 0);
+	bad(chunk(0xff, Buffer.from('S2sTwO!')), 'bad-stream-identifier', 0);
 	bad(Buffer.concat([streamIdentifier, chunk(0x02, data)]), 'unsupported-chunk', 10);
 	bad(Buffer.concat([streamIdentifier, chunk(0x01, Buffer.alloc(3))]), 'corrupt-chunk', 10);
-	bad(Buffer.concat([streamIdentifier, compressedChunk(Buffer.concat([varint((4 << 20) + 1), Buffer.from([0])]), data)]), 'corrupt-chunk', 10);
+	bad(
+		Buffer.concat([streamIdentifier, compressedChunk(Buffer.concat([varint((4 << 20) + 1), Buffer.from([0])]), data)]),
+		'corrupt-chunk',
+		10,
+	);
 
 	const flipped = Buffer.concat([streamIdentifier, uncompressedChunk(data), uncompressedChunk(data)]);
 	flipped[flipped.length - 1]! ^= 1;
-	assert.throws(() => decodeAll([flipped]), (error: unknown) => s2Error('crc-mismatch')(error) && (error as S2FormatError).offset === 23);
+	assert.throws(
+		() => decodeAll([flipped]),
+		(error: unknown) => s2Error('crc-mismatch')(error) && (error as S2FormatError).offset === 23,
+	);
 
 	// A Snappy-framed stream is accepted too.
-	assert.equal(decodeAll([Buffer.concat([chunk(0xFF, Buffer.from('sNaPpY')), uncompressedChunk(data)])]).uncompressed, 5);
+	assert.equal(
+		decodeAll([Buffer.concat([chunk(0xff, Buffer.from('sNaPpY')), uncompressedChunk(data)])]).uncompressed,
+		5,
+	);
 });
 
 test('a stream cut inside a chunk or a chunk header is truncated', () => {
@@ -271,20 +311,30 @@ test('a stream cut inside a chunk or a chunk header is truncated', () => {
 		assert.throws(() => decodeAll([slice]), s2Error('truncated'), `cut at ${cut}`);
 	}
 
-	assert.throws(() => decodeAll([data.subarray(0, 12)]), (error: unknown) => (error as S2FormatError).offset === 10);
+	assert.throws(
+		() => decodeAll([data.subarray(0, 12)]),
+		(error: unknown) => (error as S2FormatError).offset === 10,
+	);
 });
 
 test('a bit flip in a fixture is caught', () => {
 	for (const dir of fixtureDirs) {
 		const data = Buffer.from(archive(dir));
 		data[Math.floor(data.length / 2)]! ^= 0x10;
-		assert.throws(() => decodeAll([data]), (error: unknown) => error instanceof S2FormatError && (error.kind === 'crc-mismatch' || error.kind === 'corrupt-chunk'), dir);
+		assert.throws(
+			() => decodeAll([data]),
+			(error: unknown) =>
+				error instanceof S2FormatError && (error.kind === 'crc-mismatch' || error.kind === 'corrupt-chunk'),
+			dir,
+		);
 	}
 });
 
 test('write() refuses new input before the previous slice is consumed', () => {
 	const decoder = new S2Decoder();
-	decoder.write(Buffer.concat([streamIdentifier, uncompressedChunk(Buffer.from('a')), uncompressedChunk(Buffer.from('b'))]));
+	decoder.write(
+		Buffer.concat([streamIdentifier, uncompressedChunk(Buffer.from('a')), uncompressedChunk(Buffer.from('b'))]),
+	);
 	assert.ok(decoder.read());
 	assert.throws(() => {
 		decoder.write(Buffer.from('x'));

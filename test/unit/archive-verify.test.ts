@@ -33,29 +33,44 @@ function scratchFile(name: string, data: Uint8Array): string {
 	return path;
 }
 
-
 async function decodedFixture(dir: string): Promise<Buffer> {
 	const blocks: Buffer[] = [];
 	for await (const block of decodeS2Stream([readFileSync(fixtureArchive(dir))])) blocks.push(Buffer.from(block));
 	return Buffer.concat(blocks);
 }
 
-function walk(tar: Uint8Array, options: ConstructorParameters<typeof TarWalker>[0] = {}, sliceSize = tar.length): TarEntry[] {
+function walk(
+	tar: Uint8Array,
+	options: ConstructorParameters<typeof TarWalker>[0] = {},
+	sliceSize = tar.length,
+): TarEntry[] {
 	const walker = new TarWalker(options);
 	const entries: TarEntry[] = [];
-	for (let at = 0; at < tar.length; at += sliceSize) walker.push(tar.subarray(at, at + sliceSize), entry => entries.push(entry));
+	for (let at = 0; at < tar.length; at += sliceSize)
+		walker.push(tar.subarray(at, at + sliceSize), entry => entries.push(entry));
 	walker.end();
 	return entries;
 }
 
-test('the tar walker lists a fixture\'s entries and reads only the small ones asked for', async () => {
+test("the tar walker lists a fixture's entries and reads only the small ones asked for", async () => {
 	const tar = await decodedFixture('account/ORDERS');
 	const entries = walk(tar, {wantContent: name => name.endsWith('meta.inf')});
-	assert.deepEqual(entries.map(entry => entry.name), [
-		'meta.inf', 'meta.sum', 'msgs/1.idx', 'msgs/1.fss', 'msgs/1.blk',
-		'obs/PROCESSOR/meta.inf', 'obs/PROCESSOR/meta.sum', 'obs/PROCESSOR/o.dat',
-		'obs/MONITOR/meta.inf', 'obs/MONITOR/meta.sum', 'obs/MONITOR/o.dat',
-	]);
+	assert.deepEqual(
+		entries.map(entry => entry.name),
+		[
+			'meta.inf',
+			'meta.sum',
+			'msgs/1.idx',
+			'msgs/1.fss',
+			'msgs/1.blk',
+			'obs/PROCESSOR/meta.inf',
+			'obs/PROCESSOR/meta.sum',
+			'obs/PROCESSOR/o.dat',
+			'obs/MONITOR/meta.inf',
+			'obs/MONITOR/meta.sum',
+			'obs/MONITOR/o.dat',
+		],
+	);
 	const blk = entries.find(entry => entry.name === 'msgs/1.blk')!;
 	assert.equal(blk.size, 988_179);
 	assert.equal(blk.type, 'file');
@@ -63,7 +78,11 @@ test('the tar walker lists a fixture\'s entries and reads only the small ones as
 	const meta = entries.find(entry => entry.name === 'meta.inf')!;
 	assert.equal((JSON.parse(meta.content!.toString()) as {name: string}).name, 'ORDERS');
 	for (const sliceSize of [1, 7, 511, 513, 4096]) {
-		assert.deepEqual(walk(tar, {wantContent: name => name.endsWith('meta.inf')}, sliceSize), entries, `slices of ${sliceSize}`);
+		assert.deepEqual(
+			walk(tar, {wantContent: name => name.endsWith('meta.inf')}, sliceSize),
+			entries,
+			`slices of ${sliceSize}`,
+		);
 	}
 });
 
@@ -77,12 +96,15 @@ test('the tar walker applies PAX and GNU long names and PAX sizes', () => {
 		{name: 'plain', content: 'x'.repeat(600)},
 	]);
 	const entries = walk(tar, {wantContent: () => true, maxContentBytes: 512});
-	assert.deepEqual(entries.map(({name, size, type}) => ({name, size, type})), [
-		{name: longName, size: 3, type: 'file'},
-		{name: 'g'.repeat(120), size: 3, type: 'file'},
-		{name: 'dir/', size: 0, type: 'directory'},
-		{name: 'plain', size: 600, type: 'file'},
-	]);
+	assert.deepEqual(
+		entries.map(({name, size, type}) => ({name, size, type})),
+		[
+			{name: longName, size: 3, type: 'file'},
+			{name: 'g'.repeat(120), size: 3, type: 'file'},
+			{name: 'dir/', size: 0, type: 'directory'},
+			{name: 'plain', size: 600, type: 'file'},
+		],
+	);
 	assert.equal(entries[0]!.content!.toString(), 'pax');
 	assert.equal(entries[3]!.content!.length, 512);
 	assert.equal(entries[3]!.contentTruncated, true);
@@ -95,7 +117,11 @@ test('the tar walker applies PAX and GNU long names and PAX sizes', () => {
 test('the tar walker reports truncation and corruption', () => {
 	const tar = snapshotTar('S');
 	const truncated = (cut: number, pattern: RegExp): void => {
-		assert.throws(() => walk(tar.subarray(0, cut)), (error: unknown) => error instanceof TarFormatError && error.kind === 'truncated' && pattern.test(error.message), `cut at ${cut}`);
+		assert.throws(
+			() => walk(tar.subarray(0, cut)),
+			(error: unknown) => error instanceof TarFormatError && error.kind === 'truncated' && pattern.test(error.message),
+			`cut at ${cut}`,
+		);
 	};
 
 	const blkHeader = tar.indexOf('msgs/1.blk');
@@ -107,7 +133,10 @@ test('the tar walker reports truncation and corruption', () => {
 
 	const corrupt = Buffer.from(tar);
 	corrupt[blkHeader + 5]! ^= 1;
-	assert.throws(() => walk(corrupt), (error: unknown) => error instanceof TarFormatError && error.kind === 'corrupt' && /checksum/.test(error.message));
+	assert.throws(
+		() => walk(corrupt),
+		(error: unknown) => error instanceof TarFormatError && error.kind === 'corrupt' && /checksum/.test(error.message),
+	);
 });
 
 test('every fixture archive verifies, with its stream, consumers and byte totals', async () => {
@@ -123,7 +152,7 @@ test('every fixture archive verifies, with its stream, consumers and byte totals
 		assert.equal(report.metaSumOk, true);
 		assert.deepEqual(report.consumers, consumers);
 		assert.equal(report.messageBlocks, 1);
-		assert.equal(report.entries, 5 + (3 * consumers.length));
+		assert.equal(report.entries, 5 + 3 * consumers.length);
 		assert.equal(report.errorsTxt, undefined);
 		const data = readFileSync(path);
 		assert.equal(report.compressedBytes, data.length);
@@ -135,12 +164,14 @@ test('every fixture archive verifies, with its stream, consumers and byte totals
 
 test('a truncated archive is rejected, whether cut inside a chunk or between chunks', async () => {
 	const random = readFileSync(fixtureArchive('RANDOM'));
-	const insideChunk = await verifyArchive(scratchFile('cut-inside.tar.s2', random.subarray(0, Math.floor(random.length / 2))), {sha256: true});
+	const insideChunk = await verifyArchive(
+		scratchFile('cut-inside.tar.s2', random.subarray(0, Math.floor(random.length / 2))),
+		{sha256: true},
+	);
 	assert.equal(insideChunk.ok, false);
 	assert.match(insideChunk.problems[0]!, /^archive is truncated: S2 stream ended inside a chunk at byte \d+$/);
 	assert.equal(insideChunk.streamName, 'RANDOM', 'what was read before the cut is still reported');
 	assert.equal(insideChunk.sha256, undefined);
-
 
 	// S2 has no end marker: a cut on a chunk boundary is only visible in the tar.
 	const boundaries: number[] = [];
@@ -148,7 +179,10 @@ test('a truncated archive is rejected, whether cut inside a chunk or between chu
 	const boundary = boundaries[Math.floor(boundaries.length / 2)]!;
 	const betweenChunks = await verifyArchive(scratchFile('cut-between.tar.s2', random.subarray(0, boundary)));
 	assert.equal(betweenChunks.ok, false);
-	assert.match(betweenChunks.problems[0]!, /^archive is truncated: the tar stream ends inside msgs\/1\.blk \(\d+ of 3278976 bytes\)$/);
+	assert.match(
+		betweenChunks.problems[0]!,
+		/^archive is truncated: the tar stream ends inside msgs\/1\.blk \(\d+ of 3278976 bytes\)$/,
+	);
 	assert.equal(betweenChunks.problems.length, 1, 'nothing else is reported missing from a truncated tar');
 });
 
@@ -162,7 +196,10 @@ test('a bit flip is rejected as corruption', async () => {
 
 test('an errors.txt entry means the server failed mid-snapshot', async () => {
 	const message = 'Could not read message block [1]: open /data/jetstream/ORDERS/msgs/1.blk: no such file or directory';
-	const path = scratchFile('errors.tar.s2', s2Stream(snapshotTar('ORDERS', [{name: 'errors.txt', content: message}]), 1000));
+	const path = scratchFile(
+		'errors.tar.s2',
+		s2Stream(snapshotTar('ORDERS', [{name: 'errors.txt', content: message}]), 1000),
+	);
 	const report = await verifyArchive(path);
 	assert.equal(report.ok, false);
 	assert.equal(report.errorsTxt, message);
@@ -172,19 +209,28 @@ test('an errors.txt entry means the server failed mid-snapshot', async () => {
 });
 
 test('even an empty errors.txt is flagged', async () => {
-	const report = await verifyArchive(scratchFile('empty-errors.tar.s2', s2Stream(snapshotTar('ORDERS', [{name: 'errors.txt'}]))));
+	const report = await verifyArchive(
+		scratchFile('empty-errors.tar.s2', s2Stream(snapshotTar('ORDERS', [{name: 'errors.txt'}]))),
+	);
 	assert.equal(report.ok, false);
 	assert.equal(report.errorsTxt, '');
 	assert.match(report.problems[0]!, /^the server reported an error while writing the snapshot/);
 });
 
 test('a snapshot missing meta.inf, or with a wrong meta.sum, is rejected', async () => {
-	const noMeta = await verifyArchive(scratchFile('no-meta.tar.s2', s2Stream(tarOf([{name: 'msgs/1.blk', content: 'x'}]))));
+	const noMeta = await verifyArchive(
+		scratchFile('no-meta.tar.s2', s2Stream(tarOf([{name: 'msgs/1.blk', content: 'x'}]))),
+	);
 	assert.equal(noMeta.ok, false);
 	assert.match(noMeta.problems[0]!, /^no meta\.inf in the archive/);
 
 	const tar = snapshotTar('ORDERS');
-	const sumAt = tar.indexOf(highwayHash64Hex(Buffer.from(JSON.stringify({name: 'ORDERS', subjects: ['ORDERS.>']})), createHash('sha256').update('ORDERS').digest()));
+	const sumAt = tar.indexOf(
+		highwayHash64Hex(
+			Buffer.from(JSON.stringify({name: 'ORDERS', subjects: ['ORDERS.>']})),
+			createHash('sha256').update('ORDERS').digest(),
+		),
+	);
 	tar.write('0000000000000000', sumAt, 'latin1');
 	const badSum = await verifyArchive(scratchFile('bad-sum.tar.s2', s2Stream(tar)));
 	assert.equal(badSum.metaSumOk, false);
@@ -192,7 +238,7 @@ test('a snapshot missing meta.inf, or with a wrong meta.sum, is rejected', async
 });
 
 test('a NATSARC1 archive is recognised and not walked as a tar', async () => {
-	const payload = Buffer.concat([Buffer.from('NATSARC1'), Buffer.alloc(5000, 0xAB)]);
+	const payload = Buffer.concat([Buffer.from('NATSARC1'), Buffer.alloc(5000, 0xab)]);
 	for (const chunkSize of [3, 4096]) {
 		const report = await verifyArchive(scratchFile(`natsarc1-${chunkSize}.tar.s2`, s2Stream(payload, chunkSize)));
 		assert.equal(report.format, 'natsarc1');
@@ -230,12 +276,15 @@ test('verifyArchive honours an abort signal', async () => {
 	await assert.rejects(verifyArchive(path, {signal: AbortSignal.abort()}), {name: 'AbortError'});
 
 	const controller = new AbortController();
-	await assert.rejects(verifyArchive(path, {
-		signal: controller.signal,
-		onProgress() {
-			controller.abort();
-		},
-	}), {name: 'AbortError'});
+	await assert.rejects(
+		verifyArchive(path, {
+			signal: controller.signal,
+			onProgress() {
+				controller.abort();
+			},
+		}),
+		{name: 'AbortError'},
+	);
 });
 
 test('a large archive of 4 MiB chunks verifies', async () => {
@@ -261,12 +310,28 @@ test('entries a snapshot never has are rejected, naming what was found', async (
 	for (const [entry, pattern] of cases) {
 		const report = await verifyArchive(scratchFile('unsafe.tar.s2', s2Stream(snapshotTar('ORDERS', [entry]))));
 		assert.equal(report.ok, false, entry.name);
-		assert.match(report.problems.join('\n'), /^the archive holds an entry a stream snapshot never has, which a restore could write outside the stream's directory: /m);
+		assert.match(
+			report.problems.join('\n'),
+			/^the archive holds an entry a stream snapshot never has, which a restore could write outside the stream's directory: /m,
+		);
 		assert.match(report.problems.join('\n'), pattern);
 	}
 
-	const many = await verifyArchive(scratchFile('unsafe-many.tar.s2', s2Stream(snapshotTar('ORDERS', Array.from({length: 50}, (_, i) => ({name: `/x${i}`, content: 'x'}))))));
-	assert.match(many.problems[0]!, /holds 50 entries .*: "\/x0" \(an absolute path\), "\/x1" \(an absolute path\), "\/x2" \(an absolute path\) and 47 more$/);
+	const many = await verifyArchive(
+		scratchFile(
+			'unsafe-many.tar.s2',
+			s2Stream(
+				snapshotTar(
+					'ORDERS',
+					Array.from({length: 50}, (_, i) => ({name: `/x${i}`, content: 'x'})),
+				),
+			),
+		),
+	);
+	assert.match(
+		many.problems[0]!,
+		/holds 50 entries .*: "\/x0" \(an absolute path\), "\/x1" \(an absolute path\), "\/x2" \(an absolute path\) and 47 more$/,
+	);
 });
 
 test('bytes pushed in any slices verify the same as the file read back', async () => {

@@ -6,7 +6,15 @@ import {join} from 'node:path';
 import {after, describe, test} from 'node:test';
 import {BackupDirError, findBackups, readBackupDir} from '../../source/core/archive/backup-dir.js';
 import {ArchiveFile} from '../../source/core/backup/archive-file.js';
-import {backupPaths, BackupRefusedError, commitBackup, leftoversWarning, prepareDirectory, removeTemporaries, writeFileSynced} from '../../source/core/backup/backup-files.js';
+import {
+	backupPaths,
+	BackupRefusedError,
+	commitBackup,
+	leftoversWarning,
+	prepareDirectory,
+	removeTemporaries,
+	writeFileSynced,
+} from '../../source/core/backup/backup-files.js';
 import {DrError} from '../../source/core/errors.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'nats-dr-backup-files-'));
@@ -26,14 +34,31 @@ async function stage(dir: string, name: string, archive = 'archive'): Promise<Re
 describe('backup files', () => {
 	test('temporary files are hidden, carry the pid and a random part, and are not a backup until committed', async () => {
 		const dir = join(scratch, 'commit');
-		assert.deepEqual(await prepareDirectory(dir, {stream: 'A', force: false}), {replacing: false, created: true, leftovers: []});
+		assert.deepEqual(await prepareDirectory(dir, {stream: 'A', force: false}), {
+			replacing: false,
+			created: true,
+			leftovers: [],
+		});
 		const paths = await stage(dir, 'A');
 		const names = readdirSync(dir).sort();
 		const suffix = new RegExp(`\\.partial-${process.pid}-[0-9a-f]{8}$`);
-		assert.deepEqual(names.map(name => name.replace(suffix, '')), ['.backup.json', '.nats-dr.json', '.stream.tar.s2']);
-		assert.ok(names.every(name => suffix.test(name)), names.join(', '));
-		assert.notEqual(backupPaths(dir).tempArchive, backupPaths(dir).tempArchive, 'two runs with the same pid do not share names');
-		await assert.rejects(readBackupDir(dir), (error: unknown) => error instanceof BackupDirError && error.code === 'no-backup-json');
+		assert.deepEqual(
+			names.map(name => name.replace(suffix, '')),
+			['.backup.json', '.nats-dr.json', '.stream.tar.s2'],
+		);
+		assert.ok(
+			names.every(name => suffix.test(name)),
+			names.join(', '),
+		);
+		assert.notEqual(
+			backupPaths(dir).tempArchive,
+			backupPaths(dir).tempArchive,
+			'two runs with the same pid do not share names',
+		);
+		await assert.rejects(
+			readBackupDir(dir),
+			(error: unknown) => error instanceof BackupDirError && error.code === 'no-backup-json',
+		);
 		await commitBackup(paths, {replacing: false, archiveName: 'stream.tar.s2'});
 		assert.deepEqual(readdirSync(dir).sort(), ['backup.json', 'nats-dr.json', 'stream.tar.s2']);
 		assert.equal((await readBackupDir(dir)).streamName, 'A');
@@ -43,8 +68,18 @@ describe('backup files', () => {
 		const dir = join(scratch, 'replace');
 		await prepareDirectory(dir, {stream: 'A', force: false});
 		await commitBackup(await stage(dir, 'A', 'old'), {replacing: false, archiveName: 'stream.tar.s2'});
-		await assert.rejects(prepareDirectory(dir, {stream: 'A', force: false}), (error: unknown) => error instanceof BackupRefusedError && error.reason === 'backup-exists' && /holds a backup of stream "A"/.test(error.message));
-		assert.deepEqual(await prepareDirectory(dir, {stream: 'A', force: true}), {replacing: true, created: false, leftovers: []});
+		await assert.rejects(
+			prepareDirectory(dir, {stream: 'A', force: false}),
+			(error: unknown) =>
+				error instanceof BackupRefusedError &&
+				error.reason === 'backup-exists' &&
+				/holds a backup of stream "A"/.test(error.message),
+		);
+		assert.deepEqual(await prepareDirectory(dir, {stream: 'A', force: true}), {
+			replacing: true,
+			created: false,
+			leftovers: [],
+		});
 		await commitBackup(await stage(dir, 'A', 'new'), {replacing: true, archiveName: 'stream.tar.s2'});
 		assert.equal(readFileSync(join(dir, 'stream.tar.s2'), 'utf8'), 'new');
 		assert.deepEqual(readdirSync(dir).sort(), ['backup.json', 'nats-dr.json', 'stream.tar.s2']);
@@ -64,7 +99,13 @@ describe('backup files', () => {
 		mkdirSync(join(dir, 'ORDERS'), {recursive: true});
 		writeFileSync(join(dir, 'ORDERS', 'backup.json'), backupJson('ORDERS'));
 		assert.equal((await findBackups(dir)).layout, 'account');
-		await assert.rejects(prepareDirectory(dir, {stream: 'X', force: true}), (error: unknown) => error instanceof BackupRefusedError && error.reason === 'account-layout' && error.hint === `back up into a directory of its own, e.g. ${join(dir, 'X')}`);
+		await assert.rejects(
+			prepareDirectory(dir, {stream: 'X', force: true}),
+			(error: unknown) =>
+				error instanceof BackupRefusedError &&
+				error.reason === 'account-layout' &&
+				error.hint === `back up into a directory of its own, e.g. ${join(dir, 'X')}`,
+		);
 	});
 
 	test('cleanup removes the temporary files, and the directory only if this backup made it', async () => {
@@ -78,14 +119,19 @@ describe('backup files', () => {
 		assert.deepEqual(readdirSync(kept), []);
 	});
 
-	test('a leftover of a killed run with the same pid is left alone, reported, and in nobody\'s way', async () => {
+	test("a leftover of a killed run with the same pid is left alone, reported, and in nobody's way", async () => {
 		const dir = join(scratch, 'leftover');
 		mkdirSync(dir);
 		const leftover = `.stream.tar.s2.partial-${process.pid}`;
 		writeFileSync(join(dir, leftover), 'half an archive');
 		const prepared = await prepareDirectory(dir, {stream: 'A', force: false});
 		assert.deepEqual(prepared.leftovers, [leftover]);
-		assert.match(leftoversWarning(dir, prepared.leftovers)!, new RegExp(`holds a temporary file of an interrupted backup \\(${leftover.replaceAll('.', '\\.')}\\): they were left alone; remove them once no other backup writes into`));
+		assert.match(
+			leftoversWarning(dir, prepared.leftovers)!,
+			new RegExp(
+				`holds a temporary file of an interrupted backup \\(${leftover.replaceAll('.', '\\.')}\\): they were left alone; remove them once no other backup writes into`,
+			),
+		);
 		await commitBackup(await stage(dir, 'A'), {replacing: false, archiveName: 'stream.tar.s2'});
 		assert.deepEqual(readdirSync(dir).sort(), [leftover, 'backup.json', 'nats-dr.json', 'stream.tar.s2']);
 		assert.equal(readFileSync(join(dir, leftover), 'utf8'), 'half an archive');
@@ -94,14 +140,21 @@ describe('backup files', () => {
 
 	test('nested directories are created (and synced) in one go', async () => {
 		const dir = join(scratch, 'deep', 'er', 'still');
-		assert.deepEqual(await prepareDirectory(dir, {stream: 'A', force: false}), {replacing: false, created: true, leftovers: []});
+		assert.deepEqual(await prepareDirectory(dir, {stream: 'A', force: false}), {
+			replacing: false,
+			created: true,
+			leftovers: [],
+		});
 		assert.deepEqual(readdirSync(dir), []);
 	});
 
 	test('a path through a regular file fails in words, also for root', async () => {
 		const file = join(scratch, 'file');
 		writeFileSync(file, '');
-		await assert.rejects(prepareDirectory(join(file, 'backup'), {stream: 'A', force: false}), (error: unknown) => error instanceof DrError && /part of the path is a file/.test(error.message));
+		await assert.rejects(
+			prepareDirectory(join(file, 'backup'), {stream: 'A', force: false}),
+			(error: unknown) => error instanceof DrError && /part of the path is a file/.test(error.message),
+		);
 	});
 });
 

@@ -43,26 +43,74 @@ describe('log lines without a terminal', () => {
 	});
 
 	test('the periodic line', () => {
-		const progress = {stream: 'ORDERS', uncompressedBytes: 120 * mib, expectedBytes: 813 * mib, totalBytes: 813 * mib, fraction: 120 / 813, bytesPerSecond: 95 * mib, etaMs: 7200} as BackupProgress;
-		assert.equal(periodicLine(progress), 'Backing up stream "ORDERS": 120 MiB of 813 MiB (14%), 95 MiB/s, about 8s left');
+		const progress = {
+			stream: 'ORDERS',
+			uncompressedBytes: 120 * mib,
+			expectedBytes: 813 * mib,
+			totalBytes: 813 * mib,
+			fraction: 120 / 813,
+			bytesPerSecond: 95 * mib,
+			etaMs: 7200,
+		} as BackupProgress;
+		assert.equal(
+			periodicLine(progress),
+			'Backing up stream "ORDERS": 120 MiB of 813 MiB (14%), 95 MiB/s, about 8s left',
+		);
 		// Past the message bytes the total is the archive so far: never "35 KiB of 12 KiB".
-		const outgrown = {stream: 'TINY', uncompressedBytes: 35 * 1024, expectedBytes: 12 * 1024, totalBytes: 35 * 1024, fraction: 0.99, bytesPerSecond: 0, etaMs: undefined} as BackupProgress;
+		const outgrown = {
+			stream: 'TINY',
+			uncompressedBytes: 35 * 1024,
+			expectedBytes: 12 * 1024,
+			totalBytes: 35 * 1024,
+			fraction: 0.99,
+			bytesPerSecond: 0,
+			etaMs: undefined,
+		} as BackupProgress;
 		assert.equal(periodicLine(outgrown), 'Backing up stream "TINY": 35 KiB of 35 KiB (99%), 0 B/s');
 	});
 
 	test('the account line: streams done and left, failures, bytes, rate, ETA and the streams in flight', () => {
-		const progress: AccountProgress = {streams: 20, done: 7, failed: 1, inFlight: ['B08', 'B09'], bytes: 180 * mib, expectedBytes: 500 * mib, bytesPerSecond: 40 * mib, etaMs: 8000, elapsedMs: 4500};
-		assert.equal(accountLine(progress), 'Backed up 7 of 20 streams, 1 failed, 180 MiB of about 500 MiB, 40 MiB/s, about 8s left; in flight: B08, B09');
-		assert.equal(accountLine({...progress, failed: 0, inFlight: [], etaMs: undefined}), 'Backed up 7 of 20 streams, 180 MiB of about 500 MiB, 40 MiB/s');
+		const progress: AccountProgress = {
+			streams: 20,
+			done: 7,
+			failed: 1,
+			inFlight: ['B08', 'B09'],
+			bytes: 180 * mib,
+			expectedBytes: 500 * mib,
+			bytesPerSecond: 40 * mib,
+			etaMs: 8000,
+			elapsedMs: 4500,
+		};
+		assert.equal(
+			accountLine(progress),
+			'Backed up 7 of 20 streams, 1 failed, 180 MiB of about 500 MiB, 40 MiB/s, about 8s left; in flight: B08, B09',
+		);
+		assert.equal(
+			accountLine({...progress, failed: 0, inFlight: [], etaMs: undefined}),
+			'Backed up 7 of 20 streams, 180 MiB of about 500 MiB, 40 MiB/s',
+		);
 	});
 });
 
 describe('the live line', () => {
-	const state = {label: 'ORDERS', fraction: 0.5, doneBytes: 400 * mib, totalBytes: 800 * mib, bytesPerSecond: 95 * mib, etaMs: 4200};
+	const state = {
+		label: 'ORDERS',
+		fraction: 0.5,
+		doneBytes: 400 * mib,
+		totalBytes: 800 * mib,
+		bytesPerSecond: 95 * mib,
+		etaMs: 4200,
+	};
 
 	test('bar, percentage, bytes, rate and ETA; ASCII on request; no bar when narrow', () => {
-		assert.equal(renderLine(state, 120, false), `ORDERS [${'█'.repeat(20)}${'░'.repeat(20)}]  50% 400 MiB/800 MiB 95 MiB/s ETA 5s`);
-		assert.equal(renderLine(state, 120, true), `ORDERS [${'#'.repeat(20)}${'-'.repeat(20)}]  50% 400 MiB/800 MiB 95 MiB/s ETA 5s`);
+		assert.equal(
+			renderLine(state, 120, false),
+			`ORDERS [${'█'.repeat(20)}${'░'.repeat(20)}]  50% 400 MiB/800 MiB 95 MiB/s ETA 5s`,
+		);
+		assert.equal(
+			renderLine(state, 120, true),
+			`ORDERS [${'#'.repeat(20)}${'-'.repeat(20)}]  50% 400 MiB/800 MiB 95 MiB/s ETA 5s`,
+		);
 		assert.equal(renderLine(state, 40, false), 'ORDERS  50% 400 MiB/800 MiB 95 MiB/s ET');
 		assert.equal(renderLine({...state, bytesPerSecond: 0, etaMs: undefined}, 30, false), 'ORDERS  50% 400 MiB/800 MiB');
 	});
@@ -83,6 +131,13 @@ describe('the live line', () => {
 	});
 
 	test('ETA text in whole units', () => {
-		assert.deepEqual([100, 4200, 59_001, 65_000, 3_599_000, 3_720_000].map(etaText), ['1s', '5s', '1m00s', '1m05s', '59m59s', '1h02m']);
+		assert.deepEqual([100, 4200, 59_001, 65_000, 3_599_000, 3_720_000].map(etaText), [
+			'1s',
+			'5s',
+			'1m00s',
+			'1m05s',
+			'59m59s',
+			'1h02m',
+		]);
 	});
 });

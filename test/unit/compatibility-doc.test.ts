@@ -5,7 +5,7 @@ import {renderCompatibility, type CompatResults} from '../../scripts/render-comp
 
 const docs = new URL('../../docs/', import.meta.url);
 
-test('docs/compatibility.md is exactly what the suite\'s recorded results render to (never edited by hand)', () => {
+test("docs/compatibility.md is exactly what the suite's recorded results render to (never edited by hand)", () => {
 	const results = JSON.parse(readFileSync(new URL('compatibility.json', docs), 'utf8')) as CompatResults;
 	assert.equal(readFileSync(new URL('compatibility.md', docs), 'utf8'), renderCompatibility(results));
 });
@@ -16,9 +16,30 @@ test('the table marks what the server does not allow, what failed, and footnotes
 		natscli: '0.5.0',
 		node: 'v20.0.0',
 		servers: [
-			{version: '2.9.10', seconds: 60, passed: false, features: {backup: {result: 'fails', note: 'nats-dr backup exited 1'}, 'mirror promotion': {result: 'no', note: 'refused 10055'}}, behaviours: {x: 'a|b'}},
-			{version: '2.10.27', seconds: 61, passed: true, features: {backup: {result: 'yes'}, 'mirror promotion': {result: 'no', note: 'refused 10055'}}, behaviours: {}},
-			{version: '2.12.15', seconds: 61, passed: true, features: {backup: {result: 'yes'}, 'mirror promotion': {result: 'yes'}}, behaviours: {}},
+			{
+				version: '2.9.10',
+				seconds: 60,
+				passed: false,
+				features: {
+					backup: {result: 'fails', note: 'nats-dr backup exited 1'},
+					'mirror promotion': {result: 'no', note: 'refused 10055'},
+				},
+				behaviours: {x: 'a|b'},
+			},
+			{
+				version: '2.10.27',
+				seconds: 61,
+				passed: true,
+				features: {backup: {result: 'yes'}, 'mirror promotion': {result: 'no', note: 'refused 10055'}},
+				behaviours: {},
+			},
+			{
+				version: '2.12.15',
+				seconds: 61,
+				passed: true,
+				features: {backup: {result: 'yes'}, 'mirror promotion': {result: 'yes'}},
+				behaviours: {},
+			},
 		],
 	});
 	assert.match(page, /^\| 2\.9\.10 \| ✗ fails \[1\] \| not run \| .* \| — \[2\] \|$/m);

@@ -28,12 +28,18 @@ test('the typed confirmation asks on stderr, never on stdout, so a piped --json 
 
 test('a wrong answer aborts and changes nothing', async () => {
 	const {io, stdout} = pipedIo('ORDRES');
-	await assert.rejects(confirmByName('ORDERS', 'stream', {flags, io, signal: new AbortController().signal}), AbortedError);
+	await assert.rejects(
+		confirmByName('ORDERS', 'stream', {flags, io, signal: new AbortController().signal}),
+		AbortedError,
+	);
 	assert.equal(stdout(), '');
 });
 
 test('without a terminal to ask on, the step is refused', async () => {
 	const {io} = pipedIo('ORDERS');
 	(io.stderr as {isTTY?: boolean}).isTTY = false;
-	await assert.rejects(confirmByName('ORDERS', 'stream', {flags, io, signal: new AbortController().signal}), UsageError);
+	await assert.rejects(
+		confirmByName('ORDERS', 'stream', {flags, io, signal: new AbortController().signal}),
+		UsageError,
+	);
 });

@@ -35,12 +35,18 @@ describe('resolveContext', () => {
 		const dir = path.join(xdg, 'nats', 'context');
 		await mkdir(dir, {recursive: true});
 		await mkdir(path.join(home, '.config', 'nats', 'context'), {recursive: true});
-		await writeFile(path.join(dir, 'prod.json'), JSON.stringify({url: 'nats://prod:4222', user: 'u', password: 'p', extra_unknown: 1}));
+		await writeFile(
+			path.join(dir, 'prod.json'),
+			JSON.stringify({url: 'nats://prod:4222', user: 'u', password: 'p', extra_unknown: 1}),
+		);
 		await writeFile(path.join(dir, 'dev.json'), JSON.stringify({url: 'nats://dev:4222'}));
 		await writeFile(path.join(dir, 'broken.json'), '{');
 		await writeFile(path.join(dir, 'list.json'), '[]');
 		await writeFile(path.join(dir, 'notes.txt'), 'not a context');
-		await writeFile(path.join(home, '.config', 'nats', 'context', 'homeonly.json'), JSON.stringify({url: 'nats://home:4222'}));
+		await writeFile(
+			path.join(home, '.config', 'nats', 'context', 'homeonly.json'),
+			JSON.stringify({url: 'nats://home:4222'}),
+		);
 		await writeFile(path.join(root, 'standalone.json'), JSON.stringify({url: 'nats://file:4222'}));
 	});
 	after(async () => rm(root, {recursive: true, force: true}));
@@ -78,7 +84,10 @@ describe('resolveContext', () => {
 		await select(undefined);
 		assert.equal(resolveContext(undefined, where({NATS_CONTEXT: 'dev'}))?.name, 'dev');
 		assert.equal(resolveContext('prod', where({NATS_CONTEXT: 'dev'}))?.name, 'prod');
-		assert.equal(resolveContext(undefined, where({NATS_CONTEXT: path.join(root, 'standalone.json')}))?.name, 'standalone');
+		assert.equal(
+			resolveContext(undefined, where({NATS_CONTEXT: path.join(root, 'standalone.json')}))?.name,
+			'standalone',
+		);
 	});
 
 	test('context.txt selects a context when nothing is requested; NATS_CONTEXT beats it', async () => {
@@ -95,7 +104,9 @@ describe('resolveContext', () => {
 		assert.throws(
 			() => resolveContext('nope', where()),
 			(error: unknown) =>
-				error instanceof UsageError && error.exitCode === 2 && error.message === `unknown context "nope": ${path.join(xdg, 'nats', 'context', 'nope.json')} does not exist`,
+				error instanceof UsageError &&
+				error.exitCode === 2 &&
+				error.message === `unknown context "nope": ${path.join(xdg, 'nats', 'context', 'nope.json')} does not exist`,
 		);
 	});
 
@@ -107,14 +118,21 @@ describe('resolveContext', () => {
 
 	test('names with .., / or \\ that are not existing .json files are refused', () => {
 		for (const wanted of ['../prod', 'a/b', 'a\\b', path.join(root, 'missing.json'), '..']) {
-			assert.throws(() => resolveContext(wanted, where()), (error: unknown) => error instanceof UsageError && /neither a context name/.test(error.message), wanted);
+			assert.throws(
+				() => resolveContext(wanted, where()),
+				(error: unknown) => error instanceof UsageError && /neither a context name/.test(error.message),
+				wanted,
+			);
 		}
 	});
 
 	test('a file that is not JSON, or not an object, is an error naming the file', () => {
 		assert.throws(
 			() => resolveContext('broken', where()),
-			(error: unknown) => error instanceof DrError && !(error instanceof UsageError) && /context file .*broken\.json cannot be read/.test(error.message),
+			(error: unknown) =>
+				error instanceof DrError &&
+				!(error instanceof UsageError) &&
+				/context file .*broken\.json cannot be read/.test(error.message),
 		);
 		assert.throws(() => resolveContext('list', where()), /list\.json does not hold a JSON object/);
 	});
@@ -123,7 +141,10 @@ describe('resolveContext', () => {
 		await select('dev');
 		assert.deepEqual(await listContexts(where()), {names: ['broken', 'dev', 'list', 'prod'], selected: 'dev'});
 		await select(undefined);
-		assert.deepEqual(await listContexts({env: {XDG_CONFIG_HOME: path.join(root, 'none')}, home}), {names: [], selected: undefined});
+		assert.deepEqual(await listContexts({env: {XDG_CONFIG_HOME: path.join(root, 'none')}, home}), {
+			names: [],
+			selected: undefined,
+		});
 	});
 });
 

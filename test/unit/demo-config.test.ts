@@ -13,7 +13,15 @@ const accounts: DemoAccounts = {app: {user: 'app', password: 'pw-app'}, sys: {us
 
 function node(name: string, base: number): DemoNode {
 	const dir = `/tmp/demo/${name}`;
-	return {name, port: base, clusterPort: base + 1, httpPort: base + 2, storeDir: `${dir}/store`, configFile: `${dir}/server.conf`, logFile: `${dir}/server.log`};
+	return {
+		name,
+		port: base,
+		clusterPort: base + 1,
+		httpPort: base + 2,
+		storeDir: `${dir}/store`,
+		configFile: `${dir}/server.conf`,
+		logFile: `${dir}/server.log`,
+	};
 }
 
 describe('serverConfig', () => {
@@ -43,14 +51,20 @@ describe('serverConfig', () => {
 describe('contextFiles', () => {
 	test('natscli contexts with every server URL, one per account', () => {
 		const files = contextFiles(['nats://127.0.0.1:1', 'nats://127.0.0.1:2'], accounts);
-		assert.deepEqual({url: files.app.url, user: files.app.user, password: files.app.password}, {url: 'nats://127.0.0.1:1,nats://127.0.0.1:2', user: 'app', password: 'pw-app'});
+		assert.deepEqual(
+			{url: files.app.url, user: files.app.user, password: files.app.password},
+			{url: 'nats://127.0.0.1:1,nats://127.0.0.1:2', user: 'app', password: 'pw-app'},
+		);
 		assert.deepEqual({user: files.sys.user, password: files.sys.password}, {user: 'sys', password: 'pw-sys'});
 	});
 });
 
 describe('overridingEnv', () => {
 	test('names the NATS_* variables that would override the demo context', () => {
-		assert.deepEqual(overridingEnv({NATS_URL: 'nats://prod:4222', NATS_CONTEXT: 'x', NATS_PASSWORD: '', HOME: '/root'}), ['NATS_URL']);
+		assert.deepEqual(
+			overridingEnv({NATS_URL: 'nats://prod:4222', NATS_CONTEXT: 'x', NATS_PASSWORD: '', HOME: '/root'}),
+			['NATS_URL'],
+		);
 	});
 });
 
@@ -63,8 +77,15 @@ describe('findNatsServer', () => {
 			await chmod(binary, 0o755);
 			const noCache = {NATS_DR_BIN_CACHE: path.join(dir, 'no-cache')};
 			assert.equal(await findNatsServer(binary, {}), binary);
-			assert.equal(await findNatsServer(undefined, {...noCache, PATH: ['/nonexistent', dir].join(path.delimiter)}), binary);
-			await assert.rejects(findNatsServer(undefined, {...noCache, PATH: '/nonexistent'}), (error: unknown) => error instanceof DrError && error.exitCode === 1 && /sudo apt-get install nats-server/.test(error.hint ?? ''));
+			assert.equal(
+				await findNatsServer(undefined, {...noCache, PATH: ['/nonexistent', dir].join(path.delimiter)}),
+				binary,
+			);
+			await assert.rejects(
+				findNatsServer(undefined, {...noCache, PATH: '/nonexistent'}),
+				(error: unknown) =>
+					error instanceof DrError && error.exitCode === 1 && /sudo apt-get install nats-server/.test(error.hint ?? ''),
+			);
 			await assert.rejects(findNatsServer(path.join(dir, 'missing'), {}), /is not an executable file/);
 		} finally {
 			await rm(dir, {recursive: true, force: true});

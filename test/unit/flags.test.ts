@@ -48,7 +48,10 @@ describe('parseArgs', () => {
 	test('an unknown command is a usage error that lists the commands', () => {
 		assert.throws(
 			() => parseArgs(['diagnoze']),
-			(error: unknown) => error instanceof UsageError && error.message === 'unknown command "diagnoze"' && /diagnose, readiness, backup, restore/.test(error.hint ?? ''),
+			(error: unknown) =>
+				error instanceof UsageError &&
+				error.message === 'unknown command "diagnoze"' &&
+				/diagnose, readiness, backup, restore/.test(error.hint ?? ''),
 		);
 	});
 
@@ -61,7 +64,10 @@ describe('parseArgs', () => {
 	});
 
 	test('the hint of a misplaced flag shows the usage of the command', () => {
-		assert.throws(() => parseArgs(['diagnose', '--all']), (error: unknown) => error instanceof UsageError && error.hint === `usage: ${commands.diagnose.usage}`);
+		assert.throws(
+			() => parseArgs(['diagnose', '--all']),
+			(error: unknown) => error instanceof UsageError && error.hint === `usage: ${commands.diagnose.usage}`,
+		);
 	});
 
 	test('command flags are accepted on their commands', () => {
@@ -74,14 +80,30 @@ describe('parseArgs', () => {
 	});
 
 	test('readiness, protect and failover take their own flags, and only they do', () => {
-		const readiness = parseArgs(['readiness', '--max-rpo', '5m', '--domain', 'hub', '--domain', 'leaf', '--backups', '/b']).flags;
+		const readiness = parseArgs([
+			'readiness',
+			'--max-rpo',
+			'5m',
+			'--domain',
+			'hub',
+			'--domain',
+			'leaf',
+			'--backups',
+			'/b',
+		]).flags;
 		assert.deepEqual([readiness.maxRpo, readiness.domain, readiness.backups], ['5m', ['hub', 'leaf'], '/b']);
 		assert.equal(parseArgs(['protect', 'ORDERS', '--mirror-to', 'west', '--replicas', '3']).flags.mirrorTo, 'west');
-		assert.deepEqual(parseArgs(['failover', 'ORDERS_WEST', '--subjects', 'orders.>', '--new-name', 'ORDERS2']).flags.subjects, ['orders.>']);
+		assert.deepEqual(
+			parseArgs(['failover', 'ORDERS_WEST', '--subjects', 'orders.>', '--new-name', 'ORDERS2']).flags.subjects,
+			['orders.>'],
+		);
 		usageError(['diagnose', '--max-rpo', '5m'], /^--max-rpo is not a flag of `nats-dr diagnose`$/);
 		usageError(['failover', 'M', '--mirror-to', 'west'], /^--mirror-to is not a flag of `nats-dr failover`$/);
 		usageError(['readiness', '--subjects', 'a'], /^--subjects is not a flag of `nats-dr readiness`$/);
-		assert.throws(() => checkArgs('failover', []), (error: unknown) => error instanceof UsageError && error.message === 'missing MIRROR');
+		assert.throws(
+			() => checkArgs('failover', []),
+			(error: unknown) => error instanceof UsageError && error.message === 'missing MIRROR',
+		);
 	});
 
 	test('--no-consumers on backup is accepted and turns consumers off', () => {
@@ -98,7 +120,7 @@ describe('parseArgs', () => {
 		assert.equal(parseArgs(['diagnose', '--no-progress']).flags.progress, false);
 	});
 
-	test('--no-context is natscli\'s own exception: it turns contexts off', () => {
+	test("--no-context is natscli's own exception: it turns contexts off", () => {
 		assert.equal(parseArgs(['diagnose', '--no-context']).noContext, true);
 		assert.equal(parseArgs(['diagnose']).noContext, false);
 		assert.equal(parseArgs(['diagnose', '--', '--no-context']).noContext, false);
@@ -113,11 +135,16 @@ describe('parseArgs', () => {
 	test('kebab-case connection flags map to their keys', () => {
 		const {flags} = parseArgs([
 			'diagnose',
-			'--sys-user', 'sys',
-			'--sys-password', 'pw',
-			'--sys-creds', '/s.creds',
-			'--sys-context', 'sysctx',
-			'--js-domain', 'hub',
+			'--sys-user',
+			'sys',
+			'--sys-password',
+			'pw',
+			'--sys-creds',
+			'/s.creds',
+			'--sys-context',
+			'sysctx',
+			'--js-domain',
+			'hub',
 			'--tlsfirst',
 		]);
 		assert.equal(flags.sysUser, 'sys');
@@ -190,7 +217,10 @@ describe('checkArgs', () => {
 	test('a missing argument is named, with the usage as hint', () => {
 		assert.throws(
 			() => checkArgs('backup', []),
-			(error: unknown) => error instanceof UsageError && error.message === 'missing STREAM' && error.hint === `usage: ${commands.backup.usage}`,
+			(error: unknown) =>
+				error instanceof UsageError &&
+				error.message === 'missing STREAM' &&
+				error.hint === `usage: ${commands.backup.usage}`,
 		);
 		assert.throws(() => checkArgs('restore', []), /^UsageError: missing DIR$/);
 	});
@@ -217,7 +247,11 @@ describe('stream names', () => {
 		assert.match(streamNameProblem('my stream')!, /contains white space/);
 		assert.match(streamNameProblem('a/b')!, /contains "\/"/);
 		assert.match(streamNameProblem('a\\b')!, /contains "\\"/);
-		assert.equal(streamNameProblem('a\u001Bb'), undefined, 'nats-server accepts control characters other than white space');
+		assert.equal(
+			streamNameProblem('a\u001Bb'),
+			undefined,
+			'nats-server accepts control characters other than white space',
+		);
 		assert.equal(streamNameProblem(''), 'a stream name cannot be empty');
 	});
 });
@@ -261,7 +295,10 @@ describe('the CLI without a terminal', () => {
 		const result = await runCli(['--bogus']);
 		assert.equal(result.code, 2);
 		assert.equal(result.stdout, '');
-		assert.deepEqual(result.stderr.trimEnd().split('\n'), ['nats-dr: unknown flag --bogus', '  try: see `nats-dr --help` for the flags']);
+		assert.deepEqual(result.stderr.trimEnd().split('\n'), [
+			'nats-dr: unknown flag --bogus',
+			'  try: see `nats-dr --help` for the flags',
+		]);
 	});
 
 	test('usage errors in --json mode also print a JSON error', async () => {

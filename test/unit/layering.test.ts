@@ -42,7 +42,11 @@ test('recovery verdicts are pure: no nats, no node I/O', () => {
 		for (const {spec, typeOnly} of imports(file)) {
 			if (typeOnly) continue;
 			assert.doesNotMatch(spec, /^(nats|node:fs|node:net|node:child_process)/, `${file} imports ${spec}`);
-			assert.doesNotMatch(spec, /core\/(connection|jsapi|sys-gather|recovery-actions|diagnosis\/(diagnose|servers|survivor-views))/, `${file} imports ${spec}`);
+			assert.doesNotMatch(
+				spec,
+				/core\/(connection|jsapi|sys-gather|recovery-actions|diagnosis\/(diagnose|servers|survivor-views))/,
+				`${file} imports ${spec}`,
+			);
 		}
 	}
 });

@@ -8,7 +8,12 @@ import {table} from '../../source/cli/table.js';
 function capture(json: boolean, secrets: string[]) {
 	const written = {stdout: '', stderr: ''};
 	const out = new Output(
-		{stdout: {write: (text: string) => (written.stdout += text)}, stderr: {write: (text: string) => (written.stderr += text)}, stdin: {}, env: {}},
+		{
+			stdout: {write: (text: string) => (written.stdout += text)},
+			stderr: {write: (text: string) => (written.stderr += text)},
+			stdin: {},
+			env: {},
+		},
 		{json},
 	);
 	out.addSecrets(secrets);
@@ -18,7 +23,10 @@ function capture(json: boolean, secrets: string[]) {
 describe('Output', () => {
 	test('--password sys leaves the key "system" and every word containing it intact', () => {
 		const {out, written} = capture(true, ['sys']);
-		const document = {connection: {system: 'separate credentials', auth: 'user "app" with a password', note: 'sysadmin, filesystem'}, systems: 3};
+		const document = {
+			connection: {system: 'separate credentials', auth: 'user "app" with a password', note: 'sysadmin, filesystem'},
+			systems: 3,
+		};
 		out.printJson(document);
 		assert.deepEqual(JSON.parse(written.stdout), document);
 	});
@@ -49,8 +57,15 @@ describe('Output', () => {
 	});
 
 	test('a table cell or a progress label from a server cannot start a line or move the cursor', () => {
-		assert.deepEqual(table(['NAME', 'STATE'], [['n1\nFAKE  ok', 'down']]), ['NAME            STATE', 'n1\\x0aFAKE  ok  down']);
-		const line = renderLine({label: 'X\u001B[1A\r', fraction: 0.5, doneBytes: 1, totalBytes: 2, bytesPerSecond: 0, etaMs: undefined}, 120, true);
+		assert.deepEqual(table(['NAME', 'STATE'], [['n1\nFAKE  ok', 'down']]), [
+			'NAME            STATE',
+			'n1\\x0aFAKE  ok  down',
+		]);
+		const line = renderLine(
+			{label: 'X\u001B[1A\r', fraction: 0.5, doneBytes: 1, totalBytes: 2, bytesPerSecond: 0, etaMs: undefined},
+			120,
+			true,
+		);
 		assert.match(line, /^X\\x1b\[1A\\x0d \[/);
 	});
 });

@@ -30,7 +30,12 @@ test('without a spare, 2.10-2.14 keep the removed peer in a group the meta leade
 		const impacts = impactsOn(version);
 		assert.equal(impacts['AWAY']?.kind, 'kept', version);
 		assert.equal(impacts['AWAY']?.expectedPeers, 2);
-		assert.match(impacts['AWAY']!.words, new RegExp(`nats-server ${version.replaceAll('.', '\\.')} leaves n3 in its peer set because the meta leader n1 holds no replica of it`));
+		assert.match(
+			impacts['AWAY']!.words,
+			new RegExp(
+				`nats-server ${version.replaceAll('.', '\\.')} leaves n3 in its peer set because the meta leader n1 holds no replica of it`,
+			),
+		);
 		assert.equal(impacts['HOME']?.kind, 'shrinks', version);
 	}
 

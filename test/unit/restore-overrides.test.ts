@@ -1,7 +1,13 @@
 import assert from 'node:assert/strict';
 import {readFileSync} from 'node:fs';
 import {test} from 'node:test';
-import {applyOverrides, natsRestoreCommand, overridesProblem, restoreRequestBody, type RestoreOverrides} from '../../source/core/restore/overrides.js';
+import {
+	applyOverrides,
+	natsRestoreCommand,
+	overridesProblem,
+	restoreRequestBody,
+	type RestoreOverrides,
+} from '../../source/core/restore/overrides.js';
 import {fixtureBackups} from '../helpers/fixtures.js';
 
 const fixtures = fixtureBackups;
@@ -24,11 +30,31 @@ const unusual = `{
 type Case = {name: string; overrides: RestoreOverrides; config: Record<string, unknown>};
 
 const patches: Case[] = [
-	{name: 'no overrides', overrides: {}, config: {num_replicas: 3, placement: {cluster: 'old', tags: ['node:gone'], preferred: 'n9'}}},
-	{name: '--replicas 1', overrides: {replicas: 1}, config: {num_replicas: 1, placement: {cluster: 'old', tags: ['node:gone'], preferred: 'n9'}}},
-	{name: '--cluster replaces the whole placement', overrides: {cluster: 'c1'}, config: {num_replicas: 3, placement: {cluster: 'c1'}}},
-	{name: '--tag replaces the whole placement', overrides: {tags: ['node:n2', 'ssd']}, config: {num_replicas: 3, placement: {tags: ['node:n2', 'ssd']}}},
-	{name: '--cluster with --tag', overrides: {cluster: 'c1', tags: ['ssd']}, config: {num_replicas: 3, placement: {cluster: 'c1', tags: ['ssd']}}},
+	{
+		name: 'no overrides',
+		overrides: {},
+		config: {num_replicas: 3, placement: {cluster: 'old', tags: ['node:gone'], preferred: 'n9'}},
+	},
+	{
+		name: '--replicas 1',
+		overrides: {replicas: 1},
+		config: {num_replicas: 1, placement: {cluster: 'old', tags: ['node:gone'], preferred: 'n9'}},
+	},
+	{
+		name: '--cluster replaces the whole placement',
+		overrides: {cluster: 'c1'},
+		config: {num_replicas: 3, placement: {cluster: 'c1'}},
+	},
+	{
+		name: '--tag replaces the whole placement',
+		overrides: {tags: ['node:n2', 'ssd']},
+		config: {num_replicas: 3, placement: {tags: ['node:n2', 'ssd']}},
+	},
+	{
+		name: '--cluster with --tag',
+		overrides: {cluster: 'c1', tags: ['ssd']},
+		config: {num_replicas: 3, placement: {cluster: 'c1', tags: ['ssd']}},
+	},
 	{name: '--no-placement', overrides: {dropPlacement: true}, config: {num_replicas: 3}},
 	{name: '--replicas with --no-placement', overrides: {replicas: 1, dropPlacement: true}, config: {num_replicas: 1}},
 ];
@@ -37,13 +63,26 @@ for (const {name, overrides, config} of patches) {
 	test(`overrides: ${name}`, () => {
 		const raw = JSON.parse(unusual) as {config: Record<string, unknown>};
 		const patched = applyOverrides(raw.config, overrides);
-		assert.deepEqual({num_replicas: patched['num_replicas'], ...(patched['placement'] ? {placement: patched['placement']} : {})}, config);
+		assert.deepEqual(
+			{num_replicas: patched['num_replicas'], ...(patched['placement'] ? {placement: patched['placement']} : {})},
+			config,
+		);
 		assert.equal(patched['future_field'] !== undefined, true, 'unknown fields stay');
-		assert.deepEqual(JSON.parse(unusual).config.placement, {cluster: 'old', tags: ['node:gone'], preferred: 'n9'}, 'the input is left as it was');
+		assert.deepEqual(
+			JSON.parse(unusual).config.placement,
+			{cluster: 'old', tags: ['node:gone'], preferred: 'n9'},
+			'the input is left as it was',
+		);
 
 		const body = restoreRequestBody(unusual, overrides);
 		const parsed = JSON.parse(body) as {config: Record<string, unknown>};
-		assert.deepEqual({num_replicas: parsed.config['num_replicas'], ...(parsed.config['placement'] ? {placement: parsed.config['placement']} : {})}, config);
+		assert.deepEqual(
+			{
+				num_replicas: parsed.config['num_replicas'],
+				...(parsed.config['placement'] ? {placement: parsed.config['placement']} : {}),
+			},
+			config,
+		);
 		// Tokens reach the server as the file has them: big integers, escapes, unknown members.
 		assert.match(body, /"max_bytes": ?9007199254740993/);
 		assert.match(body, /"last_seq": ?18446744073709551615/);
@@ -59,7 +98,10 @@ test('without overrides the body is backup.json verbatim, as jsm.go sends it', (
 });
 
 test('a fixture backup.json with --replicas and --tag keeps every other member', () => {
-	const body = JSON.parse(restoreRequestBody(ordersJson, {replicas: 3, tags: ['node:n3']})) as {config: Record<string, unknown>; state: unknown};
+	const body = JSON.parse(restoreRequestBody(ordersJson, {replicas: 3, tags: ['node:n3']})) as {
+		config: Record<string, unknown>;
+		state: unknown;
+	};
 	const original = JSON.parse(ordersJson) as {config: Record<string, unknown>; state: unknown};
 	assert.deepEqual(body.state, original.state);
 	assert.deepEqual(body.config, {...original.config, num_replicas: 3, placement: {tags: ['node:n3']}});
@@ -78,7 +120,10 @@ test('natsRestoreCommand gives the natscli equivalent', () => {
 	assert.equal(natsRestoreCommand('/backups/ORDERS', {}), 'nats stream restore /backups/ORDERS');
 	assert.equal(
 		natsRestoreCommand('/backups/my orders', {replicas: 1, cluster: 'c1', tags: ['node:n2', 'a b']}),
-		'nats stream restore \'/backups/my orders\' --replicas 1 --cluster c1 --tag node:n2 --tag \'a b\'',
+		"nats stream restore '/backups/my orders' --replicas 1 --cluster c1 --tag node:n2 --tag 'a b'",
 	);
-	assert.match(natsRestoreCommand('/b/X', {dropPlacement: true}), /--config CONFIG\.json # \(config without "placement"\)/);
+	assert.match(
+		natsRestoreCommand('/b/X', {dropPlacement: true}),
+		/--config CONFIG\.json # \(config without "placement"\)/,
+	);
 });

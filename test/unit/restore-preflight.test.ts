@@ -1,6 +1,14 @@
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
-import {accountStorage, isRefused, preflightFindings, type BackupFacts, type PreflightCheck, type PreflightFacts, type TargetFacts} from '../../source/core/restore/preflight.js';
+import {
+	accountStorage,
+	isRefused,
+	preflightFindings,
+	type BackupFacts,
+	type PreflightCheck,
+	type PreflightFacts,
+	type TargetFacts,
+} from '../../source/core/restore/preflight.js';
 import {subjectsOverlap} from '../../source/core/subjects.js';
 
 const backup: BackupFacts = {
@@ -43,10 +51,22 @@ type Case = {
 
 const cases: Case[] = [
 	{name: 'a sound backup into an empty cluster', refuses: []},
-	{name: 'an unreadable backup.json', backup: {problem: 'backup.json in X is empty: the backup that wrote it did not finish'}, refuses: ['backup'], says: /is empty/},
+	{
+		name: 'an unreadable backup.json',
+		backup: {problem: 'backup.json in X is empty: the backup that wrote it did not finish'},
+		refuses: ['backup'],
+		says: /is empty/,
+	},
 	{
 		name: 'an archive that fails verification',
-		backup: {verification: {ok: false, problems: ['CRC mismatch in chunk at byte 1500000: the archive is corrupt'], warnings: [], consumers: []}},
+		backup: {
+			verification: {
+				ok: false,
+				problems: ['CRC mismatch in chunk at byte 1500000: the archive is corrupt'],
+				warnings: [],
+				consumers: [],
+			},
+		},
 		refuses: ['archive'],
 		says: /CRC mismatch/,
 		hint: /--no-verify/,
@@ -59,12 +79,33 @@ const cases: Case[] = [
 		warns: ['name'],
 		says: /NATSARC1 format, which only nats-server 2\.15 or later can restore; the target runs 2\.9\.10/,
 	},
-	{name: 'a NATSARC1 archive for a 2.15 server', backup: {archiveFormat: 'natsarc1', archiveStream: 'ORDERS'}, target: {version: '2.15.0'}, refuses: []},
+	{
+		name: 'a NATSARC1 archive for a 2.15 server',
+		backup: {archiveFormat: 'natsarc1', archiveStream: 'ORDERS'},
+		target: {version: '2.15.0'},
+		refuses: [],
+	},
 	{name: 'a backup from a newer server', backup: {sourceVersion: '2.10.22'}, refuses: [], warns: ['format']},
-	{name: 'backup.json and archive of different streams', backup: {archiveStream: 'AUDIT'}, refuses: ['name'], says: /cannot be renamed on restore/},
+	{
+		name: 'backup.json and archive of different streams',
+		backup: {archiveStream: 'AUDIT'},
+		refuses: ['name'],
+		says: /cannot be renamed on restore/,
+	},
 	{name: 'a name with a path separator', backup: {stream: 'a/b', archiveStream: 'a/b'}, refuses: ['name']},
-	{name: 'a stream that exists', target: {stream: 'exists'}, refuses: ['exists'], says: /^Stream "ORDERS" already exist$/, hint: /nats stream rm ORDERS/},
-	{name: 'a name held by an unfinished restore', target: {stream: 'reserved'}, refuses: ['exists'], says: /stream name already in use/},
+	{
+		name: 'a stream that exists',
+		target: {stream: 'exists'},
+		refuses: ['exists'],
+		says: /^Stream "ORDERS" already exist$/,
+		hint: /nats stream rm ORDERS/,
+	},
+	{
+		name: 'a name held by an unfinished restore',
+		target: {stream: 'reserved'},
+		refuses: ['exists'],
+		says: /stream name already in use/,
+	},
 	{name: 'existence unknown', target: {stream: {unknown: 'no reply'}}, refuses: [], warns: ['exists']},
 	{
 		name: 'subjects that overlap another stream',
@@ -74,12 +115,37 @@ const cases: Case[] = [
 		hint: /stream LEGACY/,
 	},
 	{name: 'a stream without subjects (a mirror)', backup: {subjects: []}, target: {overlaps: []}, refuses: []},
-	{name: 'R3 on a standalone server', backup: {replicas: 3}, target: standalone, refuses: ['replicas'], hint: /--replicas 1/},
-	{name: 'R1 on a standalone server with a placement', backup: {placement: {tags: ['node:n1']}}, target: standalone, refuses: [], warns: ['placement']},
+	{
+		name: 'R3 on a standalone server',
+		backup: {replicas: 3},
+		target: standalone,
+		refuses: ['replicas'],
+		hint: /--replicas 1/,
+	},
+	{
+		name: 'R1 on a standalone server with a placement',
+		backup: {placement: {tags: ['node:n1']}},
+		target: standalone,
+		refuses: [],
+		warns: ['placement'],
+	},
 	{name: 'R3 in a 3-node cluster', backup: {replicas: 3}, refuses: []},
-	{name: 'R3 with one node gone', backup: {replicas: 3}, target: {servers: servers.slice(0, 2)}, refuses: ['replicas'], says: /cluster c1 has 2 answering/, hint: /--replicas 2/},
+	{
+		name: 'R3 with one node gone',
+		backup: {replicas: 3},
+		target: {servers: servers.slice(0, 2)},
+		refuses: ['replicas'],
+		says: /cluster c1 has 2 answering/,
+		hint: /--replicas 2/,
+	},
 	{name: 'R5 in a 3-node cluster', backup: {replicas: 5}, refuses: ['replicas']},
-	{name: 'servers unknown (no system account)', backup: {replicas: 3, placement: {tags: ['x']}}, target: {servers: {unknown: 'no system account'}}, refuses: [], warns: ['replicas', 'placement']},
+	{
+		name: 'servers unknown (no system account)',
+		backup: {replicas: 3, placement: {tags: ['x']}},
+		target: {servers: {unknown: 'no system account'}},
+		refuses: [],
+		warns: ['replicas', 'placement'],
+	},
 	{
 		name: 'pinned by tag to a node that is gone',
 		backup: {placement: {tags: ['node:n4']}},
@@ -88,13 +154,36 @@ const cases: Case[] = [
 		hint: /--tag TAG \(tags in use: node:n1, node:n2, node:n3\) or --cluster NAME, or drop it with --no-placement/,
 	},
 	{name: 'pinned by tag to a live node', backup: {placement: {tags: ['node:n2']}}, refuses: []},
-	{name: 'R3 with a tag only one node has', backup: {replicas: 3, placement: {tags: ['node:n2']}}, refuses: ['placement'], says: /only n2 has them/},
-	{name: 'a cluster nobody answers for', backup: {placement: {cluster: 'east', tags: []}}, refuses: ['placement'], says: /"east" has no answering JetStream server \(clusters answering: c1\)/, hint: /--cluster c1/},
+	{
+		name: 'R3 with a tag only one node has',
+		backup: {replicas: 3, placement: {tags: ['node:n2']}},
+		refuses: ['placement'],
+		says: /only n2 has them/,
+	},
+	{
+		name: 'a cluster nobody answers for',
+		backup: {placement: {cluster: 'east', tags: []}},
+		refuses: ['placement'],
+		says: /"east" has no answering JetStream server \(clusters answering: c1\)/,
+		hint: /--cluster c1/,
+	},
 	{name: 'a placement in the answering cluster', backup: {placement: {cluster: 'c1', tags: []}}, refuses: []},
-	{name: 'an account without room', backup: {replicas: 3}, target: {storage: {used: 2_000_000, limit: 4_000_000}}, refuses: ['storage'], says: /2\.8 MiB \(964 KiB × R3\)/},
+	{
+		name: 'an account without room',
+		backup: {replicas: 3},
+		target: {storage: {used: 2_000_000, limit: 4_000_000}},
+		refuses: ['storage'],
+		says: /2\.8 MiB \(964 KiB × R3\)/,
+	},
 	{name: 'an account with room', target: {storage: {used: 0, limit: 4_000_000}}, refuses: []},
 	{name: 'account limits unknown', target: {storage: {unknown: 'no reply'}}, refuses: [], warns: ['storage']},
-	{name: 'no state.bytes in backup.json', backup: {streamBytes: undefined}, target: {storage: {used: 0, limit: 10}}, refuses: [], warns: ['storage']},
+	{
+		name: 'no state.bytes in backup.json',
+		backup: {streamBytes: undefined},
+		target: {storage: {used: 0, limit: 10}},
+		refuses: [],
+		warns: ['storage'],
+	},
 ];
 
 for (const testCase of cases) {
@@ -105,26 +194,58 @@ for (const testCase of cases) {
 		};
 		const findings = preflightFindings(facts);
 		const refused = findings.filter(finding => finding.level === 'refusal');
-		assert.deepEqual([...new Set(refused.map(finding => finding.check))].sort(), [...testCase.refuses].sort(), JSON.stringify(findings, null, 2));
+		assert.deepEqual(
+			[...new Set(refused.map(finding => finding.check))].sort(),
+			[...testCase.refuses].sort(),
+			JSON.stringify(findings, null, 2),
+		);
 		assert.equal(isRefused(findings), testCase.refuses.length > 0);
 		for (const check of testCase.warns ?? []) {
-			assert.ok(findings.some(finding => finding.check === check && finding.level === 'warning'), `a warning for ${check}: ${JSON.stringify(findings)}`);
+			assert.ok(
+				findings.some(finding => finding.check === check && finding.level === 'warning'),
+				`a warning for ${check}: ${JSON.stringify(findings)}`,
+			);
 		}
 
-		if (testCase.says) assert.ok(refused.some(finding => testCase.says!.test(finding.message)), JSON.stringify(refused));
-		if (testCase.hint) assert.ok(refused.some(finding => testCase.hint!.test(finding.hint ?? '')), JSON.stringify(refused));
-		for (const finding of refused) assert.ok(finding.hint ?? /cannot|contains/.test(finding.message), `a refusal says what to do: ${finding.message}`);
+		if (testCase.says)
+			assert.ok(
+				refused.some(finding => testCase.says!.test(finding.message)),
+				JSON.stringify(refused),
+			);
+		if (testCase.hint)
+			assert.ok(
+				refused.some(finding => testCase.hint!.test(finding.hint ?? '')),
+				JSON.stringify(refused),
+			);
+		for (const finding of refused)
+			assert.ok(
+				finding.hint ?? /cannot|contains/.test(finding.message),
+				`a refusal says what to do: ${finding.message}`,
+			);
 	});
 }
 
 test('pre-flight: a sound backup gets one ok finding per check', () => {
 	const checks = preflightFindings({backup, target: cluster}).map(finding => `${finding.check}:${finding.level}`);
-	assert.deepEqual(checks, ['backup:ok', 'archive:ok', 'format:ok', 'name:ok', 'exists:ok', 'subjects:ok', 'replicas:ok', 'storage:ok']);
+	assert.deepEqual(checks, [
+		'backup:ok',
+		'archive:ok',
+		'format:ok',
+		'name:ok',
+		'exists:ok',
+		'subjects:ok',
+		'replicas:ok',
+		'storage:ok',
+	]);
 });
 
 test('accountStorage reads the tier of the replica count when the account has tiers', () => {
 	assert.deepEqual(accountStorage({storage: 5, limits: {max_storage: -1}}, 3), {used: 5, limit: -1});
-	const tiered = {storage: 0, limits: {max_storage: 0}, tiers: {R1: {storage: 10, limits: {max_storage: 100}}, R3: {storage: 30, limits: {max_storage: 300}}}};
+	const tiered = {
+		storage: 0,
+		limits: {max_storage: 0},
+		tiers: {R1: {storage: 10, limits: {max_storage: 100}}, R3: {storage: 30, limits: {max_storage: 300}}},
+	};
 	assert.deepEqual(accountStorage(tiered, 3), {used: 30, limit: 300});
 	assert.deepEqual(accountStorage(tiered, 1), {used: 10, limit: 100});
 	assert.match((accountStorage(tiered, 5) as {unknown: string}).unknown, /none for R5/);

@@ -34,11 +34,14 @@ const events: RestoreProgress[] = [
 	{phase: 'done', stream, elapsedMs: 12_000},
 ];
 
-test('without a terminal, the printer logs jsm.go\'s lines, each state change once', () => {
+test("without a terminal, the printer logs jsm.go's lines, each state change once", () => {
 	const {out, text} = capture();
 	const printer = restorePrinter(out, {live: false, ascii: false});
 	for (const event of events) printer.onProgress(event);
-	const lines = text().trim().split('\n').map(line => line.replace(/^\d\d:\d\d:\d\d /, ''));
+	const lines = text()
+		.trim()
+		.split('\n')
+		.map(line => line.replace(/^\d\d:\d\d:\d\d /, ''));
 	assert.deepEqual(lines, [
 		'Starting restore of "ORDERS" from /b/ORDERS/stream.tar.s2 using 40 chunks of 1.0 MiB, 8 in flight',
 		'Sent 2 chunks (2.0 MiB of 40 MiB, 100 MiB/s)',
@@ -56,7 +59,10 @@ test('on a terminal, the printer redraws one line and clears it for log lines', 
 	const {out, text} = capture();
 	const printer = restorePrinter(out, {live: true, ascii: true});
 	printer.onProgress(events[1]!);
-	assert.match(text(), /\rRestoring ORDERS: waiting for the server to accept it \(the new group elects a leader first\)\u001B\[K$/);
+	assert.match(
+		text(),
+		/\rRestoring ORDERS: waiting for the server to accept it \(the new group elects a leader first\)\u001B\[K$/,
+	);
 	printer.onProgress(events[4]!);
 	assert.match(text(), /\rRestoring ORDERS \[#+-+\] +7% 3\.0 MiB\/40 MiB 100 MiB\/s ETA 1s\u001B\[K$/);
 	printer.onProgress(events[9]!);

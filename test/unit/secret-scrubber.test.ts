@@ -14,7 +14,10 @@ describe('SecretScrubber', () => {
 		assert.equal(scrub.text('system account: same connection'), 'system account: same connection');
 		assert.equal(scrub.text('nats://sys:sys@h:4222'), 'nats://***:***@h:4222');
 		assert.equal(scrub.text('sys'), '***');
-		assert.equal(scrub.json({system: 'sys', systems: ['a-sys-b'], sys: 1}), '{"system":"***","systems":["a-***-b"],"sys":1}');
+		assert.equal(
+			scrub.json({system: 'sys', systems: ['a-sys-b'], sys: 1}),
+			'{"system":"***","systems":["a-***-b"],"sys":1}',
+		);
 	});
 
 	test('a long secret is masked wherever it occurs', () => {

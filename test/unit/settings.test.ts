@@ -27,10 +27,12 @@ describe('resolveSettings', () => {
 		const dir = path.join(xdg, 'nats', 'context');
 		await rm(dir, {recursive: true, force: true});
 		await mkdir(dir, {recursive: true});
-		for (const [name, settings] of Object.entries(all)) await writeFile(path.join(dir, `${name}.json`), JSON.stringify(settings));
+		for (const [name, settings] of Object.entries(all))
+			await writeFile(path.join(dir, `${name}.json`), JSON.stringify(settings));
 	}
 
-	const resolve = (flags: ConnectionFlags = {}, env: NodeJS.ProcessEnv = {}) => resolveSettings(flags, {env: {XDG_CONFIG_HOME: xdg, ...env}, home});
+	const resolve = (flags: ConnectionFlags = {}, env: NodeJS.ProcessEnv = {}) =>
+		resolveSettings(flags, {env: {XDG_CONFIG_HOME: xdg, ...env}, home});
 
 	before(async () => {
 		root = await mkdtemp(path.join(tmpdir(), 'nats-dr-settings-unit-'));
@@ -66,7 +68,10 @@ describe('resolveSettings', () => {
 		assert.deepEqual(fromEnv.credentials, {kind: 'user', user: 'env-user', password: 'env-pw'});
 		assert.equal(fromEnv.token, 'env-token');
 
-		const fromFlags = resolve({context: 'c', server: 'nats://flag:4222', user: 'flag-user', password: 'flag-pw', token: 'flag-token'}, env);
+		const fromFlags = resolve(
+			{context: 'c', server: 'nats://flag:4222', user: 'flag-user', password: 'flag-pw', token: 'flag-token'},
+			env,
+		);
 		assert.deepEqual(fromFlags.servers, ['nats://flag:4222']);
 		assert.deepEqual(fromFlags.credentials, {kind: 'user', user: 'flag-user', password: 'flag-pw'});
 		assert.equal(fromFlags.token, 'flag-token');
@@ -81,7 +86,11 @@ describe('resolveSettings', () => {
 
 	test('--password overrides only the password of the context user', async () => {
 		await contexts({c: {user: 'app', password: 'wrong'}});
-		assert.deepEqual(resolve({context: 'c', password: 'right'}).credentials, {kind: 'user', user: 'app', password: 'right'});
+		assert.deepEqual(resolve({context: 'c', password: 'right'}).credentials, {
+			kind: 'user',
+			user: 'app',
+			password: 'right',
+		});
 	});
 
 	test('a user without a password is a token, as in natscli', () => {
@@ -93,7 +102,15 @@ describe('resolveSettings', () => {
 
 	test('auth precedence: user+password, then creds, then nkey, then user_jwt; token on top', async () => {
 		await contexts({
-			all: {user: 'u', password: 'p', creds: '/c.creds', nkey: '/n.nk', user_jwt: 'eyJ.jwt', user_seed: 'SUSEED', token: 't0k'},
+			all: {
+				user: 'u',
+				password: 'p',
+				creds: '/c.creds',
+				nkey: '/n.nk',
+				user_jwt: 'eyJ.jwt',
+				user_seed: 'SUSEED',
+				token: 't0k',
+			},
 			noUser: {creds: '/c.creds', nkey: '/n.nk', user_jwt: 'eyJ.jwt'},
 			nkeyJwt: {nkey: '/n.nk', user_jwt: 'eyJ.jwt'},
 			jwt: {user_jwt: 'eyJ.jwt', user_seed: 'SUSEED'},
@@ -104,26 +121,42 @@ describe('resolveSettings', () => {
 		assert.deepEqual(resolve({context: 'noUser'}).credentials, {kind: 'creds', file: '/c.creds'});
 		assert.deepEqual(resolve({context: 'nkeyJwt'}).credentials, {kind: 'nkey', file: '/n.nk'});
 		assert.deepEqual(resolve({context: 'jwt'}).credentials, {kind: 'jwt', jwt: 'eyJ.jwt', seed: 'SUSEED'});
-		assert.deepEqual(resolve({context: 'jwt'}, {NATS_JWT: 'eyJ.env', NATS_SEED: 'SUENV'}).credentials, {kind: 'jwt', jwt: 'eyJ.env', seed: 'SUENV'});
+		assert.deepEqual(resolve({context: 'jwt'}, {NATS_JWT: 'eyJ.env', NATS_SEED: 'SUENV'}).credentials, {
+			kind: 'jwt',
+			jwt: 'eyJ.env',
+			seed: 'SUENV',
+		});
 	});
 
 	test('a --creds flag beats an nkey in the context; NATS_CREDS and NATS_NKEY count as given', async () => {
 		await contexts({c: {nkey: '/ctx.nk'}});
 		assert.deepEqual(resolve({context: 'c', creds: '/flag.creds'}).credentials, {kind: 'creds', file: '/flag.creds'});
-		assert.deepEqual(resolve({context: 'c'}, {NATS_CREDS: '/env.creds'}).credentials, {kind: 'creds', file: '/env.creds'});
+		assert.deepEqual(resolve({context: 'c'}, {NATS_CREDS: '/env.creds'}).credentials, {
+			kind: 'creds',
+			file: '/env.creds',
+		});
 		assert.deepEqual(resolve({}, {NATS_NKEY: '/env.nk'}).credentials, {kind: 'nkey', file: '/env.nk'});
 	});
 
 	test('~ and $VAR are expanded in creds, nkey, cert, key and ca paths from a context', async () => {
 		await contexts({
-			creds: {creds: '~/.nkeys/$ACCOUNT/user.creds', cert: '$PKI/client.pem', key: '${PKI}/client-key.pem', ca: '~/ca.pem'},
+			creds: {
+				creds: '~/.nkeys/$ACCOUNT/user.creds',
+				cert: '$PKI/client.pem',
+				key: '${PKI}/client-key.pem',
+				ca: '~/ca.pem',
+			},
 			nkey: {nkey: '$SEEDS/ops.nk'},
 			fileUri: {creds: 'file://~/x.creds'},
 		});
 		const env = {ACCOUNT: 'APP', PKI: '/etc/pki', SEEDS: '/run/seeds'};
 		const settings = resolve({context: 'creds'}, env);
 		assert.deepEqual(settings.credentials, {kind: 'creds', file: '/home/op/.nkeys/APP/user.creds'});
-		assert.deepEqual(settings.tls, {cert: '/etc/pki/client.pem', key: '/etc/pki/client-key.pem', ca: '/home/op/ca.pem'});
+		assert.deepEqual(settings.tls, {
+			cert: '/etc/pki/client.pem',
+			key: '/etc/pki/client-key.pem',
+			ca: '/home/op/ca.pem',
+		});
 		assert.deepEqual(resolve({context: 'nkey'}, env).credentials, {kind: 'nkey', file: '/run/seeds/ops.nk'});
 		assert.deepEqual(resolve({context: 'fileUri'}, env).credentials, {kind: 'creds', file: '/home/op/x.creds'});
 	});
@@ -133,20 +166,32 @@ describe('resolveSettings', () => {
 	});
 
 	test('op:// and nsc:// credentials are refused with a usage error that says what to do', async () => {
-		assert.throws(() => resolve({creds: 'op://vault/item/creds'}), (error: unknown) => error instanceof UsageError && /op read/.test(error.hint ?? ''));
+		assert.throws(
+			() => resolve({creds: 'op://vault/item/creds'}),
+			(error: unknown) => error instanceof UsageError && /op read/.test(error.hint ?? ''),
+		);
 		await contexts({legacy: {nsc: 'nsc://op/acct/user'}});
-		assert.throws(() => resolve({context: 'legacy'}), (error: unknown) => error instanceof UsageError && /nsc generate creds/.test(error.hint ?? ''));
+		assert.throws(
+			() => resolve({context: 'legacy'}),
+			(error: unknown) => error instanceof UsageError && /nsc generate creds/.test(error.hint ?? ''),
+		);
 	});
 
 	test('TLS: a cert needs a key; a CA alone or tls_first enable TLS', async () => {
-		assert.throws(() => resolve({tlscert: '/c.pem'}), (error: unknown) => error instanceof UsageError && /--tlscert and --tlskey/.test(error.message));
+		assert.throws(
+			() => resolve({tlscert: '/c.pem'}),
+			(error: unknown) => error instanceof UsageError && /--tlscert and --tlskey/.test(error.message),
+		);
 		assert.throws(() => resolve({tlskey: '/k.pem'}), UsageError);
 		assert.deepEqual(resolve({tlsca: '/ca.pem'}).tls, {ca: '/ca.pem'});
 		assert.deepEqual(resolve({tlsfirst: true}).tls, {handshakeFirst: true});
 		await contexts({first: {tls_first: true}});
 		assert.deepEqual(resolve({context: 'first'}).tls, {handshakeFirst: true});
 		assert.equal(describeConnection(resolve({tlsca: '/ca.pem'})).auth, 'no credentials, TLS');
-		assert.equal(describeConnection(resolve({tlscert: '/c.pem', tlskey: '/k.pem'})).auth, 'no credentials, TLS client certificate');
+		assert.equal(
+			describeConnection(resolve({tlscert: '/c.pem', tlskey: '/k.pem'})).auth,
+			'no credentials, TLS client certificate',
+		);
 	});
 
 	test('JetStream domain, API prefix and inbox prefix come from the context; --js-domain wins', async () => {
@@ -160,7 +205,10 @@ describe('resolveSettings', () => {
 
 	test('a SOCKS proxy context is refused unless --server is given', async () => {
 		await contexts({socks: {url: 'nats://far:4222', socks_proxy: 'socks5://proxy:1080'}});
-		assert.throws(() => resolve({context: 'socks'}), (error: unknown) => error instanceof UsageError && /SOCKS proxy/.test(error.message));
+		assert.throws(
+			() => resolve({context: 'socks'}),
+			(error: unknown) => error instanceof UsageError && /SOCKS proxy/.test(error.message),
+		);
 		assert.deepEqual(resolve({context: 'socks', server: 'nats://near:4222'}).servers, ['nats://near:4222']);
 	});
 
@@ -170,7 +218,11 @@ describe('resolveSettings', () => {
 	});
 
 	test('credentials in a server URL are used when nothing else gives credentials', () => {
-		assert.deepEqual(resolve({server: 'nats://app:pw%40x@h:4222'}).credentials, {kind: 'user', user: 'app', password: 'pw@x'});
+		assert.deepEqual(resolve({server: 'nats://app:pw%40x@h:4222'}).credentials, {
+			kind: 'user',
+			user: 'app',
+			password: 'pw@x',
+		});
 		const token = resolve({server: 'nats://tok3n@h:4222'});
 		assert.deepEqual(token.credentials, {kind: 'none'});
 		assert.equal(token.token, 'tok3n');
@@ -191,9 +243,15 @@ describe('secrets and descriptions', () => {
 	const where = {env: {}, home: '/home/op'};
 
 	test('secretsOf lists passwords, tokens, JWT seeds and URL passwords', () => {
-		const main = resolveSettings({server: 'nats://a:url-pw@h:1,nats://h2:1', user: 'u', password: 'flag-pw', token: 'tok-1'}, where);
+		const main = resolveSettings(
+			{server: 'nats://a:url-pw@h:1,nats://h2:1', user: 'u', password: 'flag-pw', token: 'tok-1'},
+			where,
+		);
 		const jwt = resolveSettings({}, {env: {NATS_JWT: 'eyJ.x', NATS_SEED: 'SUSEEDX'}, home: '/'});
-		assert.deepEqual(new Set(secretsOf(main, undefined, jwt)), new Set(['flag-pw', 'tok-1', 'a:url-pw', 'url-pw', 'eyJ.x', 'SUSEEDX']));
+		assert.deepEqual(
+			new Set(secretsOf(main, undefined, jwt)),
+			new Set(['flag-pw', 'tok-1', 'a:url-pw', 'url-pw', 'eyJ.x', 'SUSEEDX']),
+		);
 	});
 
 	test('secretsOf keeps short secrets: the scrubber decides how to mask them safely', () => {
@@ -205,7 +263,10 @@ describe('secrets and descriptions', () => {
 		const jwt = 'eyJ0eXAiOiJKV1QifQ.eyJzdWIiOiJVQSJ9.c2lnbmF0dXJl';
 		const seed = `SU${'A'.repeat(56)}`;
 		const creds = path.join(dir, 'u.creds');
-		await writeFile(creds, `-----BEGIN NATS USER JWT-----\n${jwt}\n------END NATS USER JWT------\n\n-----BEGIN USER NKEY SEED-----\n${seed}\n------END USER NKEY SEED------\n`);
+		await writeFile(
+			creds,
+			`-----BEGIN NATS USER JWT-----\n${jwt}\n------END NATS USER JWT------\n\n-----BEGIN USER NKEY SEED-----\n${seed}\n------END USER NKEY SEED------\n`,
+		);
 		const nkey = path.join(dir, 'u.nk');
 		await writeFile(nkey, `${seed}\n`);
 		try {
@@ -258,7 +319,9 @@ describe('secrets and descriptions', () => {
 			[{}, {NATS_JWT: 'eyJ.secret-3', NATS_SEED: 'SUsecret-4'}, 'user JWT'],
 		];
 		for (const [flags, env, auth] of cases) {
-			const described = describeConnection(resolveSettings({server: 'nats://u:secret-5@h:1', ...flags}, {env, home: '/'}));
+			const described = describeConnection(
+				resolveSettings({server: 'nats://u:secret-5@h:1', ...flags}, {env, home: '/'}),
+			);
 			assert.equal(described.auth, auth);
 			assert.equal(described.servers, 'nats://h:1');
 			assert.doesNotMatch(JSON.stringify(described), /secret-/);
@@ -274,12 +337,19 @@ describe('resolveSystemSettings', () => {
 		root = await mkdtemp(path.join(tmpdir(), 'nats-dr-sys-unit-'));
 		const dir = path.join(root, 'nats', 'context');
 		await mkdir(dir, {recursive: true});
-		await writeFile(path.join(dir, 'sys.json'), JSON.stringify({url: 'nats://sys-host:4222', user: 'sys', password: 'sys-pw', jetstream_domain: 'hub'}));
+		await writeFile(
+			path.join(dir, 'sys.json'),
+			JSON.stringify({url: 'nats://sys-host:4222', user: 'sys', password: 'sys-pw', jetstream_domain: 'hub'}),
+		);
 		where = {env: {XDG_CONFIG_HOME: root}, home: '/home/op'};
 	});
 	after(async () => rm(root, {recursive: true, force: true}));
 
-	const main = () => resolveSettings({server: 'nats://main:4222', user: 'app', password: 'app-pw', jsDomain: 'hub', timeoutMs: 1234}, where);
+	const main = () =>
+		resolveSettings(
+			{server: 'nats://main:4222', user: 'app', password: 'app-pw', jsDomain: 'hub', timeoutMs: 1234},
+			where,
+		);
 
 	test('nothing system-specific: undefined, so the main connection is tried', () => {
 		assert.equal(resolveSystemSettings({}, main(), where), undefined);
@@ -304,7 +374,10 @@ describe('resolveSystemSettings', () => {
 	});
 
 	test('--sys-context uses its own context and ignores the NATS_* variables of the main one', () => {
-		const withEnv = {...where, env: {...where.env, NATS_URL: 'nats://env:4222', NATS_USER: 'envuser', NATS_PASSWORD: 'envpw'}};
+		const withEnv = {
+			...where,
+			env: {...where.env, NATS_URL: 'nats://env:4222', NATS_USER: 'envuser', NATS_PASSWORD: 'envpw'},
+		};
 		const sys = resolveSystemSettings({sysContext: 'sys'}, main(), withEnv)!;
 		assert.deepEqual(sys.servers, ['nats://sys-host:4222']);
 		assert.deepEqual(sys.credentials, {kind: 'user', user: 'sys', password: 'sys-pw'});

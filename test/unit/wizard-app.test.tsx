@@ -13,49 +13,143 @@ import {themeFor} from '../../source/ui/theme.js';
 import {afterPeerRemoveDiagnosis, degradedDiagnosis} from '../helpers/diagnosis-fixture.js';
 import {keys, renderInk, settle, stripAnsi, unmount} from '../helpers/ink.js';
 
-type Calls = {peerRemove: string[]; audits: AuditRecord[]; watchTargets: WatchTarget[][]; backups: string[]; deleted: string[]; restored: string[]; planned: Array<Record<string, unknown>>};
+type Calls = {
+	peerRemove: string[];
+	audits: AuditRecord[];
+	watchTargets: WatchTarget[][];
+	backups: string[];
+	deleted: string[];
+	restored: string[];
+	planned: Array<Record<string, unknown>>;
+};
 
-function fakeServices(result: DiagnosisResult, options: {watch?: () => Promise<{complete: boolean; states: WatchState[]}>} = {}): {services: WizardServices; calls: Calls} {
-	const calls: Calls = {peerRemove: [], audits: [], watchTargets: [], backups: [], deleted: [], restored: [], planned: []};
+function fakeServices(
+	result: DiagnosisResult,
+	options: {watch?: () => Promise<{complete: boolean; states: WatchState[]}>} = {},
+): {services: WizardServices; calls: Calls} {
+	const calls: Calls = {
+		peerRemove: [],
+		audits: [],
+		watchTargets: [],
+		backups: [],
+		deleted: [],
+		restored: [],
+		planned: [],
+	};
 	let exists = true;
 	const services: WizardServices = {
-		connection: () => ({servers: 'nats://127.0.0.1:4222', auth: 'user "app" with a password', context: 'demo', system: {kind: 'separate'}}),
+		connection: () => ({
+			servers: 'nats://127.0.0.1:4222',
+			auth: 'user "app" with a password',
+			context: 'demo',
+			system: {kind: 'separate'},
+		}),
 		diagnose: async () => result,
 		async peerRemove(server) {
 			calls.peerRemove.push(server);
 		},
 		async watch(targets, {onUpdate}) {
 			calls.watchTargets.push(targets);
-			const states: WatchState[] = targets.map(target => ({stream: target.stream, leader: 'n1', peers: [], done: true, waitingFor: undefined}));
+			const states: WatchState[] = targets.map(target => ({
+				stream: target.stream,
+				leader: 'n1',
+				peers: [],
+				done: true,
+				waitingFor: undefined,
+			}));
 			onUpdate(states);
 			return options.watch ? options.watch() : {complete: true, states};
 		},
 		defaultBackupRoot: () => '/tmp/nats-dr-backups',
 		completePath: async partial => (partial === '/tmp/nats-dr-backups' ? ['/tmp/nats-dr-backups/'] : []),
-		checkBackupTarget: async dir => (dir.startsWith('/readonly') ? {ok: false, problem: `${dir} is not writable`} : {ok: true, freeBytes: undefined}),
+		checkBackupTarget: async dir =>
+			dir.startsWith('/readonly') ? {ok: false, problem: `${dir} is not writable`} : {ok: true, freeBytes: undefined},
 		async backup(stream, dir, {onStart, onProgress}) {
 			calls.backups.push(dir);
 			onStart({stream, dir, expectedBytes: 4096, messages: 100, serverVersion: '2.9.10', check: false, notices: []});
-			onProgress({stream, phase: 'transfer', compressedBytes: 1000, uncompressedBytes: 2048, chunks: 1, expectedBytes: 4096, totalBytes: 4096, fraction: 0.5, elapsedMs: 10, bytesPerSecond: 1e6, etaMs: 5, verifiedBytes: 0});
+			onProgress({
+				stream,
+				phase: 'transfer',
+				compressedBytes: 1000,
+				uncompressedBytes: 2048,
+				chunks: 1,
+				expectedBytes: 4096,
+				totalBytes: 4096,
+				fraction: 0.5,
+				elapsedMs: 10,
+				bytesPerSecond: 1e6,
+				etaMs: 5,
+				verifiedBytes: 0,
+			});
 			return {stream, dir, ok: true, result: {archiveBytes: 1000, warnings: []} as never};
 		},
 		listBackups: async root => [
-			{dir: `${root}/PINNED`, stream: 'PINNED', archiveBytes: 2048, messages: 100, created: '2026-11-24T10:00:00.000Z', verified: true, problem: undefined},
-			{dir: `${root}/ORDERS`, stream: 'ORDERS', archiveBytes: 4096, messages: 100, created: '2026-11-24T10:00:00.000Z', verified: true, problem: undefined},
+			{
+				dir: `${root}/PINNED`,
+				stream: 'PINNED',
+				archiveBytes: 2048,
+				messages: 100,
+				created: '2026-11-24T10:00:00.000Z',
+				verified: true,
+				problem: undefined,
+			},
+			{
+				dir: `${root}/ORDERS`,
+				stream: 'ORDERS',
+				archiveBytes: 4096,
+				messages: 100,
+				created: '2026-11-24T10:00:00.000Z',
+				verified: true,
+				problem: undefined,
+			},
 		],
 		async planRestore(dir, overrides) {
 			calls.planned.push(overrides as Record<string, unknown>);
 			const findings = [
 				{check: 'archive', level: 'ok', message: 'the archive verifies'},
-				exists ? {check: 'exists', level: 'refusal', message: 'Stream "PINNED" already exist', hint: 'delete it first'} : {check: 'exists', level: 'ok', message: 'no stream "PINNED" exists yet'},
+				exists
+					? {check: 'exists', level: 'refusal', message: 'Stream "PINNED" already exist', hint: 'delete it first'}
+					: {check: 'exists', level: 'ok', message: 'no stream "PINNED" exists yet'},
 			];
-			return {dir, stream: 'PINNED', findings, refused: exists, replicas: overrides.replicas ?? 1, placement: {cluster: undefined, tags: ['node:n3']}, overrides, backup: {archiveBytes: 2048, state: {messages: 100}}} as never;
+			return {
+				dir,
+				stream: 'PINNED',
+				findings,
+				refused: exists,
+				replicas: overrides.replicas ?? 1,
+				placement: {cluster: undefined, tags: ['node:n3']},
+				overrides,
+				backup: {archiveBytes: 2048, state: {messages: 100}},
+			} as never;
 		},
 		natsRestoreCommand: () => 'nats stream restore',
 		async restore(plan, {onProgress}) {
 			calls.restored.push(plan.stream);
-			onProgress({phase: 'upload', stream: plan.stream, sentBytes: 1024, totalBytes: 2048, chunks: 1, totalChunks: 2, bytesPerSecond: 1e6, etaMs: 1, elapsedMs: 1});
-			return {stream: plan.stream, dir: plan.dir, info: {config: {name: plan.stream, num_replicas: 1}, state: {messages: 100, first_seq: 1, last_seq: 100}, cluster: {leader: 'n2'}}, consumers: [], totalMs: 1500, uploadMs: 500, serverMs: 500, settleMs: 500} as never;
+			onProgress({
+				phase: 'upload',
+				stream: plan.stream,
+				sentBytes: 1024,
+				totalBytes: 2048,
+				chunks: 1,
+				totalChunks: 2,
+				bytesPerSecond: 1e6,
+				etaMs: 1,
+				elapsedMs: 1,
+			});
+			return {
+				stream: plan.stream,
+				dir: plan.dir,
+				info: {
+					config: {name: plan.stream, num_replicas: 1},
+					state: {messages: 100, first_seq: 1, last_seq: 100},
+					cluster: {leader: 'n2'},
+				},
+				consumers: [],
+				totalMs: 1500,
+				uploadMs: 500,
+				serverMs: 500,
+				settleMs: 500,
+			} as never;
 		},
 		async deleteStream(stream) {
 			calls.deleted.push(stream);
@@ -63,7 +157,12 @@ function fakeServices(result: DiagnosisResult, options: {watch?: () => Promise<{
 		},
 		async audit(record) {
 			calls.audits.push(record);
-			return {...record, time: '2026-11-25T00:00:00.000Z', operator: 'tester', target: {servers: 'nats://127.0.0.1:4222'}};
+			return {
+				...record,
+				time: '2026-11-25T00:00:00.000Z',
+				operator: 'tester',
+				target: {servers: 'nats://127.0.0.1:4222'},
+			};
 		},
 	};
 	return {services, calls};
@@ -136,7 +235,9 @@ describe('the wizard app', () => {
 
 	test('Ctrl+C during work asks first; the second aborts with exit code 130', async () => {
 		let release!: (value: {complete: boolean; states: WatchState[]}) => void;
-		const {services} = fakeServices(degradedDiagnosis(), {watch: async () => new Promise(resolve => (release = resolve))});
+		const {services} = fakeServices(degradedDiagnosis(), {
+			watch: async () => new Promise(resolve => (release = resolve)),
+		});
 		let exit: number | undefined;
 		const app = await renderInk(<App services={services} onExit={code => (exit = code)} />);
 		await settle();
@@ -283,7 +384,10 @@ describe('backup and restore in the wizard', () => {
 		assert.deepEqual(calls.restored, ['PINNED']);
 		assert.match(app.frame(), /Restored stream PINNED in 2s/);
 		assert.match(app.frame(), /100 messages, sequences 1–100/);
-		assert.deepEqual(calls.audits.map(record => record.action), ['stream-delete', 'restore']);
+		assert.deepEqual(
+			calls.audits.map(record => record.action),
+			['stream-delete', 'restore'],
+		);
 		await unmount(app);
 	});
 });
@@ -292,7 +396,12 @@ describe('layout and colour', () => {
 	const overview = (theme = themeFor({}, {})) => (
 		<ThemeContext.Provider value={theme}>
 			<OverviewScreen
-				connection={{servers: 'nats://127.0.0.1:4222', auth: 'user "app" with a password', context: undefined, system: {kind: 'separate'}}}
+				connection={{
+					servers: 'nats://127.0.0.1:4222',
+					auth: 'user "app" with a password',
+					context: undefined,
+					system: {kind: 'separate'},
+				}}
 				diagnosis={{kind: 'ready', result: degradedDiagnosis()}}
 				items={menuItems({...initialState, diagnosis: {kind: 'ready', result: degradedDiagnosis()}})}
 				cursor={0}
@@ -311,7 +420,14 @@ describe('layout and colour', () => {
 		];
 		const output = stripAnsi(
 			renderToString(
-				<OverviewScreen connection={{servers: 'nats://a', auth: 'token', context: undefined, system: {kind: 'same'}}} diagnosis={{kind: 'ready', result}} items={[]} cursor={0} height={16} width={80} />,
+				<OverviewScreen
+					connection={{servers: 'nats://a', auth: 'token', context: undefined, system: {kind: 'same'}}}
+					diagnosis={{kind: 'ready', result}}
+					items={[]}
+					cursor={0}
+					height={16}
+					width={80}
+				/>,
 				{columns: 80},
 			),
 		);

@@ -26,20 +26,48 @@ describe('fitting the terminal', () => {
 	});
 
 	test('the exit summary wraps between words and keeps the indent; equivalent commands stay whole', () => {
-		const lines = wrapWords('  2026-11-25T00:00:00Z  peer-remove n3: OK — removed n3; 1 stream(s) recovered; lost: PINNED', 40);
+		const lines = wrapWords(
+			'  2026-11-25T00:00:00Z  peer-remove n3: OK — removed n3; 1 stream(s) recovered; lost: PINNED',
+			40,
+		);
 		for (const line of lines) assert.ok(line.length <= 40, `"${line}" fits`);
-		assert.ok(lines.slice(1).every(line => line.startsWith('      ') && !line.startsWith('       ')), lines.join('\n'));
-		assert.equal(lines.join(' ').replaceAll(/\s+/g, ' ').trim(), '2026-11-25T00:00:00Z peer-remove n3: OK — removed n3; 1 stream(s) recovered; lost: PINNED');
-		const entry = {time: 't', action: 'restore', subject: 'X', result: 'ok', detail: 'restored 500 messages in 1s from the backup in a long directory', nats: 'nats stream restore X /a/very/long/path --context /another/long/path.json'} as never;
+		assert.ok(
+			lines.slice(1).every(line => line.startsWith('      ') && !line.startsWith('       ')),
+			lines.join('\n'),
+		);
+		assert.equal(
+			lines.join(' ').replaceAll(/\s+/g, ' ').trim(),
+			'2026-11-25T00:00:00Z peer-remove n3: OK — removed n3; 1 stream(s) recovered; lost: PINNED',
+		);
+		const entry = {
+			time: 't',
+			action: 'restore',
+			subject: 'X',
+			result: 'ok',
+			detail: 'restored 500 messages in 1s from the backup in a long directory',
+			nats: 'nats stream restore X /a/very/long/path --context /another/long/path.json',
+		} as never;
 		const summary = summaryLines([entry], 40);
-		assert.ok(summary.includes('    equivalent: nats stream restore X /a/very/long/path --context /another/long/path.json'));
+		assert.ok(
+			summary.includes('    equivalent: nats stream restore X /a/very/long/path --context /another/long/path.json'),
+		);
 	});
 });
 
 describe('restore-check hints', () => {
-	test('name the wizard\'s menu items, not command-line flags', () => {
-		assert.equal(wizardHint('pass --replicas 2, or replace the placement with --tag TAG or --cluster NAME, or drop it with --no-placement'), 'set Replicas to 2, or replace the placement with Tags TAG or Cluster NAME, or choose Drop the placement');
-		assert.doesNotMatch(wizardHint('nats-dr never overwrites a stream: delete it first (nats stream rm ORDERS) if the backup should replace it'), /nats stream rm/);
+	test("name the wizard's menu items, not command-line flags", () => {
+		assert.equal(
+			wizardHint(
+				'pass --replicas 2, or replace the placement with --tag TAG or --cluster NAME, or drop it with --no-placement',
+			),
+			'set Replicas to 2, or replace the placement with Tags TAG or Cluster NAME, or choose Drop the placement',
+		);
+		assert.doesNotMatch(
+			wizardHint(
+				'nats-dr never overwrites a stream: delete it first (nats stream rm ORDERS) if the backup should replace it',
+			),
+			/nats stream rm/,
+		);
 	});
 });
 
@@ -48,7 +76,10 @@ describe('servers that stop being listed', () => {
 		const first = degradedDiagnosis();
 		let state = reducer(initialState, {type: 'diagnosis-loaded', result: first});
 		const later = degradedDiagnosis();
-		if (later.diagnosis.servers.ok) later.diagnosis.servers.value.servers = later.diagnosis.servers.value.servers.filter(server => server.name !== 'n3' && server.name !== 'n4');
+		if (later.diagnosis.servers.ok)
+			later.diagnosis.servers.value.servers = later.diagnosis.servers.value.servers.filter(
+				server => server.name !== 'n3' && server.name !== 'n4',
+			);
 		state = reducer(state, {type: 'diagnosis-loaded', result: later});
 		assert.deepEqual(missingServers(state.known, later).sort(), ['n3', 'n4']);
 	});

@@ -17,7 +17,14 @@ function overview(diagnosis: Parameters<typeof OverviewScreen>[0]['diagnosis']) 
 	return (
 		<ThemeContext.Provider value={themeFor({NO_COLOR: '1'}, {})}>
 			<ScrubContext.Provider value={text => scrubber.text(text)}>
-				<OverviewScreen connection={{servers: 'nats://127.0.0.1:4222', auth: 'token', context: undefined, system: {kind: 'same'}}} diagnosis={diagnosis} items={[]} cursor={0} height={30} width={100} />
+				<OverviewScreen
+					connection={{servers: 'nats://127.0.0.1:4222', auth: 'token', context: undefined, system: {kind: 'same'}}}
+					diagnosis={diagnosis}
+					items={[]}
+					cursor={0}
+					height={30}
+					width={100}
+				/>
 			</ScrubContext.Provider>
 		</ThemeContext.Provider>
 	);
@@ -30,7 +37,10 @@ describe('wizard text', () => {
 		servers!.servers[0]!.name = 'n1\u001B]0;pwned\u0007\u001B[2J';
 		const app = await renderInk(overview({kind: 'ready', result}));
 		const frame = app.lastFrame() ?? '';
-		assert.ok(!frame.includes('\u001B]0;') && !frame.includes('\u0007') && !frame.includes('\u001B[2J'), JSON.stringify(frame));
+		assert.ok(
+			!frame.includes('\u001B]0;') && !frame.includes('\u0007') && !frame.includes('\u001B[2J'),
+			JSON.stringify(frame),
+		);
 		assert.match(frame, /n1\\x1b\]0;pwned\\x07\\x1b\[2J/);
 		await unmount(app);
 	});

@@ -26,7 +26,11 @@ export function auditTrail(context: CommandContext, base: Omit<AuditRecord, 'res
 		},
 		async refused(error) {
 			if (requested) return;
-			await context.audit({...base, result: error instanceof AbortedError ? 'aborted' : 'refused', detail: (error as Error).message});
+			await context.audit({
+				...base,
+				result: error instanceof AbortedError ? 'aborted' : 'refused',
+				detail: (error as Error).message,
+			});
 		},
 	};
 }

@@ -14,7 +14,15 @@ export function startLine(stream: string, bytes: number): string {
 export const healthCheckLine = 'Health Check was requested, this can take a long time without progress reports';
 
 /** natscli's final line, trailing space included. */
-export function receivedLine(stream: string, {compressedBytes, uncompressedBytes, chunks, ms}: {compressedBytes: number; uncompressedBytes: number; chunks: number; ms: number}): string {
+export function receivedLine(
+	stream: string,
+	{
+		compressedBytes,
+		uncompressedBytes,
+		chunks,
+		ms,
+	}: {compressedBytes: number; uncompressedBytes: number; chunks: number; ms: number},
+): string {
 	return `Received ${formatBytes(compressedBytes)} compressed data in ${chunks.toLocaleString('en-US')} chunks for stream "${stream}" in ${goDuration(ms)}, ${formatBytes(uncompressedBytes)} uncompressed `;
 }
 

@@ -3,9 +3,19 @@
  * engine, a live line on a terminal or periodic lines in logs, an audit record per stream.
  */
 import {join} from 'node:path';
-import {backupAccount, type AccountBackupResult, type AccountProgress, type StreamOutcome} from '../../core/backup/backup-account.js';
+import {
+	backupAccount,
+	type AccountBackupResult,
+	type AccountProgress,
+	type StreamOutcome,
+} from '../../core/backup/backup-account.js';
 import {BackupRefusedError} from '../../core/backup/backup-files.js';
-import {backupStream, type BackupOptions, type BackupProgress, type BackupResult} from '../../core/backup/backup-stream.js';
+import {
+	backupStream,
+	type BackupOptions,
+	type BackupProgress,
+	type BackupResult,
+} from '../../core/backup/backup-stream.js';
 import {parseSize} from '../../core/backup/size.js';
 import {defaultStateDir} from '../../core/diagnosis/inventory.js';
 import {recordInventory} from '../../core/diagnosis/record-inventory.js';
@@ -23,12 +33,15 @@ import {accountLine, healthCheckLine, PeriodicReporter, periodicLine, receivedLi
 export async function backup(context: CommandContext): Promise<ExitCode> {
 	const {invocation} = context;
 	const {flags, args} = invocation;
-	if (flags.all && args.length > 1) throw new UsageError('with --all, give only DIR: every stream is backed up', 'usage: nats-dr backup --all DIR');
+	if (flags.all && args.length > 1)
+		throw new UsageError('with --all, give only DIR: every stream is backed up', 'usage: nats-dr backup --all DIR');
 	if (flags.all && args.length === 0) throw new UsageError('missing DIR', 'usage: nats-dr backup --all DIR');
-	if (flags.concurrency !== undefined && !flags.all) throw new UsageError('--concurrency works only with --all', 'one stream is one snapshot: drop --concurrency');
+	if (flags.concurrency !== undefined && !flags.all)
+		throw new UsageError('--concurrency works only with --all', 'one stream is one snapshot: drop --concurrency');
 	checkArgs('backup', args, flags.all ? 1 : 2);
 	const nameProblem = flags.all ? undefined : streamNameProblem(args[0]!);
-	if (nameProblem) throw new UsageError(`${nameProblem}; nothing was written`, 'pass the name as `nats stream ls` shows it');
+	if (nameProblem)
+		throw new UsageError(`${nameProblem}; nothing was written`, 'pass the name as `nats stream ls` shows it');
 	const options: BackupOptions = {
 		consumers: flags.consumers,
 		check: flags.check,
@@ -62,7 +75,14 @@ export async function backup(context: CommandContext): Promise<ExitCode> {
 	}
 }
 
-async function backupOne(context: CommandContext, js: JsApi, stream: string, dir: string, options: BackupOptions, view: ProgressView): Promise<ExitCode> {
+async function backupOne(
+	context: CommandContext,
+	js: JsApi,
+	stream: string,
+	dir: string,
+	options: BackupOptions,
+	view: ProgressView,
+): Promise<ExitCode> {
 	const {out} = context;
 	let result: BackupResult;
 	try {
@@ -79,7 +99,13 @@ async function backupOne(context: CommandContext, js: JsApi, stream: string, dir
 	return exitCodes.ok;
 }
 
-async function backupAll(context: CommandContext, js: JsApi, dir: string, options: BackupOptions, view: ProgressView): Promise<ExitCode> {
+async function backupAll(
+	context: CommandContext,
+	js: JsApi,
+	dir: string,
+	options: BackupOptions,
+	view: ProgressView,
+): Promise<ExitCode> {
 	const {out} = context;
 	let result: AccountBackupResult;
 	// Chained, so the log keeps the streams' order.
@@ -87,7 +113,9 @@ async function backupAll(context: CommandContext, js: JsApi, dir: string, option
 	try {
 		result = await backupAccount(js, dir, {
 			...options,
-			...(context.invocation.flags.concurrency === undefined ? {} : {concurrency: context.invocation.flags.concurrency}),
+			...(context.invocation.flags.concurrency === undefined
+				? {}
+				: {concurrency: context.invocation.flags.concurrency}),
 			onAccountProgress: progress => view.account(progress),
 			onStream(_stream, index, total) {
 				if (index === 0) view.say(`Performing backup of all ${total} streams to ${dir}\n`);
@@ -99,7 +127,9 @@ async function backupAll(context: CommandContext, js: JsApi, dir: string, option
 				} else {
 					view.clear();
 					out.warn(`Backup of ${outcome.stream} failed: ${outcome.error.message}`);
-					audits = audits.then(async () => context.audit(failureRecord(outcome.stream, join(dir, outcome.stream), options, outcome.error)));
+					audits = audits.then(async () =>
+						context.audit(failureRecord(outcome.stream, join(dir, outcome.stream), options, outcome.error)),
+					);
 				}
 			},
 		});
@@ -111,9 +141,10 @@ async function backupAll(context: CommandContext, js: JsApi, dir: string, option
 
 	await audits;
 	const {streams, ok, warnings, failed} = result;
-	const summary = streams.length === 0
-		? 'the account has no streams: nothing to back up'
-		: `backed up ${ok} of ${streams.length} streams to ${dir}: ${warnings} skipped with warnings, ${failed} failed`;
+	const summary =
+		streams.length === 0
+			? 'the account has no streams: nothing to back up'
+			: `backed up ${ok} of ${streams.length} streams to ${dir}: ${warnings} skipped with warnings, ${failed} failed`;
 	await context.audit({
 		action: 'backup',
 		subject: dir,
@@ -122,16 +153,31 @@ async function backupAll(context: CommandContext, js: JsApi, dir: string, option
 		parameters: parameters(dir, options),
 		nats: accountEquivalent(dir, options),
 	});
-	printProblems(context, 'Backup Warnings: ', streams.filter(outcome => outcome.status === 'warning'));
-	printProblems(context, 'Backup failures: ', streams.filter(outcome => outcome.status === 'failed'));
+	printProblems(
+		context,
+		'Backup Warnings: ',
+		streams.filter(outcome => outcome.status === 'warning'),
+	);
+	printProblems(
+		context,
+		'Backup failures: ',
+		streams.filter(outcome => outcome.status === 'failed'),
+	);
 	out.log(`${summary[0]!.toUpperCase()}${summary.slice(1)}`);
 	if (out.json) {
 		out.printJson({
 			ok: failed === 0,
 			dir,
-			streams: streams.map(outcome => outcome.status === 'ok'
-				? {status: 'ok', ...resultJson(outcome.result)}
-				: {status: outcome.status, stream: outcome.stream, error: outcome.error.message, ...(outcome.error.hint ? {hint: outcome.error.hint} : {})}),
+			streams: streams.map(outcome =>
+				outcome.status === 'ok'
+					? {status: 'ok', ...resultJson(outcome.result)}
+					: {
+							status: outcome.status,
+							stream: outcome.stream,
+							error: outcome.error.message,
+							...(outcome.error.hint ? {hint: outcome.error.hint} : {}),
+						},
+			),
 			summary: {ok, warnings, failed},
 		});
 	}
@@ -142,7 +188,8 @@ async function backupAll(context: CommandContext, js: JsApi, dir: string, option
 function printProblems(context: CommandContext, title: string, outcomes: StreamOutcome[]): void {
 	if (outcomes.length === 0) return;
 	context.out.log(title);
-	for (const outcome of outcomes) if (outcome.status !== 'ok') context.out.log(`  ${outcome.stream}: ${outcome.error.message}`);
+	for (const outcome of outcomes)
+		if (outcome.status !== 'ok') context.out.log(`  ${outcome.stream}: ${outcome.error.message}`);
 }
 
 /** A live line on a terminal; natscli-style log lines every few seconds anywhere else. */
@@ -153,11 +200,18 @@ class ProgressView {
 	#stream = '';
 
 	constructor(context: CommandContext) {
-		const {io, out, invocation: {flags}} = context;
+		const {
+			io,
+			out,
+			invocation: {flags},
+		} = context;
 		this.#context = context;
 		const live = Boolean(io.stdout.isTTY) && flags.progress && !flags.plain && !out.json && !io.env['ACCESSIBLE'];
 		if (live) {
-			this.#line = new ProgressLine(text => io.stdout.write(out.scrub(text)), {columns: () => io.stdout.columns || 80, ascii: flags.ascii});
+			this.#line = new ProgressLine(text => io.stdout.write(out.scrub(text)), {
+				columns: () => io.stdout.columns || 80,
+				ascii: flags.ascii,
+			});
 		}
 	}
 
@@ -191,7 +245,10 @@ class ProgressView {
 		if (this.#line) {
 			this.#line.update({
 				label: `${progress.done}/${progress.streams} streams${progress.inFlight.length > 0 ? ` (${progress.inFlight.join(', ')})` : ''}`,
-				fraction: progress.expectedBytes > 0 ? Math.min(0.99, progress.bytes / progress.expectedBytes) : progress.done / Math.max(1, progress.streams),
+				fraction:
+					progress.expectedBytes > 0
+						? Math.min(0.99, progress.bytes / progress.expectedBytes)
+						: progress.done / Math.max(1, progress.streams),
 				doneBytes: progress.bytes,
 				totalBytes: progress.expectedBytes,
 				bytesPerSecond: progress.bytesPerSecond,
@@ -201,13 +258,25 @@ class ProgressView {
 		}
 
 		this.#periodic ??= new PeriodicReporter(performance.now());
-		if (this.#periodic.due(progress.done / Math.max(1, progress.streams), performance.now())) this.#context.out.log(accountLine(progress));
+		if (this.#periodic.due(progress.done / Math.max(1, progress.streams), performance.now()))
+			this.#context.out.log(accountLine(progress));
 	}
 
 	done(result: BackupResult): void {
-		this.say(receivedLine(result.stream, {compressedBytes: result.archiveBytes, uncompressedBytes: result.uncompressedBytes, chunks: result.chunks, ms: result.transferMs}));
-		const consumers = result.consumers.included ? `, consumers: ${result.consumers.inArchive.join(', ') || 'none'}` : ', without consumers';
-		this.#context.out.log(`Verified the backup of "${result.stream}" in ${result.dir} (S2 checksums, tar, meta.sum${consumers})${result.replaced ? ', replacing the earlier one' : ''}`);
+		this.say(
+			receivedLine(result.stream, {
+				compressedBytes: result.archiveBytes,
+				uncompressedBytes: result.uncompressedBytes,
+				chunks: result.chunks,
+				ms: result.transferMs,
+			}),
+		);
+		const consumers = result.consumers.included
+			? `, consumers: ${result.consumers.inArchive.join(', ') || 'none'}`
+			: ', without consumers';
+		this.#context.out.log(
+			`Verified the backup of "${result.stream}" in ${result.dir} (S2 checksums, tar, meta.sum${consumers})${result.replaced ? ', replacing the earlier one' : ''}`,
+		);
 		for (const warning of result.warnings) this.#context.out.warn(warning);
 	}
 
@@ -234,7 +303,13 @@ function natsFlags(options: BackupOptions): string[] {
 }
 
 function parameters(dir: string, options: BackupOptions): Record<string, unknown> {
-	return {dir, consumers: options.consumers !== false, check: options.check === true, chunk_size: options.chunkSize ?? null, force: options.force === true};
+	return {
+		dir,
+		consumers: options.consumers !== false,
+		check: options.check === true,
+		chunk_size: options.chunkSize ?? null,
+		force: options.force === true,
+	};
 }
 
 function successRecord(result: BackupResult, options: BackupOptions): AuditRecord {
@@ -276,7 +351,12 @@ function resultJson(result: BackupResult): Record<string, unknown> {
 		verify_ms: Math.round(result.verifyMs),
 		sync_ms: Math.round(result.syncMs),
 		sha256: result.sha256,
-		consumers: {included: result.consumers.included, expected: result.consumers.expected, in_archive: result.consumers.inArchive, missing: result.consumers.missing},
+		consumers: {
+			included: result.consumers.included,
+			expected: result.consumers.expected,
+			in_archive: result.consumers.inArchive,
+			missing: result.consumers.missing,
+		},
 		server_version: result.serverVersion ?? null,
 		warnings: result.warnings,
 	};

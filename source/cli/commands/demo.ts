@@ -19,11 +19,20 @@ export async function demo(context: CommandContext): Promise<ExitCode> {
 	const wizard = interactive ? (await import('./wizard.js')).wizard : undefined;
 	let code: ExitCode = exitCodes.ok;
 	const final = await runDemo(
-		{scenario, natsServer: invocation.flags.natsServer, keep: invocation.flags.keep, env: io.env, signal, onProgress: step => out.log(step)},
+		{
+			scenario,
+			natsServer: invocation.flags.natsServer,
+			keep: invocation.flags.keep,
+			env: io.env,
+			signal,
+			onProgress: step => out.log(step),
+		},
 		async (info, controls) => {
 			if (out.json) out.printJson(demoJson(info), {line: true});
-			for (const line of briefing(info, io.env, {wizard: wizard !== undefined, keep: invocation.flags.keep})) out.log(line);
-			if (wizard) code = await wizard(demoContext(context, info), {
+			for (const line of briefing(info, io.env, {wizard: wizard !== undefined, keep: invocation.flags.keep}))
+				out.log(line);
+			if (wizard)
+				code = await wizard(demoContext(context, info), {
 					banner: [`Demo ${info.story.title}`, ...info.story.broke],
 					backupRoot: info.backupDir,
 					demo: {servers: info.killed, restart: controls.restart},
@@ -31,7 +40,8 @@ export async function demo(context: CommandContext): Promise<ExitCode> {
 			else await untilAborted(signal);
 		},
 	);
-	for (const line of invocation.flags.keep ? keptLines(final) : [`Stopped the demo's servers and removed ${final.dir}`]) out.log(line);
+	for (const line of invocation.flags.keep ? keptLines(final) : [`Stopped the demo's servers and removed ${final.dir}`])
+		out.log(line);
 	return code;
 }
 

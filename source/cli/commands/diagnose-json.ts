@@ -9,7 +9,12 @@ import type {BackupSummary} from '../../core/backup-catalog.js';
 import {nextSteps} from '../../recovery/next-steps.js';
 import {isPeerDead} from '../../recovery/stream-verdict.js';
 
-export function diagnosisJson(diagnosis: Diagnosis, assessment: Assessment, connection: ReturnType<typeof describeConnection>, backups?: Map<string, BackupSummary>) {
+export function diagnosisJson(
+	diagnosis: Diagnosis,
+	assessment: Assessment,
+	connection: ReturnType<typeof describeConnection>,
+	backups?: Map<string, BackupSummary>,
+) {
 	const {servers, streams} = diagnosis;
 	const {meta} = assessment;
 	const verdicts = new Map(assessment.streams.map(verdict => [verdict.stream, verdict]));
@@ -70,9 +75,11 @@ export function diagnosisJson(diagnosis: Diagnosis, assessment: Assessment, conn
 						name: stream.name,
 						status: stream.status,
 						error: stream.error ?? null,
-						seen_by: stream.source === 'api' ? 'api' : 'survivor' in stream.source ? stream.source.survivor : 'inventory',
+						seen_by:
+							stream.source === 'api' ? 'api' : 'survivor' in stream.source ? stream.source.survivor : 'inventory',
 						source: typeof stream.source === 'object' && 'inventory' in stream.source ? 'inventory' : 'live',
-						last_seen: typeof stream.source === 'object' && 'inventory' in stream.source ? stream.source.inventory : null,
+						last_seen:
+							typeof stream.source === 'object' && 'inventory' in stream.source ? stream.source.inventory : null,
 						storage: stream.storage ?? null,
 						replicas: stream.replicas ?? null,
 						cluster: stream.cluster ?? null,
@@ -115,10 +122,24 @@ export function diagnosisJson(diagnosis: Diagnosis, assessment: Assessment, conn
 /** What happened about the meta election: needed or not, how long it was waited for, whether a leader came. */
 function electionJson({election}: Diagnosis) {
 	return election
-		? {waited: true, waited_ms: election.waitedMs, timeout_ms: election.timeoutMs, leader_found: election.leader !== undefined, leader: election.leader ?? null}
+		? {
+				waited: true,
+				waited_ms: election.waitedMs,
+				timeout_ms: election.timeoutMs,
+				leader_found: election.leader !== undefined,
+				leader: election.leader ?? null,
+			}
 		: {waited: false, waited_ms: 0, timeout_ms: null, leader_found: null, leader: null};
 }
 
 function backupJson(backup: BackupSummary | undefined) {
-	return backup ? {dir: backup.dir, created: backup.created, messages: backup.messages ?? null, archive_bytes: backup.archiveBytes, verified: backup.verified ?? null} : null;
+	return backup
+		? {
+				dir: backup.dir,
+				created: backup.created,
+				messages: backup.messages ?? null,
+				archive_bytes: backup.archiveBytes,
+				verified: backup.verified ?? null,
+			}
+		: null;
 }

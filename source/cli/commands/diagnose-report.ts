@@ -41,7 +41,11 @@ function serverLines(diagnosis: Diagnosis): string[] {
 			['Server', 'Cluster', 'Version', 'JetStream', 'State', 'Meta'],
 			view.servers.map(server => {
 				const peer = peers.get(server.name);
-				const meta = server.metaLeader ? 'leader' : peer ? `${peer.current ? 'current' : 'NOT CURRENT'}${peer.lag ? `, lag ${peer.lag}` : ''}, seen ${Math.round(peer.activeMs / 1000)}s ago` : '-';
+				const meta = server.metaLeader
+					? 'leader'
+					: peer
+						? `${peer.current ? 'current' : 'NOT CURRENT'}${peer.lag ? `, lag ${peer.lag}` : ''}, seen ${Math.round(peer.activeMs / 1000)}s ago`
+						: '-';
 				return [
 					`${server.name}${server.metaLeader ? '*' : ''}${server.answering ? '' : '!'}`,
 					server.cluster ?? '-',
@@ -60,16 +64,21 @@ function serverLines(diagnosis: Diagnosis): string[] {
 function metaLine({servers, election}: Diagnosis): string {
 	const view = servers.ok ? servers.value : undefined;
 	if (view?.metaLeader) {
-		return election ? `Meta group: leader ${view.metaLeader} (elected while nats-dr waited ${Math.round(election.waitedMs / 1000)} s)` : `Meta group: leader ${view.metaLeader}`;
+		return election
+			? `Meta group: leader ${view.metaLeader} (elected while nats-dr waited ${Math.round(election.waitedMs / 1000)} s)`
+			: `Meta group: leader ${view.metaLeader}`;
 	}
 
 	if (view?.metaClusterSize === undefined) return 'Meta group: none (a standalone server has no meta group)';
-	return election ? `Meta group: NO LEADER after waiting ${Math.round(election.waitedMs / 1000)} s for the election` : 'Meta group: NO LEADER';
+	return election
+		? `Meta group: NO LEADER after waiting ${Math.round(election.waitedMs / 1000)} s for the election`
+		: 'Meta group: NO LEADER';
 }
 
 function streamLines(diagnosis: Diagnosis, assessment: Assessment, backups: Map<string, BackupSummary>): string[] {
 	const {streams} = diagnosis;
-	if (!streams.ok) return [`Streams: not visible — ${streams.reason}`, ...(streams.hint ? [`  try: ${streams.hint}`] : [])];
+	if (!streams.ok)
+		return [`Streams: not visible — ${streams.reason}`, ...(streams.hint ? [`  try: ${streams.hint}`] : [])];
 	const lines = [`Meta verdict: ${assessment.meta.reason}`, '', `Streams (${streams.value.total})`];
 	if (streams.value.partial) lines.push(`  note: ${streams.value.partial}`);
 	const views = new Map(streams.value.streams.map(stream => [stream.name, stream]));
@@ -80,14 +89,25 @@ function streamLines(diagnosis: Diagnosis, assessment: Assessment, backups: Map<
 		for (const verdict of group) {
 			const view = views.get(verdict.stream)!;
 			const replicas = view.peers
-				.map(peer => `${peer.name}${peer.leader ? '*' : ''}${isPeerDead(peer, assessment.facts) || !peer.current ? '!' : ''}`)
+				.map(
+					peer =>
+						`${peer.name}${peer.leader ? '*' : ''}${isPeerDead(peer, assessment.facts) || !peer.current ? '!' : ''}`,
+				)
 				.join(',');
 			const size = view.bytes === undefined ? '' : `, ${view.messages ?? 0} msgs, ${formatBytes(view.bytes)}`;
-			const seenBy = view.source === 'api' ? '' : 'survivor' in view.source ? ` (as seen by ${view.source.survivor})` : ' (from the inventory, not a live answer)';
+			const seenBy =
+				view.source === 'api'
+					? ''
+					: 'survivor' in view.source
+						? ` (as seen by ${view.source.survivor})`
+						: ' (from the inventory, not a live answer)';
 			lines.push(`  ${verdict.stream}  R${view.replicas ?? '?'}${replicas ? ` [${replicas}]` : ''}${size}${seenBy}`);
 			if (kind !== 'healthy') lines.push(`    why: ${verdict.reason}`, `    next: ${verdict.next}`);
 			const backup = backups.get(verdict.stream);
-			if (backup) lines.push(`    newest backup: ${backup.dir} (${backup.created}, ${backup.messages ?? '?'} msgs${backup.verified ? ', verified' : ''}): nats-dr restore ${backup.dir}`);
+			if (backup)
+				lines.push(
+					`    newest backup: ${backup.dir} (${backup.created}, ${backup.messages ?? '?'} msgs${backup.verified ? ', verified' : ''}): nats-dr restore ${backup.dir}`,
+				);
 		}
 	}
 

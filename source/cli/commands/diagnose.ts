@@ -16,7 +16,8 @@ export async function diagnose(context: CommandContext): Promise<ExitCode> {
 	const {invocation, out, signal, io} = context;
 	checkArgs('diagnose', invocation.args);
 	const {flags} = invocation;
-	const electionTimeoutMs = flags.electionTimeout === undefined ? undefined : parseDuration(flags.electionTimeout, '--election-timeout');
+	const electionTimeoutMs =
+		flags.electionTimeout === undefined ? undefined : parseDuration(flags.electionTimeout, '--election-timeout');
 	// A bad --backups directory is bad input: said before connecting.
 	const backupList = flags.backups ? await listBackups(flags.backups) : [];
 	const session = await context.connect();
@@ -37,14 +38,27 @@ export async function diagnose(context: CommandContext): Promise<ExitCode> {
 
 	if (diagnosis.election) {
 		const {leader, waitedMs} = diagnosis.election;
-		status(leader ? `meta leader ${leader} elected after ${(waitedMs / 1000).toFixed(1)} s` : `no meta leader after ${(waitedMs / 1000).toFixed(1)} s: reporting what the live servers and the inventory show`);
+		status(
+			leader
+				? `meta leader ${leader} elected after ${(waitedMs / 1000).toFixed(1)} s`
+				: `no meta leader after ${(waitedMs / 1000).toFixed(1)} s: reporting what the live servers and the inventory show`,
+		);
 	}
 
 	const connection = describeConnection(session.settings);
 	const assessment = assess(diagnosis);
 	const backups = flags.backups ? newestBackups(assessment.streams, backupList) : undefined;
-	if (out.json) out.printJson({...diagnosisJson(diagnosis, assessment, connection, backups), region_loss: loss ? regionLossJson(loss) : null});
-	else for (const line of [...diagnosisReport(diagnosis, assessment, connection, backups), ...(loss ? regionLossLines(loss) : [])]) out.line(line);
+	if (out.json)
+		out.printJson({
+			...diagnosisJson(diagnosis, assessment, connection, backups),
+			region_loss: loss ? regionLossJson(loss) : null,
+		});
+	else
+		for (const line of [
+			...diagnosisReport(diagnosis, assessment, connection, backups),
+			...(loss ? regionLossLines(loss) : []),
+		])
+			out.line(line);
 	return exitCodes.ok;
 }
 

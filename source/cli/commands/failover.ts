@@ -9,7 +9,15 @@ import {gatherServers} from '../../core/diagnosis/servers.js';
 import {parseDuration} from '../../core/duration.js';
 import {DrError, exitCodes, JsApiError, UsageError, type ExitCode} from '../../core/errors.js';
 import {apiFor} from '../../core/topology/gather.js';
-import {createStream, deleteLostStream, dropSources, updateStream, watchCatchUp, watchServing, type WatchOptions} from '../../core/topology/stream-changes.js';
+import {
+	createStream,
+	deleteLostStream,
+	dropSources,
+	updateStream,
+	watchCatchUp,
+	watchServing,
+	type WatchOptions,
+} from '../../core/topology/stream-changes.js';
 import {topologyStreamInfo, type TopologyStream} from '../../core/topology/streams.js';
 import {planFailover, subjectsFromRecord, type FailoverPlan} from '../../recovery/failover-plan.js';
 import {confirmByName} from '../confirm.js';
@@ -22,23 +30,50 @@ export async function failover(context: CommandContext): Promise<ExitCode> {
 	checkArgs('failover', invocation.args);
 	const watchTimeoutMs = parseDuration(invocation.flags.watchTimeout ?? '2m', '--watch-timeout');
 	const mirrorName = invocation.args[0]!;
-	const trail = auditTrail(context, {action: 'failover', subject: mirrorName, parameters: {new_name: invocation.flags.newName, force: invocation.flags.force}});
+	const trail = auditTrail(context, {
+		action: 'failover',
+		subject: mirrorName,
+		parameters: {new_name: invocation.flags.newName, force: invocation.flags.force},
+	});
 	const session = await context.connect();
 	try {
 		const plan = await makePlan(context, session, mirrorName);
 		printPlan(context, plan);
 		await confirmByName(mirrorName, 'mirror', {flags: invocation.flags, io: context.io, signal});
 		const started = performance.now();
-		const watch: WatchOptions = {timeoutMs: watchTimeoutMs, signal, onUpdate: update => out.log(`${update.stream}: ${update.words}${update.messages === undefined ? '' : `, ${update.messages} messages`}`)};
+		const watch: WatchOptions = {
+			timeoutMs: watchTimeoutMs,
+			signal,
+			onUpdate: update =>
+				out.log(
+					`${update.stream}: ${update.words}${update.messages === undefined ? '' : `, ${update.messages} messages`}`,
+				),
+		};
 		await trail.request(async () => execute(session, plan, watch), {
 			doing: `failing ${plan.origin} over to ${plan.target} (${plan.method})`,
 			done: `${plan.target} serves ${plan.subjects.join(', ')} in place of ${plan.origin} (${plan.method})`,
 		});
-		const serving = invocation.flags.watch ? await watchServing(session.js, plan.target, plan.subjects, {...watch, onUpdate: undefined}) : undefined;
+		const serving = invocation.flags.watch
+			? await watchServing(session.js, plan.target, plan.subjects, {...watch, onUpdate: undefined})
+			: undefined;
 		const elapsedMs = Math.round(performance.now() - started);
-		out.log(`${plan.target} serves ${plan.subjects.join(', ')}${serving ? ` with ${serving.messages ?? 0} messages, leader ${serving.leader ?? '?'}` : ''} (${elapsedMs} ms)`);
+		out.log(
+			`${plan.target} serves ${plan.subjects.join(', ')}${serving ? ` with ${serving.messages ?? 0} messages, leader ${serving.leader ?? '?'}` : ''} (${elapsedMs} ms)`,
+		);
 		if (out.json) {
-			out.printJson({ok: true, method: plan.method, origin: plan.origin, mirror: plan.mirror, target: plan.target, subjects: plan.subjects, origin_deleted: plan.deleteOrigin, messages: serving?.messages ?? null, elapsed_ms: elapsedMs, notes: plan.notes, nats: plan.steps.map(step => step.nats)});
+			out.printJson({
+				ok: true,
+				method: plan.method,
+				origin: plan.origin,
+				mirror: plan.mirror,
+				target: plan.target,
+				subjects: plan.subjects,
+				origin_deleted: plan.deleteOrigin,
+				messages: serving?.messages ?? null,
+				elapsed_ms: elapsedMs,
+				notes: plan.notes,
+				nats: plan.steps.map(step => step.nats),
+			});
 		}
 
 		return exitCodes.ok;
@@ -53,7 +88,11 @@ export async function failover(context: CommandContext): Promise<ExitCode> {
 async function makePlan(context: CommandContext, session: Session, mirrorName: string): Promise<FailoverPlan> {
 	const {invocation} = context;
 	const mirror = await readStream(session, mirrorName);
-	if (!mirror.mirror) throw new UsageError(`${mirrorName} is not a mirror; nothing was changed`, 'name the mirror that should take over (see `nats-dr readiness`)');
+	if (!mirror.mirror)
+		throw new UsageError(
+			`${mirrorName} is not a mirror; nothing was changed`,
+			'name the mirror that should take over (see `nats-dr readiness`)',
+		);
 	const link = mirror.mirror;
 	const originApi = link.domain ? apiFor(session, link.domain) : session.js;
 	let origin: TopologyStream | undefined;
@@ -64,15 +103,26 @@ async function makePlan(context: CommandContext, session: Session, mirrorName: s
 	}
 
 	if (origin?.status === 'ok' && !invocation.flags.force) {
-		throw new DrError(`${link.name} still answers (leader ${origin.leader ?? '?'}): failover is for a lost region; nothing was changed`, {
-			hint: `if ${link.name} must move anyway, stop its writers first and pass --force`,
-		});
+		throw new DrError(
+			`${link.name} still answers (leader ${origin.leader ?? '?'}): failover is for a lost region; nothing was changed`,
+			{
+				hint: `if ${link.name} must move anyway, stop its writers first and pass --force`,
+			},
+		);
 	}
 
 	const given = invocation.flags.subjects;
-	const subjects = given.length > 0 ? given : origin?.status === 'ok' ? origin.subjects : subjectsFromRecord(mirror.config?.['description']);
+	const subjects =
+		given.length > 0
+			? given
+			: origin?.status === 'ok'
+				? origin.subjects
+				: subjectsFromRecord(mirror.config?.['description']);
 	if (!subjects || subjects.length === 0) {
-		throw new UsageError(`the subjects of ${link.name} are not known: it does not answer and ${mirrorName} has no record of them; nothing was changed`, `pass them: --subjects 'orders.>' (repeatable)`);
+		throw new UsageError(
+			`the subjects of ${link.name} are not known: it does not answer and ${mirrorName} has no record of them; nothing was changed`,
+			`pass them: --subjects 'orders.>' (repeatable)`,
+		);
 	}
 
 	return planFailover({
@@ -91,11 +141,16 @@ async function readStream(session: Session, name: string): Promise<TopologyStrea
 	try {
 		stream = await topologyStreamInfo(session.js, name, session.settings.jsDomain, session.settings.timeoutMs);
 	} catch (error) {
-		if (error instanceof JsApiError && error.errCode === 10059) throw new UsageError(`stream "${name}" does not exist here; nothing was changed`, 'check the name, the account and --js-domain');
+		if (error instanceof JsApiError && error.errCode === 10059)
+			throw new UsageError(
+				`stream "${name}" does not exist here; nothing was changed`,
+				'check the name, the account and --js-domain',
+			);
 		throw error;
 	}
 
-	if (stream.status !== 'ok') throw new DrError(`${name} does not answer (${stream.error ?? '?'}): it cannot take over; nothing was changed`);
+	if (stream.status !== 'ok')
+		throw new DrError(`${name} does not answer (${stream.error ?? '?'}): it cannot take over; nothing was changed`);
 	return stream;
 }
 
@@ -115,7 +170,9 @@ async function versionOf(session: Session, leader: string | undefined): Promise<
 }
 
 function printPlan({out}: CommandContext, plan: FailoverPlan): void {
-	out.log(`Failover of ${plan.origin}${plan.originDomain ? ` (domain ${plan.originDomain})` : ''} to ${plan.target} in ${plan.region ?? '?'} — ${plan.method === 'promote' ? 'promote the mirror' : 'copy the mirror into a new stream'}:`);
+	out.log(
+		`Failover of ${plan.origin}${plan.originDomain ? ` (domain ${plan.originDomain})` : ''} to ${plan.target} in ${plan.region ?? '?'} — ${plan.method === 'promote' ? 'promote the mirror' : 'copy the mirror into a new stream'}:`,
+	);
 	for (const [index, step] of plan.steps.entries()) out.log(`  ${index + 1}. ${step.words}`);
 	for (const note of plan.notes) out.log(`  ${note}`);
 	out.log('Equivalent:');

@@ -30,8 +30,18 @@ export async function peerRemove(context: CommandContext): Promise<ExitCode> {
 	const trail = auditTrail(
 		context,
 		stream
-			? {action: 'stream-peer-remove', subject: stream, parameters: {peer: server, force}, nats: `nats stream cluster peer-remove ${stream} ${server} --force`}
-			: {action: 'peer-remove', subject: server, parameters: {force}, nats: `nats server cluster peer-remove ${server} --force`},
+			? {
+					action: 'stream-peer-remove',
+					subject: stream,
+					parameters: {peer: server, force},
+					nats: `nats stream cluster peer-remove ${stream} ${server} --force`,
+				}
+			: {
+					action: 'peer-remove',
+					subject: server,
+					parameters: {force},
+					nats: `nats server cluster peer-remove ${server} --force`,
+				},
 	);
 	const session = await context.connect();
 	try {
@@ -46,21 +56,36 @@ export async function peerRemove(context: CommandContext): Promise<ExitCode> {
 	}
 }
 
-async function removeFromMeta(context: CommandContext, session: Session, server: string, watchTimeoutMs: number, trail: AuditTrail): Promise<ExitCode> {
+async function removeFromMeta(
+	context: CommandContext,
+	session: Session,
+	server: string,
+	watchTimeoutMs: number,
+	trail: AuditTrail,
+): Promise<ExitCode> {
 	const {out, invocation, signal} = context;
 	const diagnosis = await diagnose(session, {signal, onElectionWait: electionWaitLines(context)});
 	if (!diagnosis.servers.ok) {
-		throw new DrError(`peer-remove needs the system account, and it is not usable: ${diagnosis.servers.reason}; nothing was removed`, {hint: diagnosis.servers.hint});
+		throw new DrError(
+			`peer-remove needs the system account, and it is not usable: ${diagnosis.servers.reason}; nothing was removed`,
+			{hint: diagnosis.servers.hint},
+		);
 	}
 
 	const assessment = assess(diagnosis);
-	if (!assessment.meta.leader || assessment.meta.kind === 'no-quorum') throw new DrError(`peer-remove is not possible now: ${assessment.meta.reason}; nothing was removed`);
+	if (!assessment.meta.leader || assessment.meta.kind === 'no-quorum')
+		throw new DrError(`peer-remove is not possible now: ${assessment.meta.reason}; nothing was removed`);
 	const view = diagnosis.servers.value;
 	const known = view.servers.find(entry => entry.name === server);
-	const metaPeer = view.metaPeers?.find(peer => peer.name === server || peer.peer === server || unknownPeerId(peer.name) === server);
+	const metaPeer = view.metaPeers?.find(
+		peer => peer.name === server || peer.peer === server || unknownPeerId(peer.name) === server,
+	);
 	if (!known && !metaPeer) {
 		const members = view.servers.map(entry => entry.name).join(', ');
-		throw new UsageError(`server "${server}" is not a member of the meta group (members: ${members}); nothing was removed`, 'pass the name of a server listed by `nats-dr diagnose`');
+		throw new UsageError(
+			`server "${server}" is not a member of the meta group (members: ${members}); nothing was removed`,
+			'pass the name of a server listed by `nats-dr diagnose`',
+		);
 	}
 
 	if (known?.answering && !invocation.flags.force) {
@@ -69,11 +94,16 @@ async function removeFromMeta(context: CommandContext, session: Session, server:
 		});
 	}
 
-	if (known?.metaLeader) throw new DrError(`${server} is the meta leader; step it down first (nats server cluster step-down); nothing was removed`);
+	if (known?.metaLeader)
+		throw new DrError(
+			`${server} is the meta leader; step it down first (nats server cluster step-down); nothing was removed`,
+		);
 
 	const streams = diagnosis.streams.ok ? diagnosis.streams.value.streams : [];
 	const impacts = removalImpact(server, streams, assessment);
-	out.log(`Removing ${server} from the JetStream meta group of ${view.metaCluster ?? 'the cluster'} can not be reversed: it can only rejoin after a restart with a clean state.`);
+	out.log(
+		`Removing ${server} from the JetStream meta group of ${view.metaCluster ?? 'the cluster'} can not be reversed: it can only rejoin after a restart with a clean state.`,
+	);
 	if (!diagnosis.streams.ok) out.log(`Stream impact unknown: ${diagnosis.streams.reason}`);
 	else if (impacts.length === 0) out.log('No stream of this account has a replica on it.');
 	for (const impact of impacts) out.log(`  ${impact.stream}: ${impact.words}`);
@@ -91,7 +121,11 @@ async function removeFromMeta(context: CommandContext, session: Session, server:
 
 	const targets: WatchTarget[] = impacts
 		.filter(impact => impact.kind === 'replaced' || impact.kind === 'shrinks' || impact.kind === 'kept')
-		.map(impact => ({stream: impact.stream, removed: impact.kind === 'kept' ? undefined : server, expectedPeers: impact.expectedPeers}));
+		.map(impact => ({
+			stream: impact.stream,
+			removed: impact.kind === 'kept' ? undefined : server,
+			expectedPeers: impact.expectedPeers,
+		}));
 	return watch(context, session, targets, watchTimeoutMs, {removed: server});
 }
 
@@ -106,22 +140,30 @@ async function removeFromStream(
 	const {out, invocation, signal} = context;
 	const diagnosis = await diagnose(session, {signal, onElectionWait: electionWaitLines(context)});
 	const assessment = assess(diagnosis);
-	if (!diagnosis.streams.ok) throw new DrError(`cannot read the account's streams: ${diagnosis.streams.reason}; nothing was removed`);
+	if (!diagnosis.streams.ok)
+		throw new DrError(`cannot read the account's streams: ${diagnosis.streams.reason}; nothing was removed`);
 	const stream: StreamView | undefined = diagnosis.streams.value.streams.find(view => view.name === streamName);
 	if (!stream) throw new UsageError(`stream "${streamName}" does not exist in this account; nothing was removed`);
-	if (stream.status !== 'ok') throw new DrError(`stream ${streamName} does not answer (${stream.error ?? stream.status}); nothing was removed`);
+	if (stream.status !== 'ok')
+		throw new DrError(`stream ${streamName} does not answer (${stream.error ?? stream.status}); nothing was removed`);
 	if (!stream.peers.some(peer => peer.name === server)) {
-		throw new UsageError(`${server} is not a peer of stream ${streamName} (peers: ${stream.peers.map(peer => peer.name).join(', ') || 'none'}); nothing was removed`);
+		throw new UsageError(
+			`${server} is not a peer of stream ${streamName} (peers: ${stream.peers.map(peer => peer.name).join(', ') || 'none'}); nothing was removed`,
+		);
 	}
 
 	if ((stream.replicas ?? 1) === 1 && !invocation.flags.force) {
-		throw new DrError(`${streamName} is an R1 stream: removing its only peer loses its data; nothing was removed`, {hint: 'restore it from a backup instead, or pass --force if the data is gone anyway'});
+		throw new DrError(`${streamName} is an R1 stream: removing its only peer loses its data; nothing was removed`, {
+			hint: 'restore it from a backup instead, or pass --force if the data is gone anyway',
+		});
 	}
 
 	const facts = assessment.facts;
 	const known = facts.servers.find(entry => entry.name === server);
 	if (known?.answering && !invocation.flags.force) {
-		throw new DrError(`${server} is online and answering: removing a live replica is refused; nothing was removed`, {hint: 'pass --force to move the replica anyway'});
+		throw new DrError(`${server} is online and answering: removing a live replica is refused; nothing was removed`, {
+			hint: 'pass --force to move the replica anyway',
+		});
 	}
 
 	const [impact] = removalImpact(server, [stream], assessment);
@@ -130,16 +172,24 @@ async function removeFromStream(
 	out.log(`Equivalent: nats stream cluster peer-remove ${streamName} ${server} --force`);
 	out.log(`Removing peer "${server}"`);
 	let replaced = true;
-	await trail.request(async () => {
-		({replaced} = await removeStreamPeer(session.js, streamName, server, {signal}));
-	}, {
-		doing: `removing ${server} from stream ${streamName}`,
-		done: `removed ${server} from stream ${streamName}${impact ? `: ${impact.words}` : ''}`,
-	});
+	await trail.request(
+		async () => {
+			({replaced} = await removeStreamPeer(session.js, streamName, server, {signal}));
+		},
+		{
+			doing: `removing ${server} from stream ${streamName}`,
+			done: `removed ${server} from stream ${streamName}${impact ? `: ${impact.words}` : ''}`,
+		},
+	);
 	out.log(`Requested removal of peer "${server}"`);
-	if (!replaced) out.log(`No replacement was found (503/10075 "peer remap failed"): the server removed ${server} anyway and the group shrank`);
+	if (!replaced)
+		out.log(
+			`No replacement was found (503/10075 "peer remap failed"): the server removed ${server} anyway and the group shrank`,
+		);
 	const expectedPeers = impact?.expectedPeers ?? stream.peers.length - 1;
-	return watch(context, session, [{stream: streamName, removed: server, expectedPeers}], watchTimeoutMs, {removed: server});
+	return watch(context, session, [{stream: streamName, removed: server, expectedPeers}], watchTimeoutMs, {
+		removed: server,
+	});
 }
 
 async function watch(
@@ -157,10 +207,20 @@ async function watch(
 
 	out.log(`Watching ${targets.length} stream(s) recover (up to ${Math.round(timeoutMs / 1000)}s)`);
 	const result = await watchRecovery(session.js, targets, {timeoutMs, signal, onUpdate: printWatch(out)});
-	const streams = result.states.map(state => ({stream: state.stream, done: state.done, leader: state.leader ?? null, peers: state.peers.map(peer => ({name: peer.name, current: peer.current, lag: peer.lag})), waiting_for: state.waitingFor ?? null}));
+	const streams = result.states.map(state => ({
+		stream: state.stream,
+		done: state.done,
+		leader: state.leader ?? null,
+		peers: state.peers.map(peer => ({name: peer.name, current: peer.current, lag: peer.lag})),
+		waiting_for: state.waitingFor ?? null,
+	}));
 	if (!result.complete) {
-		const pending = result.states.filter(state => !state.done).map(state => `${state.stream} waits for ${state.waitingFor ?? '?'}`);
-		const error = new DrError(`recovery not complete after ${Math.round(timeoutMs / 1000)}s: ${pending.join('; ')}`, {hint: 'run `nats-dr diagnose` to see where it stands, or raise --watch-timeout'});
+		const pending = result.states
+			.filter(state => !state.done)
+			.map(state => `${state.stream} waits for ${state.waitingFor ?? '?'}`);
+		const error = new DrError(`recovery not complete after ${Math.round(timeoutMs / 1000)}s: ${pending.join('; ')}`, {
+			hint: 'run `nats-dr diagnose` to see where it stands, or raise --watch-timeout',
+		});
 		// The removal itself was done and audited; only the document and the exit code tell the rest.
 		return out.fail(error, {removed, streams});
 	}

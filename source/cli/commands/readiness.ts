@@ -16,7 +16,8 @@ import {table} from '../table.js';
 export async function readiness(context: CommandContext): Promise<ExitCode> {
 	const {invocation, out, signal} = context;
 	checkArgs('readiness', invocation.args);
-	const maxRpoMs = invocation.flags.maxRpo === undefined ? undefined : parseDuration(invocation.flags.maxRpo, '--max-rpo');
+	const maxRpoMs =
+		invocation.flags.maxRpo === undefined ? undefined : parseDuration(invocation.flags.maxRpo, '--max-rpo');
 	const backups: BackupSummary[] = invocation.flags.backups ? await listBackups(invocation.flags.backups) : [];
 	const session = await context.connect();
 	let view: TopologyView;
@@ -31,7 +32,12 @@ export async function readiness(context: CommandContext): Promise<ExitCode> {
 	const servers = view.servers.ok ? view.servers.value : undefined;
 	const result = assessReadiness({
 		streams: view.domains.flatMap(domain => domain.streams),
-		servers: servers?.servers.map(server => ({name: server.name, cluster: server.cluster, answering: server.answering, jetstream: server.jetstream})),
+		servers: servers?.servers.map(server => ({
+			name: server.name,
+			cluster: server.cluster,
+			answering: server.answering,
+			jetstream: server.jetstream,
+		})),
 		metaClusterSize: servers?.metaClusterSize,
 		backups,
 		now: Date.parse(view.time),
@@ -54,20 +60,28 @@ function readinessReport(view: TopologyView, result: Readiness): string[] {
 	if (!view.servers.ok) lines.push(`Servers: not visible (${view.servers.reason}); regions are taken from the streams`);
 	const servers = view.servers.ok ? view.servers.value.servers : [];
 	for (const cluster of view.clusters) {
-		const names = cluster.servers.map(name => `${name}${servers.find(server => server.name === name)?.answering ? '' : ' (not answering)'}`);
-		lines.push(`Cluster ${cluster.name}: ${names.join(', ') || 'no server known'}${cluster.down ? ' — the whole cluster is not answering' : ''}`);
+		const names = cluster.servers.map(
+			name => `${name}${servers.find(server => server.name === name)?.answering ? '' : ' (not answering)'}`,
+		);
+		lines.push(
+			`Cluster ${cluster.name}: ${names.join(', ') || 'no server known'}${cluster.down ? ' — the whole cluster is not answering' : ''}`,
+		);
 	}
 
 	const placeless = servers.filter(server => !server.cluster);
-	if (placeless.length > 0) lines.push(`Not answering, cluster unknown: ${placeless.map(server => server.name).join(', ')}`);
+	if (placeless.length > 0)
+		lines.push(`Not answering, cluster unknown: ${placeless.map(server => server.name).join(', ')}`);
 	if (result.meta) lines.push(`Meta group: ${result.meta.words}`);
-	for (const domain of view.domains.filter(entry => entry.problem)) lines.push(`Domain ${domain.domain ?? '(default)'}: not readable (${domain.problem!})`);
+	for (const domain of view.domains.filter(entry => entry.problem))
+		lines.push(`Domain ${domain.domain ?? '(default)'}: not readable (${domain.problem!})`);
 	lines.push('');
 	const rows = result.streams.map(stream => [
 		stream.domain ? `${stream.stream} @${stream.domain}` : stream.stream,
 		stream.region ?? '?',
 		stream.replicas === undefined ? '?' : `R${stream.replicas}`,
-		stream.copies.length === 0 ? '-' : stream.copies.map(copy => `${copy.stream} (${copy.kind}, ${copy.region ?? '?'})`).join(', '),
+		stream.copies.length === 0
+			? '-'
+			: stream.copies.map(copy => `${copy.stream} (${copy.kind}, ${copy.region ?? '?'})`).join(', '),
 		stream.backup ? `${formatAge(stream.backup.ageMs)} old` : '-',
 		rpoText(stream),
 		stream.verdict,
@@ -76,17 +90,33 @@ function readinessReport(view: TopologyView, result: Readiness): string[] {
 	lines.push('');
 	for (const stream of result.streams) lines.push(`${stream.stream}: ${stream.words}`);
 	const {summary} = result;
-	const risk = summary.unprotected.length === 0 ? 'every one has a copy outside its region or a backup' : `${summary.unprotected.length} ha${summary.unprotected.length === 1 ? 's' : 've'} nothing outside its region (${summary.atRiskMessages.toLocaleString('en-US')} messages, ${formatBytes(summary.atRiskBytes)} at risk)`;
-	const worst = summary.worstRpoMs === undefined ? '' : `; the worst RPO of the protected ones is ${formatAge(summary.worstRpoMs)}`;
+	const risk =
+		summary.unprotected.length === 0
+			? 'every one has a copy outside its region or a backup'
+			: `${summary.unprotected.length} ha${summary.unprotected.length === 1 ? 's' : 've'} nothing outside its region (${summary.atRiskMessages.toLocaleString('en-US')} messages, ${formatBytes(summary.atRiskBytes)} at risk)`;
+	const worst =
+		summary.worstRpoMs === undefined ? '' : `; the worst RPO of the protected ones is ${formatAge(summary.worstRpoMs)}`;
 	lines.push('');
-	lines.push(`Account: ${summary.streams} stream(s) to protect, ${summary.protectedStreams} protected; ${risk}${worst}.`);
+	lines.push(
+		`Account: ${summary.streams} stream(s) to protect, ${summary.protectedStreams} protected; ${risk}${worst}.`,
+	);
 	lines.push('');
 	lines.push('If a region were lost:');
 	for (const region of result.regions) {
-		const counted = region.losing > region.uncounted.length ? [`up to ${region.lostMessages.toLocaleString('en-US')} messages${region.lostBytes > 0 ? `, ${formatBytes(region.lostBytes)} with no copy at all` : ''}`] : [];
-		const uncounted = region.uncounted.length > 0 ? [`all of ${region.uncounted.join(', ')} (not answering, size unknown)`] : [];
-		const loss = region.losing === 0 ? 'no stream loses data' : `${region.losing} of ${region.streams} stream(s) lose data: ${[...counted, ...uncounted].join('; ')}`;
-		const unprotected = region.unprotected.length > 0 ? ` (nothing outside ${region.region}: ${region.unprotected.join(', ')})` : '';
+		const counted =
+			region.losing > region.uncounted.length
+				? [
+						`up to ${region.lostMessages.toLocaleString('en-US')} messages${region.lostBytes > 0 ? `, ${formatBytes(region.lostBytes)} with no copy at all` : ''}`,
+					]
+				: [];
+		const uncounted =
+			region.uncounted.length > 0 ? [`all of ${region.uncounted.join(', ')} (not answering, size unknown)`] : [];
+		const loss =
+			region.losing === 0
+				? 'no stream loses data'
+				: `${region.losing} of ${region.streams} stream(s) lose data: ${[...counted, ...uncounted].join('; ')}`;
+		const unprotected =
+			region.unprotected.length > 0 ? ` (nothing outside ${region.region}: ${region.unprotected.join(', ')})` : '';
 		const meta = region.metaQuorumLost ? '; the meta quorum goes with it' : '';
 		lines.push(`  ${region.region}: ${loss}${unprotected}${meta}`);
 	}
@@ -119,9 +149,24 @@ function readinessJson(view: TopologyView, result: Readiness): unknown {
 			at_risk_bytes: result.summary.atRiskBytes,
 			worst_rpo_ms: result.summary.worstRpoMs ?? null,
 		},
-		servers: view.servers.ok ? view.servers.value.servers.map(server => ({name: server.name, cluster: server.cluster ?? null, answering: server.answering})) : null,
-		clusters: view.clusters.map(cluster => ({name: cluster.name, servers: cluster.servers, answering: cluster.answering, down: cluster.down})),
-		domains: view.domains.map(domain => ({domain: domain.domain ?? null, api: domain.api, problem: domain.problem ?? null})),
+		servers: view.servers.ok
+			? view.servers.value.servers.map(server => ({
+					name: server.name,
+					cluster: server.cluster ?? null,
+					answering: server.answering,
+				}))
+			: null,
+		clusters: view.clusters.map(cluster => ({
+			name: cluster.name,
+			servers: cluster.servers,
+			answering: cluster.answering,
+			down: cluster.down,
+		})),
+		domains: view.domains.map(domain => ({
+			domain: domain.domain ?? null,
+			api: domain.api,
+			problem: domain.problem ?? null,
+		})),
 		streams: result.streams.map(stream => ({
 			stream: stream.stream,
 			domain: stream.domain ?? null,
@@ -140,8 +185,15 @@ function readinessJson(view: TopologyView, result: Readiness): unknown {
 				lag_ms: copy.lagMs ?? null,
 				active_ms: copy.activeMs ?? null,
 			})),
-			backup: stream.backup ? {dir: stream.backup.dir, created: stream.backup.created, age_ms: stream.backup.ageMs} : null,
-			rpo: {by: stream.rpo.by, ms: stream.rpo.ms ?? null, messages: stream.rpo.messages ?? null, from: stream.rpo.from ?? null},
+			backup: stream.backup
+				? {dir: stream.backup.dir, created: stream.backup.created, age_ms: stream.backup.ageMs}
+				: null,
+			rpo: {
+				by: stream.rpo.by,
+				ms: stream.rpo.ms ?? null,
+				messages: stream.rpo.messages ?? null,
+				from: stream.rpo.from ?? null,
+			},
 			verdict: stream.verdict,
 			words: stream.words,
 		})),

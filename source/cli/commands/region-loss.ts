@@ -13,20 +13,39 @@ import {assessReadiness, type StreamReadiness} from '../../recovery/readiness.js
 
 export type RegionLoss = {down: string[]; streams: StreamReadiness[]};
 
-export async function regionLoss(session: Session, diagnosis: Diagnosis, backups: BackupSummary[], signal: AbortSignal): Promise<RegionLoss | undefined> {
+export async function regionLoss(
+	session: Session,
+	diagnosis: Diagnosis,
+	backups: BackupSummary[],
+	signal: AbortSignal,
+): Promise<RegionLoss | undefined> {
 	// A stream no live server holds is either silent or only remembered from the inventory.
-	const silent = diagnosis.streams.ok && diagnosis.streams.value.streams.some(stream => stream.status !== 'ok' || (typeof stream.source === 'object' && 'inventory' in stream.source));
+	const silent =
+		diagnosis.streams.ok &&
+		diagnosis.streams.value.streams.some(
+			stream => stream.status !== 'ok' || (typeof stream.source === 'object' && 'inventory' in stream.source),
+		);
 	if (!silent || !session.sys || !diagnosis.servers.ok) return undefined;
 	// One VARZ round trip first: without a whole cluster down (any single-cluster setup), nothing more is asked.
 	const {timeoutMs} = session.settings;
-	const configured = await configuredClusters(session.sys, {timeoutMs, expected: diagnosis.servers.value.answered, signal}).catch(() => []);
-	if (!clusterView(diagnosis.servers.value.servers, configured).clusters.some(cluster => cluster.down)) return undefined;
+	const configured = await configuredClusters(session.sys, {
+		timeoutMs,
+		expected: diagnosis.servers.value.answered,
+		signal,
+	}).catch(() => []);
+	if (!clusterView(diagnosis.servers.value.servers, configured).clusters.some(cluster => cluster.down))
+		return undefined;
 	const view = await gatherTopology(session, {signal});
 	const down = view.clusters.filter(cluster => cluster.down).map(cluster => cluster.name);
 	if (down.length === 0 || !view.servers.ok) return undefined;
 	const readiness = assessReadiness({
 		streams: view.domains.flatMap(domain => domain.streams),
-		servers: view.servers.value.servers.map(server => ({name: server.name, cluster: server.cluster, answering: server.answering, jetstream: server.jetstream})),
+		servers: view.servers.value.servers.map(server => ({
+			name: server.name,
+			cluster: server.cluster,
+			answering: server.answering,
+			jetstream: server.jetstream,
+		})),
 		metaClusterSize: view.servers.value.metaClusterSize,
 		backups,
 		now: Date.parse(view.time),
@@ -50,7 +69,12 @@ export function regionLossJson(loss: RegionLoss): unknown {
 		streams: loss.streams.map(stream => ({
 			stream: stream.stream,
 			region: stream.region ?? null,
-			recovery: stream.rpo.by === 'mirror' || stream.rpo.by === 'source' ? 'failover' : stream.rpo.by === 'backup' ? 'restore' : 'lost',
+			recovery:
+				stream.rpo.by === 'mirror' || stream.rpo.by === 'source'
+					? 'failover'
+					: stream.rpo.by === 'backup'
+						? 'restore'
+						: 'lost',
 			from: stream.rpo.from ?? null,
 			words: stream.words,
 		})),

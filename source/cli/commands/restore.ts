@@ -12,10 +12,21 @@ import {parseDuration} from '../../core/duration.js';
 import {DrError, exitCodes, UsageError, type ExitCode} from '../../core/errors.js';
 import {formatBytes} from '../../core/format.js';
 import {natsRestoreCommand, overridesProblem, type RestoreOverrides} from '../../core/restore/overrides.js';
-import {planAccountRestore, planStreamRestore, refusedOnlyForExisting, type StreamRestorePlan} from '../../core/restore/plan.js';
+import {
+	planAccountRestore,
+	planStreamRestore,
+	refusedOnlyForExisting,
+	type StreamRestorePlan,
+} from '../../core/restore/plan.js';
 import type {PreflightFinding} from '../../core/restore/preflight.js';
 import {checkConcurrency, restoreAccount} from '../../core/restore/account.js';
-import {maxWindow, RestoreError, restoreStream, type RunOptions, type StreamRestoreResult} from '../../core/restore/restore.js';
+import {
+	maxWindow,
+	RestoreError,
+	restoreStream,
+	type RunOptions,
+	type StreamRestoreResult,
+} from '../../core/restore/restore.js';
 import {confirmByName} from '../confirm.js';
 import type {CommandContext} from '../context.js';
 import {checkArgs, type Flags} from '../flags.js';
@@ -37,22 +48,30 @@ export async function restore(context: CommandContext): Promise<ExitCode> {
 	const {flags} = invocation;
 	const overrides = overridesFrom(flags);
 	const options: RunOptions = {signal};
-	if (flags.chunkSize !== undefined) options.chunkSize = positive(parseSize(flags.chunkSize, '--chunk-size'), '--chunk-size');
+	if (flags.chunkSize !== undefined)
+		options.chunkSize = positive(parseSize(flags.chunkSize, '--chunk-size'), '--chunk-size');
 	if (flags.window !== undefined) options.window = windowSize(flags.window);
-	if (flags.settleTimeout !== undefined) options.settleTimeoutMs = parseDuration(flags.settleTimeout, '--settle-timeout');
+	if (flags.settleTimeout !== undefined)
+		options.settleTimeoutMs = parseDuration(flags.settleTimeout, '--settle-timeout');
 	if (flags.concurrency !== undefined) checkConcurrency(flags.concurrency);
 	let found;
 	try {
 		found = await findBackups(dir);
 	} catch (error) {
 		if (!(error instanceof BackupDirError)) throw error;
-		const refusal = new DrError(`restore refused: ${error.message}; nothing was sent, no stream was created`, {hint: error.hint ?? 'point at a directory written by `nats stream backup`, `nats account backup` or `nats-dr backup`'});
+		const refusal = new DrError(`restore refused: ${error.message}; nothing was sent, no stream was created`, {
+			hint:
+				error.hint ?? 'point at a directory written by `nats stream backup`, `nats account backup` or `nats-dr backup`',
+		});
 		await context.audit(record(dir, overrides, 'refused', refusal.message));
 		throw refusal;
 	}
 
 	if (found.layout === 'stream' && flags.concurrency !== undefined) {
-		throw new UsageError('--concurrency works only for an account backup directory', `${dir} holds one stream's backup: drop --concurrency`);
+		throw new UsageError(
+			'--concurrency works only for an account backup directory',
+			`${dir} holds one stream's backup: drop --concurrency`,
+		);
 	}
 
 	const live = Boolean(io.stdout.isTTY) && flags.progress && !flags.plain && !out.json && !io.env['ACCESSIBLE'];
@@ -85,7 +104,10 @@ function positive(value: number, flag: string): number {
 
 function windowSize(value: number): number {
 	if (!Number.isInteger(value) || value < 1 || value > maxWindow) {
-		throw new UsageError(`--window needs a whole number from 1 to ${maxWindow}, not ${value}`, `the upload holds window × chunk size in memory (at most ${maxWindow} MiB with 1 MiB chunks)`);
+		throw new UsageError(
+			`--window needs a whole number from 1 to ${maxWindow}, not ${value}`,
+			`the upload holds window × chunk size in memory (at most ${maxWindow} MiB with 1 MiB chunks)`,
+		);
 	}
 
 	return value;
@@ -93,14 +115,25 @@ function windowSize(value: number): number {
 
 async function restoreOne(run: Run): Promise<ExitCode> {
 	const {context, session, dir, overrides, printer} = run;
-	const {out, invocation: {flags}, signal} = context;
+	const {
+		out,
+		invocation: {flags},
+		signal,
+	} = context;
 	if (flags.verify) out.log(`Checking the backup in ${dir}, verifying its archive`);
-	const plan = await planStreamRestore(session, dir, {overrides, verify: flags.verify, signal, onVerify: printer.verifying});
+	const plan = await planStreamRestore(session, dir, {
+		overrides,
+		verify: flags.verify,
+		signal,
+		onVerify: printer.verifying,
+	});
 	printer.clear();
 	printFindings(context, plan.findings);
 	if (flags.skipExisting && refusedOnlyForExisting(plan)) {
 		out.log(`Stream "${plan.stream}" exists already: skipped (--skip-existing)`);
-		await context.audit(record(dir, overrides, 'refused', `stream ${plan.stream} exists already: skipped (--skip-existing)`, plan.stream));
+		await context.audit(
+			record(dir, overrides, 'refused', `stream ${plan.stream} exists already: skipped (--skip-existing)`, plan.stream),
+		);
 		if (out.json) out.printJson({ok: true, streams: [{stream: plan.stream, dir, status: 'skipped'}]});
 		return exitCodes.ok;
 	}
@@ -117,7 +150,12 @@ async function restoreOne(run: Run): Promise<ExitCode> {
 		printer.clear();
 		if (!(error instanceof RestoreError)) throw error;
 		await context.audit(failureRecord(dir, overrides, error));
-		return context.out.fail(error, {stream: plan.stream, dir, stage: error.stage, target_state: error.targetState.kind});
+		return context.out.fail(error, {
+			stream: plan.stream,
+			dir,
+			stage: error.stage,
+			target_state: error.targetState.kind,
+		});
 	}
 
 	printRestored(run, result);
@@ -128,13 +166,26 @@ async function restoreOne(run: Run): Promise<ExitCode> {
 
 async function restoreAll(run: Run): Promise<ExitCode> {
 	const {context, session, dir, overrides, printer} = run;
-	const {out, invocation: {flags}, signal} = context;
+	const {
+		out,
+		invocation: {flags},
+		signal,
+	} = context;
 	if (flags.verify) out.log(`Checking the backups in ${dir}, verifying their archives`);
-	const plan = await planAccountRestore(session, dir, {overrides, verify: flags.verify, signal, skipExisting: flags.skipExisting, onVerify: printer.verifying});
+	const plan = await planAccountRestore(session, dir, {
+		overrides,
+		verify: flags.verify,
+		signal,
+		skipExisting: flags.skipExisting,
+		onVerify: printer.verifying,
+	});
 	printer.clear();
 	for (const stream of [...plan.streams, ...plan.skipped]) {
 		out.log(`${stream.stream}${basename(stream.dir) === stream.stream ? '' : ` (directory ${basename(stream.dir)})`}:`);
-		printFindings(context, stream.findings.filter(finding => !(plan.skipped.includes(stream) && finding.check === 'exists')));
+		printFindings(
+			context,
+			stream.findings.filter(finding => !(plan.skipped.includes(stream) && finding.check === 'exists')),
+		);
 	}
 
 	printFindings(context, plan.findings);
@@ -144,13 +195,21 @@ async function restoreAll(run: Run): Promise<ExitCode> {
 
 	if (plan.streams.length === 0) {
 		out.log(`Every stream in ${dir} exists already: nothing to restore`);
-		await context.audit(record(dir, overrides, 'refused', 'every stream exists already (--skip-existing): nothing to restore'));
-		if (out.json) out.printJson({ok: true, streams: plan.skipped.map(stream => ({stream: stream.stream, dir: stream.dir, status: 'skipped'}))});
+		await context.audit(
+			record(dir, overrides, 'refused', 'every stream exists already (--skip-existing): nothing to restore'),
+		);
+		if (out.json)
+			out.printJson({
+				ok: true,
+				streams: plan.skipped.map(stream => ({stream: stream.stream, dir: stream.dir, status: 'skipped'})),
+			});
 		return exitCodes.ok;
 	}
 
 	const total = plan.streams.reduce((sum, stream) => sum + (stream.backup?.archiveBytes ?? 0), 0);
-	out.log(`Restoring backup of all ${plan.streams.length} streams in directory "${dir}" (${plan.streams.map(stream => stream.stream).join(', ')}; ${formatBytes(total)})`);
+	out.log(
+		`Restoring backup of all ${plan.streams.length} streams in directory "${dir}" (${plan.streams.map(stream => stream.stream).join(', ')}; ${formatBytes(total)})`,
+	);
 	printSummary(run, plan.streams);
 	const name = basename(dir);
 	await confirmed(run, name, async () => confirmByName(name, 'backup directory', {flags, io: context.io, signal}));
@@ -162,7 +221,8 @@ async function restoreAll(run: Run): Promise<ExitCode> {
 		...(flags.concurrency === undefined ? {} : {concurrency: flags.concurrency}),
 		connection: session,
 		onProgress(event) {
-			if (event.phase === 'start') printer.log(`Starting restore of Stream "${event.stream}" from file "${event.dir}"\n`);
+			if (event.phase === 'start')
+				printer.log(`Starting restore of Stream "${event.stream}" from file "${event.dir}"\n`);
 			printer.onProgress(event);
 		},
 		onStreamResult(stream) {
@@ -171,7 +231,9 @@ async function restoreAll(run: Run): Promise<ExitCode> {
 				audits = audits.then(async () => context.audit(successRecord(stream.result, overrides)));
 			} else if (stream.status === 'failed') {
 				printer.clear();
-				out.log(`restore for ${stream.stream} failed: ${stream.error.message}${stream.error.hint ? `\n  try: ${stream.error.hint}` : ''}`);
+				out.log(
+					`restore for ${stream.stream} failed: ${stream.error.message}${stream.error.hint ? `\n  try: ${stream.error.hint}` : ''}`,
+				);
 				audits = audits.then(async () => context.audit(failureRecord(stream.dir, overrides, stream.error)));
 			}
 		},
@@ -180,17 +242,29 @@ async function restoreAll(run: Run): Promise<ExitCode> {
 	const count = (status: string): number => result.streams.filter(stream => stream.status === status).length;
 	const counts = `${count('restored')} of ${result.streams.length} streams restored, ${count('failed')} failed, ${count('skipped')} skipped (existing)${result.aborted ? `, ${count('not-started')} not started (interrupted)` : ''}`;
 	out.log(`Restored from ${dir}: ${counts}`);
-	const streamsJson = result.streams.map(stream => stream.status === 'restored'
-		? resultJson(stream.result)
-		: stream.status === 'failed'
-			? {stream: stream.stream, dir: stream.dir, status: 'failed', stage: stream.error.stage, error: stream.error.message, target_state: stream.error.targetState.kind}
-			: {stream: stream.stream, dir: stream.dir, status: stream.status});
+	const streamsJson = result.streams.map(stream =>
+		stream.status === 'restored'
+			? resultJson(stream.result)
+			: stream.status === 'failed'
+				? {
+						stream: stream.stream,
+						dir: stream.dir,
+						status: 'failed',
+						stage: stream.error.stage,
+						error: stream.error.message,
+						target_state: stream.error.targetState.kind,
+					}
+				: {stream: stream.stream, dir: stream.dir, status: stream.status},
+	);
 	if (result.aborted || result.failed > 0) {
 		const failed = result.streams.filter(stream => stream.status === 'failed').map(stream => stream.stream);
-		const error = new DrError(`${result.aborted ? 'account restore interrupted' : 'account restore incomplete'}: ${counts}${failed.length > 0 ? ` (failed: ${failed.join(', ')})` : ''}`, {
-			exitCode: result.aborted ? exitCodes.aborted : exitCodes.failed,
-			hint: 'see each stream\'s line above for its state; fix the cause, then rerun with --skip-existing to restore the rest',
-		});
+		const error = new DrError(
+			`${result.aborted ? 'account restore interrupted' : 'account restore incomplete'}: ${counts}${failed.length > 0 ? ` (failed: ${failed.join(', ')})` : ''}`,
+			{
+				exitCode: result.aborted ? exitCodes.aborted : exitCodes.failed,
+				hint: "see each stream's line above for its state; fix the cause, then rerun with --skip-existing to restore the rest",
+			},
+		);
 		return context.out.fail(error, {streams: streamsJson});
 	}
 
@@ -199,9 +273,14 @@ async function restoreAll(run: Run): Promise<ExitCode> {
 }
 
 async function refuse(run: Run, subject: string, findings: PreflightFinding[]): Promise<ExitCode> {
-	const refusals = [...new Set(findings.filter(finding => finding.level === 'refusal').map(finding => finding.message))];
+	const refusals = [
+		...new Set(findings.filter(finding => finding.level === 'refusal').map(finding => finding.message)),
+	];
 	const hint = findings.find(finding => finding.level === 'refusal' && finding.hint)?.hint;
-	const error = new DrError(`restore of ${subject} refused: ${refusals.join('; ')}; nothing was sent, no stream was created`, hint ? {hint} : {});
+	const error = new DrError(
+		`restore of ${subject} refused: ${refusals.join('; ')}; nothing was sent, no stream was created`,
+		hint ? {hint} : {},
+	);
 	await run.context.audit(record(run.dir, run.overrides, 'refused', error.message, subject));
 	return run.context.out.fail(error, {refused: true, findings});
 }
@@ -220,7 +299,10 @@ async function confirmed(run: Run, subject: string, ask: () => Promise<void>): P
 const marks = {ok: ['✔', 'ok'], warning: ['!', '!'], refusal: ['✖', 'x']} as const;
 
 function printFindings(context: CommandContext, findings: PreflightFinding[]): void {
-	const {out, invocation: {flags}} = context;
+	const {
+		out,
+		invocation: {flags},
+	} = context;
 	for (const finding of findings) {
 		const mark = marks[finding.level][flags.ascii ? 1 : 0];
 		out.log(`  ${mark} ${finding.level === 'refusal' ? 'REFUSED: ' : ''}${finding.message}`);
@@ -229,31 +311,47 @@ function printFindings(context: CommandContext, findings: PreflightFinding[]): v
 }
 
 function printSummary(run: Run, plans: StreamRestorePlan[]): void {
-	const {context: {out}, session, dir} = run;
+	const {
+		context: {out},
+		session,
+		dir,
+	} = run;
 	const info = session.nc.info;
 	const where = info?.cluster ? `cluster ${info.cluster}` : 'a standalone server';
 	out.log('');
 	out.log(`Source: ${dir}`);
-	out.log(`Target: ${session.settings.servers.join(',')} (server ${info?.server_name ?? '?'} ${info?.version ?? ''}, ${where})`);
+	out.log(
+		`Target: ${session.settings.servers.join(',')} (server ${info?.server_name ?? '?'} ${info?.version ?? ''}, ${where})`,
+	);
 	for (const plan of plans) {
 		const state = plan.backup?.state ?? {};
 		const placement = plan.placement
 			? `placement ${[plan.placement.cluster ? `cluster ${plan.placement.cluster}` : '', plan.placement.tags.length > 0 ? `tags ${plan.placement.tags.join(',')}` : ''].filter(Boolean).join(' ')}`
 			: 'no placement';
-		const consumers = Array.isArray(plan.expected.consumers) ? (plan.expected.consumers.join(', ') || 'none') : `${state.consumer_count ?? '?'} (not verified)`;
-		out.log(`Stream: ${plan.stream}: ${number(state.messages)} messages (${formatBytes(state.bytes ?? 0)}), archive ${formatBytes(plan.backup?.archiveBytes ?? 0)}, consumers ${consumers}, R${plan.replicas}, ${placement}`);
+		const consumers = Array.isArray(plan.expected.consumers)
+			? plan.expected.consumers.join(', ') || 'none'
+			: `${state.consumer_count ?? '?'} (not verified)`;
+		out.log(
+			`Stream: ${plan.stream}: ${number(state.messages)} messages (${formatBytes(state.bytes ?? 0)}), archive ${formatBytes(plan.backup?.archiveBytes ?? 0)}, consumers ${consumers}, R${plan.replicas}, ${placement}`,
+		);
 	}
 
 	out.log('');
 }
 
 function printRestored(run: Run, result: StreamRestoreResult): void {
-	const {printer, context: {out}} = run;
+	const {
+		printer,
+		context: {out},
+	} = run;
 	printer.clear();
 	out.log(`Restored stream "${result.stream}" in ${Math.round(result.totalMs / 1000)}s`);
-	out.log(`  the server took the request in ${seconds(result.requestMs)}, uploaded ${formatBytes(result.bytes)} in ${result.chunks} chunks in ${seconds(result.uploadMs)} (${formatBytes(result.bytes / Math.max(0.001, result.uploadMs / 1000))}/s), server restore ${seconds(result.serverMs)}, settled in ${seconds(result.settleMs)}`);
+	out.log(
+		`  the server took the request in ${seconds(result.requestMs)}, uploaded ${formatBytes(result.bytes)} in ${result.chunks} chunks in ${seconds(result.uploadMs)} (${formatBytes(result.bytes / Math.max(0.001, result.uploadMs / 1000))}/s), server restore ${seconds(result.serverMs)}, settled in ${seconds(result.settleMs)}`,
+	);
 	if (result.removedByLimits) out.log(`  ${result.removedByLimits.words}`);
-	for (const short of result.notRestored) out.log(`  not restored: ${short}; a snapshot holds only the file-backed consumers of the server that took it`);
+	for (const short of result.notRestored)
+		out.log(`  not restored: ${short}; a snapshot holds only the file-backed consumers of the server that took it`);
 	out.log('');
 	const {info, consumers} = result;
 	const state = info.state ?? {};
@@ -265,14 +363,19 @@ function printRestored(run: Run, result: StreamRestoreResult): void {
 	const deleted = (state as {num_deleted?: number}).num_deleted;
 	if (deleted) out.log(`     Deleted Messages: ${number(deleted)}`);
 	out.log(`             Replicas: ${info.config.num_replicas ?? 1}${replicaWords(info)}`);
-	out.log(`            Consumers: ${consumers.length === 0 ? 'none' : consumers.map(consumer => `${consumer.name} (delivered ${consumer.delivered}, ack floor ${consumer.ackFloor})`).join(', ')}`);
+	out.log(
+		`            Consumers: ${consumers.length === 0 ? 'none' : consumers.map(consumer => `${consumer.name} (delivered ${consumer.delivered}, ack floor ${consumer.ackFloor})`).join(', ')}`,
+	);
 	out.log('');
 }
 
 function replicaWords(info: StreamRestoreResult['info']): string {
 	const {cluster} = info;
 	if (!cluster?.leader) return '';
-	const replicas = (cluster.replicas ?? []).map(replica => `${replica.name}${replica.current ? ' current' : ` behind${replica.lag ? ` (lag ${replica.lag})` : ''}`}`);
+	const replicas = (cluster.replicas ?? []).map(
+		replica =>
+			`${replica.name}${replica.current ? ' current' : ` behind${replica.lag ? ` (lag ${replica.lag})` : ''}`}`,
+	);
 	return `: leader ${cluster.leader}${replicas.length > 0 ? `, ${replicas.join(', ')}` : ''}${cluster.name ? ` in cluster ${cluster.name}` : ''}`;
 }
 
@@ -288,13 +391,21 @@ function resultJson(result: StreamRestoreResult): Record<string, unknown> {
 		first_seq: state['first_seq'] ?? 0,
 		last_seq: state['last_seq'] ?? 0,
 		num_deleted: state['num_deleted'] ?? 0,
-		consumers: result.consumers.map(consumer => ({name: consumer.name, delivered: consumer.delivered, ack_floor: consumer.ackFloor})),
+		consumers: result.consumers.map(consumer => ({
+			name: consumer.name,
+			delivered: consumer.delivered,
+			ack_floor: consumer.ackFloor,
+		})),
 		removed_by_limits: result.removedByLimits ?? null,
 		not_restored: result.notRestored,
 		replicas: info.config.num_replicas ?? 1,
 		cluster: info.cluster?.name ?? null,
 		leader: info.cluster?.leader ?? null,
-		peers: (info.cluster?.replicas ?? []).map(replica => ({name: replica.name, current: replica.current ?? false, lag: replica.lag ?? 0})),
+		peers: (info.cluster?.replicas ?? []).map(replica => ({
+			name: replica.name,
+			current: replica.current ?? false,
+			lag: replica.lag ?? 0,
+		})),
 		placement: info.config.placement ?? null,
 		archive_bytes: result.bytes,
 		chunks: result.chunks,
@@ -308,19 +419,41 @@ function resultJson(result: StreamRestoreResult): Record<string, unknown> {
 	};
 }
 
-function record(dir: string, overrides: RestoreOverrides, result: AuditRecord['result'], detail: string, subject = dir): AuditRecord {
-	return {action: 'restore', subject, result, detail, parameters: parameters(dir, overrides), nats: natsRestoreCommand(dir, overrides)};
+function record(
+	dir: string,
+	overrides: RestoreOverrides,
+	result: AuditRecord['result'],
+	detail: string,
+	subject = dir,
+): AuditRecord {
+	return {
+		action: 'restore',
+		subject,
+		result,
+		detail,
+		parameters: parameters(dir, overrides),
+		nats: natsRestoreCommand(dir, overrides),
+	};
 }
 
 function successRecord(result: StreamRestoreResult, overrides: RestoreOverrides): AuditRecord {
 	const state = result.info.state ?? {};
 	const removed = result.removedByLimits ? `; ${result.removedByLimits.words}` : '';
 	const detail = `restored ${number(state.messages)} messages (seq ${number(state.first_seq)}-${number(state.last_seq)}), ${result.consumers.length} consumers, R${result.info.config.num_replicas ?? 1}, in ${seconds(result.totalMs)}${removed}`;
-	return {...record(result.dir, overrides, 'ok', detail, result.stream), parameters: {...parameters(result.dir, overrides), chunk_size: result.chunkSize, window: result.window}};
+	return {
+		...record(result.dir, overrides, 'ok', detail, result.stream),
+		parameters: {...parameters(result.dir, overrides), chunk_size: result.chunkSize, window: result.window},
+	};
 }
 
 function failureRecord(dir: string, overrides: RestoreOverrides, error: RestoreError): AuditRecord {
-	return record(dir, overrides, error.exitCode === exitCodes.aborted ? 'aborted' : 'failed', error.message, error.stream);
+	return record(
+		dir,
+		overrides,
+		error.exitCode === exitCodes.aborted ? 'aborted' : 'failed',
+		error.message,
+		error.stream,
+	);
 }
 
 function parameters(dir: string, overrides: RestoreOverrides): Record<string, unknown> {
@@ -339,7 +472,10 @@ function natsAccountCommand(dir: string, overrides: RestoreOverrides): string {
 		...(overrides.cluster === undefined ? [] : ['--cluster', overrides.cluster]),
 		...(overrides.tags ?? []).flatMap(tag => ['--tag', tag]),
 	];
-	const unsupported = overrides.replicas !== undefined || overrides.dropPlacement ? ' # nats account restore cannot change replicas or drop the placement' : '';
+	const unsupported =
+		overrides.replicas !== undefined || overrides.dropPlacement
+			? ' # nats account restore cannot change replicas or drop the placement'
+			: '';
 	return ['nats account restore', dir, ...flags].join(' ') + unsupported;
 }
 

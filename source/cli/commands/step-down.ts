@@ -15,12 +15,19 @@ export async function stepDown(context: CommandContext): Promise<ExitCode> {
 	const stream = invocation.args[0]!;
 	const nameProblem = streamNameProblem(stream);
 	if (nameProblem) throw new UsageError(`${nameProblem}; nothing was changed`);
-	const trail = auditTrail(context, {action: 'step-down', subject: stream, nats: `nats stream cluster step-down ${stream}`});
+	const trail = auditTrail(context, {
+		action: 'step-down',
+		subject: stream,
+		nats: `nats stream cluster step-down ${stream}`,
+	});
 	const session = await context.connect();
 	try {
 		const before = viewFromInfo(await streamInfo(session.js, stream));
-		if ((before.replicas ?? 1) < 2 || before.peers.length < 2) throw new DrError(`${stream} has no other replica to take over; nothing was changed`);
-		out.log(`Stream ${stream} has leader ${before.leader ?? 'none'} in a ${before.peers.length} peer RAFT group; a step-down elects another replica.`);
+		if ((before.replicas ?? 1) < 2 || before.peers.length < 2)
+			throw new DrError(`${stream} has no other replica to take over; nothing was changed`);
+		out.log(
+			`Stream ${stream} has leader ${before.leader ?? 'none'} in a ${before.peers.length} peer RAFT group; a step-down elects another replica.`,
+		);
 		await confirmByName(stream, 'stream', {flags: invocation.flags, io: context.io, signal});
 		out.log(`Equivalent: nats stream cluster step-down ${stream}`);
 		out.log(`Requesting leader step down of "${before.leader ?? ''}" in a ${before.peers.length} peer RAFT group`);
@@ -29,7 +36,10 @@ export async function stepDown(context: CommandContext): Promise<ExitCode> {
 			done: `leader ${before.leader ?? '(none)'} of ${stream} asked to step down in a ${before.peers.length} peer RAFT group`,
 		});
 		const leader = await newLeader(session, stream, before.leader, signal);
-		if (leader === undefined) throw new DrError(`no leader for ${stream} 10s after the step-down`, {hint: 'run `nats-dr diagnose` to see its replicas'});
+		if (leader === undefined)
+			throw new DrError(`no leader for ${stream} 10s after the step-down`, {
+				hint: 'run `nats-dr diagnose` to see its replicas',
+			});
 		if (leader === before.leader) out.log(`Leader did not change after 10s: still "${leader}"`);
 		else out.log(`New leader elected "${leader}"`);
 		if (out.json) out.printJson({ok: true, stream, previous_leader: before.leader ?? null, leader});
@@ -43,7 +53,12 @@ export async function stepDown(context: CommandContext): Promise<ExitCode> {
 }
 
 /** Polls for up to 10 s (natscli polls its step-down the same way) until another leader is elected. */
-async function newLeader(session: Session, stream: string, previous: string | undefined, signal: AbortSignal): Promise<string | undefined> {
+async function newLeader(
+	session: Session,
+	stream: string,
+	previous: string | undefined,
+	signal: AbortSignal,
+): Promise<string | undefined> {
 	let leader: string | undefined;
 	for (let attempt = 0; attempt < 20; attempt++) {
 		await new Promise(resolve => setTimeout(resolve, 500));

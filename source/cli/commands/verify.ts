@@ -20,16 +20,34 @@ export async function verify(context: CommandContext): Promise<ExitCode> {
 	const dirs = found.layout === 'stream' ? [found.dir] : found.backups;
 	const others = found.layout === 'account' ? found.others : [];
 	const {flags} = invocation;
-	const line = io.stdout.isTTY && flags.progress && !flags.plain && !out.json && !io.env['ACCESSIBLE']
-		? new ProgressLine(text => io.stdout.write(out.scrub(text)), {columns: () => io.stdout.columns || 80, ascii: flags.ascii})
-		: undefined;
+	const line =
+		io.stdout.isTTY && flags.progress && !flags.plain && !out.json && !io.env['ACCESSIBLE']
+			? new ProgressLine(text => io.stdout.write(out.scrub(text)), {
+					columns: () => io.stdout.columns || 80,
+					ascii: flags.ascii,
+				})
+			: undefined;
 	const results: Array<BackupVerification & {leftovers: string[]}> = [];
 	for (const dir of dirs) {
-		const size = line ? await archivePathIn(dir).then(async file => stat(file)).then(stats => stats.size, () => 0) : 0;
+		const size = line
+			? await archivePathIn(dir)
+					.then(async file => stat(file))
+					.then(
+						stats => stats.size,
+						() => 0,
+					)
+			: 0;
 		const result = await verifyBackupDir(dir, {
 			signal,
 			onProgress({compressedBytes}) {
-				line?.update({label: `verifying ${dir}`, fraction: size > 0 ? compressedBytes / size : 0, doneBytes: compressedBytes, totalBytes: size, bytesPerSecond: 0, etaMs: undefined});
+				line?.update({
+					label: `verifying ${dir}`,
+					fraction: size > 0 ? compressedBytes / size : 0,
+					doneBytes: compressedBytes,
+					totalBytes: size,
+					bytesPerSecond: 0,
+					etaMs: undefined,
+				});
 			},
 		});
 		line?.clear();
@@ -57,12 +75,19 @@ export async function verify(context: CommandContext): Promise<ExitCode> {
 				consumers: result.archive?.consumers ?? [],
 				sha256: result.archive?.sha256 ?? null,
 			})),
-			others: others.map(entry => ({name: entry.name, path: entry.path, reason: entry.reason, problem: entry.reason === 'no-backup-json'})),
+			others: others.map(entry => ({
+				name: entry.name,
+				path: entry.path,
+				reason: entry.reason,
+				problem: entry.reason === 'no-backup-json',
+			})),
 		});
 	} else {
 		for (const entry of others) printOther(context, entry);
 		const failed = results.filter(result => !result.ok).length + problems.length;
-		out.log(`${results.length} ${results.length === 1 ? 'backup' : 'backups'} verified: ${failed === 0 ? 'all can be restored' : `${failed} with problems`}`);
+		out.log(
+			`${results.length} ${results.length === 1 ? 'backup' : 'backups'} verified: ${failed === 0 ? 'all can be restored' : `${failed} with problems`}`,
+		);
 	}
 
 	return ok ? exitCodes.ok : exitCodes.failed;
@@ -82,9 +107,13 @@ function printResult({out}: CommandContext, result: BackupVerification, leftover
 
 function printOther({out}: CommandContext, entry: NonBackupEntry): void {
 	if (entry.reason === 'no-backup-json') {
-		out.log(`FAILED  ${entry.name}  ${entry.path}: no backup.json, so not a complete backup (a failed or interrupted one?)`);
+		out.log(
+			`FAILED  ${entry.name}  ${entry.path}: no backup.json, so not a complete backup (a failed or interrupted one?)`,
+		);
 	} else {
-		out.log(`  warning: ${entry.path} is not a directory: \`nats account restore\` refuses a backup directory holding files`);
+		out.log(
+			`  warning: ${entry.path} is not a directory: \`nats account restore\` refuses a backup directory holding files`,
+		);
 	}
 }
 

@@ -51,7 +51,14 @@ export type BackupDirInfo = {
 	sidecarProblem?: string;
 };
 
-export type BackupDirErrorCode = 'not-found' | 'not-a-directory' | 'no-backup-json' | 'empty-backup-json' | 'invalid-backup-json' | 'no-archive' | 'two-archives';
+export type BackupDirErrorCode =
+	| 'not-found'
+	| 'not-a-directory'
+	| 'no-backup-json'
+	| 'empty-backup-json'
+	| 'invalid-backup-json'
+	| 'no-archive'
+	| 'two-archives';
 
 export class BackupDirError extends DrError {
 	readonly code: BackupDirErrorCode;
@@ -71,10 +78,24 @@ export async function readBackupDir(dir: string): Promise<BackupDirInfo> {
 	const archivePath = await archivePathIn(dir);
 	const archiveStats = await statOrUndefined(archivePath);
 	if (!archiveStats?.isFile()) {
-		throw new BackupDirError('no-archive', dir, `${dir} has no ${archiveFile} (nor ${natsarcArchiveFile}): the backup is incomplete`, 'take the backup again');
+		throw new BackupDirError(
+			'no-archive',
+			dir,
+			`${dir} has no ${archiveFile} (nor ${natsarcArchiveFile}): the backup is incomplete`,
+			'take the backup again',
+		);
 	}
 
-	const info: BackupDirInfo = {dir, rawText, raw, streamName, config, state, archivePath, archiveBytes: archiveStats.size};
+	const info: BackupDirInfo = {
+		dir,
+		rawText,
+		raw,
+		streamName,
+		config,
+		state,
+		archivePath,
+		archiveBytes: archiveStats.size,
+	};
 	Object.assign(info, await readSidecar(dir));
 	return info;
 }
@@ -86,13 +107,20 @@ export async function archivePathIn(dir: string): Promise<string> {
 	const natsarcStats = await statOrUndefined(natsarc);
 	if (!natsarcStats) return tar;
 	if (await statOrUndefined(tar)) {
-		throw new BackupDirError('two-archives', dir, `${dir} holds both ${natsarcArchiveFile} and ${archiveFile}: it is not clear which is the backup`, 'remove the one that does not belong to this backup.json');
+		throw new BackupDirError(
+			'two-archives',
+			dir,
+			`${dir} holds both ${natsarcArchiveFile} and ${archiveFile}: it is not clear which is the backup`,
+			'remove the one that does not belong to this backup.json',
+		);
 	}
 
 	return natsarc;
 }
 
-async function readBackupJson(dir: string): Promise<Pick<BackupDirInfo, 'rawText' | 'raw' | 'config' | 'streamName' | 'state'>> {
+async function readBackupJson(
+	dir: string,
+): Promise<Pick<BackupDirInfo, 'rawText' | 'raw' | 'config' | 'streamName' | 'state'>> {
 	const path = join(dir, backupJsonFile);
 	let rawText: string;
 	try {
@@ -104,10 +132,16 @@ async function readBackupJson(dir: string): Promise<Pick<BackupDirInfo, 'rawText
 
 	// natscli creates backup.json empty and fills it only after the last chunk arrived (§6.1).
 	if (rawText.trim() === '') {
-		throw new BackupDirError('empty-backup-json', dir, `${backupJsonFile} in ${dir} is empty: the backup that wrote it did not finish`, 'take the backup again');
+		throw new BackupDirError(
+			'empty-backup-json',
+			dir,
+			`${backupJsonFile} in ${dir} is empty: the backup that wrote it did not finish`,
+			'take the backup again',
+		);
 	}
 
-	const invalid = (why: string): BackupDirError => new BackupDirError('invalid-backup-json', dir, `${backupJsonFile} in ${dir} ${why}`);
+	const invalid = (why: string): BackupDirError =>
+		new BackupDirError('invalid-backup-json', dir, `${backupJsonFile} in ${dir} ${why}`);
 	let parsed: unknown;
 	try {
 		parsed = JSON.parse(rawText);
@@ -158,8 +192,7 @@ export type NonBackupEntry = {
 
 /** A stream backup directory, or an account backup: one backup per subdirectory. */
 export type FoundBackups =
-	| {layout: 'stream'; dir: string}
-	| {layout: 'account'; root: string; backups: string[]; others: NonBackupEntry[]};
+	{layout: 'stream'; dir: string} | {layout: 'account'; root: string; backups: string[]; others: NonBackupEntry[]};
 
 /**
  * Decides what `root` holds. Entries of an account backup that are not backups are returned apart,
@@ -184,7 +217,11 @@ export async function findBackups(root: string): Promise<FoundBackups> {
 	}
 
 	if (backups.length === 0) {
-		throw new BackupDirError('no-backup-json', root, `${root} has no ${backupJsonFile} and no subdirectory with one: not a backup directory`);
+		throw new BackupDirError(
+			'no-backup-json',
+			root,
+			`${root} has no ${backupJsonFile} and no subdirectory with one: not a backup directory`,
+		);
 	}
 
 	return {layout: 'account', root, backups, others};
@@ -193,7 +230,8 @@ export async function findBackups(root: string): Promise<FoundBackups> {
 async function requireDirectory(dir: string): Promise<void> {
 	const stats = await statOrUndefined(dir);
 	if (stats === undefined) throw new BackupDirError('not-found', dir, `${dir} does not exist`);
-	if (!stats.isDirectory()) throw new BackupDirError('not-a-directory', dir, `${dir} is not a directory: expected a backup directory`);
+	if (!stats.isDirectory())
+		throw new BackupDirError('not-a-directory', dir, `${dir} is not a directory: expected a backup directory`);
 }
 
 async function statOrUndefined(path: string): Promise<Stats | undefined> {

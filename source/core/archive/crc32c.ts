@@ -16,5 +16,5 @@ export function crc32c(data: Uint8Array, start = 0, end = data.length): number {
  */
 export function maskedCrc32c(data: Uint8Array, start = 0, end = data.length): number {
 	const crc = crc32c(data, start, end);
-	return ((((crc >>> 15) | (crc << 17)) >>> 0) + 0xA2_82_EA_D8) >>> 0;
+	return ((((crc >>> 15) | (crc << 17)) >>> 0) + 0xa2_82_ea_d8) >>> 0;
 }

@@ -4,9 +4,19 @@
  */
 
 const mask64 = (1n << 64n) - 1n;
-const mask32 = 0xFF_FF_FF_FFn;
-const init0 = [0xDB_E6_D5_D5_FE_4C_CE_2Fn, 0xA4_09_38_22_29_9F_31_D0n, 0x13_19_8A_2E_03_70_73_44n, 0x24_3F_6A_88_85_A3_08_D3n];
-const init1 = [0x3B_D3_9E_10_CB_0E_F5_93n, 0xC0_AC_F1_69_B5_F1_8A_8Cn, 0xBE_54_66_CF_34_E9_0C_6Cn, 0x45_28_21_E6_38_D0_13_77n];
+const mask32 = 0xff_ff_ff_ffn;
+const init0 = [
+	0xdb_e6_d5_d5_fe_4c_ce_2fn,
+	0xa4_09_38_22_29_9f_31_d0n,
+	0x13_19_8a_2e_03_70_73_44n,
+	0x24_3f_6a_88_85_a3_08_d3n,
+];
+const init1 = [
+	0x3b_d3_9e_10_cb_0e_f5_93n,
+	0xc0_ac_f1_69_b5_f1_8a_8cn,
+	0xbe_54_66_cf_34_e9_0c_6cn,
+	0x45_28_21_e6_38_d0_13_77n,
+];
 
 type State = {v0: bigint[]; v1: bigint[]; mul0: bigint[]; mul1: bigint[]};
 
@@ -66,19 +76,22 @@ function update(state: State, packet: bigint[]): void {
 function zipperMerge(from: bigint[], at: number, into: bigint[]): void {
 	const a = from[at]!;
 	const b = from[at + 1]!;
-	const byte = (word: bigint, index: bigint): bigint => word & (0xFFn << (index * 8n));
-	const low = byte(a, 2n)
-		+ (byte(b, 7n) >> 8n)
-		+ ((byte(a, 5n) + byte(b, 6n)) >> 16n)
-		+ ((byte(a, 3n) + byte(b, 4n)) >> 24n)
-		+ (byte(a, 1n) << 32n)
-		+ (a << 56n);
-	const high = byte(a, 7n) + byte(b, 2n)
-		+ (byte(a, 6n) >> 8n)
-		+ (byte(b, 5n) >> 16n)
-		+ ((byte(b, 3n) + byte(a, 4n)) >> 24n)
-		+ ((b & 0xFFn) << 48n)
-		+ (byte(b, 1n) << 24n);
+	const byte = (word: bigint, index: bigint): bigint => word & (0xffn << (index * 8n));
+	const low =
+		byte(a, 2n) +
+		(byte(b, 7n) >> 8n) +
+		((byte(a, 5n) + byte(b, 6n)) >> 16n) +
+		((byte(a, 3n) + byte(b, 4n)) >> 24n) +
+		(byte(a, 1n) << 32n) +
+		(a << 56n);
+	const high =
+		byte(a, 7n) +
+		byte(b, 2n) +
+		(byte(a, 6n) >> 8n) +
+		(byte(b, 5n) >> 16n) +
+		((byte(b, 3n) + byte(a, 4n)) >> 24n) +
+		((b & 0xffn) << 48n) +
+		(byte(b, 1n) << 24n);
 	into[at] = (into[at]! + low) & mask64;
 	into[at + 1] = (into[at + 1]! + high) & mask64;
 }

@@ -30,7 +30,14 @@ function corrupt(offset: number, detail: string): S2FormatError {
  * Decodes the tagged elements of one block, `src[start, end)` (after the length varint), into
  * `dst[0, length)`. `chunkOffset` only locates errors.
  */
-export function decodeS2Block(src: Uint8Array, start: number, end: number, dst: Uint8Array, length: number, chunkOffset: number): void {
+export function decodeS2Block(
+	src: Uint8Array,
+	start: number,
+	end: number,
+	dst: Uint8Array,
+	length: number,
+	chunkOffset: number,
+): void {
 	let s = start;
 	let d = 0;
 	// S2 lets a copy reuse the previous copy's offset; there is none before the first copy.
@@ -69,7 +76,7 @@ export function decodeS2Block(src: Uint8Array, start: number, end: number, dst: 
 			case 1: {
 				if (s + 2 > end) throw corrupt(chunkOffset, 'copy tag runs past the block');
 				n = (tag >>> 2) & 7;
-				const tagOffset = ((tag & 0xE0) << 3) | src[s + 1]!;
+				const tagOffset = ((tag & 0xe0) << 3) | src[s + 1]!;
 				s += 2;
 				if (tagOffset === 0) {
 					// Repeat: lengths 5-7 announce 1-3 extra length bytes, so long runs stay cheap.
@@ -169,7 +176,8 @@ export class S2Decoder {
 	}
 
 	write(data: Uint8Array): void {
-		if (this.#position < this.#input.length) throw new Error('S2Decoder.write() called before read() consumed the previous slice');
+		if (this.#position < this.#input.length)
+			throw new Error('S2Decoder.write() called before read() consumed the previous slice');
 		this.#inputStart += this.#input.length;
 		this.#input = data;
 		this.#position = 0;
@@ -222,7 +230,8 @@ export class S2Decoder {
 			throw truncatedError(this.#chunkOffset, chunkHeaderSize + this.#bodyFill, chunkHeaderSize + this.#chunkLength);
 		}
 
-		if (this.#headerFill > 0) throw truncatedError(this.compressedBytes - this.#headerFill, this.#headerFill, chunkHeaderSize);
+		if (this.#headerFill > 0)
+			throw truncatedError(this.compressedBytes - this.#headerFill, this.#headerFill, chunkHeaderSize);
 	}
 
 	#readHeader(input: Uint8Array): void {
@@ -277,7 +286,10 @@ function isDataChunk(type: number): boolean {
  * Decodes a compressed byte stream block by block. Each yielded block is only valid until the
  * generator resumes; pass your own `decoder` to watch its byte counters while iterating.
  */
-export async function * decodeS2Stream(source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>, decoder = new S2Decoder()): AsyncGenerator<Uint8Array, void, undefined> {
+export async function* decodeS2Stream(
+	source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
+	decoder = new S2Decoder(),
+): AsyncGenerator<Uint8Array, void, undefined> {
 	for await (const data of source) {
 		decoder.write(data);
 		for (let block = decoder.read(); block !== undefined; block = decoder.read()) yield block;

@@ -10,7 +10,7 @@ export const checksumSize = 4;
 export const chunkTypes = {
 	compressed: 0x00,
 	uncompressed: 0x01,
-	streamIdentifier: 0xFF,
+	streamIdentifier: 0xff,
 } as const;
 
 /** S2 writers never emit a bigger block; the decoder relies on it to bound its buffers. */
@@ -55,13 +55,22 @@ function maxBlockSize(flavor: StreamFlavor): number {
  */
 export function checkChunkHeader(type: number, length: number, offset: number, flavor: StreamFlavor | undefined): void {
 	if (flavor === undefined && type !== chunkTypes.streamIdentifier) {
-		throw new S2FormatError('missing-stream-identifier', offset, `expected the stream identifier chunk, found chunk type 0x${hex(type)}`);
+		throw new S2FormatError(
+			'missing-stream-identifier',
+			offset,
+			`expected the stream identifier chunk, found chunk type 0x${hex(type)}`,
+		);
 	}
 
 	const limit = maxBlockSize(flavor ?? 's2');
 	switch (type) {
 		case chunkTypes.streamIdentifier: {
-			if (length !== 6) throw new S2FormatError('bad-stream-identifier', offset, `stream identifier chunk has length ${length}, expected 6`);
+			if (length !== 6)
+				throw new S2FormatError(
+					'bad-stream-identifier',
+					offset,
+					`stream identifier chunk has length ${length}, expected 6`,
+				);
 			return;
 		}
 
@@ -83,7 +92,8 @@ export function checkChunkHeader(type: number, length: number, offset: number, f
 
 		default: {
 			// 0x02-0x7f are reserved and must not be skipped; 0x80-0xfe (padding, S2's index 0x99) may be.
-			if (type < 0x80) throw new S2FormatError('unsupported-chunk', offset, `reserved unskippable chunk type 0x${hex(type)}`);
+			if (type < 0x80)
+				throw new S2FormatError('unsupported-chunk', offset, `reserved unskippable chunk type 0x${hex(type)}`);
 		}
 	}
 }
@@ -96,13 +106,18 @@ export function parseStreamIdentifier(body: Uint8Array, offset: number): StreamF
 }
 
 /** The uncompressed length that starts every compressed block, as a little-endian base-128 varint. */
-export function readBlockLength(data: Uint8Array, start: number, end: number, offset: number): {length: number; varintBytes: number} {
+export function readBlockLength(
+	data: Uint8Array,
+	start: number,
+	end: number,
+	offset: number,
+): {length: number; varintBytes: number} {
 	let value = 0;
 	for (let i = 0; i < 5 && start + i < end; i++) {
 		const byte = data[start + i]!;
-		value += (byte & 0x7F) * (2 ** (7 * i));
+		value += (byte & 0x7f) * 2 ** (7 * i);
 		if (byte < 0x80) {
-			if (value > 0xFF_FF_FF_FF) break;
+			if (value > 0xff_ff_ff_ff) break;
 			return {length: value, varintBytes: i + 1};
 		}
 	}
@@ -112,12 +127,20 @@ export function readBlockLength(data: Uint8Array, start: number, end: number, of
 
 export function checkBlockLength(length: number, flavor: StreamFlavor, offset: number): void {
 	if (length > maxBlockSize(flavor)) {
-		throw new S2FormatError('corrupt-chunk', offset, `block of ${length} bytes exceeds the ${maxBlockSize(flavor)}-byte limit`);
+		throw new S2FormatError(
+			'corrupt-chunk',
+			offset,
+			`block of ${length} bytes exceeds the ${maxBlockSize(flavor)}-byte limit`,
+		);
 	}
 }
 
 export function truncatedError(chunkOffset: number, received: number, expected: number): S2FormatError {
-	return new S2FormatError('truncated', chunkOffset, `stream ended inside the chunk (${received} of ${expected} bytes)`);
+	return new S2FormatError(
+		'truncated',
+		chunkOffset,
+		`stream ended inside the chunk (${received} of ${expected} bytes)`,
+	);
 }
 
 function hex(byte: number): string {

@@ -51,7 +51,8 @@ export class SnapshotContents {
 		if (messageBlockPattern.test(entry.name)) this.messageBlocks++;
 		const consumer = /^obs\/([^/]+)\//.exec(entry.name)?.[1];
 		if (consumer !== undefined) this.consumers.add(consumer);
-		if (entry.content) this.#files.set(entry.name, {content: entry.content, truncated: entry.contentTruncated === true});
+		if (entry.content)
+			this.#files.set(entry.name, {content: entry.content, truncated: entry.contentTruncated === true});
 	}
 
 	/**
@@ -62,19 +63,26 @@ export class SnapshotContents {
 		const findings: SnapshotFindings = {problems: [], warnings: []};
 		if (this.#unsafeCount > 0) {
 			const more = this.#unsafeCount - this.#unsafe.length;
-			findings.problems.push(`the archive holds ${this.#unsafeCount === 1 ? 'an entry' : `${this.#unsafeCount} entries`} a stream snapshot never has, which a restore could write outside the stream's directory: ${this.#unsafe.join(', ')}${more > 0 ? ` and ${more} more` : ''}`);
+			findings.problems.push(
+				`the archive holds ${this.#unsafeCount === 1 ? 'an entry' : `${this.#unsafeCount} entries`} a stream snapshot never has, which a restore could write outside the stream's directory: ${this.#unsafe.join(', ')}${more > 0 ? ` and ${more} more` : ''}`,
+			);
 		}
 
 		const errors = this.#files.get(errorsFile);
 		if (errors !== undefined) {
 			findings.errorsTxt = errors.content.toString('utf8');
 			const text = findings.errorsTxt.trim();
-			findings.problems.push(`the server reported an error while writing the snapshot: ${text === '' ? '(errors.txt is empty)' : text}`);
+			findings.problems.push(
+				`the server reported an error while writing the snapshot: ${text === '' ? '(errors.txt is empty)' : text}`,
+			);
 		}
 
 		const meta = this.#files.get(metaFile);
 		if (meta === undefined) {
-			if (complete) findings.problems.push('no meta.inf in the archive: the stream configuration is missing, so it cannot be restored');
+			if (complete)
+				findings.problems.push(
+					'no meta.inf in the archive: the stream configuration is missing, so it cannot be restored',
+				);
 			return findings;
 		}
 
@@ -93,7 +101,9 @@ export class SnapshotContents {
 			if (!findings.metaSumOk) {
 				// The bytes passed their CRCs, so the server wrote a mismatching pair; a server that finds
 				// one when it loads its stream directories skips the stream.
-				findings.problems.push('meta.sum does not match meta.inf: the server would ignore the restored stream after a restart');
+				findings.problems.push(
+					'meta.sum does not match meta.inf: the server would ignore the restored stream after a restart',
+				);
 			}
 		}
 
@@ -105,12 +115,17 @@ export class SnapshotContents {
 		const meta = this.#files.get(`obs/${consumer}/${metaFile}`);
 		const sum = this.#files.get(`obs/${consumer}/${metaSumFile}`);
 		if (meta === undefined || sum === undefined) {
-			if (complete) findings.problems.push(`consumer ${consumer} has no meta.inf or meta.sum in the archive: it would not be restored`);
+			if (complete)
+				findings.problems.push(
+					`consumer ${consumer} has no meta.inf or meta.sum in the archive: it would not be restored`,
+				);
 			return;
 		}
 
 		if (!meta.truncated && !sumMatches(meta.content, sum.content, `${streamName}/${consumer}`)) {
-			findings.problems.push(`meta.sum of consumer ${consumer} does not match its meta.inf: the consumer would be lost after a restart`);
+			findings.problems.push(
+				`meta.sum of consumer ${consumer} does not match its meta.inf: the consumer would be lost after a restart`,
+			);
 		}
 	}
 }

@@ -144,20 +144,37 @@ export class TarWalker {
 			}
 
 			case 'header': {
-				if (this.#headerFill > 0) throw new TarFormatError('truncated', this.bytes - this.#headerFill, 'the tar stream ends inside an entry header');
-				throw new TarFormatError('truncated', this.bytes, this.#sawZeroBlock
-					? 'the tar stream ends inside its end-of-archive marker'
-					: 'the tar stream ends without its end-of-archive marker');
+				if (this.#headerFill > 0)
+					throw new TarFormatError(
+						'truncated',
+						this.bytes - this.#headerFill,
+						'the tar stream ends inside an entry header',
+					);
+				throw new TarFormatError(
+					'truncated',
+					this.bytes,
+					this.#sawZeroBlock
+						? 'the tar stream ends inside its end-of-archive marker'
+						: 'the tar stream ends without its end-of-archive marker',
+				);
 			}
 
 			case 'body': {
 				const size = this.#entry?.size ?? 0;
 				const name = this.#entry?.name ?? 'an extended header';
-				throw new TarFormatError('truncated', this.bytes, `the tar stream ends inside ${name} (${size - this.#remaining} of ${size} bytes)`);
+				throw new TarFormatError(
+					'truncated',
+					this.bytes,
+					`the tar stream ends inside ${name} (${size - this.#remaining} of ${size} bytes)`,
+				);
 			}
 
 			case 'padding': {
-				throw new TarFormatError('truncated', this.bytes, `the tar stream ends in the padding after ${this.#entry?.name ?? 'an extended header'}`);
+				throw new TarFormatError(
+					'truncated',
+					this.bytes,
+					`the tar stream ends in the padding after ${this.#entry?.name ?? 'an extended header'}`,
+				);
 			}
 		}
 	}
@@ -171,7 +188,8 @@ export class TarWalker {
 			return;
 		}
 
-		if (this.#sawZeroBlock) throw new TarFormatError('corrupt', offset, 'a tar header follows a lone end-of-archive block');
+		if (this.#sawZeroBlock)
+			throw new TarFormatError('corrupt', offset, 'a tar header follows a lone end-of-archive block');
 		const stored = parseOctal(block, 148, 8);
 		if (stored === undefined || (stored !== checksum.unsigned && stored !== checksum.signed)) {
 			throw new TarFormatError('corrupt', offset, `bad tar header checksum at byte ${offset}`);
@@ -179,9 +197,11 @@ export class TarWalker {
 
 		const typeflag = block[156] === 0 ? '0' : String.fromCharCode(block[156]!);
 		const size = parseNumeric(block, 124, 12);
-		if (size === undefined) throw new TarFormatError('corrupt', offset, `unreadable size in the tar header at byte ${offset}`);
+		if (size === undefined)
+			throw new TarFormatError('corrupt', offset, `unreadable size in the tar header at byte ${offset}`);
 		if (typeflag === 'x' || typeflag === 'g' || typeflag === 'L' || typeflag === 'K') {
-			if (size > maxMetaHeaderBytes) throw new TarFormatError('corrupt', offset, `extended tar header of ${size} bytes at byte ${offset}`);
+			if (size > maxMetaHeaderBytes)
+				throw new TarFormatError('corrupt', offset, `extended tar header of ${size} bytes at byte ${offset}`);
 			this.#metaType = typeflag;
 			this.#entry = undefined;
 			this.#startBody(size, new Uint8Array(size), onEntry);
@@ -202,7 +222,11 @@ export class TarWalker {
 		// Even an empty body is handed over when asked for: an empty errors.txt still means a failure.
 		const wanted = hasBody && this.#wantContent(entry.name, entry.size);
 		if (wanted && entry.size > this.#maxContentBytes) entry.contentTruncated = true;
-		this.#startBody(bodySize, wanted ? new Uint8Array(Math.min(entry.size, this.#maxContentBytes)) : undefined, onEntry);
+		this.#startBody(
+			bodySize,
+			wanted ? new Uint8Array(Math.min(entry.size, this.#maxContentBytes)) : undefined,
+			onEntry,
+		);
 	}
 
 	#startBody(size: number, capture: Uint8Array | undefined, onEntry: (entry: TarEntry) => void): void {
@@ -271,7 +295,7 @@ function parseOctal(block: Uint8Array, start: number, length: number): number | 
 		}
 
 		if (byte < 0x30 || byte > 0x37) return undefined;
-		value = (value * 8) + (byte - 0x30);
+		value = value * 8 + (byte - 0x30);
 		digits++;
 	}
 
@@ -281,8 +305,8 @@ function parseOctal(block: Uint8Array, start: number, length: number): number | 
 /** Sizes over 8 GiB use GNU base-256: high bit set, then a big-endian number. */
 function parseNumeric(block: Uint8Array, start: number, length: number): number | undefined {
 	if ((block[start]! & 0x80) === 0) return parseOctal(block, start, length) ?? 0;
-	let value = block[start]! & 0x7F;
-	for (let i = start + 1; i < start + length; i++) value = (value * 256) + block[i]!;
+	let value = block[start]! & 0x7f;
+	for (let i = start + 1; i < start + length; i++) value = value * 256 + block[i]!;
 	return Number.isSafeInteger(value) ? value : undefined;
 }
 

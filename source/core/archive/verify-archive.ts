@@ -141,15 +141,19 @@ export class ArchiveVerifier {
 
 		const problems: string[] = [];
 		const warnings: string[] = [];
-		if (complete && decoder.uncompressedBytes === 0) problems.push('the archive holds no data: the backup that wrote it did not finish');
+		if (complete && decoder.uncompressedBytes === 0)
+			problems.push('the archive holds no data: the backup that wrote it did not finish');
 		if (this.#notTar) {
-			problems.push('the archive is neither a tar stream nor a NATSARC1 archive: it is not a nats-server stream snapshot');
+			problems.push(
+				'the archive is neither a tar stream nor a NATSARC1 archive: it is not a nats-server stream snapshot',
+			);
 		} else if (this.#failure !== undefined) {
 			problems.push(this.#failure);
 		}
 
 		const kind = this.#kind;
-		const format: ArchiveFormat = kind === 'natsarc1' ? 'natsarc1' : (kind === 'tar' && !this.#notTar ? 'tar' : 'unknown');
+		const format: ArchiveFormat =
+			kind === 'natsarc1' ? 'natsarc1' : kind === 'tar' && !this.#notTar ? 'tar' : 'unknown';
 		const contents = this.#contents;
 		const report: ArchiveReport = {
 			ok: false,
@@ -163,7 +167,9 @@ export class ArchiveVerifier {
 			entries: contents.entries,
 		};
 		if (format === 'natsarc1') {
-			warnings.push('the archive is in the NATSARC1 format: only nats-server 2.15 or later can restore it, and its contents were not inspected');
+			warnings.push(
+				'the archive is in the NATSARC1 format: only nats-server 2.15 or later can restore it, and its contents were not inspected',
+			);
 		} else if (format === 'tar') {
 			const findings = contents.inspect(complete);
 			problems.push(...findings.problems);

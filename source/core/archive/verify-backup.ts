@@ -20,7 +20,10 @@ export type BackupVerification = {
 	backup?: BackupState;
 };
 
-export async function verifyBackupDir(dir: string, options: Omit<VerifyArchiveOptions, 'sha256'> = {}): Promise<BackupVerification> {
+export async function verifyBackupDir(
+	dir: string,
+	options: Omit<VerifyArchiveOptions, 'sha256'> = {},
+): Promise<BackupVerification> {
 	const problems: string[] = [];
 	const warnings: string[] = [];
 	let info: BackupDirInfo | undefined;
@@ -30,13 +33,20 @@ export async function verifyBackupDir(dir: string, options: Omit<VerifyArchiveOp
 		if (!(error instanceof BackupDirError)) throw error;
 		problems.push(error.message);
 		// A broken backup.json does not stop us from saying whether the archive beside it is sound.
-		const archiveUsable = error.code !== 'not-found' && error.code !== 'not-a-directory' && error.code !== 'no-archive'
-			&& error.code !== 'two-archives' && await isFile(await archivePathIn(dir));
+		const archiveUsable =
+			error.code !== 'not-found' &&
+			error.code !== 'not-a-directory' &&
+			error.code !== 'no-archive' &&
+			error.code !== 'two-archives' &&
+			(await isFile(await archivePathIn(dir)));
 		if (!archiveUsable) return {dir, ok: false, problems, warnings};
 	}
 
 	const expectedSha256 = recordedSha256(info?.sidecar);
-	const archive = await verifyArchive(info?.archivePath ?? await archivePathIn(dir), {...options, sha256: expectedSha256 !== undefined});
+	const archive = await verifyArchive(info?.archivePath ?? (await archivePathIn(dir)), {
+		...options,
+		sha256: expectedSha256 !== undefined,
+	});
 	problems.push(...archive.problems);
 	warnings.push(...archive.warnings);
 	if (info?.sidecarProblem) warnings.push(info.sidecarProblem);
@@ -52,22 +62,39 @@ export async function verifyBackupDir(dir: string, options: Omit<VerifyArchiveOp
 	return result;
 }
 
-function compare(info: BackupDirInfo, archive: ArchiveReport, expectedSha256: string | undefined, problems: string[], warnings: string[]): void {
+function compare(
+	info: BackupDirInfo,
+	archive: ArchiveReport,
+	expectedSha256: string | undefined,
+	problems: string[],
+	warnings: string[],
+): void {
 	if (archive.streamName !== undefined && archive.streamName !== info.streamName) {
-		problems.push(`the archive holds stream "${archive.streamName}" but backup.json describes "${info.streamName}": the two files come from different backups`);
+		problems.push(
+			`the archive holds stream "${archive.streamName}" but backup.json describes "${info.streamName}": the two files come from different backups`,
+		);
 	}
 
 	// Only a fully read tar says how many consumers the snapshot holds.
 	const {consumer_count: consumerCount} = info.state;
-	if (consumerCount !== undefined && archive.format === 'tar' && archive.ok && consumerCount !== archive.consumers.length) {
+	if (
+		consumerCount !== undefined &&
+		archive.format === 'tar' &&
+		archive.ok &&
+		consumerCount !== archive.consumers.length
+	) {
 		const held = archive.consumers.length === 0 ? 'none' : archive.consumers.join(', ');
 		// Not a failure: the count is the stream's, while a snapshot holds only the file-backed consumers
 		// hosted on the server that took it (natscli#631, nats-server#7829).
-		warnings.push(`backup.json counts ${consumerCount} consumers but the archive holds ${archive.consumers.length} (${held}): consumers missing from the archive will not be restored`);
+		warnings.push(
+			`backup.json counts ${consumerCount} consumers but the archive holds ${archive.consumers.length} (${held}): consumers missing from the archive will not be restored`,
+		);
 	}
 
 	if (expectedSha256 !== undefined && archive.sha256 !== undefined && archive.sha256 !== expectedSha256) {
-		problems.push('the archive\'s SHA-256 differs from the one recorded in nats-dr.json when the backup was written: the file has changed since');
+		problems.push(
+			"the archive's SHA-256 differs from the one recorded in nats-dr.json when the backup was written: the file has changed since",
+		);
 	}
 }
 

@@ -115,11 +115,13 @@ export class ArchiveFile implements ChunkSink {
 		try {
 			while (!this.#failure) {
 				// Everything not yet written, the filling slab's tail included; later chunks land beyond it.
-				const parts = this.#slabs.filter(slab => slab.fill > slab.written).map(slab => {
-					const part = slab.buffer.subarray(slab.written, slab.fill);
-					slab.written = slab.fill;
-					return part;
-				});
+				const parts = this.#slabs
+					.filter(slab => slab.fill > slab.written)
+					.map(slab => {
+						const part = slab.buffer.subarray(slab.written, slab.fill);
+						slab.written = slab.fill;
+						return part;
+					});
 				if (parts.length === 0) break;
 				const size = parts.reduce((total, part) => total + part.length, 0);
 				const {bytesWritten} = await this.#handle.writev(parts);

@@ -63,10 +63,17 @@ export type AccountBackupOptions = BackupOptions & {
 	onOutcome?: (outcome: StreamOutcome) => void;
 };
 
-export async function backupAccount(js: JsApi, dir: string, options: AccountBackupOptions = {}): Promise<AccountBackupResult> {
+export async function backupAccount(
+	js: JsApi,
+	dir: string,
+	options: AccountBackupOptions = {},
+): Promise<AccountBackupResult> {
 	const concurrency = options.concurrency ?? defaultConcurrency;
 	if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > maxConcurrency) {
-		throw new UsageError(`--concurrency ${concurrency} is out of range`, `use 1 to ${maxConcurrency}: more snapshots at once can outgrow what the server buffers for one connection`);
+		throw new UsageError(
+			`--concurrency ${concurrency} is out of range`,
+			`use 1 to ${maxConcurrency}: more snapshots at once can outgrow what the server buffers for one connection`,
+		);
 	}
 
 	// Paged past 256 streams: natscli once backed up only the first page (natscli#541).
@@ -114,23 +121,39 @@ export async function backupAccount(js: JsApi, dir: string, options: AccountBack
 	await Promise.all(Array.from({length: Math.min(concurrency, names.length)}, worker));
 	if (aborted || options.signal?.aborted) throw new AbortedError();
 	const result: AccountBackupResult = {dir, streams: outcomes, ok: 0, warnings: 0, failed: 0};
-	for (const outcome of outcomes) result[outcome.status === 'ok' ? 'ok' : outcome.status === 'warning' ? 'warnings' : 'failed']++;
+	for (const outcome of outcomes)
+		result[outcome.status === 'ok' ? 'ok' : outcome.status === 'warning' ? 'warnings' : 'failed']++;
 	return result;
 }
 
 /** Undefined when the operator aborted: the stream's files are cleaned up by then. */
-async function backupOne(js: JsApi, stream: string, dir: string, options: BackupOptions): Promise<StreamOutcome | undefined> {
+async function backupOne(
+	js: JsApi,
+	stream: string,
+	dir: string,
+	options: BackupOptions,
+): Promise<StreamOutcome | undefined> {
 	// Stream names may not hold dots, but old servers allowed path separators (nats-server#3199).
 	if (/[/\\]/.test(stream) || stream === '..') {
-		return {stream, status: 'failed', error: new BackupRefusedError('unsafe-name', `the stream name "${stream}" cannot be a directory name`)};
+		return {
+			stream,
+			status: 'failed',
+			error: new BackupRefusedError('unsafe-name', `the stream name "${stream}" cannot be a directory name`),
+		};
 	}
 
 	try {
 		return {stream, status: 'ok', result: await backupStream(js, stream, join(dir, stream), options)};
 	} catch (error) {
 		if (error instanceof AbortedError || options.signal?.aborted) return undefined;
-		if (error instanceof BackupRefusedError && error.reason === 'memory-storage') return {stream, status: 'warning', error};
-		return {stream, status: 'failed', error: error instanceof DrError ? error : new DrError(`unexpected error: ${(error as Error).message}`, {cause: error})};
+		if (error instanceof BackupRefusedError && error.reason === 'memory-storage')
+			return {stream, status: 'warning', error};
+		return {
+			stream,
+			status: 'failed',
+			error:
+				error instanceof DrError ? error : new DrError(`unexpected error: ${(error as Error).message}`, {cause: error}),
+		};
 	}
 }
 
@@ -148,7 +171,17 @@ class AccountTracker {
 		this.#started = performance.now();
 		this.#meter = new RateMeter(0, this.#started);
 		this.#onProgress = onProgress;
-		this.#progress = {streams, done: 0, failed: 0, inFlight: [], bytes: 0, expectedBytes: 0, bytesPerSecond: 0, etaMs: undefined, elapsedMs: 0};
+		this.#progress = {
+			streams,
+			done: 0,
+			failed: 0,
+			inFlight: [],
+			bytes: 0,
+			expectedBytes: 0,
+			bytesPerSecond: 0,
+			etaMs: undefined,
+			elapsedMs: 0,
+		};
 	}
 
 	started(stream: string): void {
@@ -187,9 +220,10 @@ class AccountTracker {
 		progress.expectedBytes = this.#sizedBytes + (this.#sized === 0 ? 0 : (this.#sizedBytes / this.#sized) * unsized);
 		this.#meter.update(progress.bytes, now);
 		progress.bytesPerSecond = this.#meter.bytesPerSecond;
-		progress.etaMs = progress.bytesPerSecond > 0 && progress.expectedBytes > 0
-			? Math.max(0, ((progress.expectedBytes - progress.bytes) * 1000) / progress.bytesPerSecond)
-			: undefined;
+		progress.etaMs =
+			progress.bytesPerSecond > 0 && progress.expectedBytes > 0
+				? Math.max(0, ((progress.expectedBytes - progress.bytes) * 1000) / progress.bytesPerSecond)
+				: undefined;
 		progress.elapsedMs = now - this.#started;
 		this.#onProgress(progress);
 	}

@@ -58,16 +58,27 @@ export type PreparedDirectory = {
 };
 
 /** Creates DIR (0700, as natscli) and refuses to overwrite a backup in it unless `force`. */
-export async function prepareDirectory(dir: string, {stream, force}: {stream: string; force: boolean}): Promise<PreparedDirectory> {
+export async function prepareDirectory(
+	dir: string,
+	{stream, force}: {stream: string; force: boolean},
+): Promise<PreparedDirectory> {
 	const created = await makeDirectory(dir);
 	if (!(await stat(dir)).isDirectory()) throw new DrError(`cannot use ${dir} for the backup: it is not a directory`);
 	const existing = await existingBackup(dir);
 	if (existing !== undefined && !force) {
-		throw new BackupRefusedError('backup-exists', `${dir} already holds a backup${existing ? ` of stream "${existing}"` : ''}: it was left as it is`, 'pass --force to replace it, or choose another directory');
+		throw new BackupRefusedError(
+			'backup-exists',
+			`${dir} already holds a backup${existing ? ` of stream "${existing}"` : ''}: it was left as it is`,
+			'pass --force to replace it, or choose another directory',
+		);
 	}
 
 	if (existing === undefined && (await findBackups(dir).catch(() => undefined))?.layout === 'account') {
-		throw new BackupRefusedError('account-layout', `${dir} holds an account backup, one directory per stream: a stream backup beside them would hide them`, `back up into a directory of its own, e.g. ${join(dir, stream)}`);
+		throw new BackupRefusedError(
+			'account-layout',
+			`${dir} holds an account backup, one directory per stream: a stream backup beside them would hide them`,
+			`back up into a directory of its own, e.g. ${join(dir, stream)}`,
+		);
 	}
 
 	const leftovers = (await readdir(dir)).filter(name => name.includes(partialMark)).sort();
@@ -112,11 +123,16 @@ export async function writeFileSynced(path: string, text: string): Promise<void>
  * Puts the finished files in place. When replacing, the old `backup.json` goes first, so at every
  * moment DIR holds the old backup, no backup, or the new one, never a mix that looks whole.
  */
-export async function commitBackup(paths: BackupPaths, {replacing, archiveName}: {replacing: boolean; archiveName: string}): Promise<void> {
+export async function commitBackup(
+	paths: BackupPaths,
+	{replacing, archiveName}: {replacing: boolean; archiveName: string},
+): Promise<void> {
 	if (replacing) {
 		await unlink(paths.backupJson).catch(ignoreMissing);
 		// The replaced backup's archive may carry the other name (another server version): two would be ambiguous.
-		await Promise.all([archiveFile, natsarcArchiveFile].map(async name => unlink(join(paths.dir, name)).catch(ignoreMissing)));
+		await Promise.all(
+			[archiveFile, natsarcArchiveFile].map(async name => unlink(join(paths.dir, name)).catch(ignoreMissing)),
+		);
 		await syncDirectory(paths.dir);
 	}
 
@@ -127,7 +143,9 @@ export async function commitBackup(paths: BackupPaths, {replacing, archiveName}:
 }
 
 export async function removeTemporaries(paths: BackupPaths, {created}: {created: boolean}): Promise<void> {
-	await Promise.all([paths.tempArchive, paths.tempBackupJson, paths.tempSidecar].map(async path => unlink(path).catch(ignoreMissing)));
+	await Promise.all(
+		[paths.tempArchive, paths.tempBackupJson, paths.tempSidecar].map(async path => unlink(path).catch(ignoreMissing)),
+	);
 	// Only an empty directory goes, and only one this backup made.
 	if (created) await rmdir(paths.dir).catch(() => undefined);
 }
@@ -167,14 +185,18 @@ function ignoreMissing(error: NodeJS.ErrnoException): void {
 
 export function directoryError(dir: string, error: unknown): DrError {
 	const code = (error as NodeJS.ErrnoException).code;
-	const reason = code === 'ENOTDIR' || code === 'EEXIST'
-		? 'part of the path is a file, not a directory'
-		: code === 'EACCES' || code === 'EPERM'
-			? 'permission denied'
-			: code === 'EROFS'
-				? 'the file system is read-only'
-				: code === 'ENOSPC'
-					? 'no space left on the device'
-					: (error as Error).message;
-	return new DrError(`cannot write the backup to ${dir}: ${reason}`, {hint: 'choose a directory this user can write to', cause: error});
+	const reason =
+		code === 'ENOTDIR' || code === 'EEXIST'
+			? 'part of the path is a file, not a directory'
+			: code === 'EACCES' || code === 'EPERM'
+				? 'permission denied'
+				: code === 'EROFS'
+					? 'the file system is read-only'
+					: code === 'ENOSPC'
+						? 'no space left on the device'
+						: (error as Error).message;
+	return new DrError(`cannot write the backup to ${dir}: ${reason}`, {
+		hint: 'choose a directory this user can write to',
+		cause: error,
+	});
 }

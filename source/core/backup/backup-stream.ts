@@ -125,13 +125,22 @@ export type BackupResult = {
 	warnings: string[];
 };
 
-export async function backupStream(js: JsApi, stream: string, dir: string, options: BackupOptions = {}): Promise<BackupResult> {
+export async function backupStream(
+	js: JsApi,
+	stream: string,
+	dir: string,
+	options: BackupOptions = {},
+): Promise<BackupResult> {
 	const {consumers = true, check = false, force = false, signal} = options;
 	// The connected server's version stands for the leader's, which answers the snapshot.
-	const chunkSize = options.chunkSize ?? (snapshotWaitsForAcks(js.nc.info?.version) ? largeChunkSize : compatibleChunkSize);
+	const chunkSize =
+		options.chunkSize ?? (snapshotWaitsForAcks(js.nc.info?.version) ? largeChunkSize : compatibleChunkSize);
 	const idleTimeoutMs = options.idleTimeoutMs ?? defaultIdleTimeoutMs;
 	if (!Number.isInteger(chunkSize) || chunkSize < minChunkSize || chunkSize > maxChunkSize) {
-		throw new UsageError(`chunk size ${chunkSize} is out of range`, 'use 1KiB to 1MiB; the default is 1MiB, or 128KiB on servers before 2.10.12');
+		throw new UsageError(
+			`chunk size ${chunkSize} is out of range`,
+			'use 1KiB to 1MiB; the default is 1MiB, or 128KiB on servers before 2.10.12',
+		);
 	}
 
 	if (!(idleTimeoutMs > 0)) throw new UsageError('the idle timeout must be positive', 'use a value like 10s');
@@ -141,7 +150,11 @@ export async function backupStream(js: JsApi, stream: string, dir: string, optio
 	// Both read-only, so they go out together.
 	const [info, expected] = await Promise.all([streamInfo(js, stream), consumers ? consumerNames(js, stream) : []]);
 	if (info.config.storage === 'memory' && !snapshotsMemoryStreams(js.nc.info?.version)) {
-		throw new BackupRefusedError('memory-storage', `${stream} is a memory-storage stream, and nats-server before 2.15 cannot snapshot those: nothing was written`, 'copy it into a file-storage stream with a mirror and back that up');
+		throw new BackupRefusedError(
+			'memory-storage',
+			`${stream} is a memory-storage stream, and nats-server before 2.15 cannot snapshot those: nothing was written`,
+			'copy it into a file-storage stream with a mirror and back that up',
+		);
 	}
 
 	const prepared = await prepareDirectory(dir, {stream, force});
@@ -157,12 +170,20 @@ export async function backupStream(js: JsApi, stream: string, dir: string, optio
 			verifyMs += performance.now() - started;
 		}).catch(error => {
 			if ((error as NodeJS.ErrnoException).code === 'EEXIST') {
-				throw new DrError(`cannot write the backup to ${dir}: the temporary file ${paths.tempArchive} exists already`, {hint: 'another backup into this directory may be running; retry, or choose another directory'});
+				throw new DrError(`cannot write the backup to ${dir}: the temporary file ${paths.tempArchive} exists already`, {
+					hint: 'another backup into this directory may be running; retry, or choose another directory',
+				});
 			}
 
 			throw directoryError(dir, error);
 		});
-		const transfer = await transferSnapshot(js, stream, dir, archive, verifier, {...options, consumers, check, chunkSize, idleTimeoutMs});
+		const transfer = await transferSnapshot(js, stream, dir, archive, verifier, {
+			...options,
+			consumers,
+			check,
+			chunkSize,
+			idleTimeoutMs,
+		});
 		await archive.flushed();
 		throwIfAborted(signal);
 		const report = verifier.finish();
@@ -175,35 +196,58 @@ export async function backupStream(js: JsApi, stream: string, dir: string, optio
 		// A 2.15 NATSARC1 archive is not looked into, so no consumer can be called missing from it.
 		const missing = report.format === 'natsarc1' ? [] : expected.filter(name => !inArchive.includes(name));
 		const problems = [...report.problems];
-		if (report.streamName !== undefined && report.streamName !== stream) problems.push(`the archive holds stream "${report.streamName}", not "${stream}"`);
+		if (report.streamName !== undefined && report.streamName !== stream)
+			problems.push(`the archive holds stream "${report.streamName}", not "${stream}"`);
 		if (report.sha256 === undefined && problems.length === 0) problems.push('the archive could not be read to its end');
 		if (problems.length > 0 || report.sha256 === undefined) {
-			throw new DrError(`the backup of ${stream} failed verification, so it was not kept: ${problems.join('; ')}`, {hint: verificationHint(report)});
+			throw new DrError(`the backup of ${stream} failed verification, so it was not kept: ${problems.join('; ')}`, {
+				hint: verificationHint(report),
+			});
 		}
 
 		const warnings = [...report.warnings];
 		const leftovers = leftoversWarning(dir, prepared.leftovers);
 		if (leftovers) warnings.push(leftovers);
 		if (missing.length > 0) {
-			warnings.push(`the server left ${missing.length === 1 ? 'consumer' : 'consumers'} ${missing.join(', ')} out of the snapshot (it holds only file-backed consumers hosted on the stream leader): ${missing.length === 1 ? 'it' : 'they'} will not be restored`);
+			warnings.push(
+				`the server left ${missing.length === 1 ? 'consumer' : 'consumers'} ${missing.join(', ')} out of the snapshot (it holds only file-backed consumers hosted on the stream leader): ${missing.length === 1 ? 'it' : 'they'} will not be restored`,
+			);
 		}
 
 		const {reply} = transfer;
 		const syncStarted = performance.now();
 		// Three independent files: their fsyncs overlap instead of queueing one behind the other.
-		await allSettled([archive.close(), writeFileSynced(paths.tempBackupJson, backupJsonText(reply.rawConfig, reply.rawState)), writeFileSynced(paths.tempSidecar, sidecarText({
-			server: {version: js.nc.info?.version ?? null, name: js.nc.info?.server_name ?? null},
-			stream,
-			created: transfer.createdAt,
-			transfer_ms: Math.round(transfer.transferMs),
-			chunks: transfer.chunks,
-			chunk_size: chunkSize,
-			check,
-			archive: {file: archiveFileFor(report.format), format: report.format, bytes: report.compressedBytes, uncompressed_bytes: report.uncompressedBytes, sha256: report.sha256},
-			stream_state: {messages: reply.state.messages ?? null, bytes: reply.state.bytes ?? null, first_seq: reply.state.first_seq ?? null, last_seq: reply.state.last_seq ?? null},
-			consumers: {included: consumers, expected, in_archive: inArchive, missing},
-			verification: {ok: true, verified_at: new Date().toISOString(), problems: [], warnings},
-		}))]);
+		await allSettled([
+			archive.close(),
+			writeFileSynced(paths.tempBackupJson, backupJsonText(reply.rawConfig, reply.rawState)),
+			writeFileSynced(
+				paths.tempSidecar,
+				sidecarText({
+					server: {version: js.nc.info?.version ?? null, name: js.nc.info?.server_name ?? null},
+					stream,
+					created: transfer.createdAt,
+					transfer_ms: Math.round(transfer.transferMs),
+					chunks: transfer.chunks,
+					chunk_size: chunkSize,
+					check,
+					archive: {
+						file: archiveFileFor(report.format),
+						format: report.format,
+						bytes: report.compressedBytes,
+						uncompressed_bytes: report.uncompressedBytes,
+						sha256: report.sha256,
+					},
+					stream_state: {
+						messages: reply.state.messages ?? null,
+						bytes: reply.state.bytes ?? null,
+						first_seq: reply.state.first_seq ?? null,
+						last_seq: reply.state.last_seq ?? null,
+					},
+					consumers: {included: consumers, expected, in_archive: inArchive, missing},
+					verification: {ok: true, verified_at: new Date().toISOString(), problems: [], warnings},
+				}),
+			),
+		]);
 		const syncMs = performance.now() - syncStarted;
 		throwIfAborted(signal);
 		await commit(paths, stream, prepared.replacing, archiveFileFor(report.format));
@@ -271,41 +315,62 @@ async function transferSnapshot(
 		onProgress(progress);
 	};
 
-	const totals = await receiveSnapshot(js, {
-		stream,
-		consumers: options.consumers,
-		check,
-		chunkSize: options.chunkSize,
-		idleTimeoutMs: options.idleTimeoutMs,
-		requestTimeoutMs: check ? Math.max(checkRequestTimeoutMs, js.timeoutMs) : js.timeoutMs,
-		inboxPrefix: options.inboxPrefix,
-		signal: options.signal,
-	}, archive, {
-		onReply(snapshot) {
-			reply = snapshot;
-			createdAt = new Date().toISOString();
-			const expectedBytes = snapshot.state.bytes ?? 0;
-			progress.expectedBytes = expectedBytes;
-			meter = new RateMeter(expectedBytes, performance.now());
-			const version = js.nc.info?.version;
-			const notices = snapshotPausesEviction(version)
-				? [`nats-server ${version ?? ''} stops removing messages from ${stream} by its limits, age or acks until the backup ends, so the stream can grow past its limits meanwhile`]
-				: [];
-			onStart?.({stream, dir, expectedBytes, messages: snapshot.state.messages ?? 0, serverVersion: version, check, notices});
-			// Chunks can be handled before the reply's promise resolves: they count from here.
-			if (progress.chunks > 0) report();
+	const totals = await receiveSnapshot(
+		js,
+		{
+			stream,
+			consumers: options.consumers,
+			check,
+			chunkSize: options.chunkSize,
+			idleTimeoutMs: options.idleTimeoutMs,
+			requestTimeoutMs: check ? Math.max(checkRequestTimeoutMs, js.timeoutMs) : js.timeoutMs,
+			inboxPrefix: options.inboxPrefix,
+			signal: options.signal,
 		},
-		onChunk(chunk) {
-			progress.chunks++;
-			progress.compressedBytes += chunk.length;
-			// A little behind the bytes received: the verifier counts what was written and decompressed.
-			progress.uncompressedBytes = verifier.progress.uncompressedBytes;
-			report();
+		archive,
+		{
+			onReply(snapshot) {
+				reply = snapshot;
+				createdAt = new Date().toISOString();
+				const expectedBytes = snapshot.state.bytes ?? 0;
+				progress.expectedBytes = expectedBytes;
+				meter = new RateMeter(expectedBytes, performance.now());
+				const version = js.nc.info?.version;
+				const notices = snapshotPausesEviction(version)
+					? [
+							`nats-server ${version ?? ''} stops removing messages from ${stream} by its limits, age or acks until the backup ends, so the stream can grow past its limits meanwhile`,
+						]
+					: [];
+				onStart?.({
+					stream,
+					dir,
+					expectedBytes,
+					messages: snapshot.state.messages ?? 0,
+					serverVersion: version,
+					check,
+					notices,
+				});
+				// Chunks can be handled before the reply's promise resolves: they count from here.
+				if (progress.chunks > 0) report();
+			},
+			onChunk(chunk) {
+				progress.chunks++;
+				progress.compressedBytes += chunk.length;
+				// A little behind the bytes received: the verifier counts what was written and decompressed.
+				progress.uncompressedBytes = verifier.progress.uncompressedBytes;
+				report();
+			},
 		},
-	});
+	);
 	if (!reply) throw new DrError(`the snapshot of ${stream} ended without the server's reply`);
 	const transferMs = performance.now() - started;
-	Object.assign(progress, {phase: 'verify', totalBytes: progress.uncompressedBytes, fraction: 1, etaMs: 0, elapsedMs: transferMs});
+	Object.assign(progress, {
+		phase: 'verify',
+		totalBytes: progress.uncompressedBytes,
+		fraction: 1,
+		etaMs: 0,
+		elapsedMs: transferMs,
+	});
 	onProgress?.(progress);
 	return {reply, chunks: totals.chunks, transferMs, createdAt, progress};
 }
@@ -313,7 +378,11 @@ async function transferSnapshot(
 async function commit(paths: BackupPaths, stream: string, replacing: boolean, archiveName: string): Promise<void> {
 	// Another backup may have finished into the same directory meanwhile.
 	if (!replacing && (await existingBackup(paths.dir)) !== undefined) {
-		throw new BackupRefusedError('backup-exists', `another backup was written to ${paths.dir} while this one of ${stream} ran: it was left as it is`, 'pass --force to replace it, or choose another directory');
+		throw new BackupRefusedError(
+			'backup-exists',
+			`another backup was written to ${paths.dir} while this one of ${stream} ran: it was left as it is`,
+			'pass --force to replace it, or choose another directory',
+		);
 	}
 
 	try {
@@ -330,7 +399,8 @@ async function allSettled(promises: Array<Promise<unknown>>): Promise<void> {
 }
 
 function verificationHint(report: ArchiveReport): string {
-	if (report.errorsTxt !== undefined) return 'the server could not read its own copy of the stream: check the stream leader\'s disk and logs, or back up from another replica after a leader step-down';
+	if (report.errorsTxt !== undefined)
+		return "the server could not read its own copy of the stream: check the stream leader's disk and logs, or back up from another replica after a leader step-down";
 	return 'take the backup again; if it fails the same way, check the backup disk';
 }
 

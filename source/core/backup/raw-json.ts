@@ -7,7 +7,8 @@
 /** The raw text of each top-level member of a JSON object. Throws on text that is not a JSON object. */
 export function rawMembers(text: string): Map<string, string> {
 	const parsed: unknown = JSON.parse(text);
-	if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new SyntaxError('not a JSON object');
+	if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+		throw new SyntaxError('not a JSON object');
 	const members = new Map<string, string>();
 	// The text is valid JSON from here on, so the scan only has to find token boundaries.
 	let i = skipSpace(text, text.indexOf('{') + 1);

@@ -1,6 +1,15 @@
 import {UsageError} from '../errors.js';
 
-const multipliers: Record<string, number> = {'': 1, b: 1, k: 1024, kb: 1024, kib: 1024, m: 1024 ** 2, mb: 1024 ** 2, mib: 1024 ** 2};
+const multipliers: Record<string, number> = {
+	'': 1,
+	b: 1,
+	k: 1024,
+	kb: 1024,
+	kib: 1024,
+	m: 1024 ** 2,
+	mb: 1024 ** 2,
+	mib: 1024 ** 2,
+};
 
 /**
  * Parses a size such as `131072`, `128KiB` or `1MiB`. K/KB/M/MB count in 1024s too: natscli's

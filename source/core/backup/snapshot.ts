@@ -76,7 +76,12 @@ export async function receiveSnapshot(
 	const sub = nc.subscribe(createInbox(request.inboxPrefix), {
 		callback(error, msg) {
 			if (error) {
-				fail(new DrError(`cannot receive the snapshot of ${stream}: ${error.message}`, {hint: 'the user needs permission to subscribe to its inbox', cause: error}));
+				fail(
+					new DrError(`cannot receive the snapshot of ${stream}: ${error.message}`, {
+						hint: 'the user needs permission to subscribe to its inbox',
+						cause: error,
+					}),
+				);
 				return;
 			}
 
@@ -102,9 +107,14 @@ export async function receiveSnapshot(
 			sink.write(msg.data);
 			if (sink.overflowing) {
 				overflowed = true;
-				fail(new DrError(`the backup disk is slower than the server sends the snapshot of ${stream}: stopped before the unwritten data outgrew memory`, {
-					hint: 'nats-server before 2.10.12 sends a chunk every 10 ms even when the client falls behind: back up to a faster disk, or pass a smaller --chunk-size (64KiB holds it to 6.25 MiB/s)',
-				}));
+				fail(
+					new DrError(
+						`the backup disk is slower than the server sends the snapshot of ${stream}: stopped before the unwritten data outgrew memory`,
+						{
+							hint: 'nats-server before 2.10.12 sends a chunk every 10 ms even when the client falls behind: back up to a faster disk, or pass a smaller --chunk-size (64KiB holds it to 6.25 MiB/s)',
+						},
+					),
+				);
 				return;
 			}
 
@@ -163,7 +173,9 @@ async function requestSnapshot(js: JsApi, request: SnapshotRequest, deliverSubje
 	};
 	let message: Msg;
 	try {
-		message = await js.nc.request(subject, new TextEncoder().encode(JSON.stringify(body)), {timeout: request.requestTimeoutMs});
+		message = await js.nc.request(subject, new TextEncoder().encode(JSON.stringify(body)), {
+			timeout: request.requestTimeoutMs,
+		});
 	} catch (error) {
 		throw requestError(error, subject, request.requestTimeoutMs, hasAnswered(js.nc));
 	}
@@ -196,9 +208,9 @@ export function parseReply(text: string, subject: string): SnapshotReply {
 function snapshotError(subject: string, error: {code: number; err_code?: number; description: string}): JsApiError {
 	const apiError = new JsApiError(subject, error);
 	const hint = /snapshot in progress/.test(error.description)
-		? 'another backup of this stream is running: wait for it to end (on nats-server 2.9-2.12 a failed --check also leaves this state until the stream leader\'s server restarts)'
+		? "another backup of this stream is running: wait for it to end (on nats-server 2.9-2.12 a failed --check also leaves this state until the stream leader's server restarts)"
 		: /snapshot check detected/.test(error.description)
-			? 'the stream has damaged messages; on nats-server 2.9-2.12 it now refuses further snapshots and deletions until its leader\'s server restarts'
+			? "the stream has damaged messages; on nats-server 2.9-2.12 it now refuses further snapshots and deletions until its leader's server restarts"
 			: undefined;
 	// JsApiError's constructor takes no hint; the codes stay for callers that branch on them.
 	return hint ? Object.assign(apiError, {hint}) : apiError;
@@ -209,9 +221,10 @@ function endStatus(msg: Msg, stream: string): DrError | undefined {
 	const code = msg.headers?.code ?? 0;
 	if (code === 0 || code === 204) return undefined;
 	const status = `${code} ${msg.headers?.description ?? ''}`.trim();
-	const hint = code === 408
-		? 'the server stopped waiting for acknowledgements: the client or the link was too slow; retry the backup'
-		: 'the server could not finish the snapshot; run `nats-dr diagnose` and retry';
+	const hint =
+		code === 408
+			? 'the server stopped waiting for acknowledgements: the client or the link was too slow; retry the backup'
+			: 'the server could not finish the snapshot; run `nats-dr diagnose` and retry';
 	return new DrError(`the server ended the snapshot of ${stream} with an error: ${status}`, {hint});
 }
 
@@ -225,9 +238,12 @@ function idleError(stream: string, idleTimeoutMs: number): DrError {
 async function watchConnection(nc: NatsConnection, status: AsyncIterable<Status>, stream: string): Promise<void> {
 	for await (const event of status) {
 		if (event.type === 'disconnect' || event.type === 'reconnect') {
-			throw new DrError(`the connection to NATS dropped during the backup of ${stream}: chunks sent meanwhile are lost`, {
-				hint: 'check that the servers are up (`nats-dr diagnose`), then take the backup again',
-			});
+			throw new DrError(
+				`the connection to NATS dropped during the backup of ${stream}: chunks sent meanwhile are lost`,
+				{
+					hint: 'check that the servers are up (`nats-dr diagnose`), then take the backup again',
+				},
+			);
 		}
 
 		const denied = (event as Status & {permissionContext?: {subject?: string}}).permissionContext?.subject;

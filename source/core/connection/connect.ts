@@ -40,7 +40,10 @@ async function authenticator(settings: ConnectionSettings): Promise<Authenticato
 		}
 
 		case 'jwt': {
-			return jwtAuthenticator(credentials.jwt, credentials.seed ? new TextEncoder().encode(credentials.seed) : undefined);
+			return jwtAuthenticator(
+				credentials.jwt,
+				credentials.seed ? new TextEncoder().encode(credentials.seed) : undefined,
+			);
 		}
 
 		default: {
@@ -127,7 +130,9 @@ async function tlsFailure(options: ConnectionOptions): Promise<unknown> {
 }
 
 function isReset(error: unknown): boolean {
-	return /ECONNRESET/.test(`${String((error as {code?: unknown}).code ?? '')} ${String((error as Error).message ?? '')}`);
+	return /ECONNRESET/.test(
+		`${String((error as {code?: unknown}).code ?? '')} ${String((error as Error).message ?? '')}`,
+	);
 }
 
 function connectError(error: unknown, settings: ConnectionSettings, purpose: ConnectPurpose): DrError {
@@ -135,16 +140,25 @@ function connectError(error: unknown, settings: ConnectionSettings, purpose: Con
 	const role = purpose === 'system' ? 'system-account ' : '';
 	const code = String((error as {code?: unknown}).code ?? '');
 	const message = String((error as Error).message ?? '');
-	const hintFlags = purpose === 'system' ? '--sys-user/--sys-password, --sys-creds or --sys-context' : '--user/--password, --token, --creds, --nkey or --context';
+	const hintFlags =
+		purpose === 'system'
+			? '--sys-user/--sys-password, --sys-creds or --sys-context'
+			: '--user/--password, --token, --creds, --nkey or --context';
 	if (code === 'AUTHORIZATION_VIOLATION' || /authorization/i.test(message)) {
-		return new DrError(`authentication failed at ${where.servers}: the server rejected the ${role}credentials (${where.auth})`, {
-			hint: `check ${hintFlags}`,
-			cause: error,
-		});
+		return new DrError(
+			`authentication failed at ${where.servers}: the server rejected the ${role}credentials (${where.auth})`,
+			{
+				hint: `check ${hintFlags}`,
+				cause: error,
+			},
+		);
 	}
 
 	if (code === 'AUTHENTICATION_EXPIRED' || code === 'ACCOUNT_EXPIRED') {
-		return new DrError(`the ${role}credentials for ${where.servers} have expired`, {hint: 'renew the creds file', cause: error});
+		return new DrError(`the ${role}credentials for ${where.servers} have expired`, {
+			hint: 'renew the creds file',
+			cause: error,
+		});
 	}
 
 	if (code === 'CONNECTION_REFUSED' || /ECONNREFUSED|ENOTFOUND|EHOSTUNREACH|ENETUNREACH/.test(message)) {

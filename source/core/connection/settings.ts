@@ -74,7 +74,12 @@ function splitServers(value: string): string[] {
  * without a scheme, `user:password@`, a lone `token@`, percent-encoded or not. Everything before
  * the last `@` is the user part, so a password with an unencoded `@` or `/` is never left behind.
  */
-export function splitUserInfo(url: string): {url: string; user: string | undefined; password: string | undefined; raw: string | undefined} {
+export function splitUserInfo(url: string): {
+	url: string;
+	user: string | undefined;
+	password: string | undefined;
+	raw: string | undefined;
+} {
 	const scheme = /^[a-z][a-z\d+.-]*:\/\//i.exec(url)?.[0] ?? '';
 	const rest = url.slice(scheme.length);
 	const at = rest.lastIndexOf('@');
@@ -147,14 +152,21 @@ export function resolveSettings(flags: ConnectionFlags, where: ContextEnv): Conn
 		);
 	}
 
-	const parsed = splitServers(pick(flags.server, env['NATS_URL'], ctx.url) ?? defaultServer).map(url => splitUserInfo(url));
+	const parsed = splitServers(pick(flags.server, env['NATS_URL'], ctx.url) ?? defaultServer).map(url =>
+		splitUserInfo(url),
+	);
 	const servers = parsed.map(entry => entry.url);
 	// nats.js ignores credentials in a server URL; nats.go (natscli) sends them: user:password, or a
 	// lone user as a token. Used here when nothing else gives credentials; dropped from the URLs either way.
-	const inUrl = credentials.kind === 'none' && token === undefined ? parsed.find(entry => entry.raw !== undefined) : undefined;
+	const inUrl =
+		credentials.kind === 'none' && token === undefined ? parsed.find(entry => entry.raw !== undefined) : undefined;
 	if (inUrl?.password) credentials = {kind: 'user', user: inUrl.user ?? '', password: inUrl.password};
 	else if (inUrl?.user) token = inUrl.user;
-	const urlSecrets = parsed.flatMap(entry => [entry.raw, entry.password, entry.password === undefined ? entry.user : undefined]);
+	const urlSecrets = parsed.flatMap(entry => [
+		entry.raw,
+		entry.password,
+		entry.password === undefined ? entry.user : undefined,
+	]);
 
 	const cert = pick(flags.tlscert, env['NATS_CERT'], ctx.cert);
 	const key = pick(flags.tlskey, env['NATS_KEY'], ctx.key);
@@ -174,17 +186,20 @@ export function resolveSettings(flags: ConnectionFlags, where: ContextEnv): Conn
 				}
 			: undefined;
 
-	return hiddenSecrets({
-		servers,
-		credentials,
-		token,
-		tls,
-		jsDomain: pick(flags.jsDomain, ctx.jetstream_domain),
-		jsApiPrefix: pick(ctx.jetstream_api_prefix),
-		inboxPrefix: pick(ctx.inbox_prefix),
-		timeoutMs: flags.timeoutMs ?? defaultTimeoutMs,
-		context: loaded ? {name: loaded.name, path: loaded.path} : undefined,
-	}, urlSecrets);
+	return hiddenSecrets(
+		{
+			servers,
+			credentials,
+			token,
+			tls,
+			jsDomain: pick(flags.jsDomain, ctx.jetstream_domain),
+			jsApiPrefix: pick(ctx.jetstream_api_prefix),
+			inboxPrefix: pick(ctx.inbox_prefix),
+			timeoutMs: flags.timeoutMs ?? defaultTimeoutMs,
+			context: loaded ? {name: loaded.name, path: loaded.path} : undefined,
+		},
+		urlSecrets,
+	);
 }
 
 const urlSecretsKey = Symbol('secrets from the server URLs');
@@ -194,7 +209,11 @@ const urlSecretsKey = Symbol('secrets from the server URLs');
  * kind only, and the user parts the URLs had stay out of sight, for the scrubber alone.
  */
 function hiddenSecrets(settings: ConnectionSettings, secrets: Array<string | undefined>): ConnectionSettings {
-	const shown = () => ({...settings, credentials: {kind: settings.credentials.kind}, token: settings.token === undefined ? undefined : '***'});
+	const shown = () => ({
+		...settings,
+		credentials: {kind: settings.credentials.kind},
+		token: settings.token === undefined ? undefined : '***',
+	});
 	return Object.defineProperties(settings, {
 		[urlSecretsKey]: {value: secrets.filter((secret): secret is string => Boolean(secret))},
 		toJSON: {value: shown},
@@ -218,7 +237,10 @@ export function resolveSystemSettings(
 	}
 
 	const base = flags.sysContext
-		? resolveSettings({context: flags.sysContext, timeoutMs: main.timeoutMs}, {...where, env: withoutNatsEnv(where.env)})
+		? resolveSettings(
+				{context: flags.sysContext, timeoutMs: main.timeoutMs},
+				{...where, env: withoutNatsEnv(where.env)},
+			)
 		: {...main, credentials: {kind: 'none'} as Credentials, token: undefined, context: undefined};
 
 	let credentials = base.credentials;

@@ -54,9 +54,13 @@ export async function diagnose(session: Session, options: DiagnoseOptions = {}):
 	const {signal, onPart} = options;
 	const started = performance.now();
 	const {sys, sysError, settings, js} = session;
-	const account = sys ? accountOf(sys, session.nc, settings.timeoutMs).catch(() => undefined) : Promise.resolve(undefined);
+	const account = sys
+		? accountOf(sys, session.nc, settings.timeoutMs).catch(() => undefined)
+		: Promise.resolve(undefined);
 	const pingServers = async () => gatherServers(sys!, {timeoutMs: settings.timeoutMs, signal});
-	const serversWork = sys ? part(pingServers) : Promise.resolve<Part<ServersView>>({ok: false, reason: sysError!.message, hint: sysError!.hint});
+	const serversWork = sys
+		? part(pingServers)
+		: Promise.resolve<Part<ServersView>>({ok: false, reason: sysError!.message, hint: sysError!.hint});
 	// Without the system account the JetStream API is the only source: start it at once.
 	const apiOnly = sys ? undefined : part(async () => gatherStreams(js, {signal}));
 	let servers = await serversWork;
@@ -65,7 +69,11 @@ export async function diagnose(session: Session, options: DiagnoseOptions = {}):
 	let election: ElectionWait | undefined;
 	const electionTimeoutMs = options.electionTimeoutMs ?? defaultElectionTimeoutMs;
 	if (servers.ok && electionTimeoutMs > 0 && awaitsElection(servers.value)) {
-		const {view, wait} = await waitForElection(pingServers, {timeoutMs: electionTimeoutMs, signal, onWait: options.onElectionWait});
+		const {view, wait} = await waitForElection(pingServers, {
+			timeoutMs: electionTimeoutMs,
+			signal,
+			onWait: options.onElectionWait,
+		});
 		election = wait;
 		if (view) {
 			servers = {ok: true, value: view};
@@ -80,9 +88,18 @@ export async function diagnose(session: Session, options: DiagnoseOptions = {}):
 		: await gatherWithServers(session, servers, accountName, hosting, signal);
 	let {streams} = gathered;
 
-	const remembered = await applyInventory({session, account: accountName, servers, streams, hosting, stateDir: options.stateDir, complete: gathered.complete});
+	const remembered = await applyInventory({
+		session,
+		account: accountName,
+		servers,
+		streams,
+		hosting,
+		stateDir: options.stateDir,
+		complete: gathered.complete,
+	});
 	streams = remembered.streams;
-	if (servers.ok && !servers.value.metaPeers) servers = {ok: true, value: withUnansweringNamed(servers.value, remembered.servers, streams)};
+	if (servers.ok && !servers.value.metaPeers)
+		servers = {ok: true, value: withUnansweringNamed(servers.value, remembered.servers, streams)};
 	onPart?.({streams, hosting});
 	return {
 		time: new Date().toISOString(),
@@ -111,25 +128,44 @@ async function gatherWithServers(
 	const {js, sys, settings} = session;
 	const started = performance.now();
 	const viewsWork = servers.ok
-		? gatherSurvivorViews(sys!, {account, expected: servers.value.answered, timeoutMs: settings.timeoutMs, signal}).catch((error: unknown) => {
+		? gatherSurvivorViews(sys!, {
+				account,
+				expected: servers.value.answered,
+				timeoutMs: settings.timeoutMs,
+				signal,
+			}).catch((error: unknown) => {
 				if (error instanceof DrError) return undefined;
 				throw error;
 			})
 		: Promise.resolve(undefined);
-	const [names, survivors] = await Promise.all([part(async () => listStreamNames(js, Math.min(settings.timeoutMs, 3000))), viewsWork]);
+	const [names, survivors] = await Promise.all([
+		part(async () => listStreamNames(js, Math.min(settings.timeoutMs, 3000))),
+		viewsWork,
+	]);
 	if (names.ok && survivors && servers.ok && survivors.answered >= servers.value.answered) {
-		return {streams: {ok: true, value: fromServerViews(names.value, survivors, hosting, performance.now() - started)}, complete: true};
+		return {
+			streams: {ok: true, value: fromServerViews(names.value, survivors, hosting, performance.now() - started)},
+			complete: true,
+		};
 	}
 
 	if (!names.ok) return {streams: survivors ? fromSurvivors(names, survivors, hosting) : names, complete: false};
 	// Some live server did not describe its streams: the API describes them, one by one where needed.
 	const api = await part(async () => gatherStreams(js, {signal}));
 	const unanswered = api.ok && api.value.streams.some(stream => stream.status !== 'ok');
-	const streams = api.ok && survivors && unanswered ? {ok: true as const, value: patchUnanswered(api.value, survivors, hosting)} : api;
+	const streams =
+		api.ok && survivors && unanswered
+			? {ok: true as const, value: patchUnanswered(api.value, survivors, hosting)}
+			: api;
 	return {streams, complete: api.ok};
 }
 
-function fromServerViews(names: string[], survivors: SurvivorViews, hosting: Map<string, string[]>, elapsedMs: number): StreamsView {
+function fromServerViews(
+	names: string[],
+	survivors: SurvivorViews,
+	hosting: Map<string, string[]>,
+	elapsedMs: number,
+): StreamsView {
 	const streams = [...names].sort().map(name => {
 		const views = survivors.streams.get(name) ?? [];
 		const leader = views.find(view => isLeaderView(view));
@@ -143,23 +179,41 @@ function fromServerViews(names: string[], survivors: SurvivorViews, hosting: Map
  * Without a meta leader nothing lists the servers that do not answer. The inventory's server list
  * and the replicas the live servers know of name them; only as many as are missing, else none.
  */
-function withUnansweringNamed(view: ServersView, remembered: RememberedServers, streams: Part<StreamsView>): ServersView {
+function withUnansweringNamed(
+	view: ServersView,
+	remembered: RememberedServers,
+	streams: Part<StreamsView>,
+): ServersView {
 	const known = new Set(view.servers.map(server => server.name));
 	const candidates = new Map<string, string | undefined>();
 	for (const server of remembered) if (!known.has(server.name)) candidates.set(server.name, server.cluster);
 	for (const stream of streams.ok ? streams.value.streams : []) {
-		for (const peer of stream.peers) if (!known.has(peer.name) && !unknownPeerId(peer.name) && !candidates.has(peer.name)) candidates.set(peer.name, stream.cluster);
+		for (const peer of stream.peers)
+			if (!known.has(peer.name) && !unknownPeerId(peer.name) && !candidates.has(peer.name))
+				candidates.set(peer.name, stream.cluster);
 	}
 
 	const missing = view.expected - view.answered;
 	if (candidates.size === 0 || candidates.size > missing) return view;
-	const added = [...candidates].map(([name, cluster]) => ({name, id: undefined, cluster, version: undefined, jetstream: true, tags: [], answering: false, metaLeader: false}));
+	const added = [...candidates].map(([name, cluster]) => ({
+		name,
+		id: undefined,
+		cluster,
+		version: undefined,
+		jetstream: true,
+		tags: [],
+		answering: false,
+		metaLeader: false,
+	}));
 	return {...view, servers: [...view.servers, ...added].sort((a, b) => a.name.localeCompare(b.name))};
 }
 
 function survivorView(name: string, survivors: SurvivorViews, hosting: Map<string, string[]>): StreamView | undefined {
 	const views = survivors.streams.get(name) ?? [];
-	hosting.set(name, views.map(view => view.server));
+	hosting.set(
+		name,
+		views.map(view => view.server),
+	);
 	const best = bestView(views);
 	if (!best) return undefined;
 	const view = viewFromInfo(best.info);
@@ -170,12 +224,20 @@ function survivorView(name: string, survivors: SurvivorViews, hosting: Map<strin
  * During an election each replica reports only part of the group, and none lists itself for sure:
  * every server that reports the stream is a member that answers, and each view adds the peers it knows.
  */
-function mergedPeers(peers: StreamView['peers'], views: Array<{server: string; info: Parameters<typeof viewFromInfo>[0]}>): StreamView['peers'] {
+function mergedPeers(
+	peers: StreamView['peers'],
+	views: Array<{server: string; info: Parameters<typeof viewFromInfo>[0]}>,
+): StreamView['peers'] {
 	const byName = new Map(peers.map(peer => [peer.name, peer]));
 	for (const {server, info} of views) {
 		for (const peer of viewFromInfo(info).peers) if (!byName.has(peer.name)) byName.set(peer.name, peer);
 		const self = byName.get(server);
-		byName.set(server, {...(self ?? {name: server, peerId: undefined, leader: false, lag: 0}), current: true, offline: false, activeMs: 0});
+		byName.set(server, {
+			...(self ?? {name: server, peerId: undefined, leader: false, lag: 0}),
+			current: true,
+			offline: false,
+			activeMs: 0,
+		});
 	}
 
 	return [...byName.values()];
@@ -184,15 +246,28 @@ function mergedPeers(peers: StreamView['peers'], views: Array<{server: string; i
 function patchUnanswered(view: StreamsView, survivors: SurvivorViews, hosting: Map<string, string[]>): StreamsView {
 	return {
 		...view,
-		streams: view.streams.map(stream => (stream.status === 'ok' ? stream : (survivorView(stream.name, survivors, hosting) ?? stream))),
+		streams: view.streams.map(stream =>
+			stream.status === 'ok' ? stream : (survivorView(stream.name, survivors, hosting) ?? stream),
+		),
 	};
 }
 
 /** The API gave no list at all (typically no meta leader): the account's streams as the live servers hold them. */
-function fromSurvivors(failed: Part<StreamsView> & {ok: false}, survivors: SurvivorViews, hosting: Map<string, string[]>): Part<StreamsView> {
+function fromSurvivors(
+	failed: Part<StreamsView> & {ok: false},
+	survivors: SurvivorViews,
+	hosting: Map<string, string[]>,
+): Part<StreamsView> {
 	if (survivors.streams.size === 0) return failed;
-	const streams = [...survivors.streams.keys()]
-		.sort()
-		.map(name => survivorView(name, survivors, hosting)!);
-	return {ok: true, value: {streams, total: streams.length, missing: [], elapsedMs: 0, partial: `the JetStream API did not answer (${failed.reason}); streams seen by the live servers only`}};
+	const streams = [...survivors.streams.keys()].sort().map(name => survivorView(name, survivors, hosting)!);
+	return {
+		ok: true,
+		value: {
+			streams,
+			total: streams.length,
+			missing: [],
+			elapsedMs: 0,
+			partial: `the JetStream API did not answer (${failed.reason}); streams seen by the live servers only`,
+		},
+	};
 }

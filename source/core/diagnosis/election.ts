@@ -30,7 +30,15 @@ export function awaitsElection(view: ServersView): boolean {
 
 export async function waitForElection(
 	poll: () => Promise<ServersView>,
-	{timeoutMs, signal, onWait}: {timeoutMs: number; signal?: AbortSignal | undefined; onWait?: ((waitedMs: number, timeoutMs: number) => void) | undefined},
+	{
+		timeoutMs,
+		signal,
+		onWait,
+	}: {
+		timeoutMs: number;
+		signal?: AbortSignal | undefined;
+		onWait?: ((waitedMs: number, timeoutMs: number) => void) | undefined;
+	},
 ): Promise<{view: ServersView | undefined; wait: ElectionWait}> {
 	const started = performance.now();
 	const waited = () => Math.round(performance.now() - started);
@@ -73,7 +81,11 @@ async function delay(ms: number, signal: AbortSignal | undefined): Promise<void>
  */
 export async function watchForLeader(
 	poll: () => Promise<ServersView>,
-	{signal, onWait, intervalMs = 1000}: {signal: AbortSignal; onWait: (waitedMs: number | undefined) => void; intervalMs?: number},
+	{
+		signal,
+		onWait,
+		intervalMs = 1000,
+	}: {signal: AbortSignal; onWait: (waitedMs: number | undefined) => void; intervalMs?: number},
 ): Promise<string> {
 	let due: number | undefined;
 	for (;;) {

@@ -6,7 +6,15 @@ import type {Session} from '../connection/session.js';
 import {describeConnection} from '../connection/settings.js';
 import type {Part} from './diagnose.js';
 import type {ServersView} from './servers.js';
-import {inventoryFile, inventoryFromListing, readInventory, rememberedView, writeInventory, type Inventory, type InventoryKey} from './inventory.js';
+import {
+	inventoryFile,
+	inventoryFromListing,
+	readInventory,
+	rememberedView,
+	writeInventory,
+	type Inventory,
+	type InventoryKey,
+} from './inventory.js';
 import type {StreamsView, StreamView} from './streams.js';
 
 export type InventoryUse = {
@@ -32,7 +40,10 @@ export type RememberedServers = Array<{name: string; cluster: string | undefined
 export function inventoryKeyOf(session: Session, account: string | undefined): InventoryKey {
 	const {settings} = session;
 	const who = account ? `account ${account}` : `credentials ${describeConnection(settings).auth}`;
-	return {cluster: session.nc.info?.cluster || 'standalone', account: settings.jsDomain ? `${who} in domain ${settings.jsDomain}` : who};
+	return {
+		cluster: session.nc.info?.cluster || 'standalone',
+		account: settings.jsDomain ? `${who} in domain ${settings.jsDomain}` : who,
+	};
 }
 
 type Apply = {
@@ -46,12 +57,26 @@ type Apply = {
 	complete: boolean;
 };
 
-export async function applyInventory({session, account, servers, streams, hosting, stateDir, complete}: Apply): Promise<{
+export async function applyInventory({
+	session,
+	account,
+	servers,
+	streams,
+	hosting,
+	stateDir,
+	complete,
+}: Apply): Promise<{
 	streams: Part<StreamsView>;
 	use: InventoryUse;
 	servers: RememberedServers;
 }> {
-	const use: InventoryUse = {file: undefined, recorded: false, previousAt: undefined, remembered: [], problem: undefined};
+	const use: InventoryUse = {
+		file: undefined,
+		recorded: false,
+		previousAt: undefined,
+		remembered: [],
+		problem: undefined,
+	};
 	if (!stateDir) return {streams, use, servers: []};
 	const key = inventoryKeyOf(session, account);
 	use.file = inventoryFile(stateDir, key);
@@ -74,7 +99,9 @@ export async function applyInventory({session, account, servers, streams, hostin
 /** Only a meta leader's peer list is the whole cluster; without it the old list is kept. */
 function serversSeen(servers: Part<ServersView>): RememberedServers | undefined {
 	if (!servers.ok || !servers.value.metaLeader) return undefined;
-	return servers.value.servers.filter(server => server.jetstream).map(server => ({name: server.name, cluster: server.cluster}));
+	return servers.value.servers
+		.filter(server => server.jetstream)
+		.map(server => ({name: server.name, cluster: server.cluster}));
 }
 
 /** Streams listed but not described now (their only node is dead) get the details last seen. */
@@ -105,23 +132,49 @@ async function record(
 	}
 }
 
-function addRemembered(streams: Part<StreamsView>, previous: Inventory | undefined, hosting: Map<string, string[]>, use: InventoryUse): Part<StreamsView> {
+function addRemembered(
+	streams: Part<StreamsView>,
+	previous: Inventory | undefined,
+	hosting: Map<string, string[]>,
+	use: InventoryUse,
+): Part<StreamsView> {
 	const note = (partial: string) =>
 		previous
 			? `${partial}; ${use.remembered.length} more stream(s) added from the inventory recorded at ${previous.recordedAt}`
 			: `${partial}; no inventory from an earlier run, so streams held only by dead servers cannot be listed`;
-	if (!previous) return streams.ok ? {ok: true, value: {...streams.value, partial: note(streams.value.partial ?? 'the list is partial')}} : streams;
+	if (!previous)
+		return streams.ok
+			? {ok: true, value: {...streams.value, partial: note(streams.value.partial ?? 'the list is partial')}}
+			: streams;
 	const listed = new Set(streams.ok ? streams.value.streams.map(stream => stream.name) : []);
 	const missing = previous.streams.filter(record => !listed.has(record.name));
 	use.remembered.push(...missing.map(record => record.name));
 	// Only a list gathered from the live servers shows that none of them holds these.
 	if (streams.ok) for (const record of missing) hosting.set(record.name, []);
-	const remembered = missing.map(record => rememberedView(record, streams.ok ? 'not held by any live server' : 'not seen: nothing live could list the streams', false));
+	const remembered = missing.map(record =>
+		rememberedView(
+			record,
+			streams.ok ? 'not held by any live server' : 'not seen: nothing live could list the streams',
+			false,
+		),
+	);
 	if (streams.ok) {
 		const all = [...streams.value.streams, ...remembered].sort((a, b) => a.name.localeCompare(b.name));
-		return {ok: true, value: {...streams.value, streams: all, partial: note(streams.value.partial ?? 'the list is partial')}};
+		return {
+			ok: true,
+			value: {...streams.value, streams: all, partial: note(streams.value.partial ?? 'the list is partial')},
+		};
 	}
 
 	if (remembered.length === 0) return streams;
-	return {ok: true, value: {streams: remembered, total: 0, missing: [], elapsedMs: 0, partial: note(`the JetStream API did not answer (${streams.reason}) and no live server's view was available`)}};
+	return {
+		ok: true,
+		value: {
+			streams: remembered,
+			total: 0,
+			missing: [],
+			elapsedMs: 0,
+			partial: note(`the JetStream API did not answer (${streams.reason}) and no live server's view was available`),
+		},
+	};
 }

@@ -123,7 +123,15 @@ export function rememberedView(record: InventoryStream, error: string | undefine
 		cluster: record.cluster,
 		leader: undefined,
 		// Nothing live speaks for these replicas: the verdict decides from the servers' liveness.
-		peers: record.servers.map(name => ({name, peerId: undefined, leader: false, current: false, offline: false, activeMs: 0, lag: 0})),
+		peers: record.servers.map(name => ({
+			name,
+			peerId: undefined,
+			leader: false,
+			current: false,
+			offline: false,
+			activeMs: 0,
+			lag: 0,
+		})),
 		messages: record.messages,
 		bytes: record.bytes,
 		firstSeq: record.firstSeq,

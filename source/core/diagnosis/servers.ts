@@ -52,7 +52,14 @@ type StatszReply = {
 				name?: string;
 				leader?: string;
 				cluster_size?: number;
-				replicas?: Array<{name: string; peer: string; current?: boolean; offline?: boolean; active?: number; lag?: number}>;
+				replicas?: Array<{
+					name: string;
+					peer: string;
+					current?: boolean;
+					offline?: boolean;
+					active?: number;
+					lag?: number;
+				}>;
 			};
 		};
 	};
@@ -68,14 +75,19 @@ export async function gatherServers(
 ): Promise<ServersView> {
 	const started = performance.now();
 	let expected = 0;
-	const replies = await sysGather<StatszReply>(sys, '$SYS.REQ.SERVER.PING', {}, {
-		maxWaitMs: timeoutMs,
-		signal,
-		expected(_count, latest) {
-			expected = Math.max(expected, expectedFrom(latest as StatszReply));
-			return expected || undefined;
+	const replies = await sysGather<StatszReply>(
+		sys,
+		'$SYS.REQ.SERVER.PING',
+		{},
+		{
+			maxWaitMs: timeoutMs,
+			signal,
+			expected(_count, latest) {
+				expected = Math.max(expected, expectedFrom(latest as StatszReply));
+				return expected || undefined;
+			},
 		},
-	});
+	);
 	if (replies.length === 0) {
 		throw new DrError(`no server answered $SYS.REQ.SERVER.PING within ${timeoutMs} ms`, {hint: noSystemAccountHint});
 	}
@@ -90,7 +102,8 @@ function metaSize(replies: StatszReply[]): number | undefined {
 /** Pure assembly of the view from statsz replies, separate so it is testable from recorded data. */
 function serversViewFrom(replies: StatszReply[], elapsedMs = 0): ServersView {
 	const leaderReply = replies.find(
-		reply => reply.statsz?.jetstream?.meta?.replicas !== undefined && reply.server.name === reply.statsz.jetstream.meta.leader,
+		reply =>
+			reply.statsz?.jetstream?.meta?.replicas !== undefined && reply.server.name === reply.statsz.jetstream.meta.leader,
 	);
 	const claimed = replies.map(reply => reply.statsz?.jetstream?.meta?.leader).find(Boolean);
 	const metaLeader = leaderReply?.server.name ?? (replies.some(r => r.server.name === claimed) ? claimed : undefined);

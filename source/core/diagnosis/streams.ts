@@ -87,7 +87,12 @@ export async function listStreamNames(js: JsApi, timeoutMs?: number): Promise<st
 	const names: string[] = [];
 	let total = Infinity;
 	while (names.length < total) {
-		const page = await jsRequest<NamesPage>(js, 'STREAM.NAMES', {offset: names.length}, timeoutMs === undefined ? {} : {timeoutMs});
+		const page = await jsRequest<NamesPage>(
+			js,
+			'STREAM.NAMES',
+			{offset: names.length},
+			timeoutMs === undefined ? {} : {timeoutMs},
+		);
 		total = page.total;
 		const got = page.streams ?? [];
 		if (got.length === 0) break;
@@ -98,7 +103,11 @@ export async function listStreamNames(js: JsApi, timeoutMs?: number): Promise<st
 }
 
 /** Pages STREAM.LIST in parallel once the total is known; undefined when a page does not answer in time. */
-async function listInfos(js: JsApi, total: number, timeoutMs: number): Promise<{infos: StreamInfoReply[]; missing: string[]} | undefined> {
+async function listInfos(
+	js: JsApi,
+	total: number,
+	timeoutMs: number,
+): Promise<{infos: StreamInfoReply[]; missing: string[]} | undefined> {
 	const pageSize = 256;
 	const offsets = Array.from({length: Math.max(1, Math.ceil(total / pageSize))}, (_, i) => i * pageSize);
 	try {
@@ -121,9 +130,15 @@ export async function streamInfo(js: JsApi, name: string, timeoutMs?: number): P
 
 export async function gatherStreams(js: JsApi, options: StreamsOptions = {}): Promise<StreamsView> {
 	const started = performance.now();
-	const {listTimeoutMs = Math.min(js.timeoutMs, 3000), infoTimeoutMs = Math.min(js.timeoutMs, 2000), concurrency = 1024, listPatienceMs = 1000} = options;
+	const {
+		listTimeoutMs = Math.min(js.timeoutMs, 3000),
+		infoTimeoutMs = Math.min(js.timeoutMs, 2000),
+		concurrency = 1024,
+		listPatienceMs = 1000,
+	} = options;
 	const names = await listStreamNames(js, listTimeoutMs);
-	const listing = names.length > 0 ? listInfos(js, names.length, listTimeoutMs) : Promise.resolve({infos: [], missing: []});
+	const listing =
+		names.length > 0 ? listInfos(js, names.length, listTimeoutMs) : Promise.resolve({infos: [], missing: []});
 	// A dead node makes STREAM.LIST wait for seconds; past a short patience every stream is asked
 	// for on its own, in parallel, so one unreachable stream costs one short timeout, not the report.
 	const early = await Promise.race([listing, delay(listPatienceMs).then(() => 'slow' as const)]);

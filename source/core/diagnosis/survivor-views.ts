@@ -24,19 +24,33 @@ export type SurvivorViews = {
 type ConnzReply = {data?: {connections?: Array<{account?: string}>}};
 
 /** The connection's account name, asked of the server it is connected to (2.9 has no USER.INFO). */
-export async function accountOf(sys: NatsConnection, account: NatsConnection, timeoutMs: number): Promise<string | undefined> {
+export async function accountOf(
+	sys: NatsConnection,
+	account: NatsConnection,
+	timeoutMs: number,
+): Promise<string | undefined> {
 	const {info} = account;
 	if (!info) return undefined;
-	const [reply] = await sysGather<ConnzReply>(sys, `$SYS.REQ.SERVER.${info.server_id}.CONNZ`, {cid: info.client_id, auth: true}, {
-		maxWaitMs: timeoutMs,
-		expected: () => 1,
-	});
+	const [reply] = await sysGather<ConnzReply>(
+		sys,
+		`$SYS.REQ.SERVER.${info.server_id}.CONNZ`,
+		{cid: info.client_id, auth: true},
+		{
+			maxWaitMs: timeoutMs,
+			expected: () => 1,
+		},
+	);
 	return reply?.data?.connections?.[0]?.account;
 }
 
 export async function gatherSurvivorViews(
 	sys: NatsConnection,
-	{account, expected, timeoutMs, signal}: {account: string | undefined; expected: number; timeoutMs: number; signal?: AbortSignal},
+	{
+		account,
+		expected,
+		timeoutMs,
+		signal,
+	}: {account: string | undefined; expected: number; timeoutMs: number; signal?: AbortSignal},
 ): Promise<SurvivorViews> {
 	const replies = await sysGather<JszReply>(
 		sys,
@@ -55,7 +69,8 @@ function survivorViewsFrom(replies: JszReply[], account: string | undefined): Su
 	if (!chosen) {
 		const counts = new Map<string, number>();
 		for (const reply of replies) {
-			for (const detail of reply.data?.account_details ?? []) counts.set(detail.name, (counts.get(detail.name) ?? 0) + (detail.stream_detail?.length ?? 0));
+			for (const detail of reply.data?.account_details ?? [])
+				counts.set(detail.name, (counts.get(detail.name) ?? 0) + (detail.stream_detail?.length ?? 0));
 		}
 
 		chosen = [...counts.entries()].sort((a, b) => b[1] - a[1])[0]?.[0];
@@ -86,6 +101,8 @@ export function isLeaderView(view: {server: string; info: StreamInfoReply}): boo
 }
 
 /** The most authoritative survivor view: the server that believes it leads, else any. */
-export function bestView(views: Array<{server: string; info: StreamInfoReply}>): {server: string; info: StreamInfoReply} | undefined {
+export function bestView(
+	views: Array<{server: string; info: StreamInfoReply}>,
+): {server: string; info: StreamInfoReply} | undefined {
 	return views.find(view => view.info.cluster?.leader === view.server) ?? views[0];
 }

@@ -18,7 +18,10 @@ const maxConcurrency = 16;
 
 export function checkConcurrency(concurrency: number): number {
 	if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > maxConcurrency) {
-		throw new UsageError(`--concurrency ${concurrency} is out of range`, `use 1 to ${maxConcurrency}; ${defaultRestoreConcurrency} is the default (each stream in flight may hold 8 MiB of its archive in memory)`);
+		throw new UsageError(
+			`--concurrency ${concurrency} is out of range`,
+			`use 1 to ${maxConcurrency}; ${defaultRestoreConcurrency} is the default (each stream in flight may hold 8 MiB of its archive in memory)`,
+		);
 	}
 
 	return concurrency;
@@ -33,17 +36,32 @@ export type AccountRestoreResult = {root: string; streams: AccountStreamResult[]
 
 export async function restoreAccount(
 	source: string | AccountRestorePlan,
-	options: RestoreOptions & {skipExisting?: boolean; concurrency?: number; onStreamResult?: (result: AccountStreamResult) => void},
+	options: RestoreOptions & {
+		skipExisting?: boolean;
+		concurrency?: number;
+		onStreamResult?: (result: AccountStreamResult) => void;
+	},
 ): Promise<AccountRestoreResult> {
 	const concurrency = checkConcurrency(options.concurrency ?? defaultRestoreConcurrency);
 
 	const plan = typeof source === 'string' ? await planAccountRestore(options.connection, source, options) : source;
 	if (plan.refused) {
-		const refusals = [...plan.findings, ...plan.streams.flatMap(stream => stream.findings)].filter(finding => finding.level === 'refusal');
-		throw new RestoreError(plan.root, 'preflight', `account restore refused: ${[...new Set(refusals.map(finding => finding.message))].join('; ')}`, untouched);
+		const refusals = [...plan.findings, ...plan.streams.flatMap(stream => stream.findings)].filter(
+			finding => finding.level === 'refusal',
+		);
+		throw new RestoreError(
+			plan.root,
+			'preflight',
+			`account restore refused: ${[...new Set(refusals.map(finding => finding.message))].join('; ')}`,
+			untouched,
+		);
 	}
 
-	const skipped: AccountStreamResult[] = plan.skipped.map(stream => ({stream: stream.stream, dir: stream.dir, status: 'skipped'}));
+	const skipped: AccountStreamResult[] = plan.skipped.map(stream => ({
+		stream: stream.stream,
+		dir: stream.dir,
+		status: 'skipped',
+	}));
 	const results: AccountStreamResult[] = [];
 	let next = 0;
 	let aborted = false;
@@ -57,7 +75,12 @@ export async function restoreAccount(
 				result = {stream: stream.stream, dir: stream.dir, status: 'not-started'};
 			} else {
 				try {
-					result = {stream: stream.stream, dir: stream.dir, status: 'restored', result: await runRestore(stream, options)};
+					result = {
+						stream: stream.stream,
+						dir: stream.dir,
+						status: 'restored',
+						result: await runRestore(stream, options),
+					};
 				} catch (error) {
 					if (!(error instanceof RestoreError)) throw error;
 					result = {stream: stream.stream, dir: stream.dir, status: 'failed', error};

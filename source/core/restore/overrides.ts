@@ -85,5 +85,5 @@ export function natsRestoreCommand(dir: string, overrides: RestoreOverrides): st
 }
 
 function quote(text: string): string {
-	return /^[\w./:@%+=,-]+$/.test(text) ? text : `'${text.replaceAll('\'', '\'\\\'\'')}'`;
+	return /^[\w./:@%+=,-]+$/.test(text) ? text : `'${text.replaceAll("'", "'\\''")}'`;
 }

@@ -3,7 +3,13 @@
  * and asking the target come first; the pure pre-flight then turns those facts into findings.
  */
 import {basename} from 'node:path';
-import {BackupDirError, findBackups, readBackupDir, type BackupDirInfo, type NonBackupEntry} from '../archive/backup-dir.js';
+import {
+	BackupDirError,
+	findBackups,
+	readBackupDir,
+	type BackupDirInfo,
+	type NonBackupEntry,
+} from '../archive/backup-dir.js';
 import type {ArchiveProgress} from '../archive/verify-archive.js';
 import {verifyBackupDir, type BackupVerification} from '../archive/verify-backup.js';
 import {peekArchive} from './archive-peek.js';
@@ -74,7 +80,11 @@ export type AccountRestorePlan = {
 	findings: PreflightFinding[];
 };
 
-export async function planStreamRestore(connection: RestoreConnection, dir: string, options: PlanOptions = {}): Promise<StreamRestorePlan> {
+export async function planStreamRestore(
+	connection: RestoreConnection,
+	dir: string,
+	options: PlanOptions = {},
+): Promise<StreamRestorePlan> {
 	const shared = await gatherSharedFacts(connection, options.signal);
 	return planOne(connection, shared, dir, options);
 }
@@ -86,7 +96,11 @@ export async function planAccountRestore(
 ): Promise<AccountRestorePlan> {
 	const found = await findBackups(root);
 	if (found.layout === 'stream') {
-		throw new BackupDirError('not-a-directory', root, `${root} is a single stream backup, not an account backup: restore it as one stream`);
+		throw new BackupDirError(
+			'not-a-directory',
+			root,
+			`${root} is a single stream backup, not an account backup: restore it as one stream`,
+		);
 	}
 
 	const shared = await gatherSharedFacts(connection, options.signal);
@@ -110,7 +124,9 @@ export async function planAccountRestore(
 		level: 'warning',
 		message: `${other.name} is left out: ${other.reason === 'not-a-directory' ? 'not a directory' : 'a directory without backup.json'}`,
 	}));
-	const existing = streams.filter(plan => plan.findings.some(finding => finding.check === 'exists' && finding.level === 'refusal'));
+	const existing = streams.filter(plan =>
+		plan.findings.some(finding => finding.check === 'exists' && finding.level === 'refusal'),
+	);
 	if (existing.length > 0) {
 		findings.push({
 			check: 'exists',
@@ -121,7 +137,8 @@ export async function planAccountRestore(
 	}
 
 	const dirsByStream = new Map<string, StreamRestorePlan[]>();
-	for (const plan of [...streams, ...skipped]) dirsByStream.set(plan.stream, [...dirsByStream.get(plan.stream) ?? [], plan]);
+	for (const plan of [...streams, ...skipped])
+		dirsByStream.set(plan.stream, [...(dirsByStream.get(plan.stream) ?? []), plan]);
 	for (const [stream, plans] of dirsByStream) {
 		if (plans.length < 2) continue;
 		findings.push({
@@ -134,10 +151,21 @@ export async function planAccountRestore(
 
 	findings.push(...overlapsBetween(streams));
 	for (const plan of skipped) {
-		findings.push({check: 'exists', level: 'warning', message: `stream "${plan.stream}" exists already and is skipped (--skip-existing)`});
+		findings.push({
+			check: 'exists',
+			level: 'warning',
+			message: `stream "${plan.stream}" exists already and is skipped (--skip-existing)`,
+		});
 	}
 
-	return {root, streams, skipped, others: found.others, refused: isRefused(findings) || streams.some(plan => plan.refused), findings};
+	return {
+		root,
+		streams,
+		skipped,
+		others: found.others,
+		refused: isRefused(findings) || streams.some(plan => plan.refused),
+		findings,
+	};
 }
 
 /** Streams of one restore listening on the same subjects: the server would refuse the later one only after its upload. */
@@ -150,7 +178,11 @@ function overlapsBetween(plans: StreamRestorePlan[]): PreflightFinding[] {
 	const findings: PreflightFinding[] = [];
 	for (const [index, first] of plans.entries()) {
 		for (const second of plans.slice(index + 1)) {
-			const clashes = subjectsOf(first).flatMap(a => subjectsOf(second).filter(b => subjectsOverlap(a, b)).map(b => `${a} with ${b}`));
+			const clashes = subjectsOf(first).flatMap(a =>
+				subjectsOf(second)
+					.filter(b => subjectsOverlap(a, b))
+					.map(b => `${a} with ${b}`),
+			);
 			if (clashes.length === 0) continue;
 			findings.push({
 				check: 'subjects',
@@ -175,7 +207,12 @@ function withUsedStorage(shared: SharedTargetFacts, extraBytes: number): SharedT
 	return {...shared, account: {...shared.account, storage: (shared.account.storage ?? 0) + extraBytes}};
 }
 
-async function planOne(connection: RestoreConnection, shared: SharedTargetFacts, dir: string, options: PlanOptions): Promise<StreamRestorePlan> {
+async function planOne(
+	connection: RestoreConnection,
+	shared: SharedTargetFacts,
+	dir: string,
+	options: PlanOptions,
+): Promise<StreamRestorePlan> {
 	const overrides = options.overrides ?? {};
 	let backup: BackupDirInfo;
 	try {
@@ -193,19 +230,31 @@ async function planOne(connection: RestoreConnection, shared: SharedTargetFacts,
 			replicas: 1,
 			placement: undefined,
 			overrides,
-			expected: {messages: undefined, lastSeq: undefined, oldestMs: undefined, limits: {}, consumers: undefined, replicas: 1},
+			expected: {
+				messages: undefined,
+				lastSeq: undefined,
+				oldestMs: undefined,
+				limits: {},
+				consumers: undefined,
+				replicas: 1,
+			},
 			verification: undefined,
 		};
 	}
 
 	const config = applyOverrides(backup.config, overrides);
-	const replicas = typeof config['num_replicas'] === 'number' && config['num_replicas'] > 0 ? config['num_replicas'] : 1;
+	const replicas =
+		typeof config['num_replicas'] === 'number' && config['num_replicas'] > 0 ? config['num_replicas'] : 1;
 	const placement = placementOf(config['placement']);
-	const subjects = Array.isArray(config['subjects']) ? config['subjects'].filter((subject): subject is string => typeof subject === 'string') : [];
+	const subjects = Array.isArray(config['subjects'])
+		? config['subjects'].filter((subject): subject is string => typeof subject === 'string')
+		: [];
 	const verification = options.verify === false ? undefined : await verify(backup, options);
 	// Verification already read the whole archive; without it, its first bytes tell format and name.
 	const archive = verification?.archive;
-	const peek = archive ? {format: archive.format, streamName: archive.streamName} : await peekArchive(backup.archivePath, options.signal);
+	const peek = archive
+		? {format: archive.format, streamName: archive.streamName}
+		: await peekArchive(backup.archivePath, options.signal);
 	const backupFacts: BackupFacts = {
 		stream: backup.streamName,
 		subjects,
@@ -214,7 +263,12 @@ async function planOne(connection: RestoreConnection, shared: SharedTargetFacts,
 		archiveBytes: backup.archiveBytes,
 		streamBytes: backup.state.bytes,
 		sourceVersion: sidecarServerVersion(backup.sidecar),
-		verification: verification && {ok: verification.ok, problems: verification.problems, warnings: verification.warnings, consumers: archive?.consumers ?? []},
+		verification: verification && {
+			ok: verification.ok,
+			problems: verification.problems,
+			warnings: verification.warnings,
+			consumers: archive?.consumers ?? [],
+		},
 		archiveFormat: peek.format,
 		archiveStream: peek.streamName,
 	};
@@ -236,14 +290,23 @@ async function planOne(connection: RestoreConnection, shared: SharedTargetFacts,
 			lastSeq: backup.state.last_seq,
 			oldestMs: firstTimestampMs(backup.raw),
 			limits: limitsOf(config),
-			consumers: archive?.format === 'tar' && verification?.ok ? archive.consumers : (consumerCount === undefined ? undefined : {count: consumerCount}),
+			consumers:
+				archive?.format === 'tar' && verification?.ok
+					? archive.consumers
+					: consumerCount === undefined
+						? undefined
+						: {count: consumerCount},
 			replicas,
 		},
 		verification,
 	};
 }
 
-function targetFacts(shared: SharedTargetFacts, stream: Pick<TargetFacts, 'stream' | 'overlaps'>, replicas: number): TargetFacts {
+function targetFacts(
+	shared: SharedTargetFacts,
+	stream: Pick<TargetFacts, 'stream' | 'overlaps'>,
+	replicas: number,
+): TargetFacts {
 	return {
 		version: shared.version,
 		cluster: shared.cluster,
@@ -258,7 +321,12 @@ async function verify(backup: BackupDirInfo, options: PlanOptions): Promise<Back
 	const {onVerify, signal} = options;
 	return verifyBackupDir(backup.dir, {
 		...(signal ? {signal} : {}),
-		...(onVerify ? {onProgress: (progress: ArchiveProgress) => onVerify(backup.dir, {...progress, totalBytes: backup.archiveBytes})} : {}),
+		...(onVerify
+			? {
+					onProgress: (progress: ArchiveProgress) =>
+						onVerify(backup.dir, {...progress, totalBytes: backup.archiveBytes}),
+				}
+			: {}),
 	});
 }
 

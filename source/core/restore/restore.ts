@@ -15,20 +15,28 @@ import type {RestoreConnection} from './target-facts.js';
 import {stopOnDisconnectOrAbort, uploadArchive} from './upload.js';
 
 export type RestoreProgress =
-	| {phase: 'start'; stream: string; dir: string; archiveBytes: number; chunkSize: number; window: number; totalChunks: number}
+	| {
+			phase: 'start';
+			stream: string;
+			dir: string;
+			archiveBytes: number;
+			chunkSize: number;
+			window: number;
+			totalChunks: number;
+	  }
 	/** Waiting for the RESTORE reply; for R > 1 that includes the new group's leader election. */
 	| {phase: 'request'; stream: string; replicas: number}
 	| {
-		phase: 'upload';
-		stream: string;
-		sentBytes: number;
-		totalBytes: number;
-		chunks: number;
-		totalChunks: number;
-		bytesPerSecond: number;
-		etaMs: number | undefined;
-		elapsedMs: number;
-	}
+			phase: 'upload';
+			stream: string;
+			sentBytes: number;
+			totalBytes: number;
+			chunks: number;
+			totalChunks: number;
+			bytesPerSecond: number;
+			etaMs: number | undefined;
+			elapsedMs: number;
+	  }
 	/** The server unpacks and loads the data and tells nothing until it is done; repeated every second. */
 	| {phase: 'restoring'; stream: string; chunks: number; uploadMs: number; elapsedMs: number}
 	| {phase: 'settling'; stream: string; waitingFor: string[]; elapsedMs: number}
@@ -89,8 +97,16 @@ export class RestoreError extends DrError {
 	readonly stage: RestoreStage;
 	readonly targetState: TargetState;
 
-	constructor(stream: string, stage: RestoreStage, what: string, targetState: TargetState, options: {cause?: unknown; hint?: string} = {}) {
-		const hint = [options.hint ?? (options.cause instanceof DrError ? options.cause.hint : undefined), targetState.hint].filter(Boolean).join('; ');
+	constructor(
+		stream: string,
+		stage: RestoreStage,
+		what: string,
+		targetState: TargetState,
+		options: {cause?: unknown; hint?: string} = {},
+	) {
+		const hint = [options.hint ?? (options.cause instanceof DrError ? options.cause.hint : undefined), targetState.hint]
+			.filter(Boolean)
+			.join('; ');
 		super(`${what}; ${targetState.words}`, {
 			exitCode: options.cause instanceof AbortedError ? exitCodes.aborted : exitCodes.failed,
 			...(hint ? {hint} : {}),
@@ -105,11 +121,19 @@ export class RestoreError extends DrError {
 
 export const untouched: TargetState = {kind: 'untouched', words: 'nothing was sent, no stream was created'};
 
-export async function restoreStream(source: string | StreamRestorePlan, options: RestoreOptions): Promise<StreamRestoreResult> {
+export async function restoreStream(
+	source: string | StreamRestorePlan,
+	options: RestoreOptions,
+): Promise<StreamRestoreResult> {
 	const plan = typeof source === 'string' ? await planStreamRestore(options.connection, source, options) : source;
 	if (plan.refused) {
 		const refusals = plan.findings.filter(finding => finding.level === 'refusal').map(finding => finding.message);
-		throw new RestoreError(plan.stream, 'preflight', `restore of ${plan.stream} refused: ${refusals.join('; ')}`, untouched);
+		throw new RestoreError(
+			plan.stream,
+			'preflight',
+			`restore of ${plan.stream} refused: ${refusals.join('; ')}`,
+			untouched,
+		);
 	}
 
 	return runRestore(plan, options);
@@ -118,22 +142,50 @@ export async function restoreStream(source: string | StreamRestorePlan, options:
 /** The final reply of a restore is the one a stream create gets (jsm.go checks it the same way). */
 const createResponseType = 'io.nats.jetstream.api.v1.stream_create_response';
 
-type ServerReply = {type?: string; deliver_subject?: string; error?: {code: number; err_code?: number; description: string}};
+type ServerReply = {
+	type?: string;
+	deliver_subject?: string;
+	error?: {code: number; err_code?: number; description: string};
+};
 
 /** Runs a plan that passed its pre-flight checks. */
 export async function runRestore(plan: StreamRestorePlan, options: RestoreOptions): Promise<StreamRestoreResult> {
-	const {connection: {js}, signal, onProgress} = options;
+	const {
+		connection: {js},
+		signal,
+		onProgress,
+	} = options;
 	const {stream, backup} = plan;
 	const nc = js.nc;
-	const chunkSize = Math.max(1, Math.min(options.chunkSize ?? defaultChunkSize, nc.info?.max_payload ?? defaultChunkSize));
-	const window = Math.max(1, Math.min(options.window ?? defaultWindow, maxWindow, Math.floor(maxInFlightBytes / chunkSize)));
+	const chunkSize = Math.max(
+		1,
+		Math.min(options.chunkSize ?? defaultChunkSize, nc.info?.max_payload ?? defaultChunkSize),
+	);
+	const window = Math.max(
+		1,
+		Math.min(options.window ?? defaultWindow, maxWindow, Math.floor(maxInFlightBytes / chunkSize)),
+	);
 	const totalBytes = backup!.archiveBytes;
 	const started = performance.now();
 	const elapsed = (): number => Math.round(performance.now() - started);
-	onProgress?.({phase: 'start', stream, dir: plan.dir, archiveBytes: totalBytes, chunkSize, window, totalChunks: Math.max(1, Math.ceil(totalBytes / chunkSize))});
+	onProgress?.({
+		phase: 'start',
+		stream,
+		dir: plan.dir,
+		archiveBytes: totalBytes,
+		chunkSize,
+		window,
+		totalChunks: Math.max(1, Math.ceil(totalBytes / chunkSize)),
+	});
 	const fail = async (stage: RestoreStage, what: string, cause: unknown, hint?: string): Promise<never> => {
 		const state = await probeTarget(js, stream);
-		throw new RestoreError(stream, stage, what, describeTargetState(stream, stage, state, cause instanceof AbortedError), {cause, ...(hint ? {hint} : {})});
+		throw new RestoreError(
+			stream,
+			stage,
+			what,
+			describeTargetState(stream, stage, state, cause instanceof AbortedError),
+			{cause, ...(hint ? {hint} : {})},
+		);
 	};
 
 	// The request: clustered, the chosen peer answers only after the stream group elected a leader.
@@ -142,19 +194,34 @@ export async function runRestore(plan: StreamRestorePlan, options: RestoreOption
 	const subject = `${js.prefix}.STREAM.RESTORE.${stream}`;
 	let reply: ServerReply;
 	try {
-		const message = await untilAborted(nc.request(subject, new TextEncoder().encode(plan.body), {timeout: requestTimeoutMs}), signal);
+		const message = await untilAborted(
+			nc.request(subject, new TextEncoder().encode(plan.body), {timeout: requestTimeoutMs}),
+			signal,
+		);
 		reply = decodeJson<ServerReply>(message.data, subject);
 	} catch (error) {
-		if (error instanceof AbortedError) return fail('request', `restore of ${stream} interrupted while waiting for the server to accept it`, error);
-		return fail('request', `restore of ${stream} failed: ${requestError(error, subject, requestTimeoutMs, hasAnswered(nc)).message}`, error);
+		if (error instanceof AbortedError)
+			return fail('request', `restore of ${stream} interrupted while waiting for the server to accept it`, error);
+		return fail(
+			'request',
+			`restore of ${stream} failed: ${requestError(error, subject, requestTimeoutMs, hasAnswered(nc)).message}`,
+			error,
+		);
 	}
 
 	if (reply.error) {
 		const apiError = new JsApiError(subject, reply.error);
-		throw new RestoreError(stream, 'request', `the server refused the restore of ${stream}: ${reply.error.description}`, untouched, {cause: apiError, ...requestHint(reply.error)});
+		throw new RestoreError(
+			stream,
+			'request',
+			`the server refused the restore of ${stream}: ${reply.error.description}`,
+			untouched,
+			{cause: apiError, ...requestHint(reply.error)},
+		);
 	}
 
-	if (!reply.deliver_subject) return fail('request', `the server's reply to the restore request of ${stream} has no deliver_subject`, undefined);
+	if (!reply.deliver_subject)
+		return fail('request', `the server's reply to the restore request of ${stream} has no deliver_subject`, undefined);
 
 	// From here the server's 5 s stall timer runs: the upload starts at once.
 	const uploadStarted = performance.now();
@@ -188,13 +255,17 @@ export async function runRestore(plan: StreamRestorePlan, options: RestoreOption
 			},
 		});
 	} catch (error) {
-		const what = error instanceof AbortedError ? `restore of ${stream} interrupted during the upload` : `upload of ${stream} failed: ${(error as Error).message}`;
+		const what =
+			error instanceof AbortedError
+				? `restore of ${stream} interrupted during the upload`
+				: `upload of ${stream} failed: ${(error as Error).message}`;
 		return fail('upload', what, error);
 	}
 
 	const uploadMs = Math.round(performance.now() - uploadStarted);
 	const serverStarted = performance.now();
-	const tick = (): void => onProgress?.({phase: 'restoring', stream, chunks: upload.chunks, uploadMs, elapsedMs: elapsed()});
+	const tick = (): void =>
+		onProgress?.({phase: 'restoring', stream, chunks: upload.chunks, uploadMs, elapsedMs: elapsed()});
 	tick();
 	const ticker = setInterval(tick, 1000);
 	let final: ServerReply & StreamInfoReply;
@@ -203,26 +274,48 @@ export async function runRestore(plan: StreamRestorePlan, options: RestoreOption
 	const stop = stopOnDisconnectOrAbort(nc, signal, `after the last chunk, while the server restored ${stream}`);
 	try {
 		// The end marker: an empty chunk. The server now unpacks and loads everything before it answers.
-		const message = await Promise.race([nc.request(reply.deliver_subject, new Uint8Array(), {timeout: finalTimeoutMs}), stop.stopped]);
+		const message = await Promise.race([
+			nc.request(reply.deliver_subject, new Uint8Array(), {timeout: finalTimeoutMs}),
+			stop.stopped,
+		]);
 		final = decodeJson<ServerReply & StreamInfoReply>(message.data, reply.deliver_subject);
 	} catch (error) {
-		if (error instanceof AbortedError) return fail('server', `restore of ${stream} interrupted while the server was restoring it`, error);
+		if (error instanceof AbortedError)
+			return fail('server', `restore of ${stream} interrupted while the server was restoring it`, error);
 		if (error instanceof DrError) return fail('server', `restore of ${stream} failed: ${error.message}`, error);
 		if ((error as {code?: string}).code === ErrorCode.NoResponders) {
-			return fail('server', `the server restoring ${stream} went away after the last chunk: nothing receives the end of the upload any more (it stopped, or lost its route to the server this client is connected to)`, error);
+			return fail(
+				'server',
+				`the server restoring ${stream} went away after the last chunk: nothing receives the end of the upload any more (it stopped, or lost its route to the server this client is connected to)`,
+				error,
+			);
 		}
 
-		return fail('server', `no final reply from the server for ${stream}: ${requestError(error, reply.deliver_subject, finalTimeoutMs).message}`, error);
+		return fail(
+			'server',
+			`no final reply from the server for ${stream}: ${requestError(error, reply.deliver_subject, finalTimeoutMs).message}`,
+			error,
+		);
 	} finally {
 		stop.dispose();
 		clearInterval(ticker);
 	}
 
 	if (final.error) {
-		return fail('server', `the server could not restore ${stream}: ${final.error.description}`, new JsApiError(subject, final.error), serverHint(final.error.description));
+		return fail(
+			'server',
+			`the server could not restore ${stream}: ${final.error.description}`,
+			new JsApiError(subject, final.error),
+			serverHint(final.error.description),
+		);
 	}
 
-	if (final.type !== createResponseType) return fail('server', `the server's final reply for ${stream} is a ${final.type ?? 'reply without a type'}, not a stream_create_response`, undefined);
+	if (final.type !== createResponseType)
+		return fail(
+			'server',
+			`the server's final reply for ${stream} is a ${final.type ?? 'reply without a type'}, not a stream_create_response`,
+			undefined,
+		);
 
 	const serverMs = Math.round(performance.now() - serverStarted);
 	const settleStarted = performance.now();
@@ -237,7 +330,8 @@ export async function runRestore(plan: StreamRestorePlan, options: RestoreOption
 			},
 		});
 	} catch (error) {
-		if (error instanceof AbortedError) return fail('settle', `interrupted while waiting for ${stream} to settle after the server restored it`, error);
+		if (error instanceof AbortedError)
+			return fail('settle', `interrupted while waiting for ${stream} to settle after the server restored it`, error);
 		return fail('settle', `${stream} was restored, but it does not answer: ${(error as Error).message}`, error);
 	}
 
@@ -272,8 +366,12 @@ export async function runRestore(plan: StreamRestorePlan, options: RestoreOption
 }
 
 function requestHint(error: {err_code?: number; description: string}): {hint?: string} {
-	if (error.err_code === 10005) return {hint: 'the placement cannot be met: --cluster/--tag replace it, --no-placement drops it, --replicas lowers the replica count'};
-	if (error.err_code === 10130) return {hint: 'a stream (or an unfinished restore) has this name: delete it first (nats stream rm NAME)'};
+	if (error.err_code === 10005)
+		return {
+			hint: 'the placement cannot be met: --cluster/--tag replace it, --no-placement drops it, --replicas lowers the replica count',
+		};
+	if (error.err_code === 10130)
+		return {hint: 'a stream (or an unfinished restore) has this name: delete it first (nats stream rm NAME)'};
 	return {};
 }
 

@@ -29,7 +29,12 @@ export type SettleState = {
 type ReplicaInfo = {name: string; current?: boolean; lag?: number; offline?: boolean};
 
 /** Pure but for the clock: what is still missing, in words. */
-export function settleState(info: StreamInfoReply, consumers: string[], expected: SettleExpectation, now = Date.now()): SettleState {
+export function settleState(
+	info: StreamInfoReply,
+	consumers: string[],
+	expected: SettleExpectation,
+	now = Date.now(),
+): SettleState {
 	const waitingFor: string[] = [];
 	const softWaitingFor: string[] = [];
 	let removedByLimits: RemovedByLimits | undefined;
@@ -41,7 +46,8 @@ export function settleState(info: StreamInfoReply, consumers: string[], expected
 		const lastSeq = info.state?.last_seq ?? 0;
 		const loaded = expected.lastSeq === undefined || lastSeq >= expected.lastSeq;
 		const removed = expected.messages - messages;
-		if (limits.length > 0 && loaded) removedByLimits = {messages: removed, limits, words: removedByLimitsWords(removed, limits)};
+		if (limits.length > 0 && loaded)
+			removedByLimits = {messages: removed, limits, words: removedByLimitsWords(removed, limits)};
 		else waitingFor.push(`${expected.messages} messages (has ${messages})`);
 	}
 
@@ -57,7 +63,9 @@ export function settleState(info: StreamInfoReply, consumers: string[], expected
 		if (!info.cluster?.leader) waitingFor.push('a stream leader');
 		const behind = replicas.filter(replica => !replica.current || (replica.lag ?? 0) > 0);
 		if (behind.length > 0) {
-			waitingFor.push(`replica${behind.length > 1 ? 's' : ''} ${behind.map(replica => `${replica.name}${replica.lag ? ` (lag ${replica.lag})` : ''}`).join(', ')} to be current`);
+			waitingFor.push(
+				`replica${behind.length > 1 ? 's' : ''} ${behind.map(replica => `${replica.name}${replica.lag ? ` (lag ${replica.lag})` : ''}`).join(', ')} to be current`,
+			);
 		}
 
 		const missing = expected.replicas - 1 - replicas.length;
@@ -69,13 +77,23 @@ export function settleState(info: StreamInfoReply, consumers: string[], expected
 
 type ConsumerListPage = {
 	total: number;
-	consumers: Array<{name: string; delivered?: {stream_seq?: number}; ack_floor?: {stream_seq?: number}; num_pending?: number}> | null;
+	consumers: Array<{
+		name: string;
+		delivered?: {stream_seq?: number};
+		ack_floor?: {stream_seq?: number};
+		num_pending?: number;
+	}> | null;
 };
 
 async function listConsumers(js: JsApi, stream: string, timeoutMs: number): Promise<ConsumerSummary[]> {
 	const consumers: ConsumerSummary[] = [];
 	for (let total = Infinity; consumers.length < total;) {
-		const page = await jsRequest<ConsumerListPage>(js, `CONSUMER.LIST.${stream}`, {offset: consumers.length}, {timeoutMs});
+		const page = await jsRequest<ConsumerListPage>(
+			js,
+			`CONSUMER.LIST.${stream}`,
+			{offset: consumers.length},
+			{timeoutMs},
+		);
 		total = page.total;
 		if (!page.consumers?.length) break;
 		for (const consumer of page.consumers) {
@@ -111,8 +129,19 @@ export async function waitSettled(
 		throwIfAborted(signal);
 		let look: Settled | undefined;
 		try {
-			const [info, consumers] = await Promise.all([streamInfo(js, stream, requestTimeoutMs), listConsumers(js, stream, requestTimeoutMs)]);
-			look = {info, consumers, state: settleState(info, consumers.map(consumer => consumer.name), expected)};
+			const [info, consumers] = await Promise.all([
+				streamInfo(js, stream, requestTimeoutMs),
+				listConsumers(js, stream, requestTimeoutMs),
+			]);
+			look = {
+				info,
+				consumers,
+				state: settleState(
+					info,
+					consumers.map(consumer => consumer.name),
+					expected,
+				),
+			};
 		} catch (error) {
 			// A stream that was just restored may not answer for a moment; only the deadline decides.
 			if (Date.now() + intervalMs > deadline) throw error;
@@ -122,7 +151,8 @@ export async function waitSettled(
 			onUpdate?.(look.state);
 			const now = Date.now();
 			doneSince = look.state.done ? (doneSince ?? now) : undefined;
-			const settled = doneSince !== undefined && (look.state.softWaitingFor.length === 0 || now - doneSince >= softWaitMs);
+			const settled =
+				doneSince !== undefined && (look.state.softWaitingFor.length === 0 || now - doneSince >= softWaitMs);
 			if (settled || now + intervalMs > deadline) return look;
 		}
 

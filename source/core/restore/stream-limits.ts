@@ -47,9 +47,14 @@ function limitWords(limits: StreamLimits): string[] {
  * the backup's oldest message is older than it, max_msgs only when the stream is at it. Empty when
  * none can, and then a shortfall is not the limits' doing.
  */
-export function limitsThatRemoved(limits: StreamLimits, {messages, oldestMs, now}: {messages: number; oldestMs: number | undefined; now: number}): string[] {
+export function limitsThatRemoved(
+	limits: StreamLimits,
+	{messages, oldestMs, now}: {messages: number; oldestMs: number | undefined; now: number},
+): string[] {
 	return limitWords({
-		...(limits.maxAgeMs !== undefined && (oldestMs === undefined || now - oldestMs > limits.maxAgeMs) ? {maxAgeMs: limits.maxAgeMs} : {}),
+		...(limits.maxAgeMs !== undefined && (oldestMs === undefined || now - oldestMs > limits.maxAgeMs)
+			? {maxAgeMs: limits.maxAgeMs}
+			: {}),
 		...(limits.maxMsgs !== undefined && messages >= limits.maxMsgs ? {maxMsgs: limits.maxMsgs} : {}),
 		...(limits.maxBytes === undefined ? {} : {maxBytes: limits.maxBytes}),
 		...(limits.maxMsgsPerSubject === undefined ? {} : {maxMsgsPerSubject: limits.maxMsgsPerSubject}),

@@ -23,7 +23,10 @@ export type SharedTargetFacts = {
 
 const factTimeoutMs = 3000;
 
-export async function gatherSharedFacts(connection: RestoreConnection, signal?: AbortSignal): Promise<SharedTargetFacts> {
+export async function gatherSharedFacts(
+	connection: RestoreConnection,
+	signal?: AbortSignal,
+): Promise<SharedTargetFacts> {
 	const {js} = connection;
 	const timeoutMs = Math.min(js.timeoutMs, factTimeoutMs);
 	const [servers, names, account] = await Promise.all([
@@ -31,10 +34,20 @@ export async function gatherSharedFacts(connection: RestoreConnection, signal?: 
 		known(async () => listStreamNames(js, timeoutMs)),
 		known(async () => jsRequest<AccountInfoReply>(js, 'INFO', undefined, {timeoutMs})),
 	]);
-	return {version: js.nc.info?.version ?? 'unknown', cluster: js.nc.info?.cluster || undefined, servers, names, account};
+	return {
+		version: js.nc.info?.version ?? 'unknown',
+		cluster: js.nc.info?.cluster || undefined,
+		servers,
+		names,
+		account,
+	};
 }
 
-async function serverFacts(connection: RestoreConnection, timeoutMs: number, signal?: AbortSignal): Promise<ServerFact[] | Unknown> {
+async function serverFacts(
+	connection: RestoreConnection,
+	timeoutMs: number,
+	signal?: AbortSignal,
+): Promise<ServerFact[] | Unknown> {
 	// A standalone server needs no list: the replica check only asks whether it is clustered.
 	if (!connection.js.nc.info?.cluster) return [];
 	if (!connection.sys) return {unknown: connection.sysError?.message ?? 'no system-account connection'};
@@ -56,12 +69,21 @@ export async function gatherStreamFacts(
 	const timeoutMs = Math.min(connection.js.timeoutMs, factTimeoutMs);
 	const [state, overlaps] = await Promise.all([
 		streamState(connection.js, shared.names, stream, timeoutMs),
-		known(async () => Promise.all(subjects.map(async subject => ({subject, streams: await streamsOn(connection.js, subject, timeoutMs)})))),
+		known(async () =>
+			Promise.all(
+				subjects.map(async subject => ({subject, streams: await streamsOn(connection.js, subject, timeoutMs)})),
+			),
+		),
 	]);
 	return {stream: state, overlaps};
 }
 
-async function streamState(js: JsApi, names: string[] | Unknown, stream: string, timeoutMs: number): Promise<TargetFacts['stream']> {
+async function streamState(
+	js: JsApi,
+	names: string[] | Unknown,
+	stream: string,
+	timeoutMs: number,
+): Promise<TargetFacts['stream']> {
 	if ('unknown' in names) return names;
 	if (!names.includes(stream)) return 'absent';
 	try {

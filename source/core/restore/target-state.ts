@@ -8,10 +8,7 @@ import {listStreamNames, streamInfo} from '../diagnosis/streams.js';
 import type {JsApi} from '../jsapi.js';
 
 export type ProbedTarget =
-	| {kind: 'absent'}
-	| {kind: 'exists'; messages: number}
-	| {kind: 'reserved'}
-	| {kind: 'unknown'; reason: string};
+	{kind: 'absent'} | {kind: 'exists'; messages: number} | {kind: 'reserved'} | {kind: 'unknown'; reason: string};
 
 export type TargetState = {kind: 'untouched' | ProbedTarget['kind']; words: string; hint?: string};
 
@@ -36,35 +33,70 @@ export async function probeTarget(js: JsApi, stream: string): Promise<ProbedTarg
 }
 
 /** Pure: the target's state in words, for the stage the restore stopped in. */
-export function describeTargetState(stream: string, stage: 'request' | 'upload' | 'server' | 'settle' | 'preflight', probed: ProbedTarget, interrupted: boolean): TargetState {
+export function describeTargetState(
+	stream: string,
+	stage: 'request' | 'upload' | 'server' | 'settle' | 'preflight',
+	probed: ProbedTarget,
+	interrupted: boolean,
+): TargetState {
 	const remove = `nats stream rm ${stream}`;
 	const check = `nats stream info ${stream}`;
 	const goesOn = stage === 'server' && interrupted;
 	switch (probed.kind) {
 		case 'absent': {
 			return goesOn
-				? {kind: 'absent', words: `stream ${stream} does not exist yet, but the server goes on restoring it without this client`, hint: `check with \`${check}\` in a moment, and delete it if it is incomplete before retrying`}
-				: {kind: 'absent', words: stage === 'upload' ? 'no stream was created (the server drops what it received 5 s after the last chunk)' : 'no stream was created'};
+				? {
+						kind: 'absent',
+						words: `stream ${stream} does not exist yet, but the server goes on restoring it without this client`,
+						hint: `check with \`${check}\` in a moment, and delete it if it is incomplete before retrying`,
+					}
+				: {
+						kind: 'absent',
+						words:
+							stage === 'upload'
+								? 'no stream was created (the server drops what it received 5 s after the last chunk)'
+								: 'no stream was created',
+					};
 		}
 
 		case 'exists': {
 			if (goesOn) {
-				return {kind: 'exists', words: `the server goes on restoring ${stream} without this client; it exists now with ${probed.messages} messages`, hint: `check it with \`${check}\`; delete it (${remove}) if it is incomplete before retrying`};
+				return {
+					kind: 'exists',
+					words: `the server goes on restoring ${stream} without this client; it exists now with ${probed.messages} messages`,
+					hint: `check it with \`${check}\`; delete it (${remove}) if it is incomplete before retrying`,
+				};
 			}
 
 			if (stage === 'settle') {
-				return {kind: 'exists', words: `stream ${stream} exists with ${probed.messages} messages and may still complete`, hint: `check it with \`${check}\`; delete it (${remove}) before a retry`};
+				return {
+					kind: 'exists',
+					words: `stream ${stream} exists with ${probed.messages} messages and may still complete`,
+					hint: `check it with \`${check}\`; delete it (${remove}) before a retry`,
+				};
 			}
 
-			return {kind: 'exists', words: `stream ${stream} exists with ${probed.messages} messages and may be partial`, hint: `delete it (${remove}) before retrying`};
+			return {
+				kind: 'exists',
+				words: `stream ${stream} exists with ${probed.messages} messages and may be partial`,
+				hint: `delete it (${remove}) before retrying`,
+			};
 		}
 
 		case 'reserved': {
-			return {kind: 'reserved', words: `the cluster still holds the name ${stream} for the unfinished restore, without a stream`, hint: `delete it (${remove}) before retrying, or a new restore fails with "stream name already in use"`};
+			return {
+				kind: 'reserved',
+				words: `the cluster still holds the name ${stream} for the unfinished restore, without a stream`,
+				hint: `delete it (${remove}) before retrying, or a new restore fails with "stream name already in use"`,
+			};
 		}
 
 		case 'unknown': {
-			return {kind: 'unknown', words: `could not check whether stream ${stream} was created (${probed.reason})`, hint: `check with \`${check}\`, and delete a partial stream (${remove}) before retrying`};
+			return {
+				kind: 'unknown',
+				words: `could not check whether stream ${stream} was created (${probed.reason})`,
+				hint: `check with \`${check}\`, and delete a partial stream (${remove}) before retrying`,
+			};
 		}
 	}
 }

@@ -26,7 +26,12 @@ export type UploadResult = {bytes: number; chunks: number};
 /** The server drops a restore after 5 s without data; a gap this long on our side explains a 503. */
 const stallSuspectMs = 4000;
 
-export async function uploadArchive(nc: NatsConnection, subject: string, path: string, options: UploadOptions): Promise<UploadResult> {
+export async function uploadArchive(
+	nc: NatsConnection,
+	subject: string,
+	path: string,
+	options: UploadOptions,
+): Promise<UploadResult> {
 	const {chunkSize, window, chunkTimeoutMs, signal, onAck} = options;
 	const stop = stopOnDisconnectOrAbort(nc, signal, 'during the upload');
 	const inFlight: Array<Promise<DrError | undefined>> = [];
@@ -76,7 +81,11 @@ export async function uploadArchive(nc: NatsConnection, subject: string, path: s
 export function chunkReplyProblem(data: Uint8Array): string | undefined {
 	if (data.length === 0) return undefined;
 	const text = new TextDecoder().decode(data).trim();
-	if (text.startsWith('-ERR')) return text.slice(4).trim().replace(/^'(.*)'$/, '$1');
+	if (text.startsWith('-ERR'))
+		return text
+			.slice(4)
+			.trim()
+			.replace(/^'(.*)'$/, '$1');
 	if (!text.startsWith('{')) return undefined;
 	try {
 		const {error} = JSON.parse(text) as {error?: {code?: number; err_code?: number; description?: string}};
@@ -91,14 +100,21 @@ function chunkError(error: unknown, index: number, gapMs: number, timeoutMs: num
 	const code = (error as {code?: string}).code;
 	if (code === ErrorCode.NoResponders) {
 		return gapMs > stallSuspectMs
-			? new DrError(`the server abandoned the restore (stalled > 5 s): chunk ${index} came ${(gapMs / 1000).toFixed(1)} s after the one before`)
-			: new DrError(`the server abandoned the restore: nothing receives chunk ${index} any more (the restoring server stopped, or lost its route to the server this client is connected to)`);
+			? new DrError(
+					`the server abandoned the restore (stalled > 5 s): chunk ${index} came ${(gapMs / 1000).toFixed(1)} s after the one before`,
+				)
+			: new DrError(
+					`the server abandoned the restore: nothing receives chunk ${index} any more (the restoring server stopped, or lost its route to the server this client is connected to)`,
+				);
 	}
 
 	if (code === ErrorCode.Timeout) {
-		return new DrError(`no reply to chunk ${index} of the upload within ${Math.round(timeoutMs / 1000)} s: the restoring server stopped answering`, {
-			hint: 'if the link to the server is slow rather than the server gone, retry with a smaller --window or --chunk-size',
-		});
+		return new DrError(
+			`no reply to chunk ${index} of the upload within ${Math.round(timeoutMs / 1000)} s: the restoring server stopped answering`,
+			{
+				hint: 'if the link to the server is slow rather than the server gone, retry with a smaller --window or --chunk-size',
+			},
+		);
 	}
 
 	if (code === ErrorCode.ConnectionClosed) return new DrError('the connection was closed during the upload');
@@ -110,7 +126,11 @@ function chunkError(error: unknown, index: number, gapMs: number, timeoutMs: num
  * ends the restore on the server too (it stalls), so waiting for the chunk timeout would only delay
  * the news.
  */
-export function stopOnDisconnectOrAbort(nc: NatsConnection, signal: AbortSignal | undefined, during: string): {stopped: Promise<never>; dispose: () => void} {
+export function stopOnDisconnectOrAbort(
+	nc: NatsConnection,
+	signal: AbortSignal | undefined,
+	during: string,
+): {stopped: Promise<never>; dispose: () => void} {
 	let reject: (error: DrError) => void = () => undefined;
 	const stopped = new Promise<never>((_resolve, fail) => {
 		reject = fail;

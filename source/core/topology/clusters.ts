@@ -16,10 +16,21 @@ export type ClusterView = {
 	down: boolean;
 };
 
-type VarzReply = {server: {name: string; cluster?: string}; data?: {gateway?: {name?: string; gateways?: Array<{name: string}>}}};
+type VarzReply = {
+	server: {name: string; cluster?: string};
+	data?: {gateway?: {name?: string; gateways?: Array<{name: string}>}};
+};
 
-export async function configuredClusters(sys: NatsConnection, {timeoutMs, expected, signal}: {timeoutMs: number; expected: number; signal?: AbortSignal}): Promise<string[]> {
-	const replies = await sysGather<VarzReply>(sys, '$SYS.REQ.SERVER.PING.VARZ', {}, {maxWaitMs: timeoutMs, expected: () => expected, signal});
+export async function configuredClusters(
+	sys: NatsConnection,
+	{timeoutMs, expected, signal}: {timeoutMs: number; expected: number; signal?: AbortSignal},
+): Promise<string[]> {
+	const replies = await sysGather<VarzReply>(
+		sys,
+		'$SYS.REQ.SERVER.PING.VARZ',
+		{},
+		{maxWaitMs: timeoutMs, expected: () => expected, signal},
+	);
 	const names = new Set<string>();
 	for (const reply of replies) {
 		const gateway = reply.data?.gateway;
@@ -35,10 +46,19 @@ export async function configuredClusters(sys: NatsConnection, {timeoutMs, expect
  * the one configured cluster with no answering server when there is exactly one; otherwise their
  * cluster is unknown.
  */
-export function clusterView(servers: ServerEntry[], configured: string[]): {servers: ServerEntry[]; clusters: ClusterView[]} {
-	const answeringClusters = new Set(servers.filter(server => server.answering && server.cluster).map(server => server.cluster!));
+export function clusterView(
+	servers: ServerEntry[],
+	configured: string[],
+): {servers: ServerEntry[]; clusters: ClusterView[]} {
+	const answeringClusters = new Set(
+		servers.filter(server => server.answering && server.cluster).map(server => server.cluster!),
+	);
 	const silent = configured.filter(name => !answeringClusters.has(name));
-	const fixed = servers.map(server => (server.answering ? server : {...server, cluster: silent.length === 1 ? silent[0] : configured.length > 0 ? undefined : server.cluster}));
+	const fixed = servers.map(server =>
+		server.answering
+			? server
+			: {...server, cluster: silent.length === 1 ? silent[0] : configured.length > 0 ? undefined : server.cluster},
+	);
 	const names = new Set([...configured, ...fixed.flatMap(server => (server.cluster ? [server.cluster] : []))]);
 	const clusters = [...names].sort().map(name => {
 		const members = fixed.filter(server => server.cluster === name);

@@ -38,23 +38,37 @@ export function apiFor(session: Session, domain: string): JsApi {
  * on the lost servers' usage and may not answer at all, and the stream list must not wait for it.
  */
 async function domainView(js: JsApi, named: string | undefined, signal: AbortSignal | undefined): Promise<DomainView> {
-	const info = jsRequest<AccountInfo>(js, 'INFO', undefined, {timeoutMs: Math.min(js.timeoutMs, 2000)}).catch(() => undefined);
+	const info = jsRequest<AccountInfo>(js, 'INFO', undefined, {timeoutMs: Math.min(js.timeoutMs, 2000)}).catch(
+		() => undefined,
+	);
 	try {
 		const streams = await gatherTopologyStreams(js, named, {signal});
 		const domain = (await info)?.domain || named;
-		return {domain, api: js.prefix, streams: domain === named ? streams : streams.map(stream => ({...stream, domain})), problem: undefined};
+		return {
+			domain,
+			api: js.prefix,
+			streams: domain === named ? streams : streams.map(stream => ({...stream, domain})),
+			problem: undefined,
+		};
 	} catch (error) {
 		if (!(error instanceof DrError)) throw error;
 		return {domain: named, api: js.prefix, streams: [], problem: error.message};
 	}
 }
 
-export async function gatherTopology(session: Session, {domains = [], signal}: {domains?: string[]; signal?: AbortSignal} = {}): Promise<TopologyView> {
+export async function gatherTopology(
+	session: Session,
+	{domains = [], signal}: {domains?: string[]; signal?: AbortSignal} = {},
+): Promise<TopologyView> {
 	const {sys, sysError, settings} = session;
 	const servers = sys
 		? gatherServers(sys, {timeoutMs: settings.timeoutMs, signal}).then(
 				async value => {
-					const configured = await configuredClusters(sys, {timeoutMs: settings.timeoutMs, expected: value.answered, signal}).catch(() => []);
+					const configured = await configuredClusters(sys, {
+						timeoutMs: settings.timeoutMs,
+						expected: value.answered,
+						signal,
+					}).catch(() => []);
 					const {servers: fixed, clusters} = clusterView(value.servers, configured);
 					return {ok: true as const, value: {...value, servers: fixed}, clusters};
 				},
@@ -71,6 +85,11 @@ export async function gatherTopology(session: Session, {domains = [], signal}: {
 	]);
 	const gathered = await servers;
 	return gathered.ok
-		? {time: new Date().toISOString(), servers: {ok: true, value: gathered.value}, clusters: gathered.clusters, domains: views}
+		? {
+				time: new Date().toISOString(),
+				servers: {ok: true, value: gathered.value},
+				clusters: gathered.clusters,
+				domains: views,
+			}
 		: {time: new Date().toISOString(), servers: gathered, clusters: [], domains: views};
 }

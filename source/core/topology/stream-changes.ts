@@ -8,9 +8,20 @@ import {jsRequest, type JsApi} from '../jsapi.js';
 import {listStreamNames} from '../diagnosis/streams.js';
 import {topologyStreamInfo, type TopologyStream} from './streams.js';
 
-type WatchUpdate = {stream: string; messages: number | undefined; target: number | undefined; lag: number | undefined; words: string};
+type WatchUpdate = {
+	stream: string;
+	messages: number | undefined;
+	target: number | undefined;
+	lag: number | undefined;
+	words: string;
+};
 
-export type WatchOptions = {timeoutMs: number; signal?: AbortSignal; onUpdate?: (update: WatchUpdate) => void; intervalMs?: number};
+export type WatchOptions = {
+	timeoutMs: number;
+	signal?: AbortSignal;
+	onUpdate?: (update: WatchUpdate) => void;
+	intervalMs?: number;
+};
 
 async function pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
 	await new Promise<void>(resolve => {
@@ -26,13 +37,20 @@ async function pause(ms: number, signal: AbortSignal | undefined): Promise<void>
 	throwIfAborted(signal);
 }
 
-async function until<T>(probe: () => Promise<T | undefined>, {timeoutMs, signal, intervalMs = 250}: WatchOptions, what: string): Promise<T> {
+async function until<T>(
+	probe: () => Promise<T | undefined>,
+	{timeoutMs, signal, intervalMs = 250}: WatchOptions,
+	what: string,
+): Promise<T> {
 	const deadline = Date.now() + timeoutMs;
 	for (;;) {
 		throwIfAborted(signal);
 		const value = await probe();
 		if (value !== undefined) return value;
-		if (Date.now() > deadline) throw new DrError(`${what} did not happen within ${Math.round(timeoutMs / 1000)}s`, {hint: 'run `nats-dr readiness` to see where it stands, or raise --watch-timeout'});
+		if (Date.now() > deadline)
+			throw new DrError(`${what} did not happen within ${Math.round(timeoutMs / 1000)}s`, {
+				hint: 'run `nats-dr readiness` to see where it stands, or raise --watch-timeout',
+			});
 		await pause(intervalMs, signal);
 	}
 }
@@ -51,7 +69,11 @@ export async function deleteLostStream(js: JsApi, name: string, options: WatchOp
 		if (!(error instanceof DrError) || !/no reply/.test(error.message)) throw error;
 	}
 
-	await until(async () => ((await listStreamNames(js)).includes(name) ? undefined : true), options, `removing ${name} from the meta group`);
+	await until(
+		async () => ((await listStreamNames(js)).includes(name) ? undefined : true),
+		options,
+		`removing ${name} from the meta group`,
+	);
 }
 
 export async function updateStream(js: JsApi, config: Record<string, unknown>): Promise<void> {
@@ -68,27 +90,58 @@ async function info(js: JsApi, name: string): Promise<TopologyStream | undefined
 }
 
 /** Waits until `name` has caught up with its mirror or its single source: lag 0 and at least `atLeast` messages. */
-export async function watchCatchUp(js: JsApi, name: string, atLeast: number | undefined, options: WatchOptions): Promise<TopologyStream> {
-	return until(async () => {
-		const stream = await info(js, name);
-		if (!stream) return undefined;
-		const link = stream.mirror ?? stream.sources[0];
-		const lag = link?.lag;
-		const done = lag === 0 && (atLeast === undefined || (stream.messages ?? 0) >= atLeast);
-		options.onUpdate?.({stream: name, messages: stream.messages, target: atLeast, lag, words: done ? 'caught up' : `lag ${lag ?? '?'}`});
-		return done ? stream : undefined;
-	}, options, `${name} catching up`);
+export async function watchCatchUp(
+	js: JsApi,
+	name: string,
+	atLeast: number | undefined,
+	options: WatchOptions,
+): Promise<TopologyStream> {
+	return until(
+		async () => {
+			const stream = await info(js, name);
+			if (!stream) return undefined;
+			const link = stream.mirror ?? stream.sources[0];
+			const lag = link?.lag;
+			const done = lag === 0 && (atLeast === undefined || (stream.messages ?? 0) >= atLeast);
+			options.onUpdate?.({
+				stream: name,
+				messages: stream.messages,
+				target: atLeast,
+				lag,
+				words: done ? 'caught up' : `lag ${lag ?? '?'}`,
+			});
+			return done ? stream : undefined;
+		},
+		options,
+		`${name} catching up`,
+	);
 }
 
 /** Waits until `name` answers, is no mirror, and holds exactly the given subjects (a standalone 2.9 server names no leader). */
-export async function watchServing(js: JsApi, name: string, subjects: string[], options: WatchOptions): Promise<TopologyStream> {
+export async function watchServing(
+	js: JsApi,
+	name: string,
+	subjects: string[],
+	options: WatchOptions,
+): Promise<TopologyStream> {
 	const wanted = [...subjects].sort().join(' ');
-	return until(async () => {
-		const stream = await info(js, name);
-		const serving = stream !== undefined && [...stream.subjects].sort().join(' ') === wanted && !stream.mirror;
-		if (stream) options.onUpdate?.({stream: name, messages: stream.messages, target: undefined, lag: undefined, words: serving ? `serving ${subjects.join(', ')}` : 'not serving yet'});
-		return serving ? stream : undefined;
-	}, options, `${name} serving ${subjects.join(', ')}`);
+	return until(
+		async () => {
+			const stream = await info(js, name);
+			const serving = stream !== undefined && [...stream.subjects].sort().join(' ') === wanted && !stream.mirror;
+			if (stream)
+				options.onUpdate?.({
+					stream: name,
+					messages: stream.messages,
+					target: undefined,
+					lag: undefined,
+					words: serving ? `serving ${subjects.join(', ')}` : 'not serving yet',
+				});
+			return serving ? stream : undefined;
+		},
+		options,
+		`${name} serving ${subjects.join(', ')}`,
+	);
 }
 
 /** Removes the `sources` of a stream so it stands alone. */

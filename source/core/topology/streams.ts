@@ -80,7 +80,9 @@ export function topologyStreamFrom(info: TopologyInfoReply, domain: string | und
 	const leader = cluster?.leader || undefined;
 	const peers = [
 		...(leader ? [{name: leader, current: true, offline: false}] : []),
-		...(cluster?.replicas ?? []).filter(peer => peer.name !== leader).map(peer => ({name: peer.name, current: peer.current ?? false, offline: peer.offline ?? false})),
+		...(cluster?.replicas ?? [])
+			.filter(peer => peer.name !== leader)
+			.map(peer => ({name: peer.name, current: peer.current ?? false, offline: peer.offline ?? false})),
 	];
 	const lastTime = state?.last_ts && !state.last_ts.startsWith('0001-') ? state.last_ts : undefined;
 	return {
@@ -100,7 +102,12 @@ export function topologyStreamFrom(info: TopologyInfoReply, domain: string | und
 		lastTime,
 		consumers: state?.consumer_count,
 		mirror: config.mirror ? upstream(config.mirror, info.mirror) : undefined,
-		sources: (config.sources ?? []).map(source => upstream(source, info.sources?.find(entry => entry.name === source.name))),
+		sources: (config.sources ?? []).map(source =>
+			upstream(
+				source,
+				info.sources?.find(entry => entry.name === source.name),
+			),
+		),
 		config,
 	};
 }
@@ -128,9 +135,17 @@ function unreachable(name: string, domain: string | undefined, error: string): T
 	};
 }
 
-export async function topologyStreamInfo(js: JsApi, name: string, domain: string | undefined, timeoutMs: number): Promise<TopologyStream> {
+export async function topologyStreamInfo(
+	js: JsApi,
+	name: string,
+	domain: string | undefined,
+	timeoutMs: number,
+): Promise<TopologyStream> {
 	try {
-		return topologyStreamFrom(await jsRequest<TopologyInfoReply>(js, `STREAM.INFO.${name}`, undefined, {timeoutMs}), domain);
+		return topologyStreamFrom(
+			await jsRequest<TopologyInfoReply>(js, `STREAM.INFO.${name}`, undefined, {timeoutMs}),
+			domain,
+		);
 	} catch (error) {
 		if (error instanceof JsApiError && error.errCode === 10059) throw error;
 		if (error instanceof DrError) return unreachable(name, domain, error.message);
@@ -146,6 +161,12 @@ export async function gatherTopologyStreams(
 ): Promise<TopologyStream[]> {
 	const names = await listStreamNames(js, Math.min(js.timeoutMs, 3000));
 	signal?.throwIfAborted();
-	const streams = await Promise.all(names.map(async name => topologyStreamInfo(js, name, domain, infoTimeoutMs).catch(error => unreachable(name, domain, (error as Error).message))));
+	const streams = await Promise.all(
+		names.map(async name =>
+			topologyStreamInfo(js, name, domain, infoTimeoutMs).catch(error =>
+				unreachable(name, domain, (error as Error).message),
+			),
+		),
+	);
 	return streams.sort((a, b) => a.name.localeCompare(b.name));
 }

@@ -4,7 +4,15 @@ import type {ReactNode} from 'react';
 import type {semantic} from '../theme.js';
 import {Styled} from './styled.js';
 
-export function Bullet({lead, tone, children}: {readonly lead: string; readonly tone?: keyof typeof semantic; readonly children: ReactNode}) {
+export function Bullet({
+	lead,
+	tone,
+	children,
+}: {
+	readonly lead: string;
+	readonly tone?: keyof typeof semantic;
+	readonly children: ReactNode;
+}) {
 	return (
 		<Box>
 			<Box width={[...lead].length + 1} flexShrink={0}>

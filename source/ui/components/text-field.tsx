@@ -5,7 +5,15 @@ import type {TextBuffer} from '../input/text-buffer.js';
 import {Styled} from './styled.js';
 import {useTheme} from '../theme-context.js';
 
-export function TextField({buffer, error, prefix}: {readonly buffer: TextBuffer; readonly error?: string | undefined; readonly prefix?: string}) {
+export function TextField({
+	buffer,
+	error,
+	prefix,
+}: {
+	readonly buffer: TextBuffer;
+	readonly error?: string | undefined;
+	readonly prefix?: string;
+}) {
 	const {glyphs} = useTheme();
 	const {value, cursor} = buffer;
 	return (

@@ -12,5 +12,9 @@ export const ScrubContext = createContext<(text: string) => string>(text => text
 
 export function Text({children, ...rest}: TextProps) {
 	const scrub = useContext(ScrubContext);
-	return <InkText {...rest}>{Children.map(children, child => (typeof child === 'string' ? terminalSafe(scrub(child)) : child))}</InkText>;
+	return (
+		<InkText {...rest}>
+			{Children.map(children, child => (typeof child === 'string' ? terminalSafe(scrub(child)) : child))}
+		</InkText>
+	);
 }

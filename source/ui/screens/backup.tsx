@@ -40,13 +40,26 @@ export function BackupSelectScreen({
 			{items.length === 0 ? (
 				<Text>No stream matches.</Text>
 			) : (
-				<ListView items={items} cursor={ui.cursor} height={height - 2} active={!ui.filtering} mark={key => (selected.includes(key) ? '[x] ' : '[ ] ')} />
+				<ListView
+					items={items}
+					cursor={ui.cursor}
+					height={height - 2}
+					active={!ui.filtering}
+					mark={key => (selected.includes(key) ? '[x] ' : '[ ] ')}
+				/>
 			)}
 		</Box>
 	);
 }
 
-export function DirectoryPrompt({title, explanation, ui, busy, problem, choices}: {
+export function DirectoryPrompt({
+	title,
+	explanation,
+	ui,
+	busy,
+	problem,
+	choices,
+}: {
 	readonly title: string;
 	readonly explanation: string;
 	readonly ui: Ui;
@@ -58,10 +71,16 @@ export function DirectoryPrompt({title, explanation, ui, busy, problem, choices}
 	const {glyphs} = useTheme();
 	return (
 		<Box flexDirection="column">
-			<Text bold wrap="wrap">{title}</Text>
+			<Text bold wrap="wrap">
+				{title}
+			</Text>
 			<Text wrap="wrap">{explanation}</Text>
 			<TextField buffer={ui.text} error={ui.error} />
-			{choices.length > 0 && <Text dimColor wrap="truncate-end">{choices.slice(0, 8).join('  ')}</Text>}
+			{choices.length > 0 && (
+				<Text dimColor wrap="truncate-end">
+					{choices.slice(0, 8).join('  ')}
+				</Text>
+			)}
 			{busy && <Spinner elapsed label={busy} />}
 			{problem && (
 				<Styled tone="bad" wrap="wrap">
@@ -72,7 +91,14 @@ export function DirectoryPrompt({title, explanation, ui, busy, problem, choices}
 	);
 }
 
-export function BackupDirScreen({streams, neededBytes, checking, problem, choices, ui}: {
+export function BackupDirScreen({
+	streams,
+	neededBytes,
+	checking,
+	problem,
+	choices,
+	ui,
+}: {
 	readonly streams: string[];
 	readonly neededBytes: number;
 	readonly checking: boolean;
@@ -118,7 +144,10 @@ function Results({results, maxLines}: {readonly results: BackupLine[]; readonly 
 	const {glyphs} = useTheme();
 	const failed = results.filter(line => !line.ok);
 	// Failures stay in view; of the successes only the latest, the rest are counted.
-	const shown = [...failed.slice(-maxLines), ...results.filter(line => line.ok).slice(-Math.max(1, maxLines - failed.length))].slice(-maxLines);
+	const shown = [
+		...failed.slice(-maxLines),
+		...results.filter(line => line.ok).slice(-Math.max(1, maxLines - failed.length)),
+	].slice(-maxLines);
 	return (
 		<Box flexDirection="column">
 			{results.length > shown.length && (
@@ -128,7 +157,8 @@ function Results({results, maxLines}: {readonly results: BackupLine[]; readonly 
 			)}
 			{shown.map(line => (
 				<Text key={line.stream} wrap="wrap">
-					{line.ok ? <Styled tone="ok">{glyphs.ok}</Styled> : <Styled tone="bad">{glyphs.fail}</Styled>} {line.stream}: {line.words}
+					{line.ok ? <Styled tone="ok">{glyphs.ok}</Styled> : <Styled tone="bad">{glyphs.fail}</Styled>} {line.stream}:{' '}
+					{line.words}
 				</Text>
 			))}
 		</Box>
@@ -137,7 +167,8 @@ function Results({results, maxLines}: {readonly results: BackupLine[]; readonly 
 
 function Bars({live, start}: {readonly live: BackupLive; readonly start: BackupStart}) {
 	const {progress} = live;
-	const current = progress?.phase === 'verify' ? `verifying ${start.stream}` : `${start.stream} (${live.index + 1}/${live.total})`;
+	const current =
+		progress?.phase === 'verify' ? `verifying ${start.stream}` : `${start.stream} (${live.index + 1}/${live.total})`;
 	const streamDone = progress?.uncompressedBytes ?? 0;
 	return (
 		<Box flexDirection="column">
@@ -148,7 +179,11 @@ function Bars({live, start}: {readonly live: BackupLive; readonly start: BackupS
 			))}
 			<ProgressBar
 				label={current}
-				fraction={progress?.phase === 'verify' ? progress.verifiedBytes / Math.max(1, progress.compressedBytes) : (progress?.fraction ?? 0)}
+				fraction={
+					progress?.phase === 'verify'
+						? progress.verifiedBytes / Math.max(1, progress.compressedBytes)
+						: (progress?.fraction ?? 0)
+				}
 				done={progress?.phase === 'verify' ? progress.verifiedBytes : streamDone}
 				total={progress?.phase === 'verify' ? progress.compressedBytes : (progress?.totalBytes ?? start.expectedBytes)}
 				bytesPerSecond={progress?.bytesPerSecond ?? 0}
@@ -160,7 +195,11 @@ function Bars({live, start}: {readonly live: BackupLive; readonly start: BackupS
 				done={live.doneBytes + Math.min(streamDone, start.expectedBytes)}
 				total={live.totalBytes}
 				bytesPerSecond={progress?.bytesPerSecond ?? 0}
-				etaMs={progress && progress.bytesPerSecond > 0 ? ((live.totalBytes - live.doneBytes - streamDone) / progress.bytesPerSecond) * 1000 : undefined}
+				etaMs={
+					progress && progress.bytesPerSecond > 0
+						? ((live.totalBytes - live.doneBytes - streamDone) / progress.bytesPerSecond) * 1000
+						: undefined
+				}
 			/>
 		</Box>
 	);
@@ -187,7 +226,11 @@ export function BackupRunScreen({
 	return (
 		<Box flexDirection="column">
 			<Text bold>Backing up into {root}</Text>
-			{phase === 'running' ? <LiveBars store={store} maxLines={maxLines} /> : <Results results={results} maxLines={maxLines} />}
+			{phase === 'running' ? (
+				<LiveBars store={store} maxLines={maxLines} />
+			) : (
+				<Results results={results} maxLines={maxLines} />
+			)}
 			{phase === 'done' && <ListView items={items} cursor={ui.cursor} height={2} />}
 		</Box>
 	);

@@ -17,9 +17,24 @@ import {useTheme} from '../theme-context.js';
 
 type Row = Pick<ServerEntry, 'name' | 'cluster' | 'version' | 'answering' | 'metaLeader'> & {seenBefore?: boolean};
 
-function ServerRows({view, known, max}: {readonly view: ServersView; readonly known: KnownServer[]; readonly max: number}) {
+function ServerRows({
+	view,
+	known,
+	max,
+}: {
+	readonly view: ServersView;
+	readonly known: KnownServer[];
+	readonly max: number;
+}) {
 	const {glyphs} = useTheme();
-	const gone: Row[] = vanished(known, view.servers).map(server => ({name: server.name, cluster: server.cluster, version: undefined, answering: false, metaLeader: false, seenBefore: true}));
+	const gone: Row[] = vanished(known, view.servers).map(server => ({
+		name: server.name,
+		cluster: server.cluster,
+		version: undefined,
+		answering: false,
+		metaLeader: false,
+		seenBefore: true,
+	}));
 	const all: Row[] = [...view.servers, ...gone];
 	// Servers that do not answer first: on a short terminal they are the ones that must stay in view.
 	const ordered = [...all.filter(server => !server.answering), ...all.filter(server => server.answering)];
@@ -30,18 +45,25 @@ function ServerRows({view, known, max}: {readonly view: ServersView; readonly kn
 	return (
 		<Box flexDirection="column">
 			<Text bold wrap="truncate-end">
-				Servers ({view.answered} of {view.expected + gone.length} answering; {glyphs.leader} meta leader, {glyphs.dead} not answering)
+				Servers ({view.answered} of {view.expected + gone.length} answering; {glyphs.leader} meta leader, {glyphs.dead}{' '}
+				not answering)
 			</Text>
 			{shown.map(server => (
 				<Text key={server.name} wrap="truncate-end">
 					{'  '}
-					{`${server.name}${server.metaLeader ? glyphs.leader : ''}${server.answering ? '' : glyphs.dead}`.padEnd(nameWidth)}
+					{`${server.name}${server.metaLeader ? glyphs.leader : ''}${server.answering ? '' : glyphs.dead}`.padEnd(
+						nameWidth,
+					)}
 					{(server.cluster ?? '-').padEnd(clusterWidth)}
 					{(server.version ?? '-').padEnd(8)}
-					{server.answering ? <Styled tone="ok">online</Styled> : <Styled tone="bad">NOT ANSWERING{server.seenBefore ? ' (seen earlier)' : ''}</Styled>}
+					{server.answering ? (
+						<Styled tone="ok">online</Styled>
+					) : (
+						<Styled tone="bad">NOT ANSWERING{server.seenBefore ? ' (seen earlier)' : ''}</Styled>
+					)}
 				</Text>
 			))}
-			{shown.length < all.length && <Text>  … {all.length - shown.length} more, all online</Text>}
+			{shown.length < all.length && <Text> … {all.length - shown.length} more, all online</Text>}
 		</Box>
 	);
 }
@@ -49,7 +71,11 @@ function ServerRows({view, known, max}: {readonly view: ServersView; readonly kn
 /** The election wait, in the words of the plain report's log line. */
 function ElectionLine({election}: {readonly election: ElectionState}) {
 	if (election.phase === 'waiting') {
-		return <Spinner label={`no meta leader: waiting for the election (${Math.floor(election.waitedMs / 1000)} of ${Math.round(election.timeoutMs / 1000)} s)`} />;
+		return (
+			<Spinner
+				label={`no meta leader: waiting for the election (${Math.floor(election.waitedMs / 1000)} of ${Math.round(election.timeoutMs / 1000)} s)`}
+			/>
+		);
 	}
 
 	return election.electionDueMs === undefined ? (
@@ -57,7 +83,9 @@ function ElectionLine({election}: {readonly election: ElectionState}) {
 			Watching for a meta leader: this overview refreshes by itself once enough servers are back.
 		</Styled>
 	) : (
-		<Spinner label={`no meta leader: waiting for the election (${Math.floor(election.electionDueMs / 1000)} s); this overview refreshes by itself`} />
+		<Spinner
+			label={`no meta leader: waiting for the election (${Math.floor(election.electionDueMs / 1000)} s); this overview refreshes by itself`}
+		/>
 	);
 }
 
@@ -104,12 +132,23 @@ export function OverviewScreen({
 		stepRows +
 		(compact ? 0 : 2);
 	const room = Math.max(5, height - fixed);
-	const view = result?.diagnosis.servers.ok ? result.diagnosis.servers.value : diagnosis.kind === 'loading' ? diagnosis.servers : undefined;
+	const view = result?.diagnosis.servers.ok
+		? result.diagnosis.servers.value
+		: diagnosis.kind === 'loading'
+			? diagnosis.servers
+			: undefined;
 	const servers = view ? view.servers.length + vanished(known, view.servers).length : 0;
-	const silent = view ? view.servers.filter(server => !server.answering).length + vanished(known, view.servers).length : 0;
+	const silent = view
+		? view.servers.filter(server => !server.answering).length + vanished(known, view.servers).length
+		: 0;
 	const maxServers = Math.min(servers, Math.max(silent + (servers > silent ? 1 : 0), room - items.length));
 	const menuHeight = Math.max(4, room - maxServers);
-	const system = connection.system.kind === 'none' ? `no system account (${connection.system.reason})` : connection.system.kind === 'separate' ? 'system account: separate credentials' : 'system account: same connection';
+	const system =
+		connection.system.kind === 'none'
+			? `no system account (${connection.system.reason})`
+			: connection.system.kind === 'separate'
+				? 'system account: separate credentials'
+				: 'system account: same connection';
 	return (
 		<Box flexDirection="column">
 			<Text wrap="truncate-end">
@@ -120,9 +159,15 @@ export function OverviewScreen({
 				{connection.account ? ` in account ${connection.account}` : ''}
 				{connection.context ? ` (context ${connection.context})` : ''} · {system}
 			</Styled>
-			{diagnosis.kind === 'loading' && election?.phase !== 'waiting' && <Spinner elapsed label={result ? 'refreshing diagnosis…' : 'diagnosing the cluster…'} />}
+			{diagnosis.kind === 'loading' && election?.phase !== 'waiting' && (
+				<Spinner elapsed label={result ? 'refreshing diagnosis…' : 'diagnosing the cluster…'} />
+			)}
 			{election && <ElectionLine election={election} />}
-			{diagnosis.kind === 'failed' && <Styled tone="bad" wrap="wrap">Diagnosis failed: {diagnosis.message}</Styled>}
+			{diagnosis.kind === 'failed' && (
+				<Styled tone="bad" wrap="wrap">
+					Diagnosis failed: {diagnosis.message}
+				</Styled>
+			)}
 			{result ? (
 				<Summary result={result} known={known} maxServers={maxServers} compact={compact} />
 			) : diagnosis.kind === 'loading' && diagnosis.servers ? (
@@ -146,7 +191,17 @@ export function OverviewScreen({
 	);
 }
 
-function Summary({result, known, maxServers, compact}: {readonly result: DiagnosisResult; readonly known: KnownServer[]; readonly maxServers: number; readonly compact: boolean}) {
+function Summary({
+	result,
+	known,
+	maxServers,
+	compact,
+}: {
+	readonly result: DiagnosisResult;
+	readonly known: KnownServer[];
+	readonly maxServers: number;
+	readonly compact: boolean;
+}) {
 	const {diagnosis, assessment} = result;
 	const {glyphs} = useTheme();
 	const counts = verdictOrder
@@ -155,10 +210,25 @@ function Summary({result, known, maxServers, compact}: {readonly result: Diagnos
 	const meta = assessment.meta;
 	return (
 		<Box flexDirection="column" marginTop={compact ? 0 : 1}>
-			{diagnosis.servers.ok ? <ServerRows view={diagnosis.servers.value} known={known} max={maxServers} /> : <Styled tone="warn">Servers not visible: {diagnosis.servers.reason}</Styled>}
+			{diagnosis.servers.ok ? (
+				<ServerRows view={diagnosis.servers.value} known={known} max={maxServers} />
+			) : (
+				<Styled tone="warn">Servers not visible: {diagnosis.servers.reason}</Styled>
+			)}
 			<Text wrap="wrap">
 				Meta group:{' '}
-				{meta.kind === 'healthy' || meta.kind === 'standalone' ? <Styled tone="ok">{glyphs.ok} {meta.kind}</Styled> : meta.kind === 'no-quorum' ? <Styled tone="bad">{glyphs.fail} NO QUORUM</Styled> : <Styled tone="warn">{glyphs.warn} {meta.kind.toUpperCase()}</Styled>} — {meta.reason}
+				{meta.kind === 'healthy' || meta.kind === 'standalone' ? (
+					<Styled tone="ok">
+						{glyphs.ok} {meta.kind}
+					</Styled>
+				) : meta.kind === 'no-quorum' ? (
+					<Styled tone="bad">{glyphs.fail} NO QUORUM</Styled>
+				) : (
+					<Styled tone="warn">
+						{glyphs.warn} {meta.kind.toUpperCase()}
+					</Styled>
+				)}{' '}
+				— {meta.reason}
 			</Text>
 			{diagnosis.streams.ok ? (
 				<Box flexDirection="column">
@@ -166,12 +236,19 @@ function Summary({result, known, maxServers, compact}: {readonly result: Diagnos
 					{counts.map(([kind, count]) => (
 						<Text key={kind} wrap="truncate-end">
 							{'  '}
-							{kind === 'healthy' ? glyphs.ok : kind === 'self-healing-after-peer-remove' || kind === 'quorum-no-spare' ? glyphs.warn : glyphs.fail} {count} {verdictTitles[kind]}
+							{kind === 'healthy'
+								? glyphs.ok
+								: kind === 'self-healing-after-peer-remove' || kind === 'quorum-no-spare'
+									? glyphs.warn
+									: glyphs.fail}{' '}
+							{count} {verdictTitles[kind]}
 						</Text>
 					))}
 				</Box>
 			) : (
-				<Styled tone="warn" wrap="wrap">Streams not visible: {diagnosis.streams.reason}</Styled>
+				<Styled tone="warn" wrap="wrap">
+					Streams not visible: {diagnosis.streams.reason}
+				</Styled>
 			)}
 		</Box>
 	);

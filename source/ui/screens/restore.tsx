@@ -25,7 +25,12 @@ import {useThrottledStore} from '../hooks/use-throttled-store.js';
 import type {ProgressStore} from '../progress-store.js';
 import {useTheme} from '../theme-context.js';
 
-export function RestoreDirScreen({loading, problem, choices, ui}: {
+export function RestoreDirScreen({
+	loading,
+	problem,
+	choices,
+	ui,
+}: {
 	readonly loading: boolean;
 	readonly problem: string | undefined;
 	readonly choices: string[];
@@ -43,14 +48,30 @@ export function RestoreDirScreen({loading, problem, choices, ui}: {
 	);
 }
 
-export function RestorePickScreen({root, items, total, ui, height}: {readonly root: string; readonly items: Item[]; readonly total: number; readonly ui: Ui; readonly height: number}) {
+export function RestorePickScreen({
+	root,
+	items,
+	total,
+	ui,
+	height,
+}: {
+	readonly root: string;
+	readonly items: Item[];
+	readonly total: number;
+	readonly ui: Ui;
+	readonly height: number;
+}) {
 	return (
 		<Box flexDirection="column">
 			<Text bold wrap="truncate-end">
 				Backups in {root} ({items.length === total ? total : `${items.length} of ${total}`})
 			</Text>
 			<FilterLine ui={ui} />
-			{items.length === 0 ? <Text>No backup matches.</Text> : <ListView items={items} cursor={ui.cursor} height={height - 2} active={!ui.filtering} />}
+			{items.length === 0 ? (
+				<Text>No backup matches.</Text>
+			) : (
+				<ListView items={items} cursor={ui.cursor} height={height - 2} active={!ui.filtering} />
+			)}
 		</Box>
 	);
 }
@@ -67,11 +88,18 @@ export function wizardHint(hint: string): string {
 		.replaceAll('drop it with --no-placement', 'choose Drop the placement')
 		.replaceAll('--no-placement', 'Drop the placement')
 		.replaceAll(/\(?nats stream rm \S+\)?/g, '(the Delete … first item below)')
-		.replaceAll('pass --no-verify to let the server judge this one', 'use `nats-dr restore --no-verify` to let the server judge this one');
+		.replaceAll(
+			'pass --no-verify to let the server judge this one',
+			'use `nats-dr restore --no-verify` to let the server judge this one',
+		);
 }
 
 /** The findings that fit in `height` rows, most severe first; a hint is dropped before its finding is. */
-function fitFindings(findings: PreflightFinding[], height: number, width: number): {shown: Array<PreflightFinding & {withHint: boolean}>; folded: number} {
+function fitFindings(
+	findings: PreflightFinding[],
+	height: number,
+	width: number,
+): {shown: Array<PreflightFinding & {withHint: boolean}>; folded: number} {
 	const ordered = [...findings].sort((a, b) => severity[a.level] - severity[b.level]);
 	const shown: Array<PreflightFinding & {withHint: boolean}> = [];
 	// One row stays free for the line that counts what was left out.
@@ -88,17 +116,32 @@ function fitFindings(findings: PreflightFinding[], height: number, width: number
 	return {shown, folded: ordered.length - shown.length};
 }
 
-function Findings({findings, height, width}: {readonly findings: PreflightFinding[]; readonly height: number; readonly width: number}) {
+function Findings({
+	findings,
+	height,
+	width,
+}: {
+	readonly findings: PreflightFinding[];
+	readonly height: number;
+	readonly width: number;
+}) {
 	const {glyphs} = useTheme();
 	const {shown, folded} = fitFindings(findings, height, width);
-	const foldedProblems = findings.filter(finding => finding.level !== 'ok').length - shown.filter(finding => finding.level !== 'ok').length;
+	const foldedProblems =
+		findings.filter(finding => finding.level !== 'ok').length - shown.filter(finding => finding.level !== 'ok').length;
 	return (
 		<Box flexDirection="column">
 			{shown.map(finding => (
 				<Box key={`${finding.check}-${finding.message}`} flexDirection="column">
 					<Box>
 						<Box width={9} flexShrink={0}>
-							{finding.level === 'ok' ? <Styled tone="ok">{glyphs.ok} ok</Styled> : finding.level === 'warning' ? <Styled tone="warn">{glyphs.warn} warn</Styled> : <Styled tone="bad">{glyphs.fail} REFUSE</Styled>}
+							{finding.level === 'ok' ? (
+								<Styled tone="ok">{glyphs.ok} ok</Styled>
+							) : finding.level === 'warning' ? (
+								<Styled tone="warn">{glyphs.warn} warn</Styled>
+							) : (
+								<Styled tone="bad">{glyphs.fail} REFUSE</Styled>
+							)}
 						</Box>
 						<Text wrap="wrap">{finding.message}</Text>
 					</Box>
@@ -111,7 +154,9 @@ function Findings({findings, height, width}: {readonly findings: PreflightFindin
 			))}
 			{folded > 0 && (
 				<Text wrap="truncate-end">
-					{foldedProblems > 0 ? `${glyphs.warn} ${folded} more finding${folded > 1 ? 's' : ''} (a taller terminal shows them all)` : `${glyphs.ok} ${folded} more check${folded > 1 ? 's' : ''} passed`}
+					{foldedProblems > 0
+						? `${glyphs.warn} ${folded} more finding${folded > 1 ? 's' : ''} (a taller terminal shows them all)`
+						: `${glyphs.ok} ${folded} more check${folded > 1 ? 's' : ''} passed`}
 				</Text>
 			)}
 		</Box>
@@ -140,15 +185,28 @@ export function RestorePlanScreen({
 	readonly width: number;
 }) {
 	const {glyphs} = useTheme();
-	if (problem) return <Styled tone="bad" wrap="wrap">{glyphs.fail} {problem}</Styled>;
-	if (!plan) return <Spinner elapsed label={`checking ${dir} against the target: reading and verifying the archive, then the stream name, subjects, placement and limits`} />;
+	if (problem)
+		return (
+			<Styled tone="bad" wrap="wrap">
+				{glyphs.fail} {problem}
+			</Styled>
+		);
+	if (!plan)
+		return (
+			<Spinner
+				elapsed
+				label={`checking ${dir} against the target: reading and verifying the archive, then the stream name, subjects, placement and limits`}
+			/>
+		);
 	const prompts: Record<OverrideField, string> = {
 		replicas: `Replicas (1-5; now ${overrides.replicas ?? plan.replicas}), empty for the backup's`,
 		cluster: `Cluster (now ${overrides.cluster ?? plan.placement?.cluster ?? 'any'}), empty for the backup's`,
 		tags: `Tags, comma separated (now ${(overrides.tags ?? plan.placement?.tags ?? []).join(',') || 'none'}), empty for the backup's`,
 	};
 	const menuItems = Math.min(items.length, 6);
-	const menuRows = editing ? 3 : items.slice(0, menuItems).reduce((rows, item) => rows + textRows(item.label, width - 2), 0);
+	const menuRows = editing
+		? 3
+		: items.slice(0, menuItems).reduce((rows, item) => rows + textRows(item.label, width - 2), 0);
 	const titleRows = textRows(`Pre-flight for ${plan.stream} from ${dir}`, width);
 	return (
 		<Box flexDirection="column">
@@ -176,7 +234,8 @@ export function RestoreConfirmScreen({plan, ui}: {readonly plan: StreamRestorePl
 		<Box flexDirection="column">
 			<Text bold>Restore {plan.stream}</Text>
 			<Text>
-				{'  '}from {plan.dir}: {backup ? formatBytes(backup.archiveBytes) : '?'} archive, {backup?.state.messages ?? '?'} messages
+				{'  '}from {plan.dir}: {backup ? formatBytes(backup.archiveBytes) : '?'} archive,{' '}
+				{backup?.state.messages ?? '?'} messages
 			</Text>
 			<Text>
 				{'  '}replicas {plan.replicas}
@@ -195,15 +254,33 @@ function RestoreLive({store}: {readonly store: ProgressStore<RestoreProgress>}) 
 	if (!event || event.phase === 'start') return <Spinner label="starting…" />;
 	switch (event.phase) {
 		case 'request': {
-			return <Spinner elapsed label={`asking the server to create ${event.stream}${event.replicas > 1 ? ` (R${event.replicas}: waiting for the group's leader election)` : ''}…`} />;
+			return (
+				<Spinner
+					elapsed
+					label={`asking the server to create ${event.stream}${event.replicas > 1 ? ` (R${event.replicas}: waiting for the group's leader election)` : ''}…`}
+				/>
+			);
 		}
 
 		case 'upload': {
-			return <ProgressBar label="upload" fraction={event.sentBytes / Math.max(1, event.totalBytes)} done={event.sentBytes} total={event.totalBytes} bytesPerSecond={event.bytesPerSecond} etaMs={event.etaMs} />;
+			return (
+				<ProgressBar
+					label="upload"
+					fraction={event.sentBytes / Math.max(1, event.totalBytes)}
+					done={event.sentBytes}
+					total={event.totalBytes}
+					bytesPerSecond={event.bytesPerSecond}
+					etaMs={event.etaMs}
+				/>
+			);
 		}
 
 		case 'restoring': {
-			return <Spinner label={`the server is restoring the data (${Math.round(event.elapsedMs / 1000)}s; it reports no progress here)…`} />;
+			return (
+				<Spinner
+					label={`the server is restoring the data (${Math.round(event.elapsedMs / 1000)}s; it reports no progress here)…`}
+				/>
+			);
 		}
 
 		case 'settling': {
@@ -242,19 +319,30 @@ export function RestoreRunScreen({
 			{result && (
 				<Box flexDirection="column">
 					<Styled tone="ok">
-						{glyphs.ok} Restored stream {stream} in {Math.round(result.totalMs / 1000)}s (upload {Math.round(result.uploadMs / 100) / 10}s, server {Math.round(result.serverMs / 100) / 10}s, settling {Math.round(result.settleMs / 100) / 10}s)
+						{glyphs.ok} Restored stream {stream} in {Math.round(result.totalMs / 1000)}s (upload{' '}
+						{Math.round(result.uploadMs / 100) / 10}s, server {Math.round(result.serverMs / 100) / 10}s, settling{' '}
+						{Math.round(result.settleMs / 100) / 10}s)
 					</Styled>
 					<Text>
 						{'  '}
-						{state?.messages ?? '?'} messages, sequences {state?.first_seq ?? '?'}–{state?.last_seq ?? '?'}, replicas {result.info.config.num_replicas ?? 1}, leader {result.info.cluster?.leader ?? '-'}
+						{state?.messages ?? '?'} messages, sequences {state?.first_seq ?? '?'}–{state?.last_seq ?? '?'}, replicas{' '}
+						{result.info.config.num_replicas ?? 1}, leader {result.info.cluster?.leader ?? '-'}
 					</Text>
-					{result.removedByLimits && <Text wrap="wrap">  {result.removedByLimits.words}</Text>}
-					<Text wrap="wrap">  consumers: {result.consumers.map(consumer => `${consumer.name} (delivered ${consumer.delivered}, ack floor ${consumer.ackFloor})`).join(', ') || 'none'}</Text>
+					{result.removedByLimits && <Text wrap="wrap"> {result.removedByLimits.words}</Text>}
+					<Text wrap="wrap">
+						{' '}
+						consumers:{' '}
+						{result.consumers
+							.map(consumer => `${consumer.name} (delivered ${consumer.delivered}, ack floor ${consumer.ackFloor})`)
+							.join(', ') || 'none'}
+					</Text>
 					<Box flexDirection="column" marginTop={1}>
 						<Bullet lead={glyphs.ok}>
 							Recovered: {stream}, {state?.messages ?? '?'} messages from the backup
 						</Bullet>
-						<Bullet lead={glyphs.warn}>Lost: what was written to {stream} after the backup was taken (the backup is all there is)</Bullet>
+						<Bullet lead={glyphs.warn}>
+							Lost: what was written to {stream} after the backup was taken (the backup is all there is)
+						</Bullet>
 						<Bullet lead="Left to do:">nothing for {stream}; its consumers resume from their ack floors</Bullet>
 					</Box>
 				</Box>
@@ -269,7 +357,15 @@ export function RestoreRunScreen({
 	);
 }
 
-export function DeleteConfirmScreen({stream, broken, ui}: {readonly stream: string; readonly broken: boolean; readonly ui: Ui}) {
+export function DeleteConfirmScreen({
+	stream,
+	broken,
+	ui,
+}: {
+	readonly stream: string;
+	readonly broken: boolean;
+	readonly ui: Ui;
+}) {
 	const {glyphs} = useTheme();
 	return (
 		<Box flexDirection="column">

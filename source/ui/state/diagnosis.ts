@@ -11,8 +11,7 @@ export type DiagnosisState =
  * without a leader, the effects watch for one to refresh by themselves ('watching').
  */
 export type ElectionState =
-	| {phase: 'waiting'; waitedMs: number; timeoutMs: number}
-	| {phase: 'watching'; electionDueMs: number | undefined};
+	{phase: 'waiting'; waitedMs: number; timeoutMs: number} | {phase: 'watching'; electionDueMs: number | undefined};
 
 export function latestDiagnosis(state: DiagnosisState): DiagnosisResult | undefined {
 	return state.kind === 'ready' ? state.result : state.previous;

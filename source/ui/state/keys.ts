@@ -25,7 +25,14 @@ function listKeys(state: State): string[] {
 	return (isMultiSelect(state.screen) ? backupChoices(state) : menuItems(state)).map(item => item.key);
 }
 
-const moves: Partial<Record<Command, KeyPress['name']>> = {up: 'up', down: 'down', 'page-up': 'pageup', 'page-down': 'pagedown', first: 'home', last: 'end'};
+const moves: Partial<Record<Command, KeyPress['name']>> = {
+	up: 'up',
+	down: 'down',
+	'page-up': 'pageup',
+	'page-down': 'pagedown',
+	first: 'home',
+	last: 'end',
+};
 
 export function applyKey(state: State, press: KeyPress, reduce: Reduce): State {
 	const command = commandFor(state, press);
@@ -95,7 +102,9 @@ function runCommand(state: State, command: Command, press: KeyPress, reduce: Red
 			// The pointer stays on the item it was on, now among all of them.
 			const current = listKeys(state)[ui.cursor];
 			const cleared = setUi(state, {filtering: false, filter: {value: '', cursor: 0}, cursor: 0});
-			return current === undefined ? cleared : setUi(cleared, {cursor: Math.max(0, listKeys(cleared).indexOf(current))});
+			return current === undefined
+				? cleared
+				: setUi(cleared, {cursor: Math.max(0, listKeys(cleared).indexOf(current))});
 		}
 
 		case 'up':
@@ -154,11 +163,18 @@ function select(state: State, command: 'toggle' | 'all' | 'none'): State {
 function continueBackup(state: State, reduce: Reduce): State {
 	const {screen} = state;
 	if (screen.kind !== 'backup-select') return state;
-	if (screen.selected.length === 0) return reduce(state, {type: 'notice', message: 'select at least one stream with space (a selects all shown)'});
+	if (screen.selected.length === 0)
+		return reduce(state, {type: 'notice', message: 'select at least one stream with space (a selects all shown)'});
 	const neededBytes = streamsOf(state)
 		.filter(stream => screen.selected.includes(stream.name))
 		.reduce((total, stream) => total + (stream.bytes ?? 0), 0);
-	return reduce(state, {type: 'go', screen: open({kind: 'backup-dir', streams: screen.selected, neededBytes, checking: false, problem: undefined, choices: []}, state.backupRoot)});
+	return reduce(state, {
+		type: 'go',
+		screen: open(
+			{kind: 'backup-dir', streams: screen.selected, neededBytes, checking: false, problem: undefined, choices: []},
+			state.backupRoot,
+		),
+	});
 }
 
 function submit(state: State, reduce: Reduce): State {
@@ -168,17 +184,40 @@ function submit(state: State, reduce: Reduce): State {
 	switch (screen.kind) {
 		case 'recovery-confirm': {
 			if (typed !== screen.server) return mismatch(screen.server);
-			return reduce(state, {type: 'replace', screen: open({kind: 'recovery-run', server: screen.server, impacts: screen.impacts, phase: 'removing', states: [], message: undefined, returnTo: screen.returnTo})});
+			return reduce(state, {
+				type: 'replace',
+				screen: open({
+					kind: 'recovery-run',
+					server: screen.server,
+					impacts: screen.impacts,
+					phase: 'removing',
+					states: [],
+					message: undefined,
+					returnTo: screen.returnTo,
+				}),
+			});
 		}
 
 		case 'restore-confirm': {
 			if (typed !== screen.plan.stream) return mismatch(screen.plan.stream);
-			return reduce(state, {type: 'replace', screen: open({kind: 'restore-run', plan: screen.plan, phase: 'running', message: undefined, result: undefined})});
+			return reduce(state, {
+				type: 'replace',
+				screen: open({kind: 'restore-run', plan: screen.plan, phase: 'running', message: undefined, result: undefined}),
+			});
 		}
 
 		case 'delete-confirm': {
 			if (typed !== screen.stream) return mismatch(screen.stream);
-			return reduce(state, {type: 'replace', screen: open({kind: 'delete-run', stream: screen.stream, returnTo: screen.returnTo, phase: 'running', message: undefined})});
+			return reduce(state, {
+				type: 'replace',
+				screen: open({
+					kind: 'delete-run',
+					stream: screen.stream,
+					returnTo: screen.returnTo,
+					phase: 'running',
+					message: undefined,
+				}),
+			});
 		}
 
 		case 'backup-dir':
@@ -186,7 +225,13 @@ function submit(state: State, reduce: Reduce): State {
 			if (typed === '') return setUi(state, {error: 'type a directory (Tab completes)'});
 			const text = {value: typed, cursor: typed.length};
 			const ui = {...screen.ui, text, error: undefined};
-			return {...state, screen: screen.kind === 'backup-dir' ? {...screen, ui, checking: true, problem: undefined, choices: []} : {...screen, ui, loading: true, problem: undefined, choices: []}};
+			return {
+				...state,
+				screen:
+					screen.kind === 'backup-dir'
+						? {...screen, ui, checking: true, problem: undefined, choices: []}
+						: {...screen, ui, loading: true, problem: undefined, choices: []},
+			};
 		}
 
 		case 'restore-plan': {

@@ -10,7 +10,9 @@ export type KnownServer = {name: string; cluster: string | undefined};
 export function rememberServers(known: KnownServer[], result: DiagnosisResult): KnownServer[] {
 	if (!result.diagnosis.servers.ok) return known;
 	const names = new Set(known.map(server => server.name));
-	const added = result.diagnosis.servers.value.servers.filter(server => !names.has(server.name)).map(server => ({name: server.name, cluster: server.cluster}));
+	const added = result.diagnosis.servers.value.servers
+		.filter(server => !names.has(server.name))
+		.map(server => ({name: server.name, cluster: server.cluster}));
 	return added.length === 0 ? known : [...known, ...added];
 }
 

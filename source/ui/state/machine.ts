@@ -111,7 +111,13 @@ export function reducer(state: State, action: Action): State {
 		}
 
 		case 'go': {
-			return {...state, history: [...state.history, state.screen], screen: action.screen, help: false, notice: undefined};
+			return {
+				...state,
+				history: [...state.history, state.screen],
+				screen: action.screen,
+				help: false,
+				notice: undefined,
+			};
 		}
 
 		case 'replace': {
@@ -130,25 +136,38 @@ export function reducer(state: State, action: Action): State {
 		}
 
 		case 'quit': {
-			if (isBusy(state.screen) && !action.abort) return {...state, notice: 'work is running: q quits once it is done; Ctrl+C twice aborts'};
+			if (isBusy(state.screen) && !action.abort)
+				return {...state, notice: 'work is running: q quits once it is done; Ctrl+C twice aborts'};
 			return {...state, exit: {code: action.code, abort: action.abort ?? false}};
 		}
 
 		case 'back': {
 			if (state.help) return {...state, help: false};
-			if (isBusy(state.screen)) return {...state, notice: 'work is running: wait for it to finish, or press Ctrl+C twice to abort'};
-			if (['recovery-run', 'backup-run', 'restore-run'].includes(state.screen.kind)) return reducer(state, {type: 'home'});
+			if (isBusy(state.screen))
+				return {...state, notice: 'work is running: wait for it to finish, or press Ctrl+C twice to abort'};
+			if (['recovery-run', 'backup-run', 'restore-run'].includes(state.screen.kind))
+				return reducer(state, {type: 'home'});
 			const previous = state.history.at(-1);
 			if (!previous) return state;
 			return {...state, screen: previous, history: state.history.slice(0, -1), notice: undefined};
 		}
 
 		case 'refresh': {
-			return {...state, diagnosis: {kind: 'loading', previous: latestDiagnosis(state.diagnosis)}, diagnosisRequest: state.diagnosisRequest + 1, election: undefined};
+			return {
+				...state,
+				diagnosis: {kind: 'loading', previous: latestDiagnosis(state.diagnosis)},
+				diagnosisRequest: state.diagnosisRequest + 1,
+				election: undefined,
+			};
 		}
 
 		case 'diagnosis-loaded': {
-			return {...state, diagnosis: {kind: 'ready', result: action.result}, known: rememberServers(state.known, action.result), election: undefined};
+			return {
+				...state,
+				diagnosis: {kind: 'ready', result: action.result},
+				known: rememberServers(state.known, action.result),
+				election: undefined,
+			};
 		}
 
 		case 'election': {
@@ -161,7 +180,10 @@ export function reducer(state: State, action: Action): State {
 		}
 
 		case 'diagnosis-failed': {
-			return {...state, diagnosis: {kind: 'failed', message: action.message, previous: latestDiagnosis(state.diagnosis)}};
+			return {
+				...state,
+				diagnosis: {kind: 'failed', message: action.message, previous: latestDiagnosis(state.diagnosis)},
+			};
 		}
 
 		case 'recorded': {
@@ -177,21 +199,37 @@ export function reducer(state: State, action: Action): State {
 		}
 
 		case 'run-phase': {
-			const next = onScreen(state, 'recovery-run', screen => ({...screen, phase: action.phase, message: action.message}));
+			const next = onScreen(state, 'recovery-run', screen => ({
+				...screen,
+				phase: action.phase,
+				message: action.message,
+			}));
 			return {...next, abortArmed: false};
 		}
 
 		case 'edit': {
-			return onScreen(state, 'restore-plan', screen => ({...screen, editing: action.field, ui: {...screen.ui, text: {value: '', cursor: 0}, error: undefined}}));
+			return onScreen(state, 'restore-plan', screen => ({
+				...screen,
+				editing: action.field,
+				ui: {...screen.ui, text: {value: '', cursor: 0}, error: undefined},
+			}));
 		}
 
 		case 'overrides': {
-			return onScreen(state, 'restore-plan', screen => ({...screen, overrides: action.overrides, plan: undefined, problem: undefined}));
+			return onScreen(state, 'restore-plan', screen => ({
+				...screen,
+				overrides: action.overrides,
+				plan: undefined,
+				problem: undefined,
+			}));
 		}
 
 		case 'restore-lost': {
 			const home = reducer(state, {type: 'home'});
-			return reducer(home, {type: 'go', screen: open({kind: 'restore-dir', loading: false, problem: undefined, choices: []}, state.backupRoot)});
+			return reducer(home, {
+				type: 'go',
+				screen: open({kind: 'restore-dir', loading: false, problem: undefined, choices: []}, state.backupRoot),
+			});
 		}
 
 		case 'backup-check-failed': {
@@ -206,7 +244,10 @@ export function reducer(state: State, action: Action): State {
 			const listed = onScreen(state, 'restore-dir', screen => ({...screen, loading: false}));
 			if (listed === state) return state;
 			const [only] = action.backups;
-			const next: Screen = action.backups.length === 1 && only ? planScreen(only.dir) : open({kind: 'restore-pick', root: action.root, backups: action.backups});
+			const next: Screen =
+				action.backups.length === 1 && only
+					? planScreen(only.dir)
+					: open({kind: 'restore-pick', root: action.root, backups: action.backups});
 			return reducer(listed, {type: 'go', screen: next});
 		}
 
@@ -215,11 +256,15 @@ export function reducer(state: State, action: Action): State {
 		}
 
 		case 'plan-ready': {
-			return onScreen(state, 'restore-plan', screen => (screen.dir === action.dir ? {...screen, plan: action.plan, ui: {...screen.ui, cursor: 0}} : screen));
+			return onScreen(state, 'restore-plan', screen =>
+				screen.dir === action.dir ? {...screen, plan: action.plan, ui: {...screen.ui, cursor: 0}} : screen,
+			);
 		}
 
 		case 'plan-failed': {
-			return onScreen(state, 'restore-plan', screen => (screen.dir === action.dir ? {...screen, problem: action.problem} : screen));
+			return onScreen(state, 'restore-plan', screen =>
+				screen.dir === action.dir ? {...screen, problem: action.problem} : screen,
+			);
 		}
 
 		case 'restore-finished': {
@@ -235,7 +280,12 @@ export function reducer(state: State, action: Action): State {
 		}
 
 		case 'restart': {
-			return onScreen(state, 'quorum', screen => ({...screen, restarting: action.server, waiting: `starting ${action.server}…`, problem: undefined}));
+			return onScreen(state, 'quorum', screen => ({
+				...screen,
+				restarting: action.server,
+				waiting: `starting ${action.server}…`,
+				problem: undefined,
+			}));
 		}
 
 		case 'restart-progress': {
@@ -256,7 +306,12 @@ export function reducer(state: State, action: Action): State {
 
 		case 'default-missing': {
 			return onScreen(state, 'restore-dir', screen =>
-				screen.ui.text.value === action.root ? withUi(screen, {text: {value: '', cursor: 0}, error: `${action.root} does not exist: type the directory that holds the backups (Tab completes)`}) : screen,
+				screen.ui.text.value === action.root
+					? withUi(screen, {
+							text: {value: '', cursor: 0},
+							error: `${action.root} does not exist: type the directory that holds the backups (Tab completes)`,
+						})
+					: screen,
 			);
 		}
 
@@ -264,8 +319,17 @@ export function reducer(state: State, action: Action): State {
 			const complete = (screen: Screen & {kind: 'backup-dir' | 'restore-dir'}): Screen => {
 				// Typing went on while the disk was read: the answer is for a text that is gone.
 				if (screen.ui.text.value !== action.partial) return screen;
-				const value = action.found.length === 1 ? action.found[0]! : action.found.length > 1 ? commonPrefix(action.found) : action.partial;
-				return {...screen, choices: action.found.length > 1 ? action.found : [], ui: {...screen.ui, text: {value, cursor: value.length}}};
+				const value =
+					action.found.length === 1
+						? action.found[0]!
+						: action.found.length > 1
+							? commonPrefix(action.found)
+							: action.partial;
+				return {
+					...screen,
+					choices: action.found.length > 1 ? action.found : [],
+					ui: {...screen.ui, text: {value, cursor: value.length}},
+				};
 			};
 
 			return onScreen(onScreen(state, 'backup-dir', complete), 'restore-dir', complete);

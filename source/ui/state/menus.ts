@@ -16,7 +16,12 @@ export type Item = {key: string; label: string; action: Action};
 
 /** Lists that can be long enough to need `/`. */
 export function filterable(screen: Screen): boolean {
-	return screen.kind === 'streams' || screen.kind === 'servers' || screen.kind === 'restore-pick' || screen.kind === 'backup-select';
+	return (
+		screen.kind === 'streams' ||
+		screen.kind === 'servers' ||
+		screen.kind === 'restore-pick' ||
+		screen.kind === 'backup-select'
+	);
 }
 
 export function isMultiSelect(screen: Screen): boolean {
@@ -25,7 +30,9 @@ export function isMultiSelect(screen: Screen): boolean {
 
 export function hasMenu(state: State): boolean {
 	// A filterable list keeps its keys even when the filter matches nothing, and is not built just to ask.
-	return !isBusy(state.screen) && !isTextEntry(state.screen) && (filterable(state.screen) || menuItems(state).length > 0);
+	return (
+		!isBusy(state.screen) && !isTextEntry(state.screen) && (filterable(state.screen) || menuItems(state).length > 0)
+	);
 }
 
 function matches(name: string, filter: string): boolean {
@@ -39,7 +46,11 @@ function sortedVerdicts(verdicts: StreamVerdict[]): StreamVerdict[] {
 	let sorted = sortedCache.get(verdicts);
 	if (!sorted) {
 		// Stream names are ASCII: a plain comparison sorts them as localeCompare would, many times faster.
-		sorted = [...verdicts].sort((a, b) => verdictOrder.indexOf(a.kind) - verdictOrder.indexOf(b.kind) || (a.stream < b.stream ? -1 : a.stream > b.stream ? 1 : 0));
+		sorted = [...verdicts].sort(
+			(a, b) =>
+				verdictOrder.indexOf(a.kind) - verdictOrder.indexOf(b.kind) ||
+				(a.stream < b.stream ? -1 : a.stream > b.stream ? 1 : 0),
+		);
 		sortedCache.set(verdicts, sorted);
 	}
 
@@ -52,7 +63,11 @@ const streamItemCache = new WeakMap<StreamVerdict[], Item[]>();
 function streamItems(verdicts: StreamVerdict[]): Item[] {
 	let items = streamItemCache.get(verdicts);
 	if (!items) {
-		items = sortedVerdicts(verdicts).map(verdict => ({key: verdict.stream, label: `${verdict.stream} — ${verdictTitles[verdict.kind]}`, action: {type: 'go', screen: open({kind: 'inspect', stream: verdict.stream})}}));
+		items = sortedVerdicts(verdicts).map(verdict => ({
+			key: verdict.stream,
+			label: `${verdict.stream} — ${verdictTitles[verdict.kind]}`,
+			action: {type: 'go', screen: open({kind: 'inspect', stream: verdict.stream})},
+		}));
 		streamItemCache.set(verdicts, items);
 	}
 
@@ -77,7 +92,9 @@ export function backupChoices(state: State): Array<{key: string; label: string}>
 	const streams = streamsOf(state);
 	let choices = choiceCache.get(streams);
 	if (!choices) {
-		const verdicts = new Map((latestDiagnosis(state.diagnosis)?.assessment.streams ?? []).map(verdict => [verdict.stream, verdict]));
+		const verdicts = new Map(
+			(latestDiagnosis(state.diagnosis)?.assessment.streams ?? []).map(verdict => [verdict.stream, verdict]),
+		);
 		choices = streams.map(stream => ({
 			key: stream.name,
 			label: `${stream.name}  ${replicasWord(stream.replicas, verdicts.get(stream.name))} ${stream.storage ?? ''}  ${stream.messages ?? '?'} msgs  ${stream.bytes === undefined ? '?' : formatBytes(stream.bytes)}${stream.storage === 'memory' ? '  (memory: cannot be snapshotted)' : ''}${stream.status === 'ok' ? '' : `  (${stream.status})`}`,
@@ -90,7 +107,8 @@ export function backupChoices(state: State): Array<{key: string; label: string}>
 
 function backupLabel(backup: BackupSummary): string {
 	if (backup.problem) return `${backup.dir}: ${backup.problem}`;
-	const verified = backup.verified === undefined ? 'not verified by nats-dr' : backup.verified ? 'verified' : 'VERIFICATION FAILED';
+	const verified =
+		backup.verified === undefined ? 'not verified by nats-dr' : backup.verified ? 'verified' : 'VERIFICATION FAILED';
 	return `${backup.stream.padEnd(12)} ${formatBytes(backup.archiveBytes).padStart(9)}  ${backup.messages ?? '?'} msgs  ${backup.created.slice(0, 19).replace('T', ' ')}  ${verified}`;
 }
 
@@ -107,22 +125,51 @@ function overviewItems(state: State): Item[] {
 		items.push({
 			key: 'quorum',
 			label: `Meta quorum lost: bring back ${missing} of the ${absent} missing servers`,
-			action: {type: 'go', screen: open({kind: 'quorum', restarting: undefined, waiting: undefined, restarted: [], problem: undefined})},
+			action: {
+				type: 'go',
+				screen: open({kind: 'quorum', restarting: undefined, waiting: undefined, restarted: [], problem: undefined}),
+			},
 		});
 	} else if (dead > 0) {
-		items.push({key: 'recovery', label: `Automatic recovery (${dead} dead node${dead > 1 ? 's' : ''})`, action: {type: 'go', screen: open({kind: 'recovery-node', returnTo: undefined})}});
+		items.push({
+			key: 'recovery',
+			label: `Automatic recovery (${dead} dead node${dead > 1 ? 's' : ''})`,
+			action: {type: 'go', screen: open({kind: 'recovery-node', returnTo: undefined})},
+		});
 	}
 
 	const streams = result?.assessment.streams ?? [];
 	const lost = streams.filter(verdict => verdict.kind === 'r1-on-dead-node' || verdict.kind === 'no-quorum').length;
-	const restore: Action = {type: 'go', screen: open({kind: 'restore-dir', loading: false, problem: undefined, choices: []}, state.backupRoot)};
-	if (lost > 0) items.push({key: 'restore', label: `Restore from a backup (${lost} stream${lost > 1 ? 's' : ''} need${lost > 1 ? '' : 's'} one)`, action: restore});
-	if (streams.length > 0) items.push({key: 'backup', label: 'Back up streams', action: {type: 'go', screen: open({kind: 'backup-select', selected: []})}});
+	const restore: Action = {
+		type: 'go',
+		screen: open({kind: 'restore-dir', loading: false, problem: undefined, choices: []}, state.backupRoot),
+	};
+	if (lost > 0)
+		items.push({
+			key: 'restore',
+			label: `Restore from a backup (${lost} stream${lost > 1 ? 's' : ''} need${lost > 1 ? '' : 's'} one)`,
+			action: restore,
+		});
+	if (streams.length > 0)
+		items.push({
+			key: 'backup',
+			label: 'Back up streams',
+			action: {type: 'go', screen: open({kind: 'backup-select', selected: []})},
+		});
 	if (lost === 0) items.push({key: 'restore', label: 'Restore from a backup', action: restore});
-	if (streams.length > 0) items.push({key: 'inspect', label: 'Inspect a stream', action: {type: 'go', screen: open({kind: 'streams'})}});
+	if (streams.length > 0)
+		items.push({key: 'inspect', label: 'Inspect a stream', action: {type: 'go', screen: open({kind: 'streams'})}});
 	const servers = result?.diagnosis.servers.ok ? result.diagnosis.servers.value.servers.length : 0;
-	if (servers > 0) items.push({key: 'servers', label: `List the servers (${servers})`, action: {type: 'go', screen: open({kind: 'servers'})}});
-	items.push({key: 'refresh', label: 'Refresh', action: {type: 'refresh'}}, {key: 'quit', label: 'Quit', action: {type: 'quit', code: 0}});
+	if (servers > 0)
+		items.push({
+			key: 'servers',
+			label: `List the servers (${servers})`,
+			action: {type: 'go', screen: open({kind: 'servers'})},
+		});
+	items.push(
+		{key: 'refresh', label: 'Refresh', action: {type: 'refresh'}},
+		{key: 'quit', label: 'Quit', action: {type: 'quit', code: 0}},
+	);
 	return items;
 }
 
@@ -130,7 +177,13 @@ function overviewItems(state: State): Item[] {
 function serverItems(state: State): Item[] {
 	const result = latestDiagnosis(state.diagnosis);
 	const listed = result?.diagnosis.servers.ok ? result.diagnosis.servers.value.servers : [];
-	const gone = vanished(state.known, listed).map(server => ({name: server.name, cluster: server.cluster, version: undefined, answering: false, metaLeader: false}));
+	const gone = vanished(state.known, listed).map(server => ({
+		name: server.name,
+		cluster: server.cluster,
+		version: undefined,
+		answering: false,
+		metaLeader: false,
+	}));
 	const all = [...listed, ...gone].filter(server => matches(server.name, state.screen.ui.filter.value));
 	const ordered = [...all.filter(server => !server.answering), ...all.filter(server => server.answering)];
 	const dead = new Set(result?.assessment.meta.dead ?? []);
@@ -140,7 +193,12 @@ function serverItems(state: State): Item[] {
 		label: `${`${server.name}${server.metaLeader ? '*' : ''}`.padEnd(width)} ${(server.cluster ?? '-').padEnd(14)} ${(server.version ?? '-').padEnd(8)} ${server.answering ? 'online' : 'NOT ANSWERING'}`,
 		action: dead.has(server.name)
 			? {type: 'go', screen: open({kind: 'recovery-plan', server: server.name, returnTo: undefined})}
-			: {type: 'notice', message: server.answering ? `${server.name} answers: nothing to recover on it` : `${server.name} does not answer and the meta group does not name it: see Meta group on the overview`},
+			: {
+					type: 'notice',
+					message: server.answering
+						? `${server.name} answers: nothing to recover on it`
+						: `${server.name} does not answer and the meta group does not name it: see Meta group on the overview`,
+				},
 	}));
 }
 
@@ -150,27 +208,63 @@ function restorePlanItems(state: State, screen: Screen & {kind: 'restore-plan'})
 	const result = latestDiagnosis(state.diagnosis);
 	const verdict = result?.assessment.streams.find(candidate => candidate.stream === plan.stream);
 	const broken = verdict?.kind === 'r1-on-dead-node' || verdict?.kind === 'no-quorum';
-	const blockedBy = verdict?.kind === 'r1-on-dead-node' ? verdict.deadPeers.find(server => result?.assessment.meta.dead.includes(server)) : undefined;
+	const blockedBy =
+		verdict?.kind === 'r1-on-dead-node'
+			? verdict.deadPeers.find(server => result?.assessment.meta.dead.includes(server))
+			: undefined;
 	// A stream whose only node is dead answers no STREAM.INFO: pre-flight can only warn, but the name is taken.
-	const exists = plan.findings.some(finding => finding.check === 'exists' && (finding.level === 'refusal' || (finding.level === 'warning' && broken)));
+	const exists = plan.findings.some(
+		finding => finding.check === 'exists' && (finding.level === 'refusal' || (finding.level === 'warning' && broken)),
+	);
 	const edit = (field: 'replicas' | 'cluster' | 'tags'): Action => ({type: 'edit', field});
 	const items: Item[] = [];
-	if (!plan.refused) items.push({key: 'continue', label: `Restore ${plan.stream} (you will type its name)`, action: {type: 'go', screen: open({kind: 'restore-confirm', plan})}});
+	if (!plan.refused)
+		items.push({
+			key: 'continue',
+			label: `Restore ${plan.stream} (you will type its name)`,
+			action: {type: 'go', screen: open({kind: 'restore-confirm', plan})},
+		});
 	if (exists && blockedBy) {
 		items.push({
 			key: 'peer-remove',
 			label: `Peer-remove ${blockedBy} first: the server cannot delete a stream whose only node is dead and still a member`,
-			action: {type: 'go', screen: open({kind: 'recovery-plan', server: blockedBy, returnTo: {screen, history: state.history}})},
+			action: {
+				type: 'go',
+				screen: open({kind: 'recovery-plan', server: blockedBy, returnTo: {screen, history: state.history}}),
+			},
 		});
 	} else if (exists) {
-		items.push({key: 'delete', label: `Delete the ${broken ? 'broken' : 'existing'} stream ${plan.stream} first (you will type its name)`, action: {type: 'go', screen: open({kind: 'delete-confirm', stream: plan.stream, returnTo: screen})}});
+		items.push({
+			key: 'delete',
+			label: `Delete the ${broken ? 'broken' : 'existing'} stream ${plan.stream} first (you will type its name)`,
+			action: {type: 'go', screen: open({kind: 'delete-confirm', stream: plan.stream, returnTo: screen})},
+		});
 	}
 
 	items.push(
-		{key: 'replicas', label: `Replicas: ${overrides.replicas ?? `${plan.replicas} (from the backup)`}`, action: edit('replicas')},
-		{key: 'cluster', label: `Cluster: ${overrides.cluster ?? plan.placement?.cluster ?? 'any'}`, action: edit('cluster')},
-		{key: 'tags', label: `Tags: ${(overrides.tags ?? plan.placement?.tags ?? []).join(',') || 'none'}`, action: edit('tags')},
-		{key: 'no-placement', label: 'Drop the placement', action: {type: 'overrides', overrides: {...(overrides.replicas === undefined ? {} : {replicas: overrides.replicas}), dropPlacement: true}}},
+		{
+			key: 'replicas',
+			label: `Replicas: ${overrides.replicas ?? `${plan.replicas} (from the backup)`}`,
+			action: edit('replicas'),
+		},
+		{
+			key: 'cluster',
+			label: `Cluster: ${overrides.cluster ?? plan.placement?.cluster ?? 'any'}`,
+			action: edit('cluster'),
+		},
+		{
+			key: 'tags',
+			label: `Tags: ${(overrides.tags ?? plan.placement?.tags ?? []).join(',') || 'none'}`,
+			action: edit('tags'),
+		},
+		{
+			key: 'no-placement',
+			label: 'Drop the placement',
+			action: {
+				type: 'overrides',
+				overrides: {...(overrides.replicas === undefined ? {} : {replicas: overrides.replicas}), dropPlacement: true},
+			},
+		},
 	);
 	return items;
 }
@@ -179,7 +273,10 @@ function recoveryDoneItems(screen: Screen & {kind: 'recovery-run'}): Item[] {
 	const items: Item[] = [];
 	if (screen.returnTo) {
 		const {screen: back} = screen.returnTo;
-		const label = back.kind === 'restore-plan' ? `Back to the restore of ${back.plan?.stream ?? back.dir}` : 'Back to where you were';
+		const label =
+			back.kind === 'restore-plan'
+				? `Back to the restore of ${back.plan?.stream ?? back.dir}`
+				: 'Back to where you were';
 		items.push({key: 'return', label, action: {type: 'return', detour: screen.returnTo}});
 	}
 
@@ -209,9 +306,17 @@ function listItems(state: State): Item[] {
 		case 'quorum': {
 			if (screen.restarting) return [];
 			const lost = result?.assessment.meta.kind === 'no-quorum';
-			const restartable = lost ? missingServers(state.known, result).filter(server => state.demoServers.includes(server) && !screen.restarted.includes(server)) : [];
+			const restartable = lost
+				? missingServers(state.known, result).filter(
+						server => state.demoServers.includes(server) && !screen.restarted.includes(server),
+					)
+				: [];
 			return [
-				...restartable.map((server): Item => ({key: `restart-${server}`, label: `Restart ${server} (a demo server: starts it again with its data)`, action: {type: 'restart', server}})),
+				...restartable.map((server): Item => ({
+					key: `restart-${server}`,
+					label: `Restart ${server} (a demo server: starts it again with its data)`,
+					action: {type: 'restart', server},
+				})),
 				...(lost ? [{key: 'refresh', label: 'Refresh the diagnosis', action: {type: 'refresh'}} satisfies Item] : []),
 				{key: 'home', label: 'Back to the overview', action: home},
 			];
@@ -240,7 +345,16 @@ function listItems(state: State): Item[] {
 			}
 
 			const impacts = removalImpact(screen.server, streamsOf(state), result.assessment);
-			return [{key: 'go', label: `Peer-remove ${screen.server} (you will type its name)`, action: {type: 'go', screen: open({kind: 'recovery-confirm', server: screen.server, impacts, returnTo: screen.returnTo})}}];
+			return [
+				{
+					key: 'go',
+					label: `Peer-remove ${screen.server} (you will type its name)`,
+					action: {
+						type: 'go',
+						screen: open({kind: 'recovery-confirm', server: screen.server, impacts, returnTo: screen.returnTo}),
+					},
+				},
+			];
 		}
 
 		case 'recovery-run': {
@@ -254,7 +368,11 @@ function listItems(state: State): Item[] {
 		case 'restore-pick': {
 			return screen.backups
 				.filter(backup => matches(backup.stream ?? backup.dir, screen.ui.filter.value))
-				.map(backup => ({key: backup.dir, label: backupLabel(backup), action: {type: 'go', screen: planScreen(backup.dir)}}));
+				.map(backup => ({
+					key: backup.dir,
+					label: backupLabel(backup),
+					action: {type: 'go', screen: planScreen(backup.dir)},
+				}));
 		}
 
 		case 'restore-plan': {
@@ -266,7 +384,15 @@ function listItems(state: State): Item[] {
 		}
 
 		case 'delete-run': {
-			return screen.phase === 'failed' ? [{key: 'back', label: 'Back to the restore', action: {type: 'return', detour: {screen: screen.returnTo, history: state.history.slice(0, -1)}}}] : [];
+			return screen.phase === 'failed'
+				? [
+						{
+							key: 'back',
+							label: 'Back to the restore',
+							action: {type: 'return', detour: {screen: screen.returnTo, history: state.history.slice(0, -1)}},
+						},
+					]
+				: [];
 		}
 
 		default: {

@@ -36,7 +36,13 @@ type Body =
 	| {kind: 'inspect'; stream: string}
 	| {kind: 'recovery-node'; returnTo: Detour | undefined}
 	/** The meta group lost its quorum: which servers to bring back, and (in the demo) bringing one back. */
-	| {kind: 'quorum'; restarting: string | undefined; waiting: string | undefined; restarted: string[]; problem: string | undefined}
+	| {
+			kind: 'quorum';
+			restarting: string | undefined;
+			waiting: string | undefined;
+			restarted: string[];
+			problem: string | undefined;
+	  }
 	| {kind: 'recovery-plan'; server: string; returnTo: Detour | undefined}
 	| {kind: 'recovery-confirm'; server: string; impacts: StreamImpact[]; returnTo: Detour | undefined}
 	| {
@@ -49,7 +55,14 @@ type Body =
 			returnTo: Detour | undefined;
 	  }
 	| {kind: 'backup-select'; selected: string[]}
-	| {kind: 'backup-dir'; streams: string[]; neededBytes: number; checking: boolean; problem: string | undefined; choices: string[]}
+	| {
+			kind: 'backup-dir';
+			streams: string[];
+			neededBytes: number;
+			checking: boolean;
+			problem: string | undefined;
+			choices: string[];
+	  }
 	| {kind: 'backup-run'; streams: string[]; root: string; phase: 'running' | 'done'; results: BackupLine[]}
 	| {kind: 'restore-dir'; loading: boolean; problem: string | undefined; choices: string[]}
 	| {kind: 'restore-pick'; root: string; backups: BackupSummary[]}
@@ -62,9 +75,21 @@ type Body =
 			editing: OverrideField | undefined;
 	  }
 	| {kind: 'restore-confirm'; plan: StreamRestorePlan}
-	| {kind: 'restore-run'; plan: StreamRestorePlan; phase: 'running' | 'done' | 'failed'; message: string | undefined; result: StreamRestoreResult | undefined}
+	| {
+			kind: 'restore-run';
+			plan: StreamRestorePlan;
+			phase: 'running' | 'done' | 'failed';
+			message: string | undefined;
+			result: StreamRestoreResult | undefined;
+	  }
 	| {kind: 'delete-confirm'; stream: string; returnTo: RestorePlanScreen}
-	| {kind: 'delete-run'; stream: string; returnTo: RestorePlanScreen; phase: 'running' | 'failed'; message: string | undefined};
+	| {
+			kind: 'delete-run';
+			stream: string;
+			returnTo: RestorePlanScreen;
+			phase: 'running' | 'failed';
+			message: string | undefined;
+	  };
 
 export type Screen = Body & {ui: Ui};
 export type ScreenKind = Screen['kind'];

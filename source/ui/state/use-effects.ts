@@ -13,7 +13,9 @@ type Dispatch = (action: Action) => void;
 const watchTimeoutMs = 120_000;
 
 export function message(error: unknown): string {
-	return error instanceof DrError ? `${error.message}${error.hint ? ` — try: ${error.hint}` : ''}` : String((error as Error)?.message ?? error);
+	return error instanceof DrError
+		? `${error.message}${error.hint ? ` — try: ${error.hint}` : ''}`
+		: String((error as Error)?.message ?? error);
 }
 
 export function useDiagnosis(state: State, dispatch: Dispatch, services: WizardServices): void {
@@ -23,10 +25,12 @@ export function useDiagnosis(state: State, dispatch: Dispatch, services: WizardS
 			.diagnose({
 				signal: controller.signal,
 				onPart(part) {
-					if (part.servers?.ok && !controller.signal.aborted) dispatch({type: 'servers-loaded', servers: part.servers.value});
+					if (part.servers?.ok && !controller.signal.aborted)
+						dispatch({type: 'servers-loaded', servers: part.servers.value});
 				},
 				onElectionWait(waitedMs, timeoutMs) {
-					if (!controller.signal.aborted) dispatch({type: 'election', election: {phase: 'waiting', waitedMs, timeoutMs}});
+					if (!controller.signal.aborted)
+						dispatch({type: 'election', election: {phase: 'waiting', waitedMs, timeoutMs}});
 				},
 			})
 			.then(result => {
@@ -42,7 +46,8 @@ export function useDiagnosis(state: State, dispatch: Dispatch, services: WizardS
 /** A cluster without a working meta leader: watch for one, and refresh the moment it is elected. */
 export function useElectionWatch(state: State, dispatch: Dispatch, services: WizardServices): void {
 	const meta = state.diagnosis.kind === 'ready' ? state.diagnosis.result.assessment.meta : undefined;
-	const leaderless = meta !== undefined && (meta.kind === 'no-quorum' || (meta.kind === 'unknown' && meta.size !== undefined));
+	const leaderless =
+		meta !== undefined && (meta.kind === 'no-quorum' || (meta.kind === 'unknown' && meta.size !== undefined));
 	useEffect(() => {
 		if (!leaderless || !services.watchMetaLeader) return;
 		const controller = new AbortController();
@@ -106,7 +111,9 @@ export function usePeerRemove(state: State, dispatch: Dispatch, services: Wizard
 					timeoutMs: watchTimeoutMs,
 					onUpdate: states => dispatch({type: 'watch-update', states}),
 				});
-				const pending = result.states.filter(watched => !watched.done).map(watched => `${watched.stream} waits for ${watched.waitingFor ?? '?'}`);
+				const pending = result.states
+					.filter(watched => !watched.done)
+					.map(watched => `${watched.stream} waits for ${watched.waitingFor ?? '?'}`);
 				const detail = result.complete
 					? `removed ${server}; ${targets.length === 0 ? 'no stream needed a new replica' : `${targets.length} stream(s) recovered`}${lostWords}`
 					: `removed ${server}; not recovered after ${watchTimeoutMs / 1000}s: ${pending.join('; ')}${lostWords}`;
@@ -156,8 +163,14 @@ export function useDemoRestart(state: State, dispatch: Dispatch, services: Wizar
 					dispatch({type: 'diagnosis-loaded', result});
 					if (result.assessment.meta.kind !== 'no-quorum') break;
 					const seconds = Math.round((Date.now() - started) / 1000);
-					if (Date.now() - started > quorumWaitMs) throw new Error(`${server} runs, but after ${seconds}s the meta group still has no quorum: bring another server back`);
-					dispatch({type: 'restart-progress', waiting: `${server} is running; waiting for the meta group to elect a leader (${seconds}s)…`});
+					if (Date.now() - started > quorumWaitMs)
+						throw new Error(
+							`${server} runs, but after ${seconds}s the meta group still has no quorum: bring another server back`,
+						);
+					dispatch({
+						type: 'restart-progress',
+						waiting: `${server} is running; waiting for the meta group to elect a leader (${seconds}s)…`,
+					});
 					await new Promise(resolve => setTimeout(resolve, 1000));
 				}
 

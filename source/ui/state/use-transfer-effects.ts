@@ -42,12 +42,21 @@ export function useBackupCheck(state: State, dispatch: Dispatch, services: Wizar
 		const {streams, neededBytes} = screen;
 		void services.checkBackupTarget(checkKey, neededBytes).then(check => {
 			if (!check.ok) return dispatch({type: 'backup-check-failed', problem: check.problem});
-			dispatch({type: 'replace', screen: open({kind: 'backup-run', streams, root: checkKey, phase: 'running', results: []})});
+			dispatch({
+				type: 'replace',
+				screen: open({kind: 'backup-run', streams, root: checkKey, phase: 'running', results: []}),
+			});
 		});
 	}, [checkKey]);
 }
 
-export function useBackupRun(state: State, dispatch: Dispatch, services: WizardServices, stores: TransferStores, streamBytes: (name: string) => number): {abort: () => void} {
+export function useBackupRun(
+	state: State,
+	dispatch: Dispatch,
+	services: WizardServices,
+	stores: TransferStores,
+	streamBytes: (name: string) => number,
+): {abort: () => void} {
 	const work = useAbortable();
 	const {screen} = state;
 	const backupKey = screen.kind === 'backup-run' && screen.phase === 'running' ? screen.root : undefined;
@@ -66,7 +75,15 @@ export function useBackupRun(state: State, dispatch: Dispatch, services: WizardS
 			for (const [index, stream] of streams.entries()) {
 				if (controller.signal.aborted) break;
 				const dir = `${root.replace(/\/+$/, '')}/${stream}`;
-				const live: BackupLive = {start: undefined, progress: undefined, index, total: streams.length, doneBytes, totalBytes, results: [...results]};
+				const live: BackupLive = {
+					start: undefined,
+					progress: undefined,
+					index,
+					total: streams.length,
+					doneBytes,
+					totalBytes,
+					results: [...results],
+				};
 				stores.backup.set(live);
 				let line: BackupLine;
 				try {
@@ -76,10 +93,20 @@ export function useBackupRun(state: State, dispatch: Dispatch, services: WizardS
 						onProgress: progress => stores.backup.set({...live, start: stores.backup.get()?.start, progress}),
 					});
 					line = outcome.ok
-						? {stream, dir, ok: true, words: `${formatBytes(outcome.result.archiveBytes)} in ${dir}, verified${outcome.result.warnings.length > 0 ? `; ${outcome.result.warnings.join('; ')}` : ''}`}
+						? {
+								stream,
+								dir,
+								ok: true,
+								words: `${formatBytes(outcome.result.archiveBytes)} in ${dir}, verified${outcome.result.warnings.length > 0 ? `; ${outcome.result.warnings.join('; ')}` : ''}`,
+							}
 						: {stream, dir, ok: false, words: words(outcome.error)};
 				} catch (error) {
-					line = {stream, dir, ok: false, words: controller.signal.aborted ? 'aborted: no backup was left in its directory' : words(error)};
+					line = {
+						stream,
+						dir,
+						ok: false,
+						words: controller.signal.aborted ? 'aborted: no backup was left in its directory' : words(error),
+					};
 				}
 
 				doneBytes += streamBytes(stream);
@@ -119,7 +146,10 @@ export function useBackupList(state: State, dispatch: Dispatch, services: Wizard
 
 export function useRestorePlan(state: State, dispatch: Dispatch, services: WizardServices): void {
 	const {screen} = state;
-	const planKey = screen.kind === 'restore-plan' && screen.plan === undefined && screen.problem === undefined ? `${screen.dir}|${JSON.stringify(screen.overrides)}` : undefined;
+	const planKey =
+		screen.kind === 'restore-plan' && screen.plan === undefined && screen.problem === undefined
+			? `${screen.dir}|${JSON.stringify(screen.overrides)}`
+			: undefined;
 	useEffect(() => {
 		if (screen.kind !== 'restore-plan' || planKey === undefined) return;
 		const {dir} = screen;
@@ -134,7 +164,12 @@ export function useRestorePlan(state: State, dispatch: Dispatch, services: Wizar
 	}, [planKey]);
 }
 
-export function useRestoreRun(state: State, dispatch: Dispatch, services: WizardServices, stores: TransferStores): {abort: () => void} {
+export function useRestoreRun(
+	state: State,
+	dispatch: Dispatch,
+	services: WizardServices,
+	stores: TransferStores,
+): {abort: () => void} {
 	const work = useAbortable();
 	const {screen} = state;
 	const restoreKey = screen.kind === 'restore-run' && screen.phase === 'running' ? screen.plan.dir : undefined;
@@ -148,7 +183,10 @@ export function useRestoreRun(state: State, dispatch: Dispatch, services: Wizard
 			let detail: string;
 			let result: 'ok' | 'failed' | 'aborted';
 			try {
-				const restored = await services.restore(plan, {signal: controller.signal, onProgress: event => stores.restore.set(event)});
+				const restored = await services.restore(plan, {
+					signal: controller.signal,
+					onProgress: event => stores.restore.set(event),
+				});
 				outcome = {type: 'restore-finished', result: restored};
 				detail = `restored ${restored.info.state?.messages ?? '?'} messages in ${Math.round(restored.totalMs / 1000)}s`;
 				result = 'ok';
@@ -160,7 +198,14 @@ export function useRestoreRun(state: State, dispatch: Dispatch, services: Wizard
 
 			work.done();
 			// Recorded before the screen says it is done: an operator who quits right then still finds it in the summary.
-			const entry = await services.audit({action: 'restore', subject: plan.stream, result, detail, parameters: {dir: plan.dir, ...plan.overrides}, nats: services.natsRestoreCommand(plan)});
+			const entry = await services.audit({
+				action: 'restore',
+				subject: plan.stream,
+				result,
+				detail,
+				parameters: {dir: plan.dir, ...plan.overrides},
+				nats: services.natsRestoreCommand(plan),
+			});
 			dispatch({type: 'recorded', entry});
 			dispatch(outcome);
 			dispatch({type: 'refresh'});
@@ -180,7 +225,13 @@ export function useStreamDelete(state: State, dispatch: Dispatch, services: Wiza
 		void (async () => {
 			try {
 				await services.deleteStream(stream);
-				const entry = await services.audit({action: 'stream-delete', subject: stream, result: 'ok', detail: `deleted stream ${stream} to restore it from its backup`, nats: `nats stream rm ${stream} -f`});
+				const entry = await services.audit({
+					action: 'stream-delete',
+					subject: stream,
+					result: 'ok',
+					detail: `deleted stream ${stream} to restore it from its backup`,
+					nats: `nats stream rm ${stream} -f`,
+				});
 				dispatch({type: 'recorded', entry});
 				dispatch({type: 'return', detour: {screen: returnTo, history}});
 				dispatch({type: 'refresh'});
@@ -204,11 +255,15 @@ export function usePathCompletion(state: State, dispatch: Dispatch, services: Wi
 /** The default backup directory is only offered when it exists; otherwise the field starts empty, saying why. */
 export function useRestoreDefault(state: State, dispatch: Dispatch, services: WizardServices): void {
 	const {screen} = state;
-	const root = screen.kind === 'restore-dir' && !screen.loading && screen.ui.text.value === state.backupRoot ? state.backupRoot : undefined;
+	const root =
+		screen.kind === 'restore-dir' && !screen.loading && screen.ui.text.value === state.backupRoot
+			? state.backupRoot
+			: undefined;
 	useEffect(() => {
 		if (root === undefined || root === '') return;
 		void services.completePath(root.replace(/\/+$/, '')).then(found => {
-			if (!found.some(entry => entry.replace(/\/+$/, '') === root.replace(/\/+$/, ''))) dispatch({type: 'default-missing', root});
+			if (!found.some(entry => entry.replace(/\/+$/, '') === root.replace(/\/+$/, '')))
+				dispatch({type: 'default-missing', root});
 		});
 	}, [root]);
 }
