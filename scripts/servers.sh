@@ -14,8 +14,8 @@ set -euo pipefail
 cache="${NATS_DR_BIN_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/nats-dr/bin}"
 server_module=github.com/nats-io/nats-server/v2
 cli_module=github.com/nats-io/natscli
-# natscli's newest tag on the proxy (v0.5.1) does not build from its module; v0.5.0 is the newest that does.
-# Its jsm.go (v0.5.0) names a 2.15 server's archive stream.arc.s2 (NATSARC1) and older ones' stream.tar.s2, and
+# natscli v0.5.0: the release the compatibility table was recorded with (v0.5.1, the newest on the proxy, builds
+# too; NATS_DR_NATSCLI_VERSION=v0.5.1 runs the suite with it). Its jsm.go (v0.5.0) names a 2.15 server's archive stream.arc.s2 (NATSARC1) and older ones' stream.tar.s2, and
 # reads both; older CLI releases only ever write stream.tar.s2, which nats-dr reads whatever its content, so one
 # release is enough.
 cli_version="${NATS_DR_NATSCLI_VERSION:-v0.5.0}"

@@ -87,17 +87,24 @@ export class TmuxSession {
 
 	/** Moves the menu pointer to the item matching `label`, one key at a time as a person would, and picks it. */
 	async choose(label: RegExp): Promise<void> {
-		const pointed = (screen: string): string | undefined => screen.split('\n').find(line => /^\s*[❯>] /.test(line));
-		for (let step = 0; step < 12; step++) {
-			const screen = await this.visible();
-			if (new RegExp(`[❯>] ${label.source}`).test(screen)) return this.keys('Enter');
-			// Wait for the pointer itself to move: a spinner also changes the screen, and a Down sent
+		const pointer = /^\s*[❯>] /;
+		for (let step = 0; step < 24; step++) {
+			const lines = (await this.visible()).split('\n');
+			const at = lines.findIndex(line => pointer.test(line));
+			if (at !== -1 && new RegExp(`[❯>] ${label.source}`).test(lines[at]!)) return this.keys('Enter');
+			// Screens keep their pointer when the operator comes back: the item may be above it.
+			const target = lines.findIndex(line => new RegExp(`^\\s*${label.source}`).test(line));
+			const key = target !== -1 && at !== -1 && target < at ? 'Up' : 'Down';
+			// Wait for the pointer itself to move: a spinner also changes the screen, and a key sent
 			// before the last one is drawn would skip an item.
-			const before = pointed(screen);
-			await this.keys('Down');
+			const before = lines[at];
+			await this.keys(key);
 			const deadline = Date.now() + 5000;
-			while (pointed(await this.visible()) === before && Date.now() < deadline)
+			while (Date.now() < deadline) {
+				const now = (await this.visible()).split('\n').find(line => pointer.test(line));
+				if (now !== before) break;
 				await new Promise(resolve => setTimeout(resolve, 50));
+			}
 		}
 
 		throw new Error(`no menu item ${label} on the screen:\n${await this.visible()}`);
