@@ -75,19 +75,24 @@ export async function gatherServers(
 ): Promise<ServersView> {
 	const started = performance.now();
 	let expected = 0;
-	const replies = await sysGather<StatszReply>(
-		sys,
-		'$SYS.REQ.SERVER.PING',
-		{},
-		{
-			maxWaitMs: timeoutMs,
-			signal,
-			expected(_count, latest) {
-				expected = Math.max(expected, expectedFrom(latest as StatszReply));
-				return expected || undefined;
+	const ping = async (): Promise<StatszReply[]> =>
+		sysGather<StatszReply>(
+			sys,
+			'$SYS.REQ.SERVER.PING',
+			{},
+			{
+				maxWaitMs: timeoutMs,
+				signal,
+				expected(_count, latest) {
+					expected = Math.max(expected, expectedFrom(latest as StatszReply));
+					return expected || undefined;
+				},
 			},
-		},
-	);
+		);
+	let replies = await ping();
+	// Right after a node dies, a request written to it is lost with it, while the connection moves to
+	// another server: asking once more over the new connection is the operator's own next step.
+	if (replies.length === 0 && !signal?.aborted) replies = await ping();
 	if (replies.length === 0) {
 		throw new DrError(`no server answered $SYS.REQ.SERVER.PING within ${timeoutMs} ms`, {hint: noSystemAccountHint});
 	}
