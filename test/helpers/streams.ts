@@ -28,15 +28,32 @@ export async function addStream(
 	}
 
 	const js = nc.jetstream();
-	const pending: Array<Promise<unknown>> = [];
-	for (let i = 1; i <= messages; i++) {
+	const publish = async (i: number) => {
 		const h = headers();
 		h.set('X-Seq', String(i));
-		pending.push(
-			js.publish(`${config.name}.s${i % 7}`, new TextEncoder().encode(JSON.stringify({i, stream: config.name})), {
-				headers: h,
-			}),
-		);
+		return js.publish(`${config.name}.s${i % 7}`, new TextEncoder().encode(JSON.stringify({i, stream: config.name})), {
+			headers: h,
+		});
+	};
+
+	// A stream placed in another cluster of a supercluster answers publishes only once the gateways
+	// have carried its interest: until then a publish gets 503 (no responders), so the first is retried.
+	if (messages > 0) {
+		const deadline = Date.now() + 20_000;
+		for (;;) {
+			try {
+				await publish(1);
+				break;
+			} catch (error) {
+				if ((error as {code?: string}).code !== '503' || Date.now() > deadline) throw error;
+				await delay(100);
+			}
+		}
+	}
+
+	const pending: Array<Promise<unknown>> = [];
+	for (let i = 2; i <= messages; i++) {
+		pending.push(publish(i));
 		if (pending.length >= 200) await Promise.all(pending.splice(0));
 	}
 
