@@ -72,6 +72,28 @@ function jetstreamBlock(storeDir: string, extra = ''): string {
 }`;
 }
 
+/** The topology tests run on the server on the PATH and on the newest one scripts/servers.sh built. */
+export const serverVariants = [
+	{label: 'the server on the PATH', bin: serverBin()},
+	...(newestServerBin() ? [{label: 'the newest server', bin: newestServerBin()!}] : []),
+];
+
+/** The command-line connection flags for a region's servers, with the app and system users. */
+export function topologyCli(topology: Topology, region: string): string[] {
+	return [
+		'--server',
+		topology.urlsOf(region),
+		'--user',
+		appUser.user,
+		'--password',
+		appUser.password,
+		'--sys-user',
+		sysUser.user,
+		'--sys-password',
+		sysUser.password,
+	];
+}
+
 export class Topology {
 	readonly nodes: TopologyNode[];
 	readonly dir: string;

@@ -12,29 +12,11 @@ import path from 'node:path';
 import {after, before, describe, test} from 'node:test';
 import {connect, type NatsConnection} from 'nats';
 import {parseJson, runCli} from '../helpers/cli.js';
-import {appUser, sysUser, waitFor} from '../helpers/nats-server.js';
+import {appUser, waitFor} from '../helpers/nats-server.js';
 import {addStream} from '../helpers/streams.js';
-import {newestServerBin, serverBin, Topology} from '../helpers/topology.js';
+import {serverVariants as servers, Topology, topologyCli} from '../helpers/topology.js';
 
-function cli(topology: Topology, region: string): string[] {
-	return [
-		'--server',
-		topology.urlsOf(region),
-		'--user',
-		appUser.user,
-		'--password',
-		appUser.password,
-		'--sys-user',
-		sysUser.user,
-		'--sys-password',
-		sysUser.password,
-	];
-}
-
-const servers = [
-	{label: 'the server on the PATH', bin: serverBin()},
-	...(newestServerBin() ? [{label: 'the newest server', bin: newestServerBin()!}] : []),
-];
+const cli = topologyCli;
 
 for (const {label, bin} of servers) {
 	describe(`region loss in a supercluster on ${label}`, () => {
