@@ -14,7 +14,7 @@ import {connect} from 'nats';
 import {formatBytes} from '../source/core/format.js';
 import {appUser, TestCluster} from '../test/helpers/nats-server.js';
 import {fillRandom} from '../test/helpers/streams.js';
-import {runMeasured, type ChildRun} from './lib/peak-rss.js';
+import {runMeasured, seedWithPeer, type ChildRun} from './lib/peak-rss.js';
 import {findNatsCli, findPeer, loadAverage, median, natsDrBin, secondsWithSpread, useBenchServer} from './lib/tools.js';
 
 const sizeMib = Number(process.env['BENCH_SIZE_MIB'] ?? 128);
@@ -38,22 +38,7 @@ export async function benchBackup(): Promise<string[]> {
 		const auth = ['--user', appUser.user, '--password', appUser.password];
 		let seeded = `${formatBytes(sizeMib * 2 ** 20)} in ${messageSize} messages`;
 		if ('path' in peer) {
-			const seed = await runMeasured(peer.path, [
-				'seed',
-				'-s',
-				url,
-				...auth,
-				stream,
-				'--subjects',
-				`${stream}.>`,
-				'--replicas',
-				String(replicas),
-				'--bytes',
-				`${sizeMib}MiB`,
-				'--msg-size',
-				messageSize,
-			]);
-			if (seed.code !== 0) throw new Error(`gojsbackup seed failed: ${seed.stderr}`);
+			await seedWithPeer(peer.path, {url, auth, stream, replicas, sizeMib, messageSize});
 		} else {
 			const nc = await connect({servers: url, user: appUser.user, pass: appUser.password});
 			await (

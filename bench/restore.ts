@@ -18,7 +18,7 @@ import {formatBytes} from '../source/core/format.js';
 import {appUser, TestCluster, waitFor} from '../test/helpers/nats-server.js';
 import {fillRandom, streamNames} from '../test/helpers/streams.js';
 import {snapshotRaw} from '../test/helpers/snapshot-raw.js';
-import {runMeasured, type ChildRun} from './lib/peak-rss.js';
+import {runMeasured, seedWithPeer, type ChildRun} from './lib/peak-rss.js';
 import {findNatsCli, findPeer, loadAverage, median, natsDrBin, secondsWithSpread, useBenchServer} from './lib/tools.js';
 
 const sizeMib = Number(process.env['BENCH_SIZE_MIB'] ?? 128);
@@ -46,22 +46,7 @@ export async function benchRestore(): Promise<string[]> {
 		const dir = join(scratch, stream);
 		let seeded = `${formatBytes(sizeMib * 2 ** 20)} in ${messageSize} messages`;
 		if ('path' in peer) {
-			const seed = await runMeasured(peer.path, [
-				'seed',
-				'-s',
-				url,
-				...auth,
-				stream,
-				'--subjects',
-				`${stream}.>`,
-				'--replicas',
-				String(replicas),
-				'--bytes',
-				`${sizeMib}MiB`,
-				'--msg-size',
-				messageSize,
-			]);
-			if (seed.code !== 0) throw new Error(`gojsbackup seed failed: ${seed.stderr}`);
+			await seedWithPeer(peer.path, {url, auth, stream, replicas, sizeMib, messageSize});
 			const backup = await runMeasured(peer.path, ['backup', '-s', url, ...auth, stream, dir, '--no-progress']);
 			if (backup.code !== 0) throw new Error(`gojsbackup backup failed: ${backup.stderr}`);
 		} else {

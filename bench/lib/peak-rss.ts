@@ -44,3 +44,33 @@ async function highWaterMark(pid: number): Promise<number> {
 		return 0;
 	}
 }
+
+/** Fills a file stream with the peer's `seed` (incompressible payloads, async publishes): fast, and the same in every bench. */
+export async function seedWithPeer(
+	peer: string,
+	{
+		url,
+		auth,
+		stream,
+		replicas,
+		sizeMib,
+		messageSize,
+	}: {url: string; auth: string[]; stream: string; replicas: number; sizeMib: number; messageSize: string},
+): Promise<void> {
+	const seed = await runMeasured(peer, [
+		'seed',
+		'-s',
+		url,
+		...auth,
+		stream,
+		'--subjects',
+		`${stream}.>`,
+		'--replicas',
+		String(replicas),
+		'--bytes',
+		`${sizeMib}MiB`,
+		'--msg-size',
+		messageSize,
+	]);
+	if (seed.code !== 0) throw new Error(`gojsbackup seed failed: ${seed.stderr}`);
+}
