@@ -53,6 +53,11 @@ async function newestCached(dir: string): Promise<string | undefined> {
 	return undefined;
 }
 
+/** The newest release scripts/servers.sh built, if any: the demo prefers it, the tests run it beside the PATH's. */
+export async function newestCachedServer(env: NodeJS.ProcessEnv): Promise<string | undefined> {
+	return newestCached(serverCacheDir(env));
+}
+
 export async function findNatsServer(explicit: string | undefined, env: NodeJS.ProcessEnv): Promise<string> {
 	if (explicit !== undefined) {
 		if (await isExecutableFile(explicit)) return path.resolve(explicit);

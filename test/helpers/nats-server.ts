@@ -81,8 +81,9 @@ export type ServerNode = {
 	logFile: string;
 };
 
-const livePids = new Set<number>();
-const liveDirs = new Set<string>();
+/** What any harness started, stopped and removed when the test process exits, whatever happened. */
+export const livePids = new Set<number>();
+export const liveDirs = new Set<string>();
 
 process.on('exit', () => {
 	for (const pid of livePids) {

@@ -8,12 +8,13 @@
  * The server binary is NATS_SERVER_BIN when set, else `nats-server` from the PATH.
  */
 import {spawn, type ChildProcess} from 'node:child_process';
-import {closeSync, existsSync, openSync, readdirSync, readFileSync, rmSync} from 'node:fs';
+import {closeSync, openSync, readFileSync} from 'node:fs';
 import {mkdir, mkdtemp, rm, writeFile} from 'node:fs/promises';
-import {homedir, tmpdir} from 'node:os';
+import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {freePorts} from '../../source/demo/free-ports.js';
-import {appUser, delay, sysUser} from './nats-server.js';
+import {newestCachedServer} from '../../source/demo/find-server.js';
+import {appUser, delay, liveDirs, livePids, natsServerBin, sysUser} from './nats-server.js';
 
 export type RegionSpec = {name: string; nodes: number};
 
@@ -30,31 +31,13 @@ export type TopologyNode = {
 	bin: string;
 };
 
-const livePids = new Set<number>();
-const liveDirs = new Set<string>();
-process.on('exit', () => {
-	for (const pid of livePids) {
-		try {
-			process.kill(pid, 'SIGKILL');
-		} catch {}
-	}
-
-	for (const dir of liveDirs) rmSync(dir, {recursive: true, force: true});
-});
-
-export function serverBin(): string {
-	return process.env['NATS_SERVER_BIN'] || 'nats-server';
-}
-
-/** The newest server built by scripts/servers.sh, for tests that run on the oldest and the newest. */
-export function newestServerBin(): string | undefined {
-	const root = path.join(homedir(), '.cache', 'nats-dr', 'bin');
-	const versions = (existsSync(root) ? readdirSync(root) : [])
-		.map(name => /^nats-server-v(\d+)\.(\d+)\.(\d+)$/.exec(name))
-		.filter((match): match is RegExpExecArray => match !== null)
-		.sort((a, b) => Number(b[1]) - Number(a[1]) || Number(b[2]) - Number(a[2]) || Number(b[3]) - Number(a[3]));
-	const newest = versions[0] ? path.join(root, versions[0][0], 'nats-server') : undefined;
-	return newest && existsSync(newest) ? newest : undefined;
+/** The topology tests run on the server on the PATH (or NATS_SERVER_BIN) and on the newest one scripts/servers.sh built. */
+export async function serverVariants(): Promise<Array<{label: string; bin: string}>> {
+	const newest = await newestCachedServer(process.env);
+	return [
+		{label: 'the server on the PATH', bin: natsServerBin},
+		...(newest ? [{label: 'the newest server', bin: newest}] : []),
+	];
 }
 
 const accounts = `accounts {
@@ -71,12 +54,6 @@ function jetstreamBlock(storeDir: string, extra = ''): string {
   ${extra}
 }`;
 }
-
-/** The topology tests run on the server on the PATH and on the newest one scripts/servers.sh built. */
-export const serverVariants = [
-	{label: 'the server on the PATH', bin: serverBin()},
-	...(newestServerBin() ? [{label: 'the newest server', bin: newestServerBin()!}] : []),
-];
 
 /** The command-line connection flags for a region's servers, with the app and system users. */
 export function topologyCli(topology: Topology, region: string): string[] {
@@ -112,7 +89,7 @@ export class Topology {
 	 * bootstrap a meta group of their own before the gateways connect, and on 2.9.10 the two meta
 	 * leaders then flap for good (waitReady times out, naming both leaders).
 	 */
-	static async supercluster(regions: RegionSpec[], {bin = serverBin()}: {bin?: string} = {}): Promise<Topology> {
+	static async supercluster(regions: RegionSpec[], {bin = natsServerBin}: {bin?: string} = {}): Promise<Topology> {
 		const dir = await makeDir();
 		const ports = await freePorts(regions.reduce((sum, region) => sum + region.nodes, 0) * 4);
 		const nodes: Array<TopologyNode & {clusterPort: number; gatewayPort: number}> = [];
@@ -183,7 +160,7 @@ ${accounts}
 	static async domains({
 		hub = 'hub',
 		leaf = 'leaf',
-		bin = serverBin(),
+		bin = natsServerBin,
 	}: {hub?: string; leaf?: string; bin?: string} = {}): Promise<Topology> {
 		const dir = await makeDir();
 		const [hubPort, hubHttp, leafListen, leafPort, leafHttp] = (await freePorts(5)) as [

@@ -14,9 +14,10 @@ import {connect, type NatsConnection} from 'nats';
 import {parseJson, runCli} from '../helpers/cli.js';
 import {appUser, waitFor} from '../helpers/nats-server.js';
 import {addStream} from '../helpers/streams.js';
-import {serverVariants as servers, Topology, topologyCli} from '../helpers/topology.js';
+import {serverVariants, Topology, topologyCli} from '../helpers/topology.js';
 
 const cli = topologyCli;
+const servers = await serverVariants();
 
 for (const {label, bin} of servers) {
 	describe(`region loss in a supercluster on ${label}`, () => {
