@@ -12,7 +12,7 @@ import {checkBackupTarget, completePath, listBackups} from '../core/backup-catal
 import {backupStream} from '../core/backup/backup-stream.js';
 import {planStreamRestore} from '../core/restore/plan.js';
 import {restoreStream} from '../core/restore/restore.js';
-import {natsRestoreCommand} from '../core/restore/overrides.js';
+import {streamRestoreCommand} from '../core/nats-command.js';
 import path from 'node:path';
 import {assess} from '../recovery/assess.js';
 import type {ConnectionSummary, DemoService, WizardServices} from '../ui/services.js';
@@ -88,7 +88,7 @@ export function wizardServices(
 		async planRestore(dir, overrides, signal) {
 			return planStreamRestore(restoreConnection, dir, {overrides, signal});
 		},
-		natsRestoreCommand: plan => natsRestoreCommand(plan.dir, plan.overrides),
+		natsRestoreCommand: plan => streamRestoreCommand(plan.dir, plan.overrides),
 		async restore(plan, {signal, onProgress}) {
 			return restoreStream(plan, {connection: restoreConnection, signal, onProgress});
 		},

@@ -11,7 +11,8 @@ import type {Session} from '../../core/connection/session.js';
 import {parseDuration} from '../../core/duration.js';
 import {DrError, exitCodes, UsageError, type ExitCode} from '../../core/errors.js';
 import {formatBytes} from '../../core/format.js';
-import {natsRestoreCommand, overridesProblem, type RestoreOverrides} from '../../core/restore/overrides.js';
+import {accountRestoreCommand, streamRestoreCommand} from '../../core/nats-command.js';
+import {overridesProblem, type RestoreOverrides} from '../../core/restore/overrides.js';
 import {
 	planAccountRestore,
 	planStreamRestore,
@@ -141,7 +142,7 @@ async function restoreOne(run: Run): Promise<ExitCode> {
 	if (plan.refused) return refuse(run, plan.stream, plan.findings);
 	printSummary(run, [plan]);
 	await confirmed(run, plan.stream, async () => confirmByName(plan.stream, 'stream', {flags, io: context.io, signal}));
-	out.log(`Equivalent: ${natsRestoreCommand(dir, overrides)}`);
+	out.log(`Equivalent: ${streamRestoreCommand(dir, overrides)}`);
 	out.log(`Starting restore of Stream "${plan.stream}" from file "${dir}"\n`);
 	let result: StreamRestoreResult;
 	try {
@@ -213,7 +214,7 @@ async function restoreAll(run: Run): Promise<ExitCode> {
 	printSummary(run, plan.streams);
 	const name = basename(dir);
 	await confirmed(run, name, async () => confirmByName(name, 'backup directory', {flags, io: context.io, signal}));
-	out.log(`Equivalent: ${natsAccountCommand(dir, overrides)}`);
+	out.log(`Equivalent: ${accountRestoreCommand(dir, overrides)}`);
 	// Chained, so the log keeps the streams' order.
 	let audits: Promise<unknown> = Promise.resolve();
 	const result = await restoreAccount(plan, {
@@ -432,7 +433,7 @@ function record(
 		result,
 		detail,
 		parameters: parameters(dir, overrides),
-		nats: natsRestoreCommand(dir, overrides),
+		nats: streamRestoreCommand(dir, overrides),
 	};
 }
 
@@ -464,19 +465,6 @@ function parameters(dir: string, overrides: RestoreOverrides): Record<string, un
 		...(overrides.tags ? {tags: overrides.tags} : {}),
 		...(overrides.dropPlacement ? {no_placement: true} : {}),
 	};
-}
-
-/** `nats account restore` has no --replicas and no way to drop a placement (protocol doc §7.3). */
-function natsAccountCommand(dir: string, overrides: RestoreOverrides): string {
-	const flags = [
-		...(overrides.cluster === undefined ? [] : ['--cluster', overrides.cluster]),
-		...(overrides.tags ?? []).flatMap(tag => ['--tag', tag]),
-	];
-	const unsupported =
-		overrides.replicas !== undefined || overrides.dropPlacement
-			? ' # nats account restore cannot change replicas or drop the placement'
-			: '';
-	return ['nats account restore', dir, ...flags].join(' ') + unsupported;
 }
 
 function number(value: number | undefined): string {
