@@ -5,7 +5,7 @@
  */
 import {basename} from 'node:path';
 import type {ArchiveProgress} from '../core/archive/verify-archive.js';
-import {formatBytes} from '../core/format.js';
+import {formatBytes, formatRate} from '../core/format.js';
 import {oneLine} from '../core/terminal-text.js';
 import type {RestoreProgress} from '../core/restore/restore.js';
 import type {Output} from './output.js';
@@ -141,7 +141,7 @@ function logPrinter(out: Output): RestorePrinter {
 					if (step <= notified || event.chunks >= event.totalChunks) break;
 					notified = step;
 					stamp(
-						`Sent ${event.chunks} chunks (${formatBytes(event.sentBytes)} of ${formatBytes(event.totalBytes)}, ${formatBytes(event.bytesPerSecond)}/s)`,
+						`Sent ${event.chunks} chunks (${formatBytes(event.sentBytes)} of ${formatBytes(event.totalBytes)}, ${formatRate(event.bytesPerSecond)})`,
 					);
 					break;
 				}

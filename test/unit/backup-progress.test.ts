@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import {describe, test} from 'node:test';
 import {accountLine, PeriodicReporter, periodicLine} from '../../source/cli/commands/backup-lines.js';
-import {etaText, ProgressLine, renderLine} from '../../source/cli/progress-line.js';
+import {ProgressLine, renderLine} from '../../source/cli/progress-line.js';
+import {formatEta} from '../../source/core/format.js';
 import type {AccountProgress} from '../../source/core/backup/backup-account.js';
 import type {BackupProgress} from '../../source/core/backup/backup-stream.js';
 import {RateMeter} from '../../source/core/backup/progress.js';
@@ -131,13 +132,10 @@ describe('the live line', () => {
 	});
 
 	test('ETA text in whole units', () => {
-		assert.deepEqual([100, 4200, 59_001, 65_000, 3_599_000, 3_720_000].map(etaText), [
-			'1s',
-			'5s',
-			'1m00s',
-			'1m05s',
-			'59m59s',
-			'1h02m',
-		]);
+		assert.deepEqual(
+			[100, 4200, 59_001, 65_000, 3_599_000, 3_720_000].map(ms => formatEta(ms)),
+			['1s', '5s', '1m00s', '1m05s', '59m59s', '1h02m'],
+		);
+		assert.equal(formatEta(undefined), '--', 'no rate yet: no estimate');
 	});
 });

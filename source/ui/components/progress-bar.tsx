@@ -1,14 +1,8 @@
 /** A bar with bytes, rate and ETA; ASCII-safe, and it says its state in words for screen readers. */
 import {Text} from './text.js';
-import {formatBytes} from '../../core/format.js';
+import {formatBytes, formatEta, formatRate} from '../../core/format.js';
 import {useTerminalSize} from '../hooks/use-terminal-size.js';
 import {useTheme} from '../theme-context.js';
-
-function formatEta(ms: number | undefined): string {
-	if (ms === undefined || !Number.isFinite(ms)) return '--';
-	const seconds = Math.round(ms / 1000);
-	return seconds < 60 ? `${seconds}s` : `${Math.floor(seconds / 60)}m${String(seconds % 60).padStart(2, '0')}s`;
-}
 
 export function ProgressBar({
 	label,
@@ -28,7 +22,7 @@ export function ProgressBar({
 	const {glyphs, color} = useTheme();
 	const {columns} = useTerminalSize();
 	const clamped = Math.min(1, Math.max(0, fraction));
-	const details = `${Math.round(clamped * 100)}% ${formatBytes(done)}/${formatBytes(total)} ${formatBytes(bytesPerSecond)}/s ETA ${formatEta(etaMs)}`;
+	const details = `${Math.round(clamped * 100)}% ${formatBytes(done)}/${formatBytes(total)} ${formatRate(bytesPerSecond)} ETA ${formatEta(etaMs)}`;
 	const width = Math.max(8, Math.min(40, columns - label.length - details.length - 4));
 	const full = Math.round(clamped * width);
 	return (
