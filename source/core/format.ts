@@ -28,3 +28,13 @@ export function formatEta(ms: number | undefined): string {
 	if (seconds < 3600) return `${Math.floor(seconds / 60)}m${String(seconds % 60).padStart(2, '0')}s`;
 	return `${Math.floor(seconds / 3600)}h${String(Math.floor((seconds % 3600) / 60)).padStart(2, '0')}m`;
 }
+
+/** A count with thousands separators; '?' when the server did not say. */
+export function formatCount(value: number | undefined): string {
+	return value === undefined ? '?' : value.toLocaleString('en-US');
+}
+
+/** A duration that took a while: hundredths under 10 s, whole seconds above. */
+export function formatSeconds(ms: number): string {
+	return ms < 10_000 ? `${(ms / 1000).toFixed(2)}s` : `${Math.round(ms / 1000)}s`;
+}

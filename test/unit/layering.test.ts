@@ -62,6 +62,22 @@ test('the wizard reaches NATS and the disk only through its services', () => {
 	}
 });
 
+test('operations sit between core and the faces: they import core and recovery, never cli, ui, ink or react', () => {
+	for (const file of files('operations')) {
+		for (const {spec} of imports(file)) {
+			assert.doesNotMatch(spec, /^(ink|react)/, `${file} imports ${spec}`);
+			assert.doesNotMatch(resolved(file, spec) ?? '', /^(cli|ui|demo)\//, `${file} imports ${spec}`);
+		}
+	}
+});
+
+test('core and recovery never reach up into the operations', () => {
+	for (const file of [...files('core'), ...files('recovery')]) {
+		for (const {spec} of imports(file))
+			assert.doesNotMatch(resolved(file, spec) ?? '', /^operations\//, `${file} imports ${spec}`);
+	}
+});
+
 test('the wizard state never imports from a screen, not even a type', () => {
 	for (const file of files('ui/state')) {
 		for (const {spec} of imports(file)) {
