@@ -5,16 +5,9 @@
  */
 import {formatBytes, formatEta, formatRate} from '../core/format.js';
 import {oneLine} from '../core/terminal-text.js';
+import type {TransferFigures} from '../core/transfer-figures.js';
 
-export type LineState = {
-	label: string;
-	/** 0-1. */
-	fraction: number;
-	doneBytes: number;
-	totalBytes: number;
-	bytesPerSecond: number;
-	etaMs: number | undefined;
-};
+export type LineState = TransferFigures & {label: string};
 
 const redrawMs = 250;
 /** `100% 1023 MiB/1023 MiB 1023 MiB/s ETA 59m59s` */

@@ -6,6 +6,7 @@
 import {basename} from 'node:path';
 import type {ArchiveProgress} from '../core/archive/verify-archive.js';
 import {formatBytes, formatRate} from '../core/format.js';
+import {uploadFigures} from '../core/transfer-figures.js';
 import {oneLine} from '../core/terminal-text.js';
 import type {RestoreProgress} from '../core/restore/restore.js';
 import type {Output} from './output.js';
@@ -72,14 +73,7 @@ function livePrinter(out: Output, ascii: boolean): RestorePrinter {
 
 				case 'upload': {
 					if (status) clear();
-					bar.update({
-						label: `Restoring ${event.stream}`,
-						fraction: event.sentBytes / Math.max(1, event.totalBytes),
-						doneBytes: event.sentBytes,
-						totalBytes: event.totalBytes,
-						bytesPerSecond: event.bytesPerSecond,
-						etaMs: event.etaMs,
-					});
+					bar.update({label: `Restoring ${event.stream}`, ...uploadFigures(event)});
 					break;
 				}
 

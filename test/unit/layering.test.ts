@@ -56,7 +56,11 @@ test('the wizard reaches NATS and the disk only through its services', () => {
 		for (const {spec, typeOnly} of imports(file)) {
 			assert.doesNotMatch(spec, /^(nats|node:fs|node:net|node:child_process)/, `${file} imports ${spec}`);
 			if (!typeOnly && spec.includes('/core/')) {
-				assert.match(spec, /core\/(errors|format|terminal-text)\.js$/, `${file} imports ${spec} at run time`);
+				assert.match(
+					spec,
+					/core\/(errors|format|terminal-text|transfer-figures)\.js$/,
+					`${file} imports ${spec} at run time`,
+				);
 			}
 		}
 	}

@@ -5,6 +5,7 @@
 import type {AccountProgress, StreamOutcome} from '../../core/backup/backup-account.js';
 import type {BackupProgress, BackupResult} from '../../core/backup/backup-stream.js';
 import {parseSize} from '../../core/backup/size.js';
+import {backupFigures} from '../../core/transfer-figures.js';
 import {defaultStateDir} from '../../core/diagnosis/inventory.js';
 import {recordInventory} from '../../core/diagnosis/record-inventory.js';
 import {parseDuration} from '../../core/duration.js';
@@ -196,15 +197,8 @@ class ProgressView {
 		}
 
 		if (this.#line) {
-			const verifying = progress.phase === 'verify';
-			this.#line.update({
-				label: verifying ? `verifying ${progress.stream}` : progress.stream,
-				fraction: verifying ? progress.verifiedBytes / Math.max(1, progress.compressedBytes) : progress.fraction,
-				doneBytes: verifying ? progress.verifiedBytes : progress.uncompressedBytes,
-				totalBytes: verifying ? progress.compressedBytes : progress.totalBytes,
-				bytesPerSecond: verifying ? 0 : progress.bytesPerSecond,
-				etaMs: verifying ? undefined : progress.etaMs,
-			});
+			const label = progress.phase === 'verify' ? `verifying ${progress.stream}` : progress.stream;
+			this.#line.update({label, ...backupFigures(progress)});
 		} else if (progress.phase === 'transfer' && this.#periodic?.due(progress.fraction, performance.now())) {
 			this.#context.out.log(periodicLine(progress));
 		}

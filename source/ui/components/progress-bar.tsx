@@ -1,24 +1,12 @@
 /** A bar with bytes, rate and ETA; ASCII-safe, and it says its state in words for screen readers. */
 import {Text} from './text.js';
 import {formatBytes, formatEta, formatRate} from '../../core/format.js';
+import type {TransferFigures} from '../../core/transfer-figures.js';
 import {useTerminalSize} from '../hooks/use-terminal-size.js';
 import {useTheme} from '../theme-context.js';
 
-export function ProgressBar({
-	label,
-	fraction,
-	done,
-	total,
-	bytesPerSecond,
-	etaMs,
-}: {
-	readonly label: string;
-	readonly fraction: number;
-	readonly done: number;
-	readonly total: number;
-	readonly bytesPerSecond: number;
-	readonly etaMs: number | undefined;
-}) {
+export function ProgressBar({label, figures}: {readonly label: string; readonly figures: TransferFigures}) {
+	const {fraction, doneBytes: done, totalBytes: total, bytesPerSecond, etaMs} = figures;
 	const {glyphs, color} = useTheme();
 	const {columns} = useTerminalSize();
 	const clamped = Math.min(1, Math.max(0, fraction));
