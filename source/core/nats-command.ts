@@ -68,6 +68,11 @@ export function streamStepDownCommand(stream: string): string {
 	return command(['stream', 'cluster', 'step-down', stream]);
 }
 
-export function streamDeleteCommand(stream: string): string {
-	return command(['stream', 'rm', stream, '-f']);
+/** `-f` because nats-dr asked for the typed name first; hints leave it out, so natscli asks. */
+export function streamDeleteCommand(stream: string, {force = true} = {}): string {
+	return command(['stream', 'rm', stream, ...(force ? ['-f'] : [])]);
+}
+
+export function streamInfoCommand(stream: string): string {
+	return command(['stream', 'info', stream]);
 }

@@ -6,6 +6,7 @@ import {
 	metaPeerRemoveCommand,
 	streamBackupCommand,
 	streamDeleteCommand,
+	streamInfoCommand,
 	streamPeerRemoveCommand,
 	streamRestoreCommand,
 	streamStepDownCommand,
@@ -43,6 +44,8 @@ test('names and paths a shell would split or expand are quoted, quotes inside th
 		[streamPeerRemoveCommand('A;B', 'n3'), "nats stream cluster peer-remove 'A;B' n3 --force"],
 		[streamStepDownCommand('EVENTS'), 'nats stream cluster step-down EVENTS'],
 		[streamDeleteCommand('*'), "nats stream rm '*' -f"],
+		[streamDeleteCommand('my stream', {force: false}), "nats stream rm 'my stream'"],
+		[streamInfoCommand('A B'), "nats stream info 'A B'"],
 	];
 	for (const [actual, expected] of cases) assert.equal(actual, expected);
 });
