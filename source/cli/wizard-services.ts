@@ -1,4 +1,4 @@
-/** Binds the wizard's services to a live session, the engines and the audit log. */
+/** Binds the wizard's services to a live session, the operations and the audit log. */
 import type {Session} from '../core/connection/session.js';
 import {describeConnection} from '../core/connection/settings.js';
 import {diagnose} from '../core/diagnosis/diagnose.js';
