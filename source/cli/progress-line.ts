@@ -3,37 +3,22 @@
  * four times a second (natscli redraws its bars every 250 ms). The wizard has its own renderer;
  * this one serves the plain commands.
  */
-import {formatBytes} from '../core/format.js';
+import {formatBytes, formatEta, formatRate} from '../core/format.js';
 import {oneLine} from '../core/terminal-text.js';
+import type {TransferFigures} from '../core/transfer-figures.js';
 
-export type LineState = {
-	label: string;
-	/** 0-1. */
-	fraction: number;
-	doneBytes: number;
-	totalBytes: number;
-	bytesPerSecond: number;
-	etaMs: number | undefined;
-};
+export type LineState = TransferFigures & {label: string};
 
 const redrawMs = 250;
 /** `100% 1023 MiB/1023 MiB 1023 MiB/s ETA 59m59s` */
 const figuresWidth = 44;
 const eraseToEnd = '\u001B[K';
 
-/** Whole seconds, minutes and hours: an estimate does not deserve milliseconds. */
-export function etaText(ms: number): string {
-	const seconds = Math.ceil(ms / 1000);
-	if (seconds < 60) return `${seconds}s`;
-	if (seconds < 3600) return `${Math.floor(seconds / 60)}m${String(seconds % 60).padStart(2, '0')}s`;
-	return `${Math.floor(seconds / 3600)}h${String(Math.floor((seconds % 3600) / 60)).padStart(2, '0')}m`;
-}
-
 export function renderLine(state: LineState, columns: number, ascii: boolean): string {
 	const label = oneLine(state.label);
 	const percent = `${String(Math.floor(state.fraction * 100)).padStart(3)}%`;
-	const eta = state.etaMs === undefined ? '' : ` ETA ${etaText(state.etaMs)}`;
-	const rate = state.bytesPerSecond > 0 ? ` ${formatBytes(state.bytesPerSecond)}/s` : '';
+	const eta = state.etaMs === undefined ? '' : ` ETA ${formatEta(state.etaMs)}`;
+	const rate = state.bytesPerSecond > 0 ? ` ${formatRate(state.bytesPerSecond)}` : '';
 	const figures = `${percent} ${formatBytes(state.doneBytes)}/${formatBytes(state.totalBytes)}${rate}${eta}`;
 	// Room for the widest figures, so the bar keeps its width while the numbers change.
 	const width = Math.min(40, columns - label.length - figuresWidth - 4);

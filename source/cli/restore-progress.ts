@@ -5,7 +5,8 @@
  */
 import {basename} from 'node:path';
 import type {ArchiveProgress} from '../core/archive/verify-archive.js';
-import {formatBytes} from '../core/format.js';
+import {formatBytes, formatRate} from '../core/format.js';
+import {uploadFigures} from '../core/transfer-figures.js';
 import {oneLine} from '../core/terminal-text.js';
 import type {RestoreProgress} from '../core/restore/restore.js';
 import type {Output} from './output.js';
@@ -72,14 +73,7 @@ function livePrinter(out: Output, ascii: boolean): RestorePrinter {
 
 				case 'upload': {
 					if (status) clear();
-					bar.update({
-						label: `Restoring ${event.stream}`,
-						fraction: event.sentBytes / Math.max(1, event.totalBytes),
-						doneBytes: event.sentBytes,
-						totalBytes: event.totalBytes,
-						bytesPerSecond: event.bytesPerSecond,
-						etaMs: event.etaMs,
-					});
+					bar.update({label: `Restoring ${event.stream}`, ...uploadFigures(event)});
 					break;
 				}
 
@@ -141,7 +135,7 @@ function logPrinter(out: Output): RestorePrinter {
 					if (step <= notified || event.chunks >= event.totalChunks) break;
 					notified = step;
 					stamp(
-						`Sent ${event.chunks} chunks (${formatBytes(event.sentBytes)} of ${formatBytes(event.totalBytes)}, ${formatBytes(event.bytesPerSecond)}/s)`,
+						`Sent ${event.chunks} chunks (${formatBytes(event.sentBytes)} of ${formatBytes(event.totalBytes)}, ${formatRate(event.bytesPerSecond)})`,
 					);
 					break;
 				}

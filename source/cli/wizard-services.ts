@@ -1,18 +1,18 @@
-/** Binds the wizard's services to a live session, the engines and the audit log. */
+/** Binds the wizard's services to a live session, the operations and the audit log. */
 import type {Session} from '../core/connection/session.js';
 import {describeConnection} from '../core/connection/settings.js';
 import {diagnose} from '../core/diagnosis/diagnose.js';
 import {watchForLeader} from '../core/diagnosis/election.js';
 import {defaultStateDir} from '../core/diagnosis/inventory.js';
 import {gatherServers} from '../core/diagnosis/servers.js';
-import {peerIdOf} from '../core/diagnosis/peer-id.js';
-import {DrError} from '../core/errors.js';
-import {deleteStream, removeMetaPeer, watchRecovery} from '../core/recovery-actions.js';
+import type {AuditEntry} from '../core/audit.js';
+import type {Audit} from '../operations/audit-trail.js';
+import {backupStreams} from '../operations/backup.js';
+import {peerRemove} from '../operations/peer-remove.js';
+import {restorePlanned} from '../operations/restore.js';
+import {deleteStreamForRestore} from '../operations/stream-delete.js';
 import {checkBackupTarget, completePath, listBackups} from '../core/backup-catalog.js';
-import {backupStream} from '../core/backup/backup-stream.js';
 import {planStreamRestore} from '../core/restore/plan.js';
-import {restoreStream} from '../core/restore/restore.js';
-import {natsRestoreCommand} from '../core/restore/overrides.js';
 import path from 'node:path';
 import {assess} from '../recovery/assess.js';
 import type {ConnectionSummary, DemoService, WizardServices} from '../ui/services.js';
@@ -31,6 +31,14 @@ export function wizardServices(
 	const system: ConnectionSummary['system'] = session.sys
 		? {kind: session.sysSeparate ? 'separate' : 'same'}
 		: {kind: 'none', reason: session.sysError?.message ?? 'no system-account connection'};
+	/** The operations write to the command's audit log; the wizard hears of each record for its summary. */
+	const recorded =
+		(onRecorded: (entry: AuditEntry) => void): Audit =>
+		async record => {
+			const entry = await context.audit(record);
+			onRecorded(entry);
+			return entry;
+		};
 	const restoreConnection = {js: session.js, sys: session.sys, sysError: session.sysError};
 	return {
 		connection: () => ({servers: described.servers, auth: described.auth, context: described.context, account, system}),
@@ -52,49 +60,39 @@ export function wizardServices(
 				});
 			},
 		}),
-		async peerRemove(server) {
-			if (!session.sys)
-				throw new DrError('peer-remove needs the system account', {
-					hint: 'start nats-dr with --sys-user/--sys-creds/--sys-context',
-				});
-			await removeMetaPeer(session.sys, {name: server, peerId: peerIdOf(server)}, session.settings.timeoutMs);
-		},
-		async watch(targets, {signal, timeoutMs, onUpdate}) {
-			return watchRecovery(session.js, targets, {signal, timeoutMs, onUpdate});
+		async peerRemove(server, {signal, watchTimeoutMs, onEvent, onRecorded}) {
+			return peerRemove(
+				session,
+				{server, force: false, watch: true, watchTimeoutMs},
+				// The wizard took the typed name on its own screen before it got here.
+				{signal, audit: recorded(onRecorded), confirm: async () => undefined, onEvent},
+			);
 		},
 		demo,
 		defaultBackupRoot: () => backupRoot ?? path.resolve('nats-dr-backups'),
 		completePath,
 		checkBackupTarget,
-		async backup(stream, dir, {signal, onStart, onProgress}) {
-			try {
-				return {
-					stream,
-					dir,
-					ok: true,
-					result: await backupStream(session.js, stream, dir, {
-						signal,
-						onStart,
-						onProgress,
-						inboxPrefix: session.settings.inboxPrefix,
-					}),
-				};
-			} catch (error) {
-				if (signal.aborted || !(error instanceof DrError)) throw error;
-				return {stream, dir, ok: false, error};
-			}
+		async backup(streams, root, {signal, onStream, onStart, onProgress, onOutcome, onRecorded}) {
+			// One at a time: the wizard draws one stream's progress bar under the finished ones.
+			const settings = {inboxPrefix: session.settings.inboxPrefix, concurrency: 1};
+			await backupStreams(session.js, root, streams, settings, {
+				signal,
+				audit: recorded(onRecorded),
+				onStream,
+				onStart,
+				onProgress,
+				onOutcome,
+			});
 		},
 		listBackups,
 		async planRestore(dir, overrides, signal) {
 			return planStreamRestore(restoreConnection, dir, {overrides, signal});
 		},
-		natsRestoreCommand: plan => natsRestoreCommand(plan.dir, plan.overrides),
-		async restore(plan, {signal, onProgress}) {
-			return restoreStream(plan, {connection: restoreConnection, signal, onProgress});
+		async restore(plan, {signal, onProgress, onRecorded}) {
+			return restorePlanned(restoreConnection, plan, {}, {signal, onProgress, audit: recorded(onRecorded)});
 		},
-		async deleteStream(stream) {
-			await deleteStream(session.js, stream);
+		async deleteStream(stream, {onRecorded}) {
+			await deleteStreamForRestore(session.js, stream, {audit: recorded(onRecorded)});
 		},
-		audit: async record => context.audit(record),
 	};
 }

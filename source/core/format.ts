@@ -11,3 +11,30 @@ export function formatBytes(bytes: number): string {
 	if (unit === 0) return `${bytes} B`;
 	return `${value < 10 ? value.toFixed(1) : Math.round(value)} ${units[unit]!}`;
 }
+
+/** A transfer rate, as both faces and the log lines print it. */
+export function formatRate(bytesPerSecond: number): string {
+	return `${formatBytes(bytesPerSecond)}/s`;
+}
+
+/**
+ * Time left in whole seconds, minutes and hours (an estimate does not deserve milliseconds), rounded
+ * up so the last second never reads 0s; '--' while there is no estimate yet. Both faces draw it.
+ */
+export function formatEta(ms: number | undefined): string {
+	if (ms === undefined || !Number.isFinite(ms)) return '--';
+	const seconds = Math.ceil(ms / 1000);
+	if (seconds < 60) return `${seconds}s`;
+	if (seconds < 3600) return `${Math.floor(seconds / 60)}m${String(seconds % 60).padStart(2, '0')}s`;
+	return `${Math.floor(seconds / 3600)}h${String(Math.floor((seconds % 3600) / 60)).padStart(2, '0')}m`;
+}
+
+/** A count with thousands separators; '?' when the server did not say. */
+export function formatCount(value: number | undefined): string {
+	return value === undefined ? '?' : value.toLocaleString('en-US');
+}
+
+/** A duration that took a while: hundredths under 10 s, whole seconds above. */
+export function formatSeconds(ms: number): string {
+	return ms < 10_000 ? `${(ms / 1000).toFixed(2)}s` : `${Math.round(ms / 1000)}s`;
+}

@@ -7,6 +7,7 @@ import type {NatsConnection} from 'nats';
 import {DrError, JsApiError, throwIfAborted} from './errors.js';
 import {decodeJson, encodeJson, jsRequest, requestError, type JsApi} from './jsapi.js';
 import {streamInfo, viewFromInfo, type ReplicaView} from './diagnosis/streams.js';
+import {streamInfoCommand} from './nats-command.js';
 
 type SuccessReply = {success?: boolean; error?: {code: number; err_code?: number; description: string}};
 
@@ -62,7 +63,7 @@ export async function removeStreamPeer(
 		: 'before 2.15 the server shrinks the group only when its meta leader holds a replica of the stream';
 	const outcome =
 		left === 'silent'
-			? `and ${stream} did not answer for ${Math.round(settleMs / 1000)} s afterwards, so whether ${server} left the group is not known (${why}); check with nats stream info ${stream}`
+			? `and ${stream} did not answer for ${Math.round(settleMs / 1000)} s afterwards, so whether ${server} left the group is not known (${why}); check with ${streamInfoCommand(stream)}`
 			: `and kept ${server} in the group (${why}); nothing was removed`;
 	throw new DrError(
 		`nats-server ${version ?? '(unknown version)'} found no server to take ${server}'s replica of ${stream} (503/10075 "peer remap failed") ${outcome}`,

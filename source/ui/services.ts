@@ -3,15 +3,15 @@
  * only these; the implementation binding them to NATS and the disk lives outside source/ui, so no
  * screen ever talks to a server directly.
  */
-import type {AuditEntry, AuditRecord} from '../core/audit.js';
+import type {AuditEntry} from '../core/audit.js';
 import type {BackupSummary} from '../core/backup-catalog.js';
-import type {BackupProgress, BackupResult, BackupStart} from '../core/backup/backup-stream.js';
+import type {StreamOutcome} from '../core/backup/backup-account.js';
+import type {BackupProgress, BackupStart} from '../core/backup/backup-stream.js';
 import type {Diagnosis} from '../core/diagnosis/diagnose.js';
-import type {DrError} from '../core/errors.js';
-import type {WatchState, WatchTarget} from '../core/recovery-actions.js';
 import type {RestoreOverrides} from '../core/restore/overrides.js';
 import type {StreamRestorePlan} from '../core/restore/plan.js';
 import type {RestoreProgress, StreamRestoreResult} from '../core/restore/restore.js';
+import type {PeerRemoveEvent, PeerRemoveOutcome} from '../operations/peer-remove.js';
 import type {Assessment} from '../recovery/assess.js';
 
 export type ConnectionSummary = {
@@ -25,10 +25,6 @@ export type ConnectionSummary = {
 };
 
 export type DiagnosisResult = {diagnosis: Diagnosis; assessment: Assessment};
-
-export type StreamBackupOutcome = {stream: string; dir: string} & (
-	{ok: true; result: BackupResult} | {ok: false; error: DrError}
-);
 
 /** Only in `nats-dr demo`: the demo's own servers, which the wizard may start again. */
 export type DemoService = {
@@ -51,11 +47,19 @@ export type WizardServices = {
 	 * has been due (undefined: no quorum answers). Absent without a system-account connection.
 	 */
 	watchMetaLeader?(options: {signal: AbortSignal; onWait: (waitedMs: number | undefined) => void}): Promise<string>;
-	peerRemove(server: string): Promise<void>;
-	watch(
-		targets: WatchTarget[],
-		options: {signal: AbortSignal; timeoutMs: number; onUpdate: (states: WatchState[]) => void},
-	): Promise<{complete: boolean; states: WatchState[]}>;
+	/**
+	 * Removes a dead server from the meta group and watches its streams recover: the operation the
+	 * command runs, with its refusals. The wizard asked for the typed name before it calls this.
+	 */
+	peerRemove(
+		server: string,
+		options: {
+			signal: AbortSignal;
+			watchTimeoutMs: number;
+			onEvent: (event: PeerRemoveEvent) => void;
+			onRecorded: (entry: AuditEntry) => void;
+		},
+	): Promise<PeerRemoveOutcome>;
 	/** Where backups go by default, and where the restore picker starts. */
 	defaultBackupRoot(): string;
 	completePath(partial: string): Promise<string[]>;
@@ -63,24 +67,33 @@ export type WizardServices = {
 		dir: string,
 		neededBytes: number,
 	): Promise<{ok: true; freeBytes: number | undefined} | {ok: false; problem: string}>;
-	/** Backs up one stream into `dir` (its own directory); never throws for the stream's own failure. */
+	/**
+	 * Backs up the streams one after another, each into its own subdirectory of `root`, as the command
+	 * does (unsafe names refused); a stream's failure is its outcome, an abort throws once all is clean.
+	 */
 	backup(
-		stream: string,
-		dir: string,
+		streams: string[],
+		root: string,
 		options: {
 			signal: AbortSignal;
+			onStream: (stream: string, index: number, total: number, dir: string) => void;
 			onStart: (start: BackupStart) => void;
 			onProgress: (progress: BackupProgress) => void;
+			onOutcome: (outcome: StreamOutcome, dir: string | undefined) => void;
+			onRecorded: (entry: AuditEntry) => void;
 		},
-	): Promise<StreamBackupOutcome>;
+	): Promise<void>;
 	listBackups(root: string): Promise<BackupSummary[]>;
 	planRestore(dir: string, overrides: RestoreOverrides, signal: AbortSignal): Promise<StreamRestorePlan>;
-	/** The `nats` command that does the same restore, for the audit log and the summary. */
-	natsRestoreCommand(plan: StreamRestorePlan): string;
+	/** Runs the planned restore, as the command does, and audits it; a failure is audited, then thrown. */
 	restore(
 		plan: StreamRestorePlan,
-		options: {signal: AbortSignal; onProgress: (event: RestoreProgress) => void},
+		options: {
+			signal: AbortSignal;
+			onProgress: (event: RestoreProgress) => void;
+			onRecorded: (entry: AuditEntry) => void;
+		},
 	): Promise<StreamRestoreResult>;
-	deleteStream(stream: string): Promise<void>;
-	audit(record: AuditRecord): Promise<AuditEntry>;
+	/** Deletes a stream in the way of its restore, and audits it (a failure too). */
+	deleteStream(stream: string, options: {onRecorded: (entry: AuditEntry) => void}): Promise<void>;
 };

@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import {describe, test} from 'node:test';
 import {accountLine, PeriodicReporter, periodicLine} from '../../source/cli/commands/backup-lines.js';
-import {etaText, ProgressLine, renderLine} from '../../source/cli/progress-line.js';
+import {ProgressLine, renderLine} from '../../source/cli/progress-line.js';
+import {formatEta} from '../../source/core/format.js';
+import {backupFigures, uploadFigures} from '../../source/core/transfer-figures.js';
 import type {AccountProgress} from '../../source/core/backup/backup-account.js';
 import type {BackupProgress} from '../../source/core/backup/backup-stream.js';
 import {RateMeter} from '../../source/core/backup/progress.js';
@@ -131,13 +133,59 @@ describe('the live line', () => {
 	});
 
 	test('ETA text in whole units', () => {
-		assert.deepEqual([100, 4200, 59_001, 65_000, 3_599_000, 3_720_000].map(etaText), [
-			'1s',
-			'5s',
-			'1m00s',
-			'1m05s',
-			'59m59s',
-			'1h02m',
-		]);
+		assert.deepEqual(
+			[100, 4200, 59_001, 65_000, 3_599_000, 3_720_000].map(ms => formatEta(ms)),
+			['1s', '5s', '1m00s', '1m05s', '59m59s', '1h02m'],
+		);
+		assert.equal(formatEta(undefined), '--', 'no rate yet: no estimate');
+	});
+});
+
+test('backup and restore hand the faces the same figures: the verification counts archive bytes, without a rate', () => {
+	const progress = {
+		stream: 'ORDERS',
+		phase: 'transfer' as 'transfer' | 'verify',
+		compressedBytes: 600,
+		uncompressedBytes: 800,
+		chunks: 3,
+		expectedBytes: 1000,
+		totalBytes: 1000,
+		fraction: 0.8,
+		elapsedMs: 2000,
+		bytesPerSecond: 400,
+		etaMs: 500,
+		verifiedBytes: 0,
+	};
+	assert.deepEqual(backupFigures(progress), {
+		fraction: 0.8,
+		doneBytes: 800,
+		totalBytes: 1000,
+		bytesPerSecond: 400,
+		etaMs: 500,
+	});
+	assert.deepEqual(backupFigures({...progress, phase: 'verify', verifiedBytes: 150}), {
+		fraction: 0.25,
+		doneBytes: 150,
+		totalBytes: 600,
+		bytesPerSecond: 0,
+		etaMs: undefined,
+	});
+	const upload = {
+		phase: 'upload' as const,
+		stream: 'ORDERS',
+		sentBytes: 300,
+		totalBytes: 1200,
+		chunks: 3,
+		totalChunks: 12,
+		bytesPerSecond: 100,
+		etaMs: 9000,
+		elapsedMs: 3000,
+	};
+	assert.deepEqual(uploadFigures(upload), {
+		fraction: 0.25,
+		doneBytes: 300,
+		totalBytes: 1200,
+		bytesPerSecond: 100,
+		etaMs: 9000,
 	});
 });

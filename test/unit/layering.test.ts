@@ -56,9 +56,29 @@ test('the wizard reaches NATS and the disk only through its services', () => {
 		for (const {spec, typeOnly} of imports(file)) {
 			assert.doesNotMatch(spec, /^(nats|node:fs|node:net|node:child_process)/, `${file} imports ${spec}`);
 			if (!typeOnly && spec.includes('/core/')) {
-				assert.match(spec, /core\/(errors|format|terminal-text)\.js$/, `${file} imports ${spec} at run time`);
+				assert.match(
+					spec,
+					/core\/(errors|format|terminal-text|transfer-figures)\.js$/,
+					`${file} imports ${spec} at run time`,
+				);
 			}
 		}
+	}
+});
+
+test('operations sit between core and the faces: they import core and recovery, never cli, ui, ink or react', () => {
+	for (const file of files('operations')) {
+		for (const {spec} of imports(file)) {
+			assert.doesNotMatch(spec, /^(ink|react)/, `${file} imports ${spec}`);
+			assert.doesNotMatch(resolved(file, spec) ?? '', /^(cli|ui|demo)\//, `${file} imports ${spec}`);
+		}
+	}
+});
+
+test('core and recovery never reach up into the operations', () => {
+	for (const file of [...files('core'), ...files('recovery')]) {
+		for (const {spec} of imports(file))
+			assert.doesNotMatch(resolved(file, spec) ?? '', /^operations\//, `${file} imports ${spec}`);
 	}
 });
 

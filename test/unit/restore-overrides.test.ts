@@ -3,7 +3,6 @@ import {readFileSync} from 'node:fs';
 import {test} from 'node:test';
 import {
 	applyOverrides,
-	natsRestoreCommand,
 	overridesProblem,
 	restoreRequestBody,
 	type RestoreOverrides,
@@ -114,16 +113,4 @@ test('overridesProblem refuses contradictions and impossible replica counts', ()
 	assert.match(overridesProblem({replicas: 0})!, /1 to 5/);
 	assert.match(overridesProblem({replicas: 6})!, /1 to 5/);
 	assert.match(overridesProblem({replicas: 1.5})!, /1 to 5/);
-});
-
-test('natsRestoreCommand gives the natscli equivalent', () => {
-	assert.equal(natsRestoreCommand('/backups/ORDERS', {}), 'nats stream restore /backups/ORDERS');
-	assert.equal(
-		natsRestoreCommand('/backups/my orders', {replicas: 1, cluster: 'c1', tags: ['node:n2', 'a b']}),
-		"nats stream restore '/backups/my orders' --replicas 1 --cluster c1 --tag node:n2 --tag 'a b'",
-	);
-	assert.match(
-		natsRestoreCommand('/b/X', {dropPlacement: true}),
-		/--config CONFIG\.json # \(config without "placement"\)/,
-	);
 });

@@ -4,8 +4,7 @@
  */
 import type {AccountProgress} from '../../core/backup/backup-account.js';
 import type {BackupProgress} from '../../core/backup/backup-stream.js';
-import {formatBytes} from '../../core/format.js';
-import {etaText} from '../progress-line.js';
+import {formatBytes, formatEta, formatRate} from '../../core/format.js';
 
 export function startLine(stream: string, bytes: number): string {
 	return `Starting backup of Stream "${stream}" with ${formatBytes(bytes)}`;
@@ -28,16 +27,16 @@ export function receivedLine(
 
 export function periodicLine(progress: BackupProgress): string {
 	const percent = progress.expectedBytes > 0 ? ` (${Math.floor(progress.fraction * 100)}%)` : '';
-	const eta = progress.etaMs === undefined ? '' : `, about ${etaText(progress.etaMs)} left`;
-	return `Backing up stream "${progress.stream}": ${formatBytes(progress.uncompressedBytes)} of ${formatBytes(progress.totalBytes)}${percent}, ${formatBytes(progress.bytesPerSecond)}/s${eta}`;
+	const eta = progress.etaMs === undefined ? '' : `, about ${formatEta(progress.etaMs)} left`;
+	return `Backing up stream "${progress.stream}": ${formatBytes(progress.uncompressedBytes)} of ${formatBytes(progress.totalBytes)}${percent}, ${formatRate(progress.bytesPerSecond)}${eta}`;
 }
 
 /** For --all in logs: the account's progress, with the streams in flight. */
 export function accountLine(progress: AccountProgress): string {
-	const eta = progress.etaMs === undefined ? '' : `, about ${etaText(progress.etaMs)} left`;
+	const eta = progress.etaMs === undefined ? '' : `, about ${formatEta(progress.etaMs)} left`;
 	const failed = progress.failed > 0 ? `, ${progress.failed} failed` : '';
 	const inFlight = progress.inFlight.length > 0 ? `; in flight: ${progress.inFlight.join(', ')}` : '';
-	return `Backed up ${progress.done} of ${progress.streams} streams${failed}, ${formatBytes(progress.bytes)} of about ${formatBytes(progress.expectedBytes)}, ${formatBytes(progress.bytesPerSecond)}/s${eta}${inFlight}`;
+	return `Backed up ${progress.done} of ${progress.streams} streams${failed}, ${formatBytes(progress.bytes)} of about ${formatBytes(progress.expectedBytes)}, ${formatRate(progress.bytesPerSecond)}${eta}${inFlight}`;
 }
 
 /** Go's time.Duration String() of a duration rounded to milliseconds, as natscli prints it. */

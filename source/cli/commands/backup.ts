@@ -2,29 +2,23 @@
  * `nats-dr backup STREAM DIR` and `nats-dr backup --all DIR`: natscli's log lines around the
  * engine, a live line on a terminal or periodic lines in logs, an audit record per stream.
  */
-import {join} from 'node:path';
-import {
-	backupAccount,
-	type AccountBackupResult,
-	type AccountProgress,
-	type StreamOutcome,
-} from '../../core/backup/backup-account.js';
-import {BackupRefusedError} from '../../core/backup/backup-files.js';
-import {
-	backupStream,
-	type BackupOptions,
-	type BackupProgress,
-	type BackupResult,
-} from '../../core/backup/backup-stream.js';
+import type {AccountProgress, StreamOutcome} from '../../core/backup/backup-account.js';
+import type {BackupProgress, BackupResult} from '../../core/backup/backup-stream.js';
 import {parseSize} from '../../core/backup/size.js';
+import {backupFigures} from '../../core/transfer-figures.js';
 import {defaultStateDir} from '../../core/diagnosis/inventory.js';
 import {recordInventory} from '../../core/diagnosis/record-inventory.js';
 import {parseDuration} from '../../core/duration.js';
-import {AbortedError, DrError, exitCodes, UsageError, type ExitCode} from '../../core/errors.js';
+import {exitCodes, UsageError, type ExitCode} from '../../core/errors.js';
 import {streamNameProblem} from '../../core/stream-name.js';
-import {formatBytes} from '../../core/format.js';
-import type {AuditRecord} from '../../core/audit.js';
 import type {JsApi} from '../../core/jsapi.js';
+import {
+	backupOneStream,
+	backupStreams,
+	backupSummary,
+	type BackupHooks,
+	type BackupSettings,
+} from '../../operations/backup.js';
 import type {CommandContext} from '../context.js';
 import {checkArgs} from '../flags.js';
 import {ProgressLine} from '../progress-line.js';
@@ -42,29 +36,25 @@ export async function backup(context: CommandContext): Promise<ExitCode> {
 	const nameProblem = flags.all ? undefined : streamNameProblem(args[0]!);
 	if (nameProblem)
 		throw new UsageError(`${nameProblem}; nothing was written`, 'pass the name as `nats stream ls` shows it');
-	const options: BackupOptions = {
-		consumers: flags.consumers,
-		check: flags.check,
-		force: flags.force,
-		signal: context.signal,
-	};
-	if (flags.chunkSize !== undefined) options.chunkSize = parseSize(flags.chunkSize, '--chunk-size');
-	if (flags.idleTimeout !== undefined) options.idleTimeoutMs = parseDuration(flags.idleTimeout, '--idle-timeout');
+	const settings: BackupSettings = {consumers: flags.consumers, check: flags.check, force: flags.force};
+	if (flags.chunkSize !== undefined) settings.chunkSize = parseSize(flags.chunkSize, '--chunk-size');
+	if (flags.idleTimeout !== undefined) settings.idleTimeoutMs = parseDuration(flags.idleTimeout, '--idle-timeout');
 	const session = await context.connect();
 	const view = new ProgressView(context);
 	try {
-		options.inboxPrefix = session.settings.inboxPrefix;
-		options.onStart = start => {
-			view.say(startLine(start.stream, start.expectedBytes));
-			for (const notice of start.notices) view.say(notice);
+		settings.inboxPrefix = session.settings.inboxPrefix;
+		const hooks: BackupHooks = {
+			signal: context.signal,
+			audit: context.audit,
+			onStart(start) {
+				view.say(startLine(start.stream, start.expectedBytes));
+				for (const notice of start.notices) view.say(notice);
+			},
 		};
-
-		// With --all several streams run at once: one view for the account instead of per-stream bars.
-		if (!flags.all) options.onProgress = progress => view.progress(progress);
 		if (flags.check) view.say(`${healthCheckLine}\n`);
 		const code = flags.all
-			? await backupAll(context, session.js, args[0]!, options, view)
-			: await backupOne(context, session.js, args[0]!, args[1]!, options, view);
+			? await backupAll(context, session.js, args[0]!, settings, hooks, view)
+			: await backupOne(context, session.js, [args[0]!, args[1]!], settings, hooks, view);
 		// What the account held at backup time helps a later diagnosis name what a dead node took with it.
 		const problem = await recordInventory(session, defaultStateDir(context.io.env));
 		if (problem) context.out.warn(problem);
@@ -78,23 +68,24 @@ export async function backup(context: CommandContext): Promise<ExitCode> {
 async function backupOne(
 	context: CommandContext,
 	js: JsApi,
-	stream: string,
-	dir: string,
-	options: BackupOptions,
+	[stream, dir]: [string, string],
+	settings: BackupSettings,
+	hooks: BackupHooks,
 	view: ProgressView,
 ): Promise<ExitCode> {
 	const {out} = context;
 	let result: BackupResult;
 	try {
-		result = await backupStream(js, stream, dir, options);
+		result = await backupOneStream(js, stream, dir, settings, {
+			...hooks,
+			onProgress: progress => view.progress(progress),
+		});
 	} catch (error) {
 		view.clear();
-		await context.audit(failureRecord(stream, dir, options, error));
 		throw error;
 	}
 
 	view.done(result);
-	await context.audit(successRecord(result, options));
 	if (out.json) out.printJson({ok: true, ...resultJson(result)});
 	return exitCodes.ok;
 }
@@ -103,19 +94,19 @@ async function backupAll(
 	context: CommandContext,
 	js: JsApi,
 	dir: string,
-	options: BackupOptions,
+	settings: BackupSettings,
+	hooks: BackupHooks,
 	view: ProgressView,
 ): Promise<ExitCode> {
 	const {out} = context;
-	let result: AccountBackupResult;
-	// Chained, so the log keeps the streams' order.
-	let audits: Promise<unknown> = Promise.resolve();
-	try {
-		result = await backupAccount(js, dir, {
-			...options,
-			...(context.invocation.flags.concurrency === undefined
-				? {}
-				: {concurrency: context.invocation.flags.concurrency}),
+	const result = await backupStreams(
+		js,
+		dir,
+		undefined,
+		{...settings, concurrency: context.invocation.flags.concurrency},
+		{
+			...hooks,
+			// Several streams run at once: one view for the account instead of per-stream bars.
 			onAccountProgress: progress => view.account(progress),
 			onStream(_stream, index, total) {
 				if (index === 0) view.say(`Performing backup of all ${total} streams to ${dir}\n`);
@@ -123,36 +114,15 @@ async function backupAll(
 			onOutcome(outcome) {
 				if (outcome.status === 'ok') {
 					view.done(outcome.result);
-					audits = audits.then(async () => context.audit(successRecord(outcome.result, options)));
 				} else {
 					view.clear();
 					out.warn(`Backup of ${outcome.stream} failed: ${outcome.error.message}`);
-					audits = audits.then(async () =>
-						context.audit(failureRecord(outcome.stream, join(dir, outcome.stream), options, outcome.error)),
-					);
 				}
 			},
-		});
-	} catch (error) {
-		await audits;
-		await context.audit({...failureRecord(dir, dir, options, error), nats: accountEquivalent(dir, options)});
-		throw error;
-	}
-
-	await audits;
+		},
+	);
 	const {streams, ok, warnings, failed} = result;
-	const summary =
-		streams.length === 0
-			? 'the account has no streams: nothing to back up'
-			: `backed up ${ok} of ${streams.length} streams to ${dir}: ${warnings} skipped with warnings, ${failed} failed`;
-	await context.audit({
-		action: 'backup',
-		subject: dir,
-		result: failed > 0 ? 'failed' : 'ok',
-		detail: summary,
-		parameters: parameters(dir, options),
-		nats: accountEquivalent(dir, options),
-	});
+	const summary = backupSummary(result);
 	printProblems(
 		context,
 		'Backup Warnings: ',
@@ -227,15 +197,8 @@ class ProgressView {
 		}
 
 		if (this.#line) {
-			const verifying = progress.phase === 'verify';
-			this.#line.update({
-				label: verifying ? `verifying ${progress.stream}` : progress.stream,
-				fraction: verifying ? progress.verifiedBytes / Math.max(1, progress.compressedBytes) : progress.fraction,
-				doneBytes: verifying ? progress.verifiedBytes : progress.uncompressedBytes,
-				totalBytes: verifying ? progress.compressedBytes : progress.totalBytes,
-				bytesPerSecond: verifying ? 0 : progress.bytesPerSecond,
-				etaMs: verifying ? undefined : progress.etaMs,
-			});
+			const label = progress.phase === 'verify' ? `verifying ${progress.stream}` : progress.stream;
+			this.#line.update({label, ...backupFigures(progress)});
 		} else if (progress.phase === 'transfer' && this.#periodic?.due(progress.fraction, performance.now())) {
 			this.#context.out.log(periodicLine(progress));
 		}
@@ -283,56 +246,6 @@ class ProgressView {
 	clear(): void {
 		this.#line?.clear();
 	}
-}
-
-function natsEquivalent(stream: string, dir: string, options: BackupOptions): string {
-	return ['nats stream backup', stream, dir, ...natsFlags(options)].join(' ');
-}
-
-/** `-f` because nats-dr does not ask first, while `nats account backup` would. */
-function accountEquivalent(dir: string, options: BackupOptions): string {
-	return ['nats account backup', dir, '-f', ...natsFlags(options)].join(' ');
-}
-
-function natsFlags(options: BackupOptions): string[] {
-	return [
-		...(options.consumers === false ? ['--no-consumers'] : []),
-		...(options.check ? ['--check'] : []),
-		...(options.chunkSize === undefined ? [] : [`--chunk-size ${options.chunkSize}`]),
-	];
-}
-
-function parameters(dir: string, options: BackupOptions): Record<string, unknown> {
-	return {
-		dir,
-		consumers: options.consumers !== false,
-		check: options.check === true,
-		chunk_size: options.chunkSize ?? null,
-		force: options.force === true,
-	};
-}
-
-function successRecord(result: BackupResult, options: BackupOptions): AuditRecord {
-	return {
-		action: 'backup',
-		subject: result.stream,
-		result: 'ok',
-		detail: `${result.state.messages ?? 0} messages in a ${formatBytes(result.archiveBytes)} archive in ${result.dir}, verified${result.replaced ? ', replacing an earlier backup' : ''}`,
-		parameters: {...parameters(result.dir, options), sha256: result.sha256},
-		nats: natsEquivalent(result.stream, result.dir, options),
-	};
-}
-
-function failureRecord(stream: string, dir: string, options: BackupOptions, error: unknown): AuditRecord {
-	const result = error instanceof AbortedError ? 'aborted' : error instanceof BackupRefusedError ? 'refused' : 'failed';
-	return {
-		action: 'backup',
-		subject: stream,
-		result,
-		detail: error instanceof DrError ? error.message : String(error),
-		parameters: parameters(dir, options),
-		nats: natsEquivalent(stream, dir, options),
-	};
 }
 
 function resultJson(result: BackupResult): Record<string, unknown> {

@@ -5,13 +5,19 @@
  */
 import {basename} from 'node:path';
 import {findBackups, BackupDirError} from '../../core/archive/backup-dir.js';
-import type {AuditRecord} from '../../core/audit.js';
 import {parseSize} from '../../core/backup/size.js';
 import type {Session} from '../../core/connection/session.js';
 import {parseDuration} from '../../core/duration.js';
 import {DrError, exitCodes, UsageError, type ExitCode} from '../../core/errors.js';
-import {formatBytes} from '../../core/format.js';
-import {natsRestoreCommand, overridesProblem, type RestoreOverrides} from '../../core/restore/overrides.js';
+import {formatBytes, formatCount as number, formatSeconds as seconds} from '../../core/format.js';
+import {accountRestoreCommand, streamRestoreCommand} from '../../core/nats-command.js';
+import {
+	restorePlanned,
+	restorePlannedAccount,
+	restoreRecord as record,
+	type RestoreSettings,
+} from '../../operations/restore.js';
+import {overridesProblem, type RestoreOverrides} from '../../core/restore/overrides.js';
 import {
 	planAccountRestore,
 	planStreamRestore,
@@ -19,14 +25,8 @@ import {
 	type StreamRestorePlan,
 } from '../../core/restore/plan.js';
 import type {PreflightFinding} from '../../core/restore/preflight.js';
-import {checkConcurrency, restoreAccount} from '../../core/restore/account.js';
-import {
-	maxWindow,
-	RestoreError,
-	restoreStream,
-	type RunOptions,
-	type StreamRestoreResult,
-} from '../../core/restore/restore.js';
+import {checkConcurrency} from '../../core/restore/account.js';
+import {maxWindow, RestoreError, type StreamRestoreResult} from '../../core/restore/restore.js';
 import {confirmByName} from '../confirm.js';
 import type {CommandContext} from '../context.js';
 import {checkArgs, type Flags} from '../flags.js';
@@ -37,22 +37,22 @@ type Run = {
 	session: Session;
 	dir: string;
 	overrides: RestoreOverrides;
-	options: RunOptions;
+	settings: RestoreSettings;
 	printer: RestorePrinter;
 };
 
 export async function restore(context: CommandContext): Promise<ExitCode> {
-	const {invocation, out, io, signal} = context;
+	const {invocation, out, io} = context;
 	checkArgs('restore', invocation.args);
 	const dir = invocation.args[0]!;
 	const {flags} = invocation;
 	const overrides = overridesFrom(flags);
-	const options: RunOptions = {signal};
+	const settings: RestoreSettings = {};
 	if (flags.chunkSize !== undefined)
-		options.chunkSize = positive(parseSize(flags.chunkSize, '--chunk-size'), '--chunk-size');
-	if (flags.window !== undefined) options.window = windowSize(flags.window);
+		settings.chunkSize = positive(parseSize(flags.chunkSize, '--chunk-size'), '--chunk-size');
+	if (flags.window !== undefined) settings.window = windowSize(flags.window);
 	if (flags.settleTimeout !== undefined)
-		options.settleTimeoutMs = parseDuration(flags.settleTimeout, '--settle-timeout');
+		settings.settleTimeoutMs = parseDuration(flags.settleTimeout, '--settle-timeout');
 	if (flags.concurrency !== undefined) checkConcurrency(flags.concurrency);
 	let found;
 	try {
@@ -78,7 +78,7 @@ export async function restore(context: CommandContext): Promise<ExitCode> {
 	const printer = restorePrinter(out, {live, ascii: flags.ascii});
 	const session = await context.connect();
 	try {
-		const run: Run = {context, session, dir, overrides, options, printer};
+		const run: Run = {context, session, dir, overrides, settings, printer};
 		return found.layout === 'stream' ? await restoreOne(run) : await restoreAll(run);
 	} finally {
 		printer.clear();
@@ -141,15 +141,18 @@ async function restoreOne(run: Run): Promise<ExitCode> {
 	if (plan.refused) return refuse(run, plan.stream, plan.findings);
 	printSummary(run, [plan]);
 	await confirmed(run, plan.stream, async () => confirmByName(plan.stream, 'stream', {flags, io: context.io, signal}));
-	out.log(`Equivalent: ${natsRestoreCommand(dir, overrides)}`);
+	out.log(`Equivalent: ${streamRestoreCommand(dir, overrides)}`);
 	out.log(`Starting restore of Stream "${plan.stream}" from file "${dir}"\n`);
 	let result: StreamRestoreResult;
 	try {
-		result = await restoreStream(plan, {...run.options, connection: session, onProgress: printer.onProgress});
+		result = await restorePlanned(session, plan, run.settings, {
+			signal,
+			audit: context.audit,
+			onProgress: printer.onProgress,
+		});
 	} catch (error) {
 		printer.clear();
 		if (!(error instanceof RestoreError)) throw error;
-		await context.audit(failureRecord(dir, overrides, error));
 		return context.out.fail(error, {
 			stream: plan.stream,
 			dir,
@@ -159,7 +162,6 @@ async function restoreOne(run: Run): Promise<ExitCode> {
 	}
 
 	printRestored(run, result);
-	await context.audit(successRecord(result, overrides));
 	if (out.json) out.printJson({ok: true, findings: plan.findings, streams: [resultJson(result)]});
 	return exitCodes.ok;
 }
@@ -213,32 +215,31 @@ async function restoreAll(run: Run): Promise<ExitCode> {
 	printSummary(run, plan.streams);
 	const name = basename(dir);
 	await confirmed(run, name, async () => confirmByName(name, 'backup directory', {flags, io: context.io, signal}));
-	out.log(`Equivalent: ${natsAccountCommand(dir, overrides)}`);
-	// Chained, so the log keeps the streams' order.
-	let audits: Promise<unknown> = Promise.resolve();
-	const result = await restoreAccount(plan, {
-		...run.options,
-		...(flags.concurrency === undefined ? {} : {concurrency: flags.concurrency}),
-		connection: session,
-		onProgress(event) {
-			if (event.phase === 'start')
-				printer.log(`Starting restore of Stream "${event.stream}" from file "${event.dir}"\n`);
-			printer.onProgress(event);
+	out.log(`Equivalent: ${accountRestoreCommand(dir, overrides)}`);
+	const result = await restorePlannedAccount(
+		session,
+		plan,
+		{...run.settings, concurrency: flags.concurrency},
+		{
+			signal,
+			audit: context.audit,
+			onProgress(event) {
+				if (event.phase === 'start')
+					printer.log(`Starting restore of Stream "${event.stream}" from file "${event.dir}"\n`);
+				printer.onProgress(event);
+			},
+			onStreamResult(stream) {
+				if (stream.status === 'restored') {
+					printRestored(run, stream.result);
+				} else if (stream.status === 'failed') {
+					printer.clear();
+					out.log(
+						`restore for ${stream.stream} failed: ${stream.error.message}${stream.error.hint ? `\n  try: ${stream.error.hint}` : ''}`,
+					);
+				}
+			},
 		},
-		onStreamResult(stream) {
-			if (stream.status === 'restored') {
-				printRestored(run, stream.result);
-				audits = audits.then(async () => context.audit(successRecord(stream.result, overrides)));
-			} else if (stream.status === 'failed') {
-				printer.clear();
-				out.log(
-					`restore for ${stream.stream} failed: ${stream.error.message}${stream.error.hint ? `\n  try: ${stream.error.hint}` : ''}`,
-				);
-				audits = audits.then(async () => context.audit(failureRecord(stream.dir, overrides, stream.error)));
-			}
-		},
-	});
-	await audits;
+	);
 	const count = (status: string): number => result.streams.filter(stream => stream.status === status).length;
 	const counts = `${count('restored')} of ${result.streams.length} streams restored, ${count('failed')} failed, ${count('skipped')} skipped (existing)${result.aborted ? `, ${count('not-started')} not started (interrupted)` : ''}`;
 	out.log(`Restored from ${dir}: ${counts}`);
@@ -417,72 +418,4 @@ function resultJson(result: StreamRestoreResult): Record<string, unknown> {
 		settle_ms: result.settleMs,
 		total_ms: result.totalMs,
 	};
-}
-
-function record(
-	dir: string,
-	overrides: RestoreOverrides,
-	result: AuditRecord['result'],
-	detail: string,
-	subject = dir,
-): AuditRecord {
-	return {
-		action: 'restore',
-		subject,
-		result,
-		detail,
-		parameters: parameters(dir, overrides),
-		nats: natsRestoreCommand(dir, overrides),
-	};
-}
-
-function successRecord(result: StreamRestoreResult, overrides: RestoreOverrides): AuditRecord {
-	const state = result.info.state ?? {};
-	const removed = result.removedByLimits ? `; ${result.removedByLimits.words}` : '';
-	const detail = `restored ${number(state.messages)} messages (seq ${number(state.first_seq)}-${number(state.last_seq)}), ${result.consumers.length} consumers, R${result.info.config.num_replicas ?? 1}, in ${seconds(result.totalMs)}${removed}`;
-	return {
-		...record(result.dir, overrides, 'ok', detail, result.stream),
-		parameters: {...parameters(result.dir, overrides), chunk_size: result.chunkSize, window: result.window},
-	};
-}
-
-function failureRecord(dir: string, overrides: RestoreOverrides, error: RestoreError): AuditRecord {
-	return record(
-		dir,
-		overrides,
-		error.exitCode === exitCodes.aborted ? 'aborted' : 'failed',
-		error.message,
-		error.stream,
-	);
-}
-
-function parameters(dir: string, overrides: RestoreOverrides): Record<string, unknown> {
-	return {
-		dir,
-		...(overrides.replicas === undefined ? {} : {replicas: overrides.replicas}),
-		...(overrides.cluster === undefined ? {} : {cluster: overrides.cluster}),
-		...(overrides.tags ? {tags: overrides.tags} : {}),
-		...(overrides.dropPlacement ? {no_placement: true} : {}),
-	};
-}
-
-/** `nats account restore` has no --replicas and no way to drop a placement (protocol doc §7.3). */
-function natsAccountCommand(dir: string, overrides: RestoreOverrides): string {
-	const flags = [
-		...(overrides.cluster === undefined ? [] : ['--cluster', overrides.cluster]),
-		...(overrides.tags ?? []).flatMap(tag => ['--tag', tag]),
-	];
-	const unsupported =
-		overrides.replicas !== undefined || overrides.dropPlacement
-			? ' # nats account restore cannot change replicas or drop the placement'
-			: '';
-	return ['nats account restore', dir, ...flags].join(' ') + unsupported;
-}
-
-function number(value: number | undefined): string {
-	return value === undefined ? '?' : value.toLocaleString('en-US');
-}
-
-function seconds(ms: number): string {
-	return ms < 10_000 ? `${(ms / 1000).toFixed(2)}s` : `${Math.round(ms / 1000)}s`;
 }

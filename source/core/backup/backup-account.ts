@@ -54,6 +54,8 @@ export type AccountProgress = {
 };
 
 export type AccountBackupOptions = BackupOptions & {
+	/** Only these streams, in this order (the wizard's selection); every stream of the account when absent. */
+	streams?: string[] | undefined;
 	/** Streams backed up at once (default 4). */
 	concurrency?: number;
 	/** After every change: throttle in the consumer. */
@@ -77,7 +79,7 @@ export async function backupAccount(
 	}
 
 	// Paged past 256 streams: natscli once backed up only the first page (natscli#541).
-	const names = (await listStreamNames(js)).sort();
+	const names = options.streams ?? (await listStreamNames(js)).sort();
 	await makeDirectory(dir);
 
 	const tracker = new AccountTracker(names.length, options.onAccountProgress);

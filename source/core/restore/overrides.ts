@@ -72,18 +72,3 @@ export function restoreRequestBody(backupJsonText: string, overrides: RestoreOve
 function objectText(members: Map<string, string>): string {
 	return `{${[...members].map(([key, value]) => `${JSON.stringify(key)}:${value}`).join(',')}}`;
 }
-
-/** The natscli command that does the same restore, for the audit log and for learning. */
-export function natsRestoreCommand(dir: string, overrides: RestoreOverrides): string {
-	const parts = ['nats', 'stream', 'restore', quote(dir)];
-	if (overrides.replicas !== undefined) parts.push('--replicas', String(overrides.replicas));
-	if (overrides.cluster !== undefined) parts.push('--cluster', quote(overrides.cluster));
-	for (const tag of overrides.tags ?? []) parts.push('--tag', quote(tag));
-	// natscli has no flag to drop a placement; its --config takes a whole edited config instead.
-	if (overrides.dropPlacement) parts.push('--config', 'CONFIG.json', '# (config without "placement")');
-	return parts.join(' ');
-}
-
-function quote(text: string): string {
-	return /^[\w./:@%+=,-]+$/.test(text) ? text : `'${text.replaceAll("'", "'\\''")}'`;
-}

@@ -3,6 +3,7 @@
  * Each finding says what was found and, when it blocks, what to do; the server itself would refuse
  * several of these only after the whole upload (protocol doc §4.4, §10).
  */
+import {streamDeleteCommand} from '../nats-command.js';
 import type {ArchiveFormat} from '../archive/verify-archive.js';
 import {formatBytes} from '../format.js';
 
@@ -222,7 +223,7 @@ function existsFindings(stream: string, state: TargetFacts['stream']): Preflight
 				check: 'exists',
 				level: 'refusal',
 				message: `Stream "${stream}" already exist`,
-				hint: `nats-dr never overwrites a stream: delete it first (nats stream rm ${stream}) if the backup should replace it`,
+				hint: `nats-dr never overwrites a stream: delete it first (${streamDeleteCommand(stream, {force: false})}) if the backup should replace it`,
 			},
 		];
 	}
@@ -233,7 +234,7 @@ function existsFindings(stream: string, state: TargetFacts['stream']): Preflight
 				check: 'exists',
 				level: 'refusal',
 				message: `the name "${stream}" is still taken by an unfinished restore (STREAM.NAMES lists it, STREAM.INFO finds no stream): the server would refuse with "stream name already in use"`,
-				hint: `delete it first: nats stream rm ${stream}`,
+				hint: `delete it first: ${streamDeleteCommand(stream, {force: false})}`,
 			},
 		];
 	}

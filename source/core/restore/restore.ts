@@ -227,7 +227,6 @@ export async function runRestore(plan: StreamRestorePlan, options: RestoreOption
 	const uploadStarted = performance.now();
 	const requestMs = Math.round(uploadStarted - started);
 	const meter = new RateMeter(totalBytes, uploadStarted);
-	let lastEmit = 0;
 	let upload;
 	try {
 		upload = await uploadArchive(nc, reply.deliver_subject, backup!.archivePath, {
@@ -239,8 +238,6 @@ export async function runRestore(plan: StreamRestorePlan, options: RestoreOption
 			onAck(sentBytes, chunks) {
 				const now = performance.now();
 				meter.update(sentBytes, now);
-				if (now - lastEmit < 200 && sentBytes < totalBytes) return;
-				lastEmit = now;
 				onProgress?.({
 					phase: 'upload',
 					stream,

@@ -3,6 +3,7 @@
  * standalone server creates the stream only after the upload, while a cluster records it at the
  * request and, when the upload stops, keeps the name taken without a stream (measured on 2.9.10).
  */
+import {streamDeleteCommand, streamInfoCommand} from '../nats-command.js';
 import {DrError, JsApiError} from '../errors.js';
 import {listStreamNames, streamInfo} from '../diagnosis/streams.js';
 import type {JsApi} from '../jsapi.js';
@@ -39,8 +40,8 @@ export function describeTargetState(
 	probed: ProbedTarget,
 	interrupted: boolean,
 ): TargetState {
-	const remove = `nats stream rm ${stream}`;
-	const check = `nats stream info ${stream}`;
+	const remove = streamDeleteCommand(stream, {force: false});
+	const check = streamInfoCommand(stream);
 	const goesOn = stage === 'server' && interrupted;
 	switch (probed.kind) {
 		case 'absent': {

@@ -1,34 +1,16 @@
 /** A bar with bytes, rate and ETA; ASCII-safe, and it says its state in words for screen readers. */
 import {Text} from './text.js';
-import {formatBytes} from '../../core/format.js';
+import {formatBytes, formatEta, formatRate} from '../../core/format.js';
+import type {TransferFigures} from '../../core/transfer-figures.js';
 import {useTerminalSize} from '../hooks/use-terminal-size.js';
 import {useTheme} from '../theme-context.js';
 
-function formatEta(ms: number | undefined): string {
-	if (ms === undefined || !Number.isFinite(ms)) return '--';
-	const seconds = Math.round(ms / 1000);
-	return seconds < 60 ? `${seconds}s` : `${Math.floor(seconds / 60)}m${String(seconds % 60).padStart(2, '0')}s`;
-}
-
-export function ProgressBar({
-	label,
-	fraction,
-	done,
-	total,
-	bytesPerSecond,
-	etaMs,
-}: {
-	readonly label: string;
-	readonly fraction: number;
-	readonly done: number;
-	readonly total: number;
-	readonly bytesPerSecond: number;
-	readonly etaMs: number | undefined;
-}) {
+export function ProgressBar({label, figures}: {readonly label: string; readonly figures: TransferFigures}) {
+	const {fraction, doneBytes: done, totalBytes: total, bytesPerSecond, etaMs} = figures;
 	const {glyphs, color} = useTheme();
 	const {columns} = useTerminalSize();
 	const clamped = Math.min(1, Math.max(0, fraction));
-	const details = `${Math.round(clamped * 100)}% ${formatBytes(done)}/${formatBytes(total)} ${formatBytes(bytesPerSecond)}/s ETA ${formatEta(etaMs)}`;
+	const details = `${Math.round(clamped * 100)}% ${formatBytes(done)}/${formatBytes(total)} ${formatRate(bytesPerSecond)} ETA ${formatEta(etaMs)}`;
 	const width = Math.max(8, Math.min(40, columns - label.length - details.length - 4));
 	const full = Math.round(clamped * width);
 	return (

@@ -9,6 +9,7 @@ import {TextField} from '../components/text-field.js';
 import type {Ui} from '../state/screen.js';
 import type {Item} from '../state/menus.js';
 import {FilterLine} from './streams.js';
+import {backupFigures} from '../../core/transfer-figures.js';
 import {ProgressBar} from '../components/progress-bar.js';
 import {Styled} from '../components/styled.js';
 import {useThrottledStore} from '../hooks/use-throttled-store.js';
@@ -179,27 +180,24 @@ function Bars({live, start}: {readonly live: BackupLive; readonly start: BackupS
 			))}
 			<ProgressBar
 				label={current}
-				fraction={
-					progress?.phase === 'verify'
-						? progress.verifiedBytes / Math.max(1, progress.compressedBytes)
-						: (progress?.fraction ?? 0)
+				figures={
+					progress
+						? backupFigures(progress)
+						: {fraction: 0, doneBytes: 0, totalBytes: start.expectedBytes, bytesPerSecond: 0, etaMs: undefined}
 				}
-				done={progress?.phase === 'verify' ? progress.verifiedBytes : streamDone}
-				total={progress?.phase === 'verify' ? progress.compressedBytes : (progress?.totalBytes ?? start.expectedBytes)}
-				bytesPerSecond={progress?.bytesPerSecond ?? 0}
-				etaMs={progress?.etaMs}
 			/>
 			<ProgressBar
 				label="overall"
-				fraction={(live.doneBytes + Math.min(streamDone, start.expectedBytes)) / Math.max(1, live.totalBytes)}
-				done={live.doneBytes + Math.min(streamDone, start.expectedBytes)}
-				total={live.totalBytes}
-				bytesPerSecond={progress?.bytesPerSecond ?? 0}
-				etaMs={
-					progress && progress.bytesPerSecond > 0
-						? ((live.totalBytes - live.doneBytes - streamDone) / progress.bytesPerSecond) * 1000
-						: undefined
-				}
+				figures={{
+					fraction: (live.doneBytes + Math.min(streamDone, start.expectedBytes)) / Math.max(1, live.totalBytes),
+					doneBytes: live.doneBytes + Math.min(streamDone, start.expectedBytes),
+					totalBytes: live.totalBytes,
+					bytesPerSecond: progress?.bytesPerSecond ?? 0,
+					etaMs:
+						progress && progress.bytesPerSecond > 0
+							? ((live.totalBytes - live.doneBytes - streamDone) / progress.bytesPerSecond) * 1000
+							: undefined,
+				}}
 			/>
 		</Box>
 	);

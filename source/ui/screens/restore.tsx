@@ -18,6 +18,7 @@ import type {Item} from '../state/menus.js';
 import type {OverrideField, Ui} from '../state/screen.js';
 import {DirectoryPrompt} from './backup.js';
 import {FilterLine} from './streams.js';
+import {uploadFigures} from '../../core/transfer-figures.js';
 import {ProgressBar} from '../components/progress-bar.js';
 import {Spinner} from '../components/spinner.js';
 import {Styled} from '../components/styled.js';
@@ -263,16 +264,7 @@ function RestoreLive({store}: {readonly store: ProgressStore<RestoreProgress>}) 
 		}
 
 		case 'upload': {
-			return (
-				<ProgressBar
-					label="upload"
-					fraction={event.sentBytes / Math.max(1, event.totalBytes)}
-					done={event.sentBytes}
-					total={event.totalBytes}
-					bytesPerSecond={event.bytesPerSecond}
-					etaMs={event.etaMs}
-				/>
-			);
+			return <ProgressBar label="upload" figures={uploadFigures(event)} />;
 		}
 
 		case 'restoring': {

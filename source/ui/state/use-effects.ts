@@ -75,56 +75,42 @@ export function usePeerRemove(state: State, dispatch: Dispatch, services: Wizard
 	const runKey = screen.kind === 'recovery-run' && screen.phase === 'removing' ? screen.server : undefined;
 	useEffect(() => {
 		if (screen.kind !== 'recovery-run' || runKey === undefined) return;
-		const {server, impacts} = screen;
+		const {server} = screen;
 		const controller = new AbortController();
 		running.current = controller;
-		const record = async (result: 'ok' | 'failed' | 'aborted', detail: string) => {
-			const entry = await services.audit({
-				action: 'peer-remove',
-				subject: server,
-				result,
-				detail,
-				parameters: {streams: impacts.map(impact => `${impact.stream}: ${impact.kind}`)},
-				nats: `nats server cluster peer-remove ${server} --force`,
-			});
-			dispatch({type: 'recorded', entry});
-		};
-
+		let requested = false;
 		void (async () => {
 			try {
-				await services.peerRemove(server);
-			} catch (error) {
-				await record('failed', message(error));
-				dispatch({type: 'run-phase', phase: 'failed', message: `peer-remove failed: ${message(error)}`});
-				return;
-			}
-
-			dispatch({type: 'run-phase', phase: 'watching'});
-			const targets = impacts
-				.filter(impact => impact.kind === 'replaced' || impact.kind === 'shrinks')
-				.map(impact => ({stream: impact.stream, removed: server, expectedPeers: impact.expectedPeers}));
-			const lost = impacts.filter(impact => impact.kind === 'data-lost').map(impact => impact.stream);
-			const lostWords = lost.length > 0 ? `; lost: ${lost.join(', ')} (R1 on ${server})` : '';
-			try {
-				const result = await services.watch(targets, {
+				const {impacts, watched} = await services.peerRemove(server, {
 					signal: controller.signal,
-					timeoutMs: watchTimeoutMs,
-					onUpdate: states => dispatch({type: 'watch-update', states}),
+					watchTimeoutMs,
+					onRecorded: entry => dispatch({type: 'recorded', entry}),
+					onEvent(event) {
+						if (event.type === 'requested') {
+							requested = true;
+							dispatch({type: 'run-phase', phase: 'watching'});
+						} else if (event.type === 'watch') {
+							dispatch({type: 'watch-update', states: event.states});
+						}
+					},
 				});
-				const pending = result.states
-					.filter(watched => !watched.done)
-					.map(watched => `${watched.stream} waits for ${watched.waitingFor ?? '?'}`);
-				const detail = result.complete
-					? `removed ${server}; ${targets.length === 0 ? 'no stream needed a new replica' : `${targets.length} stream(s) recovered`}${lostWords}`
+				const lost = impacts.filter(impact => impact.kind === 'data-lost').map(impact => impact.stream);
+				const lostWords = lost.length > 0 ? `; lost: ${lost.join(', ')} (R1 on ${server})` : '';
+				const states = watched?.states ?? [];
+				const pending = states
+					.filter(watching => !watching.done)
+					.map(watching => `${watching.stream} waits for ${watching.waitingFor ?? '?'}`);
+				const complete = watched?.complete ?? true;
+				const detail = complete
+					? `removed ${server}; ${states.length === 0 ? 'no stream needed a new replica' : `${states.length} stream(s) recovered`}${lostWords}`
 					: `removed ${server}; not recovered after ${watchTimeoutMs / 1000}s: ${pending.join('; ')}${lostWords}`;
-				// Recorded before the screen says it is done: an operator who quits right then still finds it in the summary.
-				await record(result.complete ? 'ok' : 'failed', detail);
-				dispatch({type: 'watch-update', states: result.states});
-				dispatch({type: 'run-phase', phase: result.complete ? 'done' : 'failed', message: detail});
+				dispatch({type: 'run-phase', phase: complete ? 'done' : 'failed', message: detail});
 			} catch (error) {
-				const aborted = controller.signal.aborted;
-				const detail = aborted ? `removed ${server}; watching was aborted (the removal itself stands)` : message(error);
-				await record(aborted ? 'aborted' : 'failed', detail);
+				const detail = !requested
+					? `peer-remove failed: ${message(error)}`
+					: controller.signal.aborted
+						? `removed ${server}; watching was aborted (the removal itself stands)`
+						: message(error);
 				dispatch({type: 'run-phase', phase: 'failed', message: detail});
 			} finally {
 				running.current = undefined;

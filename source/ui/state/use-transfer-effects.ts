@@ -65,62 +65,52 @@ export function useBackupRun(
 		const {streams, root} = screen;
 		const controller = work.track();
 		const totalBytes = streams.reduce((total, name) => total + streamBytes(name), 0);
+		const results: BackupLine[] = [];
+		// While it runs, finished streams travel with the progress (one throttled leaf draws both);
+		// the reducer hears of them, and of their audit records, once at the end.
+		const recorded: AuditEntry[] = [];
+		let live: BackupLive | undefined;
+		let current: {stream: string; dir: string} | undefined;
+		let doneBytes = 0;
 		void (async () => {
-			const results: BackupLine[] = [];
-			let doneBytes = 0;
-			// While it runs, finished streams travel with the progress (one throttled leaf draws both);
-			// the reducer hears of them, and of their audit records, once at the end.
-			const recorded: AuditEntry[] = [];
-
-			for (const [index, stream] of streams.entries()) {
-				if (controller.signal.aborted) break;
-				const dir = `${root.replace(/\/+$/, '')}/${stream}`;
-				const live: BackupLive = {
-					start: undefined,
-					progress: undefined,
-					index,
-					total: streams.length,
-					doneBytes,
-					totalBytes,
-					results: [...results],
-				};
-				stores.backup.set(live);
-				let line: BackupLine;
-				try {
-					const outcome = await services.backup(stream, dir, {
-						signal: controller.signal,
-						onStart: start => stores.backup.set({...live, start}),
-						onProgress: progress => stores.backup.set({...live, start: stores.backup.get()?.start, progress}),
-					});
-					line = outcome.ok
-						? {
-								stream,
-								dir,
-								ok: true,
-								words: `${formatBytes(outcome.result.archiveBytes)} in ${dir}, verified${outcome.result.warnings.length > 0 ? `; ${outcome.result.warnings.join('; ')}` : ''}`,
-							}
-						: {stream, dir, ok: false, words: words(outcome.error)};
-				} catch (error) {
-					line = {
-						stream,
-						dir,
-						ok: false,
-						words: controller.signal.aborted ? 'aborted: no backup was left in its directory' : words(error),
-					};
-				}
-
-				doneBytes += streamBytes(stream);
-				results.push(line);
-				recorded.push(
-					await services.audit({
-						action: 'backup',
-						subject: stream,
-						result: line.ok ? 'ok' : controller.signal.aborted ? 'aborted' : 'failed',
-						detail: line.words,
-						parameters: {dir},
-						nats: `nats stream backup ${stream} ${dir}`,
-					}),
-				);
+			try {
+				await services.backup(streams, root, {
+					signal: controller.signal,
+					onStream(stream, index, _total, dir) {
+						current = {stream, dir};
+						live = {
+							start: undefined,
+							progress: undefined,
+							index,
+							total: streams.length,
+							doneBytes,
+							totalBytes,
+							results: [...results],
+						};
+						stores.backup.set(live);
+					},
+					onStart: start => stores.backup.set({...live!, start}),
+					onProgress: progress => stores.backup.set({...live!, start: stores.backup.get()?.start, progress}),
+					onOutcome(outcome, dir) {
+						doneBytes += streamBytes(outcome.stream);
+						const where = dir ?? root;
+						results.push(
+							outcome.status === 'ok'
+								? {
+										stream: outcome.stream,
+										dir: where,
+										ok: true,
+										words: `${formatBytes(outcome.result.archiveBytes)} in ${where}, verified${outcome.result.warnings.length > 0 ? `; ${outcome.result.warnings.join('; ')}` : ''}`,
+									}
+								: {stream: outcome.stream, dir: where, ok: false, words: words(outcome.error)},
+						);
+					},
+					onRecorded: entry => recorded.push(entry),
+				});
+			} catch (error) {
+				if (!controller.signal.aborted) results.push({stream: root, dir: root, ok: false, words: words(error)});
+				else if (current && !results.some(line => line.stream === current!.stream))
+					results.push({...current, ok: false, words: 'aborted: no backup was left in its directory'});
 			}
 
 			work.done();
@@ -180,33 +170,19 @@ export function useRestoreRun(
 		stores.restore.set({phase: 'request', stream: plan.stream, replicas: plan.replicas});
 		void (async () => {
 			let outcome: Action;
-			let detail: string;
-			let result: 'ok' | 'failed' | 'aborted';
 			try {
 				const restored = await services.restore(plan, {
 					signal: controller.signal,
 					onProgress: event => stores.restore.set(event),
+					// Recorded before the screen says it is done: an operator who quits right then still finds it in the summary.
+					onRecorded: entry => dispatch({type: 'recorded', entry}),
 				});
 				outcome = {type: 'restore-finished', result: restored};
-				detail = `restored ${restored.info.state?.messages ?? '?'} messages in ${Math.round(restored.totalMs / 1000)}s`;
-				result = 'ok';
 			} catch (error) {
-				detail = words(error);
-				result = controller.signal.aborted ? 'aborted' : 'failed';
-				outcome = {type: 'restore-failed', message: detail};
+				outcome = {type: 'restore-failed', message: words(error)};
 			}
 
 			work.done();
-			// Recorded before the screen says it is done: an operator who quits right then still finds it in the summary.
-			const entry = await services.audit({
-				action: 'restore',
-				subject: plan.stream,
-				result,
-				detail,
-				parameters: {dir: plan.dir, ...plan.overrides},
-				nats: services.natsRestoreCommand(plan),
-			});
-			dispatch({type: 'recorded', entry});
 			dispatch(outcome);
 			dispatch({type: 'refresh'});
 		})();
@@ -224,15 +200,7 @@ export function useStreamDelete(state: State, dispatch: Dispatch, services: Wiza
 		const history = state.history.slice(0, -1);
 		void (async () => {
 			try {
-				await services.deleteStream(stream);
-				const entry = await services.audit({
-					action: 'stream-delete',
-					subject: stream,
-					result: 'ok',
-					detail: `deleted stream ${stream} to restore it from its backup`,
-					nats: `nats stream rm ${stream} -f`,
-				});
-				dispatch({type: 'recorded', entry});
+				await services.deleteStream(stream, {onRecorded: entry => dispatch({type: 'recorded', entry})});
 				dispatch({type: 'return', detour: {screen: returnTo, history}});
 				dispatch({type: 'refresh'});
 			} catch (error) {
