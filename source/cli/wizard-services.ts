@@ -15,6 +15,9 @@ import {restoreStream} from '../core/restore/restore.js';
 import {natsRestoreCommand} from '../core/restore/overrides.js';
 import path from 'node:path';
 import {assess} from '../recovery/assess.js';
+import {failover, prepareFailover} from '../operations/failover.js';
+import {gatherReadiness} from '../operations/readiness.js';
+import {regionLoss} from './commands/region-loss.js';
 import type {ConnectionSummary, DemoService, WizardServices} from '../ui/services.js';
 import type {CommandContext} from './context.js';
 
@@ -32,6 +35,11 @@ export function wizardServices(
 		? {kind: session.sysSeparate ? 'separate' : 'same'}
 		: {kind: 'none', reason: session.sysError?.message ?? 'no system-account connection'};
 	const restoreConnection = {js: session.js, sys: session.sys, sysError: session.sysError};
+	const root = () => backupRoot ?? path.resolve('nats-dr-backups');
+	// Backups make the difference between "restore" and "lost": a root that cannot be read just has none.
+	const backups = async () => listBackups(root()).catch(() => []);
+	const failoverDeps = {session, audit: context.audit};
+	const failoverRequest = (mirror: string) => ({mirror, newName: undefined, force: false, subjects: []});
 	return {
 		connection: () => ({servers: described.servers, auth: described.auth, context: described.context, account, system}),
 		async diagnose({signal, onPart, onElectionWait}) {
@@ -41,7 +49,9 @@ export function wizardServices(
 				onElectionWait,
 				stateDir: defaultStateDir(context.io.env),
 			});
-			return {diagnosis, assessment: assess(diagnosis)};
+			// The region-loss view adds to the diagnosis; without it the overview still offers the node-level paths.
+			const loss = await regionLoss(session, diagnosis, await backups(), signal).catch(() => undefined);
+			return {diagnosis, assessment: assess(diagnosis), regionLoss: loss};
 		},
 		...(session.sys && {
 			async watchMetaLeader({signal, onWait}: {signal: AbortSignal; onWait: (waitedMs: number | undefined) => void}) {
@@ -63,7 +73,7 @@ export function wizardServices(
 			return watchRecovery(session.js, targets, {signal, timeoutMs, onUpdate});
 		},
 		demo,
-		defaultBackupRoot: () => backupRoot ?? path.resolve('nats-dr-backups'),
+		defaultBackupRoot: root,
 		completePath,
 		checkBackupTarget,
 		async backup(stream, dir, {signal, onStart, onProgress}) {
@@ -96,5 +106,14 @@ export function wizardServices(
 			await deleteStream(session.js, stream);
 		},
 		audit: async record => context.audit(record),
+		async readiness({signal}) {
+			return gatherReadiness(session, {backups: await backups(), maxRpoMs: undefined, signal});
+		},
+		async planFailover(mirror) {
+			return prepareFailover(failoverDeps, failoverRequest(mirror));
+		},
+		async failover(plan, {signal, onEvent}) {
+			return failover(failoverDeps, failoverRequest(plan.mirror), plan, {signal, onEvent, watchTimeoutMs: 120_000});
+		},
 	};
 }

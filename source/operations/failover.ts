@@ -179,7 +179,8 @@ export async function failover(
 		onUpdate: update => onEvent?.({type: 'watch', ...update}),
 	};
 	const nats = plan.steps.map(step => step.nats);
-	const base = {...record(request), nats: nats.join(' && ')};
+	// One line for the audit log: a step's trailing `# note` would comment out the steps after it.
+	const base = {...record(request), nats: nats.map(command => command.replace(/\s+#.*$/, '')).join(' && ')};
 	try {
 		await execute(deps.session, plan, watch, onEvent);
 	} catch (error) {
