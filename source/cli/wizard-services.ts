@@ -51,7 +51,23 @@ export function wizardServices(
 			});
 			// The region-loss view adds to the diagnosis; without it the overview still offers the node-level paths.
 			const loss = await regionLoss(session, diagnosis, await backups(), signal).catch(() => undefined);
-			return {diagnosis, assessment: assess(diagnosis), regionLoss: loss};
+			const placed =
+				loss && diagnosis.servers.ok
+					? {
+							...diagnosis,
+							servers: {
+								ok: true as const,
+								value: {
+									...diagnosis.servers.value,
+									servers: diagnosis.servers.value.servers.map(server => ({
+										...server,
+										cluster: loss.clusters.get(server.name) ?? server.cluster,
+									})),
+								},
+							},
+						}
+					: diagnosis;
+			return {diagnosis: placed, assessment: assess(placed), regionLoss: loss};
 		},
 		...(session.sys && {
 			async watchMetaLeader({signal, onWait}: {signal: AbortSignal; onWait: (waitedMs: number | undefined) => void}) {

@@ -87,13 +87,16 @@ for (const size of sizes) {
 			assert.match(restored, /500 messages/);
 			await session.choose(/Back to the overview/);
 
-			const final = flat(await session.waitFor(/Restored: INVOICES/, {timeoutMs: 30_000}));
+			// Once the refresh after the restore is drawn, so the screen is the final one.
+			const final = flat(await session.waitFor(/^(?![\s\S]*refreshing)[\s\S]*Restored: INVOICES/, {timeoutMs: 30_000}));
 			assert.match(
 				final,
 				/Failed over: ORDERS_WEST(_PROMOTED)? serves ORDERS\.> in place of ORDERS \((promote|copy)\)/,
 			);
 			assert.match(final, /Restored: INVOICES from its backup into west/);
 			assert.match(final, /Lost: AUDIT — no mirror, no backup outside east/);
+			assert.doesNotMatch(final, /Restore INVOICES from its|Fail over ORDERS to its/);
+			assert.match(final, /east-1! +east /, 'the lost server is placed in its own cluster');
 			await session.save(`demo-region-loss-${at}`);
 
 			await session.choose(/DR readiness/);

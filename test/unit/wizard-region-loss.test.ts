@@ -123,7 +123,7 @@ describe('the overview after a region loss', () => {
 		assert.deepEqual(checks.screen.kind === 'restore-plan' && checks.screen.overrides, {cluster: 'west'});
 	});
 
-	test('what was done in this session is said first, as statements', () => {
+	test('what was done in this session is said first, as statements, and not offered again while the diagnosis catches up', () => {
 		const done = {
 			...ready,
 			done: [
@@ -139,6 +139,12 @@ describe('the overview after a region loss', () => {
 				'Failed over: ORDERS_WEST serves ORDERS.> in place of ORDERS (promote)',
 				'Restored: INVOICES from its backup into west',
 			],
+		);
+		assert.deepEqual(
+			menuItems(done)
+				.filter(item => /^(Fail over|Restore INVOICES|Lost)/.test(item.label))
+				.map(item => item.label),
+			['Lost: AUDIT — no mirror, no backup outside east'],
 		);
 	});
 });

@@ -12,7 +12,12 @@ import {gatherTopology} from '../../core/topology/gather.js';
 import type {StreamReadiness} from '../../recovery/readiness.js';
 import {assessView} from '../../operations/readiness.js';
 
-export type RegionLoss = {down: string[]; streams: StreamReadiness[]};
+export type RegionLoss = {
+	down: string[];
+	streams: StreamReadiness[];
+	/** Each server's cluster worked out from the configured gateways: the diagnosis places a silent server in the meta leader's. */
+	clusters: Map<string, string | undefined>;
+};
 
 export async function regionLoss(
 	session: Session,
@@ -40,7 +45,11 @@ export async function regionLoss(
 	const down = view.clusters.filter(cluster => cluster.down).map(cluster => cluster.name);
 	if (down.length === 0 || !view.servers.ok) return undefined;
 	const readiness = assessView(view, {backups, maxRpoMs: undefined});
-	return {down, streams: readiness.streams.filter(stream => !stream.answering && stream.verdict !== 'copy')};
+	return {
+		down,
+		streams: readiness.streams.filter(stream => !stream.answering && stream.verdict !== 'copy'),
+		clusters: new Map(view.servers.value.servers.map(server => [server.name, server.cluster])),
+	};
 }
 
 export function regionLossLines(loss: RegionLoss): string[] {

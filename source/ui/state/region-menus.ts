@@ -88,8 +88,21 @@ function lossItem(stream: StreamReadiness, result: DiagnosisResult): Item {
 export function regionLossItems(state: State): Item[] {
 	const result = latestDiagnosis(state.diagnosis);
 	const streams = result?.regionLoss?.streams ?? [];
+	// A refresh still under way must not offer again what was just done.
+	const handled = (stream: StreamReadiness) =>
+		state.done.some(
+			entry =>
+				entry.result === 'ok' &&
+				((entry.action === 'restore' && entry.subject === stream.stream) ||
+					(entry.action === 'failover' && entry.subject === stream.rpo.from)),
+		);
 	const order = (item: Item) => ['failover-', 'restore-', 'lost-'].findIndex(prefix => item.key.startsWith(prefix));
-	const offers = result ? streams.map(stream => lossItem(stream, result)).sort((a, b) => order(a) - order(b)) : [];
+	const offers = result
+		? streams
+				.filter(stream => !handled(stream))
+				.map(stream => lossItem(stream, result))
+				.sort((a, b) => order(a) - order(b))
+		: [];
 	return [...doneItems(state.done), ...offers];
 }
 
