@@ -162,7 +162,7 @@ export const commands: Record<CommandName, CommandSpec> = {
 		flags: ['mirrorTo', 'replicas', 'newName', 'watchTimeout', 'watch'],
 	},
 	demo: {
-		usage: 'nats-dr demo [--scenario node-loss|quorum-loss|r1-loss] [--keep] [--nats-server PATH]',
+		usage: 'nats-dr demo [--scenario node-loss|quorum-loss|r1-loss|region-loss] [--keep] [--nats-server PATH]',
 		summary: 'start a local 4-node training cluster, break it, and rehearse the recovery',
 		args: [],
 		flags: ['scenario', 'keep', 'natsServer'],

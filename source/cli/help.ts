@@ -90,7 +90,7 @@ const commandDetails: Record<CommandName, string> = {
   --new-name NAME          the mirror's name (default STREAM_<TARGET>)
   --watch-timeout DURATION how long to watch it catch up (default 2m)
   --no-watch               do not watch afterwards`,
-	demo: `  --scenario NAME          node-loss (default), quorum-loss or r1-loss
+	demo: `  --scenario NAME          node-loss (default), quorum-loss, r1-loss or region-loss
   --keep                   leave the cluster running after exit
   --nats-server PATH       the nats-server binary (default: from PATH)`,
 };

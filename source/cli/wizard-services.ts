@@ -15,6 +15,9 @@ import {checkBackupTarget, completePath, listBackups} from '../core/backup-catal
 import {planStreamRestore} from '../core/restore/plan.js';
 import path from 'node:path';
 import {assess} from '../recovery/assess.js';
+import {failover, prepareFailover} from '../operations/failover.js';
+import {gatherReadiness} from '../operations/readiness.js';
+import {regionLoss} from './commands/region-loss.js';
 import type {ConnectionSummary, DemoService, WizardServices} from '../ui/services.js';
 import type {CommandContext} from './context.js';
 
@@ -40,6 +43,11 @@ export function wizardServices(
 			return entry;
 		};
 	const restoreConnection = {js: session.js, sys: session.sys, sysError: session.sysError};
+	const root = () => backupRoot ?? path.resolve('nats-dr-backups');
+	// Backups make the difference between "restore" and "lost": a root that cannot be read just has none.
+	const backups = async () => listBackups(root()).catch(() => []);
+	const failoverDeps = {session, audit: context.audit};
+	const failoverRequest = (mirror: string) => ({mirror, newName: undefined, force: false, subjects: []});
 	return {
 		connection: () => ({servers: described.servers, auth: described.auth, context: described.context, account, system}),
 		async diagnose({signal, onPart, onElectionWait}) {
@@ -49,7 +57,25 @@ export function wizardServices(
 				onElectionWait,
 				stateDir: defaultStateDir(context.io.env),
 			});
-			return {diagnosis, assessment: assess(diagnosis)};
+			// The region-loss view adds to the diagnosis; without it the overview still offers the node-level paths.
+			const loss = await regionLoss(session, diagnosis, await backups(), signal).catch(() => undefined);
+			const placed =
+				loss && diagnosis.servers.ok
+					? {
+							...diagnosis,
+							servers: {
+								ok: true as const,
+								value: {
+									...diagnosis.servers.value,
+									servers: diagnosis.servers.value.servers.map(server => ({
+										...server,
+										cluster: loss.clusters.get(server.name) ?? server.cluster,
+									})),
+								},
+							},
+						}
+					: diagnosis;
+			return {diagnosis: placed, assessment: assess(placed), regionLoss: loss};
 		},
 		...(session.sys && {
 			async watchMetaLeader({signal, onWait}: {signal: AbortSignal; onWait: (waitedMs: number | undefined) => void}) {
@@ -69,7 +95,7 @@ export function wizardServices(
 			);
 		},
 		demo,
-		defaultBackupRoot: () => backupRoot ?? path.resolve('nats-dr-backups'),
+		defaultBackupRoot: root,
 		completePath,
 		checkBackupTarget,
 		async backup(streams, root, {signal, onStream, onStart, onProgress, onOutcome, onRecorded}) {
@@ -93,6 +119,15 @@ export function wizardServices(
 		},
 		async deleteStream(stream, {onRecorded}) {
 			await deleteStreamForRestore(session.js, stream, {audit: recorded(onRecorded)});
+		},
+		async readiness({signal}) {
+			return gatherReadiness(session, {backups: await backups(), maxRpoMs: undefined, signal});
+		},
+		async planFailover(mirror) {
+			return prepareFailover(failoverDeps, failoverRequest(mirror));
+		},
+		async failover(plan, {signal, onEvent}) {
+			return failover(failoverDeps, failoverRequest(plan.mirror), plan, {signal, onEvent, watchTimeoutMs: 120_000});
 		},
 	};
 }

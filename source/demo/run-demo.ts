@@ -14,7 +14,8 @@ import {findNatsServer} from './find-server.js';
 import {Sandbox, type NodeState} from './sandbox.js';
 import {chooseVictims, type ScenarioName, type Victims} from './scenarios.js';
 import {demoStreams, seedPinned, seedReplicated, type SeededStream} from './seed.js';
-import {nodeTag} from './server-config.js';
+import {clusterOfNode, regionNodes, regions, seedRegions} from './seed-regions.js';
+import {nodeTag, regionTag} from './server-config.js';
 import {story, type Story} from './story.js';
 
 export type DemoServer = {
@@ -46,7 +47,7 @@ export type DemoInfo = {
 	/** The server a replacement replica moves to. */
 	spare: string;
 	streams: SeededStream[];
-	/** The backup taken before breaking the cluster (r1-loss), in the natscli layout. */
+	/** The backup taken before breaking the cluster (r1-loss, region-loss), in the natscli layout. */
 	backupDir: string | undefined;
 	story: Story;
 };
@@ -83,8 +84,12 @@ export async function runDemo(
 ): Promise<DemoInfo> {
 	const {signal, onProgress = () => {}} = options;
 	const binary = await findNatsServer(options.natsServer, options.env);
-	onProgress(`Starting ${nodeNames.length} nats-server processes (${binary})`);
-	const sandbox = await Sandbox.start({binary, nodeNames});
+	const supercluster = options.scenario === 'region-loss';
+	const names = supercluster ? regionNodes : nodeNames;
+	onProgress(
+		`Starting ${names.length} nats-server processes (${binary})${supercluster ? `: clusters ${names.map(clusterOfNode).join(', ')}, one server each, joined by gateways` : ''}`,
+	);
+	const sandbox = await Sandbox.start({binary, nodeNames: names, ...(supercluster && {clusterOf: clusterOfNode})});
 	let kept = false;
 	try {
 		onProgress(`Temp directory: ${sandbox.dir}`);
@@ -117,17 +122,27 @@ async function setUp(sandbox: Sandbox, options: DemoOptions, onProgress: (step: 
 	});
 	let seeded: Seeded;
 	try {
-		seeded = await seed(sandbox, nc, options, onProgress);
+		seeded =
+			scenario === 'region-loss'
+				? await seedRegionLoss(sandbox, nc, options, onProgress)
+				: await seed(sandbox, nc, options, onProgress);
 	} finally {
 		await closeQuietly(nc);
 	}
 
-	const {victims, metaLeader, streams, backupDir} = seeded;
+	const {victims, streams, backupDir} = seeded;
+	let {metaLeader} = seeded;
 	const [victim] = victims.killed as [string];
 	throwIfAborted(signal);
 	for (const name of victims.killed) {
 		onProgress(`Killing ${name} (SIGKILL)`);
 		await sandbox.kill(name);
+	}
+
+	if (scenario === 'region-loss') {
+		// The meta leader may have been in the lost cluster: the wizard starts once the survivors elected one.
+		onProgress('Waiting for the surviving clusters to agree on a meta leader');
+		metaLeader = await sandbox.waitReady(signal, {notAmong: victims.killed});
 	}
 
 	if (scenario === 'r1-loss') {
@@ -149,6 +164,19 @@ async function setUp(sandbox: Sandbox, options: DemoOptions, onProgress: (step: 
 }
 
 type Seeded = {victims: Victims; metaLeader: string; streams: SeededStream[]; backupDir: string | undefined};
+
+/** The whole of east dies; west is where the survivors are brought back. */
+async function seedRegionLoss(
+	sandbox: Sandbox,
+	nc: NatsConnection,
+	{signal}: DemoOptions,
+	onProgress: (step: string) => void,
+): Promise<Seeded> {
+	const {streams, backupDir} = await seedRegions(nc, {dir: sandbox.dir, signal, onProgress});
+	const metaLeader = await sandbox.waitReady(signal);
+	const killed = sandbox.nodes.filter(node => node.cluster === regions.lost).map(node => node.name);
+	return {victims: {killed, spare: `${regions.surviving}-1`}, metaLeader, streams, backupDir};
+}
 
 /** Seeds ORDERS first: where its replicas land decides the victims, and with them where INVOICES goes. */
 async function seed(
@@ -197,7 +225,7 @@ function servers(sandbox: Sandbox): DemoServer[] {
 		port: node.port,
 		clusterPort: node.clusterPort,
 		httpPort: node.httpPort,
-		tags: [nodeTag(node.name)],
+		tags: [nodeTag(node.name), ...(node.cluster === undefined ? [] : [regionTag(node.cluster)])],
 		pid: sandbox.pids.get(node.name)!,
 		state: sandbox.states.get(node.name)!,
 		configFile: node.configFile,

@@ -20,6 +20,8 @@ export type NodeState = 'running' | 'killed' | 'wiped';
 export type SandboxOptions = {
 	binary: string;
 	nodeNames: string[];
+	/** Each node's cluster, for a supercluster joined by gateways; absent: one cluster of all nodes. */
+	clusterOf?: (name: string) => string;
 };
 
 function password(): string {
@@ -44,22 +46,25 @@ export class Sandbox {
 	}
 
 	/** Writes the configs and starts every server; on any failure, what was started is stopped again. */
-	static async start({binary, nodeNames}: SandboxOptions): Promise<Sandbox> {
+	static async start({binary, nodeNames, clusterOf}: SandboxOptions): Promise<Sandbox> {
 		const dir = await mkdtemp(path.join(tmpdir(), 'nats-dr-demo-'));
 		safetyNet.addDir(dir);
 		let sandbox: Sandbox | undefined;
 		try {
-			const ports = await freePorts(nodeNames.length * 3);
+			const perNode = clusterOf ? 4 : 3;
+			const ports = await freePorts(nodeNames.length * perNode);
 			const nodes = nodeNames.map((name, i): DemoNode => {
 				const nodeDir = path.join(dir, name);
+				const [port, clusterPort, httpPort, gatewayPort] = ports.slice(i * perNode, (i + 1) * perNode);
 				return {
 					name,
-					port: ports[i * 3]!,
-					clusterPort: ports[i * 3 + 1]!,
-					httpPort: ports[i * 3 + 2]!,
+					port: port!,
+					clusterPort: clusterPort!,
+					httpPort: httpPort!,
 					storeDir: path.join(nodeDir, 'store'),
 					configFile: path.join(nodeDir, 'server.conf'),
 					logFile: path.join(nodeDir, 'server.log'),
+					...(clusterOf && {cluster: clusterOf(name), gatewayPort}),
 				};
 			});
 			sandbox = new Sandbox(dir, nodes, binary);
@@ -89,9 +94,10 @@ export class Sandbox {
 
 	/**
 	 * Waits until every running server has JetStream up and all agree on a meta leader; returns it.
-	 * A server that exits meanwhile fails the wait with its log file named.
+	 * A server that exits meanwhile fails the wait with its log file named. After a kill, the
+	 * survivors keep naming the dead leader until they elect another: `notAmong` waits for that.
 	 */
-	async waitReady(signal: AbortSignal, timeoutMs = 30_000): Promise<string> {
+	async waitReady(signal: AbortSignal, {timeoutMs = 30_000, notAmong = [] as string[]} = {}): Promise<string> {
 		const deadline = Date.now() + timeoutMs;
 		let last = 'no answer yet';
 		while (Date.now() < deadline) {
@@ -100,7 +106,7 @@ export class Sandbox {
 			try {
 				const leaders = await Promise.all(this.running().map(async node => this.metaLeaderSeenBy(node, signal)));
 				const [leader] = leaders;
-				if (leader && leaders.every(seen => seen === leader)) return leader;
+				if (leader && !notAmong.includes(leader) && leaders.every(seen => seen === leader)) return leader;
 				last = `meta leaders seen: ${leaders.map(seen => seen || 'none').join(', ')}`;
 			} catch (error) {
 				throwIfAborted(signal);

@@ -4,7 +4,7 @@
  */
 import {UsageError} from '../core/errors.js';
 
-const scenarioNames = ['node-loss', 'quorum-loss', 'r1-loss'] as const;
+const scenarioNames = ['node-loss', 'quorum-loss', 'r1-loss', 'region-loss'] as const;
 
 export type ScenarioName = (typeof scenarioNames)[number];
 

@@ -36,7 +36,7 @@ const inFlight = 250;
 
 type Message = {subject: string; body: unknown; headers: Record<string, string>};
 
-async function publishAll(
+export async function publishAll(
 	js: JetStreamClient,
 	count: number,
 	message: (i: number) => Message,
@@ -58,7 +58,7 @@ async function publishAll(
 	await Promise.all(pending);
 }
 
-function order(i: number): Message {
+export function order(i: number): Message {
 	const event = orderEvents[i % orderEvents.length]!;
 	const id = `ord-${String(Math.ceil(i / 2)).padStart(5, '0')}`;
 	const region = regions[i % regions.length]!;
@@ -82,7 +82,7 @@ function order(i: number): Message {
 	};
 }
 
-function invoice(i: number): Message {
+export function invoice(i: number): Message {
 	const id = `inv-${String(i).padStart(5, '0')}`;
 	return {
 		subject: `INVOICES.issued.${regions[i % regions.length]!}`,
@@ -96,7 +96,7 @@ function invoice(i: number): Message {
 	};
 }
 
-function auditEvent(i: number): Message {
+export function auditEvent(i: number): Message {
 	return {
 		subject: 'AUDIT.login',
 		body: {actor: `user-${i % 40}`, action: 'login', ok: i % 13 !== 0},

@@ -4,6 +4,7 @@
  * JSON line all tell the same story.
  */
 import {demoStreams} from './seed.js';
+import {regions, regionStreams} from './seed-regions.js';
 import type {ScenarioName} from './scenarios.js';
 import {nodeTag} from './server-config.js';
 
@@ -54,6 +55,10 @@ export function story(facts: StoryFacts): Story {
 
 		case 'r1-loss': {
 			return r1Loss(facts);
+		}
+
+		case 'region-loss': {
+			return regionLoss(facts);
 		}
 	}
 }
@@ -154,6 +159,50 @@ function r1Loss(facts: StoryFacts): Story {
 				run: [
 					`nats-dr restore ${shellWord(backup)} --tag ${nodeTag(facts.spare)} --context ${app} --audit-log ${shellWord(facts.auditLog)}`,
 				],
+			},
+		],
+	};
+}
+
+function regionLoss(facts: StoryFacts): Story {
+	const {lost, surviving, third} = regions;
+	const {failover, mirror, restore, lost: unprotected} = regionStreams;
+	const backup = facts.backupDir ?? '(no backup)';
+	const backups = shellWord(backup.replace(/\/[^/]+$/, ''));
+	const app = shellWord(facts.contexts.app);
+	const audit = `--audit-log ${shellWord(facts.auditLog)}`;
+	return {
+		title: `region-loss: cluster ${lost} is gone`,
+		broke: [
+			`Three clusters, ${lost}, ${surviving} and ${third}, one server each, joined by gateways. The JetStream meta group spans all three: 3 members and a quorum of 2, so it survives losing any one cluster. Two equal clusters could not: losing either would take half of the meta group, and its quorum, with it.`,
+			`${failover}, ${restore} and ${unprotected} lived in ${lost}. ${failover} had a mirror ${mirror} in ${surviving}; ${restore} had a backup taken by nats-dr into ${backup}; ${unprotected} had nothing outside ${lost}.`,
+			`Then every server of ${lost} was killed with SIGKILL, as when a data centre goes dark.`,
+		],
+		find: [
+			`${failover}: region lost — a mirror in ${surviving} (${mirror}) is 0 messages behind: fail over (nats-dr failover ${mirror})`,
+			`${restore}: region lost — newest backup seconds old: restore it into a surviving cluster`,
+			`${unprotected}: region lost — no mirror, no backup`,
+			`meta group: ${lost} down, 2 of 3 members answering: failover and restore still work`,
+		],
+		steps: [
+			{
+				say: `see what the loss of ${lost} cost, stream by stream`,
+				run: [`nats-dr readiness --backups ${backups} ${connectionArgs(facts)}`],
+			},
+			{
+				say: `fail ${failover} over to its mirror: on 2.12+ ${mirror} is promoted in place, on older servers copied into ${mirror}_PROMOTED`,
+				run: [`nats-dr failover ${mirror} ${connectionArgs(facts)} ${audit}`],
+			},
+			{
+				say: `delete the lost ${restore} (its server is gone, so the reply may time out; the deletion still happens), then restore it from the backup into ${surviving}`,
+				run: [
+					`nats --context ${app} stream rm ${restore} -f`,
+					`nats-dr restore ${shellWord(backup)} --cluster ${surviving} --context ${app} ${audit}`,
+				],
+			},
+			{
+				say: `${unprotected} had no mirror and no backup: it is lost with ${lost}. Protect streams before a loss: nats-dr protect STREAM --mirror-to ${surviving}`,
+				run: [],
 			},
 		],
 	};

@@ -18,6 +18,7 @@ import {useKeys} from './input/use-keys.js';
 import {hintsFor, helpFor} from './keymap.js';
 import {createProgressStore} from './progress-store.js';
 import {BackupDirScreen, BackupRunScreen, BackupSelectScreen, type BackupLive} from './screens/backup.js';
+import {FailoverConfirmScreen, FailoverPlanScreen, FailoverRunScreen} from './screens/failover.js';
 import {InspectScreen} from './screens/inspect.js';
 import {OverviewScreen} from './screens/overview.js';
 import {
@@ -35,6 +36,7 @@ import {
 	RestorePlanScreen,
 	RestoreRunScreen,
 } from './screens/restore.js';
+import {ReadinessScreen} from './screens/readiness.js';
 import {ServersScreen, StreamsScreen} from './screens/streams.js';
 import type {WizardServices} from './services.js';
 import {missingServers} from './state/known-servers.js';
@@ -43,6 +45,7 @@ import {backupChoices, menuItems, streamsOf} from './state/menus.js';
 import type {ScreenKind, ScreenOf} from './state/screen.js';
 import {createStore, useStore, type Store} from './state/store.js';
 import {useDemoRestart, useDiagnosis, useElectionWatch, usePeerRemove} from './state/use-effects.js';
+import {useFailoverPlan, useFailoverRun, useReadiness} from './state/use-region-effects.js';
 import {
 	useBackupCheck,
 	useBackupList,
@@ -95,6 +98,9 @@ export function App({services, onExit, initial = initialState, banner = [], sign
 	useStreamDelete(state, dispatch, services);
 	usePathCompletion(state, dispatch, services);
 	useRestoreDefault(state, dispatch, services);
+	useReadiness(state, dispatch, services);
+	useFailoverPlan(state, dispatch, services);
+	const failover = useFailoverRun(state, dispatch, services);
 
 	useEffect(() => {
 		if (!state.exit) return;
@@ -103,6 +109,7 @@ export function App({services, onExit, initial = initialState, banner = [], sign
 			restart.abort();
 			backup.abort();
 			restore.abort();
+			failover.abort();
 		}
 
 		onExit(state.exit.code, state);
@@ -342,6 +349,16 @@ const screenTable: {[K in ScreenKind]: ScreenView<K>} = {
 			ui={screen.ui}
 		/>
 	),
+	readiness: ({state, screen, height, width}) => (
+		<ReadinessScreen screen={screen} items={menuItems(state)} height={height} width={width} />
+	),
+	'failover-plan': ({state, screen, height, width}) => (
+		<FailoverPlanScreen screen={screen} items={menuItems(state)} height={height} width={width} />
+	),
+	'failover-confirm': ({screen}) => <FailoverConfirmScreen plan={screen.plan} ui={screen.ui} />,
+	'failover-run': ({state, screen, height, width}) => (
+		<FailoverRunScreen screen={screen} items={menuItems(state)} height={height} width={width} />
+	),
 	'delete-confirm': ({state, screen}) => {
 		const verdict = latestDiagnosis(state.diagnosis)?.assessment.streams.find(
 			candidate => candidate.stream === screen.stream,
@@ -371,6 +388,10 @@ function abortWarning(state: State): string {
 	switch (state.screen.kind) {
 		case 'backup-run': {
 			return 'Press Ctrl+C again to abort the backup: the stream being backed up leaves no backup behind.';
+		}
+
+		case 'failover-run': {
+			return `Press Ctrl+C again to abort the failover: a step already taken stands (see the audit log); only what follows stops.`;
 		}
 
 		case 'restore-run': {

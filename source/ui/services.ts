@@ -13,6 +13,10 @@ import type {StreamRestorePlan} from '../core/restore/plan.js';
 import type {RestoreProgress, StreamRestoreResult} from '../core/restore/restore.js';
 import type {PeerRemoveEvent, PeerRemoveOutcome} from '../operations/peer-remove.js';
 import type {Assessment} from '../recovery/assess.js';
+import type {FailoverPlan} from '../recovery/failover-plan.js';
+import type {StreamReadiness} from '../recovery/readiness.js';
+import type {FailoverEvent, FailoverOutcome} from '../operations/failover.js';
+import type {ReadinessReport} from '../operations/readiness.js';
 
 export type ConnectionSummary = {
 	servers: string;
@@ -24,7 +28,12 @@ export type ConnectionSummary = {
 	system: {kind: 'separate' | 'same'} | {kind: 'none'; reason: string};
 };
 
-export type DiagnosisResult = {diagnosis: Diagnosis; assessment: Assessment};
+export type DiagnosisResult = {
+	diagnosis: Diagnosis;
+	assessment: Assessment;
+	/** Set when a whole cluster is down: its silent streams, each with a mirror to fail over to, a backup, or nothing. */
+	regionLoss?: {down: string[]; streams: StreamReadiness[]} | undefined;
+};
 
 /** Only in `nats-dr demo`: the demo's own servers, which the wizard may start again. */
 export type DemoService = {
@@ -96,4 +105,13 @@ export type WizardServices = {
 	): Promise<StreamRestoreResult>;
 	/** Deletes a stream in the way of its restore, and audits it (a failure too). */
 	deleteStream(stream: string, options: {onRecorded: (entry: AuditEntry) => void}): Promise<void>;
+	/** DR readiness, as `nats-dr readiness` reports it, with the backups under the backup root. */
+	readiness?(options: {signal: AbortSignal}): Promise<ReadinessReport>;
+	/** Checks and plans the failover to a mirror; changes nothing. */
+	planFailover?(mirror: string): Promise<FailoverPlan>;
+	/** Carries out a confirmed failover plan: audited, watched until the stream serves. */
+	failover?(
+		plan: FailoverPlan,
+		options: {signal: AbortSignal; onEvent: (event: FailoverEvent) => void},
+	): Promise<FailoverOutcome>;
 };

@@ -110,6 +110,45 @@ async function assertStoppedAndGone(demo: Demo): Promise<void> {
 	assert.equal(existsSync(demo.json.dir), false, `${demo.json.dir} is removed`);
 }
 
+describe('demo --scenario region-loss', () => {
+	let demo: Demo;
+
+	before(async () => {
+		demo = await startDemo(['--scenario', 'region-loss']);
+	});
+
+	test('three one-server clusters; east is killed with ORDERS, INVOICES and AUDIT, and readiness tells fail over, restore and lost apart', async () => {
+		const {json} = demo;
+		assert.deepEqual(
+			json.servers.map(server => [server.name, server.state]),
+			[
+				['east-1', 'killed'],
+				['west-1', 'running'],
+				['central-1', 'running'],
+			],
+		);
+		assert.notEqual(json.meta_leader, 'east-1', 'the survivors elected a meta leader before the demo was ready');
+		assert.equal(json.backup_dir, path.join(json.dir, 'backups', 'INVOICES'));
+		const result = await runCli([
+			'readiness',
+			'--json',
+			'--backups',
+			path.dirname(json.backup_dir!),
+			...connection(json),
+		]);
+		const readiness = parseJson(result);
+		const stream = (name: string) => readiness.streams.find((entry: any) => entry.stream === name);
+		assert.match(stream('ORDERS').words, /region lost — a mirror in west \(ORDERS_WEST\) is 0 messages behind/);
+		assert.match(stream('INVOICES').words, /region lost — newest backup .* old: restore it into a surviving cluster/);
+		assert.equal(stream('AUDIT').words, 'region lost — no mirror, no backup');
+		assert.equal(stream('ORDERS_WEST').region, 'west');
+	});
+
+	test('Ctrl-C stops exactly its servers and removes its directory', async () => {
+		await assertStoppedAndGone(demo);
+	});
+});
+
 describe('demo --scenario node-loss', () => {
 	let demo: Demo;
 	let victim: string;

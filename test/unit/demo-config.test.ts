@@ -24,6 +24,28 @@ function node(name: string, base: number): DemoNode {
 	};
 }
 
+describe('serverConfig in a supercluster', () => {
+	const nodes = ['east', 'west', 'central'].map((cluster, i) => ({
+		...node(`${cluster}-1`, 4000 + i * 1000),
+		cluster,
+		gatewayPort: 4003 + i * 1000,
+	}));
+	const config = serverConfig(nodes[0]!, nodes, accounts);
+
+	test('a lone server in its cluster routes to itself, as JetStream requires routes, and is tagged with its region', () => {
+		assert.match(config, /cluster \{\n {2}name: east\n.*\n {2}routes: \["nats-route:\/\/127\.0\.0\.1:4001"\]/);
+		assert.match(config, /^server_tags: \["node:east-1","region:east"\]$/m);
+	});
+
+	test('gateways to every other cluster, none to its own', () => {
+		assert.match(config, /gateway \{\n {2}name: east\n {2}listen: 127\.0\.0\.1:4003\n/);
+		assert.match(
+			config,
+			/gateways: \[\{"name":"west","urls":\["nats:\/\/127\.0\.0\.1:5003"\]\},\{"name":"central","urls":\["nats:\/\/127\.0\.0\.1:6003"\]\}\]/,
+		);
+	});
+});
+
 describe('serverConfig', () => {
 	const nodes = [node('n1', 4000), node('n2', 5000), node('n3', 6000)];
 	const config = serverConfig(nodes[1]!, nodes, accounts);
@@ -36,7 +58,8 @@ describe('serverConfig', () => {
 		assert.match(config, /store_dir: "\/tmp\/demo\/n2\/store"/);
 	});
 
-	test('routes to every other node, not to itself', () => {
+	test('routes to every other node, not to itself, and no gateway', () => {
+		assert.doesNotMatch(config, /gateway/);
 		assert.match(config, /listen: 127\.0\.0\.1:5001/);
 		assert.match(config, /routes: \["nats-route:\/\/127\.0\.0\.1:4001","nats-route:\/\/127\.0\.0\.1:6001"\]/);
 	});

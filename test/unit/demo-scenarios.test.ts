@@ -11,9 +11,9 @@ function placement(overrides: Partial<SeededPlacement>): SeededPlacement {
 }
 
 describe('parseScenario', () => {
-	test('defaults to node-loss and knows the three scenarios', () => {
+	test('defaults to node-loss and knows the four scenarios', () => {
 		assert.equal(parseScenario(undefined), 'node-loss');
-		for (const name of ['node-loss', 'quorum-loss', 'r1-loss']) assert.equal(parseScenario(name), name);
+		for (const name of ['node-loss', 'quorum-loss', 'r1-loss', 'region-loss']) assert.equal(parseScenario(name), name);
 	});
 
 	test('an unknown scenario is a usage error listing the known ones', () => {
@@ -121,6 +121,22 @@ describe('story', () => {
 				step.run.some(command => command.startsWith('nats-dr restore /tmp/demo/backups/INVOICES --tag node:n4')),
 			),
 		);
+	});
+
+	test('region-loss says why three clusters survive the loss of one, and fails over, restores into west, and names the lost stream', () => {
+		const told = story({...facts, scenario: 'region-loss', killed: ['east-1'], spare: 'west-1'});
+		assert.match(told.broke[0]!, /3 members and a quorum of 2, so it survives losing any one cluster/);
+		assert.match(told.broke[0]!, /Two equal clusters could not/);
+		assert.deepEqual(told.steps[0]!.run, [
+			"nats-dr readiness --backups /tmp/demo/backups --context '/tmp/demo x/app.json' --sys-context /tmp/demo/sys.json",
+		]);
+		assert.ok(told.steps.some(step => step.run.some(command => command.startsWith('nats-dr failover ORDERS_WEST '))));
+		assert.ok(
+			told.steps.some(step =>
+				step.run.some(command => command.startsWith('nats-dr restore /tmp/demo/backups/INVOICES --cluster west ')),
+			),
+		);
+		assert.ok(told.find.includes('AUDIT: region lost — no mirror, no backup'));
 	});
 
 	test('shellWord quotes only what the shell would split or expand', () => {

@@ -5,10 +5,11 @@
  */
 import {listBackups, type BackupSummary} from '../../core/backup-catalog.js';
 import {parseDuration} from '../../core/duration.js';
-import {DrError, exitCodes, type ExitCode} from '../../core/errors.js';
-import {formatBytes} from '../../core/format.js';
-import {gatherTopology, type TopologyView} from '../../core/topology/gather.js';
-import {assessReadiness, formatAge, type Readiness, type StreamReadiness} from '../../recovery/readiness.js';
+import {exitCodes, type ExitCode} from '../../core/errors.js';
+import type {TopologyView} from '../../core/topology/gather.js';
+import {formatAge, type Readiness} from '../../recovery/readiness.js';
+import {accountWords, copiesText, regionWords, rpoText, topologyWords} from '../../recovery/readiness-words.js';
+import {gatherReadiness, type ReadinessReport} from '../../operations/readiness.js';
 import type {CommandContext} from '../context.js';
 import {checkArgs} from '../flags.js';
 import {table} from '../table.js';
@@ -20,68 +21,27 @@ export async function readiness(context: CommandContext): Promise<ExitCode> {
 		invocation.flags.maxRpo === undefined ? undefined : parseDuration(invocation.flags.maxRpo, '--max-rpo');
 	const backups: BackupSummary[] = invocation.flags.backups ? await listBackups(invocation.flags.backups) : [];
 	const session = await context.connect();
-	let view: TopologyView;
+	let report: ReadinessReport;
 	try {
-		view = await gatherTopology(session, {domains: invocation.flags.domain, signal});
+		report = await gatherReadiness(session, {domains: invocation.flags.domain, backups, maxRpoMs, signal});
 	} finally {
 		await session.close();
 	}
 
-	const first = view.domains[0]!;
-	if (first.problem) throw new DrError(`cannot list the account's streams: ${first.problem}`);
-	const servers = view.servers.ok ? view.servers.value : undefined;
-	const result = assessReadiness({
-		streams: view.domains.flatMap(domain => domain.streams),
-		servers: servers?.servers.map(server => ({
-			name: server.name,
-			cluster: server.cluster,
-			answering: server.answering,
-			jetstream: server.jetstream,
-		})),
-		metaClusterSize: servers?.metaClusterSize,
-		backups,
-		now: Date.parse(view.time),
-		maxRpoMs,
-		downRegions: view.clusters.filter(cluster => cluster.down).map(cluster => cluster.name),
-	});
+	const {view, readiness: result} = report;
 	if (out.json) out.printJson(readinessJson(view, result));
 	else for (const line of readinessReport(view, result)) out.line(line);
 	return result.breaches.length > 0 ? exitCodes.failed : exitCodes.ok;
 }
 
-function rpoText(stream: StreamReadiness): string {
-	if (stream.verdict === 'copy') return '-';
-	if (stream.rpo.by === 'none') return 'all data';
-	return stream.rpo.ms === undefined ? `${stream.rpo.messages ?? '?'} msgs` : formatAge(stream.rpo.ms);
-}
-
 function readinessReport(view: TopologyView, result: Readiness): string[] {
-	const lines: string[] = [];
-	if (!view.servers.ok) lines.push(`Servers: not visible (${view.servers.reason}); regions are taken from the streams`);
-	const servers = view.servers.ok ? view.servers.value.servers : [];
-	for (const cluster of view.clusters) {
-		const names = cluster.servers.map(
-			name => `${name}${servers.find(server => server.name === name)?.answering ? '' : ' (not answering)'}`,
-		);
-		lines.push(
-			`Cluster ${cluster.name}: ${names.join(', ') || 'no server known'}${cluster.down ? ' — the whole cluster is not answering' : ''}`,
-		);
-	}
-
-	const placeless = servers.filter(server => !server.cluster);
-	if (placeless.length > 0)
-		lines.push(`Not answering, cluster unknown: ${placeless.map(server => server.name).join(', ')}`);
-	if (result.meta) lines.push(`Meta group: ${result.meta.words}`);
-	for (const domain of view.domains.filter(entry => entry.problem))
-		lines.push(`Domain ${domain.domain ?? '(default)'}: not readable (${domain.problem!})`);
+	const lines = topologyWords(view, result);
 	lines.push('');
 	const rows = result.streams.map(stream => [
 		stream.domain ? `${stream.stream} @${stream.domain}` : stream.stream,
 		stream.region ?? '?',
 		stream.replicas === undefined ? '?' : `R${stream.replicas}`,
-		stream.copies.length === 0
-			? '-'
-			: stream.copies.map(copy => `${copy.stream} (${copy.kind}, ${copy.region ?? '?'})`).join(', '),
+		copiesText(stream),
 		stream.backup ? `${formatAge(stream.backup.ageMs)} old` : '-',
 		rpoText(stream),
 		stream.verdict,
@@ -89,37 +49,11 @@ function readinessReport(view: TopologyView, result: Readiness): string[] {
 	lines.push(...table(['Stream', 'Region', 'Replicas', 'Copies', 'Backup', 'RPO', 'Verdict'], rows));
 	lines.push('');
 	for (const stream of result.streams) lines.push(`${stream.stream}: ${stream.words}`);
-	const {summary} = result;
-	const risk =
-		summary.unprotected.length === 0
-			? 'every one has a copy outside its region or a backup'
-			: `${summary.unprotected.length} ha${summary.unprotected.length === 1 ? 's' : 've'} nothing outside its region (${summary.atRiskMessages.toLocaleString('en-US')} messages, ${formatBytes(summary.atRiskBytes)} at risk)`;
-	const worst =
-		summary.worstRpoMs === undefined ? '' : `; the worst RPO of the protected ones is ${formatAge(summary.worstRpoMs)}`;
 	lines.push('');
-	lines.push(
-		`Account: ${summary.streams} stream(s) to protect, ${summary.protectedStreams} protected; ${risk}${worst}.`,
-	);
+	lines.push(accountWords(result));
 	lines.push('');
 	lines.push('If a region were lost:');
-	for (const region of result.regions) {
-		const counted =
-			region.losing > region.uncounted.length
-				? [
-						`up to ${region.lostMessages.toLocaleString('en-US')} messages${region.lostBytes > 0 ? `, ${formatBytes(region.lostBytes)} with no copy at all` : ''}`,
-					]
-				: [];
-		const uncounted =
-			region.uncounted.length > 0 ? [`all of ${region.uncounted.join(', ')} (not answering, size unknown)`] : [];
-		const loss =
-			region.losing === 0
-				? 'no stream loses data'
-				: `${region.losing} of ${region.streams} stream(s) lose data: ${[...counted, ...uncounted].join('; ')}`;
-		const unprotected =
-			region.unprotected.length > 0 ? ` (nothing outside ${region.region}: ${region.unprotected.join(', ')})` : '';
-		const meta = region.metaQuorumLost ? '; the meta quorum goes with it' : '';
-		lines.push(`  ${region.region}: ${loss}${unprotected}${meta}`);
-	}
+	for (const region of result.regions) lines.push(`  ${regionWords(region)}`);
 
 	if (result.maxRpoMs !== undefined) {
 		lines.push('');

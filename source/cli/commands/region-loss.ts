@@ -9,9 +9,15 @@ import type {Session} from '../../core/connection/session.js';
 import type {Diagnosis} from '../../core/diagnosis/diagnose.js';
 import {clusterView, configuredClusters} from '../../core/topology/clusters.js';
 import {gatherTopology} from '../../core/topology/gather.js';
-import {assessReadiness, type StreamReadiness} from '../../recovery/readiness.js';
+import type {StreamReadiness} from '../../recovery/readiness.js';
+import {assessView} from '../../operations/readiness.js';
 
-export type RegionLoss = {down: string[]; streams: StreamReadiness[]};
+export type RegionLoss = {
+	down: string[];
+	streams: StreamReadiness[];
+	/** Each server's cluster worked out from the configured gateways: the diagnosis places a silent server in the meta leader's. */
+	clusters: Map<string, string | undefined>;
+};
 
 export async function regionLoss(
 	session: Session,
@@ -38,21 +44,12 @@ export async function regionLoss(
 	const view = await gatherTopology(session, {signal});
 	const down = view.clusters.filter(cluster => cluster.down).map(cluster => cluster.name);
 	if (down.length === 0 || !view.servers.ok) return undefined;
-	const readiness = assessReadiness({
-		streams: view.domains.flatMap(domain => domain.streams),
-		servers: view.servers.value.servers.map(server => ({
-			name: server.name,
-			cluster: server.cluster,
-			answering: server.answering,
-			jetstream: server.jetstream,
-		})),
-		metaClusterSize: view.servers.value.metaClusterSize,
-		backups,
-		now: Date.parse(view.time),
-		maxRpoMs: undefined,
-		downRegions: down,
-	});
-	return {down, streams: readiness.streams.filter(stream => !stream.answering && stream.verdict !== 'copy')};
+	const readiness = assessView(view, {backups, maxRpoMs: undefined});
+	return {
+		down,
+		streams: readiness.streams.filter(stream => !stream.answering && stream.verdict !== 'copy'),
+		clusters: new Map(view.servers.value.servers.map(server => [server.name, server.cluster])),
+	};
 }
 
 export function regionLossLines(loss: RegionLoss): string[] {

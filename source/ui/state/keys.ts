@@ -65,6 +65,7 @@ function isTyping(screen: Screen): boolean {
 		screen.kind === 'recovery-confirm' ||
 		screen.kind === 'restore-confirm' ||
 		screen.kind === 'delete-confirm' ||
+		screen.kind === 'failover-confirm' ||
 		(screen.kind === 'backup-dir' && !screen.checking) ||
 		(screen.kind === 'restore-dir' && !screen.loading) ||
 		(screen.kind === 'restore-plan' && screen.editing !== undefined)
@@ -215,6 +216,21 @@ function submit(state: State, reduce: Reduce): State {
 					stream: screen.stream,
 					returnTo: screen.returnTo,
 					phase: 'running',
+					message: undefined,
+				}),
+			});
+		}
+
+		case 'failover-confirm': {
+			if (typed !== screen.plan.mirror) return mismatch(screen.plan.mirror);
+			return reduce(state, {
+				type: 'replace',
+				screen: open({
+					kind: 'failover-run',
+					plan: screen.plan,
+					phase: 'running',
+					doing: 'starting…',
+					outcome: undefined,
 					message: undefined,
 				}),
 			});

@@ -13,6 +13,9 @@ import type {StreamRestorePlan} from '../../core/restore/plan.js';
 import type {StreamRestoreResult} from '../../core/restore/restore.js';
 import type {WatchState} from '../../core/recovery-actions.js';
 import type {KeyPress} from '../input/keys.js';
+import type {FailoverPlan} from '../../recovery/failover-plan.js';
+import type {FailoverEvent, FailoverOutcome} from '../../operations/failover.js';
+import type {ReadinessReport} from '../../operations/readiness.js';
 import type {DiagnosisResult} from '../services.js';
 import {latestDiagnosis, type DiagnosisState, type ElectionState} from './diagnosis.js';
 import {applyKey} from './keys.js';
@@ -80,6 +83,13 @@ export type Action =
 	| {type: 'delete-failed'; message: string}
 	| {type: 'completed'; partial: string; found: string[]}
 	| {type: 'default-missing'; root: string}
+	| {type: 'readiness-loaded'; report: ReadinessReport}
+	| {type: 'readiness-failed'; problem: string}
+	| {type: 'failover-planned'; mirror: string; plan: FailoverPlan}
+	| {type: 'failover-refused'; mirror: string; problem: string}
+	| {type: 'failover-event'; event: FailoverEvent}
+	| {type: 'failover-done'; outcome: FailoverOutcome}
+	| {type: 'failover-failed'; message: string}
 	| {type: 'restart'; server: string}
 	| {type: 'restart-progress'; waiting: string}
 	| {type: 'restart-done'; server: string; problem?: string | undefined};
@@ -145,7 +155,7 @@ export function reducer(state: State, action: Action): State {
 			if (state.help) return {...state, help: false};
 			if (isBusy(state.screen))
 				return {...state, notice: 'work is running: wait for it to finish, or press Ctrl+C twice to abort'};
-			if (['recovery-run', 'backup-run', 'restore-run'].includes(state.screen.kind))
+			if (['recovery-run', 'backup-run', 'restore-run', 'failover-run'].includes(state.screen.kind))
 				return reducer(state, {type: 'home'});
 			const previous = state.history.at(-1);
 			if (!previous) return state;
@@ -277,6 +287,45 @@ export function reducer(state: State, action: Action): State {
 
 		case 'delete-failed': {
 			return onScreen(state, 'delete-run', screen => ({...screen, phase: 'failed', message: action.message}));
+		}
+
+		case 'readiness-loaded': {
+			return onScreen(state, 'readiness', screen => ({...screen, report: action.report, problem: undefined}));
+		}
+
+		case 'readiness-failed': {
+			return onScreen(state, 'readiness', screen => ({...screen, problem: action.problem}));
+		}
+
+		case 'failover-planned': {
+			return onScreen(state, 'failover-plan', screen =>
+				screen.mirror === action.mirror ? {...screen, plan: action.plan, ui: {...screen.ui, cursor: 0}} : screen,
+			);
+		}
+
+		case 'failover-refused': {
+			return onScreen(state, 'failover-plan', screen =>
+				screen.mirror === action.mirror ? {...screen, problem: action.problem} : screen,
+			);
+		}
+
+		case 'failover-event': {
+			const {event} = action;
+			const doing =
+				event.type === 'step'
+					? `step ${event.index + 1}: ${event.words}`
+					: `${event.stream}: ${event.words}${event.messages === undefined ? '' : `, ${event.messages} messages`}`;
+			return onScreen(state, 'failover-run', screen => ({...screen, doing}));
+		}
+
+		case 'failover-done': {
+			const next = onScreen(state, 'failover-run', screen => ({...screen, phase: 'done', outcome: action.outcome}));
+			return {...next, abortArmed: false};
+		}
+
+		case 'failover-failed': {
+			const next = onScreen(state, 'failover-run', screen => ({...screen, phase: 'failed', message: action.message}));
+			return {...next, abortArmed: false};
 		}
 
 		case 'restart': {

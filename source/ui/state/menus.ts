@@ -11,6 +11,7 @@ import type {Action, State} from './machine.js';
 import {latestDiagnosis} from './diagnosis.js';
 import {missingServers, vanished} from './known-servers.js';
 import {isBusy, isTextEntry, open, planScreen, type Screen} from './screen.js';
+import {readinessItem, regionLossItems, regionScreenItems} from './region-menus.js';
 
 export type Item = {key: string; label: string; action: Action};
 
@@ -118,7 +119,7 @@ function overviewItems(state: State): Item[] {
 	const result = latestDiagnosis(state.diagnosis);
 	const meta = result?.assessment.meta;
 	const dead = meta?.dead.length ?? 0;
-	const items: Item[] = [];
+	const items: Item[] = regionLossItems(state);
 	if (meta?.kind === 'no-quorum') {
 		const missing = (meta.quorum ?? 0) - meta.answering;
 		const absent = (meta.size ?? meta.answering) - meta.answering;
@@ -166,6 +167,7 @@ function overviewItems(state: State): Item[] {
 			label: `List the servers (${servers})`,
 			action: {type: 'go', screen: open({kind: 'servers'})},
 		});
+	if (streams.length > 0) items.push(readinessItem());
 	items.push(
 		{key: 'refresh', label: 'Refresh', action: {type: 'refresh'}},
 		{key: 'quit', label: 'Quit', action: {type: 'quit', code: 0}},
@@ -208,8 +210,11 @@ function restorePlanItems(state: State, screen: Screen & {kind: 'restore-plan'})
 	const result = latestDiagnosis(state.diagnosis);
 	const verdict = result?.assessment.streams.find(candidate => candidate.stream === plan.stream);
 	const broken = verdict?.kind === 'r1-on-dead-node' || verdict?.kind === 'no-quorum';
+	// A stream of a lost region is deleted by the meta group itself; removing the region's servers would shrink
+	// the meta group across the supercluster instead.
+	const regionLost = result?.regionLoss?.streams.some(stream => stream.stream === plan.stream) ?? false;
 	const blockedBy =
-		verdict?.kind === 'r1-on-dead-node'
+		verdict?.kind === 'r1-on-dead-node' && !regionLost
 			? verdict.deadPeers.find(server => result?.assessment.meta.dead.includes(server))
 			: undefined;
 	// A stream whose only node is dead answers no STREAM.INFO: pre-flight can only warn, but the name is taken.
@@ -402,5 +407,5 @@ function listItems(state: State): Item[] {
 }
 
 export function menuItems(state: State): Item[] {
-	return listItems(state);
+	return regionScreenItems(state) ?? listItems(state);
 }

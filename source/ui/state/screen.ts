@@ -9,6 +9,9 @@ import type {StreamRestorePlan} from '../../core/restore/plan.js';
 import type {StreamRestoreResult} from '../../core/restore/restore.js';
 import type {WatchState} from '../../core/recovery-actions.js';
 import type {StreamImpact} from '../../recovery/impact.js';
+import type {FailoverPlan} from '../../recovery/failover-plan.js';
+import type {FailoverOutcome} from '../../operations/failover.js';
+import type {ReadinessReport} from '../../operations/readiness.js';
 import {textBuffer, type TextBuffer} from '../input/text-buffer.js';
 
 export type Ui = {
@@ -82,6 +85,18 @@ type Body =
 			message: string | undefined;
 			result: StreamRestoreResult | undefined;
 	  }
+	| {kind: 'readiness'; report: ReadinessReport | undefined; problem: string | undefined}
+	| {kind: 'failover-plan'; mirror: string; plan: FailoverPlan | undefined; problem: string | undefined}
+	| {kind: 'failover-confirm'; plan: FailoverPlan}
+	| {
+			kind: 'failover-run';
+			plan: FailoverPlan;
+			phase: 'running' | 'done' | 'failed';
+			/** What it is doing now: the step, then what the watch sees. */
+			doing: string;
+			outcome: FailoverOutcome | undefined;
+			message: string | undefined;
+	  }
 	| {kind: 'delete-confirm'; stream: string; returnTo: RestorePlanScreen}
 	| {
 			kind: 'delete-run';
@@ -111,6 +126,7 @@ export function isTextEntry(screen: Screen): boolean {
 		screen.kind === 'recovery-confirm' ||
 		screen.kind === 'restore-confirm' ||
 		screen.kind === 'delete-confirm' ||
+		screen.kind === 'failover-confirm' ||
 		(screen.kind === 'backup-dir' && !screen.checking) ||
 		(screen.kind === 'restore-dir' && !screen.loading) ||
 		(screen.kind === 'restore-plan' && screen.editing !== undefined)
@@ -130,6 +146,7 @@ export function isBusy(screen: Screen): boolean {
 
 		case 'backup-run':
 		case 'restore-run':
+		case 'failover-run':
 		case 'delete-run': {
 			return screen.phase === 'running';
 		}

@@ -1,0 +1,104 @@
+/**
+ * Seeds the region-loss demo: three streams in the doomed cluster, each protected differently, so
+ * losing that cluster shows the three outcomes side by side — ORDERS has a mirror in the surviving
+ * cluster (fail over), INVOICES has a backup taken by nats-dr (restore into the surviving cluster),
+ * AUDIT has nothing outside its cluster (lost).
+ */
+import path from 'node:path';
+import {AckPolicy, StorageType, type NatsConnection} from 'nats';
+import {backupStream} from '../core/backup/backup-stream.js';
+import {defaultTimeoutMs} from '../core/connection/settings.js';
+import {jsApiPrefix} from '../core/jsapi.js';
+import {watchCatchUp} from '../core/topology/stream-changes.js';
+import {mirrorRecord} from '../recovery/failover-plan.js';
+import {auditEvent, invoice, order, publishAll, type SeededStream} from './seed.js';
+
+export const regions = {lost: 'east', surviving: 'west', third: 'central'} as const;
+
+/** One server per cluster: servers are named `<cluster>-1`. */
+export const regionNodes = [regions.lost, regions.surviving, regions.third].map(cluster => `${cluster}-1`);
+
+export function clusterOfNode(name: string): string {
+	return name.replace(/-\d+$/, '');
+}
+
+export const regionStreams = {
+	failover: 'ORDERS',
+	mirror: 'ORDERS_WEST',
+	restore: 'INVOICES',
+	lost: 'AUDIT',
+} as const;
+
+const counts = {failover: 2000, restore: 500, lost: 200};
+
+type Options = {dir: string; signal: AbortSignal; onProgress: (step: string) => void};
+
+export type RegionSeed = {streams: SeededStream[]; backupDir: string};
+
+async function addInRegion(
+	nc: NatsConnection,
+	name: string,
+	description: string,
+	messages: number,
+	make: typeof order,
+	signal: AbortSignal,
+): Promise<SeededStream> {
+	const jsm = await nc.jetstreamManager();
+	await jsm.streams.add({
+		name,
+		subjects: [`${name}.>`],
+		num_replicas: 1,
+		storage: StorageType.File,
+		placement: {cluster: regions.lost, tags: []},
+		description,
+	});
+	await publishAll(nc.jetstream(), messages, make, signal);
+	return {name, replicas: 1, peers: [`${regions.lost}-1`], pinnedTo: undefined, messages, consumers: []};
+}
+
+export async function seedRegions(nc: NatsConnection, {dir, signal, onProgress}: Options): Promise<RegionSeed> {
+	const {failover, mirror, restore, lost} = regionStreams;
+	onProgress(`Seeding ${failover}, ${restore} and ${lost} in ${regions.lost}`);
+	const orders = await addInRegion(nc, failover, 'Order lifecycle events', counts.failover, order, signal);
+	const jsm = await nc.jetstreamManager();
+	await jsm.consumers.add(failover, {
+		durable_name: 'fulfillment',
+		ack_policy: AckPolicy.Explicit,
+		filter_subject: `${failover}.paid`,
+	});
+	const invoices = await addInRegion(nc, restore, 'Issued invoices', counts.restore, invoice, signal);
+	const audit = await addInRegion(nc, lost, 'Login audit trail', counts.lost, auditEvent, signal);
+
+	onProgress(`Mirroring ${failover} into ${regions.surviving} as ${mirror}`);
+	// The configuration `nats-dr protect` gives a mirror, its record of the origin's subjects included.
+	await jsm.streams.add({
+		name: mirror,
+		description: mirrorRecord(failover, [`${failover}.>`]),
+		num_replicas: 1,
+		storage: StorageType.File,
+		mirror: {name: failover},
+		placement: {cluster: regions.surviving, tags: []},
+	});
+	const js = {nc, prefix: jsApiPrefix(undefined), timeoutMs: defaultTimeoutMs};
+	await watchCatchUp(js, mirror, counts.failover, {timeoutMs: 30_000, signal});
+
+	const backupDir = path.join(dir, 'backups', restore);
+	onProgress(`Backing up ${restore} into ${backupDir}, before ${regions.lost} is lost`);
+	await backupStream(js, restore, backupDir, {signal});
+	return {
+		streams: [
+			{...orders, consumers: ['fulfillment']},
+			invoices,
+			audit,
+			{
+				name: mirror,
+				replicas: 1,
+				peers: [`${regions.surviving}-1`],
+				pinnedTo: undefined,
+				messages: counts.failover,
+				consumers: [],
+			},
+		],
+		backupDir,
+	};
+}

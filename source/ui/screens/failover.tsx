@@ -1,0 +1,111 @@
+/**
+ * Failover to a mirror: the plan (which subjects move, the RPO, the cost, the consumers, what happens
+ * to the old stream if its region comes back), a typed confirmation, the progress, and the outcome
+ * with its audit line and the equivalent `nats` commands.
+ */
+import {Box} from 'ink';
+import type {FailoverPlan} from '../../recovery/failover-plan.js';
+import {Text} from '../components/text.js';
+import {Spinner} from '../components/spinner.js';
+import {Styled} from '../components/styled.js';
+import {TextField} from '../components/text-field.js';
+import {WrappedList} from '../components/wrapped-list.js';
+import type {Item} from '../state/menus.js';
+import type {ScreenOf, Ui} from '../state/screen.js';
+
+function title(plan: FailoverPlan): string {
+	return `Failover of ${plan.origin}${plan.originDomain ? ` (domain ${plan.originDomain})` : ''} to ${plan.target} in ${plan.region ?? '?'} — ${plan.method === 'promote' ? 'promote the mirror' : 'copy the mirror into a new stream'}`;
+}
+
+export function FailoverPlanScreen({
+	screen,
+	items,
+	height,
+	width,
+}: {
+	readonly screen: ScreenOf<'failover-plan'>;
+	readonly items: Item[];
+	readonly height: number;
+	readonly width: number;
+}) {
+	const {plan, problem} = screen;
+	return (
+		<Box flexDirection="column">
+			<Text bold wrap="wrap">
+				{plan ? title(plan) : `Failover to ${screen.mirror}`}
+			</Text>
+			{plan && (
+				<Text wrap="truncate-end">
+					{'  '}subjects that move: {plan.subjects.join(', ')}
+				</Text>
+			)}
+			{!plan && !problem && <Spinner elapsed label={`checking ${screen.mirror} and its origin…`} />}
+			{problem && (
+				<Styled tone="bad" wrap="wrap">
+					No failover: {problem}
+				</Styled>
+			)}
+			<WrappedList items={items} cursor={screen.ui.cursor} height={Math.max(4, height - 4)} width={width} />
+		</Box>
+	);
+}
+
+export function FailoverConfirmScreen({plan, ui}: {readonly plan: FailoverPlan; readonly ui: Ui}) {
+	const [rpo, , , old] = plan.notes;
+	return (
+		<Box flexDirection="column">
+			<Text bold wrap="wrap">
+				{title(plan)}
+			</Text>
+			{rpo && <Text wrap="wrap">{rpo}</Text>}
+			{old && <Text wrap="wrap">{old}</Text>}
+			<Box marginTop={1} flexDirection="column">
+				<Text wrap="wrap">
+					Type the mirror name <Text bold>{plan.mirror}</Text> to confirm, or press Esc to cancel:
+				</Text>
+				<TextField buffer={ui.text} error={ui.error} />
+			</Box>
+		</Box>
+	);
+}
+
+export function FailoverRunScreen({
+	screen,
+	items,
+	height,
+	width,
+}: {
+	readonly screen: ScreenOf<'failover-run'>;
+	readonly items: Item[];
+	readonly height: number;
+	readonly width: number;
+}) {
+	const {plan, phase, outcome} = screen;
+	const served = `${plan.target} serves ${plan.subjects.join(', ')}`;
+	return (
+		<Box flexDirection="column">
+			<Text bold wrap="wrap">
+				{title(plan)}
+			</Text>
+			{phase === 'running' && <Spinner elapsed label={screen.doing} />}
+			{phase === 'failed' && (
+				<Styled tone="bad" wrap="wrap">
+					Failover failed: {screen.message}
+				</Styled>
+			)}
+			{outcome && (
+				<Box flexDirection="column">
+					<Styled tone="ok" wrap="wrap">
+						Failed over: {served} in place of {plan.origin}
+						{outcome.messages === undefined ? '' : ` with ${outcome.messages} messages`}
+						{outcome.leader ? `, leader ${outcome.leader}` : ''} ({outcome.elapsedMs} ms).
+					</Styled>
+					<Text wrap="wrap">
+						Audit: {outcome.entry.action} {outcome.entry.subject}: {outcome.entry.result}
+					</Text>
+				</Box>
+			)}
+			<WrappedList items={items} cursor={screen.ui.cursor} height={Math.max(4, height - 5)} width={width} />
+		</Box>
+	);
+}

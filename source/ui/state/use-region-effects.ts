@@ -1,0 +1,82 @@
+/**
+ * The work behind the readiness and failover screens: each hook watches the state for the screen it
+ * serves, asks the services, and dispatches the result. Screens never start work, so leaving one
+ * can neither orphan nor repeat a failover.
+ */
+import {useEffect, useRef} from 'react';
+import type {WizardServices} from '../services.js';
+import type {Action, State} from './machine.js';
+import {message} from './use-effects.js';
+
+type Dispatch = (action: Action) => void;
+
+const unavailable = 'not available in this session';
+
+export function useReadiness(state: State, dispatch: Dispatch, services: WizardServices): void {
+	const {screen} = state;
+	const wanted = screen.kind === 'readiness' && !screen.report && !screen.problem;
+	useEffect(() => {
+		if (!wanted) return;
+		const controller = new AbortController();
+		(services.readiness?.({signal: controller.signal}) ?? Promise.reject(new Error(unavailable)))
+			.then(report => {
+				if (!controller.signal.aborted) dispatch({type: 'readiness-loaded', report});
+			})
+			.catch((error: unknown) => {
+				if (!controller.signal.aborted) dispatch({type: 'readiness-failed', problem: message(error)});
+			});
+		return () => controller.abort();
+	}, [wanted]);
+}
+
+export function useFailoverPlan(state: State, dispatch: Dispatch, services: WizardServices): void {
+	const {screen} = state;
+	const mirror = screen.kind === 'failover-plan' && !screen.plan && !screen.problem ? screen.mirror : undefined;
+	useEffect(() => {
+		if (mirror === undefined) return;
+		let current = true;
+		(services.planFailover?.(mirror) ?? Promise.reject(new Error(unavailable)))
+			.then(plan => {
+				if (current) dispatch({type: 'failover-planned', mirror, plan});
+			})
+			.catch((error: unknown) => {
+				if (current) dispatch({type: 'failover-refused', mirror, problem: message(error)});
+			});
+		return () => {
+			current = false;
+		};
+	}, [mirror]);
+}
+
+export function useFailoverRun(state: State, dispatch: Dispatch, services: WizardServices): {abort: () => void} {
+	const running = useRef<AbortController | undefined>(undefined);
+	const {screen} = state;
+	const plan = screen.kind === 'failover-run' && screen.phase === 'running' ? screen.plan : undefined;
+	useEffect(() => {
+		if (!plan) return;
+		const controller = new AbortController();
+		running.current = controller;
+		void (async () => {
+			try {
+				if (!services.failover) throw new Error(unavailable);
+				const outcome = await services.failover(plan, {
+					signal: controller.signal,
+					onEvent: event => dispatch({type: 'failover-event', event}),
+				});
+				// Recorded before the screen says it is done: an operator who quits right then still finds it in the summary.
+				dispatch({type: 'recorded', entry: outcome.entry});
+				dispatch({type: 'failover-done', outcome});
+			} catch (error) {
+				dispatch({type: 'failover-failed', message: message(error)});
+			} finally {
+				running.current = undefined;
+				dispatch({type: 'refresh'});
+			}
+		})();
+	}, [plan]);
+	return {
+		abort() {
+			running.current?.abort();
+		},
+	};
+}
