@@ -25,7 +25,7 @@ import {RateMeter} from './progress.js';
 import {backupJsonText} from './raw-json.js';
 import {snapshotPausesEviction, snapshotsMemoryStreams, snapshotWaitsForAcks} from './server-version.js';
 import {sidecarText} from './sidecar.js';
-import {receiveSnapshot, type SnapshotReply} from './snapshot.js';
+import {receiveSnapshot, type SnapshotReceiver, type SnapshotReply} from './snapshot.js';
 
 /**
  * natscli asks for 128 KiB. Bigger chunks cost the server and nats.js less per byte: on 2.9 a 1 MiB
@@ -56,6 +56,11 @@ export type BackupOptions = {
 	force?: boolean;
 	/** The connection's inbox prefix, when its permissions allow only that. */
 	inboxPrefix?: string | undefined;
+	/**
+	 * Receive the chunks on a connection of our own (the default): nats.js copies every chunk about
+	 * twice (docs/performance.md). False keeps them on the nats.js connection, as when ours cannot connect.
+	 */
+	ownConnection?: boolean;
 	signal?: AbortSignal | undefined;
 	onStart?: (start: BackupStart) => void;
 	/** Called for every chunk and every verified slice: throttle in the consumer. */
@@ -111,6 +116,8 @@ export type BackupResult = {
 	archiveBytes: number;
 	uncompressedBytes: number;
 	chunks: number;
+	/** Which client received the snapshot (docs/performance.md). */
+	receiver: SnapshotReceiver;
 	transferMs: number;
 	/** Time spent verifying the chunks as they were written, within the transfer. */
 	verifyMs: number;
@@ -258,6 +265,7 @@ export async function backupStream(
 			archiveBytes: report.compressedBytes,
 			uncompressedBytes: report.uncompressedBytes,
 			chunks: transfer.chunks,
+			receiver: transfer.receiver,
 			transferMs: transfer.transferMs,
 			verifyMs,
 			syncMs,
@@ -274,7 +282,14 @@ export async function backupStream(
 	}
 }
 
-type Transfer = {reply: SnapshotReply; chunks: number; transferMs: number; createdAt: string; progress: BackupProgress};
+type Transfer = {
+	reply: SnapshotReply;
+	chunks: number;
+	receiver: SnapshotReceiver;
+	transferMs: number;
+	createdAt: string;
+	progress: BackupProgress;
+};
 
 async function transferSnapshot(
 	js: JsApi,
@@ -326,6 +341,7 @@ async function transferSnapshot(
 			requestTimeoutMs: check ? Math.max(checkRequestTimeoutMs, js.timeoutMs) : js.timeoutMs,
 			inboxPrefix: options.inboxPrefix,
 			signal: options.signal,
+			...(options.ownConnection === undefined ? {} : {ownConnection: options.ownConnection}),
 		},
 		archive,
 		{
@@ -353,9 +369,9 @@ async function transferSnapshot(
 				// Chunks can be handled before the reply's promise resolves: they count from here.
 				if (progress.chunks > 0) report();
 			},
-			onChunk(chunk) {
+			onChunk(bytes) {
 				progress.chunks++;
-				progress.compressedBytes += chunk.length;
+				progress.compressedBytes += bytes;
 				// A little behind the bytes received: the verifier counts what was written and decompressed.
 				progress.uncompressedBytes = verifier.progress.uncompressedBytes;
 				report();
@@ -372,7 +388,7 @@ async function transferSnapshot(
 		elapsedMs: transferMs,
 	});
 	onProgress?.(progress);
-	return {reply, chunks: totals.chunks, transferMs, createdAt, progress};
+	return {reply, chunks: totals.chunks, receiver: totals.receiver, transferMs, createdAt, progress};
 }
 
 async function commit(paths: BackupPaths, stream: string, replacing: boolean, archiveName: string): Promise<void> {
