@@ -341,7 +341,8 @@ async function transferSnapshot(
 			requestTimeoutMs: check ? Math.max(checkRequestTimeoutMs, js.timeoutMs) : js.timeoutMs,
 			inboxPrefix: options.inboxPrefix,
 			signal: options.signal,
-			...(options.ownConnection === undefined ? {} : {ownConnection: options.ownConnection}),
+			// The environment's word is an escape hatch, should our connection not get through where nats.js does.
+			ownConnection: options.ownConnection ?? process.env['NATS_DR_SNAPSHOT_CONNECTION'] !== 'nats.js',
 		},
 		archive,
 		{

