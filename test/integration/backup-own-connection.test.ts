@@ -34,6 +34,7 @@ async function backUp(
 	server: TestCluster,
 	flags: ConnectionFlags,
 	options: BackupOptions = {},
+	stream = 'ORDERS',
 ): Promise<{result: BackupResult; dir: string}> {
 	const settings = resolveSettings({server: server.urls, noContext: true, ...flags}, {env: {}});
 	const nc = await connectNats(settings);
@@ -41,13 +42,13 @@ async function backUp(
 		const jsm = await nc.jetstreamManager();
 		if (!(await jsm.streams.names().next()).includes('ORDERS')) {
 			await addStream(nc, {name: 'ORDERS'}, 500);
-			// Several chunks of 64 KiB, so acks and chunks that span socket reads are exercised.
-			await fillRandom(nc, 'ORDERS.big', 2);
+			// Past the size from which our connection is used; chunks of 64 KiB span socket reads.
+			await fillRandom(nc, 'ORDERS.big', 9);
 		}
 
 		const dir = path.join(scratch, `backup-${++runs}`);
 		const js = {nc, prefix: jsApiPrefix(undefined), timeoutMs: 5000};
-		const result = await backupStream(js, 'ORDERS', dir, {chunkSize: 64 * 1024, ...options});
+		const result = await backupStream(js, stream, dir, {chunkSize: 64 * 1024, ...options});
 		return {result, dir};
 	} finally {
 		await nc.close();
@@ -56,7 +57,7 @@ async function backUp(
 
 async function assertWhole({result, dir}: {result: BackupResult; dir: string}): Promise<void> {
 	assert.ok(result.chunks > 16, `only ${result.chunks} chunks`);
-	assert.equal(result.state.messages, 532);
+	assert.equal(result.state.messages, 644);
 	// Read back from disk, independently of the verification done while writing.
 	const report = await verifyBackupDir(dir);
 	assert.deepEqual(report.problems, []);
@@ -78,6 +79,20 @@ describe('user/password, nkey and token', () => {
 		const backup = await backUp(server, {user: appUser.user, password: appUser.password});
 		assert.equal(backup.result.receiver, 'own');
 		await assertWhole(backup);
+	});
+
+	test('a stream under 8 MiB is received through nats.js: a connection would cost more than it saves', async () => {
+		const nc = await connectNats(
+			resolveSettings(
+				{server: server.urls, noContext: true, user: appUser.user, password: appUser.password},
+				{env: {}},
+			),
+		);
+		await addStream(nc, {name: 'SMALL'}, 50);
+		await nc.close();
+		const {result} = await backUp(server, {user: appUser.user, password: appUser.password}, {}, 'SMALL');
+		assert.equal(result.receiver, 'nats.js');
+		assert.equal(result.state.messages, 50);
 	});
 
 	test('the nats.js path, on request, gives the same stream state', async () => {

@@ -41,6 +41,12 @@ const defaultIdleTimeoutMs = 10_000;
 const minChunkSize = 1024;
 /** nats-server 2.14 clamps to this, and nats.js is untested with bigger messages (§11). */
 const maxChunkSize = 1024 * 1024;
+/**
+ * Smaller streams are received through nats.js: opening a connection costs more than its copies.
+ * Measured on 300 streams of 10 messages (`backup --all`): 2.7 and 4.7 s on connections of our own,
+ * 1.9 and 2.6 s through nats.js.
+ */
+const ownConnectionFromBytes = 8 << 20;
 /** A health check scans every block before the server replies. */
 const checkRequestTimeoutMs = 60 * 60 * 1000;
 
@@ -57,8 +63,9 @@ export type BackupOptions = {
 	/** The connection's inbox prefix, when its permissions allow only that. */
 	inboxPrefix?: string | undefined;
 	/**
-	 * Receive the chunks on a connection of our own (the default): nats.js copies every chunk about
-	 * twice (docs/performance.md). False keeps them on the nats.js connection, as when ours cannot connect.
+	 * Receive the chunks on a connection of our own (the default for streams of 8 MiB and more):
+	 * nats.js copies every chunk about twice (docs/performance.md). False keeps them on the nats.js
+	 * connection, as when ours cannot connect.
 	 */
 	ownConnection?: boolean;
 	signal?: AbortSignal | undefined;
@@ -190,6 +197,11 @@ export async function backupStream(
 			check,
 			chunkSize,
 			idleTimeoutMs,
+			// The environment's word is an escape hatch, should our connection not get through where nats.js does.
+			ownConnection:
+				options.ownConnection ??
+				(process.env['NATS_DR_SNAPSHOT_CONNECTION'] !== 'nats.js' &&
+					(info.state?.bytes ?? 0) >= ownConnectionFromBytes),
 		});
 		await archive.flushed();
 		throwIfAborted(signal);
@@ -297,7 +309,13 @@ async function transferSnapshot(
 	dir: string,
 	archive: ArchiveFile,
 	verifier: ArchiveVerifier,
-	options: BackupOptions & {consumers: boolean; check: boolean; chunkSize: number; idleTimeoutMs: number},
+	options: BackupOptions & {
+		consumers: boolean;
+		check: boolean;
+		chunkSize: number;
+		idleTimeoutMs: number;
+		ownConnection: boolean;
+	},
 ): Promise<Transfer> {
 	const {onProgress, onStart, check} = options;
 	const started = performance.now();
@@ -341,8 +359,7 @@ async function transferSnapshot(
 			requestTimeoutMs: check ? Math.max(checkRequestTimeoutMs, js.timeoutMs) : js.timeoutMs,
 			inboxPrefix: options.inboxPrefix,
 			signal: options.signal,
-			// The environment's word is an escape hatch, should our connection not get through where nats.js does.
-			ownConnection: options.ownConnection ?? process.env['NATS_DR_SNAPSHOT_CONNECTION'] !== 'nats.js',
+			ownConnection: options.ownConnection,
 		},
 		archive,
 		{
