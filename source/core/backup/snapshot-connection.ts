@@ -36,6 +36,9 @@ export class SnapshotConnectionError extends Error {
 const readBufferSize = 1 << 20;
 const defaultHandshakeTimeoutMs = 5000;
 const subscriptionId = 1;
+/** Acks are written together, after this long or once this many wait: see `ack`. */
+const ackDelayMs = 2;
+const acksPerWrite = 16;
 const tlsKeys = new Set(['certFile', 'keyFile', 'caFile', 'cert', 'key', 'ca', 'handshakeFirst']);
 
 type Endpoint = {hostname: string; port: number; tlsName: string};
@@ -56,6 +59,8 @@ export class SnapshotConnection {
 	#socket: Socket | undefined;
 	#closed = false;
 	#pendingAcks = '';
+	#pendingAckCount = 0;
+	#ackTimer: NodeJS.Timeout | undefined;
 
 	private constructor() {}
 
@@ -192,24 +197,30 @@ export class SnapshotConnection {
 	}
 
 	/**
-	 * An empty message to the chunk's reply subject: the server may send one more chunk. The acks of
-	 * the chunks in one read go out in one write, at the end of the read's turn (measured: a write
-	 * per ack cost 70 ms of CPU per 1,000 chunks).
+	 * An empty message to the chunk's reply subject: the server may send one more chunk. Acks go out
+	 * together a moment later, since each write is a system call (measured: 4,300 acks written one
+	 * by one took 180 ms of CPU in a 534 MiB backup); the server's window holds 8 MiB, far more than
+	 * arrives in that moment.
 	 */
 	ack(reply: string): void {
-		if (this.#pendingAcks === '') queueMicrotask(() => this.#flushAcks());
 		this.#pendingAcks += `PUB ${reply} 0\r\n\r\n`;
+		if (++this.#pendingAckCount >= acksPerWrite) this.#flushAcks();
+		else this.#ackTimer ??= setTimeout(() => this.#flushAcks(), ackDelayMs);
 	}
 
 	#flushAcks(): void {
+		clearTimeout(this.#ackTimer);
+		this.#ackTimer = undefined;
 		const acks = this.#pendingAcks;
 		this.#pendingAcks = '';
+		this.#pendingAckCount = 0;
 		this.#write(acks);
 	}
 
 	close(): void {
 		if (this.#closed) return;
 		this.#closed = true;
+		clearTimeout(this.#ackTimer);
 		this.#socket?.destroy();
 	}
 
