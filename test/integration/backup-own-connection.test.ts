@@ -13,6 +13,7 @@ import {verifyBackupDir} from '../../source/core/archive/verify-backup.js';
 import {backupStream, type BackupOptions, type BackupResult} from '../../source/core/backup/backup-stream.js';
 import {connectNats} from '../../source/core/connection/connect.js';
 import {resolveSettings, type ConnectionFlags} from '../../source/core/connection/settings.js';
+import type {DrError} from '../../source/core/errors.js';
 import {jsApiPrefix} from '../../source/core/jsapi.js';
 import {appUser, TestCluster} from '../helpers/nats-server.js';
 import {TestOperator, type KeyPair} from '../helpers/operator.js';
@@ -35,6 +36,7 @@ async function backUp(
 	flags: ConnectionFlags,
 	options: BackupOptions = {},
 	stream = 'ORDERS',
+	dir = path.join(scratch, `backup-${++runs}`),
 ): Promise<{result: BackupResult; dir: string}> {
 	const settings = resolveSettings({server: server.urls, noContext: true, ...flags}, {env: {}});
 	const nc = await connectNats(settings);
@@ -46,7 +48,6 @@ async function backUp(
 			await fillRandom(nc, 'ORDERS.big', 9);
 		}
 
-		const dir = path.join(scratch, `backup-${++runs}`);
 		const js = {nc, prefix: jsApiPrefix(undefined), timeoutMs: 5000};
 		const result = await backupStream(js, stream, dir, {chunkSize: 64 * 1024, ...options});
 		return {result, dir};
@@ -108,6 +109,33 @@ describe('user/password, nkey and token', () => {
 		assert.equal(backup.result.receiver, 'own');
 		await assertWhole(backup);
 	});
+});
+
+describe('a user who may not ack: the server says so, and the backup stops with that sentence', () => {
+	let server: TestCluster;
+
+	before(async () => {
+		server = await TestCluster.start({
+			auth: {appUsers: ['{user: noack, password: noack-pw, permissions: {publish: {deny: ["$JS.SNAPSHOT.ACK.>"]}}}']},
+		});
+		// Seeded by a user who may do anything.
+		await backUp(server, {user: appUser.user, password: appUser.password});
+	});
+	after(async () => server?.stopAll());
+
+	for (const ownConnection of [true, false]) {
+		test(`received by ${ownConnection ? 'our own connection' : 'nats.js'}`, async () => {
+			const dir = path.join(scratch, `noack-${ownConnection}`);
+			await assert.rejects(
+				backUp(server, {user: 'noack', password: 'noack-pw'}, {ownConnection}, 'ORDERS', dir),
+				(error: DrError) =>
+					/the server refused the acknowledgements for the snapshot of ORDERS \(\$JS\.SNAPSHOT\.ACK\./.test(
+						error.message,
+					) && /publish permission on \$JS\.SNAPSHOT\.ACK/.test(error.hint ?? ''),
+			);
+			assert.deepEqual(await readdir(dir).catch(() => []), []);
+		});
+	}
 });
 
 describe('token authorization', () => {
