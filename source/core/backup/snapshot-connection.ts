@@ -1,7 +1,7 @@
 /**
  * A second connection, of our own, that only receives a snapshot: it subscribes to the delivery
  * inbox and acks chunks, and hands each payload on in the pieces the socket reads cut it into.
- * Plain TCP reads go into one reused buffer (`onread`), so the transfer allocates nothing per chunk.
+ * Plain TCP reads go into one reused buffer (`onread`): no buffer is allocated per read or chunk.
  * It connects to the server the nats.js connection is on, with the credentials and TLS settings
  * that connection was opened with (nats.js's own authenticator signs the nonce), so every kind of
  * auth works alike. When those cannot be read, `open` says so and the caller keeps to nats.js.
