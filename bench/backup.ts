@@ -23,7 +23,7 @@ const replicas = Number(process.env['BENCH_REPLICAS'] ?? 3);
 const runs = Number(process.env['BENCH_RUNS'] ?? 3);
 const stream = 'BENCH';
 
-type Row = {label: string; argv: (dir: string) => string[]};
+type Row = {label: string; argv: (dir: string) => string[]; env?: Record<string, string>};
 type NatsDrFigures = {transfer_ms: number; verify_ms: number; sync_ms: number; archive_bytes: number};
 
 export async function benchBackup(): Promise<string[]> {
@@ -80,23 +80,28 @@ export async function benchBackup(): Promise<string[]> {
 		}
 
 		const natsDrLabel = 'nats-dr backup: verified, fsynced, in place';
-		rows.push({
-			label: natsDrLabel,
-			argv: dir => [
-				process.execPath,
-				natsDrBin,
-				'backup',
-				stream,
-				dir,
-				'--no-progress',
-				'--json',
-				'--server',
-				url,
-				...auth,
-				'--audit-log',
-				join(scratch, 'audit.log'),
-			],
-		});
+		const natsDrArgv = (dir: string): string[] => [
+			process.execPath,
+			natsDrBin,
+			'backup',
+			stream,
+			dir,
+			'--no-progress',
+			'--json',
+			'--server',
+			url,
+			...auth,
+			'--audit-log',
+			join(scratch, 'audit.log'),
+		];
+		rows.push(
+			{
+				label: 'nats-dr backup, the chunks through nats.js (as before its own connection)',
+				argv: natsDrArgv,
+				env: {NATS_DR_SNAPSHOT_CONNECTION: 'nats.js'},
+			},
+			{label: natsDrLabel, argv: natsDrArgv},
+		);
 
 		const loadBefore = loadAverage();
 		const timings = new Map<string, ChildRun[]>(rows.map(row => [row.label, []]));
@@ -114,6 +119,7 @@ export async function benchBackup(): Promise<string[]> {
 		const natsDr = wall(natsDrLabel);
 		const official = rows.find(row => row.label.startsWith('official'));
 		const drain = rows[0]!.label.startsWith('drain') ? rows[0]!.label : undefined;
+		const natsJsLabel = rows.at(-2)!.label;
 		const figures = timings.get(natsDrLabel)!.map(run => JSON.parse(run.stdout) as NatsDrFigures);
 		const archiveBytes = figures[0]!.archive_bytes;
 		const lines = [
@@ -142,6 +148,9 @@ export async function benchBackup(): Promise<string[]> {
 			lines.push(
 				`nats-dr against the official algorithm: ${(wall(official.label) / natsDr).toFixed(2)}× as fast (goal ≥ 1.2×).`,
 			);
+		lines.push(
+			`nats-dr's own connection against nats.js for the chunks: ${(wall(natsJsLabel) / natsDr).toFixed(2)}× as fast.`,
+		);
 		if (drain) lines.push(`nats-dr against the drain: ${(wall(drain) / natsDr).toFixed(2)} of its rate (goal ≥ 0.8).`);
 		const part = (key: keyof NatsDrFigures): string =>
 			`${(median(figures.map(figure => figure[key])) / 1000).toFixed(2)} s`;
@@ -160,7 +169,7 @@ export async function benchBackup(): Promise<string[]> {
 async function measure(row: Row, scratch: string): Promise<ChildRun> {
 	const dir = join(scratch, 'target');
 	const [command, ...args] = row.argv(dir);
-	const run = await runMeasured(command!, args);
+	const run = await runMeasured(command!, args, row.env);
 	if (run.code !== 0) throw new Error(`${row.label} failed (exit ${run.code}): ${run.stderr.slice(-2000)}`);
 	await rm(dir, {recursive: true, force: true});
 	return run;

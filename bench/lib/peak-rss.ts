@@ -7,9 +7,12 @@ import {readFile} from 'node:fs/promises';
 
 export type ChildRun = {code: number | null; stdout: string; stderr: string; peakRssBytes: number; wallMs: number};
 
-export async function runMeasured(command: string, args: string[]): Promise<ChildRun> {
+export async function runMeasured(command: string, args: string[], env?: Record<string, string>): Promise<ChildRun> {
 	const started = performance.now();
-	const child = spawn(command, args, {stdio: ['ignore', 'pipe', 'pipe']});
+	const child = spawn(command, args, {
+		stdio: ['ignore', 'pipe', 'pipe'],
+		...(env ? {env: {...process.env, ...env}} : {}),
+	});
 	let stdout = '';
 	let stderr = '';
 	child.stdout.setEncoding('utf8').on('data', (text: string) => (stdout += text));

@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import {after, before, describe, test} from 'node:test';
 import type {NatsConnection} from 'nats';
-import {receiveSnapshot, type ChunkSink} from '../../source/core/backup/snapshot.js';
+import {receiveSnapshot, type ChunkSink, type SnapshotTotals} from '../../source/core/backup/snapshot.js';
 import {DrError} from '../../source/core/errors.js';
 import {TestCluster} from '../helpers/nats-server.js';
 import {addStream, appConnection, fillRandom} from '../helpers/streams.js';
@@ -79,7 +79,7 @@ describe('a backup to a slow disk', () => {
 		await server?.stopAll();
 	});
 
-	async function snapshotInto(sink: ThrottledSink, chunkSize: number): Promise<unknown> {
+	async function snapshotInto(sink: ThrottledSink, chunkSize: number, ownConnection: boolean): Promise<unknown> {
 		try {
 			return await receiveSnapshot(
 				{nc, prefix: '$JS.API', timeoutMs: 10_000},
@@ -92,6 +92,7 @@ describe('a backup to a slow disk', () => {
 					requestTimeoutMs: 10_000,
 					inboxPrefix: undefined,
 					signal: undefined,
+					ownConnection,
 				},
 				sink,
 				{onReply() {}, onChunk() {}},
@@ -103,31 +104,40 @@ describe('a backup to a slow disk', () => {
 		}
 	}
 
-	test("withheld acks keep the unwritten data near the backlog limit when the disk keeps up with the server's floor", async () => {
-		// 64 KiB chunks: an old server's unacked floor is 6.25 MiB/s, under this disk's 24 MiB/s.
-		const sink = new ThrottledSink(24 << 20);
-		const outcome = await snapshotInto(sink, 64 * 1024);
-		assert.ok(!(outcome instanceof Error), String(outcome));
-		assert.ok(
-			sink.written + sink.pendingBytes > 48 << 20,
-			`the whole stream arrived (${sink.written + sink.pendingBytes} bytes)`,
-		);
-		// The limit, plus what the server had in flight (its 8 MiB window) when the acks stopped.
-		assert.ok(sink.mostPending <= backlogLimit + (9 << 20), `at most ${sink.mostPending} bytes waited for the disk`);
-	});
-
-	test("a disk slower than the server's floor stops the backup with a clear error before memory runs away", async () => {
-		// 1 MiB chunks: an old server sends 100 MiB/s without acks, far above this disk's 4 MiB/s.
-		const sink = new ThrottledSink(4 << 20);
-		const outcome = await snapshotInto(sink, 1 << 20);
-		assert.ok(sink.mostPending <= overflowLimit + (1 << 20), `at most ${sink.mostPending} bytes waited for the disk`);
-		// Servers from 2.10.12 on wait for the acks, so there the backup completes, slowly.
-		if (!(outcome instanceof Error)) {
+	for (const [receiver, ownConnection] of [
+		['own', true],
+		['nats.js', false],
+	] as const) {
+		test(`withheld acks keep the unwritten data near the backlog limit when the disk keeps up with the server's floor (received by ${receiver})`, async () => {
+			// 64 KiB chunks: an old server's unacked floor is 6.25 MiB/s, under this disk's 24 MiB/s.
+			const sink = new ThrottledSink(24 << 20);
+			const outcome = await snapshotInto(sink, 64 * 1024, ownConnection);
+			assert.ok(!(outcome instanceof Error), String(outcome));
+			assert.equal((outcome as SnapshotTotals).receiver, receiver);
+			assert.ok(
+				sink.written + sink.pendingBytes > 48 << 20,
+				`the whole stream arrived (${sink.written + sink.pendingBytes} bytes)`,
+			);
+			// The limit, plus what the server had in flight (its 8 MiB window) when the acks stopped.
 			assert.ok(sink.mostPending <= backlogLimit + (9 << 20), `at most ${sink.mostPending} bytes waited for the disk`);
-		} else {
-			assert.ok(outcome instanceof DrError);
-			assert.match(outcome.message, /the backup disk is slower than the server sends the snapshot of SLOW/);
-			assert.match(outcome.hint ?? '', /a smaller --chunk-size/);
-		}
-	});
+		});
+
+		test(`a disk slower than the server's floor stops the backup with a clear error before memory runs away (received by ${receiver})`, async () => {
+			// 1 MiB chunks: an old server sends 100 MiB/s without acks, far above this disk's 4 MiB/s.
+			const sink = new ThrottledSink(4 << 20);
+			const outcome = await snapshotInto(sink, 1 << 20, ownConnection);
+			assert.ok(sink.mostPending <= overflowLimit + (1 << 20), `at most ${sink.mostPending} bytes waited for the disk`);
+			// Servers from 2.10.12 on wait for the acks, so there the backup completes, slowly.
+			if (!(outcome instanceof Error)) {
+				assert.ok(
+					sink.mostPending <= backlogLimit + (9 << 20),
+					`at most ${sink.mostPending} bytes waited for the disk`,
+				);
+			} else {
+				assert.ok(outcome instanceof DrError);
+				assert.match(outcome.message, /the backup disk is slower than the server sends the snapshot of SLOW/);
+				assert.match(outcome.hint ?? '', /a smaller --chunk-size/);
+			}
+		});
+	}
 });

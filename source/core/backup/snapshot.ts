@@ -9,6 +9,8 @@ import {formatDuration} from '../duration.js';
 import {AbortedError, DrError, JsApiError} from '../errors.js';
 import {hasAnswered, requestError, type JsApi} from '../jsapi.js';
 import {rawMembers} from './raw-json.js';
+import {SnapshotConnection, SnapshotConnectionError, type SnapshotFrames} from './snapshot-connection.js';
+import {headerStatus} from './wire-parser.js';
 
 export type SnapshotRequest = {
 	stream: string;
@@ -21,6 +23,8 @@ export type SnapshotRequest = {
 	/** The connection's inbox prefix, for accounts whose permissions allow only their own inboxes. */
 	inboxPrefix: string | undefined;
 	signal: AbortSignal | undefined;
+	/** Receive through a connection of our own (the default, where it can be opened) or through nats.js. */
+	ownConnection?: boolean;
 };
 
 /** The snapshot reply's `config` and `state`, as the server's raw JSON text and parsed. */
@@ -48,18 +52,25 @@ export type ChunkSink = {
 	onError: ((error: Error) => void) | undefined;
 };
 
-export type SnapshotTotals = {chunks: number; bytes: number};
+export type SnapshotTotals = {
+	chunks: number;
+	bytes: number;
+	/** Which client received the chunks: our own connection, or nats.js where that could not be opened. */
+	receiver: SnapshotReceiver;
+};
+
+export type SnapshotReceiver = 'own' | 'nats.js';
 
 export async function receiveSnapshot(
 	js: JsApi,
 	request: SnapshotRequest,
 	sink: ChunkSink,
-	hooks: {onReply(reply: SnapshotReply): void; onChunk(chunk: Uint8Array): void},
+	hooks: {onReply(reply: SnapshotReply): void; onChunk(bytes: number): void},
 ): Promise<SnapshotTotals> {
 	const {nc} = js;
 	const {stream, signal} = request;
 	signal?.throwIfAborted();
-	const totals: SnapshotTotals = {chunks: 0, bytes: 0};
+	const totals: SnapshotTotals = {chunks: 0, bytes: 0, receiver: 'nats.js'};
 	let finish!: () => void;
 	let fail!: (error: unknown) => void;
 	const ended = new Promise<void>((resolve, reject) => {
@@ -69,58 +80,97 @@ export async function receiveSnapshot(
 	let lastActivity = performance.now();
 	let deferredAcks: string[] = [];
 	let overflowed = false;
-	const ack = (reply: string): void => nc.publish(reply);
+	let ack = (reply: string): void => nc.publish(reply);
+
+	// One chunk's handling, whichever client receives it: its start (ack), its bytes, possibly in
+	// pieces, then its end; an empty message is the end marker.
+	let chunkBytes = 0;
+	const chunkStart = (reply: string | undefined, size: number, status: () => EndStatus): void => {
+		if (size === 0) {
+			const failure = endStatus(status(), stream);
+			if (failure) fail(failure);
+			else finish();
+			return;
+		}
+
+		if (overflowed) return;
+		lastActivity = performance.now();
+		chunkBytes = size;
+		// Acked on receipt, before the disk sees it, unless the disk is far behind: then the acks
+		// wait, which is what the server's flow control is for. A chunk without a reply is never acked.
+		if (reply) {
+			if (sink.backlogged || deferredAcks.length > 0) deferredAcks.push(reply);
+			else ack(reply);
+		}
+	};
+
+	// Chunks still in the socket after an overflow are dropped: the backup has failed anyway.
+	const piece = (bytes: Uint8Array): void => {
+		if (!overflowed) sink.write(bytes);
+	};
+
+	const chunkEnd = (): void => {
+		if (overflowed || chunkBytes === 0) return;
+		totals.chunks++;
+		totals.bytes += chunkBytes;
+		const bytes = chunkBytes;
+		chunkBytes = 0;
+		if (sink.overflowing) {
+			overflowed = true;
+			fail(
+				new DrError(
+					`the backup disk is slower than the server sends the snapshot of ${stream}: stopped before the unwritten data outgrew memory`,
+					{
+						hint: 'nats-server before 2.10.12 sends a chunk every 10 ms even when the client falls behind: back up to a faster disk, or pass a smaller --chunk-size (64KiB holds it to 6.25 MiB/s)',
+					},
+				),
+			);
+			return;
+		}
+
+		hooks.onChunk(bytes);
+	};
+
+	const inbox = createInbox(request.inboxPrefix);
+	const frames: SnapshotFrames = {
+		chunkStart: message =>
+			chunkStart(message.reply, message.size, () =>
+				message.headers ? headerStatus(message.headers) : {code: 0, description: ''},
+			),
+		piece,
+		chunkEnd,
+		failed: error => fail(connectionError(error, stream)),
+	};
+	const own = request.ownConnection === false ? undefined : await openOwnConnection(nc, inbox, frames, signal);
+	if (own) {
+		totals.receiver = 'own';
+		ack = reply => own.ack(reply);
+	}
 
 	// Subscribed before the request: the server waits at most 2 s for interest (§3.2). A subject of its
 	// own, not under the request mux, or every chunk would be delivered twice (§4.6).
-	const sub = nc.subscribe(createInbox(request.inboxPrefix), {
-		callback(error, msg) {
-			if (error) {
-				fail(
-					new DrError(`cannot receive the snapshot of ${stream}: ${error.message}`, {
-						hint: 'the user needs permission to subscribe to its inbox',
-						cause: error,
-					}),
-				);
-				return;
-			}
+	const sub = own
+		? undefined
+		: nc.subscribe(inbox, {
+				callback(error, msg) {
+					if (error) {
+						fail(
+							new DrError(`cannot receive the snapshot of ${stream}: ${error.message}`, {
+								hint: 'the user needs permission to subscribe to its inbox',
+								cause: error,
+							}),
+						);
+						return;
+					}
 
-			if (msg.data.length === 0) {
-				const failure = endStatus(msg, stream);
-				if (failure) fail(failure);
-				else finish();
-				return;
-			}
-
-			// Chunks still in the socket after an overflow are dropped: the backup has failed anyway.
-			if (overflowed) return;
-			lastActivity = performance.now();
-			totals.chunks++;
-			totals.bytes += msg.data.length;
-			// Acked on receipt, before the disk sees it, unless the disk is far behind: then the acks
-			// wait, which is what the server's flow control is for. A chunk without a reply is never acked.
-			if (msg.reply) {
-				if (sink.backlogged || deferredAcks.length > 0) deferredAcks.push(msg.reply);
-				else ack(msg.reply);
-			}
-
-			sink.write(msg.data);
-			if (sink.overflowing) {
-				overflowed = true;
-				fail(
-					new DrError(
-						`the backup disk is slower than the server sends the snapshot of ${stream}: stopped before the unwritten data outgrew memory`,
-						{
-							hint: 'nats-server before 2.10.12 sends a chunk every 10 ms even when the client falls behind: back up to a faster disk, or pass a smaller --chunk-size (64KiB holds it to 6.25 MiB/s)',
-						},
-					),
-				);
-				return;
-			}
-
-			hooks.onChunk(msg.data);
-		},
-	});
+					chunkStart(msg.reply || undefined, msg.data.length, () => ({
+						code: msg.headers?.code ?? 0,
+						description: msg.headers?.description ?? '',
+					}));
+					piece(msg.data);
+					chunkEnd();
+				},
+			});
 	sink.onDrain = () => {
 		lastActivity = performance.now();
 		if (deferredAcks.length === 0) return;
@@ -132,12 +182,13 @@ export async function receiveSnapshot(
 	sink.onError = fail;
 	const onAbort = (): void => fail(new AbortedError());
 	signal?.addEventListener('abort', onAbort, {once: true});
-	// nats.js types it as a plain AsyncIterable, but it is a QueuedIterator; stop() unregisters it.
-	const status = nc.status() as QueuedIterator<Status>;
-	void watchConnection(nc, status, stream).catch(fail);
+	// With our own connection for the chunks, nats.js carries only the request, whose reply is awaited.
+	// nats.js types status() as a plain AsyncIterable, but it is a QueuedIterator; stop() unregisters it.
+	const status = own ? undefined : (nc.status() as QueuedIterator<Status>);
+	if (status) void watchConnection(nc, status, stream).catch(fail);
 	let idleTimer: NodeJS.Timeout | undefined;
 	try {
-		const replied = requestSnapshot(js, request, sub.getSubject());
+		const replied = requestSnapshot(js, request, inbox);
 		replied.catch(() => undefined);
 		// A failure (an abort, a dropped connection) must not wait for the reply.
 		hooks.onReply(await Promise.race([replied, ended.then(async () => replied)]));
@@ -154,13 +205,56 @@ export async function receiveSnapshot(
 	} finally {
 		clearTimeout(idleTimer);
 		signal?.removeEventListener('abort', onAbort);
-		status.stop();
-		sub.unsubscribe();
+		status?.stop();
+		sub?.unsubscribe();
+		own?.close();
 		sink.onDrain = undefined;
 		sink.onError = undefined;
 		// Errors raised after the outcome was decided have nobody left to tell.
 		ended.catch(() => undefined);
 	}
+}
+
+type EndStatus = {code: number; description: string};
+
+/**
+ * Our own receiving connection (snapshot-connection.ts), or undefined to receive through nats.js:
+ * when the connection's settings cannot be reproduced, or our client could not connect (a server
+ * at its connection limit, say), the transfer has not started and nats.js takes it on.
+ */
+async function openOwnConnection(
+	nc: NatsConnection,
+	inbox: string,
+	frames: SnapshotFrames,
+	signal: AbortSignal | undefined,
+): Promise<SnapshotConnection | undefined> {
+	try {
+		return await SnapshotConnection.open(nc, inbox, frames, signal);
+	} catch (error) {
+		if (error instanceof AbortedError) throw error;
+		return undefined;
+	}
+}
+
+function connectionError(error: SnapshotConnectionError, stream: string): DrError {
+	const denied = /^Permissions Violation for Publish to "?(\$JS\.SNAPSHOT\.ACK\.[^"]*)"?/.exec(
+		error.serverError ?? '',
+	)?.[1];
+	if (denied) return ackDeniedError(stream, denied);
+	return droppedError(stream, error);
+}
+
+function ackDeniedError(stream: string, subject: string): DrError {
+	return new DrError(`the server refused the acknowledgements for the snapshot of ${stream} (${subject})`, {
+		hint: 'the user needs publish permission on $JS.SNAPSHOT.ACK.>',
+	});
+}
+
+function droppedError(stream: string, cause?: unknown): DrError {
+	return new DrError(`the connection to NATS dropped during the backup of ${stream}: chunks sent meanwhile are lost`, {
+		hint: 'check that the servers are up (`nats-dr diagnose`), then take the backup again',
+		...(cause ? {cause} : {}),
+	});
 }
 
 async function requestSnapshot(js: JsApi, request: SnapshotRequest, deliverSubject: string): Promise<SnapshotReply> {
@@ -217,10 +311,9 @@ function snapshotError(subject: string, error: {code: number; err_code?: number;
 }
 
 /** The end marker: an empty message, with a status header on newer servers (§3.5). */
-function endStatus(msg: Msg, stream: string): DrError | undefined {
-	const code = msg.headers?.code ?? 0;
+function endStatus({code, description}: EndStatus, stream: string): DrError | undefined {
 	if (code === 0 || code === 204) return undefined;
-	const status = `${code} ${msg.headers?.description ?? ''}`.trim();
+	const status = `${code} ${description}`.trim();
 	const hint =
 		code === 408
 			? 'the server stopped waiting for acknowledgements: the client or the link was too slow; retry the backup'
@@ -237,21 +330,9 @@ function idleError(stream: string, idleTimeoutMs: number): DrError {
 /** Chunks published while the connection is down are lost, so any break fails the backup. */
 async function watchConnection(nc: NatsConnection, status: AsyncIterable<Status>, stream: string): Promise<void> {
 	for await (const event of status) {
-		if (event.type === 'disconnect' || event.type === 'reconnect') {
-			throw new DrError(
-				`the connection to NATS dropped during the backup of ${stream}: chunks sent meanwhile are lost`,
-				{
-					hint: 'check that the servers are up (`nats-dr diagnose`), then take the backup again',
-				},
-			);
-		}
-
+		if (event.type === 'disconnect' || event.type === 'reconnect') throw droppedError(stream);
 		const denied = (event as Status & {permissionContext?: {subject?: string}}).permissionContext?.subject;
-		if (event.type === 'error' && denied?.startsWith('$JS.SNAPSHOT.ACK.')) {
-			throw new DrError(`the server refused the acknowledgements for the snapshot of ${stream} (${denied})`, {
-				hint: 'the user needs publish permission on $JS.SNAPSHOT.ACK.>',
-			});
-		}
+		if (event.type === 'error' && denied?.startsWith('$JS.SNAPSHOT.ACK.')) throw ackDeniedError(stream, denied);
 	}
 
 	if (nc.isClosed()) throw new DrError(`the connection to NATS closed during the backup of ${stream}`);
