@@ -59,7 +59,7 @@ export function wizardServices(
 				stateDir: defaultStateDir(context.io.env),
 			});
 			// The region-loss view adds to the diagnosis; without it the overview still offers the node-level paths.
-			const loss = await regionLoss(session, diagnosis, await backups(), signal).catch(() => undefined);
+			const loss = await regionLoss(session, diagnosis, backups, signal).catch(() => undefined);
 			const placed =
 				loss && diagnosis.servers.ok
 					? {

@@ -31,7 +31,7 @@ export async function diagnose(context: CommandContext): Promise<ExitCode> {
 			stateDir: defaultStateDir(io.env),
 			onElectionWait: electionWaitLines(context),
 		});
-		loss = await regionLoss(session, diagnosis, backupList, signal);
+		loss = await regionLoss(session, diagnosis, async () => backupList, signal);
 	} finally {
 		await session.close();
 	}

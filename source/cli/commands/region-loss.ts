@@ -22,7 +22,8 @@ export type RegionLoss = {
 export async function regionLoss(
 	session: Session,
 	diagnosis: Diagnosis,
-	backups: BackupSummary[],
+	/** Read only when a region is lost: the wizard asks on every refresh. */
+	backups: () => Promise<BackupSummary[]>,
 	signal: AbortSignal,
 ): Promise<RegionLoss | undefined> {
 	// A stream no live server holds is either silent or only remembered from the inventory.
@@ -44,7 +45,7 @@ export async function regionLoss(
 	const view = await gatherTopology(session, {signal});
 	const down = view.clusters.filter(cluster => cluster.down).map(cluster => cluster.name);
 	if (down.length === 0 || !view.servers.ok) return undefined;
-	const readiness = assessView(view, {backups, maxRpoMs: undefined});
+	const readiness = assessView(view, {backups: await backups(), maxRpoMs: undefined});
 	return {
 		down,
 		streams: readiness.streams.filter(stream => !stream.answering && stream.verdict !== 'copy'),
