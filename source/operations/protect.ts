@@ -6,19 +6,17 @@
  * the audit record and watches it catch up. A refusal before acting is audited too.
  */
 import type {AuditEntry, AuditRecord} from '../core/audit.js';
+import {auditRefusal, type OperationDeps} from './deps.js';
 import type {Session} from '../core/connection/session.js';
 import {gatherServers} from '../core/diagnosis/servers.js';
-import {AbortedError, DrError, JsApiError, UsageError} from '../core/errors.js';
+import {DrError, JsApiError, UsageError} from '../core/errors.js';
 import {jsRequest, type JsApi} from '../core/jsapi.js';
 import {apiFor} from '../core/topology/gather.js';
 import {createStream, watchCatchUp} from '../core/topology/stream-changes.js';
 import {topologyStreamInfo, type TopologyStream} from '../core/topology/streams.js';
 import {mirrorRecord} from '../recovery/failover-plan.js';
 
-export type ProtectDeps = {
-	session: Session;
-	audit: (record: AuditRecord) => Promise<AuditEntry>;
-};
+export type ProtectDeps = OperationDeps;
 
 export type ProtectRequest = {
 	stream: string;
@@ -79,11 +77,7 @@ function record(request: ProtectRequest): Omit<AuditRecord, 'result' | 'detail'>
 
 /** Audits why protect was not started (a refused confirmation, an abort); the caller rethrows. */
 export async function refuseProtect(deps: ProtectDeps, request: ProtectRequest, error: unknown): Promise<void> {
-	await deps.audit({
-		...record(request),
-		result: error instanceof AbortedError ? 'aborted' : 'refused',
-		detail: (error as Error).message,
-	});
+	await auditRefusal(deps, record(request), error);
 }
 
 /** Reads the stream and the target and plans the mirror; refuses (audited) a target that would not survive the stream's loss. */
