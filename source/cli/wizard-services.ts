@@ -18,7 +18,7 @@ import {assess} from '../recovery/assess.js';
 import {failover, prepareFailover} from '../operations/failover.js';
 import {gatherReadiness} from '../operations/readiness.js';
 import {prepareProtect, protect} from '../operations/protect.js';
-import {regionLoss} from './commands/region-loss.js';
+import {placeServers, regionLoss} from './commands/region-loss.js';
 import type {ConnectionSummary, DemoService, WizardServices} from '../ui/services.js';
 import type {CommandContext} from './context.js';
 
@@ -60,22 +60,7 @@ export function wizardServices(
 			});
 			// The region-loss view adds to the diagnosis; without it the overview still offers the node-level paths.
 			const loss = await regionLoss(session, diagnosis, backups, signal).catch(() => undefined);
-			const placed =
-				loss && diagnosis.servers.ok
-					? {
-							...diagnosis,
-							servers: {
-								ok: true as const,
-								value: {
-									...diagnosis.servers.value,
-									servers: diagnosis.servers.value.servers.map(server => ({
-										...server,
-										cluster: loss.clusters.get(server.name) ?? server.cluster,
-									})),
-								},
-							},
-						}
-					: diagnosis;
+			const placed = placeServers(diagnosis, loss);
 			return {diagnosis: placed, assessment: assess(placed), regionLoss: loss};
 		},
 		...(session.sys && {

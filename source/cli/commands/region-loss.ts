@@ -53,6 +53,16 @@ export async function regionLoss(
 	};
 }
 
+/** The diagnosis with its silent servers placed in the clusters the region loss worked out. */
+export function placeServers(diagnosis: Diagnosis, loss: RegionLoss | undefined): Diagnosis {
+	if (!loss || !diagnosis.servers.ok) return diagnosis;
+	const servers = diagnosis.servers.value.servers.map(server => ({
+		...server,
+		cluster: loss.clusters.get(server.name) ?? server.cluster,
+	}));
+	return {...diagnosis, servers: {ok: true, value: {...diagnosis.servers.value, servers}}};
+}
+
 export function regionLossLines(loss: RegionLoss): string[] {
 	return [
 		'',
