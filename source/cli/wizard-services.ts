@@ -17,7 +17,8 @@ import path from 'node:path';
 import {assess} from '../recovery/assess.js';
 import {failover, prepareFailover} from '../operations/failover.js';
 import {gatherReadiness} from '../operations/readiness.js';
-import {regionLoss} from './commands/region-loss.js';
+import {prepareProtect, protect} from '../operations/protect.js';
+import {placeServers, regionLoss} from './commands/region-loss.js';
 import type {ConnectionSummary, DemoService, WizardServices} from '../ui/services.js';
 import type {CommandContext} from './context.js';
 
@@ -46,7 +47,15 @@ export function wizardServices(
 	const root = () => backupRoot ?? path.resolve('nats-dr-backups');
 	// Backups make the difference between "restore" and "lost": a root that cannot be read just has none.
 	const backups = async () => listBackups(root()).catch(() => []);
-	const failoverDeps = {session, audit: context.audit};
+	const operationDeps = {session, audit: context.audit};
+	// As long as the wizard watches a peer-remove: past it, the screen says what is still pending.
+	const watchTimeoutMs = 120_000;
+	const protectRequest = (stream: string, mirrorTo: string) => ({
+		stream,
+		mirrorTo,
+		newName: undefined,
+		replicas: undefined,
+	});
 	const failoverRequest = (mirror: string) => ({mirror, newName: undefined, force: false, subjects: []});
 	return {
 		connection: () => ({servers: described.servers, auth: described.auth, context: described.context, account, system}),
@@ -58,23 +67,8 @@ export function wizardServices(
 				stateDir: defaultStateDir(context.io.env),
 			});
 			// The region-loss view adds to the diagnosis; without it the overview still offers the node-level paths.
-			const loss = await regionLoss(session, diagnosis, await backups(), signal).catch(() => undefined);
-			const placed =
-				loss && diagnosis.servers.ok
-					? {
-							...diagnosis,
-							servers: {
-								ok: true as const,
-								value: {
-									...diagnosis.servers.value,
-									servers: diagnosis.servers.value.servers.map(server => ({
-										...server,
-										cluster: loss.clusters.get(server.name) ?? server.cluster,
-									})),
-								},
-							},
-						}
-					: diagnosis;
+			const loss = await regionLoss(session, diagnosis, backups, signal).catch(() => undefined);
+			const placed = placeServers(diagnosis, loss);
 			return {diagnosis: placed, assessment: assess(placed), regionLoss: loss};
 		},
 		...(session.sys && {
@@ -124,10 +118,20 @@ export function wizardServices(
 			return gatherReadiness(session, {backups: await backups(), maxRpoMs: undefined, signal});
 		},
 		async planFailover(mirror) {
-			return prepareFailover(failoverDeps, failoverRequest(mirror));
+			return prepareFailover(operationDeps, failoverRequest(mirror));
 		},
 		async failover(plan, {signal, onEvent}) {
-			return failover(failoverDeps, failoverRequest(plan.mirror), plan, {signal, onEvent, watchTimeoutMs: 120_000});
+			return failover(operationDeps, failoverRequest(plan.mirror), plan, {signal, onEvent, watchTimeoutMs});
+		},
+		async planProtect(stream, mirrorTo) {
+			return prepareProtect(operationDeps, protectRequest(stream, mirrorTo));
+		},
+		async protect(plan, {signal, onEvent}) {
+			return protect(operationDeps, protectRequest(plan.stream, plan.target.name), plan, {
+				signal,
+				onEvent,
+				watchTimeoutMs,
+			});
 		},
 	};
 }

@@ -1,7 +1,8 @@
 /**
- * The training sandbox from start to finish: find nats-server, start a 4-node cluster, seed it,
- * break it as the scenario says, hand it to the caller while it is broken, and stop it afterwards
- * (unless kept). Nothing is printed here: progress goes to a callback, the result to `onReady`.
+ * The training sandbox from start to finish: find nats-server, start a 4-node cluster (region-loss:
+ * three one-server clusters joined by gateways), seed it, break it as the scenario says, hand it to
+ * the caller while it is broken, and stop it afterwards (unless kept). Nothing is printed here:
+ * progress goes to a callback, the result to `onReady`.
  */
 import path from 'node:path';
 import {connect, type NatsConnection} from 'nats';

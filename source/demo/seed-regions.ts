@@ -5,13 +5,15 @@
  * AUDIT has nothing outside its cluster (lost).
  */
 import path from 'node:path';
-import {AckPolicy, StorageType, type NatsConnection} from 'nats';
+import {AckPolicy, StorageType, type JetStreamManager, type NatsConnection, type StreamConfig} from 'nats';
+import {DrError} from '../core/errors.js';
 import {backupStream} from '../core/backup/backup-stream.js';
 import {defaultTimeoutMs} from '../core/connection/settings.js';
 import {jsApiPrefix} from '../core/jsapi.js';
 import {watchCatchUp} from '../core/topology/stream-changes.js';
 import {mirrorRecord} from '../recovery/failover-plan.js';
 import {auditEvent, invoice, order, publishAll, type SeededStream} from './seed.js';
+import {delay} from './wait.js';
 
 export const regions = {lost: 'east', surviving: 'west', third: 'central'} as const;
 
@@ -33,6 +35,28 @@ const counts = {failover: 2000, restore: 500, lost: 200};
 
 type Options = {dir: string; signal: AbortSignal; onProgress: (step: string) => void};
 
+/**
+ * The meta leader learns each cluster's JetStream servers over the gateways a little after it agrees
+ * to lead (seen on 2.9.10): until then a placement in that cluster finds "no suitable peers".
+ */
+async function addPlaced(jsm: JetStreamManager, config: Partial<StreamConfig>, signal: AbortSignal): Promise<void> {
+	const deadline = Date.now() + 20_000;
+	for (;;) {
+		try {
+			await jsm.streams.add(config);
+			return;
+		} catch (error) {
+			if (!/no suitable peers/.test((error as Error).message)) throw error;
+			if (Date.now() > deadline)
+				throw new DrError(
+					`cluster ${config.placement?.cluster ?? '?'} had no JetStream server for ${config.name ?? '?'} within 20s while seeding the demo`,
+				);
+		}
+
+		await delay(250, signal);
+	}
+}
+
 export type RegionSeed = {streams: SeededStream[]; backupDir: string};
 
 async function addInRegion(
@@ -44,14 +68,18 @@ async function addInRegion(
 	signal: AbortSignal,
 ): Promise<SeededStream> {
 	const jsm = await nc.jetstreamManager();
-	await jsm.streams.add({
-		name,
-		subjects: [`${name}.>`],
-		num_replicas: 1,
-		storage: StorageType.File,
-		placement: {cluster: regions.lost, tags: []},
-		description,
-	});
+	await addPlaced(
+		jsm,
+		{
+			name,
+			subjects: [`${name}.>`],
+			num_replicas: 1,
+			storage: StorageType.File,
+			placement: {cluster: regions.lost, tags: []},
+			description,
+		},
+		signal,
+	);
 	await publishAll(nc.jetstream(), messages, make, signal);
 	return {name, replicas: 1, peers: [`${regions.lost}-1`], pinnedTo: undefined, messages, consumers: []};
 }
@@ -71,14 +99,18 @@ export async function seedRegions(nc: NatsConnection, {dir, signal, onProgress}:
 
 	onProgress(`Mirroring ${failover} into ${regions.surviving} as ${mirror}`);
 	// The configuration `nats-dr protect` gives a mirror, its record of the origin's subjects included.
-	await jsm.streams.add({
-		name: mirror,
-		description: mirrorRecord(failover, [`${failover}.>`]),
-		num_replicas: 1,
-		storage: StorageType.File,
-		mirror: {name: failover},
-		placement: {cluster: regions.surviving, tags: []},
-	});
+	await addPlaced(
+		jsm,
+		{
+			name: mirror,
+			description: mirrorRecord(failover, [`${failover}.>`]),
+			num_replicas: 1,
+			storage: StorageType.File,
+			mirror: {name: failover},
+			placement: {cluster: regions.surviving, tags: []},
+		},
+		signal,
+	);
 	const js = {nc, prefix: jsApiPrefix(undefined), timeoutMs: defaultTimeoutMs};
 	await watchCatchUp(js, mirror, counts.failover, {timeoutMs: 30_000, signal});
 

@@ -6,9 +6,10 @@
  * equivalent `nats` commands. A refusal before acting is audited too.
  */
 import type {AuditEntry, AuditRecord} from '../core/audit.js';
+import {auditRefusal, type OperationDeps} from './deps.js';
 import type {Session} from '../core/connection/session.js';
 import {gatherServers} from '../core/diagnosis/servers.js';
-import {AbortedError, DrError, JsApiError, UsageError} from '../core/errors.js';
+import {DrError, JsApiError, UsageError} from '../core/errors.js';
 import {apiFor} from '../core/topology/gather.js';
 import {
 	createStream,
@@ -22,10 +23,7 @@ import {
 import {topologyStreamInfo, type TopologyStream} from '../core/topology/streams.js';
 import {planFailover, subjectsFromRecord, type FailoverPlan} from '../recovery/failover-plan.js';
 
-export type FailoverDeps = {
-	session: Session;
-	audit: (record: AuditRecord) => Promise<AuditEntry>;
-};
+export type FailoverDeps = OperationDeps;
 
 export type FailoverRequest = {
 	mirror: string;
@@ -66,11 +64,7 @@ function record(request: FailoverRequest): Omit<AuditRecord, 'result' | 'detail'
 
 /** Audits why a failover was not started (a refused confirmation, an abort); the caller rethrows. */
 export async function refuseFailover(deps: FailoverDeps, request: FailoverRequest, error: unknown): Promise<void> {
-	await deps.audit({
-		...record(request),
-		result: error instanceof AbortedError ? 'aborted' : 'refused',
-		detail: (error as Error).message,
-	});
+	await auditRefusal(deps, record(request), error);
 }
 
 /** Reads the mirror and its origin and plans the failover; refuses (audited) when there is nothing to fail over. */

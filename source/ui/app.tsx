@@ -36,6 +36,7 @@ import {
 	RestorePlanScreen,
 	RestoreRunScreen,
 } from './screens/restore.js';
+import {ProtectConfirmScreen, ProtectPlanScreen, ProtectRunScreen} from './screens/protect.js';
 import {ReadinessScreen} from './screens/readiness.js';
 import {ServersScreen, StreamsScreen} from './screens/streams.js';
 import type {WizardServices} from './services.js';
@@ -45,7 +46,13 @@ import {backupChoices, menuItems, streamsOf} from './state/menus.js';
 import type {ScreenKind, ScreenOf} from './state/screen.js';
 import {createStore, useStore, type Store} from './state/store.js';
 import {useDemoRestart, useDiagnosis, useElectionWatch, usePeerRemove} from './state/use-effects.js';
-import {useFailoverPlan, useFailoverRun, useReadiness} from './state/use-region-effects.js';
+import {
+	useFailoverPlan,
+	useFailoverRun,
+	useProtectPlan,
+	useProtectRun,
+	useReadiness,
+} from './state/use-region-effects.js';
 import {
 	useBackupCheck,
 	useBackupList,
@@ -101,6 +108,8 @@ export function App({services, onExit, initial = initialState, banner = [], sign
 	useReadiness(state, dispatch, services);
 	useFailoverPlan(state, dispatch, services);
 	const failover = useFailoverRun(state, dispatch, services);
+	useProtectPlan(state, dispatch, services);
+	const protect = useProtectRun(state, dispatch, services);
 
 	useEffect(() => {
 		if (!state.exit) return;
@@ -110,6 +119,7 @@ export function App({services, onExit, initial = initialState, banner = [], sign
 			backup.abort();
 			restore.abort();
 			failover.abort();
+			protect.abort();
 		}
 
 		onExit(state.exit.code, state);
@@ -359,6 +369,13 @@ const screenTable: {[K in ScreenKind]: ScreenView<K>} = {
 	'failover-run': ({state, screen, height, width}) => (
 		<FailoverRunScreen screen={screen} items={menuItems(state)} height={height} width={width} />
 	),
+	'protect-plan': ({state, screen, height, width}) => (
+		<ProtectPlanScreen screen={screen} items={menuItems(state)} height={height} width={width} />
+	),
+	'protect-confirm': ({screen}) => <ProtectConfirmScreen plan={screen.plan} ui={screen.ui} />,
+	'protect-run': ({state, screen, height, width}) => (
+		<ProtectRunScreen screen={screen} items={menuItems(state)} height={height} width={width} />
+	),
 	'delete-confirm': ({state, screen}) => {
 		const verdict = latestDiagnosis(state.diagnosis)?.assessment.streams.find(
 			candidate => candidate.stream === screen.stream,
@@ -392,6 +409,10 @@ function abortWarning(state: State): string {
 
 		case 'failover-run': {
 			return `Press Ctrl+C again to abort the failover: a step already taken stands (see the audit log); only what follows stops.`;
+		}
+
+		case 'protect-run': {
+			return 'Press Ctrl+C again to stop watching: a mirror already created stays and keeps catching up.';
 		}
 
 		case 'restore-run': {

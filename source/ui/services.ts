@@ -17,6 +17,7 @@ import type {FailoverPlan} from '../recovery/failover-plan.js';
 import type {StreamReadiness} from '../recovery/readiness.js';
 import type {FailoverEvent, FailoverOutcome} from '../operations/failover.js';
 import type {ReadinessReport} from '../operations/readiness.js';
+import type {ProtectEvent, ProtectOutcome, ProtectPlan} from '../operations/protect.js';
 
 export type ConnectionSummary = {
 	servers: string;
@@ -114,4 +115,11 @@ export type WizardServices = {
 		plan: FailoverPlan,
 		options: {signal: AbortSignal; onEvent: (event: FailoverEvent) => void},
 	): Promise<FailoverOutcome>;
+	/** Checks and plans a mirror of the stream in another cluster or domain; changes nothing. */
+	planProtect?(stream: string, mirrorTo: string): Promise<ProtectPlan>;
+	/** Creates the planned mirror, audited, and watches it catch up. */
+	protect?(
+		plan: ProtectPlan,
+		options: {signal: AbortSignal; onEvent: (event: ProtectEvent) => void},
+	): Promise<ProtectOutcome>;
 };

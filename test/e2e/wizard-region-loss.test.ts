@@ -1,7 +1,8 @@
 /**
  * The region-loss demo completed in the wizard in a real terminal, at 80×24 and at 60×20: east dies,
  * ORDERS fails over to its mirror in west, INVOICES is restored from its backup into west, and the
- * overview ends by saying what was failed over, what was restored and what is lost. The demo runs
+ * overview ends by saying what was failed over, what was restored and what is lost; then readiness
+ * flags the stream now serving ORDERS.> and it is protected into central. The demo runs
  * the newest server scripts/servers.sh built, or NATS_SERVER_BIN (2.9.10 copies the mirror, 2.12+
  * promotes it); it exits through the wizard's q, which stops its servers and removes its directory.
  */
@@ -104,13 +105,32 @@ for (const size of sizes) {
 			assert.match(readiness, /Cluster east: east-1 \(not answering\) — the whole cluster is not answering/);
 			assert.match(readiness, /AUDIT: east, \? · unprotected · RPO all data/);
 			await session.save(`demo-region-loss-readiness-${at}`);
-			await session.keys('Escape');
+
+			// The stream that now serves ORDERS.> lives in west only: protect it into central from the same list.
+			await session.choose(/\s*→ Protect ORDERS_WEST(_PROMOTED)?: mirror it into central/);
+			const protectPlan = flat(await session.waitFor(/you will\s+type/, {timeoutMs: 30_000}));
+			const [, mirror, stream] =
+				/Create the mirror (\S+) in cluster central \(you will type (\S+)\)/.exec(protectPlan) ?? [];
+			assert.ok(mirror && stream, protectPlan);
+			await session.save(`demo-region-loss-protect-plan-${at}`);
+			await session.choose(/Create the mirror/);
+			await session.waitFor(/Type the stream name/);
+			await session.type(stream);
+			await session.keys('Enter');
+			const protectedScreen = flat(await session.waitFor(/Protected: /, {timeoutMs: 60_000}));
+			assert.match(
+				protectedScreen,
+				new RegExp(`Protected: ${mirror} in cluster central holds 2000 messages of ${stream}, lag 0`),
+			);
+			assert.match(protectedScreen, new RegExp(`Audit: protect ${stream}: ok`));
+			await session.choose(/Back to the overview/);
 
 			await session.waitFor(/q quit/);
 			await session.keys('q');
 			const end = await session.waitFor(/EXIT=0/, {visibleOnly: false, timeoutMs: 60_000});
 			assert.match(end, /failover ORDERS_WEST: OK/);
 			assert.match(end, /restore INVOICES: OK/);
+			assert.match(end, /protect ORDERS_WEST(_PROMOTED)?: OK/);
 			assert.match(end, /Stopped the demo's servers and removed/);
 			if (demoDir) assert.equal(existsSync(demoDir), false, `${demoDir} is gone`);
 			finished = true;

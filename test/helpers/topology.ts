@@ -242,7 +242,9 @@ ${accounts}
 
 	/**
 	 * Waits until every running server answers healthz and, in a supercluster, all of them name the same
-	 * meta leader; with domains (standalone servers, no meta group), the leafnode is connected.
+	 * meta leader, which sees every other running server as a current peer (until it does, on 2.9.10, a
+	 * placement in that server's cluster fails with "no suitable peers for placement, peer offline");
+	 * with domains (standalone servers, no meta group), the leafnode is connected.
 	 */
 	async waitReady(timeoutMs = 60_000): Promise<void> {
 		const deadline = Date.now() + timeoutMs;
@@ -255,8 +257,10 @@ ${accounts}
 					last = `leafnode connections: ${JSON.stringify(leafs)}`;
 				} else {
 					const leaders = await Promise.all(this.running().map(async node => metaLeaderSeenBy(node)));
-					if (leaders.every(leader => leader && leader === leaders[0])) return;
-					last = `leaders seen: ${JSON.stringify(leaders)}`;
+					const leader = this.running().find(node => node.name === leaders[0]);
+					const behind = leader ? await peersNotCurrent(leader, this.running()) : ['no leader'];
+					if (leaders.every(seen => seen && seen === leaders[0]) && behind.length === 0) return;
+					last = `leaders seen: ${JSON.stringify(leaders)}; peers the leader does not see current: ${JSON.stringify(behind)}`;
 				}
 			} catch (error) {
 				last = String(error);
@@ -317,6 +321,18 @@ async function metaLeaderSeenBy(node: TopologyNode): Promise<string> {
 		meta_cluster?: {leader?: string};
 	};
 	return jsz.meta_cluster?.leader ?? '';
+}
+
+/** The running servers the meta leader does not (yet) list as a current, online peer. */
+async function peersNotCurrent(leader: TopologyNode, running: TopologyNode[]): Promise<string[]> {
+	const jsz = (await (await fetch(`http://127.0.0.1:${leader.httpPort}/jsz`)).json()) as {
+		meta_cluster?: {replicas?: Array<{name: string; current?: boolean; offline?: boolean}>};
+	};
+	const replicas = jsz.meta_cluster?.replicas ?? [];
+	return running
+		.filter(node => node !== leader)
+		.filter(node => !replicas.some(replica => replica.name === node.name && replica.current && !replica.offline))
+		.map(node => node.name);
 }
 
 async function leafConnections(node: TopologyNode): Promise<number> {

@@ -183,6 +183,7 @@ for (const {label, bin} of servers) {
 			assert.equal(diagnosis.code, 0, diagnosis.stderr);
 			const east = parseJson(diagnosis).servers.find((server: any) => server.name === 'east-1');
 			assert.equal(east?.online, false, JSON.stringify(parseJson(diagnosis).servers));
+			assert.equal(east?.cluster, 'east', "the lost server is placed in its own cluster, not the meta leader's");
 			const loss = parseJson(diagnosis).region_loss;
 			assert.deepEqual(loss.down, ['east']);
 			assert.deepEqual(

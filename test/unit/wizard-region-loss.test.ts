@@ -149,6 +149,80 @@ describe('the overview after a region loss', () => {
 	});
 });
 
+describe('the readiness screen', () => {
+	const promoted = topologyStreamFrom(
+		{
+			config: {name: 'ORDERS_WEST', num_replicas: 1, placement: {cluster: 'west'}, subjects: ['ORDERS.>']},
+			state: {messages: 2000, bytes: 9000},
+			cluster: {name: 'west', leader: 'west-1'},
+		},
+		undefined,
+	);
+	const view = {
+		time: '2026-11-30T12:00:00.000Z',
+		servers: {ok: false as const, reason: 'not asked'},
+		clusters: [
+			{name: 'central', servers: ['central-1'], answering: 1, down: false},
+			{name: 'east', servers: ['east-1'], answering: 0, down: true},
+			{name: 'west', servers: ['west-1'], answering: 1, down: false},
+		],
+		domains: [{domain: undefined, api: '$JS.API', streams: [promoted, lost('AUDIT')], problem: undefined}],
+	};
+	const readiness = assessReadiness({
+		streams: [promoted, lost('AUDIT')],
+		servers: undefined,
+		metaClusterSize: undefined,
+		backups: [],
+		now,
+		maxRpoMs: undefined,
+		downRegions: ['east'],
+	});
+	const screen = reducer(
+		reducer(ready, {type: 'go', screen: open({kind: 'readiness', report: undefined, problem: undefined})}),
+		{type: 'readiness-loaded', report: {view, readiness}},
+	);
+
+	test('lists the clusters, each stream with its RPO and sentence, the account, and offers to protect an unprotected stream into each other live cluster', () => {
+		const labels = menuItems(screen).map(item => item.label);
+		assert.ok(labels.includes('Cluster east: east-1 (not answering) — the whole cluster is not answering'));
+		assert.ok(labels.includes('ORDERS_WEST: west, R1 on west-1 · unprotected · RPO all data'));
+		assert.ok(
+			labels.some(label => label.startsWith('Account: 2 stream(s) to protect, 0 protected')),
+			labels.join('\n'),
+		);
+		assert.deepEqual(
+			labels.filter(label => label.includes('→ Protect')),
+			['  → Protect ORDERS_WEST: mirror it into central'],
+		);
+		assert.equal(labels.at(-1), 'Back to the overview');
+	});
+
+	test('protect: the plan, the stream name typed, then it runs', () => {
+		const item = menuItems(screen).find(candidate => candidate.label.includes('→ Protect'))!;
+		const planning = reducer(screen, item.action);
+		assert.equal(planning.screen.kind, 'protect-plan');
+		const plan = {
+			stream: 'ORDERS_WEST',
+			mirror: 'ORDERS_WEST_CENTRAL',
+			replicas: 1,
+			where: 'cluster central',
+			originMessages: 2000,
+			originRegion: 'west',
+			subjects: ['ORDERS.>'],
+			config: {name: 'ORDERS_WEST_CENTRAL'},
+			nats: 'nats stream add ORDERS_WEST_CENTRAL --config mirror.json',
+			target: {kind: 'domain' as const, name: 'central', api: undefined as never, originDomain: 'x'},
+		};
+		const planned = reducer(planning, {type: 'protect-planned', stream: 'ORDERS_WEST', to: 'central', plan});
+		const [create] = menuItems(planned);
+		assert.equal(create!.label, 'Create the mirror ORDERS_WEST_CENTRAL in cluster central (you will type ORDERS_WEST)');
+		const confirm = reducer(planned, create!.action);
+		const running = reducer(confirm, {type: 'keys', presses: [...splitInput('ORDERS_WEST'), ...splitInput('\r')]});
+		assert.equal(running.screen.kind, 'protect-run');
+		assert.ok(isBusy(running.screen));
+	});
+});
+
 describe('the failover flow', () => {
 	const plan = planFailover({
 		mirror,

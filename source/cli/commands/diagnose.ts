@@ -10,7 +10,7 @@ import type {CommandContext} from '../context.js';
 import {checkArgs} from '../flags.js';
 import {diagnosisJson} from './diagnose-json.js';
 import {diagnosisReport} from './diagnose-report.js';
-import {regionLoss, regionLossJson, regionLossLines, type RegionLoss} from './region-loss.js';
+import {placeServers, regionLoss, regionLossJson, regionLossLines, type RegionLoss} from './region-loss.js';
 
 export async function diagnose(context: CommandContext): Promise<ExitCode> {
 	const {invocation, out, signal, io} = context;
@@ -31,7 +31,8 @@ export async function diagnose(context: CommandContext): Promise<ExitCode> {
 			stateDir: defaultStateDir(io.env),
 			onElectionWait: electionWaitLines(context),
 		});
-		loss = await regionLoss(session, diagnosis, backupList, signal);
+		loss = await regionLoss(session, diagnosis, async () => backupList, signal);
+		diagnosis = placeServers(diagnosis, loss);
 	} finally {
 		await session.close();
 	}

@@ -22,7 +22,8 @@ export type RegionLoss = {
 export async function regionLoss(
 	session: Session,
 	diagnosis: Diagnosis,
-	backups: BackupSummary[],
+	/** Read only when a region is lost: the wizard asks on every refresh. */
+	backups: () => Promise<BackupSummary[]>,
 	signal: AbortSignal,
 ): Promise<RegionLoss | undefined> {
 	// A stream no live server holds is either silent or only remembered from the inventory.
@@ -44,12 +45,22 @@ export async function regionLoss(
 	const view = await gatherTopology(session, {signal});
 	const down = view.clusters.filter(cluster => cluster.down).map(cluster => cluster.name);
 	if (down.length === 0 || !view.servers.ok) return undefined;
-	const readiness = assessView(view, {backups, maxRpoMs: undefined});
+	const readiness = assessView(view, {backups: await backups(), maxRpoMs: undefined});
 	return {
 		down,
 		streams: readiness.streams.filter(stream => !stream.answering && stream.verdict !== 'copy'),
 		clusters: new Map(view.servers.value.servers.map(server => [server.name, server.cluster])),
 	};
+}
+
+/** The diagnosis with its silent servers placed in the clusters the region loss worked out. */
+export function placeServers(diagnosis: Diagnosis, loss: RegionLoss | undefined): Diagnosis {
+	if (!loss || !diagnosis.servers.ok) return diagnosis;
+	const servers = diagnosis.servers.value.servers.map(server => ({
+		...server,
+		cluster: loss.clusters.get(server.name) ?? server.cluster,
+	}));
+	return {...diagnosis, servers: {ok: true, value: {...diagnosis.servers.value, servers}}};
 }
 
 export function regionLossLines(loss: RegionLoss): string[] {

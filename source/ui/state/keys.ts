@@ -66,6 +66,7 @@ function isTyping(screen: Screen): boolean {
 		screen.kind === 'restore-confirm' ||
 		screen.kind === 'delete-confirm' ||
 		screen.kind === 'failover-confirm' ||
+		screen.kind === 'protect-confirm' ||
 		(screen.kind === 'backup-dir' && !screen.checking) ||
 		(screen.kind === 'restore-dir' && !screen.loading) ||
 		(screen.kind === 'restore-plan' && screen.editing !== undefined)
@@ -230,6 +231,21 @@ function submit(state: State, reduce: Reduce): State {
 					plan: screen.plan,
 					phase: 'running',
 					doing: 'starting…',
+					outcome: undefined,
+					message: undefined,
+				}),
+			});
+		}
+
+		case 'protect-confirm': {
+			if (typed !== screen.plan.stream) return mismatch(screen.plan.stream);
+			return reduce(state, {
+				type: 'replace',
+				screen: open({
+					kind: 'protect-run',
+					plan: screen.plan,
+					phase: 'running',
+					doing: `creating ${screen.plan.mirror} in ${screen.plan.where}…`,
 					outcome: undefined,
 					message: undefined,
 				}),

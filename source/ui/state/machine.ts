@@ -16,6 +16,7 @@ import type {KeyPress} from '../input/keys.js';
 import type {FailoverPlan} from '../../recovery/failover-plan.js';
 import type {FailoverEvent, FailoverOutcome} from '../../operations/failover.js';
 import type {ReadinessReport} from '../../operations/readiness.js';
+import type {ProtectEvent, ProtectOutcome, ProtectPlan} from '../../operations/protect.js';
 import type {DiagnosisResult} from '../services.js';
 import {latestDiagnosis, type DiagnosisState, type ElectionState} from './diagnosis.js';
 import {applyKey} from './keys.js';
@@ -90,6 +91,11 @@ export type Action =
 	| {type: 'failover-event'; event: FailoverEvent}
 	| {type: 'failover-done'; outcome: FailoverOutcome}
 	| {type: 'failover-failed'; message: string}
+	| {type: 'protect-planned'; stream: string; to: string; plan: ProtectPlan}
+	| {type: 'protect-refused'; stream: string; to: string; problem: string}
+	| {type: 'protect-event'; event: ProtectEvent}
+	| {type: 'protect-done'; outcome: ProtectOutcome}
+	| {type: 'protect-failed'; message: string}
 	| {type: 'restart'; server: string}
 	| {type: 'restart-progress'; waiting: string}
 	| {type: 'restart-done'; server: string; problem?: string | undefined};
@@ -155,7 +161,7 @@ export function reducer(state: State, action: Action): State {
 			if (state.help) return {...state, help: false};
 			if (isBusy(state.screen))
 				return {...state, notice: 'work is running: wait for it to finish, or press Ctrl+C twice to abort'};
-			if (['recovery-run', 'backup-run', 'restore-run', 'failover-run'].includes(state.screen.kind))
+			if (['recovery-run', 'backup-run', 'restore-run', 'failover-run', 'protect-run'].includes(state.screen.kind))
 				return reducer(state, {type: 'home'});
 			const previous = state.history.at(-1);
 			if (!previous) return state;
@@ -325,6 +331,39 @@ export function reducer(state: State, action: Action): State {
 
 		case 'failover-failed': {
 			const next = onScreen(state, 'failover-run', screen => ({...screen, phase: 'failed', message: action.message}));
+			return {...next, abortArmed: false};
+		}
+
+		case 'protect-planned': {
+			return onScreen(state, 'protect-plan', screen =>
+				screen.stream === action.stream && screen.to === action.to
+					? {...screen, plan: action.plan, ui: {...screen.ui, cursor: 0}}
+					: screen,
+			);
+		}
+
+		case 'protect-refused': {
+			return onScreen(state, 'protect-plan', screen =>
+				screen.stream === action.stream && screen.to === action.to ? {...screen, problem: action.problem} : screen,
+			);
+		}
+
+		case 'protect-event': {
+			const {event} = action;
+			const doing =
+				event.type === 'created'
+					? `created ${event.mirror} in ${event.where}; watching it catch up…`
+					: `${event.stream}: ${event.messages ?? 0} of ${event.target ?? '?'} messages, ${event.words}`;
+			return onScreen(state, 'protect-run', screen => ({...screen, doing}));
+		}
+
+		case 'protect-done': {
+			const next = onScreen(state, 'protect-run', screen => ({...screen, phase: 'done', outcome: action.outcome}));
+			return {...next, abortArmed: false};
+		}
+
+		case 'protect-failed': {
+			const next = onScreen(state, 'protect-run', screen => ({...screen, phase: 'failed', message: action.message}));
 			return {...next, abortArmed: false};
 		}
 

@@ -114,7 +114,7 @@ export function readinessItem(): Item {
 	};
 }
 
-function streamLines(stream: StreamReadiness): Item[] {
+function streamLines(stream: StreamReadiness, clusters: string[]): Item[] {
 	const name = stream.domain ? `${stream.stream} @${stream.domain}` : stream.stream;
 	const replicas = stream.replicas === undefined ? '?' : `R${stream.replicas}`;
 	const where = stream.servers.length > 0 ? ` on ${stream.servers.join(', ')}` : '';
@@ -131,6 +131,24 @@ function streamLines(stream: StreamReadiness): Item[] {
 		},
 		text(`copies-${name}`, `  copies: ${copiesText(stream)} · backup: ${backup}`),
 		text(`words-${name}`, `  ${stream.words}`),
+		...(stream.answering && (stream.verdict === 'unprotected' || stream.verdict === 'rpo-exceeded') && !stream.domain
+			? clusters
+					.filter(cluster => cluster !== stream.region)
+					.map((cluster): Item => ({
+						key: `protect-${name}-${cluster}`,
+						label: `  → Protect ${name}: mirror it into ${cluster}`,
+						action: {
+							type: 'go',
+							screen: open({
+								kind: 'protect-plan',
+								stream: stream.stream,
+								to: cluster,
+								plan: undefined,
+								problem: undefined,
+							}),
+						},
+					}))
+			: []),
 	];
 }
 
@@ -140,7 +158,12 @@ function readinessItems(screen: ScreenOf<'readiness'>): Item[] {
 	const {view, readiness} = screen.report;
 	return [
 		...topologyWords(view, readiness).map((line, index) => text(`topology-${index}`, line)),
-		...readiness.streams.flatMap(stream => streamLines(stream)),
+		...readiness.streams.flatMap(stream =>
+			streamLines(
+				stream,
+				view.clusters.filter(cluster => !cluster.down).map(cluster => cluster.name),
+			),
+		),
 		text('account', accountWords(readiness)),
 		text('regions', 'If a region were lost:'),
 		...readiness.regions.map(region => text(`region-${region.region}`, `  ${regionWords(region)}`)),
@@ -181,6 +204,30 @@ function failoverRunItems(screen: ScreenOf<'failover-run'>): Item[] {
 	];
 }
 
+function protectPlanItems(screen: ScreenOf<'protect-plan'>): Item[] {
+	const back = {key: 'back', label: 'Back', action: {type: 'back'} satisfies Action};
+	const {plan} = screen;
+	if (!plan) return screen.problem ? [back] : [];
+	return [
+		{
+			key: 'go',
+			label: `Create the mirror ${plan.mirror} in ${plan.where} (you will type ${plan.stream})`,
+			action: {type: 'go', screen: open({kind: 'protect-confirm', plan})},
+		},
+		back,
+		text(
+			'what',
+			`The mirror copies all ${plan.originMessages.toLocaleString('en-US')} messages of ${plan.stream} from ${plan.originRegion ?? '?'}, R${plan.replicas}, keeps its limits, and records the subjects ${plan.subjects.join(', ') || '(none)'} for a failover.`,
+		),
+		text('equivalent', 'Equivalent:'),
+		text('nats', `  ${plan.nats}`),
+		text('config', '  mirror.json:'),
+		...JSON.stringify(plan.config, undefined, 2)
+			.split('\n')
+			.map((line, index) => text(`config-${index}`, `    ${line}`)),
+	];
+}
+
 /** The items of the screens this module owns; undefined for any other screen. */
 export function regionScreenItems(state: State): Item[] | undefined {
 	const {screen} = state;
@@ -195,6 +242,14 @@ export function regionScreenItems(state: State): Item[] | undefined {
 
 		case 'failover-run': {
 			return failoverRunItems(screen);
+		}
+
+		case 'protect-plan': {
+			return protectPlanItems(screen);
+		}
+
+		case 'protect-run': {
+			return screen.phase === 'running' ? [] : [{key: 'home', label: 'Back to the overview', action: home}];
 		}
 
 		default: {

@@ -12,6 +12,7 @@ import type {StreamImpact} from '../../recovery/impact.js';
 import type {FailoverPlan} from '../../recovery/failover-plan.js';
 import type {FailoverOutcome} from '../../operations/failover.js';
 import type {ReadinessReport} from '../../operations/readiness.js';
+import type {ProtectOutcome, ProtectPlan} from '../../operations/protect.js';
 import {textBuffer, type TextBuffer} from '../input/text-buffer.js';
 
 export type Ui = {
@@ -97,6 +98,16 @@ type Body =
 			outcome: FailoverOutcome | undefined;
 			message: string | undefined;
 	  }
+	| {kind: 'protect-plan'; stream: string; to: string; plan: ProtectPlan | undefined; problem: string | undefined}
+	| {kind: 'protect-confirm'; plan: ProtectPlan}
+	| {
+			kind: 'protect-run';
+			plan: ProtectPlan;
+			phase: 'running' | 'done' | 'failed';
+			doing: string;
+			outcome: ProtectOutcome | undefined;
+			message: string | undefined;
+	  }
 	| {kind: 'delete-confirm'; stream: string; returnTo: RestorePlanScreen}
 	| {
 			kind: 'delete-run';
@@ -127,6 +138,7 @@ export function isTextEntry(screen: Screen): boolean {
 		screen.kind === 'restore-confirm' ||
 		screen.kind === 'delete-confirm' ||
 		screen.kind === 'failover-confirm' ||
+		screen.kind === 'protect-confirm' ||
 		(screen.kind === 'backup-dir' && !screen.checking) ||
 		(screen.kind === 'restore-dir' && !screen.loading) ||
 		(screen.kind === 'restore-plan' && screen.editing !== undefined)
@@ -147,6 +159,7 @@ export function isBusy(screen: Screen): boolean {
 		case 'backup-run':
 		case 'restore-run':
 		case 'failover-run':
+		case 'protect-run':
 		case 'delete-run': {
 			return screen.phase === 'running';
 		}

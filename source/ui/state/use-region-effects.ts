@@ -80,3 +80,55 @@ export function useFailoverRun(state: State, dispatch: Dispatch, services: Wizar
 		},
 	};
 }
+
+export function useProtectPlan(state: State, dispatch: Dispatch, services: WizardServices): void {
+	const {screen} = state;
+	const wanted = screen.kind === 'protect-plan' && !screen.plan && !screen.problem ? screen : undefined;
+	const stream = wanted?.stream;
+	const to = wanted?.to;
+	useEffect(() => {
+		if (stream === undefined || to === undefined) return;
+		let current = true;
+		(services.planProtect?.(stream, to) ?? Promise.reject(new Error(unavailable)))
+			.then(plan => {
+				if (current) dispatch({type: 'protect-planned', stream, to, plan});
+			})
+			.catch((error: unknown) => {
+				if (current) dispatch({type: 'protect-refused', stream, to, problem: message(error)});
+			});
+		return () => {
+			current = false;
+		};
+	}, [stream, to]);
+}
+
+export function useProtectRun(state: State, dispatch: Dispatch, services: WizardServices): {abort: () => void} {
+	const running = useRef<AbortController | undefined>(undefined);
+	const {screen} = state;
+	const plan = screen.kind === 'protect-run' && screen.phase === 'running' ? screen.plan : undefined;
+	useEffect(() => {
+		if (!plan) return;
+		const controller = new AbortController();
+		running.current = controller;
+		void (async () => {
+			try {
+				if (!services.protect) throw new Error(unavailable);
+				const outcome = await services.protect(plan, {
+					signal: controller.signal,
+					onEvent: event => dispatch({type: 'protect-event', event}),
+				});
+				dispatch({type: 'recorded', entry: outcome.entry});
+				dispatch({type: 'protect-done', outcome});
+			} catch (error) {
+				dispatch({type: 'protect-failed', message: message(error)});
+			} finally {
+				running.current = undefined;
+			}
+		})();
+	}, [plan]);
+	return {
+		abort() {
+			running.current?.abort();
+		},
+	};
+}
