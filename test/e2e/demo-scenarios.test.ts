@@ -4,62 +4,24 @@
  * through the wizard's q, which stops its servers and removes its directory.
  */
 import assert from 'node:assert/strict';
-import {existsSync} from 'node:fs';
-import {afterEach, describe, test} from 'node:test';
-import {TmuxSession} from '../helpers/tmux.js';
+import {describe, test} from 'node:test';
+import {demoSizes, quitDemo, startDemo, stopDemoAfterEach} from '../helpers/demo-wizard.js';
 
-const sizes = [
-	{columns: 80, rows: 24},
-	{columns: 60, rows: 20},
-];
-
-let tmux: TmuxSession | undefined;
-let finished = false;
-
-afterEach(async () => {
-	if (tmux && !finished) {
-		// Quit the wizard if a step failed, so the demo stops its own servers.
-		await tmux.keys('Escape', 'Escape', 'Escape', 'q').catch(() => {});
-		await tmux.waitFor(/EXIT=/, {visibleOnly: false, timeoutMs: 30_000}).catch(() => {});
-	}
-
-	await tmux?.stop();
-	tmux = undefined;
-	finished = false;
-});
-
-async function startDemo(
-	scenario: string,
-	size: {columns: number; rows: number},
-	ready: RegExp,
-): Promise<{session: TmuxSession; overview: string; demoDir: string | undefined}> {
-	const session = await TmuxSession.start(['demo', '--scenario', scenario], size);
-	tmux = session;
-	const overview = await session.waitFor(ready, {timeoutMs: 120_000});
-	const briefing = await session.screen();
-	const demoDir = /(\/\S*nats-dr-demo-[A-Za-z\d]+)/.exec(briefing)?.[1];
-	return {session, overview, demoDir};
-}
+stopDemoAfterEach();
 
 function deadServers(screen: string): string[] {
 	return [...screen.matchAll(/(n\d)!\s.*NOT ANSWERING/g)].map(match => match[1]!);
 }
 
-async function quit(session: TmuxSession, demoDir: string | undefined): Promise<string> {
-	await session.waitFor(/q quit/);
-	await session.keys('q');
-	const end = await session.waitFor(/EXIT=0/, {visibleOnly: false, timeoutMs: 60_000});
-	assert.match(end, /Stopped the demo's servers and removed/);
-	if (demoDir) assert.equal(existsSync(demoDir), false, `${demoDir} is gone`);
-	finished = true;
-	return end;
-}
-
-for (const size of sizes) {
+for (const size of demoSizes) {
 	const at = `${size.columns}x${size.rows}`;
 	describe(`the demo at ${at}`, () => {
 		test('node-loss: automatic recovery says ORDERS was recovered and INVOICES is lost', async () => {
-			const {session, overview, demoDir} = await startDemo('node-loss', size, /Automatic recovery \(1 dead node\)/);
+			const {session, overview, demoDir} = await startDemo(
+				['--scenario', 'node-loss'],
+				size,
+				/Automatic recovery \(1 dead node\)/,
+			);
 			const [victim] = deadServers(overview);
 			assert.ok(victim, `the overview names the dead server:\n${overview}`);
 			await session.save(`demo-node-loss-overview-${at}`);
@@ -77,13 +39,13 @@ for (const size of sizes) {
 			assert.match(outcome, new RegExp(`Lost: INVOICES \\(R1 on ${victim}`));
 			await session.save(`demo-node-loss-${at}`);
 			await session.choose(/Back to the overview/);
-			const end = await quit(session, demoDir);
+			const end = await quitDemo(session, demoDir);
 			assert.match(end, new RegExp(`peer-remove ${victim}: OK`));
 		});
 
 		test('quorum-loss: the wizard names the servers to bring back, restarts one, and says the quorum is back', async () => {
 			const {session, overview, demoDir} = await startDemo(
-				'quorum-loss',
+				['--scenario', 'quorum-loss'],
 				size,
 				/Meta quorum lost: bring back 1 of the 2 missing servers/,
 			);
@@ -104,12 +66,12 @@ for (const size of sizes) {
 			assert.match(back, /Lost: nothing/);
 			await session.save(`demo-quorum-loss-${at}`);
 			await session.choose(/Back to the overview/);
-			await quit(session, demoDir);
+			await quitDemo(session, demoDir);
 		});
 
 		test('r1-loss: peer-remove first, back to the restore, delete the broken stream, restore INVOICES from the backup', async () => {
 			const {session, overview, demoDir} = await startDemo(
-				'r1-loss',
+				['--scenario', 'r1-loss'],
 				size,
 				/Restore from a backup \(1 stream needs one\)/,
 			);
@@ -148,7 +110,7 @@ for (const size of sizes) {
 			assert.match(restored, /Lost: what was written to INVOICES after the backup/);
 			await session.save(`demo-r1-loss-${at}`);
 			await session.choose(/Back to the overview/);
-			const end = await quit(session, demoDir);
+			const end = await quitDemo(session, demoDir);
 			assert.match(end, new RegExp(`peer-remove ${victim}: OK`));
 			assert.match(end, /stream-delete INVOICES: OK/);
 			assert.match(end, /restore INVOICES: OK/);

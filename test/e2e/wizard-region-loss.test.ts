@@ -7,44 +7,28 @@
  * promotes it); it exits through the wizard's q, which stops its servers and removes its directory.
  */
 import assert from 'node:assert/strict';
-import {existsSync} from 'node:fs';
-import {afterEach, describe, test} from 'node:test';
+import {describe, test} from 'node:test';
 import {demoServerFlag} from '../helpers/nats-server.js';
-import {TmuxSession} from '../helpers/tmux.js';
+import {demoSizes, quitDemo, startDemo, stopDemoAfterEach} from '../helpers/demo-wizard.js';
 
-const sizes = [
-	{columns: 80, rows: 24},
-	{columns: 60, rows: 20},
-];
-
-let tmux: TmuxSession | undefined;
-let finished = false;
-
-afterEach(async () => {
-	if (tmux && !finished) {
-		// Quit the wizard if a step failed, so the demo stops its own servers.
-		await tmux.keys('Escape', 'Escape', 'Escape', 'q').catch(() => {});
-		await tmux.waitFor(/EXIT=/, {visibleOnly: false, timeoutMs: 30_000}).catch(() => {});
-	}
-
-	await tmux?.stop();
-	tmux = undefined;
-	finished = false;
-});
+stopDemoAfterEach();
 
 /** The screen with its wrapping undone: a long menu label wraps differently at 60 and at 80 columns. */
 function flat(screen: string): string {
 	return screen.replaceAll(/\s+/g, ' ');
 }
 
-for (const size of sizes) {
+for (const size of demoSizes) {
 	const at = `${size.columns}x${size.rows}`;
 	describe(`the region-loss demo at ${at}`, () => {
 		test('fail over ORDERS to its mirror, restore INVOICES into west, and AUDIT is named as lost', async () => {
-			const session = await TmuxSession.start(['demo', '--scenario', 'region-loss', ...demoServerFlag()], size);
-			tmux = session;
-			const overview = flat(await session.waitFor(/Fail over ORDERS to its/, {timeoutMs: 120_000}));
-			const demoDir = /(\/\S*nats-dr-demo-[A-Za-z\d]+)/.exec(await session.screen())?.[1];
+			const started = await startDemo(
+				['--scenario', 'region-loss', ...demoServerFlag()],
+				size,
+				/Fail over ORDERS to its/,
+			);
+			const {session, demoDir} = started;
+			const overview = flat(started.overview);
 			assert.match(overview, /Fail over ORDERS to its mirror ORDERS_WEST in west/);
 			assert.match(overview, /Restore INVOICES from its backup \(\d+ s old\) into west/);
 			assert.match(overview, /Lost: AUDIT — no mirror, no backup outside east/);
@@ -125,15 +109,10 @@ for (const size of sizes) {
 			assert.match(protectedScreen, new RegExp(`Audit: protect ${stream}: ok`));
 			await session.choose(/Back to the overview/);
 
-			await session.waitFor(/q quit/);
-			await session.keys('q');
-			const end = await session.waitFor(/EXIT=0/, {visibleOnly: false, timeoutMs: 60_000});
+			const end = await quitDemo(session, demoDir);
 			assert.match(end, /failover ORDERS_WEST: OK/);
 			assert.match(end, /restore INVOICES: OK/);
 			assert.match(end, /protect ORDERS_WEST(_PROMOTED)?: OK/);
-			assert.match(end, /Stopped the demo's servers and removed/);
-			if (demoDir) assert.equal(existsSync(demoDir), false, `${demoDir} is gone`);
-			finished = true;
 		});
 	});
 }
