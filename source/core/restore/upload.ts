@@ -25,6 +25,8 @@ export type UploadResult = {bytes: number; chunks: number};
 
 /** The server drops a restore after 5 s without data; a gap this long on our side explains a 503. */
 const stallSuspectMs = 4000;
+/** How long after the server began to wait the first chunk may still be sent again when nobody heard it. */
+const firstChunkRetryMs = 3000;
 
 export async function uploadArchive(
 	nc: NatsConnection,
@@ -40,16 +42,24 @@ export async function uploadArchive(
 	let sent = 0;
 	let lastSendAt = options.startedAt;
 	const send = async (data: Buffer, index: number, gapMs: number): Promise<DrError | undefined> => {
-		try {
-			const reply = await nc.request(subject, data, {timeout: chunkTimeoutMs});
-			const problem = chunkReplyProblem(reply.data);
-			if (problem) return new DrError(`the server refused chunk ${index} of the upload: ${problem}`);
-			bytes += data.length;
-			chunks++;
-			onAck?.(bytes, chunks);
-			return undefined;
-		} catch (error) {
-			return chunkError(error, index, gapMs, chunkTimeoutMs);
+		for (;;) {
+			try {
+				const reply = await nc.request(subject, data, {timeout: chunkTimeoutMs});
+				const problem = chunkReplyProblem(reply.data);
+				if (problem) return new DrError(`the server refused chunk ${index} of the upload: ${problem}`);
+				bytes += data.length;
+				chunks++;
+				onAck?.(bytes, chunks);
+				return undefined;
+			} catch (error) {
+				// Across a gateway the restoring server's subscription may not have reached this client's
+				// server yet, so the first chunk finds nobody; it is sent alone, and again while the
+				// server's 5 s stall timer leaves room.
+				const unheard = (error as {code?: string}).code === ErrorCode.NoResponders;
+				if (!(unheard && index === 1 && performance.now() - options.startedAt < firstChunkRetryMs) || signal?.aborted)
+					return chunkError(error, index, gapMs, chunkTimeoutMs);
+				await new Promise(resolve => setTimeout(resolve, 100));
+			}
 		}
 	};
 
@@ -64,6 +74,7 @@ export async function uploadArchive(
 			const now = performance.now();
 			inFlight.push(send(data as Buffer, ++sent, now - lastSendAt));
 			lastSendAt = now;
+			if (sent === 1) await settleOldest();
 		}
 
 		while (inFlight.length > 0) await settleOldest();
