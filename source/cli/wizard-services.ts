@@ -85,8 +85,8 @@ export function wizardServices(
 			}
 		},
 		listBackups,
-		async planRestore(dir, overrides, signal) {
-			return planStreamRestore(restoreConnection, dir, {overrides, signal});
+		async planRestore(dir, overrides, signal, onCheck) {
+			return planStreamRestore(restoreConnection, dir, {overrides, signal, ...(onCheck ? {onCheck} : {})});
 		},
 		natsRestoreCommand: plan => natsRestoreCommand(plan.dir, plan.overrides),
 		async restore(plan, {signal, onProgress}) {

@@ -5,6 +5,7 @@
 import {Box, useApp} from 'ink';
 import {Text} from './components/text.js';
 import {useEffect, useRef, type ReactElement} from 'react';
+import type {PlanCheckEvent} from '../core/restore/plan.js';
 import type {RestoreProgress} from '../core/restore/restore.js';
 import {exitCodes, type ExitCode} from '../core/errors.js';
 import {removalImpact} from '../recovery/impact.js';
@@ -78,6 +79,7 @@ export function App({services, onExit, initial = initialState, banner = [], sign
 	const stores = useRef<TransferStores>({
 		backup: createProgressStore<BackupLive>(),
 		restore: createProgressStore<RestoreProgress>(),
+		plan: createProgressStore<PlanCheckEvent>(),
 	}).current;
 	const result = latestDiagnosis(state.diagnosis);
 	const streamBytes = (name: string) => streamsOf(state).find(stream => stream.name === name)?.bytes ?? 0;
@@ -90,7 +92,7 @@ export function App({services, onExit, initial = initialState, banner = [], sign
 	useBackupCheck(state, dispatch, services);
 	const backup = useBackupRun(state, dispatch, services, stores, streamBytes);
 	useBackupList(state, dispatch, services);
-	useRestorePlan(state, dispatch, services);
+	useRestorePlan(state, dispatch, services, stores);
 	const restore = useRestoreRun(state, dispatch, services, stores);
 	useStreamDelete(state, dispatch, services);
 	usePathCompletion(state, dispatch, services);
@@ -317,8 +319,9 @@ const screenTable: {[K in ScreenKind]: ScreenView<K>} = {
 			height={height}
 		/>
 	),
-	'restore-plan': ({state, screen, height, width}) => (
+	'restore-plan': ({state, screen, stores, height, width}) => (
 		<RestorePlanScreen
+			checks={stores.plan}
 			dir={screen.dir}
 			overrides={screen.overrides}
 			plan={screen.plan}
@@ -356,7 +359,7 @@ const screenTable: {[K in ScreenKind]: ScreenView<K>} = {
 	},
 	'delete-run': ({state, screen}) =>
 		screen.phase === 'running' ? (
-			<Spinner elapsed label={`deleting ${screen.stream}…`} />
+			<Spinner elapsed label={`asking the meta leader to delete ${screen.stream} and waiting for its reply…`} />
 		) : (
 			<Box flexDirection="column">
 				<Styled tone="bad" wrap="wrap">

@@ -10,7 +10,7 @@ import type {Diagnosis} from '../core/diagnosis/diagnose.js';
 import type {DrError} from '../core/errors.js';
 import type {WatchState, WatchTarget} from '../core/recovery-actions.js';
 import type {RestoreOverrides} from '../core/restore/overrides.js';
-import type {StreamRestorePlan} from '../core/restore/plan.js';
+import type {PlanCheckEvent, StreamRestorePlan} from '../core/restore/plan.js';
 import type {RestoreProgress, StreamRestoreResult} from '../core/restore/restore.js';
 import type {Assessment} from '../recovery/assess.js';
 
@@ -74,7 +74,13 @@ export type WizardServices = {
 		},
 	): Promise<StreamBackupOutcome>;
 	listBackups(root: string): Promise<BackupSummary[]>;
-	planRestore(dir: string, overrides: RestoreOverrides, signal: AbortSignal): Promise<StreamRestorePlan>;
+	/** `onCheck` names each check as it runs: some wait seconds for servers that do not answer. */
+	planRestore(
+		dir: string,
+		overrides: RestoreOverrides,
+		signal: AbortSignal,
+		onCheck?: (event: PlanCheckEvent) => void,
+	): Promise<StreamRestorePlan>;
 	/** The `nats` command that does the same restore, for the audit log and the summary. */
 	natsRestoreCommand(plan: StreamRestorePlan): string;
 	restore(

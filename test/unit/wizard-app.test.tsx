@@ -11,7 +11,7 @@ import type {DiagnosisResult, WizardServices} from '../../source/ui/services.js'
 import {ThemeContext} from '../../source/ui/theme-context.js';
 import {themeFor} from '../../source/ui/theme.js';
 import {afterPeerRemoveDiagnosis, degradedDiagnosis} from '../helpers/diagnosis-fixture.js';
-import {keys, renderInk, settle, stripAnsi, unmount} from '../helpers/ink.js';
+import {frameMatching, keys, renderInk, settle, stripAnsi, unmount} from '../helpers/ink.js';
 
 type Calls = {
 	peerRemove: string[];
@@ -25,7 +25,11 @@ type Calls = {
 
 function fakeServices(
 	result: DiagnosisResult,
-	options: {watch?: () => Promise<{complete: boolean; states: WatchState[]}>} = {},
+	options: {
+		watch?: () => Promise<{complete: boolean; states: WatchState[]}>;
+		/** Holds each plan after its first check started, until it resolves. */
+		planGate?: Promise<void>;
+	} = {},
 ): {services: WizardServices; calls: Calls} {
 	const calls: Calls = {
 		peerRemove: [],
@@ -103,8 +107,11 @@ function fakeServices(
 				problem: undefined,
 			},
 		],
-		async planRestore(dir, overrides) {
+		async planRestore(dir, overrides, _signal, onCheck) {
 			calls.planned.push(overrides as Record<string, unknown>);
+			onCheck?.({check: 'target', label: 'asking the target for its servers (up to 3s)', state: 'running'});
+			await options.planGate;
+			onCheck?.({check: 'target', label: 'asking the target for its servers (up to 3s)', state: 'done'});
 			const findings = [
 				{check: 'archive', level: 'ok', message: 'the archive verifies'},
 				exists
@@ -344,6 +351,22 @@ describe('backup and restore in the wizard', () => {
 		assert.doesNotMatch(app.frame(), /Delete the broken stream/);
 		await app.press(keys.enter);
 		assert.match(app.frame(), /Recovery plan for n3/);
+		await unmount(app);
+	});
+
+	test('the restore checks name the check that runs and what it waits for', async () => {
+		let open!: () => void;
+		const planGate = new Promise<void>(resolve => (open = resolve));
+		const {services} = fakeServices(afterPeerRemoveDiagnosis(), {planGate});
+		const app = await renderInk(<App services={services} onExit={() => {}} />);
+		await settle();
+		await app.press(keys.enter, keys.enter);
+		await settle();
+		await app.press(keys.enter);
+		await frameMatching(app, /asking the target for its servers \(up to 3s\)… \(\d+s\)/);
+		open();
+		await frameMatching(app, /REFUSE Stream "PINNED" already exist/);
+		assert.doesNotMatch(app.frame(), /asking the target/);
 		await unmount(app);
 	});
 

@@ -160,7 +160,14 @@ export function OverviewScreen({
 				{connection.context ? ` (context ${connection.context})` : ''} · {system}
 			</Styled>
 			{diagnosis.kind === 'loading' && election?.phase !== 'waiting' && (
-				<Spinner elapsed label={result ? 'refreshing diagnosis…' : 'diagnosing the cluster…'} />
+				<Spinner
+					elapsed
+					label={`${result ? 'refreshing the diagnosis' : 'diagnosing'}: ${
+						diagnosis.servers
+							? 'asking each stream for its replicas and leader'
+							: 'asking every server for its state (one that does not answer costs the request timeout)'
+					}…`}
+				/>
 			)}
 			{election && <ElectionLine election={election} />}
 			{diagnosis.kind === 'failed' && (

@@ -239,8 +239,12 @@ export function RecoveryRunScreen({
 	return (
 		<Box flexDirection="column">
 			<Text bold>Peer-remove {server}</Text>
-			{phase === 'removing' && <Spinner elapsed label={`removing ${server} from the meta group…`} />}
-			{phase === 'watching' && <Spinner elapsed label="watching replicas catch up…" />}
+			{phase === 'removing' && (
+				<Spinner elapsed label={`asking the meta leader to remove ${server} from the meta group…`} />
+			)}
+			{phase === 'watching' && (
+				<Spinner elapsed label="waiting for each stream to place a new replica and bring it up to date…" />
+			)}
 			{states.slice(0, 8).map(state => (
 				<Text key={state.stream} wrap="truncate-end">
 					{state.done ? glyphs.ok : '…'} {state.stream}: [

@@ -7,7 +7,7 @@ import {Box} from 'ink';
 import {Text} from '../components/text.js';
 import {formatBytes} from '../../core/format.js';
 import type {RestoreOverrides} from '../../core/restore/overrides.js';
-import type {StreamRestorePlan} from '../../core/restore/plan.js';
+import type {PlanCheckEvent, StreamRestorePlan} from '../../core/restore/plan.js';
 import type {RestoreProgress, StreamRestoreResult} from '../../core/restore/restore.js';
 import type {PreflightFinding} from '../../core/restore/preflight.js';
 import {Bullet} from '../components/bullet.js';
@@ -163,7 +163,24 @@ function Findings({
 	);
 }
 
+/** The check running now: the whole pre-flight takes seconds when servers do not answer. */
+function PlanChecking({dir, store}: {readonly dir: string; readonly store: ProgressStore<PlanCheckEvent>}) {
+	const event = useThrottledStore(store);
+	return (
+		<Box flexDirection="column">
+			<Text bold wrap="wrap">
+				Pre-flight for {dir}
+			</Text>
+			<Spinner
+				elapsed
+				label={event?.state === 'running' ? `${event.label}…` : 'checking the backup against the target…'}
+			/>
+		</Box>
+	);
+}
+
 export function RestorePlanScreen({
+	checks,
 	dir,
 	overrides,
 	plan,
@@ -174,6 +191,7 @@ export function RestorePlanScreen({
 	height,
 	width,
 }: {
+	readonly checks: ProgressStore<PlanCheckEvent>;
 	readonly dir: string;
 	readonly overrides: RestoreOverrides;
 	readonly plan: StreamRestorePlan | undefined;
@@ -191,13 +209,7 @@ export function RestorePlanScreen({
 				{glyphs.fail} {problem}
 			</Styled>
 		);
-	if (!plan)
-		return (
-			<Spinner
-				elapsed
-				label={`checking ${dir} against the target: reading and verifying the archive, then the stream name, subjects, placement and limits`}
-			/>
-		);
+	if (!plan) return <PlanChecking dir={dir} store={checks} />;
 	const prompts: Record<OverrideField, string> = {
 		replicas: `Replicas (1-5; now ${overrides.replicas ?? plan.replicas}), empty for the backup's`,
 		cluster: `Cluster (now ${overrides.cluster ?? plan.placement?.cluster ?? 'any'}), empty for the backup's`,
