@@ -19,6 +19,7 @@ import {useKeys} from './input/use-keys.js';
 import {hintsFor, helpFor} from './keymap.js';
 import {createProgressStore} from './progress-store.js';
 import {BackupDirScreen, BackupRunScreen, BackupSelectScreen, type BackupLive} from './screens/backup.js';
+import {FindingsScreen} from './screens/findings.js';
 import {InspectScreen} from './screens/inspect.js';
 import {OverviewScreen} from './screens/overview.js';
 import {
@@ -40,7 +41,7 @@ import {ServersScreen, StreamsScreen} from './screens/streams.js';
 import type {WizardServices} from './services.js';
 import {missingServers} from './state/known-servers.js';
 import {initialState, latestDiagnosis, reducer, type Action, type State} from './state/machine.js';
-import {backupChoices, menuItems, streamsOf} from './state/menus.js';
+import {backupChoices, menuItems, shownFindings, streamsOf} from './state/menus.js';
 import type {ScreenKind, ScreenOf} from './state/screen.js';
 import {createStore, useStore, type Store} from './state/store.js';
 import {useDemoRestart, useDiagnosis, useElectionWatch, usePeerRemove} from './state/use-effects.js';
@@ -217,6 +218,16 @@ const screenTable: {[K in ScreenKind]: ScreenView<K>} = {
 		if (!result || !view || !verdict) return <Text>Stream {screen.stream} is not in the latest diagnosis.</Text>;
 		return <InspectScreen stream={view} verdict={verdict} facts={result.assessment.facts} />;
 	},
+	findings: ({screen, height, width}) => (
+		<FindingsScreen
+			title={screen.title}
+			rows={shownFindings(screen)}
+			total={screen.findings.length}
+			ui={screen.ui}
+			height={height}
+			width={width}
+		/>
+	),
 	quorum: ({state, screen}) => {
 		const result = latestDiagnosis(state.diagnosis);
 		if (!result) return waiting;

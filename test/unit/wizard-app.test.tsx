@@ -11,7 +11,8 @@ import type {DiagnosisResult, WizardServices} from '../../source/ui/services.js'
 import {ThemeContext} from '../../source/ui/theme-context.js';
 import {themeFor} from '../../source/ui/theme.js';
 import {afterPeerRemoveDiagnosis, degradedDiagnosis} from '../helpers/diagnosis-fixture.js';
-import {frameMatching, keys, renderInk, settle, stripAnsi, unmount} from '../helpers/ink.js';
+import type {PreflightFinding} from '../../source/core/restore/preflight.js';
+import {frameMatching, keys, renderInk, resize, settle, stripAnsi, unmount} from '../helpers/ink.js';
 
 type Calls = {
 	peerRemove: string[];
@@ -29,6 +30,8 @@ function fakeServices(
 		watch?: () => Promise<{complete: boolean; states: WatchState[]}>;
 		/** Holds each plan after its first check started, until it resolves. */
 		planGate?: Promise<void>;
+		/** The plan's findings instead of the archive and exists checks. */
+		findings?: PreflightFinding[];
 	} = {},
 ): {services: WizardServices; calls: Calls} {
 	const calls: Calls = {
@@ -112,7 +115,7 @@ function fakeServices(
 			onCheck?.({check: 'target', label: 'asking the target for its servers (up to 3s)', state: 'running'});
 			await options.planGate;
 			onCheck?.({check: 'target', label: 'asking the target for its servers (up to 3s)', state: 'done'});
-			const findings = [
+			const findings = options.findings ?? [
 				{check: 'archive', level: 'ok', message: 'the archive verifies'},
 				exists
 					? {check: 'exists', level: 'refusal', message: 'Stream "PINNED" already exist', hint: 'delete it first'}
@@ -122,7 +125,7 @@ function fakeServices(
 				dir,
 				stream: 'PINNED',
 				findings,
-				refused: exists,
+				refused: options.findings ? options.findings.some(finding => finding.level === 'refusal') : exists,
 				replicas: overrides.replicas ?? 1,
 				placement: {cluster: undefined, tags: ['node:n3']},
 				overrides,
@@ -480,5 +483,120 @@ describe('layout and colour', () => {
 		const output = stripAnsi(renderToString(overview(theme), {columns: 80}));
 		assert.doesNotMatch(output, /[✔✖⚠❯]/);
 		assert.match(output, /> Automatic recovery/);
+	});
+});
+
+describe('findings on small and large terminals', () => {
+	const sentence = (words: number, seed: string) =>
+		Array.from({length: words}, (_, index) => `${seed}${index % 7 === 0 ? 'placement' : 'word'}${index}`).join(' ');
+	// Mixed levels, refusals last: the screen must put them first.
+	const findings: PreflightFinding[] = [
+		...Array.from({length: 18}, (_, index): PreflightFinding => ({
+			check: 'storage',
+			level: 'ok',
+			message: `check ${index} passed: ${sentence(index % 4, 'fine')}`,
+		})),
+		...Array.from({length: 9}, (_, index): PreflightFinding => ({
+			check: 'placement',
+			level: 'warning',
+			message: `warning ${index}: ${sentence(6 + index, 'odd')}`,
+		})),
+		...Array.from({length: 3}, (_, index): PreflightFinding => ({
+			check: 'replicas',
+			level: 'refusal',
+			message: `refusal ${index}: ${sentence(12, 'bad')}`,
+			hint: 'pass --replicas 1, or replace the placement with --tag TAG or --cluster NAME, or drop it with --no-placement',
+		})),
+	];
+	const prefix = 11;
+	/** The frame as one line: a heading may wrap anywhere between its words. */
+	const flat = (frame: string) => frame.replaceAll(/\s+/g, ' ');
+
+	const assertFits = (frame: string, columns: number, rows: number) => {
+		const lines = frame.split('\n');
+		assert.ok(lines.length <= rows, `${lines.length} lines fit ${rows} rows:\n${frame}`);
+		for (const line of lines) assert.ok(line.length <= columns, `"${line}" fits ${columns} columns`);
+	};
+
+	for (const [columns, rows] of [
+		[60, 20],
+		[80, 24],
+		[120, 40],
+	] as const) {
+		test(`at ${columns}×${rows} the most severe come first, scroll with markers, filter with /, keep their indent`, async () => {
+			const {services} = fakeServices(afterPeerRemoveDiagnosis(), {findings});
+			const app = await renderInk(<App services={services} onExit={() => {}} />);
+			await resize(app, columns, rows);
+			await settle();
+			await app.press(keys.enter, keys.enter);
+			await settle();
+			await app.press(keys.enter);
+			await settle();
+			const plan = app.frame();
+			assertFits(plan, columns, rows);
+			assert.match(plan.split('\n').find(line => /(REFUSE|warn|ok) /.test(line)) ?? '', /REFUSE refusal 0/);
+			assert.doesNotMatch(plan, /--replicas|--tag|--no-placement/);
+			// What does not fit is counted: problems point at the item that lists them all.
+			assert.match(plan, /more findings?: "Read the findings one by one" below|more checks? passed/);
+
+			await app.press('G');
+			assert.match(app.frame(), /❯ Read the 30 findings one by one \(12 to act on\)/);
+			await app.press(keys.enter);
+			const top = app.frame();
+			assertFits(top, columns, rows);
+			assert.match(flat(top), /Pre-flight for PINNED from .* \(30; Enter goes back\)/);
+			assert.match(top, /❯ ✖ REFUSE refusal 0/);
+			assert.match(top, /↓ \d+ more below/);
+			assert.doesNotMatch(top, /more above/);
+
+			await app.press('G');
+			const bottom = app.frame();
+			assertFits(bottom, columns, rows);
+			assert.match(bottom, /↑ \d+ more above/);
+			assert.doesNotMatch(bottom, /more below/);
+			assert.match(bottom, /❯ ✔ ok +check 17 passed/);
+
+			await app.press('/', ...'refuse'.split(''), keys.enter);
+			const refusals = app.frame();
+			assertFits(refusals, columns, rows);
+			assert.match(flat(refusals), /\(3 of 30; Enter goes back\)/);
+			assert.doesNotMatch(refusals, /warn |ok /);
+			const lines = refusals.split('\n');
+			const shown = lines
+				.slice(
+					lines.findIndex(line => line.includes('REFUSE')),
+					lines.findIndex(line => line.startsWith('↑↓ move')),
+				)
+				.filter(line => !/^ {2}[↑↓] /.test(line));
+			// Wrapped lines of a finding and of its hint stay under its text, past the pointer and the badge
+			// (Ink carries the space after a word that fills a line exactly to the next line's start).
+			for (const line of shown) assert.match(line, /^(. ✖ REFUSE \S| {11} ?\S)/, line);
+			const text = flat(shown.map(line => line.slice(prefix)).join(' '));
+			for (const finding of findings.filter(finding => finding.level === 'refusal').slice(0, 1))
+				assert.ok(text.includes(finding.message), `"${finding.message}" is whole, no word cut, in:\n${refusals}`);
+			assert.ok(text.includes('try: set Replicas to 1, or replace the placement with Tags TAG or Cluster NAME'));
+
+			await app.press(keys.escape, keys.enter);
+			assert.match(app.frame(), /Pre-flight for PINNED/);
+			assert.match(app.frame(), /Read the 30 findings/);
+			await unmount(app);
+		});
+	}
+
+	test('the overview lists every next step on a screen of their own, even where it has no room for them', async () => {
+		const {services} = fakeServices(degradedDiagnosis());
+		const app = await renderInk(<App services={services} onExit={() => {}} />);
+		await resize(app, 60, 20);
+		await settle();
+		assert.doesNotMatch(app.frame(), /Next steps\n/);
+		const item = /Next steps \((\d+)\)/.exec(app.frame());
+		assert.ok(item, app.frame());
+		await app.press('G', keys.up, keys.up, keys.up);
+		assert.match(app.frame(), /❯ Next steps/);
+		await app.press(keys.enter);
+		assertFits(app.frame(), 60, 20);
+		assert.match(app.frame(), new RegExp(`Next steps \\(${item[1]}; Enter goes back\\)`));
+		assert.match(app.frame(), /❯ - next +\S/);
+		await unmount(app);
 	});
 });

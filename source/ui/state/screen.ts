@@ -10,6 +10,7 @@ import type {StreamRestoreResult} from '../../core/restore/restore.js';
 import type {WatchState} from '../../core/recovery-actions.js';
 import type {StreamImpact} from '../../recovery/impact.js';
 import {textBuffer, type TextBuffer} from '../input/text-buffer.js';
+import type {FindingRow} from './findings.js';
 
 export type Ui = {
 	cursor: number;
@@ -34,6 +35,8 @@ type Body =
 	| {kind: 'streams'}
 	| {kind: 'servers'}
 	| {kind: 'inspect'; stream: string}
+	/** Findings to read one by one: the restore checks, or the diagnosis's next steps. */
+	| {kind: 'findings'; title: string; findings: FindingRow[]}
 	| {kind: 'recovery-node'; returnTo: Detour | undefined}
 	/** The meta group lost its quorum: which servers to bring back, and (in the demo) bringing one back. */
 	| {
