@@ -9,6 +9,7 @@ import type {PlanCheckEvent} from '../core/restore/plan.js';
 import type {RestoreProgress} from '../core/restore/restore.js';
 import {exitCodes, type ExitCode} from '../core/errors.js';
 import {removalImpact} from '../recovery/impact.js';
+import {Bullet} from './components/bullet.js';
 import {KeyHints} from './components/key-hints.js';
 import {ListView} from './components/list-view.js';
 import {Spinner} from './components/spinner.js';
@@ -72,6 +73,7 @@ export function App({services, onExit, initial = initialState, banner = [], sign
 		...initial,
 		backupRoot: initial.backupRoot || services.defaultBackupRoot(),
 		demoServers: services.demo?.servers ?? [],
+		briefing: {lines: banner, shown: false},
 	});
 	const {dispatch} = store.current;
 	const state = useStore(store.current);
@@ -120,7 +122,15 @@ export function App({services, onExit, initial = initialState, banner = [], sign
 		return () => signal.removeEventListener('abort', stop);
 	}, [signal]);
 
-	const showBanner = state.screen.kind === 'overview' && banner.length > 0 && rows >= 30;
+	const onOverview = state.screen.kind === 'overview' && banner.length > 0 && !state.briefing.shown && !state.help;
+	// A short terminal keeps one line of the banner; `b` opens the whole briefing in place of the screen.
+	const showBanner = onOverview && rows >= 30;
+	const bannerLine = onOverview && !showBanner ? `${banner[0]!} · b: what was broken` : undefined;
+	const bannerRows = showBanner
+		? banner.reduce((total, line) => total + textRows(line, columns), 1)
+		: bannerLine
+			? 1
+			: 0;
 	// The hint bar (and a notice, or the abort warning, when there is one) stays below every screen.
 	const below =
 		textRows(
@@ -131,7 +141,7 @@ export function App({services, onExit, initial = initialState, banner = [], sign
 		) +
 		(state.notice ? textRows(state.notice, columns) : 0) +
 		(state.abortArmed ? 2 : 0);
-	const height = Math.max(6, rows - below - (showBanner ? banner.length + 1 : 0));
+	const height = Math.max(6, rows - below - bannerRows);
 	const Screen = screenTable[state.screen.kind] as ScreenView<ScreenKind>;
 	return (
 		<Box flexDirection="column">
@@ -144,7 +154,14 @@ export function App({services, onExit, initial = initialState, banner = [], sign
 					))}
 				</Box>
 			)}
-			{state.help ? (
+			{bannerLine && (
+				<Styled tone="accent" wrap="truncate-end">
+					{bannerLine}
+				</Styled>
+			)}
+			{state.briefing.shown ? (
+				<Briefing lines={banner} />
+			) : state.help ? (
 				<Help state={state} />
 			) : (
 				<Screen
@@ -395,6 +412,22 @@ function abortWarning(state: State): string {
 			return 'Press Ctrl+C again to abort (a peer-remove already sent stands; only the watching stops).';
 		}
 	}
+}
+
+function Briefing({lines}: {readonly lines: string[]}) {
+	const [title, ...broke] = lines;
+	return (
+		<Box flexDirection="column" marginBottom={1}>
+			<Styled tone="accent" bold wrap="wrap">
+				{title}
+			</Styled>
+			{broke.map(line => (
+				<Bullet key={line} lead="-">
+					{line}
+				</Bullet>
+			))}
+		</Box>
+	);
 }
 
 function Help({state}: {readonly state: State}) {

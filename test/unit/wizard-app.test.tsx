@@ -600,3 +600,45 @@ describe('findings on small and large terminals', () => {
 		await unmount(app);
 	});
 });
+
+describe("the demo's briefing", () => {
+	const banner = [
+		'Demo quorum-loss: n3 and n4 are down',
+		'n3 and n4 were killed with SIGKILL. Both held ORDERS replicas: ORDERS has 1 of 3 left and its RAFT group needs 2.',
+		'With 4 servers, 2 dead leave the meta group at 2 of 4 while it needs 3: there is no meta quorum either, so nothing can be peer-removed.',
+		'n3 also held PINNED (R1).',
+	];
+
+	test('on a small terminal it is one line, and b shows all of it in place of the screen', async () => {
+		const {services} = fakeServices(degradedDiagnosis());
+		const app = await renderInk(<App services={services} onExit={() => {}} banner={banner} />);
+		await resize(app, 60, 20);
+		await settle();
+		const overview = app.frame();
+		assert.match(overview.split('\n')[0]!, /^Demo quorum-loss: n3 and n4 are down · b: what was broken$/);
+		assert.doesNotMatch(overview, /SIGKILL/);
+		assert.match(overview, /b briefing/);
+		assert.ok(overview.split('\n').length <= 20, overview);
+		await app.press('b');
+		const briefing = app.frame();
+		assert.ok(briefing.split('\n').length <= 20, briefing);
+		for (const line of banner) assert.ok(briefing.replaceAll(/\s+/g, ' ').includes(line), `"${line}" in:\n${briefing}`);
+		assert.match(briefing, /b close briefing/);
+		await app.press(keys.escape);
+		assert.match(app.frame(), /b: what was broken/);
+		assert.match(app.frame(), /Automatic recovery/);
+		await unmount(app);
+	});
+
+	test('on a tall terminal the overview shows it whole, and other screens leave it out', async () => {
+		const {services} = fakeServices(degradedDiagnosis());
+		const app = await renderInk(<App services={services} onExit={() => {}} banner={banner} />);
+		await resize(app, 120, 40);
+		await settle();
+		assert.match(app.frame(), /SIGKILL/);
+		assert.doesNotMatch(app.frame(), /b: what was broken/);
+		await app.press(keys.enter);
+		assert.doesNotMatch(app.frame(), /SIGKILL|quorum-loss/);
+		await unmount(app);
+	});
+});
