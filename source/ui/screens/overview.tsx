@@ -92,7 +92,7 @@ function ElectionLine({election}: {readonly election: ElectionState}) {
 /** The most urgent steps that are not menu items already; `diagnose` lists them all. */
 function overviewSteps(result: DiagnosisResult | undefined, compact: boolean): string[] {
 	if (!result || compact) return [];
-	return nextSteps(result.assessment)
+	return nextSteps(result.assessment, undefined, 'wizard')
 		.filter(step => !step.startsWith('Nothing to do'))
 		.slice(0, 2);
 }

@@ -162,7 +162,9 @@ function overviewItems(state: State): Item[] {
 	if (lost === 0) items.push({key: 'restore', label: 'Restore from a backup', action: restore});
 	if (streams.length > 0)
 		items.push({key: 'inspect', label: 'Inspect a stream', action: {type: 'go', screen: open({kind: 'streams'})}});
-	const steps = result ? nextSteps(result.assessment).filter(step => !step.startsWith('Nothing to do')) : [];
+	const steps = result
+		? nextSteps(result.assessment, undefined, 'wizard').filter(step => !step.startsWith('Nothing to do'))
+		: [];
 	if (steps.length > 0)
 		items.push({
 			key: 'steps',
