@@ -194,8 +194,8 @@ function modeBindings(state: State): Binding[] {
 		bindings.push({
 			command: 'briefing',
 			keys: 'b',
+			// The banner's line on the overview names the key: the hint bar stays one line at 60 columns.
 			help: "the demo's briefing: what was broken",
-			hint: screen.kind === 'overview' ? 'briefing' : undefined,
 			match: char('b'),
 		});
 	bindings.push(help, quit);
