@@ -5,6 +5,7 @@
  */
 import {
 	AckPolicy,
+	ErrorCode,
 	headers,
 	StorageType,
 	type JetStreamClient,
@@ -47,7 +48,13 @@ async function publishAll(
 		const {subject, body, headers: values} = message(i);
 		const h: MsgHdrs = headers();
 		for (const [key, value] of Object.entries(values)) h.set(key, value);
-		pending.push(js.publish(subject, encoder.encode(JSON.stringify(body)), {headers: h}));
+		const data = encoder.encode(JSON.stringify(body));
+		if (i === 1) {
+			await firstPublish(js, subject, data, h, signal);
+			continue;
+		}
+
+		pending.push(js.publish(subject, data, {headers: h}));
 		if (pending.length >= inFlight) {
 			await Promise.all(pending);
 			pending = [];
@@ -56,6 +63,33 @@ async function publishAll(
 	}
 
 	await Promise.all(pending);
+}
+
+/** How long a stream just created may take to listen on its subjects at the server this client talks to. */
+const listeningTimeoutMs = 30_000;
+
+/**
+ * A stream just created on another server is listened for here only once the interest has crossed
+ * the routes: until then a publish gets 503 (no responders), seen on a loaded machine.
+ */
+async function firstPublish(
+	js: JetStreamClient,
+	subject: string,
+	data: Uint8Array,
+	h: MsgHdrs,
+	signal: AbortSignal,
+): Promise<void> {
+	const deadline = Date.now() + listeningTimeoutMs;
+	for (;;) {
+		try {
+			await js.publish(subject, data, {headers: h});
+			return;
+		} catch (error) {
+			if ((error as {code?: string}).code !== ErrorCode.NoResponders || Date.now() > deadline) throw error;
+		}
+
+		await delay(100, signal);
+	}
 }
 
 function order(i: number): Message {
