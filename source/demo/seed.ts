@@ -34,6 +34,11 @@ const regions = ['eu-west', 'eu-central', 'us-east', 'ap-south'];
 const orderEvents = ['created', 'created', 'paid', 'paid', 'shipped'];
 const encoder = new TextEncoder();
 const inFlight = 250;
+/**
+ * Each JetStream request of the seeding (create a stream, a consumer, a publish's ack) may take this
+ * long: on a loaded machine a just-started cluster answers an R3 create after nats.js's 5 s default.
+ */
+const seedingTimeout = {timeout: 30_000};
 
 type Message = {subject: string; body: unknown; headers: Record<string, string>};
 
@@ -143,8 +148,8 @@ export async function seedReplicated(
 	nc: NatsConnection,
 	{messages, signal}: {messages: number; signal: AbortSignal},
 ): Promise<SeededStream> {
-	const jsm = await nc.jetstreamManager();
-	const js = nc.jetstream();
+	const jsm = await nc.jetstreamManager(seedingTimeout);
+	const js = nc.jetstream(seedingTimeout);
 	const name = demoStreams.replicated;
 	await jsm.streams.add({
 		name,
@@ -192,7 +197,7 @@ export async function seedPinned(
 		signal,
 	}: {name: typeof demoStreams.pinned | typeof demoStreams.safe; server: string; messages: number; signal: AbortSignal},
 ): Promise<SeededStream> {
-	const jsm = await nc.jetstreamManager();
+	const jsm = await nc.jetstreamManager(seedingTimeout);
 	const tag = nodeTag(server);
 	const description =
 		name === demoStreams.pinned ? 'Issued invoices (R1: kept on one server)' : 'Login audit trail (R1)';
@@ -204,7 +209,7 @@ export async function seedPinned(
 		placement: {cluster: demoClusterName, tags: [tag]},
 		description,
 	});
-	await publishAll(nc.jetstream(), messages, name === demoStreams.pinned ? invoice : auditEvent, signal);
+	await publishAll(nc.jetstream(seedingTimeout), messages, name === demoStreams.pinned ? invoice : auditEvent, signal);
 	return {name, replicas: 1, peers: [server], pinnedTo: tag, messages, consumers: []};
 }
 
