@@ -32,6 +32,8 @@ function fakeServices(
 		planGate?: Promise<void>;
 		/** The plan's findings instead of the archive and exists checks. */
 		findings?: PreflightFinding[];
+		/** Holds the diagnosis in an election wait until it resolves. */
+		electionGate?: Promise<void>;
 	} = {},
 ): {services: WizardServices; calls: Calls} {
 	const calls: Calls = {
@@ -51,7 +53,14 @@ function fakeServices(
 			context: 'demo',
 			system: {kind: 'separate'},
 		}),
-		diagnose: async () => result,
+		async diagnose({onElectionWait}) {
+			if (options.electionGate) {
+				onElectionWait?.(3000, 15_000);
+				await options.electionGate;
+			}
+
+			return result;
+		},
 		async peerRemove(server) {
 			calls.peerRemove.push(server);
 		},
@@ -278,6 +287,20 @@ describe('the wizard app', () => {
 		await app.press(keys.enter);
 		assert.match(app.frame(), /Stream HEALTHY3 — R1/);
 		assert.match(app.frame(), /Verdict: Healthy/);
+		await unmount(app);
+	});
+
+	test('while the diagnosis waits for a meta election, the overview says so and for how long', async () => {
+		let elect!: () => void;
+		const electionGate = new Promise<void>(resolve => (elect = resolve));
+		const {services} = fakeServices(degradedDiagnosis(), {electionGate});
+		const app = await renderInk(<App services={services} onExit={() => {}} />);
+		await settle();
+		assert.match(app.frame(), /no meta leader: waiting for the election \(3 of 15 s\)/);
+		elect();
+		await settle();
+		assert.doesNotMatch(app.frame(), /waiting for the election/);
+		assert.match(app.frame(), /Meta group: .*DEGRADED/);
 		await unmount(app);
 	});
 
