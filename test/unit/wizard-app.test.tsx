@@ -5,6 +5,7 @@ import type {AuditRecord} from '../../source/core/audit.js';
 import type {WatchState, WatchTarget} from '../../source/core/recovery-actions.js';
 import {App} from '../../source/ui/app.js';
 import {OverviewScreen} from '../../source/ui/screens/overview.js';
+import {QuorumScreen} from '../../source/ui/screens/recovery.js';
 import {initialState} from '../../source/ui/state/machine.js';
 import {menuItems} from '../../source/ui/state/menus.js';
 import type {DiagnosisResult, WizardServices} from '../../source/ui/services.js';
@@ -484,6 +485,30 @@ describe('layout and colour', () => {
 		assert.match(output, /n3!.*NOT ANSWERING/);
 		assert.match(output, /… \d+ more, all online/);
 		assert.ok(output.split('\n').length <= 16, `fits 16 rows:\n${output}`);
+	});
+
+	test('a demo restart states what it recovered only once it is done, not from a diagnosis on the way', () => {
+		const quorum = (waiting: string | undefined, restarted: string[]) =>
+			stripAnsi(
+				renderToString(
+					<QuorumScreen
+						assessment={degradedDiagnosis().assessment}
+						missing={['n3']}
+						restarted={restarted}
+						waiting={waiting}
+						problem={undefined}
+						items={[]}
+						ui={initialState.screen.ui}
+					/>,
+					{columns: 80},
+				),
+			);
+		const settling = quorum('n2 is running; waiting for the meta group to elect a leader (0s)…', []);
+		assert.doesNotMatch(settling, /Recovered|Left to do/);
+		assert.match(settling, /waiting for the meta group/);
+		const done = quorum(undefined, ['n2']);
+		assert.match(done, /Recovered: n2 back with its data/);
+		assert.match(done, /Left to do: bring n3 back too/);
 	});
 
 	test('at 40 columns every line fits', () => {
