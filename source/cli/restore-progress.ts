@@ -8,6 +8,7 @@ import type {ArchiveProgress} from '../core/archive/verify-archive.js';
 import {formatBytes, formatRate} from '../core/format.js';
 import {uploadFigures} from '../core/transfer-figures.js';
 import {oneLine} from '../core/terminal-text.js';
+import type {PlanCheckEvent} from '../core/restore/plan.js';
 import type {RestoreProgress} from '../core/restore/restore.js';
 import type {Output} from './output.js';
 import {ProgressLine} from './progress-line.js';
@@ -16,6 +17,8 @@ export type RestorePrinter = {
 	onProgress(event: RestoreProgress): void;
 	/** While the archive is verified before anything is sent. */
 	verifying(dir: string, progress: ArchiveProgress & {totalBytes: number}): void;
+	/** Each pre-flight check as it starts and ends. */
+	checking(event: PlanCheckEvent): void;
 	/** Prints a line without tearing the live line. */
 	log(text: string): void;
 	/** Removes the live line. */
@@ -26,8 +29,14 @@ const eraseToEnd = '\u001B[K';
 /** jsm.go logs about 20 "Sent N chunks" lines per restore. */
 const sentLines = 20;
 
-export function restorePrinter(out: Output, {live, ascii}: {live: boolean; ascii: boolean}): RestorePrinter {
-	return live ? livePrinter(out, ascii) : logPrinter(out);
+/** A log names a check only once it has run this long: most checks end well before. */
+const slowCheckMs = 1000;
+
+export function restorePrinter(
+	out: Output,
+	{live, ascii, slowAfterMs = slowCheckMs}: {live: boolean; ascii: boolean; slowAfterMs?: number},
+): RestorePrinter {
+	return live ? livePrinter(out, ascii) : logPrinter(out, slowAfterMs);
 }
 
 function livePrinter(out: Output, ascii: boolean): RestorePrinter {
@@ -52,6 +61,10 @@ function livePrinter(out: Output, ascii: boolean): RestorePrinter {
 	};
 
 	return {
+		checking(event) {
+			if (event.state === 'running') show(`Checking: ${event.label}`);
+			else clear();
+		},
 		verifying(dir, progress) {
 			bar.update({
 				label: `Verifying ${basename(dir)}`,
@@ -103,7 +116,7 @@ function livePrinter(out: Output, ascii: boolean): RestorePrinter {
 	};
 }
 
-function logPrinter(out: Output): RestorePrinter {
+function logPrinter(out: Output, slowAfterMs: number): RestorePrinter {
 	const stamp = (text: string): void => {
 		out.log(`${new Date().toTimeString().slice(0, 8)} ${text}`);
 	};
@@ -113,7 +126,17 @@ function logPrinter(out: Output): RestorePrinter {
 	let restoringSince: number | undefined;
 	let lastNote = 0;
 	let waiting = '';
+	let slowCheck: NodeJS.Timeout | undefined;
 	return {
+		checking(event) {
+			clearTimeout(slowCheck);
+			if (event.state !== 'running') return;
+			slowCheck = setTimeout(() => {
+				stamp(`Checking: ${event.label}`);
+			}, slowAfterMs);
+			// A plan that fails leaves no 'done': the timer must not keep the process alive for it.
+			slowCheck.unref();
+		},
 		verifying() {
 			// The checks' findings follow; a log needs no running count.
 		},
@@ -171,7 +194,7 @@ function logPrinter(out: Output): RestorePrinter {
 			out.log(text);
 		},
 		clear() {
-			// Log lines leave nothing to remove.
+			clearTimeout(slowCheck);
 		},
 	};
 }

@@ -105,8 +105,8 @@ export function wizardServices(
 			});
 		},
 		listBackups,
-		async planRestore(dir, overrides, signal) {
-			return planStreamRestore(restoreConnection, dir, {overrides, signal});
+		async planRestore(dir, overrides, signal, onCheck) {
+			return planStreamRestore(restoreConnection, dir, {overrides, signal, ...(onCheck ? {onCheck} : {})});
 		},
 		async restore(plan, {signal, onProgress, onRecorded}) {
 			return restorePlanned(restoreConnection, plan, {}, {signal, onProgress, audit: recorded(onRecorded)});

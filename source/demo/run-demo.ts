@@ -8,7 +8,7 @@ import path from 'node:path';
 import {connect, type NatsConnection} from 'nats';
 import {backupStream} from '../core/backup/backup-stream.js';
 import {defaultTimeoutMs} from '../core/connection/settings.js';
-import {throwIfAborted} from '../core/errors.js';
+import {DrError, throwIfAborted} from '../core/errors.js';
 import {jsApiPrefix} from '../core/jsapi.js';
 import {writeContexts, type DemoContexts} from './contexts.js';
 import {findNatsServer} from './find-server.js';
@@ -127,6 +127,13 @@ async function setUp(sandbox: Sandbox, options: DemoOptions, onProgress: (step: 
 			scenario === 'region-loss'
 				? await seedRegionLoss(sandbox, nc, options, onProgress)
 				: await seed(sandbox, nc, options, onProgress);
+	} catch (error) {
+		if (error instanceof DrError) throw error;
+		// nats.js errors are bare codes (TIMEOUT, 503): say which part of the setup they stopped.
+		throw new DrError(`seeding the demo's streams failed: ${(error as Error).message}`, {
+			cause: error,
+			hint: "the demo's cluster answers slowly on a busy machine: run the demo again",
+		});
 	} finally {
 		await closeQuietly(nc);
 	}

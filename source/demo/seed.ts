@@ -5,6 +5,7 @@
  */
 import {
 	AckPolicy,
+	ErrorCode,
 	headers,
 	StorageType,
 	type JetStreamClient,
@@ -33,6 +34,11 @@ const regions = ['eu-west', 'eu-central', 'us-east', 'ap-south'];
 const orderEvents = ['created', 'created', 'paid', 'paid', 'shipped'];
 const encoder = new TextEncoder();
 const inFlight = 250;
+/**
+ * Each JetStream request of the seeding (create a stream, a consumer, a publish's ack) may take this
+ * long: on a loaded machine a just-started cluster answers an R3 create after nats.js's 5 s default.
+ */
+const seedingTimeout = {timeout: 30_000};
 
 type Message = {subject: string; body: unknown; headers: Record<string, string>};
 
@@ -47,7 +53,13 @@ export async function publishAll(
 		const {subject, body, headers: values} = message(i);
 		const h: MsgHdrs = headers();
 		for (const [key, value] of Object.entries(values)) h.set(key, value);
-		pending.push(js.publish(subject, encoder.encode(JSON.stringify(body)), {headers: h}));
+		const data = encoder.encode(JSON.stringify(body));
+		if (i === 1) {
+			await firstPublish(js, subject, data, h, signal);
+			continue;
+		}
+
+		pending.push(js.publish(subject, data, {headers: h}));
 		if (pending.length >= inFlight) {
 			await Promise.all(pending);
 			pending = [];
@@ -56,6 +68,33 @@ export async function publishAll(
 	}
 
 	await Promise.all(pending);
+}
+
+/** How long a stream just created may take to listen on its subjects at the server this client talks to. */
+const listeningTimeoutMs = 30_000;
+
+/**
+ * A stream just created on another server is listened for here only once the interest has crossed
+ * the routes: until then a publish gets 503 (no responders), seen on a loaded machine.
+ */
+async function firstPublish(
+	js: JetStreamClient,
+	subject: string,
+	data: Uint8Array,
+	h: MsgHdrs,
+	signal: AbortSignal,
+): Promise<void> {
+	const deadline = Date.now() + listeningTimeoutMs;
+	for (;;) {
+		try {
+			await js.publish(subject, data, {headers: h});
+			return;
+		} catch (error) {
+			if ((error as {code?: string}).code !== ErrorCode.NoResponders || Date.now() > deadline) throw error;
+		}
+
+		await delay(100, signal);
+	}
 }
 
 export function order(i: number): Message {
@@ -109,8 +148,8 @@ export async function seedReplicated(
 	nc: NatsConnection,
 	{messages, signal}: {messages: number; signal: AbortSignal},
 ): Promise<SeededStream> {
-	const jsm = await nc.jetstreamManager();
-	const js = nc.jetstream();
+	const jsm = await nc.jetstreamManager(seedingTimeout);
+	const js = nc.jetstream(seedingTimeout);
 	const name = demoStreams.replicated;
 	await jsm.streams.add({
 		name,
@@ -158,7 +197,7 @@ export async function seedPinned(
 		signal,
 	}: {name: typeof demoStreams.pinned | typeof demoStreams.safe; server: string; messages: number; signal: AbortSignal},
 ): Promise<SeededStream> {
-	const jsm = await nc.jetstreamManager();
+	const jsm = await nc.jetstreamManager(seedingTimeout);
 	const tag = nodeTag(server);
 	const description =
 		name === demoStreams.pinned ? 'Issued invoices (R1: kept on one server)' : 'Login audit trail (R1)';
@@ -170,7 +209,7 @@ export async function seedPinned(
 		placement: {cluster: demoClusterName, tags: [tag]},
 		description,
 	});
-	await publishAll(nc.jetstream(), messages, name === demoStreams.pinned ? invoice : auditEvent, signal);
+	await publishAll(nc.jetstream(seedingTimeout), messages, name === demoStreams.pinned ? invoice : auditEvent, signal);
 	return {name, replicas: 1, peers: [server], pinnedTo: tag, messages, consumers: []};
 }
 

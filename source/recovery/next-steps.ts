@@ -7,6 +7,12 @@ import type {Assessment} from './assess.js';
 import type {MetaVerdict} from './meta-verdict.js';
 import type {StreamVerdict} from './stream-verdict.js';
 
+/**
+ * Who reads the steps: the command line names commands and flags, the wizard names its menu items
+ * (the same advice, in the words of the face the operator is using).
+ */
+export type Face = 'cli' | 'wizard';
+
 /** The newest usable backup per stream, as far as the steps need it. */
 export type BackupHint = {dir: string};
 
@@ -19,6 +25,7 @@ function quorumLostSteps(
 	meta: MetaVerdict,
 	streams: StreamVerdict[],
 	backups: Map<string, BackupHint> | undefined,
+	face: Face,
 ): string[] {
 	const need = Math.max(1, (meta.quorum ?? 0) - meta.answering);
 	const dead = meta.dead.length > 0 ? meta.dead.join(', ') : 'the servers that do not answer';
@@ -49,34 +56,39 @@ function quorumLostSteps(
 		if (without.length > 0)
 			steps.push(`No usable backup found for ${names(without)}: their data comes back only with their servers.`);
 	} else if (atRisk.length > 0) {
-		steps.push(`Run diagnose with --backups DIR to see which backups exist for ${names(atRisk)}.`);
+		steps.push(
+			face === 'wizard'
+				? `Choose "Restore from a backup" to see which backups exist for ${names(atRisk)}, and restore them once quorum is back.`
+				: `Run diagnose with --backups DIR to see which backups exist for ${names(atRisk)}.`,
+		);
 	}
 
 	return steps;
 }
 
-function coverageSteps(assessment: Assessment): string[] {
+function coverageSteps(assessment: Assessment, face: Face): string[] {
 	const {coverage, meta} = assessment;
 	const steps: string[] = [];
+	const rerun = face === 'wizard' ? 'choose Refresh' : 'rerun diagnose';
 	if (coverage.serversMissing && meta.kind !== 'standalone')
 		steps.push(
-			`The server view is missing (${coverage.serversMissing}): run diagnose with system-account credentials (--sys-user/--sys-creds/--sys-context) to see which servers are dead and whether peer-remove is possible.`,
+			`The server view is missing (${coverage.serversMissing}): ${face === 'wizard' ? 'start nats-dr again' : 'run diagnose'} with system-account credentials (--sys-user/--sys-creds/--sys-context) to see which servers are dead and whether peer-remove is possible.`,
 		);
 	if (coverage.streamsMissing)
 		steps.push(
-			`The stream list is missing (${coverage.streamsMissing}): no stream could be judged; rerun diagnose once the servers answer.`,
+			`The stream list is missing (${coverage.streamsMissing}): no stream could be judged; ${rerun} once the servers answer.`,
 		);
 	if (coverage.election && !coverage.election.leaderFound && meta.kind !== 'no-quorum') {
 		steps.push(
-			`No meta leader was elected within ${Math.round(coverage.election.waitedMs / 1000)} s although a quorum answers: check the servers' logs and the routes between them, then rerun diagnose (--election-timeout waits longer).`,
+			`No meta leader was elected within ${Math.round(coverage.election.waitedMs / 1000)} s although a quorum answers: check the servers' logs and the routes between them, then ${face === 'wizard' ? 'choose Refresh (the overview also refreshes by itself once a leader is elected)' : 'rerun diagnose (--election-timeout waits longer)'}.`,
 		);
 	} else if (meta.kind === 'unknown' && meta.size !== undefined && !coverage.election) {
-		steps.push('No meta leader right now: rerun diagnose in a few seconds, once the election is over.');
+		steps.push(`No meta leader right now: ${rerun} in a few seconds, once the election is over.`);
 	}
 
 	if (coverage.partial) {
 		steps.push(
-			`The stream list is partial: ${coverage.partial}. Rerun diagnose once the meta group has a leader for the full list.`,
+			`The stream list is partial: ${coverage.partial}. ${face === 'wizard' ? 'Choose Refresh' : 'Rerun diagnose'} once the meta group has a leader for the full list.`,
 		);
 	} else if (coverage.remembered.length > 0) {
 		steps.push(
@@ -87,20 +99,20 @@ function coverageSteps(assessment: Assessment): string[] {
 	const undescribed = coverage.undescribed.filter(name => !coverage.remembered.includes(name));
 	if (undescribed.length > 0)
 		steps.push(
-			`${undescribed.length} stream(s) gave no information: ${undescribed.slice(0, 10).join(', ')}${undescribed.length > 10 ? '…' : ''}; retry diagnose, and see their verdicts.`,
+			`${undescribed.length} stream(s) gave no information: ${undescribed.slice(0, 10).join(', ')}${undescribed.length > 10 ? '…' : ''}; ${face === 'wizard' ? 'choose Refresh' : 'retry diagnose'}, and see their verdicts.`,
 		);
 	if (coverage.inventoryProblem)
 		steps.push(`The inventory of what the cluster held is not kept: ${coverage.inventoryProblem}.`);
 	return steps;
 }
 
-export function nextSteps(assessment: Assessment, backups?: Map<string, BackupHint>): string[] {
+export function nextSteps(assessment: Assessment, backups?: Map<string, BackupHint>, face: Face = 'cli'): string[] {
 	const {meta, streams} = assessment;
 	const steps: string[] = [];
-	if (meta.kind === 'no-quorum') steps.push(...quorumLostSteps(meta, streams, backups));
+	if (meta.kind === 'no-quorum') steps.push(...quorumLostSteps(meta, streams, backups, face));
 	if (meta.kind === 'standalone') {
 		steps.push(
-			'Standalone server: there is no meta group and no replica, so recovery means restoring from backups (nats-dr backup --all DIR regularly; nats-dr restore DIR after a loss); peer-remove does not apply.',
+			`Standalone server: there is no meta group and no replica, so recovery means restoring from backups (${face === 'wizard' ? '"Back up streams" regularly; "Restore from a backup" after a loss' : 'nats-dr backup --all DIR regularly; nats-dr restore DIR after a loss'}); peer-remove does not apply.`,
 		);
 	}
 
@@ -114,20 +126,22 @@ export function nextSteps(assessment: Assessment, backups?: Map<string, BackupHi
 	);
 	for (const server of [...removable].sort()) {
 		if (meta.peerRemovePossible)
-			steps.push(`Peer-remove the dead server so its replicas move to spares: nats-dr peer-remove ${server}`);
+			steps.push(
+				`Peer-remove the dead server so its replicas move to spares: ${face === 'wizard' ? `choose "Automatic recovery", then ${server}` : `nats-dr peer-remove ${server}`}`,
+			);
 	}
 
 	const idle =
 		meta.kind === 'degraded' && meta.peerRemovePossible ? meta.dead.filter(server => !removable.has(server)) : [];
 	for (const server of idle)
 		steps.push(
-			`${server} does not answer but holds no stream replica: if it will not come back, peer-remove it from the meta group: nats-dr peer-remove ${server}`,
+			`${server} does not answer but holds no stream replica: if it will not come back, peer-remove it from the meta group: ${face === 'wizard' ? `choose "Automatic recovery", then ${server}` : `nats-dr peer-remove ${server}`}`,
 		);
 	if (byKind('quorum-no-spare').length > 0)
 		steps.push('Add a JetStream server to the affected cluster so shrunk streams get back to their replica count.');
 	if (byKind('unknown').length > 0)
 		steps.push(`Look at the streams without a verdict: ${names(byKind('unknown'), 50)}.`);
-	steps.push(...coverageSteps(assessment));
+	steps.push(...coverageSteps(assessment, face));
 	if (steps.length === 0 && meta.kind === 'healthy')
 		steps.push('Nothing to do: the cluster and every stream are healthy.');
 	if (meta.kind === 'standalone' && steps.length === 1 && streams.every(verdict => verdict.kind === 'healthy'))

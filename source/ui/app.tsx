@@ -5,9 +5,11 @@
 import {Box, useApp} from 'ink';
 import {Text} from './components/text.js';
 import {useEffect, useRef, type ReactElement} from 'react';
+import type {PlanCheckEvent} from '../core/restore/plan.js';
 import type {RestoreProgress} from '../core/restore/restore.js';
 import {exitCodes, type ExitCode} from '../core/errors.js';
 import {removalImpact} from '../recovery/impact.js';
+import {Bullet} from './components/bullet.js';
 import {KeyHints} from './components/key-hints.js';
 import {ListView} from './components/list-view.js';
 import {Spinner} from './components/spinner.js';
@@ -19,6 +21,7 @@ import {hintsFor, helpFor} from './keymap.js';
 import {createProgressStore} from './progress-store.js';
 import {BackupDirScreen, BackupRunScreen, BackupSelectScreen, type BackupLive} from './screens/backup.js';
 import {FailoverConfirmScreen, FailoverPlanScreen, FailoverRunScreen} from './screens/failover.js';
+import {FindingsScreen} from './screens/findings.js';
 import {InspectScreen} from './screens/inspect.js';
 import {OverviewScreen} from './screens/overview.js';
 import {
@@ -42,7 +45,7 @@ import {ServersScreen, StreamsScreen} from './screens/streams.js';
 import type {WizardServices} from './services.js';
 import {missingServers} from './state/known-servers.js';
 import {initialState, latestDiagnosis, reducer, type Action, type State} from './state/machine.js';
-import {backupChoices, menuItems, streamsOf} from './state/menus.js';
+import {backupChoices, menuItems, shownFindings, streamsOf} from './state/menus.js';
 import type {ScreenKind, ScreenOf} from './state/screen.js';
 import {createStore, useStore, type Store} from './state/store.js';
 import {useDemoRestart, useDiagnosis, useElectionWatch, usePeerRemove} from './state/use-effects.js';
@@ -80,6 +83,7 @@ export function App({services, onExit, initial = initialState, banner = [], sign
 		...initial,
 		backupRoot: initial.backupRoot || services.defaultBackupRoot(),
 		demoServers: services.demo?.servers ?? [],
+		briefing: {lines: banner, shown: false},
 	});
 	const {dispatch} = store.current;
 	const state = useStore(store.current);
@@ -88,6 +92,7 @@ export function App({services, onExit, initial = initialState, banner = [], sign
 	const stores = useRef<TransferStores>({
 		backup: createProgressStore<BackupLive>(),
 		restore: createProgressStore<RestoreProgress>(),
+		plan: createProgressStore<PlanCheckEvent>(),
 	}).current;
 	const result = latestDiagnosis(state.diagnosis);
 	const streamBytes = (name: string) => streamsOf(state).find(stream => stream.name === name)?.bytes ?? 0;
@@ -100,7 +105,7 @@ export function App({services, onExit, initial = initialState, banner = [], sign
 	useBackupCheck(state, dispatch, services);
 	const backup = useBackupRun(state, dispatch, services, stores, streamBytes);
 	useBackupList(state, dispatch, services);
-	useRestorePlan(state, dispatch, services);
+	useRestorePlan(state, dispatch, services, stores);
 	const restore = useRestoreRun(state, dispatch, services, stores);
 	useStreamDelete(state, dispatch, services);
 	usePathCompletion(state, dispatch, services);
@@ -134,7 +139,15 @@ export function App({services, onExit, initial = initialState, banner = [], sign
 		return () => signal.removeEventListener('abort', stop);
 	}, [signal]);
 
-	const showBanner = state.screen.kind === 'overview' && banner.length > 0 && rows >= 30;
+	const onOverview = state.screen.kind === 'overview' && banner.length > 0 && !state.briefing.shown && !state.help;
+	// A short terminal keeps one line of the banner; `b` opens the whole briefing in place of the screen.
+	const showBanner = onOverview && rows >= 30;
+	const bannerLine = onOverview && !showBanner ? `${banner[0]!} · b: what was broken` : undefined;
+	const bannerRows = showBanner
+		? banner.reduce((total, line) => total + textRows(line, columns), 1)
+		: bannerLine
+			? 1
+			: 0;
 	// The hint bar (and a notice, or the abort warning, when there is one) stays below every screen.
 	const below =
 		textRows(
@@ -145,7 +158,7 @@ export function App({services, onExit, initial = initialState, banner = [], sign
 		) +
 		(state.notice ? textRows(state.notice, columns) : 0) +
 		(state.abortArmed ? 2 : 0);
-	const height = Math.max(6, rows - below - (showBanner ? banner.length + 1 : 0));
+	const height = Math.max(6, rows - below - bannerRows);
 	const Screen = screenTable[state.screen.kind] as ScreenView<ScreenKind>;
 	return (
 		<Box flexDirection="column">
@@ -158,7 +171,14 @@ export function App({services, onExit, initial = initialState, banner = [], sign
 					))}
 				</Box>
 			)}
-			{state.help ? (
+			{bannerLine && (
+				<Styled tone="accent" wrap="truncate-end">
+					{bannerLine}
+				</Styled>
+			)}
+			{state.briefing.shown ? (
+				<Briefing lines={banner} />
+			) : state.help ? (
 				<Help state={state} />
 			) : (
 				<Screen
@@ -232,6 +252,16 @@ const screenTable: {[K in ScreenKind]: ScreenView<K>} = {
 		if (!result || !view || !verdict) return <Text>Stream {screen.stream} is not in the latest diagnosis.</Text>;
 		return <InspectScreen stream={view} verdict={verdict} facts={result.assessment.facts} />;
 	},
+	findings: ({screen, height, width}) => (
+		<FindingsScreen
+			title={screen.title}
+			rows={shownFindings(screen)}
+			total={screen.findings.length}
+			ui={screen.ui}
+			height={height}
+			width={width}
+		/>
+	),
 	quorum: ({state, screen}) => {
 		const result = latestDiagnosis(state.diagnosis);
 		if (!result) return waiting;
@@ -334,8 +364,9 @@ const screenTable: {[K in ScreenKind]: ScreenView<K>} = {
 			height={height}
 		/>
 	),
-	'restore-plan': ({state, screen, height, width}) => (
+	'restore-plan': ({state, screen, stores, height, width}) => (
 		<RestorePlanScreen
+			checks={stores.plan}
 			dir={screen.dir}
 			overrides={screen.overrides}
 			plan={screen.plan}
@@ -390,7 +421,7 @@ const screenTable: {[K in ScreenKind]: ScreenView<K>} = {
 	},
 	'delete-run': ({state, screen}) =>
 		screen.phase === 'running' ? (
-			<Spinner elapsed label={`deleting ${screen.stream}…`} />
+			<Spinner elapsed label={`asking the meta leader to delete ${screen.stream} and waiting for its reply…`} />
 		) : (
 			<Box flexDirection="column">
 				<Styled tone="bad" wrap="wrap">
@@ -423,6 +454,22 @@ function abortWarning(state: State): string {
 			return 'Press Ctrl+C again to abort (a peer-remove already sent stands; only the watching stops).';
 		}
 	}
+}
+
+function Briefing({lines}: {readonly lines: string[]}) {
+	const [title, ...broke] = lines;
+	return (
+		<Box flexDirection="column" marginBottom={1}>
+			<Styled tone="accent" bold wrap="wrap">
+				{title}
+			</Styled>
+			{broke.map(line => (
+				<Bullet key={line} lead="-">
+					{line}
+				</Bullet>
+			))}
+		</Box>
+	);
 }
 
 function Help({state}: {readonly state: State}) {

@@ -12,6 +12,7 @@ export type Command =
 	| 'abort'
 	| 'back'
 	| 'help'
+	| 'briefing'
 	| 'quit'
 	| 'refresh'
 	| 'filter'
@@ -101,6 +102,17 @@ function modeBindings(state: State): Binding[] {
 				match: either(char('?'), is('escape')),
 			},
 		];
+	if (state.briefing.shown)
+		return [
+			abort,
+			{
+				command: 'briefing',
+				keys: 'b / Esc',
+				help: 'close the briefing',
+				hint: 'close briefing',
+				match: either(char('b'), is('escape')),
+			},
+		];
 	if (isBusy(screen))
 		return [abort, {...back, hint: undefined}, {...help, hint: undefined}, {...quit, hint: undefined}];
 	if (isTextEntry(screen)) {
@@ -178,6 +190,14 @@ function modeBindings(state: State): Binding[] {
 		bindings.push({command: 'refresh', keys: 'r', help: 'refresh the diagnosis', hint: 'refresh', match: char('r')});
 	if (screen.kind === 'overview') bindings.push({...back, hint: undefined});
 	else bindings.push(back);
+	if (state.briefing.lines.length > 0)
+		bindings.push({
+			command: 'briefing',
+			keys: 'b',
+			// The banner's line on the overview names the key: the hint bar stays one line at 60 columns.
+			help: "the demo's briefing: what was broken",
+			match: char('b'),
+		});
 	bindings.push(help, quit);
 	return bindings;
 }

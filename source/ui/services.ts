@@ -9,7 +9,7 @@ import type {StreamOutcome} from '../core/backup/backup-account.js';
 import type {BackupProgress, BackupStart} from '../core/backup/backup-stream.js';
 import type {Diagnosis} from '../core/diagnosis/diagnose.js';
 import type {RestoreOverrides} from '../core/restore/overrides.js';
-import type {StreamRestorePlan} from '../core/restore/plan.js';
+import type {PlanCheckEvent, StreamRestorePlan} from '../core/restore/plan.js';
 import type {RestoreProgress, StreamRestoreResult} from '../core/restore/restore.js';
 import type {PeerRemoveEvent, PeerRemoveOutcome} from '../operations/peer-remove.js';
 import type {Assessment} from '../recovery/assess.js';
@@ -94,7 +94,13 @@ export type WizardServices = {
 		},
 	): Promise<void>;
 	listBackups(root: string): Promise<BackupSummary[]>;
-	planRestore(dir: string, overrides: RestoreOverrides, signal: AbortSignal): Promise<StreamRestorePlan>;
+	/** `onCheck` names each check as it runs: some wait seconds for servers that do not answer. */
+	planRestore(
+		dir: string,
+		overrides: RestoreOverrides,
+		signal: AbortSignal,
+		onCheck?: (event: PlanCheckEvent) => void,
+	): Promise<StreamRestorePlan>;
 	/** Runs the planned restore, as the command does, and audits it; a failure is audited, then thrown. */
 	restore(
 		plan: StreamRestorePlan,

@@ -12,7 +12,7 @@ import path from 'node:path';
 import {after, before, describe, test} from 'node:test';
 import {nkeys, type NatsConnection} from 'nats';
 import {runCli, type CliResult} from '../helpers/cli.js';
-import {appUser, TestCluster, waitFor} from '../helpers/nats-server.js';
+import {appUser, startClusters, TestCluster, waitFor} from '../helpers/nats-server.js';
 import {TestOperator, type KeyPair} from '../helpers/operator.js';
 import {addStream, appConnection} from '../helpers/streams.js';
 import {TmuxSession} from '../helpers/tmux.js';
@@ -287,7 +287,7 @@ describe('secret canary: a token in the URL, creds files', () => {
 	let operatorServer: TestCluster;
 
 	before(async () => {
-		[tokenServer, operatorServer] = await Promise.all([
+		[tokenServer, operatorServer] = await startClusters([
 			TestCluster.start({accountsConfig: '', auth: {topLevel: `authorization { token: ${quoted(secrets.token)} }`}}),
 			TestCluster.start({accountsConfig: operator.serverConfig()}),
 		]);

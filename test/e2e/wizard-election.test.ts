@@ -25,16 +25,21 @@ after(async () => {
 	await cluster?.stopAll();
 });
 
-test('the overview shows the election wait and refreshes by itself when the leader appears', async () => {
+test('the overview shows the election wait and refreshes by itself when the leader appears', async t => {
 	tmux = await TmuxSession.start(cliConnection(cluster), {rows: 40});
 	await tmux.waitFor(/Meta group: \S+ healthy/, {timeoutMs: 60_000});
 
-	// The survivors keep naming the dead leader for seconds: a refresh now has to wait for the election.
+	// The survivors keep naming the dead leader for seconds, so a refresh now usually has to wait for
+	// the election; on a loaded machine the election can be over before the refresh looks. Either
+	// way the overview must end on the new leader (the wait's own line is checked in wizard-app.test.tsx).
 	const first = (await cluster.waitReady())!;
 	await cluster.kill(first);
 	await tmux.keys('r');
-	await tmux.waitFor(/no meta leader: waiting for the election \(\d+ of 15 s\)/, {timeoutMs: 20_000});
-	await tmux.save('election-wait');
+	const seen = await tmux.waitFor(/no meta leader: waiting for the election \(\d+ of 15 s\)|DEGRADED — leader n\d/, {
+		timeoutMs: 20_000,
+	});
+	if (/waiting for the election/.test(seen)) await tmux.save('election-wait');
+	else t.diagnostic('the election was over before the refresh looked: no wait to show this time');
 	const elected = await tmux.waitFor(/Meta group: \S+ DEGRADED — leader n\d/, {timeoutMs: 30_000});
 	assert.match(elected, new RegExp(`not answering: ${first}`));
 

@@ -43,6 +43,28 @@ export async function settle(): Promise<void> {
 	});
 }
 
+/** Gives the rendered app a terminal of this size, as a resize of a real one would. */
+export async function resize(rendered: Rendered, columns: number, rows: number): Promise<void> {
+	Object.defineProperty(rendered.stdout, 'columns', {value: columns, configurable: true});
+	Object.defineProperty(rendered.stdout, 'rows', {value: rows, configurable: true});
+	await act(async () => {
+		rendered.stdout.emit('resize');
+	});
+}
+
+/** Waits for a frame that matches: progress stores reach the screen on a throttle timer, not at once. */
+export async function frameMatching(rendered: Rendered, pattern: RegExp, timeoutMs = 10_000): Promise<string> {
+	const deadline = Date.now() + timeoutMs;
+	for (;;) {
+		const frame = rendered.frame();
+		if (pattern.test(frame)) return frame;
+		if (Date.now() > deadline) throw new Error(`no frame matched ${String(pattern)}; the last was:\n${frame}`);
+		await act(async () => {
+			await new Promise(resolve => setTimeout(resolve, 50));
+		});
+	}
+}
+
 export async function unmount(rendered: Rendered): Promise<void> {
 	await act(async () => {
 		rendered.unmount();

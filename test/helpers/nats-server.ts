@@ -310,6 +310,27 @@ system_account: SYS`;
 	}
 }
 
+/**
+ * Starts clusters side by side. When one fails to start, the ones that did start are stopped before
+ * the error is thrown: a before hook that fails leaves no server behind to keep the test process alive.
+ */
+export async function startClusters<const T extends ReadonlyArray<Promise<TestCluster>>>(
+	starts: T,
+): Promise<{-readonly [K in keyof T]: TestCluster}> {
+	const results = await Promise.allSettled(starts);
+	const failed = results.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+	if (failed) {
+		await Promise.all(
+			results.map(async result => (result.status === 'fulfilled' ? result.value.stopAll() : undefined)),
+		);
+		throw failed.reason;
+	}
+
+	return results.map(result => (result as PromiseFulfilledResult<TestCluster>).value) as {
+		-readonly [K in keyof T]: TestCluster;
+	};
+}
+
 export async function delay(ms: number): Promise<void> {
 	return new Promise(resolve => setTimeout(resolve, ms));
 }

@@ -8,6 +8,7 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {after, before, describe, test} from 'node:test';
 import type {NatsConnection} from 'nats';
+import {planStreamRestore, type PlanCheckEvent} from '../../source/core/restore/plan.js';
 import {s2Stream} from '../helpers/s2-stream.js';
 import {parseJson, runCli} from '../helpers/cli.js';
 import {TestCluster} from '../helpers/nats-server.js';
@@ -161,6 +162,25 @@ describe('restore into a standalone server', () => {
 		assert.equal(entry['result'], 'ok');
 		assert.equal(entry['subject'], 'RANDOM');
 		assert.match(String(entry['nats']), /^nats stream restore .*RANDOM$/);
+	});
+
+	test('the plan names each check as it starts and ends, in the order it runs them', async () => {
+		const events: PlanCheckEvent[] = [];
+		const plan = await planStreamRestore(
+			{js: {nc, prefix: '$JS.API', timeoutMs: 5000}, sys: undefined},
+			fixture('RANDOM'),
+			{
+				onCheck: event => events.push(event),
+			},
+		);
+		assert.equal(plan.stream, 'RANDOM');
+		assert.deepEqual(
+			events.map(event => `${event.check} ${event.state}`),
+			['target', 'backup', 'archive', 'stream'].flatMap(check => [`${check} running`, `${check} done`]),
+		);
+		assert.match(events[0]!.label, /servers, stream names and account limits/);
+		assert.match(events[4]!.label, /verifying RANDOM\/stream\.tar\.s2/);
+		assert.match(events[6]!.label, /stream RANDOM exists/);
 	});
 
 	test('refuses a stream that exists, as the nats CLI does', async () => {

@@ -209,6 +209,13 @@ describe('a stream known only from the inventory', () => {
 	});
 });
 
+/** The wizard's steps name its menu items: no command, and no flag but the credentials it must be started with. */
+function assertWizardWords(steps: string[], says: RegExp): void {
+	const text = steps.join('\n');
+	assert.match(text, says);
+	assert.doesNotMatch(text.replaceAll('(--sys-user/--sys-creds/--sys-context)', ''), /nats-dr \w|--\w|diagnose/);
+}
+
 describe('next steps', () => {
 	test('quorum lost: what it means, who must come back, what still works, which backups exist', () => {
 		const streams = [
@@ -245,6 +252,10 @@ describe('next steps', () => {
 			),
 			without.join('\n'),
 		);
+		assertWizardWords(
+			nextSteps(assessment, undefined, 'wizard'),
+			/Choose "Restore from a backup" to see which backups/,
+		);
 	});
 
 	test('an election that never finished is said, with what to do', () => {
@@ -254,6 +265,7 @@ describe('next steps', () => {
 		);
 		assert.match(assessment.meta.reason, /no meta leader was elected within 15 s although 3 of 4 servers answer/);
 		assert.ok(nextSteps(assessment).some(step => step.includes('--election-timeout waits longer')));
+		assertWizardWords(nextSteps(assessment, undefined, 'wizard'), /then choose Refresh \(the overview also refreshes/);
 	});
 
 	test('a partial list, streams without information, a missing server view: each gets a step', () => {
@@ -272,8 +284,11 @@ describe('next steps', () => {
 	});
 
 	test('a dead meta member that holds no stream: peer-remove it if it will not come back', () => {
-		const steps = nextSteps(
-			assess(diagnosisOf(serversView(['n3']), [streamView('A', 1, [peer('n1', {leader: true})])])),
+		const assessment = assess(diagnosisOf(serversView(['n3']), [streamView('A', 1, [peer('n1', {leader: true})])]));
+		const steps = nextSteps(assessment);
+		assertWizardWords(
+			nextSteps(assessment, undefined, 'wizard'),
+			/peer-remove it from the meta group: choose "Automatic recovery", then n3$/,
 		);
 		assert.ok(
 			steps.some(step => step.startsWith('n3 does not answer but holds no stream replica')),

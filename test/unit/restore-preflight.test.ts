@@ -10,6 +10,7 @@ import {
 	type TargetFacts,
 } from '../../source/core/restore/preflight.js';
 import {subjectsOverlap} from '../../source/core/subjects.js';
+import {wizardHint} from '../../source/ui/state/findings.js';
 
 const backup: BackupFacts = {
 	stream: 'ORDERS',
@@ -222,6 +223,9 @@ for (const testCase of cases) {
 				finding.hint ?? /cannot|contains/.test(finding.message),
 				`a refusal says what to do: ${finding.message}`,
 			);
+		// The wizard names its own menu items where the command line names flags and commands.
+		for (const finding of findings)
+			assert.doesNotMatch(wizardHint(finding) ?? '', /--|nats stream|`nats/, `${finding.check}: ${finding.hint}`);
 	});
 }
 

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import {test} from 'node:test';
+import {mock, test} from 'node:test';
 import {Output} from '../../source/cli/output.js';
 import {restorePrinter} from '../../source/cli/restore-progress.js';
 import type {RestoreProgress} from '../../source/core/restore/restore.js';
@@ -76,4 +76,33 @@ test('on a terminal, a stream name cannot move the cursor or erase the live line
 	const printer = restorePrinter(out, {live: true, ascii: true});
 	printer.onProgress({phase: 'request', stream: 'X\u001B[1A\u001B[2K', replicas: 1});
 	assert.equal(text(), '\rRestoring X\\x1b[1A\\x1b[2K: waiting for the server to accept it\u001B[K');
+});
+
+const slowCheck = {check: 'target', label: 'asking the target for its servers', state: 'running'} as const;
+
+test('without a terminal, a pre-flight check is logged only once it runs longer than a second', () => {
+	mock.timers.enable({apis: ['setTimeout']});
+	try {
+		const {out, text} = capture();
+		const printer = restorePrinter(out, {live: false, ascii: false});
+		printer.checking({check: 'backup', label: 'reading ORDERS/backup.json', state: 'running'});
+		mock.timers.tick(999);
+		printer.checking({check: 'backup', label: 'reading ORDERS/backup.json', state: 'done'});
+		printer.checking(slowCheck);
+		mock.timers.tick(1000);
+		printer.checking({...slowCheck, state: 'done'});
+		mock.timers.tick(5000);
+		assert.match(text(), /^\d\d:\d\d:\d\d Checking: asking the target for its servers\n$/);
+	} finally {
+		mock.timers.reset();
+	}
+});
+
+test('on a terminal, the running pre-flight check is the live line until it ends', () => {
+	const {out, text} = capture();
+	const printer = restorePrinter(out, {live: true, ascii: true});
+	printer.checking(slowCheck);
+	assert.match(text(), /\rChecking: asking the target for its servers\u001B\[K$/);
+	printer.checking({...slowCheck, state: 'done'});
+	assert.match(text(), /\r\u001B\[K$/);
 });

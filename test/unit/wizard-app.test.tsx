@@ -5,13 +5,15 @@ import type {AuditEntry, AuditRecord} from '../../source/core/audit.js';
 import type {WatchState, WatchTarget} from '../../source/core/recovery-actions.js';
 import {App} from '../../source/ui/app.js';
 import {OverviewScreen} from '../../source/ui/screens/overview.js';
+import {QuorumScreen} from '../../source/ui/screens/recovery.js';
 import {initialState} from '../../source/ui/state/machine.js';
 import {menuItems} from '../../source/ui/state/menus.js';
 import type {DiagnosisResult, WizardServices} from '../../source/ui/services.js';
 import {ThemeContext} from '../../source/ui/theme-context.js';
 import {themeFor} from '../../source/ui/theme.js';
 import {afterPeerRemoveDiagnosis, degradedDiagnosis} from '../helpers/diagnosis-fixture.js';
-import {keys, renderInk, settle, stripAnsi, unmount} from '../helpers/ink.js';
+import type {PreflightFinding} from '../../source/core/restore/preflight.js';
+import {frameMatching, keys, renderInk, resize, settle, stripAnsi, unmount} from '../helpers/ink.js';
 
 type Calls = {
 	peerRemove: string[];
@@ -24,7 +26,15 @@ type Calls = {
 
 function fakeServices(
 	result: DiagnosisResult,
-	options: {watch?: () => Promise<{complete: boolean; states: WatchState[]}>} = {},
+	options: {
+		watch?: () => Promise<{complete: boolean; states: WatchState[]}>;
+		/** Holds each plan after its first check started, until it resolves. */
+		planGate?: Promise<void>;
+		/** The plan's findings instead of the archive and exists checks. */
+		findings?: PreflightFinding[];
+		/** Holds the diagnosis in an election wait until it resolves. */
+		electionGate?: Promise<void>;
+	} = {},
 ): {services: WizardServices; calls: Calls} {
 	const calls: Calls = {
 		peerRemove: [],
@@ -52,7 +62,14 @@ function fakeServices(
 			context: 'demo',
 			system: {kind: 'separate'},
 		}),
-		diagnose: async () => result,
+		async diagnose({onElectionWait}) {
+			if (options.electionGate) {
+				onElectionWait?.(3000, 15_000);
+				await options.electionGate;
+			}
+
+			return result;
+		},
 		async peerRemove(server, {watchTimeoutMs, onEvent, onRecorded}) {
 			calls.peerRemove.push(server);
 			onRecorded(
@@ -125,9 +142,12 @@ function fakeServices(
 				problem: undefined,
 			},
 		],
-		async planRestore(dir, overrides) {
+		async planRestore(dir, overrides, _signal, onCheck) {
 			calls.planned.push(overrides as Record<string, unknown>);
-			const findings = [
+			onCheck?.({check: 'target', label: 'asking the target for its servers (up to 3s)', state: 'running'});
+			await options.planGate;
+			onCheck?.({check: 'target', label: 'asking the target for its servers (up to 3s)', state: 'done'});
+			const findings = options.findings ?? [
 				{check: 'archive', level: 'ok', message: 'the archive verifies'},
 				exists
 					? {check: 'exists', level: 'refusal', message: 'Stream "PINNED" already exist', hint: 'delete it first'}
@@ -137,7 +157,7 @@ function fakeServices(
 				dir,
 				stream: 'PINNED',
 				findings,
-				refused: exists,
+				refused: options.findings ? options.findings.some(finding => finding.level === 'refusal') : exists,
 				replicas: overrides.replicas ?? 1,
 				placement: {cluster: undefined, tags: ['node:n3']},
 				overrides,
@@ -284,6 +304,20 @@ describe('the wizard app', () => {
 		await unmount(app);
 	});
 
+	test('while the diagnosis waits for a meta election, the overview says so and for how long', async () => {
+		let elect!: () => void;
+		const electionGate = new Promise<void>(resolve => (elect = resolve));
+		const {services} = fakeServices(degradedDiagnosis(), {electionGate});
+		const app = await renderInk(<App services={services} onExit={() => {}} />);
+		await settle();
+		assert.match(app.frame(), /no meta leader: waiting for the election \(3 of 15 s\)/);
+		elect();
+		await settle();
+		assert.doesNotMatch(app.frame(), /waiting for the election/);
+		assert.match(app.frame(), /Meta group: .*DEGRADED/);
+		await unmount(app);
+	});
+
 	test('? toggles the help for the screen', async () => {
 		const {services} = fakeServices(degradedDiagnosis());
 		const app = await renderInk(<App services={services} onExit={() => {}} />);
@@ -356,6 +390,22 @@ describe('backup and restore in the wizard', () => {
 		assert.doesNotMatch(app.frame(), /Delete the broken stream/);
 		await app.press(keys.enter);
 		assert.match(app.frame(), /Recovery plan for n3/);
+		await unmount(app);
+	});
+
+	test('the restore checks name the check that runs and what it waits for', async () => {
+		let open!: () => void;
+		const planGate = new Promise<void>(resolve => (open = resolve));
+		const {services} = fakeServices(afterPeerRemoveDiagnosis(), {planGate});
+		const app = await renderInk(<App services={services} onExit={() => {}} />);
+		await settle();
+		await app.press(keys.enter, keys.enter);
+		await settle();
+		await app.press(keys.enter);
+		await frameMatching(app, /asking the target for its servers \(up to 3s\)… \(\d+s\)/);
+		open();
+		await frameMatching(app, /REFUSE Stream "PINNED" already exist/);
+		assert.doesNotMatch(app.frame(), /asking the target/);
 		await unmount(app);
 	});
 
@@ -449,6 +499,30 @@ describe('layout and colour', () => {
 		assert.ok(output.split('\n').length <= 16, `fits 16 rows:\n${output}`);
 	});
 
+	test('a demo restart states what it recovered only once it is done, not from a diagnosis on the way', () => {
+		const quorum = (waiting: string | undefined, restarted: string[]) =>
+			stripAnsi(
+				renderToString(
+					<QuorumScreen
+						assessment={degradedDiagnosis().assessment}
+						missing={['n3']}
+						restarted={restarted}
+						waiting={waiting}
+						problem={undefined}
+						items={[]}
+						ui={initialState.screen.ui}
+					/>,
+					{columns: 80},
+				),
+			);
+		const settling = quorum('n2 is running; waiting for the meta group to elect a leader (0s)…', []);
+		assert.doesNotMatch(settling, /Recovered|Left to do/);
+		assert.match(settling, /waiting for the meta group/);
+		const done = quorum(undefined, ['n2']);
+		assert.match(done, /Recovered: n2 back with its data/);
+		assert.match(done, /Left to do: bring n3 back too/);
+	});
+
 	test('at 40 columns every line fits', () => {
 		const output = stripAnsi(renderToString(overview(), {columns: 40}));
 		for (const line of output.split('\n')) assert.ok(line.length <= 40, `too wide: "${line}"`);
@@ -469,5 +543,162 @@ describe('layout and colour', () => {
 		const output = stripAnsi(renderToString(overview(theme), {columns: 80}));
 		assert.doesNotMatch(output, /[✔✖⚠❯]/);
 		assert.match(output, /> Automatic recovery/);
+	});
+});
+
+describe('findings on small and large terminals', () => {
+	const sentence = (words: number, seed: string) =>
+		Array.from({length: words}, (_, index) => `${seed}${index % 7 === 0 ? 'placement' : 'word'}${index}`).join(' ');
+	// Mixed levels, refusals last: the screen must put them first.
+	const findings: PreflightFinding[] = [
+		...Array.from({length: 18}, (_, index): PreflightFinding => ({
+			check: 'storage',
+			level: 'ok',
+			message: `check ${index} passed: ${sentence(index % 4, 'fine')}`,
+		})),
+		...Array.from({length: 9}, (_, index): PreflightFinding => ({
+			check: 'placement',
+			level: 'warning',
+			message: `warning ${index}: ${sentence(6 + index, 'odd')}`,
+		})),
+		...Array.from({length: 3}, (_, index): PreflightFinding => ({
+			check: 'replicas',
+			level: 'refusal',
+			message: `refusal ${index}: ${sentence(12, 'bad')}`,
+			hint: 'pass --replicas 1, or replace the placement with --tag TAG or --cluster NAME, or drop it with --no-placement',
+		})),
+	];
+	const prefix = 11;
+	/** The frame as one line: a heading may wrap anywhere between its words. */
+	const flat = (frame: string) => frame.replaceAll(/\s+/g, ' ');
+
+	const assertFits = (frame: string, columns: number, rows: number) => {
+		const lines = frame.split('\n');
+		assert.ok(lines.length <= rows, `${lines.length} lines fit ${rows} rows:\n${frame}`);
+		for (const line of lines) assert.ok(line.length <= columns, `"${line}" fits ${columns} columns`);
+	};
+
+	for (const [columns, rows] of [
+		[60, 20],
+		[80, 24],
+		[120, 40],
+	] as const) {
+		test(`at ${columns}×${rows} the most severe come first, scroll with markers, filter with /, keep their indent`, async () => {
+			const {services} = fakeServices(afterPeerRemoveDiagnosis(), {findings});
+			const app = await renderInk(<App services={services} onExit={() => {}} />);
+			await resize(app, columns, rows);
+			await settle();
+			await app.press(keys.enter, keys.enter);
+			await settle();
+			await app.press(keys.enter);
+			await settle();
+			const plan = app.frame();
+			assertFits(plan, columns, rows);
+			assert.match(plan.split('\n').find(line => /(REFUSE|warn|ok) /.test(line)) ?? '', /REFUSE refusal 0/);
+			assert.doesNotMatch(plan, /--replicas|--tag|--no-placement/);
+			// What does not fit is counted: problems point at the item that lists them all.
+			assert.match(plan, /more findings?: "Read the findings one by one" below|more checks? passed/);
+
+			await app.press('G');
+			assert.match(app.frame(), /❯ Read the 30 findings one by one \(12 to act on\)/);
+			await app.press(keys.enter);
+			const top = app.frame();
+			assertFits(top, columns, rows);
+			assert.match(flat(top), /Pre-flight for PINNED from .* \(30; Enter goes back\)/);
+			assert.match(top, /❯ ✖ REFUSE refusal 0/);
+			assert.match(top, /↓ \d+ more below/);
+			assert.doesNotMatch(top, /more above/);
+
+			await app.press('G');
+			const bottom = app.frame();
+			assertFits(bottom, columns, rows);
+			assert.match(bottom, /↑ \d+ more above/);
+			assert.doesNotMatch(bottom, /more below/);
+			assert.match(bottom, /❯ ✔ ok +check 17 passed/);
+
+			await app.press('/', ...'refuse'.split(''), keys.enter);
+			const refusals = app.frame();
+			assertFits(refusals, columns, rows);
+			assert.match(flat(refusals), /\(3 of 30; Enter goes back\)/);
+			assert.doesNotMatch(refusals, /warn |ok /);
+			const lines = refusals.split('\n');
+			const shown = lines
+				.slice(
+					lines.findIndex(line => line.includes('REFUSE')),
+					lines.findIndex(line => line.startsWith('↑↓ move')),
+				)
+				.filter(line => !/^ {2}[↑↓] /.test(line));
+			// Wrapped lines of a finding and of its hint stay under its text, past the pointer and the badge
+			// (Ink carries the space after a word that fills a line exactly to the next line's start).
+			for (const line of shown) assert.match(line, /^(. ✖ REFUSE \S| {11} ?\S)/, line);
+			const text = flat(shown.map(line => line.slice(prefix)).join(' '));
+			for (const finding of findings.filter(finding => finding.level === 'refusal').slice(0, 1))
+				assert.ok(text.includes(finding.message), `"${finding.message}" is whole, no word cut, in:\n${refusals}`);
+			assert.ok(text.includes('try: set Replicas to 1, or replace the placement with Tags TAG or Cluster NAME'));
+
+			await app.press(keys.escape, keys.enter);
+			assert.match(app.frame(), /Pre-flight for PINNED/);
+			assert.match(app.frame(), /Read the 30 findings/);
+			await unmount(app);
+		});
+	}
+
+	test('the overview lists every next step on a screen of their own, even where it has no room for them', async () => {
+		const {services} = fakeServices(degradedDiagnosis());
+		const app = await renderInk(<App services={services} onExit={() => {}} />);
+		await resize(app, 60, 20);
+		await settle();
+		assert.doesNotMatch(app.frame(), /Next steps\n/);
+		const item = /Next steps \((\d+)\)/.exec(app.frame());
+		assert.ok(item, app.frame());
+		await app.press('G', keys.up, keys.up, keys.up);
+		assert.match(app.frame(), /❯ Next steps/);
+		await app.press(keys.enter);
+		assertFits(app.frame(), 60, 20);
+		assert.match(app.frame(), new RegExp(`Next steps \\(${item[1]}; Enter goes back\\)`));
+		assert.match(app.frame(), /❯ - next +\S/);
+		await unmount(app);
+	});
+});
+
+describe("the demo's briefing", () => {
+	const banner = [
+		'Demo quorum-loss: n3 and n4 are down',
+		'n3 and n4 were killed with SIGKILL. Both held ORDERS replicas: ORDERS has 1 of 3 left and its RAFT group needs 2.',
+		'With 4 servers, 2 dead leave the meta group at 2 of 4 while it needs 3: there is no meta quorum either, so nothing can be peer-removed.',
+		'n3 also held PINNED (R1).',
+	];
+
+	test('on a small terminal it is one line, and b shows all of it in place of the screen', async () => {
+		const {services} = fakeServices(degradedDiagnosis());
+		const app = await renderInk(<App services={services} onExit={() => {}} banner={banner} />);
+		await resize(app, 60, 20);
+		await settle();
+		const overview = app.frame();
+		assert.match(overview.split('\n')[0]!, /^Demo quorum-loss: n3 and n4 are down · b: what was broken$/);
+		assert.doesNotMatch(overview, /SIGKILL/);
+		assert.match(overview.split('\n').at(-1)!, /q quit$/, 'the hint bar stays one line');
+		assert.ok(overview.split('\n').length <= 20, overview);
+		await app.press('b');
+		const briefing = app.frame();
+		assert.ok(briefing.split('\n').length <= 20, briefing);
+		for (const line of banner) assert.ok(briefing.replaceAll(/\s+/g, ' ').includes(line), `"${line}" in:\n${briefing}`);
+		assert.match(briefing, /b close briefing/);
+		await app.press(keys.escape);
+		assert.match(app.frame(), /b: what was broken/);
+		assert.match(app.frame(), /Automatic recovery/);
+		await unmount(app);
+	});
+
+	test('on a tall terminal the overview shows it whole, and other screens leave it out', async () => {
+		const {services} = fakeServices(degradedDiagnosis());
+		const app = await renderInk(<App services={services} onExit={() => {}} banner={banner} />);
+		await resize(app, 120, 40);
+		await settle();
+		assert.match(app.frame(), /SIGKILL/);
+		assert.doesNotMatch(app.frame(), /b: what was broken/);
+		await app.press(keys.enter);
+		assert.doesNotMatch(app.frame(), /SIGKILL|quorum-loss/);
+		await unmount(app);
 	});
 });

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import {describe, test} from 'node:test';
 import {textRows} from '../../source/ui/input/rows.js';
-import {viewport} from '../../source/ui/input/viewport.js';
+import {rowViewport, viewport} from '../../source/ui/input/viewport.js';
 import {wrapWords} from '../../source/ui/input/wrap-words.js';
 import {summaryLines} from '../../source/ui/run-wizard.js';
-import {wizardHint} from '../../source/ui/screens/restore.js';
+import {wizardHint} from '../../source/ui/state/findings.js';
 import {missingServers} from '../../source/ui/state/known-servers.js';
 import {initialState, reducer} from '../../source/ui/state/machine.js';
 import {degradedDiagnosis} from '../helpers/diagnosis-fixture.js';
@@ -23,6 +23,18 @@ describe('fitting the terminal', () => {
 		assert.deepEqual(viewport(10_000, 0, 10), {start: 0, end: 8, above: 0, below: 9992});
 		assert.deepEqual(viewport(10_000, 5000, 10), {start: 4996, end: 5004, above: 4996, below: 4996});
 		assert.deepEqual(viewport(10_000, 9999, 10), {start: 9992, end: 10_000, above: 9992, below: 0});
+	});
+
+	test('a list of items several rows tall keeps the cursor whole in view with context above it', () => {
+		assert.deepEqual(rowViewport([2, 2, 2], 0, 6), {start: 0, end: 3, above: 0, below: 0});
+		const rows = Array.from({length: 20}, (_, index) => 1 + (index % 3));
+		assert.deepEqual(rowViewport(rows, 0, 10), {start: 0, end: 4, above: 0, below: 16});
+		const middle = rowViewport(rows, 10, 10);
+		assert.ok(middle.start < 10 && middle.end > 10, JSON.stringify(middle));
+		assert.ok(rows.slice(middle.start, middle.end).reduce((a, b) => a + b) <= 8, 'fits with both markers');
+		assert.deepEqual(rowViewport(rows, 19, 10), {start: 16, end: 20, above: 16, below: 0});
+		// An item taller than the room is still shown, alone.
+		assert.deepEqual(rowViewport([1, 30, 1], 1, 10), {start: 1, end: 2, above: 1, below: 1});
 	});
 
 	test('the exit summary wraps between words and keeps the indent; equivalent commands stay whole', () => {
@@ -57,15 +69,17 @@ describe('fitting the terminal', () => {
 describe('restore-check hints', () => {
 	test("name the wizard's menu items, not command-line flags", () => {
 		assert.equal(
-			wizardHint(
-				'pass --replicas 2, or replace the placement with --tag TAG or --cluster NAME, or drop it with --no-placement',
-			),
+			wizardHint({
+				check: 'placement',
+				hint: 'pass --replicas 2, or replace the placement with --tag TAG or --cluster NAME, or drop it with --no-placement',
+			}),
 			'set Replicas to 2, or replace the placement with Tags TAG or Cluster NAME, or choose Drop the placement',
 		);
 		assert.doesNotMatch(
-			wizardHint(
-				'nats-dr never overwrites a stream: delete it first (nats stream rm ORDERS) if the backup should replace it',
-			),
+			wizardHint({
+				check: 'exists',
+				hint: 'nats-dr never overwrites a stream: delete it first (nats stream rm ORDERS) if the backup should replace it',
+			}) ?? '',
 			/nats stream rm/,
 		);
 	});

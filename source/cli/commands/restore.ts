@@ -126,6 +126,7 @@ async function restoreOne(run: Run): Promise<ExitCode> {
 		verify: flags.verify,
 		signal,
 		onVerify: printer.verifying,
+		onCheck: printer.checking,
 	});
 	printer.clear();
 	printFindings(context, plan.findings);
@@ -180,6 +181,7 @@ async function restoreAll(run: Run): Promise<ExitCode> {
 		signal,
 		skipExisting: flags.skipExisting,
 		onVerify: printer.verifying,
+		onCheck: printer.checking,
 	});
 	printer.clear();
 	for (const stream of [...plan.streams, ...plan.skipped]) {

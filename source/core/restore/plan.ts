@@ -25,7 +25,14 @@ import {
 } from './preflight.js';
 import {subjectsOverlap} from '../subjects.js';
 import {limitsOf, type StreamLimits} from './stream-limits.js';
-import {gatherSharedFacts, gatherStreamFacts, type RestoreConnection, type SharedTargetFacts} from './target-facts.js';
+import {
+	factTimeoutMs,
+	gatherSharedFacts,
+	gatherStreamFacts,
+	type RestoreConnection,
+	type SharedTargetFacts,
+} from './target-facts.js';
+import {formatBytes} from '../format.js';
 
 export type PlanOptions = {
 	overrides?: RestoreOverrides;
@@ -33,7 +40,14 @@ export type PlanOptions = {
 	verify?: boolean;
 	signal?: AbortSignal;
 	onVerify?: (dir: string, progress: ArchiveProgress & {totalBytes: number}) => void;
+	/** Each check as it starts and ends: some wait seconds for servers that do not answer. */
+	onCheck?: (event: PlanCheckEvent) => void;
 };
+
+export type PlanCheck = 'target' | 'backup' | 'archive' | 'stream';
+
+/** One check of the plan starting or ending, worded for a person: what runs and what it waits for. */
+export type PlanCheckEvent = {check: PlanCheck; label: string; state: 'running' | 'done'};
 
 /** What a finished restore must show before it counts as done. */
 export type SettleExpectation = {
@@ -85,7 +99,7 @@ export async function planStreamRestore(
 	dir: string,
 	options: PlanOptions = {},
 ): Promise<StreamRestorePlan> {
-	const shared = await gatherSharedFacts(connection, options.signal);
+	const shared = await gatherShared(connection, options);
 	return planOne(connection, shared, dir, options);
 }
 
@@ -103,7 +117,7 @@ export async function planAccountRestore(
 		);
 	}
 
-	const shared = await gatherSharedFacts(connection, options.signal);
+	const shared = await gatherShared(connection, options);
 	const streams: StreamRestorePlan[] = [];
 	const skipped: StreamRestorePlan[] = [];
 	let planned = 0;
@@ -202,6 +216,22 @@ export function refusedOnlyForExisting(plan: StreamRestorePlan): boolean {
 	return refusals.length > 0 && refusals.every(finding => finding.check === 'exists');
 }
 
+async function checking<T>(options: PlanOptions, check: PlanCheck, label: string, work: () => Promise<T>): Promise<T> {
+	options.onCheck?.({check, label, state: 'running'});
+	const result = await work();
+	options.onCheck?.({check, label, state: 'done'});
+	return result;
+}
+
+async function gatherShared(connection: RestoreConnection, options: PlanOptions): Promise<SharedTargetFacts> {
+	return checking(
+		options,
+		'target',
+		`asking the target for its servers, stream names and account limits (up to ${factTimeoutMs / 1000}s for servers that do not answer)`,
+		async () => gatherSharedFacts(connection, options.signal),
+	);
+}
+
 function withUsedStorage(shared: SharedTargetFacts, extraBytes: number): SharedTargetFacts {
 	if (extraBytes === 0 || isUnknown(shared.account)) return shared;
 	return {...shared, account: {...shared.account, storage: (shared.account.storage ?? 0) + extraBytes}};
@@ -216,7 +246,7 @@ async function planOne(
 	const overrides = options.overrides ?? {};
 	let backup: BackupDirInfo;
 	try {
-		backup = await readBackupDir(dir);
+		backup = await checking(options, 'backup', `reading ${basename(dir)}/backup.json`, async () => readBackupDir(dir));
 	} catch (error) {
 		if (!(error instanceof BackupDirError)) throw error;
 		const target = targetFacts(shared, {stream: 'absent', overlaps: []}, 1);
@@ -249,12 +279,22 @@ async function planOne(
 	const subjects = Array.isArray(config['subjects'])
 		? config['subjects'].filter((subject): subject is string => typeof subject === 'string')
 		: [];
-	const verification = options.verify === false ? undefined : await verify(backup, options);
+	const verification =
+		options.verify === false
+			? undefined
+			: await checking(
+					options,
+					'archive',
+					`verifying ${basename(dir)}/${basename(backup.archivePath)}: reading all ${formatBytes(backup.archiveBytes)} of it`,
+					async () => verify(backup, options),
+				);
 	// Verification already read the whole archive; without it, its first bytes tell format and name.
 	const archive = verification?.archive;
 	const peek = archive
 		? {format: archive.format, streamName: archive.streamName}
-		: await peekArchive(backup.archivePath, options.signal);
+		: await checking(options, 'archive', `reading the first bytes of ${basename(backup.archivePath)}`, async () =>
+				peekArchive(backup.archivePath, options.signal),
+			);
 	const backupFacts: BackupFacts = {
 		stream: backup.streamName,
 		subjects,
@@ -272,7 +312,12 @@ async function planOne(
 		archiveFormat: peek.format,
 		archiveStream: peek.streamName,
 	};
-	const streamFacts = await gatherStreamFacts(connection, shared, backup.streamName, subjects);
+	const streamFacts = await checking(
+		options,
+		'stream',
+		`asking the target whether stream ${backup.streamName} exists and which streams listen on its subjects`,
+		async () => gatherStreamFacts(connection, shared, backup.streamName, subjects),
+	);
 	const findings = preflightFindings({backup: backupFacts, target: targetFacts(shared, streamFacts, replicas)});
 	const consumerCount = backup.state.consumer_count;
 	return {

@@ -21,7 +21,8 @@ export type SharedTargetFacts = {
 	account: AccountInfoReply | Unknown;
 };
 
-const factTimeoutMs = 3000;
+/** How long a fact may take; a server that does not answer costs this much once. */
+export const factTimeoutMs = 3000;
 
 export async function gatherSharedFacts(
 	connection: RestoreConnection,

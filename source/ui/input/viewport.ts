@@ -44,3 +44,23 @@ export function moveCursor(cursor: number, count: number, press: {name: string},
 		}
 	}
 }
+
+/**
+ * The viewport of a list whose items take several rows each (wrapped findings): the cursor's item
+ * stays whole in view, with up to half the room above it so moving keeps context on both sides.
+ */
+export function rowViewport(rows: number[], cursor: number, height: number): Viewport {
+	const count = rows.length;
+	const total = rows.reduce((sum, itemRows) => sum + itemRows, 0);
+	if (total <= Math.max(1, height)) return {start: 0, end: count, above: 0, below: 0};
+	const room = Math.max(1, height - 2);
+	const at = Math.min(Math.max(0, cursor), count - 1);
+	let start = at;
+	let end = at + 1;
+	let used = rows[at]!;
+	const above = Math.min(room, rows[at]! + Math.floor(room / 2));
+	while (start > 0 && used + rows[start - 1]! <= above) used += rows[--start]!;
+	while (end < count && used + rows[end]! <= room) used += rows[end++]!;
+	while (start > 0 && used + rows[start - 1]! <= room) used += rows[--start]!;
+	return {start, end, above: start, below: count - end};
+}

@@ -92,7 +92,7 @@ function ElectionLine({election}: {readonly election: ElectionState}) {
 /** The most urgent steps that are not menu items already; `diagnose` lists them all. */
 function overviewSteps(result: DiagnosisResult | undefined, compact: boolean): string[] {
 	if (!result || compact) return [];
-	return nextSteps(result.assessment)
+	return nextSteps(result.assessment, undefined, 'wizard')
 		.filter(step => !step.startsWith('Nothing to do'))
 		.slice(0, 2);
 }
@@ -160,7 +160,14 @@ export function OverviewScreen({
 				{connection.context ? ` (context ${connection.context})` : ''} · {system}
 			</Styled>
 			{diagnosis.kind === 'loading' && election?.phase !== 'waiting' && (
-				<Spinner elapsed label={result ? 'refreshing diagnosis…' : 'diagnosing the cluster…'} />
+				<Spinner
+					elapsed
+					label={`${result ? 'refreshing the diagnosis' : 'diagnosing'}: ${
+						diagnosis.servers
+							? 'asking each stream for its replicas and leader'
+							: 'asking every server for its state (one that does not answer costs the request timeout)'
+					}…`}
+				/>
 			)}
 			{election && <ElectionLine election={election} />}
 			{diagnosis.kind === 'failed' && (

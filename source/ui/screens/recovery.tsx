@@ -239,8 +239,12 @@ export function RecoveryRunScreen({
 	return (
 		<Box flexDirection="column">
 			<Text bold>Peer-remove {server}</Text>
-			{phase === 'removing' && <Spinner elapsed label={`removing ${server} from the meta group…`} />}
-			{phase === 'watching' && <Spinner elapsed label="watching replicas catch up…" />}
+			{phase === 'removing' && (
+				<Spinner elapsed label={`asking the meta leader to remove ${server} from the meta group…`} />
+			)}
+			{phase === 'watching' && (
+				<Spinner elapsed label="waiting for each stream to place a new replica and bring it up to date…" />
+			)}
 			{states.slice(0, 8).map(state => (
 				<Text key={state.stream} wrap="truncate-end">
 					{state.done ? glyphs.ok : '…'} {state.stream}: [
@@ -294,12 +298,14 @@ export function QuorumScreen({
 	const lost = assessment.streams
 		.filter(verdict => verdict.kind === 'no-quorum' || verdict.kind === 'r1-on-dead-node')
 		.map(verdict => verdict.stream);
+	// While a restart settles, a diagnosis may already show the quorum: what the restart recovered is
+	// stated once it is done (`waiting` cleared), not from that passing frame.
 	return (
 		<Box flexDirection="column">
 			<Text bold>Meta group quorum</Text>
 			{meta.kind === 'no-quorum' ? (
 				<QuorumAdvice assessment={assessment} missing={missing} />
-			) : (
+			) : waiting ? null : (
 				<Box flexDirection="column">
 					<Bullet lead={glyphs.ok} tone="ok">
 						The meta group has a quorum again: {meta.answering} of {meta.size ?? '?'} servers answer

@@ -7,9 +7,11 @@ import {Box} from 'ink';
 import {Text} from '../components/text.js';
 import {formatBytes} from '../../core/format.js';
 import type {RestoreOverrides} from '../../core/restore/overrides.js';
-import type {StreamRestorePlan} from '../../core/restore/plan.js';
+import type {PlanCheckEvent, StreamRestorePlan} from '../../core/restore/plan.js';
 import type {RestoreProgress, StreamRestoreResult} from '../../core/restore/restore.js';
 import type {PreflightFinding} from '../../core/restore/preflight.js';
+import {FindingLine, findingRows} from '../components/finding-list.js';
+import {planFindingRows, type FindingRow} from '../state/findings.js';
 import {Bullet} from '../components/bullet.js';
 import {ListView} from '../components/list-view.js';
 import {textRows} from '../input/rows.js';
@@ -77,44 +79,25 @@ export function RestorePickScreen({
 	);
 }
 
-const severity: Record<PreflightFinding['level'], number> = {refusal: 0, warning: 1, ok: 2};
-
-/** A pre-flight hint in the wizard's words: the menu item that does it, not the command-line flag. */
-export function wizardHint(hint: string): string {
-	return hint
-		.replaceAll(/pass --replicas (\d+)/g, 'set Replicas to $1')
-		.replaceAll(/--replicas (\d+)/g, 'Replicas $1')
-		.replaceAll(/--cluster (\S+)/g, 'Cluster $1')
-		.replaceAll(/--tag (\S+)/g, 'Tags $1')
-		.replaceAll('drop it with --no-placement', 'choose Drop the placement')
-		.replaceAll('--no-placement', 'Drop the placement')
-		.replaceAll(/\(?nats stream rm \S+\)?/g, '(the Delete … first item below)')
-		.replaceAll(
-			'pass --no-verify to let the server judge this one',
-			'use `nats-dr restore --no-verify` to let the server judge this one',
-		);
-}
-
 /** The findings that fit in `height` rows, most severe first; a hint is dropped before its finding is. */
 function fitFindings(
-	findings: PreflightFinding[],
+	rows: FindingRow[],
 	height: number,
 	width: number,
-): {shown: Array<PreflightFinding & {withHint: boolean}>; folded: number} {
-	const ordered = [...findings].sort((a, b) => severity[a.level] - severity[b.level]);
-	const shown: Array<PreflightFinding & {withHint: boolean}> = [];
+): {shown: Array<{row: FindingRow; withHint: boolean}>; folded: number} {
+	const shown: Array<{row: FindingRow; withHint: boolean}> = [];
 	// One row stays free for the line that counts what was left out.
 	let room = height - 1;
-	for (const finding of ordered) {
-		const rows = textRows(finding.message, width - 9);
-		const hint = finding.hint && finding.level !== 'ok' ? textRows(`try: ${wizardHint(finding.hint)}`, width - 9) : 0;
-		if (rows + hint <= room) shown.push({...finding, withHint: hint > 0});
-		else if (rows <= room && finding.level !== 'ok') shown.push({...finding, withHint: false});
+	for (const row of rows) {
+		const full = findingRows(row, width);
+		const bare = findingRows({...row, hint: undefined}, width);
+		if (full <= room) shown.push({row, withHint: true});
+		else if (bare <= room && row.level !== 'ok') shown.push({row, withHint: false});
 		else break;
-		room -= rows + (shown.at(-1)!.withHint ? hint : 0);
+		room -= shown.at(-1)!.withHint ? full : bare;
 	}
 
-	return {shown, folded: ordered.length - shown.length};
+	return {shown, folded: rows.length - shown.length};
 }
 
 function Findings({
@@ -127,36 +110,18 @@ function Findings({
 	readonly width: number;
 }) {
 	const {glyphs} = useTheme();
-	const {shown, folded} = fitFindings(findings, height, width);
-	const foldedProblems =
-		findings.filter(finding => finding.level !== 'ok').length - shown.filter(finding => finding.level !== 'ok').length;
+	const rows = planFindingRows(findings);
+	const {shown, folded} = fitFindings(rows, height, width);
+	const foldedProblems = rows.slice(shown.length).filter(row => row.level !== 'ok').length;
 	return (
 		<Box flexDirection="column">
-			{shown.map(finding => (
-				<Box key={`${finding.check}-${finding.message}`} flexDirection="column">
-					<Box>
-						<Box width={9} flexShrink={0}>
-							{finding.level === 'ok' ? (
-								<Styled tone="ok">{glyphs.ok} ok</Styled>
-							) : finding.level === 'warning' ? (
-								<Styled tone="warn">{glyphs.warn} warn</Styled>
-							) : (
-								<Styled tone="bad">{glyphs.fail} REFUSE</Styled>
-							)}
-						</Box>
-						<Text wrap="wrap">{finding.message}</Text>
-					</Box>
-					{finding.hint && finding.withHint && (
-						<Box paddingLeft={9}>
-							<Text wrap="wrap">try: {wizardHint(finding.hint)}</Text>
-						</Box>
-					)}
-				</Box>
+			{shown.map(({row, withHint}) => (
+				<FindingLine key={`${row.level}-${row.text}`} row={row} withHint={withHint} />
 			))}
 			{folded > 0 && (
 				<Text wrap="truncate-end">
 					{foldedProblems > 0
-						? `${glyphs.warn} ${folded} more finding${folded > 1 ? 's' : ''} (a taller terminal shows them all)`
+						? `${glyphs.warn} ${folded} more finding${folded > 1 ? 's' : ''}: "Read the findings one by one" below`
 						: `${glyphs.ok} ${folded} more check${folded > 1 ? 's' : ''} passed`}
 				</Text>
 			)}
@@ -164,7 +129,24 @@ function Findings({
 	);
 }
 
+/** The check running now: the whole pre-flight takes seconds when servers do not answer. */
+function PlanChecking({dir, store}: {readonly dir: string; readonly store: ProgressStore<PlanCheckEvent>}) {
+	const event = useThrottledStore(store);
+	return (
+		<Box flexDirection="column">
+			<Text bold wrap="wrap">
+				Pre-flight for {dir}
+			</Text>
+			<Spinner
+				elapsed
+				label={event?.state === 'running' ? `${event.label}…` : 'checking the backup against the target…'}
+			/>
+		</Box>
+	);
+}
+
 export function RestorePlanScreen({
+	checks,
 	dir,
 	overrides,
 	plan,
@@ -175,6 +157,7 @@ export function RestorePlanScreen({
 	height,
 	width,
 }: {
+	readonly checks: ProgressStore<PlanCheckEvent>;
 	readonly dir: string;
 	readonly overrides: RestoreOverrides;
 	readonly plan: StreamRestorePlan | undefined;
@@ -192,13 +175,7 @@ export function RestorePlanScreen({
 				{glyphs.fail} {problem}
 			</Styled>
 		);
-	if (!plan)
-		return (
-			<Spinner
-				elapsed
-				label={`checking ${dir} against the target: reading and verifying the archive, then the stream name, subjects, placement and limits`}
-			/>
-		);
+	if (!plan) return <PlanChecking dir={dir} store={checks} />;
 	const prompts: Record<OverrideField, string> = {
 		replicas: `Replicas (1-5; now ${overrides.replicas ?? plan.replicas}), empty for the backup's`,
 		cluster: `Cluster (now ${overrides.cluster ?? plan.placement?.cluster ?? 'any'}), empty for the backup's`,

@@ -80,6 +80,10 @@ function runCommand(state: State, command: Command, press: KeyPress, reduce: Red
 			return {...state, help: !state.help};
 		}
 
+		case 'briefing': {
+			return {...state, help: false, briefing: {...state.briefing, shown: !state.briefing.shown}};
+		}
+
 		case 'back': {
 			return reduce(state, {type: 'back'});
 		}

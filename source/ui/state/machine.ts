@@ -35,6 +35,8 @@ export type State = {
 	/** Every server any diagnosis of this session named, so one that stops answering stays named. */
 	known: KnownServer[];
 	help: boolean;
+	/** The demo's briefing (empty outside the demo), and whether it is open over the screen. */
+	briefing: {lines: string[]; shown: boolean};
 	/** A Ctrl+C was pressed while work runs: the next one aborts. */
 	abortArmed: boolean;
 	/** Everything done in this session, for the end summary. */
@@ -108,6 +110,7 @@ export const initialState: State = {
 	election: undefined,
 	known: [],
 	help: false,
+	briefing: {lines: [], shown: false},
 	abortArmed: false,
 	done: [],
 	notice: undefined,

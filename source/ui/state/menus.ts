@@ -10,7 +10,9 @@ import {verdictOrder, verdictTitles, type StreamVerdict} from '../../recovery/st
 import type {Action, State} from './machine.js';
 import {latestDiagnosis} from './diagnosis.js';
 import {missingServers, vanished} from './known-servers.js';
-import {isBusy, isTextEntry, open, planScreen, type Screen} from './screen.js';
+import {isBusy, isTextEntry, open, planScreen, type Screen, type ScreenOf} from './screen.js';
+import {findingMatches, planFindingRows, type FindingRow} from './findings.js';
+import {nextSteps} from '../../recovery/next-steps.js';
 import {readinessItem, regionLossItems, regionScreenItems} from './region-menus.js';
 
 export type Item = {key: string; label: string; action: Action};
@@ -21,7 +23,8 @@ export function filterable(screen: Screen): boolean {
 		screen.kind === 'streams' ||
 		screen.kind === 'servers' ||
 		screen.kind === 'restore-pick' ||
-		screen.kind === 'backup-select'
+		screen.kind === 'backup-select' ||
+		screen.kind === 'findings'
 	);
 }
 
@@ -160,6 +163,21 @@ function overviewItems(state: State): Item[] {
 	if (lost === 0) items.push({key: 'restore', label: 'Restore from a backup', action: restore});
 	if (streams.length > 0)
 		items.push({key: 'inspect', label: 'Inspect a stream', action: {type: 'go', screen: open({kind: 'streams'})}});
+	const steps = result
+		? nextSteps(result.assessment, undefined, 'wizard').filter(step => !step.startsWith('Nothing to do'))
+		: [];
+	if (steps.length > 0)
+		items.push({
+			key: 'steps',
+			label: `Next steps (${steps.length})`,
+			action: {
+				type: 'go',
+				screen: findingsScreen(
+					'Next steps',
+					steps.map(step => ({level: 'step', text: step})),
+				),
+			},
+		});
 	const servers = result?.diagnosis.servers.ok ? result.diagnosis.servers.value.servers.length : 0;
 	if (servers > 0)
 		items.push({
@@ -246,6 +264,7 @@ function restorePlanItems(state: State, screen: Screen & {kind: 'restore-plan'})
 		});
 	}
 
+	const problems = plan.findings.filter(finding => finding.level !== 'ok').length;
 	items.push(
 		{
 			key: 'replicas',
@@ -270,8 +289,26 @@ function restorePlanItems(state: State, screen: Screen & {kind: 'restore-plan'})
 				overrides: {...(overrides.replicas === undefined ? {} : {replicas: overrides.replicas}), dropPlacement: true},
 			},
 		},
+		{
+			key: 'findings',
+			label: `Read the ${plan.findings.length} findings one by one (${problems === 0 ? 'all ok' : `${problems} to act on`})`,
+			action: {
+				type: 'go',
+				screen: findingsScreen(`Pre-flight for ${plan.stream} from ${screen.dir}`, planFindingRows(plan.findings)),
+			},
+		},
 	);
 	return items;
+}
+
+function findingsScreen(title: string, findings: FindingRow[]): Screen {
+	return open({kind: 'findings', title, findings});
+}
+
+/** The findings the filter leaves, in the order the screen lists them. */
+export function shownFindings(screen: ScreenOf<'findings'>): FindingRow[] {
+	const filter = screen.ui.filter.value;
+	return filter === '' ? screen.findings : screen.findings.filter(row => findingMatches(row, filter));
 }
 
 function recoveryDoneItems(screen: Screen & {kind: 'recovery-run'}): Item[] {
@@ -382,6 +419,14 @@ function listItems(state: State): Item[] {
 
 		case 'restore-plan': {
 			return restorePlanItems(state, screen);
+		}
+
+		case 'findings': {
+			// Enter on a finding goes back to the screen it explains, where the menu acts on it.
+			const filter = screen.ui.filter.value;
+			return screen.findings.flatMap((row, index): Item[] =>
+				findingMatches(row, filter) ? [{key: `${index}`, label: row.text, action: {type: 'back'}}] : [],
+			);
 		}
 
 		case 'restore-run': {

@@ -14,6 +14,7 @@ import type {FailoverOutcome} from '../../operations/failover.js';
 import type {ReadinessReport} from '../../operations/readiness.js';
 import type {ProtectOutcome, ProtectPlan} from '../../operations/protect.js';
 import {textBuffer, type TextBuffer} from '../input/text-buffer.js';
+import type {FindingRow} from './findings.js';
 
 export type Ui = {
 	cursor: number;
@@ -38,6 +39,8 @@ type Body =
 	| {kind: 'streams'}
 	| {kind: 'servers'}
 	| {kind: 'inspect'; stream: string}
+	/** Findings to read one by one: the restore checks, or the diagnosis's next steps. */
+	| {kind: 'findings'; title: string; findings: FindingRow[]}
 	| {kind: 'recovery-node'; returnTo: Detour | undefined}
 	/** The meta group lost its quorum: which servers to bring back, and (in the demo) bringing one back. */
 	| {

@@ -6,6 +6,7 @@
 import {useEffect, useRef} from 'react';
 import type {AuditEntry} from '../../core/audit.js';
 import {formatBytes} from '../../core/format.js';
+import type {PlanCheckEvent} from '../../core/restore/plan.js';
 import type {RestoreProgress} from '../../core/restore/restore.js';
 import type {BackupLive} from './backup-live.js';
 import type {ProgressStore} from '../progress-store.js';
@@ -16,7 +17,12 @@ import {message as words} from './use-effects.js';
 
 type Dispatch = (action: Action) => void;
 
-export type TransferStores = {backup: ProgressStore<BackupLive>; restore: ProgressStore<RestoreProgress>};
+export type TransferStores = {
+	backup: ProgressStore<BackupLive>;
+	restore: ProgressStore<RestoreProgress>;
+	/** The restore check running now. */
+	plan: ProgressStore<PlanCheckEvent>;
+};
 
 function useAbortable(): {track: () => AbortController; done: () => void; abort: () => void} {
 	const running = useRef<AbortController | undefined>(undefined);
@@ -134,7 +140,12 @@ export function useBackupList(state: State, dispatch: Dispatch, services: Wizard
 	}, [listKey]);
 }
 
-export function useRestorePlan(state: State, dispatch: Dispatch, services: WizardServices): void {
+export function useRestorePlan(
+	state: State,
+	dispatch: Dispatch,
+	services: WizardServices,
+	stores: TransferStores,
+): void {
 	const {screen} = state;
 	const planKey =
 		screen.kind === 'restore-plan' && screen.plan === undefined && screen.problem === undefined
@@ -145,7 +156,9 @@ export function useRestorePlan(state: State, dispatch: Dispatch, services: Wizar
 		const {dir} = screen;
 		const controller = new AbortController();
 		services
-			.planRestore(dir, screen.overrides, controller.signal)
+			.planRestore(dir, screen.overrides, controller.signal, event => {
+				if (!controller.signal.aborted) stores.plan.set(event);
+			})
 			.then(plan => dispatch({type: 'plan-ready', dir, plan}))
 			.catch((error: unknown) => {
 				if (!controller.signal.aborted) dispatch({type: 'plan-failed', dir, problem: words(error)});
