@@ -651,7 +651,9 @@ describe('findings on small and large terminals', () => {
 		assert.doesNotMatch(app.frame(), /Next steps\n/);
 		const item = /Next steps \((\d+)\)/.exec(app.frame());
 		assert.ok(item, app.frame());
-		await app.press('G', keys.up, keys.up, keys.up);
+		// From the end of the menu up to the item, wherever the items after it put it.
+		await app.press('G');
+		for (let presses = 0; presses < 10 && !/❯ Next steps/.test(app.frame()); presses++) await app.press(keys.up);
 		assert.match(app.frame(), /❯ Next steps/);
 		await app.press(keys.enter);
 		assertFits(app.frame(), 60, 20);
