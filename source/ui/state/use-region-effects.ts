@@ -49,36 +49,24 @@ export function useFailoverPlan(state: State, dispatch: Dispatch, services: Wiza
 }
 
 export function useFailoverRun(state: State, dispatch: Dispatch, services: WizardServices): {abort: () => void} {
-	const running = useRef<AbortController | undefined>(undefined);
 	const {screen} = state;
 	const plan = screen.kind === 'failover-run' && screen.phase === 'running' ? screen.plan : undefined;
-	useEffect(() => {
-		if (!plan) return;
-		const controller = new AbortController();
-		running.current = controller;
-		void (async () => {
-			try {
-				if (!services.failover) throw new Error(unavailable);
-				const outcome = await services.failover(plan, {
-					signal: controller.signal,
-					onEvent: event => dispatch({type: 'failover-event', event}),
-				});
-				// Recorded before the screen says it is done: an operator who quits right then still finds it in the summary.
-				dispatch({type: 'recorded', entry: outcome.entry});
-				dispatch({type: 'failover-done', outcome});
-			} catch (error) {
-				dispatch({type: 'failover-failed', message: message(error)});
-			} finally {
-				running.current = undefined;
-				dispatch({type: 'refresh'});
-			}
-		})();
-	}, [plan]);
-	return {
-		abort() {
-			running.current?.abort();
-		},
-	};
+	return useAbortableRun(plan, async (plan, signal) => {
+		try {
+			if (!services.failover) throw new Error(unavailable);
+			const outcome = await services.failover(plan, {
+				signal,
+				onEvent: event => dispatch({type: 'failover-event', event}),
+			});
+			// Recorded before the screen says it is done: an operator who quits right then still finds it in the summary.
+			dispatch({type: 'recorded', entry: outcome.entry});
+			dispatch({type: 'failover-done', outcome});
+		} catch (error) {
+			dispatch({type: 'failover-failed', message: message(error)});
+		} finally {
+			dispatch({type: 'refresh'});
+		}
+	});
 }
 
 export function useProtectPlan(state: State, dispatch: Dispatch, services: WizardServices): void {
@@ -103,28 +91,36 @@ export function useProtectPlan(state: State, dispatch: Dispatch, services: Wizar
 }
 
 export function useProtectRun(state: State, dispatch: Dispatch, services: WizardServices): {abort: () => void} {
-	const running = useRef<AbortController | undefined>(undefined);
 	const {screen} = state;
 	const plan = screen.kind === 'protect-run' && screen.phase === 'running' ? screen.plan : undefined;
+	return useAbortableRun(plan, async (plan, signal) => {
+		try {
+			if (!services.protect) throw new Error(unavailable);
+			const outcome = await services.protect(plan, {
+				signal,
+				onEvent: event => dispatch({type: 'protect-event', event}),
+			});
+			dispatch({type: 'recorded', entry: outcome.entry});
+			dispatch({type: 'protect-done', outcome});
+		} catch (error) {
+			dispatch({type: 'protect-failed', message: message(error)});
+		}
+	});
+}
+
+/** Runs `work` once for each plan the screen sets running; `abort` (the screen's confirmed Ctrl+C) reaches it. */
+function useAbortableRun<Plan>(
+	plan: Plan | undefined,
+	work: (plan: Plan, signal: AbortSignal) => Promise<void>,
+): {abort: () => void} {
+	const running = useRef<AbortController | undefined>(undefined);
 	useEffect(() => {
 		if (!plan) return;
 		const controller = new AbortController();
 		running.current = controller;
-		void (async () => {
-			try {
-				if (!services.protect) throw new Error(unavailable);
-				const outcome = await services.protect(plan, {
-					signal: controller.signal,
-					onEvent: event => dispatch({type: 'protect-event', event}),
-				});
-				dispatch({type: 'recorded', entry: outcome.entry});
-				dispatch({type: 'protect-done', outcome});
-			} catch (error) {
-				dispatch({type: 'protect-failed', message: message(error)});
-			} finally {
-				running.current = undefined;
-			}
-		})();
+		void work(plan, controller.signal).finally(() => {
+			running.current = undefined;
+		});
 	}, [plan]);
 	return {
 		abort() {
