@@ -47,6 +47,7 @@ export function wizardServices(
 	const root = () => backupRoot ?? path.resolve('nats-dr-backups');
 	// Backups make the difference between "restore" and "lost": a root that cannot be read just has none.
 	const backups = async () => listBackups(root()).catch(() => []);
+	// Plans audit only refusals; a run's records (its failure too) reach the wizard's summary through onRecorded.
 	const operationDeps = {session, audit: context.audit};
 	// As long as the wizard watches a peer-remove: past it, the screen says what is still pending.
 	const watchTimeoutMs = 120_000;
@@ -120,14 +121,16 @@ export function wizardServices(
 		async planFailover(mirror) {
 			return prepareFailover(operationDeps, failoverRequest(mirror));
 		},
-		async failover(plan, {signal, onEvent}) {
-			return failover(operationDeps, failoverRequest(plan.mirror), plan, {signal, onEvent, watchTimeoutMs});
+		async failover(plan, {signal, onEvent, onRecorded}) {
+			const deps = {session, audit: recorded(onRecorded)};
+			return failover(deps, failoverRequest(plan.mirror), plan, {signal, onEvent, watchTimeoutMs});
 		},
 		async planProtect(stream, mirrorTo) {
 			return prepareProtect(operationDeps, protectRequest(stream, mirrorTo));
 		},
-		async protect(plan, {signal, onEvent}) {
-			return protect(operationDeps, protectRequest(plan.stream, plan.target.name), plan, {
+		async protect(plan, {signal, onEvent, onRecorded}) {
+			const deps = {session, audit: recorded(onRecorded)};
+			return protect(deps, protectRequest(plan.stream, plan.target.name), plan, {
 				signal,
 				onEvent,
 				watchTimeoutMs,

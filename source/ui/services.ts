@@ -119,13 +119,13 @@ export type WizardServices = {
 	/** Carries out a confirmed failover plan: audited, watched until the stream serves. */
 	failover?(
 		plan: FailoverPlan,
-		options: {signal: AbortSignal; onEvent: (event: FailoverEvent) => void},
+		options: {signal: AbortSignal; onEvent: (event: FailoverEvent) => void; onRecorded: (entry: AuditEntry) => void},
 	): Promise<FailoverOutcome>;
 	/** Checks and plans a mirror of the stream in another cluster or domain; changes nothing. */
 	planProtect?(stream: string, mirrorTo: string): Promise<ProtectPlan>;
 	/** Creates the planned mirror, audited, and watches it catch up. */
 	protect?(
 		plan: ProtectPlan,
-		options: {signal: AbortSignal; onEvent: (event: ProtectEvent) => void},
+		options: {signal: AbortSignal; onEvent: (event: ProtectEvent) => void; onRecorded: (entry: AuditEntry) => void},
 	): Promise<ProtectOutcome>;
 };

@@ -57,9 +57,10 @@ export function useFailoverRun(state: State, dispatch: Dispatch, services: Wizar
 			const outcome = await services.failover(plan, {
 				signal,
 				onEvent: event => dispatch({type: 'failover-event', event}),
+				// Recorded as it is written, before the screen says it is done, and a failure too: an operator
+				// who quits right then still finds it in the summary.
+				onRecorded: entry => dispatch({type: 'recorded', entry}),
 			});
-			// Recorded before the screen says it is done: an operator who quits right then still finds it in the summary.
-			dispatch({type: 'recorded', entry: outcome.entry});
 			dispatch({type: 'failover-done', outcome});
 		} catch (error) {
 			dispatch({type: 'failover-failed', message: message(error)});
@@ -99,8 +100,8 @@ export function useProtectRun(state: State, dispatch: Dispatch, services: Wizard
 			const outcome = await services.protect(plan, {
 				signal,
 				onEvent: event => dispatch({type: 'protect-event', event}),
+				onRecorded: entry => dispatch({type: 'recorded', entry}),
 			});
-			dispatch({type: 'recorded', entry: outcome.entry});
 			dispatch({type: 'protect-done', outcome});
 		} catch (error) {
 			dispatch({type: 'protect-failed', message: message(error)});
