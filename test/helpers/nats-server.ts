@@ -44,6 +44,22 @@ export function serverAtLeast(major: number, minor: number, patch = 0): boolean 
 export const appUser = {user: 'app', password: 'app-secret-pw'};
 export const sysUser = {user: 'sys', password: 'sys-secret-pw'};
 
+/** The command-line flags that connect to `urls` as the app user, with the system user beside it. */
+export function connectionFlags(urls: string): string[] {
+	return [
+		'--server',
+		urls,
+		'--user',
+		appUser.user,
+		'--password',
+		appUser.password,
+		'--sys-user',
+		sysUser.user,
+		'--sys-password',
+		sysUser.password,
+	];
+}
+
 export type ExtraAuth = {
 	/** Extra users in the APP account, as nats-server config text lines. */
 	appUsers?: string[];

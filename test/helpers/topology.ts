@@ -14,7 +14,7 @@ import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {freePorts} from '../../source/demo/free-ports.js';
 import {newestCachedServer} from '../../source/demo/find-server.js';
-import {appUser, delay, liveDirs, livePids, natsServerBin, sysUser} from './nats-server.js';
+import {appUser, connectionFlags, delay, liveDirs, livePids, natsServerBin, sysUser} from './nats-server.js';
 
 export type RegionSpec = {name: string; nodes: number};
 
@@ -57,18 +57,7 @@ function jetstreamBlock(storeDir: string, extra = ''): string {
 
 /** The command-line connection flags for a region's servers, with the app and system users. */
 export function topologyCli(topology: Topology, region: string): string[] {
-	return [
-		'--server',
-		topology.urlsOf(region),
-		'--user',
-		appUser.user,
-		'--password',
-		appUser.password,
-		'--sys-user',
-		sysUser.user,
-		'--sys-password',
-		sysUser.password,
-	];
+	return connectionFlags(topology.urlsOf(region));
 }
 
 export class Topology {

@@ -1,22 +1,11 @@
 import assert from 'node:assert/strict';
 import {after, before, describe, test} from 'node:test';
 import {parseJson, runCli} from '../helpers/cli.js';
-import {appUser, sysUser, TestCluster, waitFor} from '../helpers/nats-server.js';
+import {appUser, connectionFlags, TestCluster, waitFor} from '../helpers/nats-server.js';
 
 describe('diagnose on a real 3-node cluster', () => {
 	let cluster: TestCluster;
-	const connection = () => [
-		'--server',
-		cluster.urls,
-		'--user',
-		appUser.user,
-		'--password',
-		appUser.password,
-		'--sys-user',
-		sysUser.user,
-		'--sys-password',
-		sysUser.password,
-	];
+	const connection = () => connectionFlags(cluster.urls);
 
 	before(async () => {
 		cluster = await TestCluster.start({nodes: 3});
