@@ -59,7 +59,7 @@ const commandDetails: Record<CommandName, string> = {
   --concurrency N          with --all, streams backed up at once (1 to 4, default 4)
   --no-consumers           leave consumers out of the snapshot
   --check                  ask the server to verify the stream's blocks first (slow, no progress)
-  --chunk-size SIZE        snapshot chunk size (default 1MiB; 128KiB before nats-server 2.10.12)
+  --chunk-size SIZE        snapshot chunk size (default 1MiB; 128KiB for streams under 8MiB on nats-server before 2.10.12)
   --idle-timeout DURATION  fail when no data arrives for this long (default 10s)
   --force                  replace an existing backup in DIR`,
 	restore: `  --replicas N             restore with N replicas

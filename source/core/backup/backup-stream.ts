@@ -6,6 +6,7 @@ import {archiveFileFor} from '../archive/backup-dir.js';
 import {ArchiveVerifier, type ArchiveReport} from '../archive/verify-archive.js';
 import {streamInfo} from '../diagnosis/streams.js';
 import {AbortedError, DrError, throwIfAborted, UsageError} from '../errors.js';
+import {formatBytes} from '../format.js';
 import {jsRequest, type JsApi} from '../jsapi.js';
 import {streamNameProblem} from '../stream-name.js';
 import {ArchiveFile} from './archive-file.js';
@@ -25,15 +26,23 @@ import {RateMeter} from './progress.js';
 import {backupJsonText} from './raw-json.js';
 import {snapshotPausesEviction, snapshotsMemoryStreams, snapshotWaitsForAcks} from './server-version.js';
 import {sidecarText} from './sidecar.js';
-import {receiveSnapshot, type SnapshotReceiver, type SnapshotReply} from './snapshot.js';
+import {
+	afterGivenUpSnapshot,
+	receiveSnapshot,
+	SnapshotOverflowError,
+	type SnapshotReceiver,
+	type SnapshotReply,
+} from './snapshot.js';
 
 /**
- * natscli asks for 128 KiB. Bigger chunks cost the server and nats.js less per byte: on 2.9 a 1 MiB
- * transfer took 2.8 s where 128 KiB took 4.6 s (docs/performance.md), and ≥2.14 clamps to 1 MiB.
- * But a server that does not wait for acks sends a chunk per 10 ms regardless, so there 1 MiB would
- * demand 100 MiB/s of the client and its link or have it cut off as a slow consumer (seen with four
- * concurrent backups on 2.9): 128 KiB keeps natscli's 12.5 MiB/s floor. The archive's bytes do not
- * depend on it: chunks are slices of the one S2 stream.
+ * natscli asks for 128 KiB. Bigger chunks cost the server and the client less per byte: on 2.9 the
+ * drain takes 2.0 s at 1 MiB where it takes 2.5 s at 128 KiB (docs/performance.md), and ≥2.14 clamps
+ * to 1 MiB. But a server before 2.10.12 sends a chunk per 10 ms once its window is full, acked or
+ * not: 100 MiB/s at 1 MiB. A connection of our own reads that as fast as it comes, and a disk slower
+ * than it makes the backup start again in 128 KiB chunks (natscli's 12.5 MiB/s floor); through
+ * nats.js, whose one connection several backups share and which a lag there would have cut off as a
+ * slow consumer (seen with four concurrent backups on 2.9), old servers get 128 KiB from the start.
+ * The archive's bytes do not depend on it: chunks are slices of the one S2 stream.
  */
 const largeChunkSize = 1024 * 1024;
 const compatibleChunkSize = 128 * 1024;
@@ -146,14 +155,12 @@ export async function backupStream(
 	options: BackupOptions = {},
 ): Promise<BackupResult> {
 	const {consumers = true, check = false, force = false, signal} = options;
-	// The connected server's version stands for the leader's, which answers the snapshot.
-	const chunkSize =
-		options.chunkSize ?? (snapshotWaitsForAcks(js.nc.info?.version) ? largeChunkSize : compatibleChunkSize);
 	const idleTimeoutMs = options.idleTimeoutMs ?? defaultIdleTimeoutMs;
-	if (!Number.isInteger(chunkSize) || chunkSize < minChunkSize || chunkSize > maxChunkSize) {
+	const asked = options.chunkSize;
+	if (asked !== undefined && (!Number.isInteger(asked) || asked < minChunkSize || asked > maxChunkSize)) {
 		throw new UsageError(
-			`chunk size ${chunkSize} is out of range`,
-			'use 1KiB to 1MiB; the default is 1MiB, or 128KiB on servers before 2.10.12',
+			`chunk size ${asked} is out of range`,
+			'use 1KiB to 1MiB; the default is 1MiB, or 128KiB for small streams on servers before 2.10.12',
 		);
 	}
 
@@ -171,38 +178,50 @@ export async function backupStream(
 		);
 	}
 
+	// The environment's word is an escape hatch, should our connection not get through where nats.js does.
+	const ownConnection =
+		options.ownConnection ??
+		(process.env['NATS_DR_SNAPSHOT_CONNECTION'] !== 'nats.js' && (info.state?.bytes ?? 0) >= ownConnectionFromBytes);
+	// The connected server's version stands for the leader's, which answers the snapshot.
+	const waitsForAcks = snapshotWaitsForAcks(js.nc.info?.version);
+	let chunkSize = asked ?? (waitsForAcks || ownConnection ? largeChunkSize : compatibleChunkSize);
 	const prepared = await prepareDirectory(dir, {stream, force});
 	const paths = backupPaths(dir);
 	let archive: ArchiveFile | undefined;
+	const warnings: string[] = [];
 	try {
-		// Verified as it is written, from the same memory: no second pass over the file.
-		const verifier = new ArchiveVerifier({sha256: true, path: paths.tempArchive});
-		let verifyMs = 0;
-		archive = await ArchiveFile.create(paths.tempArchive, bytes => {
-			const started = performance.now();
-			verifier.push(bytes);
-			verifyMs += performance.now() - started;
-		}).catch(error => {
-			if ((error as NodeJS.ErrnoException).code === 'EEXIST') {
-				throw new DrError(`cannot write the backup to ${dir}: the temporary file ${paths.tempArchive} exists already`, {
-					hint: 'another backup into this directory may be running; retry, or choose another directory',
-				});
-			}
-
-			throw directoryError(dir, error);
-		});
-		const transfer = await transferSnapshot(js, stream, dir, archive, verifier, {
+		let receiving = await createArchive(paths);
+		archive = receiving.archive;
+		const settings = (size: number): TransferSettings => ({
 			...options,
 			consumers,
 			check,
-			chunkSize,
+			chunkSize: size,
 			idleTimeoutMs,
-			// The environment's word is an escape hatch, should our connection not get through where nats.js does.
-			ownConnection:
-				options.ownConnection ??
-				(process.env['NATS_DR_SNAPSHOT_CONNECTION'] !== 'nats.js' &&
-					(info.state?.bytes ?? 0) >= ownConnectionFromBytes),
+			ownConnection,
 		});
+		let transfer: Transfer;
+		try {
+			transfer = await transferSnapshot(js, stream, dir, archive, receiving.verifier, settings(chunkSize));
+		} catch (error) {
+			const smaller = smallerChunkAfter(error, {asked, chunkSize});
+			if (smaller === undefined) throw error;
+			await archive.discard();
+			archive = undefined;
+			receiving = await createArchive(paths);
+			archive = receiving.archive;
+			warnings.push(
+				`the backup disk fell behind the server's ${formatBytes(chunkSize)} chunks, which nats-server before 2.10.12 sends whether the client keeps up or not, so the snapshot was taken again in ${formatBytes(smaller)} chunks; pass --chunk-size 128KiB to start with those`,
+			);
+			chunkSize = smaller;
+			const {archive: file, verifier: again} = receiving;
+			transfer = await afterGivenUpSnapshot(
+				async () => transferSnapshot(js, stream, dir, file, again, settings(smaller)),
+				signal,
+			);
+		}
+
+		const {verifier} = receiving;
 		await archive.flushed();
 		throwIfAborted(signal);
 		const report = verifier.finish();
@@ -224,7 +243,7 @@ export async function backupStream(
 			});
 		}
 
-		const warnings = [...report.warnings];
+		warnings.push(...report.warnings);
 		const leftovers = leftoversWarning(dir, prepared.leftovers);
 		if (leftovers) warnings.push(leftovers);
 		if (missing.length > 0) {
@@ -279,7 +298,7 @@ export async function backupStream(
 			chunks: transfer.chunks,
 			receiver: transfer.receiver,
 			transferMs: transfer.transferMs,
-			verifyMs,
+			verifyMs: receiving.verifyMs(),
 			syncMs,
 			sha256: report.sha256,
 			state: reply.state,
@@ -292,6 +311,49 @@ export async function backupStream(
 		await removeTemporaries(paths, prepared);
 		throw signal?.aborted ? new AbortedError() : error;
 	}
+}
+
+/**
+ * The chunk size to take the snapshot again with after the disk fell behind, or undefined to give
+ * up: only when the size was ours to choose, since the smaller one's unacked floor suits a slower disk.
+ */
+export function smallerChunkAfter(
+	error: unknown,
+	{asked, chunkSize}: {asked: number | undefined; chunkSize: number},
+): number | undefined {
+	const fellBehind = error instanceof SnapshotOverflowError;
+	return fellBehind && asked === undefined && chunkSize > compatibleChunkSize ? compatibleChunkSize : undefined;
+}
+
+type TransferSettings = BackupOptions & {
+	consumers: boolean;
+	check: boolean;
+	chunkSize: number;
+	idleTimeoutMs: number;
+	ownConnection: boolean;
+};
+
+type Receiving = {archive: ArchiveFile; verifier: ArchiveVerifier; verifyMs: () => number};
+
+/** The temporary archive, verified as it is written, from the same memory: no second pass over the file. */
+async function createArchive(paths: BackupPaths): Promise<Receiving> {
+	const verifier = new ArchiveVerifier({sha256: true, path: paths.tempArchive});
+	let verifyMs = 0;
+	const archive = await ArchiveFile.create(paths.tempArchive, bytes => {
+		const started = performance.now();
+		verifier.push(bytes);
+		verifyMs += performance.now() - started;
+	}).catch(error => {
+		if ((error as NodeJS.ErrnoException).code === 'EEXIST') {
+			throw new DrError(
+				`cannot write the backup to ${paths.dir}: the temporary file ${paths.tempArchive} exists already`,
+				{hint: 'another backup into this directory may be running; retry, or choose another directory'},
+			);
+		}
+
+		throw directoryError(paths.dir, error);
+	});
+	return {archive, verifier, verifyMs: () => verifyMs};
 }
 
 type Transfer = {
@@ -309,13 +371,7 @@ async function transferSnapshot(
 	dir: string,
 	archive: ArchiveFile,
 	verifier: ArchiveVerifier,
-	options: BackupOptions & {
-		consumers: boolean;
-		check: boolean;
-		chunkSize: number;
-		idleTimeoutMs: number;
-		ownConnection: boolean;
-	},
+	options: TransferSettings,
 ): Promise<Transfer> {
 	const {onProgress, onStart, check} = options;
 	const started = performance.now();

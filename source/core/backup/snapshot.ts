@@ -5,12 +5,16 @@
  * operator) ends it with an error, so a partial archive is never mistaken for a whole one.
  */
 import {createInbox, type Msg, type NatsConnection, type QueuedIterator, type Status} from 'nats';
+import {setTimeout as sleep} from 'node:timers/promises';
 import {formatDuration} from '../duration.js';
 import {AbortedError, DrError, JsApiError} from '../errors.js';
 import {hasAnswered, requestError, type JsApi} from '../jsapi.js';
 import {rawMembers} from './raw-json.js';
 import {SnapshotConnection, SnapshotConnectionError, type SnapshotFrames} from './snapshot-connection.js';
 import {headerStatus} from './wire-parser.js';
+
+/** How long a snapshot taken again waits for the server to let go of the one given up. */
+const givenUpSnapshotWaitMs = 10_000;
 
 export type SnapshotRequest = {
 	stream: string;
@@ -51,6 +55,46 @@ export type ChunkSink = {
 	/** Set once the sink failed (a full disk, say); the transfer stops with it. */
 	onError: ((error: Error) => void) | undefined;
 };
+
+/** The disk fell further behind than memory may hold on a server that does not wait for acks. */
+export class SnapshotOverflowError extends DrError {
+	readonly chunkSize: number;
+
+	constructor(stream: string, chunkSize: number) {
+		super(
+			`the backup disk is slower than the server sends the snapshot of ${stream}: stopped before the unwritten data outgrew memory`,
+			{
+				hint: 'nats-server before 2.10.12 sends a chunk every 10 ms even when the client falls behind: back up to a faster disk, or pass a smaller --chunk-size (64KiB holds it to 6.25 MiB/s)',
+			},
+		);
+		this.name = 'SnapshotOverflowError';
+		this.chunkSize = chunkSize;
+	}
+}
+
+/** The server still runs a snapshot of the stream: another backup's, or one given up a moment ago. */
+export function snapshotInProgress(error: unknown): boolean {
+	return error instanceof JsApiError && /snapshot in progress/.test(error.description);
+}
+
+/**
+ * Runs `attempt` again while the server still finishes a snapshot that was given up: nats-server
+ * before 2.10.12 goes on sending it until it notices that nobody listens. Bounded, since a failed
+ * health check can leave that state until the server restarts.
+ */
+export async function afterGivenUpSnapshot<T>(attempt: () => Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+	const until = performance.now() + givenUpSnapshotWaitMs;
+	for (let waitMs = 50; ; waitMs = Math.min(waitMs * 2, 1000)) {
+		try {
+			return await attempt();
+		} catch (error) {
+			if (!snapshotInProgress(error) || performance.now() + waitMs > until) throw error;
+			await sleep(waitMs, undefined, {signal}).catch(() => {
+				throw new AbortedError();
+			});
+		}
+	}
+}
 
 export type SnapshotTotals = {
 	chunks: number;
@@ -117,14 +161,7 @@ export async function receiveSnapshot(
 		chunkBytes = 0;
 		if (sink.overflowing) {
 			overflowed = true;
-			fail(
-				new DrError(
-					`the backup disk is slower than the server sends the snapshot of ${stream}: stopped before the unwritten data outgrew memory`,
-					{
-						hint: 'nats-server before 2.10.12 sends a chunk every 10 ms even when the client falls behind: back up to a faster disk, or pass a smaller --chunk-size (64KiB holds it to 6.25 MiB/s)',
-					},
-				),
-			);
+			fail(new SnapshotOverflowError(stream, request.chunkSize));
 			return;
 		}
 
