@@ -51,12 +51,16 @@ export async function backup(context: CommandContext): Promise<ExitCode> {
 				for (const notice of start.notices) view.say(notice);
 			},
 		};
+		// What the account held at backup time helps a later diagnosis name what a dead node took with
+		// it. Read while the snapshot runs, not after it: it is not on the backup's critical path.
+		const inventory = recordInventory(session, defaultStateDir(context.io.env)).catch(
+			(error: unknown) => `the inventory was not updated: ${(error as Error).message}`,
+		);
 		if (flags.check) view.say(`${healthCheckLine}\n`);
 		const code = flags.all
 			? await backupAll(context, session.js, args[0]!, settings, hooks, view)
 			: await backupOne(context, session.js, [args[0]!, args[1]!], settings, hooks, view);
-		// What the account held at backup time helps a later diagnosis name what a dead node took with it.
-		const problem = await recordInventory(session, defaultStateDir(context.io.env));
+		const problem = await inventory;
 		if (problem) context.out.warn(problem);
 		return code;
 	} finally {
