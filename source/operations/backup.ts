@@ -141,7 +141,7 @@ function successRecord(result: BackupResult, settings: BackupSettings): AuditRec
 		subject: result.stream,
 		result: 'ok',
 		detail: `${result.state.messages ?? 0} messages in a ${formatBytes(result.archiveBytes)} archive in ${result.dir}, verified${result.replaced ? ', replacing an earlier backup' : ''}`,
-		parameters: {...parameters(result.dir, settings), sha256: result.sha256},
+		parameters: {...parameters(result.dir, settings), xxh3: result.xxh3},
 		nats: streamBackupCommand(result.stream, result.dir, settings),
 	};
 }

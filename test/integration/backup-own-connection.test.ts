@@ -63,7 +63,7 @@ async function assertWhole({result, dir}: {result: BackupResult; dir: string}): 
 	const report = await verifyBackupDir(dir);
 	assert.deepEqual(report.problems, []);
 	assert.equal(report.ok, true);
-	assert.equal(report.archive?.sha256, result.sha256);
+	assert.equal(report.archive?.xxh3, result.xxh3);
 	assert.deepEqual((await readdir(dir)).sort(), ['backup.json', 'nats-dr.json', 'stream.tar.s2']);
 }
 

@@ -40,7 +40,7 @@ function masked(records: Comparable[], replace: Array<[string, string]>): Compar
 	let text = JSON.stringify(records);
 	for (const [from, to] of replace) text = text.replaceAll(from, to);
 	text = text
-		.replaceAll(/"sha256":"[\da-f]{64}"/g, '"sha256":"SHA256"')
+		.replaceAll(/"xxh3":"[\da-f]{16}"/g, '"xxh3":"XXH3"')
 		.replaceAll(/in a [\d.]+ (B|KiB|MiB) archive/g, 'in a SIZE archive')
 		.replaceAll(/in [\d.]+s\b/g, 'in TIMEs');
 	return JSON.parse(text) as Comparable[];

@@ -192,6 +192,7 @@ test('verifyBackupDir passes every fixture', async () => {
 });
 
 test('verifyBackupDir compares the archive with backup.json and the sidecar', async () => {
+	// Backups from before XXH3-64 recorded SHA-256: still checked.
 	const archive = readFileSync(join(fixtures, 'account/ORDERS', 'stream.tar.s2'));
 	const sha256 = createHash('sha256').update(archive).digest('hex');
 
@@ -206,6 +207,20 @@ test('verifyBackupDir compares the archive with backup.json and the sidecar', as
 	);
 	assert.equal(changed.ok, false);
 	assert.match(changed.problems[0]!, /SHA-256 differs from the one recorded in nats-dr\.json/);
+
+	// What nats-dr records since SHA-256 gave way to XXH3-64 (as `xxhsum -H3` prints it).
+	const xxh3 = 'a2ca48eb00d74fc3';
+	const matchingXxh3 = await verifyBackupDir(
+		copyBackup('account/ORDERS', {sidecar: JSON.stringify({archive: {xxh3: xxh3.toUpperCase()}})}),
+	);
+	assert.equal(matchingXxh3.ok, true, matchingXxh3.problems.join('; '));
+	assert.equal(matchingXxh3.archive?.xxh3, xxh3);
+	assert.equal(matchingXxh3.archive?.sha256, undefined, 'only the recorded checksum is computed');
+	const changedXxh3 = await verifyBackupDir(
+		copyBackup('account/ORDERS', {sidecar: JSON.stringify({archive: {xxh3: '0'.repeat(16)}})}),
+	);
+	assert.equal(changedXxh3.ok, false);
+	assert.match(changedXxh3.problems[0]!, /XXH3-64 differs from the one recorded in nats-dr\.json/);
 
 	const brokenSidecar = await verifyBackupDir(copyBackup('account/ORDERS', {sidecar: 'nope'}));
 	assert.equal(brokenSidecar.ok, true);

@@ -162,16 +162,29 @@ test('every fixture archive verifies, with its stream, consumers and byte totals
 	}
 });
 
+test("the archive's XXH3-64 is the one `xxhsum -H3` prints, however the bytes are sliced", async () => {
+	// Printed by xxhsum 0.8.1 (Debian's xxhash) for the fixtures.
+	const printed = {RANDOM: '828f194fa460148d', 'account/ORDERS': 'a2ca48eb00d74fc3'};
+	for (const [dir, xxh3] of Object.entries(printed)) {
+		const data = readFileSync(fixtureArchive(dir));
+		assert.equal((await verifyArchive(fixtureArchive(dir), {xxh3: true})).xxh3, xxh3, dir);
+		const verifier = new ArchiveVerifier({xxh3: true});
+		for (let at = 0; at < data.length; at += 777) verifier.push(data.subarray(at, at + 777));
+		assert.equal(verifier.finish().xxh3, xxh3, `${dir} in 777-byte slices`);
+	}
+});
+
 test('a truncated archive is rejected, whether cut inside a chunk or between chunks', async () => {
 	const random = readFileSync(fixtureArchive('RANDOM'));
 	const insideChunk = await verifyArchive(
 		scratchFile('cut-inside.tar.s2', random.subarray(0, Math.floor(random.length / 2))),
-		{sha256: true},
+		{sha256: true, xxh3: true},
 	);
 	assert.equal(insideChunk.ok, false);
 	assert.match(insideChunk.problems[0]!, /^archive is truncated: S2 stream ended inside a chunk at byte \d+$/);
 	assert.equal(insideChunk.streamName, 'RANDOM', 'what was read before the cut is still reported');
 	assert.equal(insideChunk.sha256, undefined);
+	assert.equal(insideChunk.xxh3, undefined);
 
 	// S2 has no end marker: a cut on a chunk boundary is only visible in the tar.
 	const boundaries: number[] = [];

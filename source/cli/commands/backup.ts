@@ -267,7 +267,7 @@ function resultJson(result: BackupResult): Record<string, unknown> {
 		transfer_ms: Math.round(result.transferMs),
 		verify_ms: Math.round(result.verifyMs),
 		sync_ms: Math.round(result.syncMs),
-		sha256: result.sha256,
+		xxh3: result.xxh3,
 		consumers: {
 			included: result.consumers.included,
 			expected: result.consumers.expected,

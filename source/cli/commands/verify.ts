@@ -73,6 +73,7 @@ export async function verify(context: CommandContext): Promise<ExitCode> {
 				uncompressed_bytes: result.archive?.uncompressedBytes ?? null,
 				format: result.archive?.format ?? null,
 				consumers: result.archive?.consumers ?? [],
+				xxh3: result.archive?.xxh3 ?? null,
 				sha256: result.archive?.sha256 ?? null,
 			})),
 			others: others.map(entry => ({

@@ -6,6 +6,7 @@
 
 import {createHash, type Hash} from 'node:crypto';
 import {createReadStream} from 'node:fs';
+import {xxh3} from '@node-rs/xxhash';
 import {AbortedError, throwIfAborted} from '../errors.js';
 import {S2Decoder} from './s2-decode.js';
 import {S2FormatError} from './s2-frames.js';
@@ -41,6 +42,8 @@ export type ArchiveReport = {
 	entries: number;
 	/** Hex SHA-256 of the whole file, when requested and the file was read to its end. */
 	sha256?: string;
+	/** Hex XXH3-64 of the whole file (as `xxhsum -H3` prints it), when requested and read to its end. */
+	xxh3?: string;
 };
 
 export type VerifyArchiveOptions = {
@@ -48,12 +51,14 @@ export type VerifyArchiveOptions = {
 	onProgress?: (progress: ArchiveProgress) => void;
 	/** Hash the file in the same pass, so a checksum comparison costs no second read. */
 	sha256?: boolean;
+	/** The same with XXH3-64, what nats-dr records since SHA-256 cost 2/3 of the in-line verification. */
+	xxh3?: boolean;
 };
 
 export async function verifyArchive(path: string, options: VerifyArchiveOptions = {}): Promise<ArchiveReport> {
 	const {signal, onProgress} = options;
 	throwIfAborted(signal);
-	const verifier = new ArchiveVerifier({sha256: options.sha256, path});
+	const verifier = new ArchiveVerifier({sha256: options.sha256, xxh3: options.xxh3, path});
 	try {
 		for await (const data of createReadStream(path, {highWaterMark: readSliceBytes, signal})) {
 			verifier.push(data as Buffer);
@@ -80,6 +85,7 @@ export class ArchiveVerifier {
 	readonly #contents = new SnapshotContents();
 	readonly #tar = new TarWalker({wantContent: wantsContent});
 	readonly #hash: Hash | undefined;
+	readonly #xxh3: xxh3.Xxh3 | undefined;
 	readonly #addEntry: (entry: TarEntry) => void;
 	// The first 8 decompressed bytes (which may straddle blocks) tell a NATSARC1 archive from a tar.
 	readonly #head = new Uint8Array(natsArc1Magic.length);
@@ -88,9 +94,10 @@ export class ArchiveVerifier {
 	#failure: string | undefined;
 	#notTar = false;
 
-	constructor(options: {sha256?: boolean | undefined; path?: string} = {}) {
+	constructor(options: {sha256?: boolean | undefined; xxh3?: boolean | undefined; path?: string} = {}) {
 		this.#path = options.path ?? 'stream.tar.s2';
 		this.#hash = options.sha256 ? createHash('sha256') : undefined;
+		this.#xxh3 = options.xxh3 ? xxh3.Xxh3.withSeed() : undefined;
 		this.#addEntry = this.#contents.add.bind(this.#contents);
 	}
 
@@ -106,6 +113,7 @@ export class ArchiveVerifier {
 	push(data: Uint8Array): void {
 		if (this.#failure !== undefined) return;
 		this.#hash?.update(data);
+		this.#xxh3?.update(data);
 		const decoder = this.#decoder;
 		try {
 			decoder.write(data);
@@ -180,6 +188,7 @@ export class ArchiveVerifier {
 		}
 
 		if (this.#hash && complete) report.sha256 = this.#hash.digest('hex');
+		if (this.#xxh3 && complete) report.xxh3 = this.#xxh3.digest().toString(16).padStart(16, '0');
 		report.ok = problems.length === 0;
 		return report;
 	}

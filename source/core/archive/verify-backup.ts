@@ -1,6 +1,7 @@
 /**
  * Verifies one backup directory: `backup.json`, the archive, and that the two describe the same
- * stream. One read of the archive serves the S2/tar checks and the SHA-256 against `nats-dr.json`.
+ * stream. One read of the archive serves the S2/tar checks and the checksum against `nats-dr.json`
+ * (XXH3-64, or SHA-256 in backups from before it).
  */
 
 import {stat} from 'node:fs/promises';
@@ -22,7 +23,7 @@ export type BackupVerification = {
 
 export async function verifyBackupDir(
 	dir: string,
-	options: Omit<VerifyArchiveOptions, 'sha256'> = {},
+	options: Omit<VerifyArchiveOptions, 'sha256' | 'xxh3'> = {},
 ): Promise<BackupVerification> {
 	const problems: string[] = [];
 	const warnings: string[] = [];
@@ -42,10 +43,11 @@ export async function verifyBackupDir(
 		if (!archiveUsable) return {dir, ok: false, problems, warnings};
 	}
 
-	const expectedSha256 = recordedSha256(info?.sidecar);
+	const expected = recordedChecksum(info?.sidecar);
 	const archive = await verifyArchive(info?.archivePath ?? (await archivePathIn(dir)), {
 		...options,
-		sha256: expectedSha256 !== undefined,
+		sha256: expected?.algorithm === 'sha256',
+		xxh3: expected?.algorithm === 'xxh3',
 	});
 	problems.push(...archive.problems);
 	warnings.push(...archive.warnings);
@@ -55,7 +57,7 @@ export async function verifyBackupDir(
 	if (streamName !== undefined) result.streamName = streamName;
 	if (info) {
 		result.backup = info.state;
-		compare(info, archive, expectedSha256, problems, warnings);
+		compare(info, archive, expected, problems, warnings);
 	}
 
 	result.ok = problems.length === 0;
@@ -65,7 +67,7 @@ export async function verifyBackupDir(
 function compare(
 	info: BackupDirInfo,
 	archive: ArchiveReport,
-	expectedSha256: string | undefined,
+	expected: RecordedChecksum | undefined,
 	problems: string[],
 	warnings: string[],
 ): void {
@@ -91,18 +93,23 @@ function compare(
 		);
 	}
 
-	if (expectedSha256 !== undefined && archive.sha256 !== undefined && archive.sha256 !== expectedSha256) {
+	const actual = expected && archive[expected.algorithm];
+	if (expected && actual !== undefined && actual !== expected.hex) {
+		const name = expected.algorithm === 'xxh3' ? 'XXH3-64' : 'SHA-256';
 		problems.push(
-			"the archive's SHA-256 differs from the one recorded in nats-dr.json when the backup was written: the file has changed since",
+			`the archive's ${name} differs from the one recorded in nats-dr.json when the backup was written: the file has changed since`,
 		);
 	}
 }
 
-function recordedSha256(sidecar: Record<string, unknown> | undefined): string | undefined {
+type RecordedChecksum = {algorithm: 'xxh3' | 'sha256'; hex: string};
+
+function recordedChecksum(sidecar: Record<string, unknown> | undefined): RecordedChecksum | undefined {
 	const archive = sidecar?.['archive'];
 	if (typeof archive !== 'object' || archive === null) return undefined;
-	const {sha256} = archive as {sha256?: unknown};
-	return typeof sha256 === 'string' ? sha256.toLowerCase() : undefined;
+	const {xxh3, sha256} = archive as {xxh3?: unknown; sha256?: unknown};
+	if (typeof xxh3 === 'string') return {algorithm: 'xxh3', hex: xxh3.toLowerCase()};
+	return typeof sha256 === 'string' ? {algorithm: 'sha256', hex: sha256.toLowerCase()} : undefined;
 }
 
 async function isFile(path: string): Promise<boolean> {

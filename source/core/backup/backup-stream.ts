@@ -139,7 +139,8 @@ export type BackupResult = {
 	verifyMs: number;
 	/** Flushing and fsyncing the archive, backup.json and nats-dr.json after the last chunk. */
 	syncMs: number;
-	sha256: string;
+	/** XXH3-64 of the archive, hex, as nats-dr.json records it. */
+	xxh3: string;
 	/** The stream's state when the snapshot started, as backup.json records it. */
 	state: SnapshotReply['state'];
 	consumers: {included: boolean; expected: string[]; inArchive: string[]; missing: string[]};
@@ -236,8 +237,8 @@ export async function backupStream(
 		const problems = [...report.problems];
 		if (report.streamName !== undefined && report.streamName !== stream)
 			problems.push(`the archive holds stream "${report.streamName}", not "${stream}"`);
-		if (report.sha256 === undefined && problems.length === 0) problems.push('the archive could not be read to its end');
-		if (problems.length > 0 || report.sha256 === undefined) {
+		if (report.xxh3 === undefined && problems.length === 0) problems.push('the archive could not be read to its end');
+		if (problems.length > 0 || report.xxh3 === undefined) {
 			throw new DrError(`the backup of ${stream} failed verification, so it was not kept: ${problems.join('; ')}`, {
 				hint: verificationHint(report),
 			});
@@ -273,7 +274,7 @@ export async function backupStream(
 						format: report.format,
 						bytes: report.compressedBytes,
 						uncompressed_bytes: report.uncompressedBytes,
-						sha256: report.sha256,
+						xxh3: report.xxh3,
 					},
 					stream_state: {
 						messages: reply.state.messages ?? null,
@@ -300,7 +301,7 @@ export async function backupStream(
 			transferMs: transfer.transferMs,
 			verifyMs: receiving.verifyMs(),
 			syncMs,
-			sha256: report.sha256,
+			xxh3: report.xxh3,
 			state: reply.state,
 			consumers: {included: consumers, expected, inArchive, missing},
 			serverVersion: js.nc.info?.version,
@@ -337,7 +338,7 @@ type Receiving = {archive: ArchiveFile; verifier: ArchiveVerifier; verifyMs: () 
 
 /** The temporary archive, verified as it is written, from the same memory: no second pass over the file. */
 async function createArchive(paths: BackupPaths): Promise<Receiving> {
-	const verifier = new ArchiveVerifier({sha256: true, path: paths.tempArchive});
+	const verifier = new ArchiveVerifier({xxh3: true, path: paths.tempArchive});
 	let verifyMs = 0;
 	const archive = await ArchiveFile.create(paths.tempArchive, bytes => {
 		const started = performance.now();

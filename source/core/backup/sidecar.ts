@@ -1,7 +1,10 @@
 /**
  * `nats-dr.json`, written beside natscli's two files (which natscli ignores): who wrote the backup,
  * from which server, what it holds and how it verified. `verifyBackupDir` checks the archive
- * against `archive.sha256`, so a later change to the file is caught.
+ * against `archive.xxh3` (`archive.sha256` in backups from before it), so a later change to the
+ * file is caught. XXH3-64 replaced SHA-256 there: the S2 CRCs already prove every byte of content,
+ * the whole-file checksum only pins the file, and SHA-256 was 2/3 of the verification's CPU
+ * (docs/performance.md); `xxhsum -H3 stream.tar.s2` prints the same value.
  */
 import {createRequire} from 'node:module';
 import type {ArchiveFormat} from '../archive/verify-archive.js';
@@ -19,7 +22,7 @@ export type BackupSidecar = {
 	chunks: number;
 	chunk_size: number;
 	check: boolean;
-	archive: {file: string; format: ArchiveFormat; bytes: number; uncompressed_bytes: number; sha256: string};
+	archive: {file: string; format: ArchiveFormat; bytes: number; uncompressed_bytes: number; xxh3: string};
 	/** The stream's own size when the snapshot started. */
 	stream_state: {messages: number | null; bytes: number | null; first_seq: number | null; last_seq: number | null};
 	consumers: {included: boolean; expected: string[]; in_archive: string[]; missing: string[]};
