@@ -118,7 +118,11 @@ export async function benchBackup(): Promise<string[]> {
 		const wall = (label: string): number => median(timings.get(label)!.map(run => run.wallMs));
 		const natsDr = wall(natsDrLabel);
 		const official = rows.find(row => row.label.startsWith('official'));
-		const drain = rows[0]!.label.startsWith('drain') ? rows[0]!.label : undefined;
+		// The ceiling is the faster drain, whichever chunk size that was in this run.
+		const drain = rows
+			.filter(row => row.label.startsWith('drain'))
+			.map(row => row.label)
+			.sort((a, b) => wall(a) - wall(b))[0];
 		const natsJsLabel = rows.at(-2)!.label;
 		const figures = timings.get(natsDrLabel)!.map(run => JSON.parse(run.stdout) as NatsDrFigures);
 		const archiveBytes = figures[0]!.archive_bytes;
@@ -151,7 +155,11 @@ export async function benchBackup(): Promise<string[]> {
 		lines.push(
 			`nats-dr's own connection against nats.js for the chunks: ${(wall(natsJsLabel) / natsDr).toFixed(2)}× as fast.`,
 		);
-		if (drain) lines.push(`nats-dr against the drain: ${(wall(drain) / natsDr).toFixed(2)} of its rate (goal ≥ 0.8).`);
+		if (drain) {
+			lines.push(
+				`nats-dr against the faster drain (${drain.split(':')[0]}): ${(wall(drain) / natsDr).toFixed(2)} of its rate (goal ≥ 0.8).`,
+			);
+		}
 		const part = (key: keyof NatsDrFigures): string =>
 			`${(median(figures.map(figure => figure[key])) / 1000).toFixed(2)} s`;
 		const transfer = median(figures.map(figure => figure.transfer_ms));
