@@ -4,7 +4,7 @@
  */
 import {archiveFileFor} from '../archive/backup-dir.js';
 import {ArchiveVerifier, type ArchiveReport} from '../archive/verify-archive.js';
-import {streamInfo} from '../diagnosis/streams.js';
+import {streamInfo, type StreamInfoReply} from '../diagnosis/streams.js';
 import {AbortedError, DrError, throwIfAborted, UsageError} from '../errors.js';
 import {jsRequest, type JsApi} from '../jsapi.js';
 import {streamNameProblem} from '../stream-name.js';
@@ -68,6 +68,11 @@ export type BackupOptions = {
 	 * connection, as when ours cannot connect.
 	 */
 	ownConnection?: boolean;
+	/**
+	 * The stream's info as the caller just listed it (an account backup pages STREAM.LIST once
+	 * instead of asking each stream): no STREAM.INFO of its own, and no consumer list when it had none.
+	 */
+	info?: StreamInfoReply | undefined;
 	signal?: AbortSignal | undefined;
 	onStart?: (start: BackupStart) => void;
 	/** Called for every chunk and every verified slice: throttle in the consumer. */
@@ -161,8 +166,13 @@ export async function backupStream(
 	const nameProblem = streamNameProblem(stream);
 	if (nameProblem) throw new UsageError(`${nameProblem}; nothing was written`);
 	throwIfAborted(signal);
-	// Both read-only, so they go out together.
-	const [info, expected] = await Promise.all([streamInfo(js, stream), consumers ? consumerNames(js, stream) : []]);
+	// Both read-only, so they go out together. A consumer added since a listing that counted none
+	// is still backed up; it only cannot be named as missing from the snapshot.
+	const listsConsumers = consumers && (options.info?.state?.consumer_count ?? 1) > 0;
+	const [info, expected] = await Promise.all([
+		options.info ?? streamInfo(js, stream),
+		listsConsumers ? consumerNames(js, stream) : [],
+	]);
 	if (info.config.storage === 'memory' && !snapshotsMemoryStreams(js.nc.info?.version)) {
 		throw new BackupRefusedError(
 			'memory-storage',
