@@ -177,6 +177,15 @@ describe('ArchiveFile', () => {
 		assert.ok(readFileSync(path).equals(expected));
 	});
 
+	test('a file expected to be small takes small slabs, and still writes whatever comes, in order', async () => {
+		const path = join(scratch, 'small');
+		const file = await ArchiveFile.create(path, undefined, {expectedBytes: 500});
+		const chunks = [100, 70_000, 1_048_576, 3].map(size => randomBytes(size));
+		for (const chunk of chunks) file.write(chunk);
+		await file.close();
+		assert.ok(readFileSync(path).equals(Buffer.concat(chunks)));
+	});
+
 	test('refuses to overwrite, and discard removes the file', async () => {
 		const path = join(scratch, 'exists');
 		writeFileSync(path, 'x');

@@ -188,11 +188,15 @@ export async function backupStream(
 		// Verified as it is written, from the same memory: no second pass over the file.
 		const verifier = new ArchiveVerifier({sha256: true, path: paths.tempArchive});
 		let verifyMs = 0;
-		archive = await ArchiveFile.create(paths.tempArchive, bytes => {
-			const started = performance.now();
-			verifier.push(bytes);
-			verifyMs += performance.now() - started;
-		}).catch(error => {
+		archive = await ArchiveFile.create(
+			paths.tempArchive,
+			bytes => {
+				const started = performance.now();
+				verifier.push(bytes);
+				verifyMs += performance.now() - started;
+			},
+			{expectedBytes: info.state?.bytes},
+		).catch(error => {
 			if ((error as NodeJS.ErrnoException).code === 'EEXIST') {
 				throw new DrError(`cannot write the backup to ${dir}: the temporary file ${paths.tempArchive} exists already`, {
 					hint: 'another backup into this directory may be running; retry, or choose another directory',
