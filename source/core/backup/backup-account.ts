@@ -10,24 +10,17 @@ import {listInfos, listStreamNames, type StreamInfoReply} from '../diagnosis/str
 import {AbortedError, DrError, UsageError} from '../errors.js';
 import type {JsApi} from '../jsapi.js';
 import {BackupRefusedError, makeDirectory} from './backup-files.js';
+import {InFlightBudget} from './in-flight-budget.js';
 import {backupStream, type BackupOptions, type BackupResult} from './backup-stream.js';
 import {RateMeter} from './progress.js';
 
-/**
- * What one snapshot may have in flight to the client: the server's window. A server cuts a
- * connection off as a slow consumer once it holds more than its max_pending (64 MiB by default) for
- * it, and eight big streams at once on a busy 2.9.10 cluster were (docs/performance.md).
- */
-const snapshotWindowBytes = 8 << 20;
-/** Half of max_pending: four big snapshots at once, as before, however many small ones fit beside them. */
-const inFlightBudgetBytes = 32 << 20;
 /**
  * Streams backed up at once, at most, when they are small enough to fit the budget together. A small
  * stream's time is mostly round trips and fsyncs, which overlap: 1,000 streams of 10 messages took
  * 12.7 s at 4, 9.1 s at 16, 8.0 s at 32 (docs/performance.md).
  */
 export const defaultConcurrency = 32;
-const maxConcurrency = 64;
+export const maxConcurrency = 64;
 
 export type StreamOutcome =
 	| {stream: string; status: 'ok'; result: BackupResult}
@@ -87,21 +80,21 @@ export async function backupAccount(
 
 	// Paged past 256 streams: natscli once backed up only the first page (natscli#541).
 	const names = options.streams ?? (await listStreamNames(js)).sort();
-	const infos = await listedInfos(js, names.length);
+	// A selection asks each of its streams: the listing pages through the whole account.
+	const infos = options.streams ? new Map<string, StreamInfoReply>() : await listedInfos(js, names.length);
 	await makeDirectory(dir);
 
 	const tracker = new AccountTracker(names.length, options.onAccountProgress);
 	const outcomes: StreamOutcome[] = [];
 	const running = new Set<Promise<void>>();
-	let budget = inFlightBudgetBytes;
+	const budget = new InFlightBudget(concurrency);
 	let aborted = false;
 	for (const [index, stream] of names.entries()) {
 		const info = infos.get(stream);
-		// A stream the listing missed may be any size: it takes a whole window.
-		const cost = Math.min(info?.state?.bytes ?? snapshotWindowBytes, snapshotWindowBytes);
-		while (running.size >= concurrency || (running.size > 0 && cost > budget)) await Promise.race(running);
+		const cost = InFlightBudget.cost(info?.state?.bytes);
+		while (!budget.admits(cost)) await Promise.race(running);
 		if (aborted || options.signal?.aborted) break;
-		budget -= cost;
+		budget.take(cost);
 		options.onStream?.(stream, index, names.length);
 		tracker.started(stream);
 		const task = backupOne(js, stream, dir, {
@@ -117,7 +110,7 @@ export async function backupAccount(
 			},
 		}).then(outcome => {
 			running.delete(task);
-			budget += cost;
+			budget.release(cost);
 			if (outcome === undefined) {
 				aborted = true;
 				return;
