@@ -148,6 +148,25 @@ describe('backup files', () => {
 		assert.deepEqual(readdirSync(dir), []);
 	});
 
+	test('many stream directories made at once under one parent, as an account backup does, all come into place', async () => {
+		const root = join(scratch, 'account-at-once');
+		mkdirSync(root);
+		const names = Array.from({length: 40}, (_, i) => `S${i}`);
+		// Their syncs of the parent are shared: none may hang or fail.
+		const prepared = await Promise.all(
+			names.map(async name => prepareDirectory(join(root, name), {stream: name, force: false})),
+		);
+		assert.ok(prepared.every(({created}) => created));
+		assert.deepEqual(readdirSync(root).sort(), names.sort());
+		await Promise.all(
+			names.map(async name =>
+				commitBackup(await stage(join(root, name), name), {replacing: false, archiveName: 'stream.tar.s2'}),
+			),
+		);
+		for (const name of names)
+			assert.deepEqual(readdirSync(join(root, name)).sort(), ['backup.json', 'nats-dr.json', 'stream.tar.s2']);
+	});
+
 	test('a path through a regular file fails in words, also for root', async () => {
 		const file = join(scratch, 'file');
 		writeFileSync(file, '');
