@@ -53,6 +53,8 @@ export class AuditLog {
 	private readonly target: AuditTarget;
 	private readonly operator: string;
 	private readonly secrets: SecretScrubber;
+	/** Once made, the log's directory is not made again for every record (an account backup writes one per stream). */
+	private directoryMade = false;
 
 	constructor({
 		file,
@@ -81,7 +83,8 @@ export class AuditLog {
 		});
 		this.entries.push(entry);
 		try {
-			await mkdir(path.dirname(this.file), {recursive: true, mode: 0o700});
+			if (!this.directoryMade) await mkdir(path.dirname(this.file), {recursive: true, mode: 0o700});
+			this.directoryMade = true;
 			await appendFile(this.file, `${jsonTerminalSafe(JSON.stringify(entry))}\n`, {mode: 0o600});
 			return {entry, problem: undefined};
 		} catch (error) {

@@ -9,14 +9,16 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {after, before, describe, test} from 'node:test';
 import type {NatsConnection} from 'nats';
+import {archiveFile, natsarcArchiveFile} from '../../source/core/archive/backup-dir.js';
 import {verifyBackupDir} from '../../source/core/archive/verify-backup.js';
-import {backupAccount, type AccountProgress} from '../../source/core/backup/backup-account.js';
+import {backupAccount, defaultConcurrency, type AccountProgress} from '../../source/core/backup/backup-account.js';
 import {AbortedError} from '../../source/core/errors.js';
 import {parseJson, runCli} from '../helpers/cli.js';
-import {TestCluster} from '../helpers/nats-server.js';
+import {serverAtLeast, TestCluster} from '../helpers/nats-server.js';
 import {addStream, appConnection, cliConnection, fillRandom} from '../helpers/streams.js';
 
-const complete = ['backup.json', 'nats-dr.json', 'stream.tar.s2'];
+// natscli names a 2.15 server's NATSARC1 archive differently, and so does nats-dr.
+const complete = ['backup.json', 'nats-dr.json', serverAtLeast(2, 15) ? natsarcArchiveFile : archiveFile];
 const small = ['S1', 'S2', 'S3', 'S4', 'S5'];
 
 describe('account backup, several streams at once', () => {
@@ -118,8 +120,46 @@ describe('account backup, several streams at once', () => {
 		const bad = await runCli(['backup', '--all', join(scratch, 'x'), '--concurrency', '0', ...connection]);
 		assert.equal(bad.code, 2, bad.stderr);
 		assert.match(bad.stderr, /--concurrency 0 is out of range/);
+		const tooMany = await runCli(['backup', '--all', join(scratch, 'x'), '--concurrency', '65', ...connection]);
+		assert.equal(tooMany.code, 2, tooMany.stderr);
+		assert.match(tooMany.stderr, /use 1 to 64/);
 		const single = await runCli(['backup', 'S1', join(scratch, 'y'), '--concurrency', '2', ...connection]);
 		assert.equal(single.code, 2, single.stderr);
 		assert.match(single.stderr, /--concurrency works only with --all/);
+	});
+
+	// Last: the streams it adds would change what the tests above expect.
+	test('at the default, small streams run many at once beside the big ones; an abort amid them leaves no half-written directory', async () => {
+		const tiny = Array.from({length: 40}, (_, i) => `T${String(i).padStart(2, '0')}`);
+		for (const name of tiny) await addStream(nc, {name}, 2);
+		const dir = join(scratch, 'many');
+		const controller = new AbortController();
+		const reported: string[] = [];
+		let mostInFlight = 0;
+		await assert.rejects(
+			backupAccount({nc, prefix: '$JS.API', timeoutMs: 10_000}, dir, {
+				signal: controller.signal,
+				onAccountProgress(progress) {
+					mostInFlight = Math.max(mostInFlight, progress.inFlight.length);
+				},
+				onOutcome(outcome) {
+					reported.push(outcome.stream);
+					if (reported.length === 10) controller.abort();
+				},
+			}),
+			AbortedError,
+		);
+		// Both big streams fit the bytes in flight, so every slot is taken at once.
+		assert.equal(mostInFlight, defaultConcurrency);
+		const left = await readdir(dir);
+		for (const stream of left) {
+			const files = (await readdir(join(dir, stream))).sort();
+			if (files.length === 0) continue;
+			assert.deepEqual(files, complete, stream);
+			assert.equal((await verifyBackupDir(join(dir, stream))).ok, true, stream);
+		}
+
+		for (const stream of reported) assert.deepEqual((await readdir(join(dir, stream))).sort(), complete, stream);
+		assert.ok(left.length < tiny.length + small.length + 2, 'the abort stopped the run before its end');
 	});
 });

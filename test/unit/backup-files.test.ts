@@ -148,6 +148,25 @@ describe('backup files', () => {
 		assert.deepEqual(readdirSync(dir), []);
 	});
 
+	test('many stream directories made at once under one parent, as an account backup does, all come into place', async () => {
+		const root = join(scratch, 'account-at-once');
+		mkdirSync(root);
+		const names = Array.from({length: 40}, (_, i) => `S${i}`);
+		// Their syncs of the parent are shared: none may hang or fail.
+		const prepared = await Promise.all(
+			names.map(async name => prepareDirectory(join(root, name), {stream: name, force: false})),
+		);
+		assert.ok(prepared.every(({created}) => created));
+		assert.deepEqual(readdirSync(root).sort(), names.sort());
+		await Promise.all(
+			names.map(async name =>
+				commitBackup(await stage(join(root, name), name), {replacing: false, archiveName: 'stream.tar.s2'}),
+			),
+		);
+		for (const name of names)
+			assert.deepEqual(readdirSync(join(root, name)).sort(), ['backup.json', 'nats-dr.json', 'stream.tar.s2']);
+	});
+
 	test('a path through a regular file fails in words, also for root', async () => {
 		const file = join(scratch, 'file');
 		writeFileSync(file, '');
@@ -175,6 +194,15 @@ describe('ArchiveFile', () => {
 		assert.equal(file.backlogged, false);
 		assert.ok(drained > 0);
 		assert.ok(readFileSync(path).equals(expected));
+	});
+
+	test('a file expected to be small takes small slabs, and still writes whatever comes, in order', async () => {
+		const path = join(scratch, 'small');
+		const file = await ArchiveFile.create(path, undefined, {expectedBytes: 500});
+		const chunks = [100, 70_000, 1_048_576, 3].map(size => randomBytes(size));
+		for (const chunk of chunks) file.write(chunk);
+		await file.close();
+		assert.ok(readFileSync(path).equals(Buffer.concat(chunks)));
 	});
 
 	test('refuses to overwrite, and discard removes the file', async () => {

@@ -88,6 +88,10 @@ describe('log lines without a terminal', () => {
 			'Backed up 7 of 20 streams, 1 failed, 180 MiB of about 500 MiB, 40 MiB/s, about 8s left; in flight: B08, B09',
 		);
 		assert.equal(
+			accountLine({...progress, inFlight: ['S01', 'S02', 'S03', 'S04', 'S05', 'S06']}),
+			'Backed up 7 of 20 streams, 1 failed, 180 MiB of about 500 MiB, 40 MiB/s, about 8s left; in flight: S01, S02, S03, S04 and 2 more',
+		);
+		assert.equal(
 			accountLine({...progress, failed: 0, inFlight: [], etaMs: undefined}),
 			'Backed up 7 of 20 streams, 180 MiB of about 500 MiB, 40 MiB/s',
 		);

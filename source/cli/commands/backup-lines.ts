@@ -35,8 +35,16 @@ export function periodicLine(progress: BackupProgress): string {
 export function accountLine(progress: AccountProgress): string {
 	const eta = progress.etaMs === undefined ? '' : `, about ${formatEta(progress.etaMs)} left`;
 	const failed = progress.failed > 0 ? `, ${progress.failed} failed` : '';
-	const inFlight = progress.inFlight.length > 0 ? `; in flight: ${progress.inFlight.join(', ')}` : '';
+	const inFlight = progress.inFlight.length > 0 ? `; in flight: ${inFlightNames(progress.inFlight)}` : '';
 	return `Backed up ${progress.done} of ${progress.streams} streams${failed}, ${formatBytes(progress.bytes)} of about ${formatBytes(progress.expectedBytes)}, ${formatRate(progress.bytesPerSecond)}${eta}${inFlight}`;
+}
+
+/** Dozens of small streams can be in flight at once: the oldest few name them. */
+const namedInFlight = 4;
+
+function inFlightNames(streams: string[]): string {
+	const named = streams.slice(0, namedInFlight).join(', ');
+	return streams.length > namedInFlight ? `${named} and ${streams.length - namedInFlight} more` : named;
 }
 
 /** Go's time.Duration String() of a duration rounded to milliseconds, as natscli prints it. */

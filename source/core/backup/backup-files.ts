@@ -63,6 +63,8 @@ export async function prepareDirectory(
 	{stream, force}: {stream: string; force: boolean},
 ): Promise<PreparedDirectory> {
 	const created = await makeDirectory(dir);
+	// A directory this backup just made is empty: nothing to look for (the commit checks again).
+	if (created !== undefined) return {replacing: false, created: true, leftovers: []};
 	if (!(await stat(dir)).isDirectory()) throw new DrError(`cannot use ${dir} for the backup: it is not a directory`);
 	const existing = await existingBackup(dir);
 	if (existing !== undefined && !force) {
@@ -169,8 +171,38 @@ async function syncCreated(created: string, dir: string): Promise<void> {
 	}
 }
 
-/** Makes renames and unlinks in `dir` durable. */
+type DirectorySync = {running: Promise<void>; queued: Promise<void> | undefined};
+
+/** By directory: the sync running, and the one every caller that came meanwhile waits for. */
+const directorySyncs = new Map<string, DirectorySync>();
+
+/**
+ * Makes renames, unlinks and new entries in `dir` durable. Callers share syncs: an account backup
+ * creates its streams' directories in one parent, and one sync covers every entry made before it
+ * started, so a thousand streams need a few syncs of the parent, not a thousand.
+ */
 async function syncDirectory(dir: string): Promise<void> {
+	const sync = directorySyncs.get(dir);
+	if (sync === undefined) return startDirectorySync(dir);
+	// The running sync may have begun before this caller's change: the next one covers it.
+	sync.queued ??= sync.running.then(ignore, ignore).then(async () => startDirectorySync(dir));
+	return sync.queued;
+}
+
+async function startDirectorySync(dir: string): Promise<void> {
+	const running = fsyncDirectory(dir);
+	directorySyncs.set(dir, {running, queued: undefined});
+	const settled = (): void => {
+		if (directorySyncs.get(dir)?.running === running) directorySyncs.delete(dir);
+	};
+
+	running.then(settled, settled);
+	return running;
+}
+
+function ignore(): void {}
+
+async function fsyncDirectory(dir: string): Promise<void> {
 	const handle = await open(dir, 'r');
 	try {
 		await handle.sync();

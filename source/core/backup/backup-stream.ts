@@ -4,7 +4,7 @@
  */
 import {archiveFileFor} from '../archive/backup-dir.js';
 import {ArchiveVerifier, type ArchiveReport} from '../archive/verify-archive.js';
-import {streamInfo} from '../diagnosis/streams.js';
+import {streamInfo, type StreamInfoReply} from '../diagnosis/streams.js';
 import {AbortedError, DrError, throwIfAborted, UsageError} from '../errors.js';
 import {formatBytes} from '../format.js';
 import {jsRequest, type JsApi} from '../jsapi.js';
@@ -77,6 +77,11 @@ export type BackupOptions = {
 	 * connection, as when ours cannot connect.
 	 */
 	ownConnection?: boolean;
+	/**
+	 * The stream's info as the caller just listed it (an account backup pages STREAM.LIST once
+	 * instead of asking each stream): no STREAM.INFO of its own, and no consumer list when it had none.
+	 */
+	info?: StreamInfoReply | undefined;
 	signal?: AbortSignal | undefined;
 	onStart?: (start: BackupStart) => void;
 	/** Called for every chunk and every verified slice: throttle in the consumer. */
@@ -169,8 +174,13 @@ export async function backupStream(
 	const nameProblem = streamNameProblem(stream);
 	if (nameProblem) throw new UsageError(`${nameProblem}; nothing was written`);
 	throwIfAborted(signal);
-	// Both read-only, so they go out together.
-	const [info, expected] = await Promise.all([streamInfo(js, stream), consumers ? consumerNames(js, stream) : []]);
+	// Both read-only, so they go out together. A consumer added since a listing that counted none
+	// is still backed up; it only cannot be named as missing from the snapshot.
+	const listsConsumers = consumers && (options.info?.state?.consumer_count ?? 1) > 0;
+	const [info, expected] = await Promise.all([
+		options.info ?? streamInfo(js, stream),
+		listsConsumers ? consumerNames(js, stream) : [],
+	]);
 	if (info.config.storage === 'memory' && !snapshotsMemoryStreams(js.nc.info?.version)) {
 		throw new BackupRefusedError(
 			'memory-storage',
@@ -191,7 +201,7 @@ export async function backupStream(
 	let archive: ArchiveFile | undefined;
 	const warnings: string[] = [];
 	try {
-		let receiving = await createArchive(paths);
+		let receiving = await createArchive(paths, info.state?.bytes);
 		archive = receiving.archive;
 		const settings = (size: number): TransferSettings => ({
 			...options,
@@ -209,7 +219,7 @@ export async function backupStream(
 			if (smaller === undefined) throw error;
 			await archive.discard();
 			archive = undefined;
-			receiving = await createArchive(paths);
+			receiving = await createArchive(paths, info.state?.bytes);
 			archive = receiving.archive;
 			warnings.push(
 				`the backup disk fell behind the server's ${formatBytes(chunkSize)} chunks, which nats-server before 2.10.12 sends whether the client keeps up or not, so the snapshot was taken again in ${formatBytes(smaller)} chunks; pass --chunk-size 128KiB to start with those`,
@@ -337,14 +347,18 @@ type TransferSettings = BackupOptions & {
 type Receiving = {archive: ArchiveFile; verifier: ArchiveVerifier; verifyMs: () => number};
 
 /** The temporary archive, verified as it is written, from the same memory: no second pass over the file. */
-async function createArchive(paths: BackupPaths): Promise<Receiving> {
+async function createArchive(paths: BackupPaths, expectedBytes: number | undefined): Promise<Receiving> {
 	const verifier = new ArchiveVerifier({xxh3: true, path: paths.tempArchive});
 	let verifyMs = 0;
-	const archive = await ArchiveFile.create(paths.tempArchive, bytes => {
-		const started = performance.now();
-		verifier.push(bytes);
-		verifyMs += performance.now() - started;
-	}).catch(error => {
+	const archive = await ArchiveFile.create(
+		paths.tempArchive,
+		bytes => {
+			const started = performance.now();
+			verifier.push(bytes);
+			verifyMs += performance.now() - started;
+		},
+		{expectedBytes},
+	).catch(error => {
 		if ((error as NodeJS.ErrnoException).code === 'EEXIST') {
 			throw new DrError(
 				`cannot write the backup to ${paths.dir}: the temporary file ${paths.tempArchive} exists already`,

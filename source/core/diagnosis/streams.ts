@@ -103,7 +103,7 @@ export async function listStreamNames(js: JsApi, timeoutMs?: number): Promise<st
 }
 
 /** Pages STREAM.LIST in parallel once the total is known; undefined when a page does not answer in time. */
-async function listInfos(
+export async function listInfos(
 	js: JsApi,
 	total: number,
 	timeoutMs: number,
