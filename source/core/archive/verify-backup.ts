@@ -55,20 +55,26 @@ export async function verifyBackupDir(
 	if (streamName !== undefined) result.streamName = streamName;
 	if (info) {
 		result.backup = info.state;
-		compare(info, archive, expectedSha256, problems, warnings);
+		const judged = archiveAgainstBackup(info, archive);
+		problems.push(...judged.problems);
+		warnings.push(...judged.warnings);
 	}
 
 	result.ok = problems.length === 0;
 	return result;
 }
 
-function compare(
+/**
+ * What an archive report means next to the backup.json and nats-dr.json beside it: the same stream,
+ * the same file as written (SHA-256, when the archive was hashed), the consumers it holds.
+ */
+export function archiveAgainstBackup(
 	info: BackupDirInfo,
 	archive: ArchiveReport,
-	expectedSha256: string | undefined,
-	problems: string[],
-	warnings: string[],
-): void {
+): {problems: string[]; warnings: string[]} {
+	const problems: string[] = [];
+	const warnings: string[] = [];
+	const expectedSha256 = recordedSha256(info.sidecar);
 	if (archive.streamName !== undefined && archive.streamName !== info.streamName) {
 		problems.push(
 			`the archive holds stream "${archive.streamName}" but backup.json describes "${info.streamName}": the two files come from different backups`,
@@ -96,9 +102,12 @@ function compare(
 			"the archive's SHA-256 differs from the one recorded in nats-dr.json when the backup was written: the file has changed since",
 		);
 	}
+
+	return {problems, warnings};
 }
 
-function recordedSha256(sidecar: Record<string, unknown> | undefined): string | undefined {
+/** The archive's SHA-256 as nats-dr.json recorded it; hash the archive only when there is one to compare with. */
+export function recordedSha256(sidecar: Record<string, unknown> | undefined): string | undefined {
 	const archive = sidecar?.['archive'];
 	if (typeof archive !== 'object' || archive === null) return undefined;
 	const {sha256} = archive as {sha256?: unknown};
