@@ -69,7 +69,7 @@ describe('restore into a standalone server', () => {
 		const dir = damagedCopy(fixture('RANDOM'), join(scratch, 'CORRUPT'));
 		const result = await restore([dir, '--yes']);
 		assert.equal(result.code, 1, result.stdout + result.stderr);
-		assert.match(result.stdout, /the archive is verified as it uploads/);
+		assert.match(result.stdout, /the archive is verified while it uploads/);
 		assert.match(
 			result.stderr,
 			/the archive of RANDOM is damaged: CRC mismatch in chunk at byte \d+: the archive is corrupt\. The upload stopped before its end marker, so the server restored none of it; no stream was created/,

@@ -115,8 +115,8 @@ function archiveFindings({verify, archiveFormat}: BackupFacts): PreflightFinding
 			level: 'ok',
 			message:
 				archiveFormat === 'natsarc1'
-					? "the archive's S2 checksums are verified as it uploads; the upload ends only if they hold (its NATSARC1 contents are not inspected)"
-					: 'the archive is verified as it uploads (checksums, tar structure, meta.inf); the upload ends only if it is whole',
+					? "the archive's S2 checksums are verified while it uploads: a damaged one restores nothing (its NATSARC1 contents are not inspected)"
+					: 'the archive is verified while it uploads (checksums, tar structure, meta.inf): a damaged one restores nothing',
 		},
 	];
 }
