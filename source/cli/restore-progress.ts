@@ -112,18 +112,25 @@ function logPrinter(out: Output, slowAfterMs: number): RestorePrinter {
 	let restoringSince: number | undefined;
 	let lastNote = 0;
 	let waiting = '';
-	let slowCheck: NodeJS.Timeout | undefined;
+	// A step that may wait seconds (a pre-flight check, the leader election) is logged only once it
+	// lasts: most end well before, and a log needs no line for them.
+	let slowStep: NodeJS.Timeout | undefined;
+	const logIfSlow = (text: string): void => {
+		clearTimeout(slowStep);
+		slowStep = setTimeout(() => {
+			stamp(text);
+		}, slowAfterMs);
+		// A step that fails sends nothing more: the timer must not keep the process alive for it.
+		slowStep.unref();
+	};
+
 	return {
 		checking(event) {
-			clearTimeout(slowCheck);
-			if (event.state !== 'running') return;
-			slowCheck = setTimeout(() => {
-				stamp(`Checking: ${event.label}`);
-			}, slowAfterMs);
-			// A plan that fails leaves no 'done': the timer must not keep the process alive for it.
-			slowCheck.unref();
+			clearTimeout(slowStep);
+			if (event.state === 'running') logIfSlow(`Checking: ${event.label}`);
 		},
 		onProgress(event) {
+			clearTimeout(slowStep);
 			switch (event.phase) {
 				case 'start': {
 					notifyEvery = Math.ceil(event.totalChunks / sentLines);
@@ -167,7 +174,13 @@ function logPrinter(out: Output, slowAfterMs: number): RestorePrinter {
 					break;
 				}
 
-				case 'request':
+				case 'request': {
+					logIfSlow(
+						`Waiting for the server to accept the restore of "${event.stream}"${event.replicas > 1 ? ' (the new group elects a leader first)' : ''}`,
+					);
+					break;
+				}
+
 				case 'done': {
 					break;
 				}
@@ -177,7 +190,7 @@ function logPrinter(out: Output, slowAfterMs: number): RestorePrinter {
 			out.log(text);
 		},
 		clear() {
-			clearTimeout(slowCheck);
+			clearTimeout(slowStep);
 		},
 	};
 }
