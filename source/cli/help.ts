@@ -66,7 +66,7 @@ const commandDetails: Record<CommandName, string> = {
   --cluster NAME           place the stream in this cluster (replaces the backup's placement)
   --tag TAG                placement tag, repeatable (replaces the backup's placement)
   --no-placement           drop the backup's placement
-  --no-verify              skip verifying the archive before sending it
+  --no-verify              skip verifying the archive while it uploads (the server alone judges it)
   --skip-existing          in an account restore, skip streams that exist instead of refusing
   --concurrency N          in an account restore, streams restored at once (1 to 16, default 8)
   --chunk-size SIZE        upload chunk size (default 1MiB, at most the server's max_payload)

@@ -3,8 +3,6 @@
  * uploading, then a status with the elapsed time while the server restores and the stream
  * settles). Elsewhere: natscli's --no-progress log lines, timestamped as jsm.go's debug log is.
  */
-import {basename} from 'node:path';
-import type {ArchiveProgress} from '../core/archive/verify-archive.js';
 import {formatBytes, formatRate} from '../core/format.js';
 import {uploadFigures} from '../core/transfer-figures.js';
 import {oneLine} from '../core/terminal-text.js';
@@ -15,8 +13,6 @@ import {ProgressLine} from './progress-line.js';
 
 export type RestorePrinter = {
 	onProgress(event: RestoreProgress): void;
-	/** While the archive is verified before anything is sent. */
-	verifying(dir: string, progress: ArchiveProgress & {totalBytes: number}): void;
 	/** Each pre-flight check as it starts and ends. */
 	checking(event: PlanCheckEvent): void;
 	/** Prints a line without tearing the live line. */
@@ -64,16 +60,6 @@ function livePrinter(out: Output, ascii: boolean): RestorePrinter {
 		checking(event) {
 			if (event.state === 'running') show(`Checking: ${event.label}`);
 			else clear();
-		},
-		verifying(dir, progress) {
-			bar.update({
-				label: `Verifying ${basename(dir)}`,
-				fraction: progress.compressedBytes / Math.max(1, progress.totalBytes),
-				doneBytes: progress.compressedBytes,
-				totalBytes: progress.totalBytes,
-				bytesPerSecond: 0,
-				etaMs: undefined,
-			});
 		},
 		onProgress(event) {
 			switch (event.phase) {
@@ -126,21 +112,25 @@ function logPrinter(out: Output, slowAfterMs: number): RestorePrinter {
 	let restoringSince: number | undefined;
 	let lastNote = 0;
 	let waiting = '';
-	let slowCheck: NodeJS.Timeout | undefined;
+	// A step that may wait seconds (a pre-flight check, the leader election) is logged only once it
+	// lasts: most end well before, and a log needs no line for them.
+	let slowStep: NodeJS.Timeout | undefined;
+	const logIfSlow = (text: string): void => {
+		clearTimeout(slowStep);
+		slowStep = setTimeout(() => {
+			stamp(text);
+		}, slowAfterMs);
+		// A step that fails sends nothing more: the timer must not keep the process alive for it.
+		slowStep.unref();
+	};
+
 	return {
 		checking(event) {
-			clearTimeout(slowCheck);
-			if (event.state !== 'running') return;
-			slowCheck = setTimeout(() => {
-				stamp(`Checking: ${event.label}`);
-			}, slowAfterMs);
-			// A plan that fails leaves no 'done': the timer must not keep the process alive for it.
-			slowCheck.unref();
-		},
-		verifying() {
-			// The checks' findings follow; a log needs no running count.
+			clearTimeout(slowStep);
+			if (event.state === 'running') logIfSlow(`Checking: ${event.label}`);
 		},
 		onProgress(event) {
+			clearTimeout(slowStep);
 			switch (event.phase) {
 				case 'start': {
 					notifyEvery = Math.ceil(event.totalChunks / sentLines);
@@ -184,7 +174,13 @@ function logPrinter(out: Output, slowAfterMs: number): RestorePrinter {
 					break;
 				}
 
-				case 'request':
+				case 'request': {
+					logIfSlow(
+						`Waiting for the server to accept the restore of "${event.stream}"${event.replicas > 1 ? ' (the new group elects a leader first)' : ''}`,
+					);
+					break;
+				}
+
 				case 'done': {
 					break;
 				}
@@ -194,7 +190,7 @@ function logPrinter(out: Output, slowAfterMs: number): RestorePrinter {
 			out.log(text);
 		},
 		clear() {
-			clearTimeout(slowCheck);
+			clearTimeout(slowStep);
 		},
 	};
 }

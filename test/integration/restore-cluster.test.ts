@@ -21,8 +21,10 @@ import {
 	cliConnection,
 	fixtureStates,
 	restoredState,
+	streamNames,
 } from '../helpers/streams.js';
 import {fixturePath} from '../helpers/fixtures.js';
+import {damagedCopy} from '../helpers/damaged-backup.js';
 
 const fixture = fixturePath;
 
@@ -151,6 +153,24 @@ describe('restore into a 3-node cluster with server tags', () => {
 		);
 		assert.match(stderr, /try: delete it \(nats stream rm RANDOM\) before retrying/);
 		await refused([fixture('RANDOM'), '--yes'], /the name "RANDOM" is still taken by an unfinished restore/);
+	});
+
+	test('a damaged archive: the upload stops before its end, the unfinished R3 restore is deleted, and the name restores at once', async () => {
+		const jsm = await nc.jetstreamManager();
+		if ((await streamNames(nc)).includes('RANDOM')) await jsm.streams.delete('RANDOM');
+		const dir = damagedCopy(fixture('RANDOM'), join(scratch, 'damaged', 'RANDOM'));
+		const result = await restore([dir, '--replicas', '3', '--yes']);
+		assert.equal(result.code, 1, result.stdout + result.stderr);
+		assert.match(
+			result.stderr,
+			/the archive of RANDOM is damaged: CRC mismatch in chunk at byte \d+: the archive is corrupt\. The upload stopped before its end marker, so the server restored none of it; no stream was created/,
+		);
+		assert.ok(!(await streamNames(nc)).includes('RANDOM'));
+		// Left alone, the cluster would keep the name and later make it an empty stream: the sound
+		// backup must restore under it, whole, straight away.
+		const sound = await restore([fixture('RANDOM'), '--replicas', '3', '--yes']);
+		assert.equal(sound.code, 0, sound.stdout + sound.stderr);
+		assert.deepEqual(await restoredState(nc, 'RANDOM'), {...fixtureStates['RANDOM'], replicas: 3});
 	});
 
 	test('a backup written by nats-dr restores to the same stream', async () => {

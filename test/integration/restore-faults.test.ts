@@ -15,6 +15,7 @@ import {appUser, delay, TestCluster, waitFor} from '../helpers/nats-server.js';
 import {appConnection, streamNames} from '../helpers/streams.js';
 import {fixturePath} from '../helpers/fixtures.js';
 import {endMarkerTrap} from '../helpers/end-marker-trap.js';
+import {damagedCopy} from '../helpers/damaged-backup.js';
 
 const fixture = fixturePath;
 const slowUpload = ['--chunk-size', '1KiB', '--window', '1', '--yes'];
@@ -246,6 +247,21 @@ describe('restore faults on a standalone server', () => {
 			result.stderr,
 			/account restore incomplete: 1 of 2 streams restored, 1 failed, 0 skipped \(existing\) \(failed: RANDOM\)/,
 		);
+		assert.deepEqual(await names(), ['AUDIT']);
+	});
+
+	test('an account restore verifies each archive as it uploads: the damaged one restores nothing, the others restore', async () => {
+		await deleteStreams();
+		const root = join(scratch, 'verified');
+		damagedCopy(fixture('RANDOM'), join(root, 'a-RANDOM'));
+		cpSync(fixture('account/AUDIT'), join(root, 'b-AUDIT'), {recursive: true});
+		const result = await startCli([root, '--confirm', 'verified', ...connection()]).exit;
+		assert.equal(result.code, 1, result.stdout + result.stderr);
+		assert.match(
+			result.stdout,
+			/restore for RANDOM failed: the archive of RANDOM is damaged: CRC mismatch in chunk at byte \d+: the archive is corrupt\. The upload stopped before its end marker, so the server restored none of it; no stream was created/,
+		);
+		assert.match(result.stdout, /Restored stream "AUDIT" in \d+s/);
 		assert.deepEqual(await names(), ['AUDIT']);
 	});
 });

@@ -10,6 +10,7 @@ import {after, before, describe, test} from 'node:test';
 import type {NatsConnection} from 'nats';
 import {planStreamRestore, type PlanCheckEvent} from '../../source/core/restore/plan.js';
 import {s2Stream} from '../helpers/s2-stream.js';
+import {damagedCopy} from '../helpers/damaged-backup.js';
 import {parseJson, runCli} from '../helpers/cli.js';
 import {TestCluster} from '../helpers/nats-server.js';
 import {expectRefusedRestore} from '../helpers/restore-refusal.js';
@@ -64,16 +65,22 @@ describe('restore into a standalone server', () => {
 		assert.equal(audit().at(-1)!['result'], 'refused');
 	});
 
-	test('refuses a corrupt archive unless --no-verify', async () => {
-		const archive = Buffer.from(readFileSync(fixture('RANDOM/stream.tar.s2')));
-		archive[1_500_000]! ^= 0xff;
-		const dir = copyBackup('RANDOM', 'CORRUPT', {archive});
-		await refused([dir, '--yes'], /CRC mismatch in chunk at byte \d+: the archive is corrupt/);
-		await refused([dir, '--yes', '--json'], /refused/);
+	test('a damaged archive: found while it uploads, the end held back, nothing restored, and said so', async () => {
+		const dir = damagedCopy(fixture('RANDOM'), join(scratch, 'CORRUPT'));
+		const result = await restore([dir, '--yes']);
+		assert.equal(result.code, 1, result.stdout + result.stderr);
+		assert.match(result.stdout, /the archive is verified while it uploads/);
+		assert.match(
+			result.stderr,
+			/the archive of RANDOM is damaged: CRC mismatch in chunk at byte \d+: the archive is corrupt\. The upload stopped before its end marker, so the server restored none of it; no stream was created/,
+		);
+		assert.match(result.stderr, /try: restore another backup, or pass --no-verify/);
+		assert.deepEqual(await streamNames(nc), []);
+		assert.equal(audit().at(-1)!['result'], 'failed');
 		const json = parseJson(await restore([dir, '--yes', '--json']));
 		assert.equal(json.ok, false);
-		assert.equal(json.refused, true);
-		assert.ok(json.findings.some((finding: any) => finding.check === 'archive' && finding.level === 'refusal'));
+		assert.equal(json.stage, 'upload');
+		assert.equal(json.target_state, 'absent');
 	});
 
 	test('refuses a NATSARC1 archive for a 2.9 server', async () => {
@@ -179,7 +186,7 @@ describe('restore into a standalone server', () => {
 			['target', 'backup', 'archive', 'stream'].flatMap(check => [`${check} running`, `${check} done`]),
 		);
 		assert.match(events[0]!.label, /servers, stream names and account limits/);
-		assert.match(events[4]!.label, /verifying RANDOM\/stream\.tar\.s2/);
+		assert.match(events[4]!.label, /reading the first bytes of stream\.tar\.s2/);
 		assert.match(events[6]!.label, /stream RANDOM exists/);
 	});
 

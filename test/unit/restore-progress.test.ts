@@ -98,6 +98,29 @@ test('without a terminal, a pre-flight check is logged only once it runs longer 
 	}
 });
 
+test('without a terminal, a slow restore request (the leader election) is logged once it lasts a second', () => {
+	mock.timers.enable({apis: ['setTimeout']});
+	try {
+		const {out, text} = capture();
+		const printer = restorePrinter(out, {live: false, ascii: false});
+		printer.onProgress(events[0]!);
+		printer.onProgress(events[1]!);
+		mock.timers.tick(999);
+		assert.doesNotMatch(text(), /Waiting/);
+		mock.timers.tick(1);
+		printer.onProgress(events[2]!);
+		mock.timers.tick(5000);
+		const lines = text().trim().split('\n');
+		assert.equal(lines.length, 2);
+		assert.match(
+			lines[1]!,
+			/^\d\d:\d\d:\d\d Waiting for the server to accept the restore of "ORDERS" \(the new group elects a leader first\)$/,
+		);
+	} finally {
+		mock.timers.reset();
+	}
+});
+
 test('on a terminal, the running pre-flight check is the live line until it ends', () => {
 	const {out, text} = capture();
 	const printer = restorePrinter(out, {live: true, ascii: true});

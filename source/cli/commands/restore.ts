@@ -120,12 +120,11 @@ async function restoreOne(run: Run): Promise<ExitCode> {
 		invocation: {flags},
 		signal,
 	} = context;
-	if (flags.verify) out.log(`Checking the backup in ${dir}, verifying its archive`);
+	out.log(`Checking the backup in ${dir}`);
 	const plan = await planStreamRestore(session, dir, {
 		overrides,
 		verify: flags.verify,
 		signal,
-		onVerify: printer.verifying,
 		onCheck: printer.checking,
 	});
 	printer.clear();
@@ -174,13 +173,12 @@ async function restoreAll(run: Run): Promise<ExitCode> {
 		invocation: {flags},
 		signal,
 	} = context;
-	if (flags.verify) out.log(`Checking the backups in ${dir}, verifying their archives`);
+	out.log(`Checking the backups in ${dir}`);
 	const plan = await planAccountRestore(session, dir, {
 		overrides,
 		verify: flags.verify,
 		signal,
 		skipExisting: flags.skipExisting,
-		onVerify: printer.verifying,
 		onCheck: printer.checking,
 	});
 	printer.clear();

@@ -57,20 +57,26 @@ export async function verifyBackupDir(
 	if (streamName !== undefined) result.streamName = streamName;
 	if (info) {
 		result.backup = info.state;
-		compare(info, archive, expected, problems, warnings);
+		const judged = archiveAgainstBackup(info, archive);
+		problems.push(...judged.problems);
+		warnings.push(...judged.warnings);
 	}
 
 	result.ok = problems.length === 0;
 	return result;
 }
 
-function compare(
+/**
+ * What an archive report means next to the backup.json and nats-dr.json beside it: the same stream,
+ * the same file as written (its recorded checksum, when the archive was hashed), the consumers it holds.
+ */
+export function archiveAgainstBackup(
 	info: BackupDirInfo,
 	archive: ArchiveReport,
-	expected: RecordedChecksum | undefined,
-	problems: string[],
-	warnings: string[],
-): void {
+): {problems: string[]; warnings: string[]} {
+	const problems: string[] = [];
+	const warnings: string[] = [];
+	const expected = recordedChecksum(info.sidecar);
 	if (archive.streamName !== undefined && archive.streamName !== info.streamName) {
 		problems.push(
 			`the archive holds stream "${archive.streamName}" but backup.json describes "${info.streamName}": the two files come from different backups`,
@@ -100,11 +106,14 @@ function compare(
 			`the archive's ${name} differs from the one recorded in nats-dr.json when the backup was written: the file has changed since`,
 		);
 	}
+
+	return {problems, warnings};
 }
 
-type RecordedChecksum = {algorithm: 'xxh3' | 'sha256'; hex: string};
+export type RecordedChecksum = {algorithm: 'xxh3' | 'sha256'; hex: string};
 
-function recordedChecksum(sidecar: Record<string, unknown> | undefined): RecordedChecksum | undefined {
+/** The archive's checksum as nats-dr.json recorded it; hash the archive only when there is one to compare with. */
+export function recordedChecksum(sidecar: Record<string, unknown> | undefined): RecordedChecksum | undefined {
 	const archive = sidecar?.['archive'];
 	if (typeof archive !== 'object' || archive === null) return undefined;
 	const {xxh3, sha256} = archive as {xxh3?: unknown; sha256?: unknown};

@@ -10,8 +10,6 @@ import {
 	type BackupDirInfo,
 	type NonBackupEntry,
 } from '../archive/backup-dir.js';
-import type {ArchiveProgress} from '../archive/verify-archive.js';
-import {verifyBackupDir, type BackupVerification} from '../archive/verify-backup.js';
 import {peekArchive} from './archive-peek.js';
 import {applyOverrides, restoreRequestBody, type RestoreOverrides} from './overrides.js';
 import {
@@ -32,14 +30,12 @@ import {
 	type RestoreConnection,
 	type SharedTargetFacts,
 } from './target-facts.js';
-import {formatBytes} from '../format.js';
 
 export type PlanOptions = {
 	overrides?: RestoreOverrides;
-	/** Verify the archive first (default true); false is --no-verify. */
+	/** Verify the archive as it uploads, holding back its end until it proves whole (default true); false is --no-verify. */
 	verify?: boolean;
 	signal?: AbortSignal;
-	onVerify?: (dir: string, progress: ArchiveProgress & {totalBytes: number}) => void;
 	/** Each check as it starts and ends: some wait seconds for servers that do not answer. */
 	onCheck?: (event: PlanCheckEvent) => void;
 };
@@ -59,7 +55,7 @@ export type SettleExpectation = {
 	oldestMs: number | undefined;
 	/** Of the config sent: they may remove messages as soon as the stream exists. */
 	limits: StreamLimits;
-	/** Consumer names from the verified archive; only a count (backup.json) without verification. */
+	/** Consumer names once the archive verified during the upload; before, and with --no-verify, backup.json's count. */
 	consumers: string[] | {count: number} | undefined;
 	replicas: number;
 };
@@ -78,8 +74,8 @@ export type StreamRestorePlan = {
 	placement: BackupFacts['placement'];
 	overrides: RestoreOverrides;
 	expected: SettleExpectation;
-	/** Absent with --no-verify. */
-	verification: BackupVerification | undefined;
+	/** Whether the upload verifies the archive (false with --no-verify). */
+	verify: boolean;
 };
 
 export type AccountRestorePlan = {
@@ -268,7 +264,7 @@ async function planOne(
 				consumers: undefined,
 				replicas: 1,
 			},
-			verification: undefined,
+			verify: false,
 		};
 	}
 
@@ -279,22 +275,14 @@ async function planOne(
 	const subjects = Array.isArray(config['subjects'])
 		? config['subjects'].filter((subject): subject is string => typeof subject === 'string')
 		: [];
-	const verification =
-		options.verify === false
-			? undefined
-			: await checking(
-					options,
-					'archive',
-					`verifying ${basename(dir)}/${basename(backup.archivePath)}: reading all ${formatBytes(backup.archiveBytes)} of it`,
-					async () => verify(backup, options),
-				);
-	// Verification already read the whole archive; without it, its first bytes tell format and name.
-	const archive = verification?.archive;
-	const peek = archive
-		? {format: archive.format, streamName: archive.streamName}
-		: await checking(options, 'archive', `reading the first bytes of ${basename(backup.archivePath)}`, async () =>
-				peekArchive(backup.archivePath, options.signal),
-			);
+	const verify = options.verify !== false;
+	// The whole archive is read only while it uploads; its first bytes tell format and name now.
+	const peek = await checking(
+		options,
+		'archive',
+		`reading the first bytes of ${basename(backup.archivePath)}`,
+		async () => peekArchive(backup.archivePath, options.signal),
+	);
 	const backupFacts: BackupFacts = {
 		stream: backup.streamName,
 		subjects,
@@ -303,12 +291,7 @@ async function planOne(
 		archiveBytes: backup.archiveBytes,
 		streamBytes: backup.state.bytes,
 		sourceVersion: sidecarServerVersion(backup.sidecar),
-		verification: verification && {
-			ok: verification.ok,
-			problems: verification.problems,
-			warnings: verification.warnings,
-			consumers: archive?.consumers ?? [],
-		},
+		verify,
 		archiveFormat: peek.format,
 		archiveStream: peek.streamName,
 	};
@@ -335,15 +318,10 @@ async function planOne(
 			lastSeq: backup.state.last_seq,
 			oldestMs: firstTimestampMs(backup.raw),
 			limits: limitsOf(config),
-			consumers:
-				archive?.format === 'tar' && verification?.ok
-					? archive.consumers
-					: consumerCount === undefined
-						? undefined
-						: {count: consumerCount},
+			consumers: consumerCount === undefined ? undefined : {count: consumerCount},
 			replicas,
 		},
-		verification,
+		verify,
 	};
 }
 
@@ -359,20 +337,6 @@ function targetFacts(
 		...stream,
 		storage: isUnknown(shared.account) ? shared.account : accountStorage(shared.account, replicas),
 	};
-}
-
-/** The whole directory: the archive, its agreement with backup.json, and nats-dr.json's checksum when there is one. */
-async function verify(backup: BackupDirInfo, options: PlanOptions): Promise<BackupVerification> {
-	const {onVerify, signal} = options;
-	return verifyBackupDir(backup.dir, {
-		...(signal ? {signal} : {}),
-		...(onVerify
-			? {
-					onProgress: (progress: ArchiveProgress) =>
-						onVerify(backup.dir, {...progress, totalBytes: backup.archiveBytes}),
-				}
-			: {}),
-	});
 }
 
 function firstTimestampMs(raw: Record<string, unknown>): number | undefined {

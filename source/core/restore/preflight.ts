@@ -31,8 +31,8 @@ export type BackupFacts = {
 	streamBytes: number | undefined;
 	/** The nats-server version that wrote the backup, when its nats-dr.json says. */
 	sourceVersion: string | undefined;
-	/** Absent with --no-verify. */
-	verification: {ok: boolean; problems: string[]; warnings: string[]; consumers: string[]} | undefined;
+	/** Whether the upload verifies the archive; false with --no-verify. */
+	verify: boolean;
 	/** Read from the archive's first bytes, verified or not. */
 	archiveFormat: ArchiveFormat;
 	/** The name in the archive's meta.inf, when it could be read. */
@@ -97,8 +97,8 @@ export function preflightFindings({backup, target}: PreflightFacts): PreflightFi
 	];
 }
 
-function archiveFindings({verification, archiveFormat}: BackupFacts): PreflightFinding[] {
-	if (!verification) {
+function archiveFindings({verify, archiveFormat}: BackupFacts): PreflightFinding[] {
+	if (!verify) {
 		return [
 			{
 				check: 'archive',
@@ -109,30 +109,16 @@ function archiveFindings({verification, archiveFormat}: BackupFacts): PreflightF
 		];
 	}
 
-	const findings: PreflightFinding[] = verification.problems.map(problem => ({
-		check: 'archive',
-		level: 'refusal',
-		message: problem,
-		hint: 'restore another backup, or pass --no-verify to let the server judge this one',
-	}));
-	for (const warning of verification.warnings) findings.push({check: 'archive', level: 'warning', message: warning});
-	if (verification.ok && archiveFormat === 'natsarc1') {
-		findings.unshift({
+	return [
+		{
 			check: 'archive',
 			level: 'ok',
-			message: "the archive's S2 checksums verify (its NATSARC1 contents are not inspected)",
-		});
-	} else if (verification.ok) {
-		const consumers =
-			verification.consumers.length === 0 ? 'no consumers' : `consumers ${verification.consumers.join(', ')}`;
-		findings.unshift({
-			check: 'archive',
-			level: 'ok',
-			message: `the archive verifies (checksums, tar structure, meta.inf; ${consumers})`,
-		});
-	}
-
-	return findings;
+			message:
+				archiveFormat === 'natsarc1'
+					? "the archive's S2 checksums are verified while it uploads: a damaged one restores nothing (its NATSARC1 contents are not inspected)"
+					: 'the archive is verified while it uploads (checksums, tar structure, meta.inf): a damaged one restores nothing',
+		},
+	];
 }
 
 function formatFindings({archiveFormat, sourceVersion}: BackupFacts, {version}: TargetFacts): PreflightFinding[] {

@@ -4,13 +4,15 @@
  * failure says what went wrong and what state the target is left in.
  */
 import {ErrorCode} from 'nats';
+import {ArchiveVerifier} from '../archive/verify-archive.js';
+import {archiveAgainstBackup, recordedChecksum} from '../archive/verify-backup.js';
 import {RateMeter} from '../backup/progress.js';
 import {AbortedError, DrError, exitCodes, JsApiError} from '../errors.js';
 import {decodeJson, hasAnswered, requestError} from '../jsapi.js';
 import type {StreamInfoReply} from '../diagnosis/streams.js';
 import {planStreamRestore, type PlanOptions, type StreamRestorePlan} from './plan.js';
 import {waitSettled, type ConsumerSummary, type RemovedByLimits} from './settle.js';
-import {describeTargetState, probeTarget, type TargetState} from './target-state.js';
+import {describeTargetState, discardUnfinishedRestore, probeTarget, type TargetState} from './target-state.js';
 import type {RestoreConnection} from './target-facts.js';
 import {stopOnDisconnectOrAbort, uploadArchive} from './upload.js';
 
@@ -227,6 +229,26 @@ export async function runRestore(plan: StreamRestorePlan, options: RestoreOption
 	const uploadStarted = performance.now();
 	const requestMs = Math.round(uploadStarted - started);
 	const meter = new RateMeter(totalBytes, uploadStarted);
+	// The archive is verified in the one read the upload makes; its end marker waits for the verdict.
+	const recorded = plan.verify ? recordedChecksum(backup!.sidecar) : undefined;
+	const verifier = plan.verify
+		? new ArchiveVerifier({
+				sha256: recorded?.algorithm === 'sha256',
+				xxh3: recorded?.algorithm === 'xxh3',
+				path: backup!.archivePath,
+			})
+		: undefined;
+	const damaged = async (problems: string[]): Promise<never> => {
+		const state = await discardUnfinishedRestore(js, stream);
+		throw new RestoreError(
+			stream,
+			'upload',
+			`the archive of ${stream} is damaged: ${problems.join('; ')}. The upload stopped before its end marker, so the server restored none of it`,
+			describeTargetState(stream, 'upload', state, false),
+			{hint: 'restore another backup, or pass --no-verify to let the server judge this one'},
+		);
+	};
+
 	let upload;
 	try {
 		upload = await uploadArchive(nc, reply.deliver_subject, backup!.archivePath, {
@@ -235,6 +257,7 @@ export async function runRestore(plan: StreamRestorePlan, options: RestoreOption
 			chunkTimeoutMs: options.chunkTimeoutMs ?? 20_000,
 			startedAt: uploadStarted,
 			...(signal ? {signal} : {}),
+			...(verifier ? {verifier} : {}),
 			onAck(sentBytes, chunks) {
 				const now = performance.now();
 				meter.update(sentBytes, now);
@@ -252,11 +275,22 @@ export async function runRestore(plan: StreamRestorePlan, options: RestoreOption
 			},
 		});
 	} catch (error) {
+		// A server that reads the upload as it comes (2.15) may refuse the damaged chunk itself.
+		if (verifier?.failed && !(error instanceof AbortedError)) return damaged(verifier.finish().problems);
 		const what =
 			error instanceof AbortedError
 				? `restore of ${stream} interrupted during the upload`
 				: `upload of ${stream} failed: ${(error as Error).message}`;
 		return fail('upload', what, error);
+	}
+
+	let expected = plan.expected;
+	if (verifier) {
+		const report = verifier.finish();
+		const {problems} = report.ok ? archiveAgainstBackup(backup!, report) : report;
+		if (problems.length > 0) return damaged(problems);
+		// Only a whole tar names the consumers the server must show before the restore is done.
+		if (report.format === 'tar') expected = {...expected, consumers: report.consumers};
 	}
 
 	const uploadMs = Math.round(performance.now() - uploadStarted);
@@ -319,7 +353,7 @@ export async function runRestore(plan: StreamRestorePlan, options: RestoreOption
 	const settleTimeoutMs = options.settleTimeoutMs ?? 120_000;
 	let settled;
 	try {
-		settled = await waitSettled(js, stream, plan.expected, {
+		settled = await waitSettled(js, stream, expected, {
 			timeoutMs: settleTimeoutMs,
 			...(signal ? {signal} : {}),
 			onUpdate(state) {

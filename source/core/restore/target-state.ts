@@ -7,6 +7,7 @@ import {streamDeleteCommand, streamInfoCommand} from '../nats-command.js';
 import {DrError, JsApiError} from '../errors.js';
 import {listStreamNames, streamInfo} from '../diagnosis/streams.js';
 import type {JsApi} from '../jsapi.js';
+import {deleteStream} from '../recovery-actions.js';
 
 export type ProbedTarget =
 	{kind: 'absent'} | {kind: 'exists'; messages: number} | {kind: 'reserved'} | {kind: 'unknown'; reason: string};
@@ -31,6 +32,23 @@ export async function probeTarget(js: JsApi, stream: string): Promise<ProbedTarg
 		if (!(error instanceof DrError)) throw error;
 		return {kind: 'unknown', reason: error.message};
 	}
+}
+
+/**
+ * Removes what a restore stopped before its end marker leaves: nothing on a standalone server, but a
+ * cluster keeps the name taken and, about 10 s later, turns it into an empty stream with the backup's
+ * config (2.9.10 and 2.15.3 alike). Deleting it at once leaves nothing, then or later; the pre-flight
+ * found no stream of this name, so what is deleted is this restore's own.
+ */
+export async function discardUnfinishedRestore(js: JsApi, stream: string): Promise<ProbedTarget> {
+	try {
+		await deleteStream(js, stream);
+	} catch (error) {
+		if (!(error instanceof DrError)) throw error;
+		// 10059: nothing to delete, as on a standalone server; any other failure shows in the probe.
+	}
+
+	return probeTarget(js, stream);
 }
 
 /** Pure: the target's state in words, for the stage the restore stopped in. */

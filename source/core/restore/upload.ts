@@ -2,7 +2,8 @@
  * The restore upload: `stream.tar.s2` in chunks, each a request to the restore's deliver subject.
  * jsm.go waits for each reply before sending the next; round trips, not the server, then set the
  * pace (protocol doc §4.6). Here a window of chunks is in flight on the one connection, which the
- * server handles in order, and every reply is still checked. The file is read as a stream.
+ * server handles in order, and every reply is still checked. The file is read as a stream, and each
+ * chunk read goes through the verifier too, while the server works on it: one read serves both.
  */
 import {createReadStream} from 'node:fs';
 import {ErrorCode, Events, type NatsConnection} from 'nats';
@@ -19,6 +20,8 @@ export type UploadOptions = {
 	signal?: AbortSignal;
 	/** After each acknowledged chunk: bytes and chunks the server has taken so far. */
 	onAck?: (bytes: number, chunks: number) => void;
+	/** Sees every chunk once it is sent; the upload stops reading at its first problem. */
+	verifier?: {push(data: Uint8Array): void; readonly failed: boolean};
 };
 
 export type UploadResult = {bytes: number; chunks: number};
@@ -34,7 +37,7 @@ export async function uploadArchive(
 	path: string,
 	options: UploadOptions,
 ): Promise<UploadResult> {
-	const {chunkSize, window, chunkTimeoutMs, signal, onAck} = options;
+	const {chunkSize, window, chunkTimeoutMs, signal, onAck, verifier} = options;
 	const stop = stopOnDisconnectOrAbort(nc, signal, 'during the upload');
 	const inFlight: Array<Promise<DrError | undefined>> = [];
 	let bytes = 0;
@@ -74,6 +77,8 @@ export async function uploadArchive(
 			const now = performance.now();
 			inFlight.push(send(data as Buffer, ++sent, now - lastSendAt));
 			lastSendAt = now;
+			verifier?.push(data as Buffer);
+			if (verifier?.failed) break;
 			if (sent === 1) await settleOldest();
 		}
 

@@ -288,9 +288,9 @@ export function RestoreRunScreen({
 			{result && (
 				<Box flexDirection="column">
 					<Styled tone="ok">
-						{glyphs.ok} Restored stream {stream} in {Math.round(result.totalMs / 1000)}s (upload{' '}
-						{Math.round(result.uploadMs / 100) / 10}s, server {Math.round(result.serverMs / 100) / 10}s, settling{' '}
-						{Math.round(result.settleMs / 100) / 10}s)
+						{glyphs.ok} Restored stream {stream} in {Math.round(result.totalMs / 1000)}s (request{' '}
+						{tenths(result.requestMs)}s, upload {tenths(result.uploadMs)}s, server restore {tenths(result.serverMs)}s,
+						replica catch-up {tenths(result.settleMs)}s)
 					</Styled>
 					<Text>
 						{'  '}
@@ -362,4 +362,8 @@ function TypedConfirm({name, ui}: {readonly name: string; readonly ui: Ui}) {
 			<TextField buffer={ui.text} error={ui.error} />
 		</Box>
 	);
+}
+
+function tenths(ms: number): number {
+	return Math.round(ms / 100) / 10;
 }
