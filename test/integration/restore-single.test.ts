@@ -65,6 +65,15 @@ describe('restore into a standalone server', () => {
 		assert.equal(audit().at(-1)!['result'], 'refused');
 	});
 
+	test('an archive changed since nats-dr wrote it: its recorded XXH3-64 differs, and nothing is restored', async () => {
+		const dir = copyBackup('RANDOM', 'CHANGED');
+		writeFileSync(join(dir, 'nats-dr.json'), JSON.stringify({archive: {xxh3: '0'.repeat(16)}}));
+		const result = await restore([dir, '--yes']);
+		assert.equal(result.code, 1, result.stdout + result.stderr);
+		assert.match(result.stderr, /XXH3-64 differs from the one recorded in nats-dr\.json/);
+		assert.deepEqual(await streamNames(nc), []);
+	});
+
 	test('a damaged archive: found while it uploads, the end held back, nothing restored, and said so', async () => {
 		const dir = damagedCopy(fixture('RANDOM'), join(scratch, 'CORRUPT'));
 		const result = await restore([dir, '--yes']);
