@@ -62,7 +62,7 @@ export async function benchBackup(): Promise<string[]> {
 					argv: () => [peer.path, 'drain', '-s', url, ...auth, stream, '--inbox', 'plain'],
 				},
 				{
-					label: "drain, 1 MiB chunks (nats-dr's size from nats-server 2.10.12 on)",
+					label: "drain, 1 MiB chunks (nats-dr's size for streams of 8 MiB or more)",
 					argv: () => [peer.path, 'drain', '-s', url, ...auth, stream, '--inbox', 'plain', '--chunk', '1MiB'],
 				},
 				{
