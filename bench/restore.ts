@@ -15,10 +15,9 @@ import {mkdtemp, readFile, rm} from 'node:fs/promises';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {connect, type NatsConnection} from 'nats';
-import {settleState} from '../source/core/restore/settle.js';
-import {streamInfo} from '../source/core/diagnosis/streams.js';
+import {waitSettled} from '../source/core/restore/settle.js';
 import {formatBytes} from '../source/core/format.js';
-import {appUser, TestCluster, waitFor} from '../test/helpers/nats-server.js';
+import {appUser, sysUser, TestCluster, waitFor} from '../test/helpers/nats-server.js';
 import {fillRandom, streamNames} from '../test/helpers/streams.js';
 import {snapshotRaw} from '../test/helpers/snapshot-raw.js';
 import {runMeasured, seedWithPeer, type ChildRun} from './lib/peak-rss.js';
@@ -48,6 +47,8 @@ export async function benchRestore(): Promise<string[]> {
 		const url = cluster.node('n1').url;
 		const auth = ['--user', appUser.user, '--password', appUser.password];
 		const nc = await connect({servers: url, user: appUser.user, pass: appUser.password});
+		// Replicas are believed current when their own servers hold the data (settle.ts), for every row.
+		const sys = await connect({servers: url, user: sysUser.user, pass: sysUser.password});
 		const version = nc.info?.version ?? '?';
 		const dir = join(scratch, stream);
 		let seeded = `${formatBytes(sizeMib * 2 ** 20)} in ${messageSize} messages`;
@@ -95,6 +96,10 @@ export async function benchRestore(): Promise<string[]> {
 				'--server',
 				url,
 				...auth,
+				'--sys-user',
+				sysUser.user,
+				'--sys-password',
+				sysUser.password,
 				'--audit-log',
 				join(scratch, 'audit.log'),
 				...natsDrArgs,
@@ -110,12 +115,13 @@ export async function benchRestore(): Promise<string[]> {
 		for (let run = 0; run < runs; run++) {
 			for (let index = 0; index < rows.length; index++) {
 				const row = rows[(index + run) % rows.length]!;
-				timings.get(row.label)!.push(await measure(nc, row, dir, backupJson.state.messages));
+				timings.get(row.label)!.push(await measure(nc, sys, row, dir, backupJson.state.messages));
 				await dropStream(nc);
 			}
 		}
 
 		await nc.close();
+		await sys.close();
 		const lines = [
 			`Restore: 3-node cluster, nats-server ${version}, R${replicas} stream of ${seeded}, archive ${formatBytes(archiveBytes)}, every client on n1; whole processes, median (min–max) of ${runs} rotated runs; load average ${loadBefore} before, ${loadAverage()} after (2 cores, shared)`,
 			'',
@@ -169,7 +175,13 @@ export async function benchRestore(): Promise<string[]> {
  * The official tools exit at the final reply; then the bench polls every 50 ms until the stream
  * is settled, by the same rule nats-dr uses. nats-dr's own final reply is its exit minus its settle phase.
  */
-async function measure(nc: NatsConnection, row: Row, dir: string, messages: number): Promise<Timing> {
+async function measure(
+	nc: NatsConnection,
+	sys: NatsConnection,
+	row: Row,
+	dir: string,
+	messages: number,
+): Promise<Timing> {
 	const started = performance.now();
 	const [command, ...args] = row.argv(dir);
 	const run: ChildRun = await runMeasured(command!, args);
@@ -185,20 +197,11 @@ async function measure(nc: NatsConnection, row: Row, dir: string, messages: numb
 	}
 
 	const js = {nc, prefix: '$JS.API', timeoutMs: 5000};
-	await waitFor(
-		async () => {
-			// The seeded stream has no consumers, so data and replicas are what the rule checks here.
-			return settleState(await streamInfo(js, stream), [], {
-				messages,
-				lastSeq: undefined,
-				oldestMs: undefined,
-				limits: {},
-				consumers: undefined,
-				replicas,
-			}).done;
-		},
-		{what: `${stream} settled`, timeoutMs: 600_000, intervalMs: 50},
-	);
+	// The seeded stream has no consumers, so data and replicas are what the rule checks here.
+	const expectation = {messages, lastSeq: undefined, oldestMs: undefined, limits: {}, consumers: undefined, replicas};
+	const settled = await waitSettled(js, stream, expectation, {timeoutMs: 600_000, sys});
+	if (!settled.state.done)
+		throw new Error(`${row.label}: ${stream} did not settle: ${settled.state.waitingFor.join(', ')}`);
 	return {replyMs: run.wallMs, settledMs: performance.now() - started};
 }
 

@@ -93,6 +93,34 @@ function info(state: {messages?: number; last_seq?: number}, cluster?: StreamInf
 
 const unlimited = {lastSeq: undefined, oldestMs: undefined, limits: {}};
 
+test("replicas reported current are held to the leader's messages when their servers' JSZ is at hand", () => {
+	const expected = {...unlimited, messages: 2000, consumers: [], replicas: 3};
+	// What nats-server 2.15.3 reports for a moment right after a restore: current, lag 0, yet empty.
+	const current = {
+		name: 'c1',
+		leader: 'n1',
+		replicas: [
+			{name: 'n2', current: true},
+			{name: 'n3', current: true},
+		],
+	};
+	const stream = info({messages: 2000, last_seq: 2000}, current);
+	const empty = settleState(stream, [], expected, Date.now(), [
+		{server: 'n1', messages: 2000, lastSeq: 2000},
+		{server: 'n2', messages: 0, lastSeq: 0},
+	]);
+	assert.equal(empty.done, false);
+	assert.deepEqual(empty.waitingFor, [
+		'replica n2 to hold the data (0 of 2000 messages)',
+		'replica n3 to hold the data (not reported yet)',
+	]);
+	const held = settleState(stream, [], expected, Date.now(), [
+		{server: 'n2', messages: 2000, lastSeq: 2000},
+		{server: 'n3', messages: 2000, lastSeq: 2000},
+	]);
+	assert.equal(held.done, true, held.waitingFor.join('; '));
+});
+
 test('settleState is done only with the messages, every archived consumer and current replicas', () => {
 	const expected = {...unlimited, messages: 2000, consumers: ['MONITOR', 'PROCESSOR'], replicas: 3};
 	const current = {

@@ -49,8 +49,9 @@ export async function gatherSurvivorViews(
 		account,
 		expected,
 		timeoutMs,
+		quietMs = timeoutMs,
 		signal,
-	}: {account: string | undefined; expected: number; timeoutMs: number; signal?: AbortSignal},
+	}: {account: string | undefined; expected: number; timeoutMs: number; quietMs?: number; signal?: AbortSignal},
 ): Promise<SurvivorViews> {
 	const replies = await sysGather<JszReply>(
 		sys,
@@ -58,7 +59,7 @@ export async function gatherSurvivorViews(
 		{accounts: true, streams: true, config: true, ...(account ? {account} : {})},
 		// Each reply describes every stream the server holds: with thousands, the last server takes a
 		// while to send it, so the count of answering servers ends the wait, not a short quiet period.
-		{maxWaitMs: timeoutMs, quietMs: timeoutMs, signal, expected: () => expected},
+		{maxWaitMs: timeoutMs, quietMs, signal, expected: () => expected},
 	);
 	return survivorViewsFrom(replies, account);
 }

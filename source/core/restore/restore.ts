@@ -355,6 +355,7 @@ export async function runRestore(plan: StreamRestorePlan, options: RestoreOption
 	try {
 		settled = await waitSettled(js, stream, expected, {
 			timeoutMs: settleTimeoutMs,
+			sys: options.connection.sys,
 			...(signal ? {signal} : {}),
 			onUpdate(state) {
 				if (!state.done) onProgress?.({phase: 'settling', stream, waitingFor: state.waitingFor, elapsedMs: elapsed()});

@@ -4,7 +4,9 @@
  * when the stream holds the archive's messages less those its own limits removed, every archived
  * consumer exists and, for R > 1, every replica is current.
  */
+import type {NatsConnection} from 'nats';
 import {throwIfAborted} from '../errors.js';
+import {accountOf, gatherSurvivorViews} from '../diagnosis/survivor-views.js';
 import {jsRequest, type JsApi} from '../jsapi.js';
 import {streamInfo, type StreamInfoReply} from '../diagnosis/streams.js';
 import type {SettleExpectation} from './plan.js';
@@ -28,12 +30,20 @@ export type SettleState = {
 
 type ReplicaInfo = {name: string; current?: boolean; lag?: number; offline?: boolean};
 
-/** Pure but for the clock: what is still missing, in words. */
+/** A replica's own view of the stream, from its server's JSZ. */
+export type ReplicaData = {server: string; messages: number; lastSeq: number};
+
+/**
+ * Pure but for the clock: what is still missing, in words. `replicaData`, when the system account
+ * could read it, holds the replicas to the leader's messages: `current` alone is not enough (see
+ * waitSettled).
+ */
 export function settleState(
 	info: StreamInfoReply,
 	consumers: string[],
 	expected: SettleExpectation,
 	now = Date.now(),
+	replicaData?: ReplicaData[],
 ): SettleState {
 	const waitingFor: string[] = [];
 	const softWaitingFor: string[] = [];
@@ -70,6 +80,16 @@ export function settleState(
 
 		const missing = expected.replicas - 1 - replicas.length;
 		if (missing > 0) waitingFor.push(`${missing} more replica${missing > 1 ? 's' : ''} to be placed`);
+		if (replicaData && behind.length === 0) {
+			const lastSeq = info.state?.last_seq ?? 0;
+			for (const replica of replicas) {
+				const data = replicaData.find(view => view.server === replica.name);
+				if (data?.messages === messages && data.lastSeq === lastSeq) continue;
+				waitingFor.push(
+					`replica ${replica.name} to hold the data (${data ? `${data.messages} of ${messages} messages` : 'not reported yet'})`,
+				);
+			}
+		}
 	}
 
 	return {done: waitingFor.length === 0, waitingFor, softWaitingFor, ...(removedByLimits ? {removedByLimits} : {})};
@@ -114,17 +134,40 @@ export type Settled = {info: StreamInfoReply; consumers: ConsumerSummary[]; stat
 /** How long a restore that is otherwise done waits for consumers backup.json counts beyond the archive. */
 export const softWaitMs = 5000;
 
-/** Polls until settled or the timeout; returns the last look either way. */
+/**
+ * Without the system account, how long replicas must go on being reported current before they are
+ * believed: nats-server 2.15.3 reports a just-restored stream's empty followers current, lag 0, for
+ * about 20 ms before their catch-up starts (seen twice in a few restores of 128 MiB).
+ */
+export const unconfirmedReplicasMs = 500;
+
+/**
+ * Polls until settled or the timeout; returns the last look either way. With `sys`, replicas
+ * reported current must also hold the leader's messages in their own servers' JSZ; without it,
+ * they must stay current for `unconfirmedReplicasMs`.
+ */
 export async function waitSettled(
 	js: JsApi,
 	stream: string,
 	expected: SettleExpectation,
-	{timeoutMs, signal, onUpdate}: {timeoutMs: number; signal?: AbortSignal; onUpdate?: (state: SettleState) => void},
+	{
+		timeoutMs,
+		signal,
+		onUpdate,
+		sys,
+	}: {
+		timeoutMs: number;
+		signal?: AbortSignal;
+		onUpdate?: (state: SettleState) => void;
+		sys?: NatsConnection | undefined;
+	},
 ): Promise<Settled> {
 	const deadline = Date.now() + timeoutMs;
 	const requestTimeoutMs = Math.min(js.timeoutMs, 3000);
 	let intervalMs = 50;
 	let doneSince: number | undefined;
+	let readsReplicas = sys !== undefined;
+	let confirmed = false;
 	for (;;) {
 		throwIfAborted(signal);
 		let look: Settled | undefined;
@@ -133,15 +176,20 @@ export async function waitSettled(
 				streamInfo(js, stream, requestTimeoutMs),
 				listConsumers(js, stream, requestTimeoutMs),
 			]);
-			look = {
-				info,
-				consumers,
-				state: settleState(
-					info,
-					consumers.map(consumer => consumer.name),
-					expected,
-				),
-			};
+			const names = consumers.map(consumer => consumer.name);
+			let state = settleState(info, names, expected);
+			confirmed = false;
+			if (state.done && expected.replicas > 1 && readsReplicas) {
+				const replicaData = await replicaDataOf(sys!, js, stream, requestTimeoutMs, signal);
+				// A system account that does not answer is asked no more: the time rule stands in.
+				readsReplicas = replicaData !== undefined;
+				if (replicaData) {
+					state = settleState(info, names, expected, Date.now(), replicaData);
+					confirmed = true;
+				}
+			}
+
+			look = {info, consumers, state};
 		} catch (error) {
 			// A stream that was just restored may not answer for a moment; only the deadline decides.
 			if (Date.now() + intervalMs > deadline) throw error;
@@ -151,8 +199,11 @@ export async function waitSettled(
 			onUpdate?.(look.state);
 			const now = Date.now();
 			doneSince = look.state.done ? (doneSince ?? now) : undefined;
+			const believed = expected.replicas <= 1 || confirmed || now - doneSince! >= unconfirmedReplicasMs;
 			const settled =
-				doneSince !== undefined && (look.state.softWaitingFor.length === 0 || now - doneSince >= softWaitMs);
+				doneSince !== undefined &&
+				believed &&
+				(look.state.softWaitingFor.length === 0 || now - doneSince >= softWaitMs);
 			if (settled || now + intervalMs > deadline) return look;
 		}
 
@@ -160,6 +211,31 @@ export async function waitSettled(
 		// Capped low: every poll past the moment it settled is time the operator waits for nothing, and
 		// two small requests ten times a second cost the servers nothing beside a restore.
 		intervalMs = Math.min(100, intervalMs * 2);
+	}
+}
+
+/** Every server's own view of the stream; undefined when the system account does not answer. */
+async function replicaDataOf(
+	sys: NatsConnection,
+	js: JsApi,
+	stream: string,
+	timeoutMs: number,
+	signal: AbortSignal | undefined,
+): Promise<ReplicaData[] | undefined> {
+	try {
+		// Without the account's name another account's stream of the same name could answer.
+		const account = await accountOf(sys, js.nc, timeoutMs);
+		if (account === undefined) return undefined;
+		// Every server answers, hosting the stream or not: the wait ends when they fall quiet.
+		const views = await gatherSurvivorViews(sys, {account, expected: Infinity, timeoutMs, quietMs: 150, signal});
+		if (views.answered === 0) return undefined;
+		return (views.streams.get(stream) ?? []).map(({server, info}) => ({
+			server,
+			messages: info.state?.messages ?? 0,
+			lastSeq: info.state?.last_seq ?? 0,
+		}));
+	} catch {
+		return undefined;
 	}
 }
 
