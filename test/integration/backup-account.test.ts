@@ -101,13 +101,7 @@ describe('account backup, several streams at once', () => {
 			AbortedError,
 		);
 		assert.equal(mostInFlight, 2);
-		const left = await readdir(dir);
-		for (const stream of left) {
-			const files = (await readdir(join(dir, stream))).sort();
-			if (files.length === 0) continue;
-			assert.deepEqual(files, complete, stream);
-			assert.equal((await verifyBackupDir(join(dir, stream))).ok, true, stream);
-		}
+		const left = await assertWholeOrEmpty(dir);
 
 		assert.ok(
 			!left.includes('BIG1') || (await readdir(join(dir, 'BIG1'))).length === 0,
@@ -151,15 +145,22 @@ describe('account backup, several streams at once', () => {
 		);
 		// Both big streams fit the bytes in flight, so every slot is taken at once.
 		assert.equal(mostInFlight, defaultConcurrency);
-		const left = await readdir(dir);
-		for (const stream of left) {
-			const files = (await readdir(join(dir, stream))).sort();
-			if (files.length === 0) continue;
-			assert.deepEqual(files, complete, stream);
-			assert.equal((await verifyBackupDir(join(dir, stream))).ok, true, stream);
-		}
+		const left = await assertWholeOrEmpty(dir);
 
 		for (const stream of reported) assert.deepEqual((await readdir(join(dir, stream))).sort(), complete, stream);
 		assert.ok(left.length < tiny.length + small.length + 2, 'the abort stopped the run before its end');
 	});
 });
+
+/** After an abort, each stream directory holds a complete, verified backup or nothing; returns them. */
+async function assertWholeOrEmpty(dir: string): Promise<string[]> {
+	const left = await readdir(dir);
+	for (const stream of left) {
+		const files = (await readdir(join(dir, stream))).sort();
+		if (files.length === 0) continue;
+		assert.deepEqual(files, complete, stream);
+		assert.equal((await verifyBackupDir(join(dir, stream))).ok, true, stream);
+	}
+
+	return left;
+}

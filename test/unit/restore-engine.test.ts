@@ -93,17 +93,18 @@ function info(state: {messages?: number; last_seq?: number}, cluster?: StreamInf
 
 const unlimited = {lastSeq: undefined, oldestMs: undefined, limits: {}};
 
+const current = {
+	name: 'c1',
+	leader: 'n1',
+	replicas: [
+		{name: 'n2', current: true},
+		{name: 'n3', current: true},
+	],
+};
+
 test("replicas reported current are held to the leader's messages when their servers' JSZ is at hand", () => {
 	const expected = {...unlimited, messages: 2000, consumers: [], replicas: 3};
 	// What nats-server 2.15.3 reports for a moment right after a restore: current, lag 0, yet empty.
-	const current = {
-		name: 'c1',
-		leader: 'n1',
-		replicas: [
-			{name: 'n2', current: true},
-			{name: 'n3', current: true},
-		],
-	};
 	const stream = info({messages: 2000, last_seq: 2000}, current);
 	const empty = settleState(stream, [], expected, Date.now(), [
 		{server: 'n1', messages: 2000, lastSeq: 2000},
@@ -123,14 +124,6 @@ test("replicas reported current are held to the leader's messages when their ser
 
 test('settleState is done only with the messages, every archived consumer and current replicas', () => {
 	const expected = {...unlimited, messages: 2000, consumers: ['MONITOR', 'PROCESSOR'], replicas: 3};
-	const current = {
-		name: 'c1',
-		leader: 'n1',
-		replicas: [
-			{name: 'n2', current: true},
-			{name: 'n3', current: true},
-		],
-	};
 	assert.deepEqual(settleState(info({messages: 2000}, current), ['MONITOR', 'PROCESSOR'], expected), {
 		done: true,
 		waitingFor: [],
