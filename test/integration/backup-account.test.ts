@@ -9,16 +9,16 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {after, before, describe, test} from 'node:test';
 import type {NatsConnection} from 'nats';
-import {archiveFile, natsarcArchiveFile} from '../../source/core/archive/backup-dir.js';
 import {verifyBackupDir} from '../../source/core/archive/verify-backup.js';
 import {backupAccount, defaultConcurrency, type AccountProgress} from '../../source/core/backup/backup-account.js';
 import {AbortedError} from '../../source/core/errors.js';
+import {completeBackupFiles} from '../helpers/backup-files.js';
 import {parseJson, runCli} from '../helpers/cli.js';
-import {serverAtLeast, TestCluster} from '../helpers/nats-server.js';
+import {TestCluster} from '../helpers/nats-server.js';
 import {addStream, appConnection, cliConnection, fillRandom} from '../helpers/streams.js';
 
 // natscli names a 2.15 server's NATSARC1 archive differently, and so does nats-dr.
-const complete = ['backup.json', 'nats-dr.json', serverAtLeast(2, 15) ? natsarcArchiveFile : archiveFile];
+const complete = completeBackupFiles;
 const small = ['S1', 'S2', 'S3', 'S4', 'S5'];
 
 describe('account backup, several streams at once', () => {

@@ -7,11 +7,12 @@ import {mkdtemp, rm} from 'node:fs/promises';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {after, before, describe, test} from 'node:test';
-import type {NatsConnection} from 'nats';
+import {connect, type NatsConnection} from 'nats';
 import {verifyBackupDir} from '../../source/core/archive/verify-backup.js';
 import {backupStream} from '../../source/core/backup/backup-stream.js';
+import {receiveSnapshot, type ChunkSink} from '../../source/core/backup/snapshot.js';
 import {parseJson, runCli} from '../helpers/cli.js';
-import {TestCluster, waitFor} from '../helpers/nats-server.js';
+import {appUser, TestCluster, waitFor} from '../helpers/nats-server.js';
 import {restoreRaw, streamFacts, type StreamFacts} from '../helpers/restore-raw.js';
 import {addFixtureConsumers, addStream, appConnection, cliConnection, fillRandom} from '../helpers/streams.js';
 
@@ -88,6 +89,43 @@ describe('backup from a 3-node cluster', () => {
 		]);
 		assert.equal(result.code, 0, result.stderr);
 		assert.deepEqual(await restoredFacts(dir, 'EVENTS', 0), {...original['EVENTS'], consumers: {}});
+	});
+
+	test("the snapshot arrives on a connection to the stream leader's server, not through the server connected to", async () => {
+		const leader = (await (await nc.jetstreamManager()).streams.info('BIG')).cluster!.leader!;
+		const other = cluster.running().find(node => node.name !== leader)!;
+		const there = await connect({servers: other.url, user: appUser.user, pass: appUser.password});
+		try {
+			const receive = async (named: string) => {
+				const sink: ChunkSink & {bytes: number} = {
+					bytes: 0,
+					write(chunk) {
+						this.bytes += chunk.length;
+					},
+					backlogged: false,
+					overflowing: false,
+					onDrain: undefined,
+					onError: undefined,
+				};
+				const request = {stream: 'BIG', consumers: false, check: false, chunkSize: 1 << 20, idleTimeoutMs: 30_000};
+				const totals = await receiveSnapshot(
+					{nc: there, prefix: '$JS.API', timeoutMs: 10_000},
+					{...request, requestTimeoutMs: 10_000, inboxPrefix: undefined, signal: undefined, leader: named},
+					sink,
+					{onReply() {}, onChunk() {}},
+				);
+				assert.ok(sink.bytes > 48 << 20, `the whole snapshot arrived (${sink.bytes} bytes)`);
+				return totals;
+			};
+
+			const direct = await receive(leader);
+			assert.equal(direct.receiver, 'own');
+			assert.equal(direct.server, leader);
+			// A leader no advertised server answers as: the connected server sends the snapshot, as before.
+			assert.equal((await receive('nowhere')).server, other.name);
+		} finally {
+			await there.close();
+		}
 	});
 
 	test('the stream leader stepping down mid-transfer: nats-server 2.9.10 finishes the snapshot from the old leader', async () => {

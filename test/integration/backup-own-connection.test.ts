@@ -15,6 +15,7 @@ import {connectNats} from '../../source/core/connection/connect.js';
 import {resolveSettings, type ConnectionFlags} from '../../source/core/connection/settings.js';
 import type {DrError} from '../../source/core/errors.js';
 import {jsApiPrefix} from '../../source/core/jsapi.js';
+import {completeBackupFiles} from '../helpers/backup-files.js';
 import {appUser, TestCluster} from '../helpers/nats-server.js';
 import {TestOperator, type KeyPair} from '../helpers/operator.js';
 import {addStream, fillRandom} from '../helpers/streams.js';
@@ -64,7 +65,7 @@ async function assertWhole({result, dir}: {result: BackupResult; dir: string}): 
 	assert.deepEqual(report.problems, []);
 	assert.equal(report.ok, true);
 	assert.equal(report.archive?.xxh3, result.xxh3);
-	assert.deepEqual((await readdir(dir)).sort(), ['backup.json', 'nats-dr.json', 'stream.tar.s2']);
+	assert.deepEqual((await readdir(dir)).sort(), completeBackupFiles);
 }
 
 describe('user/password, nkey and token', () => {

@@ -210,6 +210,7 @@ export async function backupStream(
 			chunkSize: size,
 			idleTimeoutMs,
 			ownConnection,
+			leader: info.cluster?.leader,
 		});
 		let transfer: Transfer;
 		try {
@@ -337,6 +338,8 @@ export function smallerChunkAfter(
 }
 
 type TransferSettings = BackupOptions & {
+	/** The stream leader's server, where the connection of our own goes when it can. */
+	leader: string | undefined;
 	consumers: boolean;
 	check: boolean;
 	chunkSize: number;
@@ -431,6 +434,7 @@ async function transferSnapshot(
 			inboxPrefix: options.inboxPrefix,
 			signal: options.signal,
 			ownConnection: options.ownConnection,
+			leader: options.leader,
 		},
 		archive,
 		{

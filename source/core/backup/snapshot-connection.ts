@@ -2,15 +2,16 @@
  * A second connection, of our own, that only receives a snapshot: it subscribes to the delivery
  * inbox and acks chunks, and hands each payload on in the pieces the socket reads cut it into.
  * Plain TCP reads go into one reused buffer (`onread`): no buffer is allocated per read or chunk.
- * It connects to the server the nats.js connection is on, with the credentials and TLS settings
- * that connection was opened with (nats.js's own authenticator signs the nonce), so every kind of
- * auth works alike. When those cannot be read, `open` says so and the caller keeps to nats.js.
+ * It connects to the stream leader's server where it can, else to the server the nats.js connection
+ * is on, with the credentials and TLS settings that connection was opened with (nats.js's own
+ * authenticator signs the nonce), so every kind of auth works alike. When those cannot be read,
+ * `open` says so and the caller keeps to nats.js.
  */
 import {readFile} from 'node:fs/promises';
 import {connect as netConnect, isIP, type Socket} from 'node:net';
 import {connect as tlsConnect, type ConnectionOptions as TlsOptions} from 'node:tls';
 import type {ConnectionOptions, NatsConnection} from 'nats';
-import {AbortedError} from '../errors.js';
+import {AbortedError, throwIfAborted} from '../errors.js';
 import {WireParser, type MessageStart} from './wire-parser.js';
 
 /** Where the snapshot's frames go; views are only valid during the call. */
@@ -35,6 +36,13 @@ export class SnapshotConnectionError extends Error {
 /** One read per socket wakeup at most this big; a few chunks in flight fit. */
 const readBufferSize = 1 << 20;
 const defaultHandshakeTimeoutMs = 5000;
+/**
+ * A server the cluster advertises may not be reachable from here (another network, NAT): such an
+ * attempt is given up soon, and the connected server takes the snapshot instead.
+ */
+const leaderAttemptTimeoutMs = 1500;
+/** Beyond this many advertised servers the leader is looked for no further. */
+const leaderCandidates = 16;
 const subscriptionId = 1;
 /** Acks are written together, after this long or once this many wait: see `ack`. */
 const ackDelayMs = 2;
@@ -55,6 +63,8 @@ function sourceOf(nc: NatsConnection): {options: ConnectionOptions; server: Endp
 }
 
 export class SnapshotConnection {
+	/** The server logged into, as its INFO names it. */
+	serverName: string | undefined;
 	/** Set once the handshake is done. */
 	#socket: Socket | undefined;
 	#closed = false;
@@ -74,9 +84,53 @@ export class SnapshotConnection {
 		frames: SnapshotFrames,
 		signal: AbortSignal | undefined,
 	): Promise<SnapshotConnection | undefined> {
+		return SnapshotConnection.#open(nc, inbox, frames, signal, undefined);
+	}
+
+	/**
+	 * Like `open`, but on the server named `leader` when the cluster advertises one by that name
+	 * (INFO's `connect_urls`): the chunks then skip the route to the connected server, which on two
+	 * cores took 2.3 s against 1.6 s for a 534 MiB snapshot (docs/performance.md). Every advertised
+	 * server is asked at once; only the one whose INFO names the leader is logged into. Where none
+	 * answers as the leader, the connected server is used, as `open` does.
+	 */
+	static async openAtLeader(
+		nc: NatsConnection,
+		inbox: string,
+		frames: SnapshotFrames,
+		signal: AbortSignal | undefined,
+		leader: string | undefined,
+	): Promise<SnapshotConnection | undefined> {
+		const here = sourceOf(nc)?.server;
+		const elsewhere = (nc.info?.connect_urls ?? [])
+			.map(url => endpointOf(url))
+			.filter((endpoint): endpoint is Endpoint => endpoint !== undefined)
+			.filter(endpoint => endpoint.hostname !== here?.hostname || endpoint.port !== here.port)
+			.slice(0, leaderCandidates);
+		if (leader && here && nc.info?.server_name !== leader && elsewhere.length > 0) {
+			const attempts = elsewhere.map(async server =>
+				SnapshotConnection.#open(nc, inbox, frames, signal, {server, name: leader}),
+			);
+			// Only one server has the leader's name: the others fail at its INFO, before logging in.
+			const atLeader = await Promise.any(attempts).catch(() => undefined);
+			if (atLeader) return atLeader;
+			throwIfAborted(signal);
+		}
+
+		return SnapshotConnection.#open(nc, inbox, frames, signal, undefined);
+	}
+
+	static async #open(
+		nc: NatsConnection,
+		inbox: string,
+		frames: SnapshotFrames,
+		signal: AbortSignal | undefined,
+		wanted: {server: Endpoint; name: string} | undefined,
+	): Promise<SnapshotConnection | undefined> {
 		const source = sourceOf(nc);
 		if (!source) return undefined;
-		const {options, server} = source;
+		const {options} = source;
+		const server = wanted?.server ?? source.server;
 		const useTls = Boolean(options.tls) || nc.info?.tls_required === true;
 		const tls = useTls ? await tlsOptions(options, server) : undefined;
 		let handshake: {info(json: string): void; pong(): void; error(text: string): void} | undefined;
@@ -121,7 +175,10 @@ export class SnapshotConnection {
 		let reading: Socket = socket;
 		// Plain reads arrive through `onread`; TLS ones as 'data' events.
 		if (tls) socket.on('data', feed);
-		const timeoutMs = options.timeout ?? defaultHandshakeTimeoutMs;
+		const timeoutMs = Math.min(
+			options.timeout ?? defaultHandshakeTimeoutMs,
+			wanted ? leaderAttemptTimeoutMs : Infinity,
+		);
 		try {
 			await new Promise<void>((resolve, reject) => {
 				const timer = setTimeout(
@@ -149,7 +206,13 @@ export class SnapshotConnection {
 						greeted = true;
 						let nonce: string | undefined;
 						try {
-							nonce = (JSON.parse(json) as {nonce?: string}).nonce;
+							const info = JSON.parse(json) as {nonce?: string; server_name?: string};
+							nonce = info.nonce;
+							connection.serverName = info.server_name;
+							if (wanted && info.server_name !== wanted.name) {
+								settle(new SnapshotConnectionError(`${server.hostname}:${server.port} is not ${wanted.name}`));
+								return;
+							}
 						} catch {
 							settle(new SnapshotConnectionError('the server sent an unreadable INFO'));
 							return;
@@ -242,6 +305,14 @@ function plainSocket(server: Endpoint, feed: (bytes: Buffer) => void): Socket {
 			},
 		},
 	});
+}
+
+/** `host:port` as INFO's `connect_urls` lists it (an IPv6 host in brackets). */
+function endpointOf(url: string): Endpoint | undefined {
+	const match = /^(?:\[([^\]]+)\]|([^:]+)):(\d+)$/.exec(url);
+	const hostname = match?.[1] ?? match?.[2];
+	if (!hostname) return undefined;
+	return {hostname, port: Number(match![3]), tlsName: hostname};
 }
 
 function connectJson(options: ConnectionOptions, nonce: string | undefined, tls: boolean): string {

@@ -29,6 +29,8 @@ export type SnapshotRequest = {
 	signal: AbortSignal | undefined;
 	/** Receive through a connection of our own (the default, where it can be opened) or through nats.js. */
 	ownConnection?: boolean;
+	/** The stream leader's server name: the connection of our own goes there when it can. */
+	leader?: string | undefined;
 };
 
 /** The snapshot reply's `config` and `state`, as the server's raw JSON text and parsed. */
@@ -101,6 +103,8 @@ export type SnapshotTotals = {
 	bytes: number;
 	/** Which client received the chunks: our own connection, or nats.js where that could not be opened. */
 	receiver: SnapshotReceiver;
+	/** The server our own connection received them from: the stream leader's where it could. */
+	server?: string | undefined;
 };
 
 export type SnapshotReceiver = 'own' | 'nats.js';
@@ -178,9 +182,11 @@ export async function receiveSnapshot(
 		chunkEnd,
 		failed: error => fail(connectionError(error, stream)),
 	};
-	const own = request.ownConnection === false ? undefined : await openOwnConnection(nc, inbox, frames, signal);
+	const own =
+		request.ownConnection === false ? undefined : await openOwnConnection(nc, inbox, frames, signal, request.leader);
 	if (own) {
 		totals.receiver = 'own';
+		totals.server = own.serverName;
 		ack = reply => own.ack(reply);
 	}
 
@@ -264,9 +270,10 @@ async function openOwnConnection(
 	inbox: string,
 	frames: SnapshotFrames,
 	signal: AbortSignal | undefined,
+	leader: string | undefined,
 ): Promise<SnapshotConnection | undefined> {
 	try {
-		return await SnapshotConnection.open(nc, inbox, frames, signal);
+		return await SnapshotConnection.openAtLeader(nc, inbox, frames, signal, leader);
 	} catch (error) {
 		if (error instanceof AbortedError) throw error;
 		return undefined;
