@@ -103,7 +103,7 @@ export class SnapshotConnection {
 	): Promise<SnapshotConnection | undefined> {
 		const here = sourceOf(nc)?.server;
 		const elsewhere = (nc.info?.connect_urls ?? [])
-			.map(url => endpointOf(url))
+			.map(url => endpointOf(url, here))
 			.filter((endpoint): endpoint is Endpoint => endpoint !== undefined)
 			.filter(endpoint => endpoint.hostname !== here?.hostname || endpoint.port !== here.port)
 			.slice(0, leaderCandidates);
@@ -307,12 +307,17 @@ function plainSocket(server: Endpoint, feed: (bytes: Buffer) => void): Socket {
 	});
 }
 
-/** `host:port` as INFO's `connect_urls` lists it (an IPv6 host in brackets). */
-function endpointOf(url: string): Endpoint | undefined {
+/**
+ * `host:port` as INFO's `connect_urls` lists it (an IPv6 host in brackets). A server advertised by
+ * its IP is checked against the certificate name the operator connected with, as nats.js does for
+ * the servers it discovers.
+ */
+function endpointOf(url: string, here: Endpoint | undefined): Endpoint | undefined {
 	const match = /^(?:\[([^\]]+)\]|([^:]+)):(\d+)$/.exec(url);
 	const hostname = match?.[1] ?? match?.[2];
 	if (!hostname) return undefined;
-	return {hostname, port: Number(match![3]), tlsName: hostname};
+	const tlsName = isIP(hostname) && here ? here.tlsName || here.hostname : hostname;
+	return {hostname, port: Number(match![3]), tlsName};
 }
 
 function connectJson(options: ConnectionOptions, nonce: string | undefined, tls: boolean): string {
