@@ -11,6 +11,7 @@ import {after, before, describe, test} from 'node:test';
 import {nkeys} from 'nats';
 import {verifyBackupDir} from '../../source/core/archive/verify-backup.js';
 import {backupStream, type BackupOptions, type BackupResult} from '../../source/core/backup/backup-stream.js';
+import {receiveSnapshot} from '../../source/core/backup/snapshot.js';
 import {connectNats} from '../../source/core/connection/connect.js';
 import {resolveSettings, type ConnectionFlags} from '../../source/core/connection/settings.js';
 import type {DrError} from '../../source/core/errors.js';
@@ -176,15 +177,65 @@ describe('operator/JWT mode with a creds file', () => {
 
 describe('TLS with client certificates', {skip: opensslMissing()}, () => {
 	let server: TestCluster;
+	let cluster: TestCluster;
 	let pki: TestPki;
 
 	before(async () => {
 		pki = await createPki();
-		server = await TestCluster.start({auth: {topLevel: pki.serverTlsBlock()}});
+		[server, cluster] = await Promise.all([
+			TestCluster.start({auth: {topLevel: pki.serverTlsBlock()}}),
+			TestCluster.start({nodes: 3, auth: {topLevel: pki.serverTlsBlock()}}),
+		]);
 	});
 	after(async () => {
-		await server?.stopAll();
+		await Promise.all([server?.stopAll(), cluster?.stopAll()]);
 		await pki?.remove();
+	});
+
+	test("in a cluster, our connection reaches the stream leader's server over TLS too", async () => {
+		const tlsFlags = {
+			user: appUser.user,
+			password: appUser.password,
+			tlsca: pki.ca,
+			tlscert: pki.clientCert,
+			tlskey: pki.clientKey,
+		};
+		await backUp(cluster, tlsFlags);
+		const seeded = await connectNats(resolveSettings({server: cluster.urls, noContext: true, ...tlsFlags}, {env: {}}));
+		const leader = (await (await seeded.jetstreamManager()).streams.info('ORDERS')).cluster!.leader!;
+		await seeded.close();
+		const other = cluster.running().find(node => node.name !== leader)!;
+		const nc = await connectNats(resolveSettings({server: other.url, noContext: true, ...tlsFlags}, {env: {}}));
+		try {
+			let bytes = 0;
+			const sink = {
+				write: (chunk: Uint8Array) => (bytes += chunk.length),
+				backlogged: false,
+				overflowing: false,
+				onDrain: undefined,
+				onError: undefined,
+			};
+			const totals = await receiveSnapshot(
+				{nc, prefix: jsApiPrefix(undefined), timeoutMs: 5000},
+				{
+					stream: 'ORDERS',
+					consumers: false,
+					check: false,
+					chunkSize: 64 * 1024,
+					idleTimeoutMs: 30_000,
+					requestTimeoutMs: 5000,
+					inboxPrefix: undefined,
+					signal: undefined,
+					leader,
+				},
+				sink,
+				{onReply() {}, onChunk() {}},
+			);
+			assert.equal(totals.server, leader);
+			assert.ok(bytes > 9 << 20, `the whole snapshot arrived (${bytes} bytes)`);
+		} finally {
+			await nc.close();
+		}
 	});
 
 	test('--tlsca --tlscert --tlskey: our connection upgrades to TLS after INFO', async () => {
