@@ -17,8 +17,12 @@ const slabSize = 1 << 20;
  * 1 MiB slab for each, and collecting them cost more CPU than the rest of the client's work.
  */
 const smallSlabSize = 64 << 10;
-/** Above this much unwritten data the server is slowed down through withheld acks. */
-const backlogLimit = 8 << 20;
+/**
+ * Above this much unwritten data the server is slowed down through withheld acks. 8 MiB let a
+ * 512 MiB backup of 64 KiB messages peak at 104-117 MiB RSS; at 4 MiB it stayed at 96-100 MiB, no
+ * slower (nine runs each, docs/performance.md).
+ */
+const backlogLimit = 4 << 20;
 /** Past this, withheld acks did not slow the server enough (an old server, a slow disk): the backup stops. */
 const overflowLimit = 64 << 20;
 /**
