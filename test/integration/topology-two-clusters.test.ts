@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import {after, before, describe, test} from 'node:test';
 import {connect} from 'nats';
 import {parseJson, runCli} from '../helpers/cli.js';
-import {appUser, sysUser} from '../helpers/nats-server.js';
+import {appUser, connectionFlags} from '../helpers/nats-server.js';
 import {addStream} from '../helpers/streams.js';
 import {Topology} from '../helpers/topology.js';
 
@@ -27,20 +27,7 @@ describe('a supercluster of two clusters', () => {
 	after(async () => topology?.stopAll());
 
 	test('readiness warns before it happens: losing either cluster loses the meta quorum', async () => {
-		const result = await runCli([
-			'readiness',
-			'--json',
-			'--server',
-			topology.urlsOf('west'),
-			'--user',
-			appUser.user,
-			'--password',
-			appUser.password,
-			'--sys-user',
-			sysUser.user,
-			'--sys-password',
-			sysUser.password,
-		]);
+		const result = await runCli(['readiness', '--json', ...connectionFlags(topology.urlsOf('west'))]);
 		assert.equal(result.code, 0, result.stderr);
 		const json = parseJson(result);
 		assert.equal(

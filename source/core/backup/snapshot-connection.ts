@@ -76,25 +76,14 @@ export class SnapshotConnection {
 
 	/**
 	 * Connects, authenticates and subscribes to `inbox`; resolves once the server has the
-	 * subscription. Undefined when the nats.js connection's settings cannot be reproduced.
+	 * subscription. Undefined when the nats.js connection's settings cannot be reproduced. It goes to
+	 * the server named `leader` when the cluster advertises one by that name (INFO's `connect_urls`):
+	 * the chunks then skip the route to the connected server, which on two cores took 2.3 s against
+	 * 1.6 s for a 534 MiB snapshot (docs/performance.md). Every advertised server is asked at once;
+	 * only the one whose INFO names the leader is logged into. Where none answers as the leader, the
+	 * connected server is used.
 	 */
 	static async open(
-		nc: NatsConnection,
-		inbox: string,
-		frames: SnapshotFrames,
-		signal: AbortSignal | undefined,
-	): Promise<SnapshotConnection | undefined> {
-		return SnapshotConnection.#open(nc, inbox, frames, signal, undefined);
-	}
-
-	/**
-	 * Like `open`, but on the server named `leader` when the cluster advertises one by that name
-	 * (INFO's `connect_urls`): the chunks then skip the route to the connected server, which on two
-	 * cores took 2.3 s against 1.6 s for a 534 MiB snapshot (docs/performance.md). Every advertised
-	 * server is asked at once; only the one whose INFO names the leader is logged into. Where none
-	 * answers as the leader, the connected server is used, as `open` does.
-	 */
-	static async openAtLeader(
 		nc: NatsConnection,
 		inbox: string,
 		frames: SnapshotFrames,

@@ -75,7 +75,7 @@ export class SnapshotOverflowError extends DrError {
 }
 
 /** The server still runs a snapshot of the stream: another backup's, or one given up a moment ago. */
-export function snapshotInProgress(error: unknown): boolean {
+function snapshotInProgress(error: unknown): boolean {
 	return error instanceof JsApiError && /snapshot in progress/.test(error.description);
 }
 
@@ -273,7 +273,7 @@ async function openOwnConnection(
 	leader: string | undefined,
 ): Promise<SnapshotConnection | undefined> {
 	try {
-		return await SnapshotConnection.openAtLeader(nc, inbox, frames, signal, leader);
+		return await SnapshotConnection.open(nc, inbox, frames, signal, leader);
 	} catch (error) {
 		if (error instanceof AbortedError) throw error;
 		return undefined;

@@ -199,11 +199,10 @@ export async function waitSettled(
 			onUpdate?.(look.state);
 			const now = Date.now();
 			doneSince = look.state.done ? (doneSince ?? now) : undefined;
-			const believed = expected.replicas <= 1 || confirmed || now - doneSince! >= unconfirmedReplicasMs;
+			const doneFor = doneSince === undefined ? undefined : now - doneSince;
+			const believed = expected.replicas <= 1 || confirmed || (doneFor ?? 0) >= unconfirmedReplicasMs;
 			const settled =
-				doneSince !== undefined &&
-				believed &&
-				(look.state.softWaitingFor.length === 0 || now - doneSince >= softWaitMs);
+				doneFor !== undefined && believed && (look.state.softWaitingFor.length === 0 || doneFor >= softWaitMs);
 			if (settled || now + intervalMs > deadline) return look;
 		}
 
