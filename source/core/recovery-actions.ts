@@ -44,7 +44,11 @@ export async function removeStreamPeer(
 	js: JsApi,
 	stream: string,
 	server: string,
-	{settleMs = 5000, signal}: {settleMs?: number; signal?: AbortSignal} = {},
+	{
+		settleMs = 5000,
+		answerWithinMs = 20_000,
+		signal,
+	}: {settleMs?: number; answerWithinMs?: number; signal?: AbortSignal} = {},
 ): Promise<{replaced: boolean}> {
 	try {
 		const reply = await jsRequest<SuccessReply>(js, `STREAM.PEER.REMOVE.${stream}`, {peer: server});
@@ -56,14 +60,14 @@ export async function removeStreamPeer(
 
 	const version = js.nc.info?.version;
 	const refuses = keepsPeerWithoutReplacement(version);
-	const left = refuses ? false : await peerLeaves(js, stream, server, settleMs, signal);
+	const left = refuses ? false : await peerLeaves(js, stream, server, {settleMs, answerWithinMs, signal});
 	if (left === true) return {replaced: false};
 	const why = refuses
 		? 'from 2.15 on the server refuses rather than shrink the group'
 		: 'before 2.15 the server shrinks the group only when its meta leader holds a replica of the stream';
 	const outcome =
 		left === 'silent'
-			? `and ${stream} did not answer for ${Math.round(settleMs / 1000)} s afterwards, so whether ${server} left the group is not known (${why}); check with ${streamInfoCommand(stream)}`
+			? `and ${stream} did not answer for ${Math.round(answerWithinMs / 1000)} s afterwards, so whether ${server} left the group is not known (${why}); check with ${streamInfoCommand(stream)}`
 			: `and kept ${server} in the group (${why}); nothing was removed`;
 	throw new DrError(
 		`nats-server ${version ?? '(unknown version)'} found no server to take ${server}'s replica of ${stream} (503/10075 "peer remap failed") ${outcome}`,
@@ -81,26 +85,30 @@ export function keepsPeerWithoutReplacement(version: string | undefined): boolea
 	return major > 2 || (major === 2 && minor >= 15);
 }
 
-/** Whether `server` leaves the stream's peer set within `settleMs`: a removal the meta leader proposed applies within moments. */
+/**
+ * Whether `server` leaves the stream's peer set: a removal the meta leader proposed applies within moments,
+ * so `settleMs` of answers still listing it mean it stays. A stream without a leader does not answer at all
+ * (its replicas elect one within their election timeout, several seconds); silence for `answerWithinMs`
+ * leaves the outcome unknown.
+ */
 async function peerLeaves(
 	js: JsApi,
 	stream: string,
 	server: string,
-	settleMs: number,
-	signal: AbortSignal | undefined,
+	{settleMs, answerWithinMs, signal}: {settleMs: number; answerWithinMs: number; signal: AbortSignal | undefined},
 ): Promise<boolean | 'silent'> {
-	const deadline = Date.now() + settleMs;
+	const silenceDeadline = Date.now() + answerWithinMs;
+	let stayDeadline: number | undefined;
 	for (;;) {
 		throwIfAborted(signal);
 		try {
 			const view = viewFromInfo(await streamInfo(js, stream, Math.min(js.timeoutMs, 2000)));
 			if (view.leader !== server && !view.peers.some(peer => peer.name === server)) return true;
-			if (Date.now() > deadline) return false;
+			stayDeadline ??= Date.now() + settleMs;
+			if (Date.now() > stayDeadline) return false;
 		} catch (error) {
-			// A stream between leaders does not answer for a moment (seen for over 5 s on 2.12 after its
-			// leader's server died); a silence that outlasts the wait leaves the outcome unknown.
 			if (!(error instanceof DrError)) throw error;
-			if (Date.now() > deadline) return 'silent';
+			if (Date.now() > Math.max(silenceDeadline, stayDeadline ?? 0)) return 'silent';
 		}
 
 		await new Promise(resolve => setTimeout(resolve, 250));
