@@ -17,6 +17,7 @@ const backup: BackupFacts = {
 	subjects: ['ORDERS.>'],
 	replicas: 1,
 	placement: undefined,
+	archiveFile: 'stream.tar.s2',
 	archiveBytes: 136_864,
 	streamBytes: 987_013,
 	sourceVersion: undefined,
@@ -227,6 +228,14 @@ test('pre-flight: a sound backup gets one ok finding per check', () => {
 		'replicas:ok',
 		'storage:ok',
 	]);
+});
+
+test('pre-flight: the backup finding names the archive file the backup holds', () => {
+	const [tar] = preflightFindings({backup, target: cluster});
+	assert.equal(tar?.message, 'backup.json and stream.tar.s2 (134 KiB) are present');
+	const natsarc = {...backup, archiveFile: 'stream.arc.s2', archiveFormat: 'natsarc1' as const};
+	const [arc] = preflightFindings({backup: natsarc, target: {...cluster, version: '2.15.3'}});
+	assert.equal(arc?.message, 'backup.json and stream.arc.s2 (134 KiB) are present');
 });
 
 test('accountStorage reads the tier of the replica count when the account has tiers', () => {

@@ -238,11 +238,8 @@ class ProgressView {
 				ms: result.transferMs,
 			}),
 		);
-		const consumers = result.consumers.included
-			? `, consumers: ${result.consumers.inArchive.join(', ') || 'none'}`
-			: ', without consumers';
 		this.#context.out.log(
-			`Verified the backup of "${result.stream}" in ${result.dir} (S2 checksums, tar, meta.sum${consumers})${result.replaced ? ', replacing the earlier one' : ''}`,
+			`Verified the backup of "${result.stream}" in ${result.dir} (${checksDone(result)})${result.replaced ? ', replacing the earlier one' : ''}`,
 		);
 		for (const warning of result.warnings) this.#context.out.warn(warning);
 	}
@@ -250,6 +247,13 @@ class ProgressView {
 	clear(): void {
 		this.#line?.clear();
 	}
+}
+
+/** What the verification looked at: a NATSARC1 archive's contents it cannot read, so it names no consumers there. */
+function checksDone({archiveFormat, consumers}: BackupResult): string {
+	if (archiveFormat === 'natsarc1')
+		return `S2 checksums; the NATSARC1 contents are not inspected${consumers.included ? '' : ', without consumers'}`;
+	return `S2 checksums, tar, meta.sum${consumers.included ? `, consumers: ${consumers.inArchive.join(', ') || 'none'}` : ', without consumers'}`;
 }
 
 function resultJson(result: BackupResult): Record<string, unknown> {
@@ -262,6 +266,7 @@ function resultJson(result: BackupResult): Record<string, unknown> {
 		last_seq: result.state.last_seq ?? null,
 		stream_bytes: result.state.bytes ?? null,
 		archive_bytes: result.archiveBytes,
+		archive_format: result.archiveFormat,
 		uncompressed_bytes: result.uncompressedBytes,
 		chunks: result.chunks,
 		transfer_ms: Math.round(result.transferMs),

@@ -3,7 +3,7 @@
  * natscli files plus `nats-dr.json` moved into place. UI-free: callers get events and a result.
  */
 import {archiveFileFor} from '../archive/backup-dir.js';
-import {ArchiveVerifier, type ArchiveReport} from '../archive/verify-archive.js';
+import {ArchiveVerifier, type ArchiveFormat, type ArchiveReport} from '../archive/verify-archive.js';
 import {streamInfo, type StreamInfoReply} from '../diagnosis/streams.js';
 import {AbortedError, DrError, throwIfAborted, UsageError} from '../errors.js';
 import {formatBytes} from '../format.js';
@@ -135,6 +135,8 @@ export type BackupResult = {
 	/** An earlier backup in the directory was replaced. */
 	replaced: boolean;
 	archiveBytes: number;
+	/** NATSARC1 (nats-server 2.15) is checked by its S2 checksums only: its contents are not looked into. */
+	archiveFormat: ArchiveFormat;
 	uncompressedBytes: number;
 	chunks: number;
 	/** Which client received the snapshot (docs/performance.md). */
@@ -306,6 +308,7 @@ export async function backupStream(
 			dir,
 			replaced: prepared.replacing,
 			archiveBytes: report.compressedBytes,
+			archiveFormat: report.format,
 			uncompressedBytes: report.uncompressedBytes,
 			chunks: transfer.chunks,
 			receiver: transfer.receiver,

@@ -288,6 +288,7 @@ async function planOne(
 		subjects,
 		replicas,
 		placement,
+		archiveFile: basename(backup.archivePath),
 		archiveBytes: backup.archiveBytes,
 		streamBytes: backup.state.bytes,
 		sourceVersion: sidecarServerVersion(backup.sidecar),

@@ -26,6 +26,8 @@ export type BackupFacts = {
 	subjects: string[];
 	replicas: number;
 	placement: {cluster?: string; tags: string[]} | undefined;
+	/** The archive's file name: stream.tar.s2, or stream.arc.s2 as nats-server 2.15 writes it. */
+	archiveFile: string;
 	archiveBytes: number;
 	/** Message bytes when the backup was taken (backup.json state.bytes). */
 	streamBytes: number | undefined;
@@ -85,7 +87,7 @@ export function preflightFindings({backup, target}: PreflightFacts): PreflightFi
 		{
 			check: 'backup',
 			level: 'ok',
-			message: `backup.json and stream.tar.s2 (${formatBytes(backup.archiveBytes)}) are present`,
+			message: `backup.json and ${backup.archiveFile} (${formatBytes(backup.archiveBytes)}) are present`,
 		},
 		...archiveFindings(backup),
 		...formatFindings(backup, target),
