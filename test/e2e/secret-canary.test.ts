@@ -11,6 +11,7 @@ import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {after, before, describe, test} from 'node:test';
 import {nkeys, type NatsConnection} from 'nats';
+import {serverArchiveFile} from '../helpers/backup-files.js';
 import {runCli, type CliResult} from '../helpers/cli.js';
 import {appUser, startClusters, TestCluster, waitFor} from '../helpers/nats-server.js';
 import {TestOperator, type KeyPair} from '../helpers/operator.js';
@@ -160,7 +161,7 @@ system_account: SYS`,
 		assert.match(restored.stdout, new RegExp(`^Target: ${cluster.urls} \\(server`, 'm'));
 
 		const files = await filesUnder(out);
-		assert.ok(files.includes(audit) && files.some(file => file.endsWith('stream.tar.s2')), files.join('\n'));
+		assert.ok(files.includes(audit) && files.some(file => file.endsWith(serverArchiveFile)), files.join('\n'));
 		for (const file of files) assertNoSecret(file, await readFile(file));
 	});
 

@@ -67,7 +67,7 @@ test('back up an R1 stream, delete it, restore it with typed confirmation, and f
 	await tmux.type(backups);
 	await tmux.keys('Enter');
 	const plan = await tmux.waitFor(/REFUSE Stream "LEDGER" already exist/, {timeoutMs: 30_000});
-	assert.match(plan, /the archive is verified while it uploads/);
+	assert.match(plan, /verified while it uploads/);
 	await tmux.save('07-restore-preflight');
 	await tmux.choose(/Delete the existing stream LEDGER first/);
 	await tmux.waitFor(/WARNING: deleting stream LEDGER/);

@@ -3,6 +3,7 @@
  * test: RESTORE with backup.json, the archive in 64 KiB requests, an empty request, and the final
  * stream_create_response. Then the stream's state and consumers as the server reports them.
  */
+import {existsSync} from 'node:fs';
 import {readFile} from 'node:fs/promises';
 import {join} from 'node:path';
 import type {NatsConnection} from 'nats';
@@ -22,7 +23,9 @@ export async function restoreRaw(nc: NatsConnection, dir: string, {replicas}: {r
 	);
 	if (start['error']) throw new Error(`restore of ${name} refused: ${JSON.stringify(start['error'])}`);
 	const deliver = start['deliver_subject'] as string;
-	const archive = await readFile(join(dir, 'stream.tar.s2'));
+	// nats-dr keeps a 2.15 NATSARC1 archive as stream.arc.s2.
+	const natsarc = join(dir, 'stream.arc.s2');
+	const archive = await readFile(existsSync(natsarc) ? natsarc : join(dir, 'stream.tar.s2'));
 	for (let at = 0; at < archive.length; at += 64 * 1024) {
 		const reply = await nc.request(deliver, archive.subarray(at, at + 64 * 1024), {timeout: 5000});
 		if (reply.data.length > 0) throw new Error(`restore chunk at ${at} rejected: ${decoder.decode(reply.data)}`);
