@@ -19,7 +19,7 @@ import {textRows} from './input/rows.js';
 import {useKeys} from './input/use-keys.js';
 import {hintsFor, helpFor} from './keymap.js';
 import {createProgressStore} from './progress-store.js';
-import {BackupDirScreen, BackupRunScreen, BackupSelectScreen, type BackupLive} from './screens/backup.js';
+import {BackupDirScreen, BackupRunScreen, BackupSelectScreen} from './screens/backup.js';
 import {FailoverConfirmScreen, FailoverPlanScreen, FailoverRunScreen} from './screens/failover.js';
 import {FindingsScreen} from './screens/findings.js';
 import {InspectScreen} from './screens/inspect.js';
@@ -43,6 +43,7 @@ import {ProtectConfirmScreen, ProtectPlanScreen, ProtectRunScreen} from './scree
 import {ReadinessScreen} from './screens/readiness.js';
 import {ServersScreen, StreamsScreen} from './screens/streams.js';
 import type {WizardServices} from './services.js';
+import type {BackupLive} from './state/backup-live.js';
 import {missingServers} from './state/known-servers.js';
 import {initialState, latestDiagnosis, reducer, type Action, type State} from './state/machine.js';
 import {backupChoices, menuItems, shownFindings, streamsOf} from './state/menus.js';

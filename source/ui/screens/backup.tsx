@@ -1,7 +1,7 @@
 /** Backing up: pick streams, pick a directory, then live bars per stream and overall, then verification. */
 import {Box} from 'ink';
 import {Text} from '../components/text.js';
-import type {BackupProgress, BackupStart} from '../../core/backup/backup-stream.js';
+import type {BackupStart} from '../../core/backup/backup-stream.js';
 import {formatBytes} from '../../core/format.js';
 import {ListView, type ListRow} from '../components/list-view.js';
 import {Spinner} from '../components/spinner.js';
@@ -15,6 +15,7 @@ import {Styled} from '../components/styled.js';
 import {useThrottledStore} from '../hooks/use-throttled-store.js';
 import type {ProgressStore} from '../progress-store.js';
 import type {BackupLine} from '../state/screen.js';
+import type {BackupLive} from '../state/backup-live.js';
 import {useTheme} from '../theme-context.js';
 
 export function BackupSelectScreen({
@@ -118,17 +119,6 @@ export function BackupDirScreen({
 		/>
 	);
 }
-
-export type BackupLive = {
-	start: BackupStart | undefined;
-	progress: BackupProgress | undefined;
-	index: number;
-	total: number;
-	doneBytes: number;
-	totalBytes: number;
-	/** Streams finished so far in this run. */
-	results: BackupLine[];
-};
 
 function LiveBars({store, maxLines}: {readonly store: ProgressStore<BackupLive>; readonly maxLines: number}) {
 	const live = useThrottledStore(store);
