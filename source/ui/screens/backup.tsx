@@ -8,7 +8,7 @@ import {Spinner} from '../components/spinner.js';
 import {TextField} from '../components/text-field.js';
 import type {Ui} from '../state/screen.js';
 import type {Item} from '../state/menus.js';
-import {FilterLine} from './streams.js';
+import {FilteredList} from '../components/filtered-list.js';
 import {backupFigures} from '../../core/transfer-figures.js';
 import {ProgressBar} from '../components/progress-bar.js';
 import {Styled} from '../components/styled.js';
@@ -38,18 +38,13 @@ export function BackupSelectScreen({
 			<Text bold wrap="truncate-end">
 				Back up: choose streams ({selected.length} selected, {formatBytes(bytes)}; {items.length} of {total} shown)
 			</Text>
-			<FilterLine ui={ui} />
-			{items.length === 0 ? (
-				<Text>No stream matches.</Text>
-			) : (
-				<ListView
-					items={items}
-					cursor={ui.cursor}
-					height={height - 2}
-					active={!ui.filtering}
-					mark={key => (selected.includes(key) ? '[x] ' : '[ ] ')}
-				/>
-			)}
+			<FilteredList
+				items={items}
+				ui={ui}
+				height={height - 1}
+				noun="stream"
+				mark={key => (selected.includes(key) ? '[x] ' : '[ ] ')}
+			/>
 		</Box>
 	);
 }

@@ -19,7 +19,7 @@ import {TextField} from '../components/text-field.js';
 import type {Item} from '../state/menus.js';
 import type {OverrideField, Ui} from '../state/screen.js';
 import {DirectoryPrompt} from './backup.js';
-import {FilterLine} from './streams.js';
+import {FilteredList} from '../components/filtered-list.js';
 import {uploadFigures} from '../../core/transfer-figures.js';
 import {ProgressBar} from '../components/progress-bar.js';
 import {Spinner} from '../components/spinner.js';
@@ -69,12 +69,7 @@ export function RestorePickScreen({
 			<Text bold wrap="truncate-end">
 				Backups in {root} ({items.length === total ? total : `${items.length} of ${total}`})
 			</Text>
-			<FilterLine ui={ui} />
-			{items.length === 0 ? (
-				<Text>No backup matches.</Text>
-			) : (
-				<ListView items={items} cursor={ui.cursor} height={height - 2} active={!ui.filtering} />
-			)}
+			<FilteredList items={items} ui={ui} height={height - 1} noun="backup" />
 		</Box>
 	);
 }
