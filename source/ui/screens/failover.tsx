@@ -8,7 +8,7 @@ import type {FailoverPlan} from '../../recovery/failover-plan.js';
 import {Text} from '../components/text.js';
 import {Spinner} from '../components/spinner.js';
 import {Styled} from '../components/styled.js';
-import {TextField} from '../components/text-field.js';
+import {TypedConfirm} from '../components/typed-confirm.js';
 import {WrappedList} from '../components/wrapped-list.js';
 import type {Item} from '../state/menus.js';
 import type {ScreenOf, Ui} from '../state/screen.js';
@@ -59,12 +59,7 @@ export function FailoverConfirmScreen({plan, ui}: {readonly plan: FailoverPlan; 
 			</Text>
 			{rpo && <Text wrap="wrap">{rpo}</Text>}
 			{old && <Text wrap="wrap">{old}</Text>}
-			<Box marginTop={1} flexDirection="column">
-				<Text wrap="wrap">
-					Type the mirror name <Text bold>{plan.mirror}</Text> to confirm, or press Esc to cancel:
-				</Text>
-				<TextField buffer={ui.text} error={ui.error} />
-			</Box>
+			<TypedConfirm noun="mirror" name={plan.mirror} ui={ui} />
 		</Box>
 	);
 }

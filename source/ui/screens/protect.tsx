@@ -7,7 +7,7 @@ import type {ProtectPlan} from '../../operations/protect.js';
 import {Text} from '../components/text.js';
 import {Spinner} from '../components/spinner.js';
 import {Styled} from '../components/styled.js';
-import {TextField} from '../components/text-field.js';
+import {TypedConfirm} from '../components/typed-confirm.js';
 import {WrappedList} from '../components/wrapped-list.js';
 import type {Item} from '../state/menus.js';
 import type {ScreenOf, Ui} from '../state/screen.js';
@@ -50,12 +50,7 @@ export function ProtectConfirmScreen({plan, ui}: {readonly plan: ProtectPlan; re
 				{'  '}
 				{plan.originMessages} messages to copy, R{plan.replicas}
 			</Text>
-			<Box marginTop={1} flexDirection="column">
-				<Text wrap="wrap">
-					Type the stream name <Text bold>{plan.stream}</Text> to confirm, or press Esc to cancel:
-				</Text>
-				<TextField buffer={ui.text} error={ui.error} />
-			</Box>
+			<TypedConfirm noun="stream" name={plan.stream} ui={ui} />
 		</Box>
 	);
 }

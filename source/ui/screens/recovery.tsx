@@ -12,7 +12,7 @@ import {Bullet} from '../components/bullet.js';
 import {ListView} from '../components/list-view.js';
 import {Spinner} from '../components/spinner.js';
 import {Styled} from '../components/styled.js';
-import {TextField} from '../components/text-field.js';
+import {TypedConfirm} from '../components/typed-confirm.js';
 import {replicasWord, type Item} from '../state/menus.js';
 import type {Ui} from '../state/screen.js';
 import {useTheme} from '../theme-context.js';
@@ -161,12 +161,7 @@ export function RecoveryConfirmScreen({
 					Data lost (R1 on {server}): {lost.map(impact => impact.stream).join(', ')} — only a backup brings them back.
 				</Styled>
 			)}
-			<Box marginTop={1} flexDirection="column">
-				<Text wrap="wrap">
-					Type the server name <Text bold>{server}</Text> to confirm, or press Esc to cancel:
-				</Text>
-				<TextField buffer={ui.text} error={ui.error} />
-			</Box>
+			<TypedConfirm noun="server" name={server} ui={ui} />
 		</Box>
 	);
 }

@@ -16,6 +16,7 @@ import {Bullet} from '../components/bullet.js';
 import {ListView} from '../components/list-view.js';
 import {textRows} from '../input/rows.js';
 import {TextField} from '../components/text-field.js';
+import {TypedConfirm} from '../components/typed-confirm.js';
 import type {Item} from '../state/menus.js';
 import type {OverrideField, Ui} from '../state/screen.js';
 import {DirectoryPrompt} from './backup.js';
@@ -215,9 +216,7 @@ export function RestoreConfirmScreen({plan, ui}: {readonly plan: StreamRestorePl
 				{plan.placement?.cluster ? `, cluster ${plan.placement.cluster}` : ''}
 				{plan.placement?.tags.length ? `, tags ${plan.placement.tags.join(',')}` : ''}
 			</Text>
-			<Box marginTop={1}>
-				<TypedConfirm name={plan.stream} ui={ui} />
-			</Box>
+			<TypedConfirm noun="stream" name={plan.stream} ui={ui} />
 		</Box>
 	);
 }
@@ -341,20 +340,7 @@ export function DeleteConfirmScreen({
 					? 'Its only replicas are on dead servers: do this when that data is lost anyway and you restore it from the backup next.'
 					: 'The stream is healthy: every message it holds now, including any written since the backup, is lost and replaced by the backup.'}
 			</Text>
-			<Box marginTop={1}>
-				<TypedConfirm name={stream} ui={ui} />
-			</Box>
-		</Box>
-	);
-}
-
-function TypedConfirm({name, ui}: {readonly name: string; readonly ui: Ui}) {
-	return (
-		<Box flexDirection="column">
-			<Text wrap="wrap">
-				Type the stream name <Text bold>{name}</Text> to confirm, or press Esc to cancel:
-			</Text>
-			<TextField buffer={ui.text} error={ui.error} />
+			<TypedConfirm noun="stream" name={stream} ui={ui} />
 		</Box>
 	);
 }
