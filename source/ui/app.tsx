@@ -42,6 +42,7 @@ import {
 import {ProtectConfirmScreen, ProtectPlanScreen, ProtectRunScreen} from './screens/protect.js';
 import {ReadinessScreen} from './screens/readiness.js';
 import {ServersScreen, StreamsScreen} from './screens/streams.js';
+import type {MenuScreenProps} from './screens/menu-screen-props.js';
 import type {WizardServices} from './services.js';
 import type {BackupLive} from './state/backup-live.js';
 import {missingServers} from './state/known-servers.js';
@@ -223,6 +224,13 @@ type ScreenView<K extends ScreenKind> = (props: ScreenProps<K>) => ReactElement;
 
 const waiting = <Text>Waiting for the diagnosis…</Text>;
 
+/** The view of a screen that draws from its own state, with the menu the state gives it. */
+function withMenu<K extends ScreenKind>(View: (props: MenuScreenProps<K>) => ReactElement): ScreenView<K> {
+	return ({state, screen, height, width}) => (
+		<View screen={screen} items={menuItems(state)} height={height} width={width} />
+	);
+}
+
 /** Which component draws which screen: adding a screen kind without a view does not compile. */
 const screenTable: {[K in ScreenKind]: ScreenView<K>} = {
 	overview: ({state, screen, services, height, width}) => (
@@ -391,23 +399,13 @@ const screenTable: {[K in ScreenKind]: ScreenView<K>} = {
 			ui={screen.ui}
 		/>
 	),
-	readiness: ({state, screen, height, width}) => (
-		<ReadinessScreen screen={screen} items={menuItems(state)} height={height} width={width} />
-	),
-	'failover-plan': ({state, screen, height, width}) => (
-		<FailoverPlanScreen screen={screen} items={menuItems(state)} height={height} width={width} />
-	),
+	readiness: withMenu(ReadinessScreen),
+	'failover-plan': withMenu(FailoverPlanScreen),
 	'failover-confirm': ({screen}) => <FailoverConfirmScreen plan={screen.plan} ui={screen.ui} />,
-	'failover-run': ({state, screen, height, width}) => (
-		<FailoverRunScreen screen={screen} items={menuItems(state)} height={height} width={width} />
-	),
-	'protect-plan': ({state, screen, height, width}) => (
-		<ProtectPlanScreen screen={screen} items={menuItems(state)} height={height} width={width} />
-	),
+	'failover-run': withMenu(FailoverRunScreen),
+	'protect-plan': withMenu(ProtectPlanScreen),
 	'protect-confirm': ({screen}) => <ProtectConfirmScreen plan={screen.plan} ui={screen.ui} />,
-	'protect-run': ({state, screen, height, width}) => (
-		<ProtectRunScreen screen={screen} items={menuItems(state)} height={height} width={width} />
-	),
+	'protect-run': withMenu(ProtectRunScreen),
 	'delete-confirm': ({state, screen}) => {
 		const verdict = latestDiagnosis(state.diagnosis)?.assessment.streams.find(
 			candidate => candidate.stream === screen.stream,
