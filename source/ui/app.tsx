@@ -340,16 +340,7 @@ const screenTable: {[K in ScreenKind]: ScreenView<K>} = {
 			/>
 		);
 	},
-	'backup-dir': ({screen}) => (
-		<BackupDirScreen
-			streams={screen.streams}
-			neededBytes={screen.neededBytes}
-			checking={screen.checking}
-			problem={screen.problem}
-			choices={screen.choices}
-			ui={screen.ui}
-		/>
-	),
+	'backup-dir': ({screen}) => <BackupDirScreen screen={screen} />,
 	'backup-run': ({state, screen, stores, height}) => (
 		<BackupRunScreen
 			root={screen.root}
@@ -361,9 +352,7 @@ const screenTable: {[K in ScreenKind]: ScreenView<K>} = {
 			maxLines={Math.max(3, height - 6)}
 		/>
 	),
-	'restore-dir': ({screen}) => (
-		<RestoreDirScreen loading={screen.loading} problem={screen.problem} choices={screen.choices} ui={screen.ui} />
-	),
+	'restore-dir': ({screen}) => <RestoreDirScreen screen={screen} />,
 	'restore-pick': ({state, screen, height}) => (
 		<RestorePickScreen
 			root={screen.root}

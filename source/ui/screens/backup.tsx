@@ -4,9 +4,8 @@ import {Text} from '../components/text.js';
 import type {BackupStart} from '../../core/backup/backup-stream.js';
 import {formatBytes} from '../../core/format.js';
 import {ListView, type ListRow} from '../components/list-view.js';
-import {Spinner} from '../components/spinner.js';
-import {TextField} from '../components/text-field.js';
-import type {Ui} from '../state/screen.js';
+import type {ScreenOf, Ui} from '../state/screen.js';
+import {DirectoryPrompt} from '../components/directory-prompt.js';
 import type {Item} from '../state/menus.js';
 import {FilteredList} from '../components/filtered-list.js';
 import {backupFigures} from '../../core/transfer-figures.js';
@@ -49,68 +48,14 @@ export function BackupSelectScreen({
 	);
 }
 
-export function DirectoryPrompt({
-	title,
-	explanation,
-	ui,
-	busy,
-	problem,
-	choices,
-}: {
-	readonly title: string;
-	readonly explanation: string;
-	readonly ui: Ui;
-	/** Set while the directory is being checked: what is being done. */
-	readonly busy: string | undefined;
-	readonly problem: string | undefined;
-	readonly choices: string[];
-}) {
-	const {glyphs} = useTheme();
-	return (
-		<Box flexDirection="column">
-			<Text bold wrap="wrap">
-				{title}
-			</Text>
-			<Text wrap="wrap">{explanation}</Text>
-			<TextField buffer={ui.text} error={ui.error} />
-			{choices.length > 0 && (
-				<Text dimColor wrap="truncate-end">
-					{choices.slice(0, 8).join('  ')}
-				</Text>
-			)}
-			{busy && <Spinner elapsed label={busy} />}
-			{problem && (
-				<Styled tone="bad" wrap="wrap">
-					{glyphs.fail} {problem}
-				</Styled>
-			)}
-		</Box>
-	);
-}
-
-export function BackupDirScreen({
-	streams,
-	neededBytes,
-	checking,
-	problem,
-	choices,
-	ui,
-}: {
-	readonly streams: string[];
-	readonly neededBytes: number;
-	readonly checking: boolean;
-	readonly problem: string | undefined;
-	readonly choices: string[];
-	readonly ui: Ui;
-}) {
+export function BackupDirScreen({screen}: {readonly screen: ScreenOf<'backup-dir'>}) {
+	const {streams, neededBytes} = screen;
 	return (
 		<DirectoryPrompt
-			ui={ui}
-			problem={problem}
-			choices={choices}
+			field={screen}
 			title={`Back up ${streams.length} stream${streams.length === 1 ? '' : 's'} (${formatBytes(neededBytes)}) into which directory?`}
 			explanation="Each stream goes to its own subdirectory, named by the stream, as `nats account backup` lays them out. Tab completes."
-			busy={checking ? 'checking the directory…' : undefined}
+			busy={screen.checking ? 'checking the directory…' : undefined}
 		/>
 	);
 }

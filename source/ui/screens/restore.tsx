@@ -18,8 +18,8 @@ import {textRows} from '../input/rows.js';
 import {TextField} from '../components/text-field.js';
 import {TypedConfirm} from '../components/typed-confirm.js';
 import type {Item} from '../state/menus.js';
-import type {OverrideField, Ui} from '../state/screen.js';
-import {DirectoryPrompt} from './backup.js';
+import type {OverrideField, ScreenOf, Ui} from '../state/screen.js';
+import {DirectoryPrompt} from '../components/directory-prompt.js';
 import {FilteredList} from '../components/filtered-list.js';
 import {uploadFigures} from '../../core/transfer-figures.js';
 import {ProgressBar} from '../components/progress-bar.js';
@@ -29,25 +29,13 @@ import {useThrottledStore} from '../hooks/use-throttled-store.js';
 import type {ProgressStore} from '../progress-store.js';
 import {useTheme} from '../theme-context.js';
 
-export function RestoreDirScreen({
-	loading,
-	problem,
-	choices,
-	ui,
-}: {
-	readonly loading: boolean;
-	readonly problem: string | undefined;
-	readonly choices: string[];
-	readonly ui: Ui;
-}) {
+export function RestoreDirScreen({screen}: {readonly screen: ScreenOf<'restore-dir'>}) {
 	return (
 		<DirectoryPrompt
-			ui={ui}
-			problem={problem}
-			choices={choices}
+			field={screen}
 			title="Restore: which directory holds the backups?"
 			explanation="A stream backup (backup.json + stream.tar.s2) or a directory of them. Tab completes."
-			busy={loading ? 'reading backups…' : undefined}
+			busy={screen.loading ? 'reading backups…' : undefined}
 		/>
 	);
 }
