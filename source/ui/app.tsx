@@ -312,17 +312,7 @@ const screenTable: {[K in ScreenKind]: ScreenView<K>} = {
 	'recovery-confirm': ({screen}) => (
 		<RecoveryConfirmScreen server={screen.server} impacts={screen.impacts} ui={screen.ui} />
 	),
-	'recovery-run': ({state, screen}) => (
-		<RecoveryRunScreen
-			server={screen.server}
-			phase={screen.phase}
-			states={screen.states}
-			impacts={screen.impacts}
-			message={screen.message}
-			items={menuItems(state)}
-			ui={screen.ui}
-		/>
-	),
+	'recovery-run': withMenu(RecoveryRunScreen),
 	'backup-select': ({state, screen, height}) => {
 		const selected = new Set(screen.selected);
 		const bytes = streamsOf(state).reduce(
@@ -343,50 +333,20 @@ const screenTable: {[K in ScreenKind]: ScreenView<K>} = {
 	'backup-dir': ({screen}) => <BackupDirScreen screen={screen} />,
 	'backup-run': ({state, screen, stores, height}) => (
 		<BackupRunScreen
-			root={screen.root}
-			phase={screen.phase}
-			results={screen.results}
+			screen={screen}
 			store={stores.backup}
 			items={menuItems(state)}
-			ui={screen.ui}
 			maxLines={Math.max(3, height - 6)}
 		/>
 	),
 	'restore-dir': ({screen}) => <RestoreDirScreen screen={screen} />,
-	'restore-pick': ({state, screen, height}) => (
-		<RestorePickScreen
-			root={screen.root}
-			items={menuItems(state)}
-			total={screen.backups.length}
-			ui={screen.ui}
-			height={height}
-		/>
-	),
+	'restore-pick': withMenu(RestorePickScreen),
 	'restore-plan': ({state, screen, stores, height, width}) => (
-		<RestorePlanScreen
-			checks={stores.plan}
-			dir={screen.dir}
-			overrides={screen.overrides}
-			plan={screen.plan}
-			problem={screen.problem}
-			editing={screen.editing}
-			items={menuItems(state)}
-			ui={screen.ui}
-			height={height}
-			width={width}
-		/>
+		<RestorePlanScreen screen={screen} checks={stores.plan} items={menuItems(state)} height={height} width={width} />
 	),
 	'restore-confirm': ({screen}) => <RestoreConfirmScreen plan={screen.plan} ui={screen.ui} />,
 	'restore-run': ({state, screen, stores}) => (
-		<RestoreRunScreen
-			stream={screen.plan.stream}
-			phase={screen.phase}
-			message={screen.message}
-			result={screen.result}
-			store={stores.restore}
-			items={menuItems(state)}
-			ui={screen.ui}
-		/>
+		<RestoreRunScreen screen={screen} store={stores.restore} items={menuItems(state)} />
 	),
 	readiness: withMenu(ReadinessScreen),
 	'failover-plan': withMenu(FailoverPlanScreen),

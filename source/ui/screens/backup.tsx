@@ -134,23 +134,18 @@ function Bars({live, start}: {readonly live: BackupLive; readonly start: BackupS
 }
 
 export function BackupRunScreen({
-	root,
-	phase,
-	results,
+	screen,
 	store,
 	items,
-	ui,
 	maxLines,
 }: {
-	readonly root: string;
-	readonly phase: 'running' | 'done';
-	readonly results: BackupLine[];
+	readonly screen: ScreenOf<'backup-run'>;
 	readonly store: ProgressStore<BackupLive>;
 	readonly items: Item[];
-	readonly ui: Ui;
 	/** The live area must stay shorter than the terminal, or Ink clears the screen on every frame. */
 	readonly maxLines: number;
 }) {
+	const {root, phase, results, ui} = screen;
 	return (
 		<Box flexDirection="column">
 			<Text bold>Backing up into {root}</Text>

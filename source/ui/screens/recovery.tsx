@@ -16,6 +16,7 @@ import {TypedConfirm} from '../components/typed-confirm.js';
 import {replicasWord, type Item} from '../state/menus.js';
 import type {Ui} from '../state/screen.js';
 import {useTheme} from '../theme-context.js';
+import type {MenuScreenProps} from './menu-screen-props.js';
 
 export function RecoveryNodeScreen({
 	items,
@@ -213,24 +214,9 @@ function Outcome({
 	);
 }
 
-export function RecoveryRunScreen({
-	server,
-	phase,
-	states,
-	impacts,
-	message,
-	items,
-	ui,
-}: {
-	readonly server: string;
-	readonly phase: 'removing' | 'watching' | 'done' | 'failed';
-	readonly states: WatchState[];
-	readonly impacts: StreamImpact[];
-	readonly message: string | undefined;
-	readonly items: Item[];
-	readonly ui: Ui;
-}) {
+export function RecoveryRunScreen({screen, items}: MenuScreenProps<'recovery-run'>) {
 	const {glyphs} = useTheme();
+	const {server, phase, states, impacts, message, ui} = screen;
 	return (
 		<Box flexDirection="column">
 			<Text bold>Peer-remove {server}</Text>

@@ -6,9 +6,8 @@
 import {Box} from 'ink';
 import {Text} from '../components/text.js';
 import {formatBytes} from '../../core/format.js';
-import type {RestoreOverrides} from '../../core/restore/overrides.js';
 import type {PlanCheckEvent, StreamRestorePlan} from '../../core/restore/plan.js';
-import type {RestoreProgress, StreamRestoreResult} from '../../core/restore/restore.js';
+import type {RestoreProgress} from '../../core/restore/restore.js';
 import type {PreflightFinding} from '../../core/restore/preflight.js';
 import {FindingLine, findingRows} from '../components/finding-list.js';
 import {planFindingRows, type FindingRow} from '../state/findings.js';
@@ -28,6 +27,7 @@ import {Styled} from '../components/styled.js';
 import {useThrottledStore} from '../hooks/use-throttled-store.js';
 import type {ProgressStore} from '../progress-store.js';
 import {useTheme} from '../theme-context.js';
+import type {MenuScreenProps} from './menu-screen-props.js';
 
 export function RestoreDirScreen({screen}: {readonly screen: ScreenOf<'restore-dir'>}) {
 	return (
@@ -40,19 +40,9 @@ export function RestoreDirScreen({screen}: {readonly screen: ScreenOf<'restore-d
 	);
 }
 
-export function RestorePickScreen({
-	root,
-	items,
-	total,
-	ui,
-	height,
-}: {
-	readonly root: string;
-	readonly items: Item[];
-	readonly total: number;
-	readonly ui: Ui;
-	readonly height: number;
-}) {
+export function RestorePickScreen({screen, items, height}: MenuScreenProps<'restore-pick'>) {
+	const {root, ui} = screen;
+	const total = screen.backups.length;
 	return (
 		<Box flexDirection="column">
 			<Text bold wrap="truncate-end">
@@ -130,29 +120,14 @@ function PlanChecking({dir, store}: {readonly dir: string; readonly store: Progr
 }
 
 export function RestorePlanScreen({
+	screen,
 	checks,
-	dir,
-	overrides,
-	plan,
-	problem,
-	editing,
 	items,
-	ui,
 	height,
 	width,
-}: {
-	readonly checks: ProgressStore<PlanCheckEvent>;
-	readonly dir: string;
-	readonly overrides: RestoreOverrides;
-	readonly plan: StreamRestorePlan | undefined;
-	readonly problem: string | undefined;
-	readonly editing: OverrideField | undefined;
-	readonly items: Item[];
-	readonly ui: Ui;
-	readonly height: number;
-	readonly width: number;
-}) {
+}: MenuScreenProps<'restore-plan'> & {readonly checks: ProgressStore<PlanCheckEvent>}) {
 	const {glyphs} = useTheme();
+	const {dir, overrides, plan, problem, editing, ui} = screen;
 	if (problem)
 		return (
 			<Styled tone="bad" wrap="wrap">
@@ -245,23 +220,17 @@ function RestoreLive({store}: {readonly store: ProgressStore<RestoreProgress>}) 
 }
 
 export function RestoreRunScreen({
-	stream,
-	phase,
-	message,
-	result,
+	screen,
 	store,
 	items,
-	ui,
 }: {
-	readonly stream: string;
-	readonly phase: 'running' | 'done' | 'failed';
-	readonly message: string | undefined;
-	readonly result: StreamRestoreResult | undefined;
+	readonly screen: ScreenOf<'restore-run'>;
 	readonly store: ProgressStore<RestoreProgress>;
 	readonly items: Item[];
-	readonly ui: Ui;
 }) {
 	const {glyphs} = useTheme();
+	const {phase, message, result, ui} = screen;
+	const {stream} = screen.plan;
 	const state = result?.info.state;
 	return (
 		<Box flexDirection="column">
