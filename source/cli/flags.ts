@@ -344,6 +344,11 @@ function checkCommandFlags(command: CommandName | undefined, given: string[]): v
 	}
 }
 
+/** --watch-timeout of peer-remove, failover and protect: the 2 minutes their help promises unless given. */
+export function parseWatchTimeout(flags: Flags): number {
+	return parseDuration(flags.watchTimeout ?? '2m', '--watch-timeout');
+}
+
 /** Checks the positional arguments of a command against its spec. */
 export function checkArgs(command: CommandName, args: string[], minimum?: number): void {
 	const spec = commands[command];

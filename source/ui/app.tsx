@@ -19,7 +19,7 @@ import {textRows} from './input/rows.js';
 import {useKeys} from './input/use-keys.js';
 import {hintsFor, helpFor} from './keymap.js';
 import {createProgressStore} from './progress-store.js';
-import {BackupDirScreen, BackupRunScreen, BackupSelectScreen, type BackupLive} from './screens/backup.js';
+import {BackupDirScreen, BackupRunScreen, BackupSelectScreen} from './screens/backup.js';
 import {FailoverConfirmScreen, FailoverPlanScreen, FailoverRunScreen} from './screens/failover.js';
 import {FindingsScreen} from './screens/findings.js';
 import {InspectScreen} from './screens/inspect.js';
@@ -42,7 +42,9 @@ import {
 import {ProtectConfirmScreen, ProtectPlanScreen, ProtectRunScreen} from './screens/protect.js';
 import {ReadinessScreen} from './screens/readiness.js';
 import {ServersScreen, StreamsScreen} from './screens/streams.js';
+import type {MenuScreenProps} from './screens/menu-screen-props.js';
 import type {WizardServices} from './services.js';
+import type {BackupLive} from './state/backup-live.js';
 import {missingServers} from './state/known-servers.js';
 import {initialState, latestDiagnosis, reducer, type Action, type State} from './state/machine.js';
 import {backupChoices, menuItems, shownFindings, streamsOf} from './state/menus.js';
@@ -222,6 +224,13 @@ type ScreenView<K extends ScreenKind> = (props: ScreenProps<K>) => ReactElement;
 
 const waiting = <Text>Waiting for the diagnosis…</Text>;
 
+/** The view of a screen that draws from its own state, with the menu the state gives it. */
+function withMenu<K extends ScreenKind>(View: (props: MenuScreenProps<K>) => ReactElement): ScreenView<K> {
+	return ({state, screen, height, width}) => (
+		<View screen={screen} items={menuItems(state)} height={height} width={width} />
+	);
+}
+
 /** Which component draws which screen: adding a screen kind without a view does not compile. */
 const screenTable: {[K in ScreenKind]: ScreenView<K>} = {
 	overview: ({state, screen, services, height, width}) => (
@@ -303,17 +312,7 @@ const screenTable: {[K in ScreenKind]: ScreenView<K>} = {
 	'recovery-confirm': ({screen}) => (
 		<RecoveryConfirmScreen server={screen.server} impacts={screen.impacts} ui={screen.ui} />
 	),
-	'recovery-run': ({state, screen}) => (
-		<RecoveryRunScreen
-			server={screen.server}
-			phase={screen.phase}
-			states={screen.states}
-			impacts={screen.impacts}
-			message={screen.message}
-			items={menuItems(state)}
-			ui={screen.ui}
-		/>
-	),
+	'recovery-run': withMenu(RecoveryRunScreen),
 	'backup-select': ({state, screen, height}) => {
 		const selected = new Set(screen.selected);
 		const bytes = streamsOf(state).reduce(
@@ -331,82 +330,31 @@ const screenTable: {[K in ScreenKind]: ScreenView<K>} = {
 			/>
 		);
 	},
-	'backup-dir': ({screen}) => (
-		<BackupDirScreen
-			streams={screen.streams}
-			neededBytes={screen.neededBytes}
-			checking={screen.checking}
-			problem={screen.problem}
-			choices={screen.choices}
-			ui={screen.ui}
-		/>
-	),
+	'backup-dir': ({screen}) => <BackupDirScreen screen={screen} />,
 	'backup-run': ({state, screen, stores, height}) => (
 		<BackupRunScreen
-			root={screen.root}
-			phase={screen.phase}
-			results={screen.results}
+			screen={screen}
 			store={stores.backup}
 			items={menuItems(state)}
-			ui={screen.ui}
 			maxLines={Math.max(3, height - 6)}
 		/>
 	),
-	'restore-dir': ({screen}) => (
-		<RestoreDirScreen loading={screen.loading} problem={screen.problem} choices={screen.choices} ui={screen.ui} />
-	),
-	'restore-pick': ({state, screen, height}) => (
-		<RestorePickScreen
-			root={screen.root}
-			items={menuItems(state)}
-			total={screen.backups.length}
-			ui={screen.ui}
-			height={height}
-		/>
-	),
+	'restore-dir': ({screen}) => <RestoreDirScreen screen={screen} />,
+	'restore-pick': withMenu(RestorePickScreen),
 	'restore-plan': ({state, screen, stores, height, width}) => (
-		<RestorePlanScreen
-			checks={stores.plan}
-			dir={screen.dir}
-			overrides={screen.overrides}
-			plan={screen.plan}
-			problem={screen.problem}
-			editing={screen.editing}
-			items={menuItems(state)}
-			ui={screen.ui}
-			height={height}
-			width={width}
-		/>
+		<RestorePlanScreen screen={screen} checks={stores.plan} items={menuItems(state)} height={height} width={width} />
 	),
 	'restore-confirm': ({screen}) => <RestoreConfirmScreen plan={screen.plan} ui={screen.ui} />,
 	'restore-run': ({state, screen, stores}) => (
-		<RestoreRunScreen
-			stream={screen.plan.stream}
-			phase={screen.phase}
-			message={screen.message}
-			result={screen.result}
-			store={stores.restore}
-			items={menuItems(state)}
-			ui={screen.ui}
-		/>
+		<RestoreRunScreen screen={screen} store={stores.restore} items={menuItems(state)} />
 	),
-	readiness: ({state, screen, height, width}) => (
-		<ReadinessScreen screen={screen} items={menuItems(state)} height={height} width={width} />
-	),
-	'failover-plan': ({state, screen, height, width}) => (
-		<FailoverPlanScreen screen={screen} items={menuItems(state)} height={height} width={width} />
-	),
+	readiness: withMenu(ReadinessScreen),
+	'failover-plan': withMenu(FailoverPlanScreen),
 	'failover-confirm': ({screen}) => <FailoverConfirmScreen plan={screen.plan} ui={screen.ui} />,
-	'failover-run': ({state, screen, height, width}) => (
-		<FailoverRunScreen screen={screen} items={menuItems(state)} height={height} width={width} />
-	),
-	'protect-plan': ({state, screen, height, width}) => (
-		<ProtectPlanScreen screen={screen} items={menuItems(state)} height={height} width={width} />
-	),
+	'failover-run': withMenu(FailoverRunScreen),
+	'protect-plan': withMenu(ProtectPlanScreen),
 	'protect-confirm': ({screen}) => <ProtectConfirmScreen plan={screen.plan} ui={screen.ui} />,
-	'protect-run': ({state, screen, height, width}) => (
-		<ProtectRunScreen screen={screen} items={menuItems(state)} height={height} width={width} />
-	),
+	'protect-run': withMenu(ProtectRunScreen),
 	'delete-confirm': ({state, screen}) => {
 		const verdict = latestDiagnosis(state.diagnosis)?.assessment.streams.find(
 			candidate => candidate.stream === screen.stream,

@@ -4,7 +4,6 @@
  * asks for the mirror's name, and prints the progress and the outcome of the failover operation,
  * which audits and watches until the stream serves.
  */
-import {parseDuration} from '../../core/duration.js';
 import {exitCodes, type ExitCode} from '../../core/errors.js';
 import type {FailoverPlan} from '../../recovery/failover-plan.js';
 import {
@@ -15,12 +14,12 @@ import {
 } from '../../operations/failover.js';
 import {confirmByName} from '../confirm.js';
 import type {CommandContext} from '../context.js';
-import {checkArgs} from '../flags.js';
+import {checkArgs, parseWatchTimeout} from '../flags.js';
 
 export async function failover(context: CommandContext): Promise<ExitCode> {
 	const {invocation, out, signal} = context;
 	checkArgs('failover', invocation.args);
-	const watchTimeoutMs = parseDuration(invocation.flags.watchTimeout ?? '2m', '--watch-timeout');
+	const watchTimeoutMs = parseWatchTimeout(invocation.flags);
 	const request: FailoverRequest = {
 		mirror: invocation.args[0]!,
 		newName: invocation.flags.newName,

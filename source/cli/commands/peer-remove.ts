@@ -3,7 +3,6 @@
  * it from the meta group (or from one stream's peers), then watches the replicas catch up. The
  * operation itself is `operations/peer-remove.ts`; this file draws it as log lines and --json.
  */
-import {parseDuration} from '../../core/duration.js';
 import {DrError, exitCodes, UsageError, type ExitCode} from '../../core/errors.js';
 import {streamNameProblem} from '../../core/stream-name.js';
 import {
@@ -13,14 +12,14 @@ import {
 } from '../../operations/peer-remove.js';
 import {confirmByName} from '../confirm.js';
 import type {CommandContext} from '../context.js';
-import {checkArgs} from '../flags.js';
+import {checkArgs, parseWatchTimeout} from '../flags.js';
 import {electionWaitLines} from './diagnose.js';
 import {printWatch} from './watch-output.js';
 
 export async function peerRemove(context: CommandContext): Promise<ExitCode> {
 	const {invocation, out, signal} = context;
 	checkArgs('peer-remove', invocation.args);
-	const watchTimeoutMs = parseDuration(invocation.flags.watchTimeout ?? '2m', '--watch-timeout');
+	const watchTimeoutMs = parseWatchTimeout(invocation.flags);
 	const server = invocation.args[0]!;
 	const {stream, force, watch} = invocation.flags;
 	const nameProblem = stream === undefined ? undefined : streamNameProblem(stream);

@@ -4,7 +4,6 @@
  * subjects for a later failover, and watches it catch up — through the protect operation the wizard
  * uses too.
  */
-import {parseDuration} from '../../core/duration.js';
 import {exitCodes, UsageError, type ExitCode} from '../../core/errors.js';
 import {
 	prepareProtect,
@@ -14,14 +13,14 @@ import {
 } from '../../operations/protect.js';
 import {confirmByName} from '../confirm.js';
 import type {CommandContext} from '../context.js';
-import {checkArgs} from '../flags.js';
+import {checkArgs, parseWatchTimeout} from '../flags.js';
 
 export async function protect(context: CommandContext): Promise<ExitCode> {
 	const {invocation, out, signal} = context;
 	checkArgs('protect', invocation.args);
 	const to = invocation.flags.mirrorTo;
 	if (!to) throw new UsageError('--mirror-to is required', 'usage: nats-dr protect STREAM --mirror-to CLUSTER|DOMAIN');
-	const watchTimeoutMs = parseDuration(invocation.flags.watchTimeout ?? '2m', '--watch-timeout');
+	const watchTimeoutMs = parseWatchTimeout(invocation.flags);
 	const request: ProtectRequest = {
 		stream: invocation.args[0]!,
 		mirrorTo: to,

@@ -22,6 +22,7 @@ import {
 	planAccountRestore,
 	planStreamRestore,
 	refusedOnlyForExisting,
+	type PlanOptions,
 	type StreamRestorePlan,
 } from '../../core/restore/plan.js';
 import type {PreflightFinding} from '../../core/restore/preflight.js';
@@ -120,14 +121,7 @@ async function restoreOne(run: Run): Promise<ExitCode> {
 		invocation: {flags},
 		signal,
 	} = context;
-	out.log(`Checking the backup in ${dir}`);
-	const plan = await planStreamRestore(session, dir, {
-		overrides,
-		verify: flags.verify,
-		signal,
-		onCheck: printer.checking,
-	});
-	printer.clear();
+	const plan = await preflight(run, 'the backup', async options => planStreamRestore(session, dir, options));
 	printFindings(context, plan.findings);
 	if (flags.skipExisting && refusedOnlyForExisting(plan)) {
 		out.log(`Stream "${plan.stream}" exists already: skipped (--skip-existing)`);
@@ -173,15 +167,9 @@ async function restoreAll(run: Run): Promise<ExitCode> {
 		invocation: {flags},
 		signal,
 	} = context;
-	out.log(`Checking the backups in ${dir}`);
-	const plan = await planAccountRestore(session, dir, {
-		overrides,
-		verify: flags.verify,
-		signal,
-		skipExisting: flags.skipExisting,
-		onCheck: printer.checking,
-	});
-	printer.clear();
+	const plan = await preflight(run, 'the backups', async options =>
+		planAccountRestore(session, dir, {...options, skipExisting: flags.skipExisting}),
+	);
 	for (const stream of [...plan.streams, ...plan.skipped]) {
 		out.log(`${stream.stream}${basename(stream.dir) === stream.stream ? '' : ` (directory ${basename(stream.dir)})`}:`);
 		printFindings(
@@ -271,6 +259,20 @@ async function restoreAll(run: Run): Promise<ExitCode> {
 
 	if (out.json) out.printJson({ok: true, findings: plan.findings, streams: streamsJson});
 	return exitCodes.ok;
+}
+
+/** The pre-flight of both restores: announced, each check on the live line while it runs, the line cleared once done. */
+async function preflight<Plan>(run: Run, what: string, plan: (options: PlanOptions) => Promise<Plan>): Promise<Plan> {
+	const {context, dir, overrides, printer} = run;
+	context.out.log(`Checking ${what} in ${dir}`);
+	const planned = await plan({
+		overrides,
+		verify: context.invocation.flags.verify,
+		signal: context.signal,
+		onCheck: printer.checking,
+	});
+	printer.clear();
+	return planned;
 }
 
 async function refuse(run: Run, subject: string, findings: PreflightFinding[]): Promise<ExitCode> {

@@ -1,20 +1,20 @@
 /** Backing up: pick streams, pick a directory, then live bars per stream and overall, then verification. */
 import {Box} from 'ink';
 import {Text} from '../components/text.js';
-import type {BackupProgress, BackupStart} from '../../core/backup/backup-stream.js';
+import type {BackupStart} from '../../core/backup/backup-stream.js';
 import {formatBytes} from '../../core/format.js';
 import {ListView, type ListRow} from '../components/list-view.js';
-import {Spinner} from '../components/spinner.js';
-import {TextField} from '../components/text-field.js';
-import type {Ui} from '../state/screen.js';
+import type {ScreenOf, Ui} from '../state/screen.js';
+import {DirectoryPrompt} from '../components/directory-prompt.js';
 import type {Item} from '../state/menus.js';
-import {FilterLine} from './streams.js';
+import {FilteredList} from '../components/filtered-list.js';
 import {backupFigures} from '../../core/transfer-figures.js';
 import {ProgressBar} from '../components/progress-bar.js';
 import {Styled} from '../components/styled.js';
 import {useThrottledStore} from '../hooks/use-throttled-store.js';
 import type {ProgressStore} from '../progress-store.js';
 import type {BackupLine} from '../state/screen.js';
+import type {BackupLive} from '../state/backup-live.js';
 import {useTheme} from '../theme-context.js';
 
 export function BackupSelectScreen({
@@ -37,98 +37,28 @@ export function BackupSelectScreen({
 			<Text bold wrap="truncate-end">
 				Back up: choose streams ({selected.length} selected, {formatBytes(bytes)}; {items.length} of {total} shown)
 			</Text>
-			<FilterLine ui={ui} />
-			{items.length === 0 ? (
-				<Text>No stream matches.</Text>
-			) : (
-				<ListView
-					items={items}
-					cursor={ui.cursor}
-					height={height - 2}
-					active={!ui.filtering}
-					mark={key => (selected.includes(key) ? '[x] ' : '[ ] ')}
-				/>
-			)}
+			<FilteredList
+				items={items}
+				ui={ui}
+				height={height - 1}
+				noun="stream"
+				mark={key => (selected.includes(key) ? '[x] ' : '[ ] ')}
+			/>
 		</Box>
 	);
 }
 
-export function DirectoryPrompt({
-	title,
-	explanation,
-	ui,
-	busy,
-	problem,
-	choices,
-}: {
-	readonly title: string;
-	readonly explanation: string;
-	readonly ui: Ui;
-	/** Set while the directory is being checked: what is being done. */
-	readonly busy: string | undefined;
-	readonly problem: string | undefined;
-	readonly choices: string[];
-}) {
-	const {glyphs} = useTheme();
-	return (
-		<Box flexDirection="column">
-			<Text bold wrap="wrap">
-				{title}
-			</Text>
-			<Text wrap="wrap">{explanation}</Text>
-			<TextField buffer={ui.text} error={ui.error} />
-			{choices.length > 0 && (
-				<Text dimColor wrap="truncate-end">
-					{choices.slice(0, 8).join('  ')}
-				</Text>
-			)}
-			{busy && <Spinner elapsed label={busy} />}
-			{problem && (
-				<Styled tone="bad" wrap="wrap">
-					{glyphs.fail} {problem}
-				</Styled>
-			)}
-		</Box>
-	);
-}
-
-export function BackupDirScreen({
-	streams,
-	neededBytes,
-	checking,
-	problem,
-	choices,
-	ui,
-}: {
-	readonly streams: string[];
-	readonly neededBytes: number;
-	readonly checking: boolean;
-	readonly problem: string | undefined;
-	readonly choices: string[];
-	readonly ui: Ui;
-}) {
+export function BackupDirScreen({screen}: {readonly screen: ScreenOf<'backup-dir'>}) {
+	const {streams, neededBytes} = screen;
 	return (
 		<DirectoryPrompt
-			ui={ui}
-			problem={problem}
-			choices={choices}
+			field={screen}
 			title={`Back up ${streams.length} stream${streams.length === 1 ? '' : 's'} (${formatBytes(neededBytes)}) into which directory?`}
 			explanation="Each stream goes to its own subdirectory, named by the stream, as `nats account backup` lays them out. Tab completes."
-			busy={checking ? 'checking the directory…' : undefined}
+			busy={screen.checking ? 'checking the directory…' : undefined}
 		/>
 	);
 }
-
-export type BackupLive = {
-	start: BackupStart | undefined;
-	progress: BackupProgress | undefined;
-	index: number;
-	total: number;
-	doneBytes: number;
-	totalBytes: number;
-	/** Streams finished so far in this run. */
-	results: BackupLine[];
-};
 
 function LiveBars({store, maxLines}: {readonly store: ProgressStore<BackupLive>; readonly maxLines: number}) {
 	const live = useThrottledStore(store);
@@ -204,23 +134,18 @@ function Bars({live, start}: {readonly live: BackupLive; readonly start: BackupS
 }
 
 export function BackupRunScreen({
-	root,
-	phase,
-	results,
+	screen,
 	store,
 	items,
-	ui,
 	maxLines,
 }: {
-	readonly root: string;
-	readonly phase: 'running' | 'done';
-	readonly results: BackupLine[];
+	readonly screen: ScreenOf<'backup-run'>;
 	readonly store: ProgressStore<BackupLive>;
 	readonly items: Item[];
-	readonly ui: Ui;
 	/** The live area must stay shorter than the terminal, or Ink clears the screen on every frame. */
 	readonly maxLines: number;
 }) {
+	const {root, phase, results, ui} = screen;
 	return (
 		<Box flexDirection="column">
 			<Text bold>Backing up into {root}</Text>

@@ -6,28 +6,19 @@
 import {Box} from 'ink';
 import type {FailoverPlan} from '../../recovery/failover-plan.js';
 import {Text} from '../components/text.js';
-import {Spinner} from '../components/spinner.js';
 import {Styled} from '../components/styled.js';
-import {TextField} from '../components/text-field.js';
+import {StepStatus} from '../components/step-status.js';
+import {AuditLine} from '../components/audit-line.js';
+import {TypedConfirm} from '../components/typed-confirm.js';
 import {WrappedList} from '../components/wrapped-list.js';
-import type {Item} from '../state/menus.js';
-import type {ScreenOf, Ui} from '../state/screen.js';
+import type {Ui} from '../state/screen.js';
+import type {MenuScreenProps} from './menu-screen-props.js';
 
 function title(plan: FailoverPlan): string {
 	return `Failover of ${plan.origin}${plan.originDomain ? ` (domain ${plan.originDomain})` : ''} to ${plan.target} in ${plan.region ?? '?'} — ${plan.method === 'promote' ? 'promote the mirror' : 'copy the mirror into a new stream'}`;
 }
 
-export function FailoverPlanScreen({
-	screen,
-	items,
-	height,
-	width,
-}: {
-	readonly screen: ScreenOf<'failover-plan'>;
-	readonly items: Item[];
-	readonly height: number;
-	readonly width: number;
-}) {
+export function FailoverPlanScreen({screen, items, height, width}: MenuScreenProps<'failover-plan'>) {
 	const {plan, problem} = screen;
 	return (
 		<Box flexDirection="column">
@@ -39,12 +30,10 @@ export function FailoverPlanScreen({
 					{'  '}subjects that move: {plan.subjects.join(', ')}
 				</Text>
 			)}
-			{!plan && !problem && <Spinner elapsed label={`checking ${screen.mirror} and its origin…`} />}
-			{problem && (
-				<Styled tone="bad" wrap="wrap">
-					No failover: {problem}
-				</Styled>
-			)}
+			<StepStatus
+				doing={plan ? undefined : `checking ${screen.mirror} and its origin…`}
+				failure={problem ? `No failover: ${problem}` : undefined}
+			/>
 			<WrappedList items={items} cursor={screen.ui.cursor} height={Math.max(4, height - 4)} width={width} />
 		</Box>
 	);
@@ -59,27 +48,12 @@ export function FailoverConfirmScreen({plan, ui}: {readonly plan: FailoverPlan; 
 			</Text>
 			{rpo && <Text wrap="wrap">{rpo}</Text>}
 			{old && <Text wrap="wrap">{old}</Text>}
-			<Box marginTop={1} flexDirection="column">
-				<Text wrap="wrap">
-					Type the mirror name <Text bold>{plan.mirror}</Text> to confirm, or press Esc to cancel:
-				</Text>
-				<TextField buffer={ui.text} error={ui.error} />
-			</Box>
+			<TypedConfirm noun="mirror" name={plan.mirror} ui={ui} />
 		</Box>
 	);
 }
 
-export function FailoverRunScreen({
-	screen,
-	items,
-	height,
-	width,
-}: {
-	readonly screen: ScreenOf<'failover-run'>;
-	readonly items: Item[];
-	readonly height: number;
-	readonly width: number;
-}) {
+export function FailoverRunScreen({screen, items, height, width}: MenuScreenProps<'failover-run'>) {
 	const {plan, phase, outcome} = screen;
 	const served = `${plan.target} serves ${plan.subjects.join(', ')}`;
 	return (
@@ -87,12 +61,10 @@ export function FailoverRunScreen({
 			<Text bold wrap="wrap">
 				{title(plan)}
 			</Text>
-			{phase === 'running' && <Spinner elapsed label={screen.doing} />}
-			{phase === 'failed' && (
-				<Styled tone="bad" wrap="wrap">
-					Failover failed: {screen.message}
-				</Styled>
-			)}
+			<StepStatus
+				doing={phase === 'running' ? screen.doing : undefined}
+				failure={phase === 'failed' ? `Failover failed: ${screen.message ?? ''}` : undefined}
+			/>
 			{outcome && (
 				<Box flexDirection="column">
 					<Styled tone="ok" wrap="wrap">
@@ -100,9 +72,7 @@ export function FailoverRunScreen({
 						{outcome.messages === undefined ? '' : ` with ${outcome.messages} messages`}
 						{outcome.leader ? `, leader ${outcome.leader}` : ''} ({outcome.elapsedMs} ms).
 					</Styled>
-					<Text wrap="wrap">
-						Audit: {outcome.entry.action} {outcome.entry.subject}: {outcome.entry.result}
-					</Text>
+					<AuditLine entry={outcome.entry} />
 				</Box>
 			)}
 			<WrappedList items={items} cursor={screen.ui.cursor} height={Math.max(4, height - 5)} width={width} />

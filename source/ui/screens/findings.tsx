@@ -5,7 +5,7 @@ import {Text} from '../components/text.js';
 import {textRows} from '../input/rows.js';
 import type {FindingRow} from '../state/findings.js';
 import type {Ui} from '../state/screen.js';
-import {FilterLine} from './streams.js';
+import {FilterLine} from '../components/filtered-list.js';
 
 export function FindingsScreen({
 	title,

@@ -5,36 +5,25 @@
 import {Box} from 'ink';
 import type {ProtectPlan} from '../../operations/protect.js';
 import {Text} from '../components/text.js';
-import {Spinner} from '../components/spinner.js';
 import {Styled} from '../components/styled.js';
-import {TextField} from '../components/text-field.js';
+import {StepStatus} from '../components/step-status.js';
+import {AuditLine} from '../components/audit-line.js';
+import {TypedConfirm} from '../components/typed-confirm.js';
 import {WrappedList} from '../components/wrapped-list.js';
-import type {Item} from '../state/menus.js';
-import type {ScreenOf, Ui} from '../state/screen.js';
+import type {Ui} from '../state/screen.js';
+import type {MenuScreenProps} from './menu-screen-props.js';
 
-export function ProtectPlanScreen({
-	screen,
-	items,
-	height,
-	width,
-}: {
-	readonly screen: ScreenOf<'protect-plan'>;
-	readonly items: Item[];
-	readonly height: number;
-	readonly width: number;
-}) {
+export function ProtectPlanScreen({screen, items, height, width}: MenuScreenProps<'protect-plan'>) {
 	const {plan, problem} = screen;
 	return (
 		<Box flexDirection="column">
 			<Text bold wrap="wrap">
 				Protect {screen.stream} with a mirror in {screen.to}
 			</Text>
-			{!plan && !problem && <Spinner elapsed label={`checking ${screen.stream} and ${screen.to}…`} />}
-			{problem && (
-				<Styled tone="bad" wrap="wrap">
-					No mirror: {problem}
-				</Styled>
-			)}
+			<StepStatus
+				doing={plan ? undefined : `checking ${screen.stream} and ${screen.to}…`}
+				failure={problem ? `No mirror: ${problem}` : undefined}
+			/>
 			<WrappedList items={items} cursor={screen.ui.cursor} height={Math.max(4, height - 3)} width={width} />
 		</Box>
 	);
@@ -50,48 +39,29 @@ export function ProtectConfirmScreen({plan, ui}: {readonly plan: ProtectPlan; re
 				{'  '}
 				{plan.originMessages} messages to copy, R{plan.replicas}
 			</Text>
-			<Box marginTop={1} flexDirection="column">
-				<Text wrap="wrap">
-					Type the stream name <Text bold>{plan.stream}</Text> to confirm, or press Esc to cancel:
-				</Text>
-				<TextField buffer={ui.text} error={ui.error} />
-			</Box>
+			<TypedConfirm noun="stream" name={plan.stream} ui={ui} />
 		</Box>
 	);
 }
 
-export function ProtectRunScreen({
-	screen,
-	items,
-	height,
-	width,
-}: {
-	readonly screen: ScreenOf<'protect-run'>;
-	readonly items: Item[];
-	readonly height: number;
-	readonly width: number;
-}) {
+export function ProtectRunScreen({screen, items, height, width}: MenuScreenProps<'protect-run'>) {
 	const {plan, phase, outcome} = screen;
 	return (
 		<Box flexDirection="column">
 			<Text bold wrap="wrap">
 				Protect {plan.stream}: mirror {plan.mirror} in {plan.where}
 			</Text>
-			{phase === 'running' && <Spinner elapsed label={screen.doing} />}
-			{phase === 'failed' && (
-				<Styled tone="bad" wrap="wrap">
-					Protect failed: {screen.message}
-				</Styled>
-			)}
+			<StepStatus
+				doing={phase === 'running' ? screen.doing : undefined}
+				failure={phase === 'failed' ? `Protect failed: ${screen.message ?? ''}` : undefined}
+			/>
 			{outcome && (
 				<Box flexDirection="column">
 					<Styled tone="ok" wrap="wrap">
 						Protected: {plan.mirror} in {plan.where} holds {outcome.messages ?? '?'} messages of {plan.stream}, lag 0 (
 						{outcome.elapsedMs} ms).
 					</Styled>
-					<Text wrap="wrap">
-						Audit: {outcome.entry.action} {outcome.entry.subject}: {outcome.entry.result}
-					</Text>
+					<AuditLine entry={outcome.entry} />
 					<Text wrap="wrap">Equivalent: {plan.nats}</Text>
 				</Box>
 			)}

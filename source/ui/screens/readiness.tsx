@@ -6,23 +6,12 @@
  */
 import {Box} from 'ink';
 import {Text} from '../components/text.js';
-import {Spinner} from '../components/spinner.js';
 import {Styled} from '../components/styled.js';
+import {StepStatus} from '../components/step-status.js';
 import {WrappedList} from '../components/wrapped-list.js';
-import type {Item} from '../state/menus.js';
-import type {ScreenOf} from '../state/screen.js';
+import type {MenuScreenProps} from './menu-screen-props.js';
 
-export function ReadinessScreen({
-	screen,
-	items,
-	height,
-	width,
-}: {
-	readonly screen: ScreenOf<'readiness'>;
-	readonly items: Item[];
-	readonly height: number;
-	readonly width: number;
-}) {
+export function ReadinessScreen({screen, items, height, width}: MenuScreenProps<'readiness'>) {
 	const {report, problem} = screen;
 	const flagged = report?.readiness.streams.filter(
 		stream => stream.verdict === 'unprotected' || stream.verdict === 'rpo-exceeded',
@@ -32,12 +21,10 @@ export function ReadinessScreen({
 			<Text bold wrap="truncate-end">
 				DR readiness: what losing a region would cost
 			</Text>
-			{!report && !problem && <Spinner elapsed label="reading the clusters, streams, mirrors and backups…" />}
-			{problem && (
-				<Styled tone="bad" wrap="wrap">
-					Readiness failed: {problem}
-				</Styled>
-			)}
+			<StepStatus
+				doing={report ? undefined : 'reading the clusters, streams, mirrors and backups…'}
+				failure={problem ? `Readiness failed: ${problem}` : undefined}
+			/>
 			{flagged && (
 				<Styled tone={flagged.length > 0 ? 'warn' : 'ok'} wrap="truncate-end">
 					{flagged.length > 0

@@ -12,10 +12,11 @@ import {Bullet} from '../components/bullet.js';
 import {ListView} from '../components/list-view.js';
 import {Spinner} from '../components/spinner.js';
 import {Styled} from '../components/styled.js';
-import {TextField} from '../components/text-field.js';
+import {TypedConfirm} from '../components/typed-confirm.js';
 import {replicasWord, type Item} from '../state/menus.js';
 import type {Ui} from '../state/screen.js';
 import {useTheme} from '../theme-context.js';
+import type {MenuScreenProps} from './menu-screen-props.js';
 
 export function RecoveryNodeScreen({
 	items,
@@ -161,12 +162,7 @@ export function RecoveryConfirmScreen({
 					Data lost (R1 on {server}): {lost.map(impact => impact.stream).join(', ')} — only a backup brings them back.
 				</Styled>
 			)}
-			<Box marginTop={1} flexDirection="column">
-				<Text wrap="wrap">
-					Type the server name <Text bold>{server}</Text> to confirm, or press Esc to cancel:
-				</Text>
-				<TextField buffer={ui.text} error={ui.error} />
-			</Box>
+			<TypedConfirm noun="server" name={server} ui={ui} />
 		</Box>
 	);
 }
@@ -218,24 +214,9 @@ function Outcome({
 	);
 }
 
-export function RecoveryRunScreen({
-	server,
-	phase,
-	states,
-	impacts,
-	message,
-	items,
-	ui,
-}: {
-	readonly server: string;
-	readonly phase: 'removing' | 'watching' | 'done' | 'failed';
-	readonly states: WatchState[];
-	readonly impacts: StreamImpact[];
-	readonly message: string | undefined;
-	readonly items: Item[];
-	readonly ui: Ui;
-}) {
+export function RecoveryRunScreen({screen, items}: MenuScreenProps<'recovery-run'>) {
 	const {glyphs} = useTheme();
+	const {server, phase, states, impacts, message, ui} = screen;
 	return (
 		<Box flexDirection="column">
 			<Text bold>Peer-remove {server}</Text>

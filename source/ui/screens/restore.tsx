@@ -6,9 +6,8 @@
 import {Box} from 'ink';
 import {Text} from '../components/text.js';
 import {formatBytes} from '../../core/format.js';
-import type {RestoreOverrides} from '../../core/restore/overrides.js';
 import type {PlanCheckEvent, StreamRestorePlan} from '../../core/restore/plan.js';
-import type {RestoreProgress, StreamRestoreResult} from '../../core/restore/restore.js';
+import type {RestoreProgress} from '../../core/restore/restore.js';
 import type {PreflightFinding} from '../../core/restore/preflight.js';
 import {FindingLine, findingRows} from '../components/finding-list.js';
 import {planFindingRows, type FindingRow} from '../state/findings.js';
@@ -16,10 +15,11 @@ import {Bullet} from '../components/bullet.js';
 import {ListView} from '../components/list-view.js';
 import {textRows} from '../input/rows.js';
 import {TextField} from '../components/text-field.js';
+import {TypedConfirm} from '../components/typed-confirm.js';
 import type {Item} from '../state/menus.js';
-import type {OverrideField, Ui} from '../state/screen.js';
-import {DirectoryPrompt} from './backup.js';
-import {FilterLine} from './streams.js';
+import type {OverrideField, ScreenOf, Ui} from '../state/screen.js';
+import {DirectoryPrompt} from '../components/directory-prompt.js';
+import {FilteredList} from '../components/filtered-list.js';
 import {uploadFigures} from '../../core/transfer-figures.js';
 import {ProgressBar} from '../components/progress-bar.js';
 import {Spinner} from '../components/spinner.js';
@@ -27,54 +27,28 @@ import {Styled} from '../components/styled.js';
 import {useThrottledStore} from '../hooks/use-throttled-store.js';
 import type {ProgressStore} from '../progress-store.js';
 import {useTheme} from '../theme-context.js';
+import type {MenuScreenProps} from './menu-screen-props.js';
 
-export function RestoreDirScreen({
-	loading,
-	problem,
-	choices,
-	ui,
-}: {
-	readonly loading: boolean;
-	readonly problem: string | undefined;
-	readonly choices: string[];
-	readonly ui: Ui;
-}) {
+export function RestoreDirScreen({screen}: {readonly screen: ScreenOf<'restore-dir'>}) {
 	return (
 		<DirectoryPrompt
-			ui={ui}
-			problem={problem}
-			choices={choices}
+			field={screen}
 			title="Restore: which directory holds the backups?"
 			explanation="A stream backup (backup.json + stream.tar.s2) or a directory of them. Tab completes."
-			busy={loading ? 'reading backups…' : undefined}
+			busy={screen.loading ? 'reading backups…' : undefined}
 		/>
 	);
 }
 
-export function RestorePickScreen({
-	root,
-	items,
-	total,
-	ui,
-	height,
-}: {
-	readonly root: string;
-	readonly items: Item[];
-	readonly total: number;
-	readonly ui: Ui;
-	readonly height: number;
-}) {
+export function RestorePickScreen({screen, items, height}: MenuScreenProps<'restore-pick'>) {
+	const {root, ui} = screen;
+	const total = screen.backups.length;
 	return (
 		<Box flexDirection="column">
 			<Text bold wrap="truncate-end">
 				Backups in {root} ({items.length === total ? total : `${items.length} of ${total}`})
 			</Text>
-			<FilterLine ui={ui} />
-			{items.length === 0 ? (
-				<Text>No backup matches.</Text>
-			) : (
-				<ListView items={items} cursor={ui.cursor} height={height - 2} active={!ui.filtering} />
-			)}
+			<FilteredList items={items} ui={ui} height={height - 1} noun="backup" />
 		</Box>
 	);
 }
@@ -146,29 +120,14 @@ function PlanChecking({dir, store}: {readonly dir: string; readonly store: Progr
 }
 
 export function RestorePlanScreen({
+	screen,
 	checks,
-	dir,
-	overrides,
-	plan,
-	problem,
-	editing,
 	items,
-	ui,
 	height,
 	width,
-}: {
-	readonly checks: ProgressStore<PlanCheckEvent>;
-	readonly dir: string;
-	readonly overrides: RestoreOverrides;
-	readonly plan: StreamRestorePlan | undefined;
-	readonly problem: string | undefined;
-	readonly editing: OverrideField | undefined;
-	readonly items: Item[];
-	readonly ui: Ui;
-	readonly height: number;
-	readonly width: number;
-}) {
+}: MenuScreenProps<'restore-plan'> & {readonly checks: ProgressStore<PlanCheckEvent>}) {
 	const {glyphs} = useTheme();
+	const {dir, overrides, plan, problem, editing, ui} = screen;
 	if (problem)
 		return (
 			<Styled tone="bad" wrap="wrap">
@@ -220,9 +179,7 @@ export function RestoreConfirmScreen({plan, ui}: {readonly plan: StreamRestorePl
 				{plan.placement?.cluster ? `, cluster ${plan.placement.cluster}` : ''}
 				{plan.placement?.tags.length ? `, tags ${plan.placement.tags.join(',')}` : ''}
 			</Text>
-			<Box marginTop={1}>
-				<TypedConfirm name={plan.stream} ui={ui} />
-			</Box>
+			<TypedConfirm noun="stream" name={plan.stream} ui={ui} />
 		</Box>
 	);
 }
@@ -263,23 +220,17 @@ function RestoreLive({store}: {readonly store: ProgressStore<RestoreProgress>}) 
 }
 
 export function RestoreRunScreen({
-	stream,
-	phase,
-	message,
-	result,
+	screen,
 	store,
 	items,
-	ui,
 }: {
-	readonly stream: string;
-	readonly phase: 'running' | 'done' | 'failed';
-	readonly message: string | undefined;
-	readonly result: StreamRestoreResult | undefined;
+	readonly screen: ScreenOf<'restore-run'>;
 	readonly store: ProgressStore<RestoreProgress>;
 	readonly items: Item[];
-	readonly ui: Ui;
 }) {
 	const {glyphs} = useTheme();
+	const {phase, message, result, ui} = screen;
+	const {stream} = screen.plan;
 	const state = result?.info.state;
 	return (
 		<Box flexDirection="column">
@@ -346,20 +297,7 @@ export function DeleteConfirmScreen({
 					? 'Its only replicas are on dead servers: do this when that data is lost anyway and you restore it from the backup next.'
 					: 'The stream is healthy: every message it holds now, including any written since the backup, is lost and replaced by the backup.'}
 			</Text>
-			<Box marginTop={1}>
-				<TypedConfirm name={stream} ui={ui} />
-			</Box>
-		</Box>
-	);
-}
-
-function TypedConfirm({name, ui}: {readonly name: string; readonly ui: Ui}) {
-	return (
-		<Box flexDirection="column">
-			<Text wrap="wrap">
-				Type the stream name <Text bold>{name}</Text> to confirm, or press Esc to cancel:
-			</Text>
-			<TextField buffer={ui.text} error={ui.error} />
+			<TypedConfirm noun="stream" name={stream} ui={ui} />
 		</Box>
 	);
 }

@@ -10,7 +10,7 @@ import {moveCursor} from '../input/viewport.js';
 import type {Action, State} from './machine.js';
 import {setOverride} from './overrides.js';
 import {backupChoices, isMultiSelect, menuItems, streamsOf} from './menus.js';
-import {isBusy, open, type Screen, type Ui} from './screen.js';
+import {isBusy, isTextEntry, open, type Ui} from './screen.js';
 
 type Reduce = (state: State, action: Action) => State;
 
@@ -55,22 +55,9 @@ function typeInto(state: State, press: KeyPress): State {
 		return filter ? setUi(state, {filter, cursor: 0}) : state;
 	}
 
-	if (!isTyping(state.screen)) return state;
+	if (!isTextEntry(state.screen)) return state;
 	const text = editText(ui.text, press);
 	return text ? setUi(state, {text, error: undefined}) : state;
-}
-
-function isTyping(screen: Screen): boolean {
-	return (
-		screen.kind === 'recovery-confirm' ||
-		screen.kind === 'restore-confirm' ||
-		screen.kind === 'delete-confirm' ||
-		screen.kind === 'failover-confirm' ||
-		screen.kind === 'protect-confirm' ||
-		(screen.kind === 'backup-dir' && !screen.checking) ||
-		(screen.kind === 'restore-dir' && !screen.loading) ||
-		(screen.kind === 'restore-plan' && screen.editing !== undefined)
-	);
 }
 
 function runCommand(state: State, command: Command, press: KeyPress, reduce: Reduce): State {
