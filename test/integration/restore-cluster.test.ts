@@ -163,7 +163,7 @@ describe('restore into a 3-node cluster with server tags', () => {
 		assert.equal(result.code, 1, result.stdout + result.stderr);
 		assert.match(
 			result.stderr,
-			/the archive of RANDOM is damaged: CRC mismatch in chunk at byte \d+: the archive is corrupt\. The upload stopped before its end marker, so the server restored none of it; no stream was created/,
+			/the archive of RANDOM is damaged: CRC mismatch in chunk at byte \d+: the archive is corrupt\. The upload stopped before its last chunk, so the server restored none of it; no stream was created/,
 		);
 		assert.ok(!(await streamNames(nc)).includes('RANDOM'));
 		// Left alone, the cluster would keep the name and later make it an empty stream: the sound

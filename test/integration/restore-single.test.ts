@@ -81,7 +81,7 @@ describe('restore into a standalone server', () => {
 		assert.match(result.stdout, /the archive is verified while it uploads/);
 		assert.match(
 			result.stderr,
-			/the archive of RANDOM is damaged: CRC mismatch in chunk at byte \d+: the archive is corrupt\. The upload stopped before its end marker, so the server restored none of it; no stream was created/,
+			/the archive of RANDOM is damaged: CRC mismatch in chunk at byte \d+: the archive is corrupt\. The upload stopped before its last chunk, so the server restored none of it; no stream was created/,
 		);
 		assert.match(result.stderr, /try: restore another backup, or pass --no-verify/);
 		assert.deepEqual(await streamNames(nc), []);

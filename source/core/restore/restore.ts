@@ -4,7 +4,7 @@
  * failure says what went wrong and what state the target is left in.
  */
 import {ErrorCode} from 'nats';
-import {ArchiveVerifier} from '../archive/verify-archive.js';
+import {ArchiveVerifier, type ArchiveReport} from '../archive/verify-archive.js';
 import {archiveAgainstBackup, recordedChecksum} from '../archive/verify-backup.js';
 import {RateMeter} from '../backup/progress.js';
 import {AbortedError, DrError, exitCodes, JsApiError} from '../errors.js';
@@ -229,7 +229,7 @@ export async function runRestore(plan: StreamRestorePlan, options: RestoreOption
 	const uploadStarted = performance.now();
 	const requestMs = Math.round(uploadStarted - started);
 	const meter = new RateMeter(totalBytes, uploadStarted);
-	// The archive is verified in the one read the upload makes; its end marker waits for the verdict.
+	// The archive is verified in the one read the upload makes; its last chunk waits for the verdict.
 	const recorded = plan.verify ? recordedChecksum(backup!.sidecar) : undefined;
 	const verifier = plan.verify
 		? new ArchiveVerifier({
@@ -238,12 +238,17 @@ export async function runRestore(plan: StreamRestorePlan, options: RestoreOption
 				path: backup!.archivePath,
 			})
 		: undefined;
+	let report: ArchiveReport | undefined;
+	const archiveProblems = (): string[] => {
+		report ??= verifier!.finish();
+		return report.ok ? archiveAgainstBackup(backup!, report).problems : report.problems;
+	};
 	const damaged = async (problems: string[]): Promise<never> => {
 		const state = await discardUnfinishedRestore(js, stream);
 		throw new RestoreError(
 			stream,
 			'upload',
-			`the archive of ${stream} is damaged: ${problems.join('; ')}. The upload stopped before its end marker, so the server restored none of it`,
+			`the archive of ${stream} is damaged: ${problems.join('; ')}. The upload stopped before its last chunk, so the server restored none of it`,
 			describeTargetState(stream, 'upload', state, false),
 			{hint: 'restore another backup, or pass --no-verify to let the server judge this one'},
 		);
@@ -257,7 +262,7 @@ export async function runRestore(plan: StreamRestorePlan, options: RestoreOption
 			chunkTimeoutMs: options.chunkTimeoutMs ?? 20_000,
 			startedAt: uploadStarted,
 			...(signal ? {signal} : {}),
-			...(verifier ? {verifier} : {}),
+			...(verifier ? {verifier, verdictBeforeLastChunk: archiveProblems} : {}),
 			onAck(sentBytes, chunks) {
 				const now = performance.now();
 				meter.update(sentBytes, now);
@@ -276,7 +281,7 @@ export async function runRestore(plan: StreamRestorePlan, options: RestoreOption
 		});
 	} catch (error) {
 		// A server that reads the upload as it comes (2.15) may refuse the damaged chunk itself.
-		if (verifier?.failed && !(error instanceof AbortedError)) return damaged(verifier.finish().problems);
+		if (verifier?.failed && !(error instanceof AbortedError)) return damaged(archiveProblems());
 		const what =
 			error instanceof AbortedError
 				? `restore of ${stream} interrupted during the upload`
@@ -286,11 +291,10 @@ export async function runRestore(plan: StreamRestorePlan, options: RestoreOption
 
 	let expected = plan.expected;
 	if (verifier) {
-		const report = verifier.finish();
-		const {problems} = report.ok ? archiveAgainstBackup(backup!, report) : report;
+		const problems = archiveProblems();
 		if (problems.length > 0) return damaged(problems);
 		// Only a whole tar names the consumers the server must show before the restore is done.
-		if (report.format === 'tar') expected = {...expected, consumers: report.consumers};
+		if (report!.format === 'tar') expected = {...expected, consumers: report!.consumers};
 	}
 
 	const uploadMs = Math.round(performance.now() - uploadStarted);
