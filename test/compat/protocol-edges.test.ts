@@ -6,14 +6,15 @@
  * that nats-dr copes with it.
  */
 import assert from 'node:assert/strict';
-import {readFile, mkdtemp, rm} from 'node:fs/promises';
+import {readFile, mkdtemp, rm, writeFile} from 'node:fs/promises';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {after, before, describe, test} from 'node:test';
 import {createInbox, headers, type Msg, type NatsConnection} from 'nats';
 import {runCli} from '../helpers/cli.js';
 import {feature, observed} from '../helpers/compat.js';
-import {serverAtLeast, TestCluster} from '../helpers/nats-server.js';
+import {serverArchiveFile} from '../helpers/backup-files.js';
+import {serverAtLeast, TestCluster, waitFor} from '../helpers/nats-server.js';
 import {expectRefusedRestore} from '../helpers/restore-refusal.js';
 import {addStream, appConnection, cliConnection, fillRandom, restoredState} from '../helpers/streams.js';
 
@@ -182,6 +183,44 @@ describe('protocol edges that differ between server versions', () => {
 		assert.equal((names.streams ?? []).includes('RENAMED'), false);
 	});
 
+	test('a whole archive without the end marker: restored by 2.15, dropped before; nats-dr holds back the last chunk of one whose checksum differs', async () => {
+		await addStream(nc, {name: 'WHOLE'}, 200);
+		const dir = join(scratch, 'whole');
+		const backup = await runCli(['backup', 'WHOLE', dir, '--no-progress', ...cliConnection(cluster)]);
+		assert.equal(backup.code, 0, backup.stderr);
+		const jsm = await nc.jetstreamManager();
+		await jsm.streams.delete('WHOLE');
+
+		// Every byte of the archive, and no end marker.
+		const start = JSON.parse(
+			decoder.decode(
+				(await nc.request('$JS.API.STREAM.RESTORE.WHOLE', await readFile(join(dir, 'backup.json')), {timeout: 10_000}))
+					.data,
+			),
+		) as {deliver_subject: string};
+		const archive = await readFile(join(dir, serverArchiveFile));
+		for (let at = 0; at < archive.length; at += 64 * 1024)
+			await nc.request(start.deliver_subject, archive.subarray(at, at + 64 * 1024), {timeout: 10_000});
+		const restoredWithoutEnd = await appears(nc, 'WHOLE');
+		observed('restore without the end marker', restoredWithoutEnd ? 'restores the whole archive' : 'waits for it');
+		assert.equal(restoredWithoutEnd, serverAtLeast(2, 15));
+		// Before 2.15 the end marker still completes it; either way WHOLE goes before nats-dr's turn.
+		if (!restoredWithoutEnd) await nc.request(start.deliver_subject, new Uint8Array(), {timeout: 30_000});
+		await waitFor(async () => appears(nc, 'WHOLE'), {what: 'WHOLE restored'});
+		await jsm.streams.delete('WHOLE');
+
+		await feature('restore', async () => {
+			const sidecar = join(dir, 'nats-dr.json');
+			const recorded = JSON.parse(await readFile(sidecar, 'utf8')) as {archive: {xxh3: string}};
+			recorded.archive.xxh3 = '0'.repeat(16);
+			await writeFile(sidecar, JSON.stringify(recorded));
+			const result = await runCli(['restore', dir, '--yes', ...cliConnection(cluster)]);
+			assert.equal(result.code, 1, result.stdout + result.stderr);
+			assert.match(result.stderr, /XXH3-64 differs[\s\S]*The upload stopped before its last chunk/);
+			assert.equal(await appears(nc, 'WHOLE'), false);
+		});
+	});
+
 	test('memory-storage streams: refused before 2.15 (nats-dr says why); from 2.15 backed up and restored', async () => {
 		await addStream(nc, {name: 'VOLATILE', storage: 'memory' as never}, 120);
 		const end = await rawSnapshot('VOLATILE', {}, {ack: true});
@@ -234,3 +273,23 @@ describe('protocol edges that differ between server versions', () => {
 		});
 	});
 });
+
+/**
+ * Whether the stream shows up within 2 s: a server that restores an upload as it reads it has it
+ * moments after the last byte, and the others drop an upload 5 s after its last chunk.
+ */
+async function appears(nc: NatsConnection, stream: string): Promise<boolean> {
+	const jsm = await nc.jetstreamManager();
+	try {
+		return await waitFor(
+			async () =>
+				jsm.streams.info(stream).then(
+					() => true,
+					() => false,
+				),
+			{what: `stream ${stream}`, timeoutMs: 2000},
+		);
+	} catch {
+		return false;
+	}
+}
