@@ -120,6 +120,12 @@ test("replicas reported current are held to the leader's messages when their ser
 		{server: 'n3', messages: 2000, lastSeq: 2000},
 	]);
 	assert.equal(held.done, true, held.waitingFor.join('; '));
+	const besideAnEmptyOne = settleState(stream, [], expected, Date.now(), [
+		{server: 'n2', messages: 2000, lastSeq: 2000},
+		{server: 'n3', messages: 0, lastSeq: 0},
+		{server: 'n3', messages: 2000, lastSeq: 2000},
+	]);
+	assert.equal(besideAnEmptyOne.done, true, besideAnEmptyOne.waitingFor.join('; '));
 });
 
 test('settleState is done only with the messages, every archived consumer and current replicas', () => {

@@ -83,10 +83,13 @@ export function settleState(
 		if (replicaData && behind.length === 0) {
 			const lastSeq = info.state?.last_seq ?? 0;
 			for (const replica of replicas) {
-				const data = replicaData.find(view => view.server === replica.name);
-				if (data?.messages === messages && data.lastSeq === lastSeq) continue;
+				// A server may list two streams of the name for a while, e.g. a deleted unfinished restore's beside
+				// the new one: the replica holds the data when any of them does.
+				const views = replicaData.filter(view => view.server === replica.name);
+				if (views.some(view => view.messages === messages && view.lastSeq === lastSeq)) continue;
+				const most = Math.max(...views.map(view => view.messages));
 				waitingFor.push(
-					`replica ${replica.name} to hold the data (${data ? `${data.messages} of ${messages} messages` : 'not reported yet'})`,
+					`replica ${replica.name} to hold the data (${views.length > 0 ? `${most} of ${messages} messages` : 'not reported yet'})`,
 				);
 			}
 		}
