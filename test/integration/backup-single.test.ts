@@ -20,7 +20,7 @@ import {snapshotPausesEviction, snapshotsMemoryStreams} from '../../source/core/
 import {periodicLine} from '../../source/cli/commands/backup-lines.js';
 import {DrError} from '../../source/core/errors.js';
 import {binPath, cleanEnv, parseJson, runCli} from '../helpers/cli.js';
-import {natsServerVersion, TestCluster, waitFor} from '../helpers/nats-server.js';
+import {natsServerVersion, serverAtLeast, TestCluster, waitFor} from '../helpers/nats-server.js';
 import {completeBackupFiles, consumersNamedInArchive, skipUnlessTar} from '../helpers/backup-files.js';
 import {restoreRaw, streamFacts, type StreamFacts} from '../helpers/restore-raw.js';
 import {addFixtureConsumers, addStream, appConnection, cliConnection, fillRandom} from '../helpers/streams.js';
@@ -98,7 +98,8 @@ describe('backup from a single server', () => {
 			/^\{\n {2}"config": \{\n {4}"name": "ORDERS",\n[\s\S]*\n {2}\},\n {2}"state": \{\n[\s\S]*\n {2}\}\n\}$/,
 		);
 		assert.match(text, /"ORDERS\.\\u003e"/, "the server's raw JSON, escapes included");
-		if (!skipUnlessTar) {
+		// The fixture was written by 2.9.10; from 2.10 the store's files differ (msgs/index.db, no .fss).
+		if (!serverAtLeast(2, 10)) {
 			assert.deepEqual(
 				entryShapes(await archiveEntries(join(dir, 'stream.tar.s2'))),
 				entryShapes(await archiveEntries(join(fixtures, 'account/ORDERS/stream.tar.s2'))),

@@ -12,7 +12,7 @@ import {planStreamRestore, type PlanCheckEvent} from '../../source/core/restore/
 import {s2Stream} from '../helpers/s2-stream.js';
 import {damagedCopy} from '../helpers/damaged-backup.js';
 import {parseJson, runCli} from '../helpers/cli.js';
-import {serverAtLeast, TestCluster} from '../helpers/nats-server.js';
+import {natsServerVersion, serverAtLeast, TestCluster} from '../helpers/nats-server.js';
 import {expectRefusedRestore} from '../helpers/restore-refusal.js';
 import {appConnection, cliConnection, fixtureStates, restoredState, streamNames} from '../helpers/streams.js';
 import {fixturePath} from '../helpers/fixtures.js';
@@ -100,7 +100,9 @@ describe('restore into a standalone server', () => {
 			const dir = copyBackup('account/AUDIT', 'V2', {archive});
 			await refused(
 				[dir, '--yes'],
-				/NATSARC1 format, which only nats-server 2\.15 or later can restore; the target runs 2\.9\.10/,
+				new RegExp(
+					`NATSARC1 format, which only nats-server 2\\.15 or later can restore; the target runs ${natsServerVersion().join('\\.')}`,
+				),
 			);
 			await refused([dir, '--yes', '--no-verify'], /NATSARC1/);
 		},

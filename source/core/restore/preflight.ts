@@ -106,7 +106,7 @@ function archiveFindings({verify, archiveFormat}: BackupFacts): PreflightFinding
 				check: 'archive',
 				level: 'warning',
 				message:
-					'the archive was not verified (--no-verify): the server finds a damaged archive only after the whole upload',
+					'the archive was not verified (--no-verify): only the server can find it damaged, some versions only after the whole upload',
 			},
 		];
 	}

@@ -50,7 +50,12 @@ export async function uploadArchive(
 	let chunks = 0;
 	let sent = 0;
 	let lastSendAt = options.startedAt;
-	const send = async (data: Buffer, index: number, gapMs: number): Promise<DrError | undefined> => {
+	/**
+	 * `previousSentAt`: when the chunk before was handed to the client. The server cannot have waited
+	 * longer between the two than from then to this chunk's failure; the request itself may leave the
+	 * socket much later than it was made (a process stopped by SIGSTOP sends it only on SIGCONT).
+	 */
+	const send = async (data: Buffer, index: number, previousSentAt: number): Promise<DrError | undefined> => {
 		for (;;) {
 			try {
 				const reply = await nc.request(subject, data, {timeout: chunkTimeoutMs});
@@ -66,7 +71,7 @@ export async function uploadArchive(
 				// server's 5 s stall timer leaves room.
 				const unheard = (error as {code?: string}).code === ErrorCode.NoResponders;
 				if (!(unheard && index === 1 && performance.now() - options.startedAt < firstChunkRetryMs) || signal?.aborted)
-					return chunkError(error, index, gapMs, chunkTimeoutMs);
+					return chunkError(error, index, performance.now() - previousSentAt, chunkTimeoutMs);
 				await new Promise(resolve => setTimeout(resolve, 100));
 			}
 		}
@@ -80,7 +85,7 @@ export async function uploadArchive(
 	const sendNext = async (data: Buffer): Promise<void> => {
 		while (inFlight.length >= window) await settleOldest();
 		const now = performance.now();
-		inFlight.push(send(data, ++sent, now - lastSendAt));
+		inFlight.push(send(data, ++sent, lastSendAt));
 		lastSendAt = now;
 		if (sent === 1) await settleOldest();
 	};
@@ -142,7 +147,7 @@ function chunkError(error: unknown, index: number, gapMs: number, timeoutMs: num
 	if (code === ErrorCode.NoResponders) {
 		return gapMs > stallSuspectMs
 			? new DrError(
-					`the server abandoned the restore (stalled > 5 s): chunk ${index} came ${(gapMs / 1000).toFixed(1)} s after the one before`,
+					`the server abandoned the restore (stalled > 5 s): chunk ${index} was refused ${(gapMs / 1000).toFixed(1)} s after the one before was sent`,
 				)
 			: new DrError(
 					`the server abandoned the restore: nothing receives chunk ${index} any more (the restoring server stopped, or lost its route to the server this client is connected to)`,
