@@ -46,17 +46,22 @@ describe('diagnosis and repair on a 4-node cluster', () => {
 		});
 		metaLeader = (await cluster.waitReady())!;
 		nc = await appConnection(cluster);
-		await addPlaced({name: 'EVENTS', num_replicas: 3}, 300);
+		await addStream(nc, {name: 'EVENTS', num_replicas: 3}, 300);
 		const info = await (await nc.jetstreamManager()).streams.info('EVENTS');
 		victim = [info.cluster!.leader!, ...info.cluster!.replicas!.map(replica => replica.name)].find(
 			name => name !== metaLeader,
 		)!;
 		const other = names.find(name => name !== metaLeader && name !== victim)!;
 		// Both hold the victim and have no spare once it dies; only HOME has a replica on the meta leader.
-		await addPlaced({name: 'AWAY', num_replicas: 3, placement: {cluster: '', tags: [`without:${metaLeader}`]}}, 100);
-		await addPlaced({name: 'HOME', num_replicas: 3, placement: {cluster: '', tags: [`without:${other}`]}}, 100);
+		await addStream(
+			nc,
+			{name: 'AWAY', num_replicas: 3, placement: {cluster: '', tags: [`without:${metaLeader}`]}},
+			100,
+		);
+		await addStream(nc, {name: 'HOME', num_replicas: 3, placement: {cluster: '', tags: [`without:${other}`]}}, 100);
 		// Only the victim carries every "without:" tag but its own: PINNED's one replica is on it.
-		await addPlaced(
+		await addStream(
+			nc,
 			{
 				name: 'PINNED',
 				num_replicas: 1,
@@ -65,25 +70,6 @@ describe('diagnosis and repair on a 4-node cluster', () => {
 			10,
 		);
 	});
-
-	/**
-	 * A stream added once the meta leader knows enough peers and their tags: right after the cluster
-	 * starts it may not yet, and answers "no suitable peers for placement" (seen on 2.10.27).
-	 */
-	async function addPlaced(config: Parameters<typeof addStream>[1], messages: number): Promise<void> {
-		await waitFor(
-			async () => {
-				try {
-					await addStream(nc, config, messages);
-					return true;
-				} catch (error) {
-					if (/no suitable peers/.test((error as Error).message)) return false;
-					throw error;
-				}
-			},
-			{what: `${config.name} placed by its tags`},
-		);
-	}
 
 	after(async () => {
 		await nc?.close();

@@ -15,8 +15,9 @@ export async function addStream(
 ): Promise<void> {
 	const jsm = await nc.jetstreamManager();
 	// Right after a cluster forms, the meta leader may not have every server's statistics yet and refuses
-	// placement for a moment (seen on nats-server 2.10.27); only that refusal is retried.
-	const deadline = Date.now() + 20_000;
+	// placement (seen on nats-server 2.10.27 for over 20 s on a loaded machine, even for R1); only that
+	// refusal is retried.
+	const deadline = Date.now() + 60_000;
 	for (;;) {
 		try {
 			await jsm.streams.add({subjects: [`${config.name}.>`], ...config});

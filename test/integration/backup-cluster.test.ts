@@ -103,7 +103,9 @@ describe('backup from a 3-node cluster', () => {
 					write(chunk) {
 						this.bytes += chunk.length;
 					},
-					backlogged: false,
+					// Nothing waits for a disk here: every chunk is acked at once.
+					writtenBytes: 0,
+					backlogLimit: Number.POSITIVE_INFINITY,
 					overflowing: false,
 					onDrain: undefined,
 					onError: undefined,

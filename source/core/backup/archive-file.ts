@@ -22,7 +22,7 @@ const smallSlabSize = 64 << 10;
  * 512 MiB backup of 64 KiB messages peak at 104-117 MiB RSS; at 4 MiB it stayed at 96-100 MiB, no
  * slower (nine runs each, docs/performance.md).
  */
-const backlogLimit = 4 << 20;
+const unwrittenLimit = 4 << 20;
 /** Past this, withheld acks did not slow the server enough (an old server, a slow disk): the backup stops. */
 const overflowLimit = 64 << 20;
 /**
@@ -42,6 +42,7 @@ export class ArchiveFile implements ChunkSink {
 	readonly path: string;
 	/** Bytes handed to `write`, written or not. */
 	bytes = 0;
+	readonly backlogLimit = unwrittenLimit;
 	onDrain: (() => void) | undefined;
 	onError: ((error: Error) => void) | undefined;
 
@@ -83,8 +84,8 @@ export class ArchiveFile implements ChunkSink {
 		return new ArchiveFile(path, await open(path, 'wx'), onWritten, slabBytes);
 	}
 
-	get backlogged(): boolean {
-		return this.#pendingBytes > backlogLimit;
+	get writtenBytes(): number {
+		return this.#writtenBytes;
 	}
 
 	get overflowing(): boolean {
@@ -161,7 +162,7 @@ export class ArchiveFile implements ChunkSink {
 				if (this.#onWritten) for (const part of parts) this.#onWritten(part);
 				this.#recycle();
 				this.#syncInBackground();
-				if (!this.backlogged) this.onDrain?.();
+				this.onDrain?.();
 			}
 		} catch (error) {
 			this.#fail(error);

@@ -44,15 +44,20 @@ export type SnapshotReply = {
 /** Where chunks go. `write` must not block: it queues, and the sink writes on its own time. */
 export type ChunkSink = {
 	write(chunk: Uint8Array): void;
-	/** True while the sink's backlog is over its limit: acks then wait for it to drain. */
-	readonly backlogged: boolean;
+	/** Bytes the disk has taken so far. */
+	readonly writtenBytes: number;
+	/**
+	 * How far received data may run ahead of the disk: a chunk is acked only once no more than this is
+	 * unwritten up to its end, so the server sends at the disk's pace.
+	 */
+	readonly backlogLimit: number;
 	/**
 	 * True once the backlog is past what memory may hold even with acks withheld: nats-server before
 	 * 2.10.12 sends a chunk every 10 ms anyway once its window is full (protocol doc §3.4), 100 MiB/s
 	 * at 1 MiB chunks, so a disk slower than that would fill memory without end. The backup then stops.
 	 */
 	readonly overflowing: boolean;
-	/** Called by the sink whenever its backlog falls below the limit again. */
+	/** Called by the sink whenever the disk took more bytes. */
 	onDrain: (() => void) | undefined;
 	/** Set once the sink failed (a full disk, say); the transfer stops with it. */
 	onError: ((error: Error) => void) | undefined;
@@ -126,13 +131,15 @@ export async function receiveSnapshot(
 		fail = reject;
 	});
 	let lastActivity = performance.now();
-	let deferredAcks: string[] = [];
+	const deferredAcks: Array<{reply: string; end: number}> = [];
 	let overflowed = false;
 	let ack = (reply: string): void => nc.publish(reply);
 
 	// One chunk's handling, whichever client receives it: its start (ack), its bytes, possibly in
 	// pieces, then its end; an empty message is the end marker.
 	let chunkBytes = 0;
+	/** Bytes of every chunk begun so far: where the current one ends. */
+	let receivedBytes = 0;
 	const chunkStart = (reply: string | undefined, size: number, status: () => EndStatus): void => {
 		if (size === 0) {
 			const failure = endStatus(status(), stream);
@@ -144,10 +151,16 @@ export async function receiveSnapshot(
 		if (overflowed) return;
 		lastActivity = performance.now();
 		chunkBytes = size;
-		// Acked on receipt, before the disk sees it, unless the disk is far behind: then the acks
-		// wait, which is what the server's flow control is for. A chunk without a reply is never acked.
+		receivedBytes += size;
+		// Acked on receipt, before the disk sees it, unless the disk is far behind: then the ack waits
+		// until the disk is close enough to this chunk's end, which is what the server's flow control is
+		// for. Acks go out one by one as the disk advances, not all at once when it caught up: a server
+		// from 2.10.12 gives the snapshot up after 2 s without an ack (408), and a burst would let it
+		// send a whole window again, which a slow disk needs seconds to take. A chunk without a reply is
+		// never acked.
 		if (reply) {
-			if (sink.backlogged || deferredAcks.length > 0) deferredAcks.push(reply);
+			const end = receivedBytes;
+			if (deferredAcks.length > 0 || end - sink.writtenBytes > sink.backlogLimit) deferredAcks.push({reply, end});
 			else ack(reply);
 		}
 	};
@@ -216,10 +229,8 @@ export async function receiveSnapshot(
 			});
 	sink.onDrain = () => {
 		lastActivity = performance.now();
-		if (deferredAcks.length === 0) return;
-		const replies = deferredAcks;
-		deferredAcks = [];
-		for (const reply of replies) ack(reply);
+		while (deferredAcks.length > 0 && deferredAcks[0]!.end - sink.writtenBytes <= sink.backlogLimit)
+			ack(deferredAcks.shift()!.reply);
 	};
 
 	sink.onError = fail;
