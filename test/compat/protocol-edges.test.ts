@@ -183,7 +183,7 @@ describe('protocol edges that differ between server versions', () => {
 		assert.equal((names.streams ?? []).includes('RENAMED'), false);
 	});
 
-	test('a whole archive without the end marker: restored by 2.15, dropped before; nats-dr holds back the last chunk of one whose checksum differs', async () => {
+	test('a whole archive without the end marker: restored from 2.12, dropped before; nats-dr holds back the last chunk of one whose checksum differs', async () => {
 		await addStream(nc, {name: 'WHOLE'}, 200);
 		const dir = join(scratch, 'whole');
 		const backup = await runCli(['backup', 'WHOLE', dir, '--no-progress', ...cliConnection(cluster)]);
@@ -203,8 +203,8 @@ describe('protocol edges that differ between server versions', () => {
 			await nc.request(start.deliver_subject, archive.subarray(at, at + 64 * 1024), {timeout: 10_000});
 		const restoredWithoutEnd = await appears(nc, 'WHOLE');
 		observed('restore without the end marker', restoredWithoutEnd ? 'restores the whole archive' : 'waits for it');
-		assert.equal(restoredWithoutEnd, serverAtLeast(2, 15));
-		// Before 2.15 the end marker still completes it; either way WHOLE goes before nats-dr's turn.
+		assert.equal(restoredWithoutEnd, serverAtLeast(2, 12));
+		// Before 2.12 the end marker still completes it; either way WHOLE goes before nats-dr's turn.
 		if (!restoredWithoutEnd) await nc.request(start.deliver_subject, new Uint8Array(), {timeout: 30_000});
 		await waitFor(async () => appears(nc, 'WHOLE'), {what: 'WHOLE restored'});
 		await jsm.streams.delete('WHOLE');

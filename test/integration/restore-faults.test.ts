@@ -159,7 +159,7 @@ describe('restore faults on a standalone server', () => {
 			assert.equal(result.code, 130, result.stdout + result.stderr);
 			if (serverAtLeast(2, 10)) {
 				// Whether the stream, only its name or nothing is there when nats-dr looks depends on how far the
-				// server got (2.15 even restores without waiting for the end marker); 2.9.10 always shows nothing yet.
+				// server got (from 2.12 it even restores without waiting for the end marker); 2.9.10 always shows nothing yet.
 				assert.match(
 					result.stderr,
 					/restore of AUDIT interrupted while the server was restoring it; (the server goes on restoring AUDIT without this client; it exists now with \d+ messages|the cluster still holds the name AUDIT|stream AUDIT does not exist yet, but the server goes on restoring it)/,
@@ -181,7 +181,7 @@ describe('restore faults on a standalone server', () => {
 	});
 
 	test('the server killed after the last chunk: reported as the server gone, not as JetStream missing', async () => {
-		// 2.15 restores AUDIT without the end marker: in the Ctrl-C test before, and before the kill here.
+		// From 2.12 the server restores AUDIT without the end marker: in the Ctrl-C test before, and before the kill here.
 		await deleteStreams();
 		const trap = await endMarkerTrap(cluster.nodes[0]!.port);
 		try {

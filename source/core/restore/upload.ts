@@ -24,7 +24,7 @@ export type UploadOptions = {
 	verifier?: {push(data: Uint8Array): void; readonly failed: boolean};
 	/**
 	 * Asked once the verifier has seen the whole archive, before the last chunk goes out: problems keep
-	 * it back. nats-server 2.15 restores an archive it has read to the end without waiting for the end
+	 * it back. nats-server from 2.12 restores an archive it has read to the end without waiting for the end
 	 * marker, so an archive found wrong only as a whole (its recorded checksum) must not reach its end.
 	 */
 	verdictBeforeLastChunk?: () => string[];
