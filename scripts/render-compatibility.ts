@@ -41,6 +41,8 @@ const handling: Record<string, string> = {
 		'nats-dr acknowledges every chunk on receipt, so flow control never stalls it; a 408 from a stalled client is reported as a failed, retryable backup.',
 	'Nats-Required-Api-Level: 99': 'nats-dr sends no API-level header, so every version answers its requests.',
 	'restore over an existing stream': 'nats-dr refuses before sending anything (pre-flight), on every version.',
+	'restore without the end marker':
+		"From 2.12 the server restores an archive it has read to its end without waiting for the end marker, so nats-dr holds back the archive's last chunk until its verification says the archive is whole: a damaged or changed archive restores nothing on every version.",
 	'restore under another name': 'nats-dr always restores under the name in the backup, so it never meets this refusal.',
 	'snapshot of a memory stream':
 		'Before 2.15 nats-dr refuses up front and says why; from 2.15 it backs memory streams up and restores them (natscli v0.5.0 still refuses them).',

@@ -4,8 +4,8 @@
  * disk took them kept them alive long enough to be promoted, so garbage piled up to twice the
  * backlog (measured: RSS 160 MiB against 90 MiB for a drain). The copy costs far less than that.
  * Slabs go out together in one `writev`, and what was written is passed on from the same slab (to
- * the verifier); past a limit the sink reports a backlog, which holds back acks until the disk
- * catches up.
+ * the verifier); after each write it reports how far the disk got, so the acks of chunks more than
+ * the backlog limit ahead of it wait.
  */
 import {open, unlink, type FileHandle} from 'node:fs/promises';
 import {DrError} from '../errors.js';
