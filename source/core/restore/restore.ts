@@ -238,10 +238,13 @@ export async function runRestore(plan: StreamRestorePlan, options: RestoreOption
 				path: backup!.archivePath,
 			})
 		: undefined;
-	let report: ArchiveReport | undefined;
-	const archiveProblems = (): string[] => {
-		report ??= verifier!.finish();
-		return report.ok ? archiveAgainstBackup(backup!, report).problems : report.problems;
+	// Asked before the last chunk and again after the upload; the verifier finishes only once.
+	let verdict: {report: ArchiveReport; problems: string[]} | undefined;
+	const archiveVerdict = (verifying: ArchiveVerifier): {report: ArchiveReport; problems: string[]} => {
+		if (verdict) return verdict;
+		const report = verifying.finish();
+		verdict = {report, problems: report.ok ? archiveAgainstBackup(backup!, report).problems : report.problems};
+		return verdict;
 	};
 	const damaged = async (problems: string[]): Promise<never> => {
 		const state = await discardUnfinishedRestore(js, stream);
@@ -262,7 +265,7 @@ export async function runRestore(plan: StreamRestorePlan, options: RestoreOption
 			chunkTimeoutMs: options.chunkTimeoutMs ?? 20_000,
 			startedAt: uploadStarted,
 			...(signal ? {signal} : {}),
-			...(verifier ? {verifier, verdictBeforeLastChunk: archiveProblems} : {}),
+			...(verifier ? {verifier, verdictBeforeLastChunk: () => archiveVerdict(verifier).problems} : {}),
 			onAck(sentBytes, chunks) {
 				const now = performance.now();
 				meter.update(sentBytes, now);
@@ -281,7 +284,7 @@ export async function runRestore(plan: StreamRestorePlan, options: RestoreOption
 		});
 	} catch (error) {
 		// A server that reads the upload as it comes (2.15) may refuse the damaged chunk itself.
-		if (verifier?.failed && !(error instanceof AbortedError)) return damaged(archiveProblems());
+		if (verifier?.failed && !(error instanceof AbortedError)) return damaged(archiveVerdict(verifier).problems);
 		const what =
 			error instanceof AbortedError
 				? `restore of ${stream} interrupted during the upload`
@@ -291,10 +294,10 @@ export async function runRestore(plan: StreamRestorePlan, options: RestoreOption
 
 	let expected = plan.expected;
 	if (verifier) {
-		const problems = archiveProblems();
+		const {report, problems} = archiveVerdict(verifier);
 		if (problems.length > 0) return damaged(problems);
 		// Only a whole tar names the consumers the server must show before the restore is done.
-		if (report!.format === 'tar') expected = {...expected, consumers: report!.consumers};
+		if (report.format === 'tar') expected = {...expected, consumers: report.consumers};
 	}
 
 	const uploadMs = Math.round(performance.now() - uploadStarted);
