@@ -42,6 +42,16 @@ const seedingTimeout = {timeout: 30_000};
 
 type Message = {subject: string; body: unknown; headers: Record<string, string>};
 
+/** nats.js errors are bare codes (TIMEOUT, 503): the step they stopped goes with them. */
+async function seedingStep<T>(what: string, step: () => Promise<T>): Promise<T> {
+	try {
+		return await step();
+	} catch (error) {
+		if (error instanceof DrError) throw error;
+		throw new Error(`${what}: ${(error as Error).message}`, {cause: error});
+	}
+}
+
 export async function publishAll(
 	js: JetStreamClient,
 	count: number,
@@ -151,27 +161,31 @@ export async function seedReplicated(
 	const jsm = await nc.jetstreamManager(seedingTimeout);
 	const js = nc.jetstream(seedingTimeout);
 	const name = demoStreams.replicated;
-	await jsm.streams.add({
-		name,
-		subjects: [`${name}.>`],
-		num_replicas: 3,
-		storage: StorageType.File,
-		description: 'Order lifecycle events',
+	await seedingStep(`creating ${name}`, async () =>
+		jsm.streams.add({
+			name,
+			subjects: [`${name}.>`],
+			num_replicas: 3,
+			storage: StorageType.File,
+			description: 'Order lifecycle events',
+		}),
+	);
+	await seedingStep(`adding the consumers of ${name}`, async () => {
+		await jsm.consumers.add(name, {
+			durable_name: 'fulfillment',
+			ack_policy: AckPolicy.Explicit,
+			filter_subject: `${name}.paid`,
+			description: 'Ships paid orders',
+		});
+		await jsm.consumers.add(name, {
+			durable_name: 'analytics',
+			ack_policy: AckPolicy.Explicit,
+			description: 'Reads every order event',
+		});
 	});
-	await jsm.consumers.add(name, {
-		durable_name: 'fulfillment',
-		ack_policy: AckPolicy.Explicit,
-		filter_subject: `${name}.paid`,
-		description: 'Ships paid orders',
-	});
-	await jsm.consumers.add(name, {
-		durable_name: 'analytics',
-		ack_policy: AckPolicy.Explicit,
-		description: 'Reads every order event',
-	});
-	await publishAll(js, messages, order, signal);
-	await workOff(js, name, 'fulfillment', 100);
-	const peers = await waitAllCurrent(jsm, name, signal);
+	await seedingStep(`publishing to ${name}`, async () => publishAll(js, messages, order, signal));
+	await seedingStep(`acknowledging a first batch of ${name}`, async () => workOff(js, name, 'fulfillment', 100));
+	const peers = await seedingStep(`waiting for the replicas of ${name}`, async () => waitAllCurrent(jsm, name, signal));
 	return {name, replicas: 3, peers, pinnedTo: undefined, messages, consumers: ['fulfillment', 'analytics']};
 }
 
@@ -201,15 +215,19 @@ export async function seedPinned(
 	const tag = nodeTag(server);
 	const description =
 		name === demoStreams.pinned ? 'Issued invoices (R1: kept on one server)' : 'Login audit trail (R1)';
-	await jsm.streams.add({
-		name,
-		subjects: [`${name}.>`],
-		num_replicas: 1,
-		storage: StorageType.File,
-		placement: {cluster: demoClusterName, tags: [tag]},
-		description,
-	});
-	await publishAll(nc.jetstream(seedingTimeout), messages, name === demoStreams.pinned ? invoice : auditEvent, signal);
+	await seedingStep(`creating ${name}`, async () =>
+		jsm.streams.add({
+			name,
+			subjects: [`${name}.>`],
+			num_replicas: 1,
+			storage: StorageType.File,
+			placement: {cluster: demoClusterName, tags: [tag]},
+			description,
+		}),
+	);
+	await seedingStep(`publishing to ${name}`, async () =>
+		publishAll(nc.jetstream(seedingTimeout), messages, name === demoStreams.pinned ? invoice : auditEvent, signal),
+	);
 	return {name, replicas: 1, peers: [server], pinnedTo: tag, messages, consumers: []};
 }
 
