@@ -12,7 +12,7 @@ import {defaultTimeoutMs} from '../core/connection/settings.js';
 import {jsApiPrefix} from '../core/jsapi.js';
 import {watchCatchUp} from '../core/topology/stream-changes.js';
 import {mirrorRecord} from '../recovery/failover-plan.js';
-import {auditEvent, invoice, order, publishAll, type SeededStream} from './seed.js';
+import {auditEvent, invoice, order, publishAll, seedingStep, seedingTimeout, type SeededStream} from './seed.js';
 import {delay} from './wait.js';
 
 export const regions = {lost: 'east', surviving: 'west', third: 'central'} as const;
@@ -67,20 +67,24 @@ async function addInRegion(
 	make: typeof order,
 	signal: AbortSignal,
 ): Promise<SeededStream> {
-	const jsm = await nc.jetstreamManager();
-	await addPlaced(
-		jsm,
-		{
-			name,
-			subjects: [`${name}.>`],
-			num_replicas: 1,
-			storage: StorageType.File,
-			placement: {cluster: regions.lost, tags: []},
-			description,
-		},
-		signal,
+	const jsm = await nc.jetstreamManager(seedingTimeout);
+	await seedingStep(`creating ${name}`, signal, async () =>
+		addPlaced(
+			jsm,
+			{
+				name,
+				subjects: [`${name}.>`],
+				num_replicas: 1,
+				storage: StorageType.File,
+				placement: {cluster: regions.lost, tags: []},
+				description,
+			},
+			signal,
+		),
 	);
-	await publishAll(nc.jetstream(), messages, make, signal);
+	await seedingStep(`publishing to ${name}`, signal, async () =>
+		publishAll(nc.jetstream(seedingTimeout), messages, make, signal),
+	);
 	return {name, replicas: 1, peers: [`${regions.lost}-1`], pinnedTo: undefined, messages, consumers: []};
 }
 
@@ -88,28 +92,32 @@ export async function seedRegions(nc: NatsConnection, {dir, signal, onProgress}:
 	const {failover, mirror, restore, lost} = regionStreams;
 	onProgress(`Seeding ${failover}, ${restore} and ${lost} in ${regions.lost}`);
 	const orders = await addInRegion(nc, failover, 'Order lifecycle events', counts.failover, order, signal);
-	const jsm = await nc.jetstreamManager();
-	await jsm.consumers.add(failover, {
-		durable_name: 'fulfillment',
-		ack_policy: AckPolicy.Explicit,
-		filter_subject: `${failover}.paid`,
-	});
+	const jsm = await nc.jetstreamManager(seedingTimeout);
+	await seedingStep(`adding the consumer of ${failover}`, signal, async () =>
+		jsm.consumers.add(failover, {
+			durable_name: 'fulfillment',
+			ack_policy: AckPolicy.Explicit,
+			filter_subject: `${failover}.paid`,
+		}),
+	);
 	const invoices = await addInRegion(nc, restore, 'Issued invoices', counts.restore, invoice, signal);
 	const audit = await addInRegion(nc, lost, 'Login audit trail', counts.lost, auditEvent, signal);
 
 	onProgress(`Mirroring ${failover} into ${regions.surviving} as ${mirror}`);
 	// The configuration `nats-dr protect` gives a mirror, its record of the origin's subjects included.
-	await addPlaced(
-		jsm,
-		{
-			name: mirror,
-			description: mirrorRecord(failover, [`${failover}.>`]),
-			num_replicas: 1,
-			storage: StorageType.File,
-			mirror: {name: failover},
-			placement: {cluster: regions.surviving, tags: []},
-		},
-		signal,
+	await seedingStep(`creating ${mirror}`, signal, async () =>
+		addPlaced(
+			jsm,
+			{
+				name: mirror,
+				description: mirrorRecord(failover, [`${failover}.>`]),
+				num_replicas: 1,
+				storage: StorageType.File,
+				mirror: {name: failover},
+				placement: {cluster: regions.surviving, tags: []},
+			},
+			signal,
+		),
 	);
 	const js = {nc, prefix: jsApiPrefix(undefined), timeoutMs: defaultTimeoutMs};
 	await watchCatchUp(js, mirror, counts.failover, {timeoutMs: 30_000, signal});

@@ -38,17 +38,33 @@ const inFlight = 250;
  * Each JetStream request of the seeding (create a stream, a consumer, a publish's ack) may take this
  * long: on a loaded machine a just-started cluster answers an R3 create after nats.js's 5 s default.
  */
-const seedingTimeout = {timeout: 30_000};
+export const seedingTimeout = {timeout: 30_000};
 
 type Message = {subject: string; body: unknown; headers: Record<string, string>};
 
+/**
+ * A request lost on a loaded machine (nats.js's TIMEOUT, a 503 while a just-created stream's interest
+ * crosses the routes) is asked again: every step is safe to repeat (creating with the same config is
+ * accepted, publishes carry a Nats-Msg-Id the stream deduplicates, the first batch acks only what is
+ * still unacked). CI saw one demo fail with a bare TIMEOUT on a busy machine.
+ */
+const attemptsPerStep = 3;
+
+function isTransient(error: unknown): boolean {
+	const code = (error as {code?: string}).code;
+	return code === ErrorCode.Timeout || code === ErrorCode.NoResponders;
+}
+
 /** nats.js errors are bare codes (TIMEOUT, 503): the step they stopped goes with them. */
-async function seedingStep<T>(what: string, step: () => Promise<T>): Promise<T> {
-	try {
-		return await step();
-	} catch (error) {
-		if (error instanceof DrError) throw error;
-		throw new Error(`${what}: ${(error as Error).message}`, {cause: error});
+export async function seedingStep<T>(what: string, signal: AbortSignal, step: () => Promise<T>): Promise<T> {
+	for (let attempt = 1; ; attempt++) {
+		try {
+			return await step();
+		} catch (error) {
+			if (error instanceof DrError) throw error;
+			if (attempt < attemptsPerStep && isTransient(error) && !signal.aborted) continue;
+			throw new Error(`${what}: ${(error as Error).message}`, {cause: error});
+		}
 	}
 }
 
@@ -149,7 +165,7 @@ export function auditEvent(i: number): Message {
 	return {
 		subject: 'AUDIT.login',
 		body: {actor: `user-${i % 40}`, action: 'login', ok: i % 13 !== 0},
-		headers: {'Content-Type': 'application/json', 'X-Actor': `user-${i % 40}`},
+		headers: {'Nats-Msg-Id': `audit-${i}`, 'Content-Type': 'application/json', 'X-Actor': `user-${i % 40}`},
 	};
 }
 
@@ -161,7 +177,7 @@ export async function seedReplicated(
 	const jsm = await nc.jetstreamManager(seedingTimeout);
 	const js = nc.jetstream(seedingTimeout);
 	const name = demoStreams.replicated;
-	await seedingStep(`creating ${name}`, async () =>
+	await seedingStep(`creating ${name}`, signal, async () =>
 		jsm.streams.add({
 			name,
 			subjects: [`${name}.>`],
@@ -170,7 +186,7 @@ export async function seedReplicated(
 			description: 'Order lifecycle events',
 		}),
 	);
-	await seedingStep(`adding the consumers of ${name}`, async () => {
+	await seedingStep(`adding the consumers of ${name}`, signal, async () => {
 		await jsm.consumers.add(name, {
 			durable_name: 'fulfillment',
 			ack_policy: AckPolicy.Explicit,
@@ -183,15 +199,30 @@ export async function seedReplicated(
 			description: 'Reads every order event',
 		});
 	});
-	await seedingStep(`publishing to ${name}`, async () => publishAll(js, messages, order, signal));
-	await seedingStep(`acknowledging a first batch of ${name}`, async () => workOff(js, name, 'fulfillment', 100));
-	const peers = await seedingStep(`waiting for the replicas of ${name}`, async () => waitAllCurrent(jsm, name, signal));
+	await seedingStep(`publishing to ${name}`, signal, async () => publishAll(js, messages, order, signal));
+	await seedingStep(`acknowledging a first batch of ${name}`, signal, async () =>
+		workOff(jsm, js, name, 'fulfillment', 100),
+	);
+	const peers = await seedingStep(`waiting for the replicas of ${name}`, signal, async () =>
+		waitAllCurrent(jsm, name, signal),
+	);
 	return {name, replicas: 3, peers, pinnedTo: undefined, messages, consumers: ['fulfillment', 'analytics']};
 }
 
-/** Acknowledges a first batch, so the consumer has progress that a recovery must keep. */
-async function workOff(js: JetStreamClient, stream: string, consumer: string, count: number): Promise<void> {
-	const messages = await (await js.consumers.get(stream, consumer)).fetch({max_messages: count, expires: 5000});
+/**
+ * Acknowledges a first batch, so the consumer has progress that a recovery must keep. Only what is
+ * not yet acknowledged is fetched, so a repeated step does not ack more than `count`.
+ */
+async function workOff(
+	jsm: JetStreamManager,
+	js: JetStreamClient,
+	stream: string,
+	consumer: string,
+	count: number,
+): Promise<void> {
+	const acked = (await jsm.consumers.info(stream, consumer)).ack_floor.consumer_seq;
+	if (acked >= count) return;
+	const messages = await (await js.consumers.get(stream, consumer)).fetch({max_messages: count - acked, expires: 5000});
 	let last;
 	for await (const message of messages) {
 		message.ack();
@@ -215,7 +246,7 @@ export async function seedPinned(
 	const tag = nodeTag(server);
 	const description =
 		name === demoStreams.pinned ? 'Issued invoices (R1: kept on one server)' : 'Login audit trail (R1)';
-	await seedingStep(`creating ${name}`, async () =>
+	await seedingStep(`creating ${name}`, signal, async () =>
 		jsm.streams.add({
 			name,
 			subjects: [`${name}.>`],
@@ -225,7 +256,7 @@ export async function seedPinned(
 			description,
 		}),
 	);
-	await seedingStep(`publishing to ${name}`, async () =>
+	await seedingStep(`publishing to ${name}`, signal, async () =>
 		publishAll(nc.jetstream(seedingTimeout), messages, name === demoStreams.pinned ? invoice : auditEvent, signal),
 	);
 	return {name, replicas: 1, peers: [server], pinnedTo: tag, messages, consumers: []};
