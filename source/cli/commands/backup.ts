@@ -41,6 +41,8 @@ export async function backup(context: CommandContext): Promise<ExitCode> {
 	if (flags.idleTimeout !== undefined) settings.idleTimeoutMs = parseDuration(flags.idleTimeout, '--idle-timeout');
 	const session = await context.connect();
 	const view = new ProgressView(context);
+	// An account backup says what holds for every stream once, not once per stream.
+	const saidForAccount = new Set<string>();
 	try {
 		settings.inboxPrefix = session.settings.inboxPrefix;
 		const hooks: BackupHooks = {
@@ -48,7 +50,13 @@ export async function backup(context: CommandContext): Promise<ExitCode> {
 			audit: context.audit,
 			onStart(start) {
 				view.say(startLine(start.stream, start.expectedBytes));
-				for (const notice of start.notices) view.say(notice);
+				for (const {text, forAccount} of start.notices) {
+					if (!flags.all) view.say(text);
+					else if (!saidForAccount.has(forAccount)) {
+						saidForAccount.add(forAccount);
+						view.say(forAccount);
+					}
+				}
 			},
 		};
 		// What the account held at backup time helps a later diagnosis name what a dead node took with

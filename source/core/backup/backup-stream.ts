@@ -96,9 +96,24 @@ export type BackupStart = {
 	messages: number;
 	serverVersion: string | undefined;
 	check: boolean;
-	/** What the operator should know before the transfer, one sentence each. */
-	notices: string[];
+	/** What the operator should know before the transfer. */
+	notices: BackupNotice[];
 };
+
+export type BackupNotice = {
+	/** One sentence about this stream. */
+	text: string;
+	/** The same for every stream of an account backup, said once instead of once per stream. */
+	forAccount: string;
+};
+
+function evictionNotice(version: string | undefined, stream: string): BackupNotice {
+	const server = `nats-server ${version ?? ''}`;
+	return {
+		text: `${server} stops removing messages from ${stream} by its limits, age or acks until the backup ends, so the stream can grow past its limits meanwhile`,
+		forAccount: `${server} stops removing messages from each stream by its limits, age or acks until that stream's backup ends, so streams can grow past their limits meanwhile`,
+	};
+}
 
 /**
  * One object per backup, updated in place and passed to every `onProgress` call, so a fast transfer
@@ -448,11 +463,7 @@ async function transferSnapshot(
 				progress.expectedBytes = expectedBytes;
 				meter = new RateMeter(expectedBytes, performance.now());
 				const version = js.nc.info?.version;
-				const notices = snapshotPausesEviction(version)
-					? [
-							`nats-server ${version ?? ''} stops removing messages from ${stream} by its limits, age or acks until the backup ends, so the stream can grow past its limits meanwhile`,
-						]
-					: [];
+				const notices = snapshotPausesEviction(version) ? [evictionNotice(version, stream)] : [];
 				onStart?.({
 					stream,
 					dir,

@@ -103,9 +103,9 @@ function Bars({live, start}: {readonly live: BackupLive; readonly start: BackupS
 	const streamDone = progress?.uncompressedBytes ?? 0;
 	return (
 		<Box flexDirection="column">
-			{start.notices.map(notice => (
-				<Styled key={notice} tone="warn" wrap="wrap">
-					{notice}
+			{start.notices.map(({text}) => (
+				<Styled key={text} tone="warn" wrap="wrap">
+					{text}
 				</Styled>
 			))}
 			<ProgressBar
