@@ -56,7 +56,7 @@ const commandDetails: Record<CommandName, string> = {
   --max-rpo DURATION       exit 1 when a stream's RPO is over it, or it has no copy outside its region
   --domain NAME            also read this JetStream domain's streams (repeatable), for mirrors across leafnodes`,
 	backup: `  --all                    back up every stream of the account, one subdirectory each
-  --concurrency N          with --all, streams backed up at once (1 to 64, default 32; big ones 4 at most)
+  --concurrency N          with --all, streams backed up at once (1 to 64, default 64; big ones 4 at most)
   --no-consumers           leave consumers out of the snapshot
   --check                  ask the server to verify the stream's blocks first (slow, no progress)
   --chunk-size SIZE        snapshot chunk size (default 1MiB; 128KiB for streams under 8MiB on nats-server before 2.10.12)

@@ -131,7 +131,8 @@ describe('account backup, several streams at once', () => {
 
 	// Last: the streams it adds would change what the tests above expect.
 	test('at the default, small streams run many at once beside the big ones; an abort amid them leaves no half-written directory', async () => {
-		const tiny = Array.from({length: 40}, (_, i) => `T${String(i).padStart(2, '0')}`);
+		// More than the default, so that the run fills every slot.
+		const tiny = Array.from({length: defaultConcurrency + 8}, (_, i) => `T${String(i).padStart(2, '0')}`);
 		for (const name of tiny) await addStream(nc, {name}, 2);
 		const dir = join(scratch, 'many');
 		const controller = new AbortController();

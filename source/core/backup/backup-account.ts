@@ -17,9 +17,10 @@ import {RateMeter} from './progress.js';
 /**
  * Streams backed up at once, at most, when they are small enough to fit the budget together. A small
  * stream's time is mostly round trips and fsyncs, which overlap: 1,000 streams of 10 messages took
- * 12.7 s at 4, 9.1 s at 16, 8.0 s at 32 (docs/performance.md).
+ * 12.7 s at 4, 9.1 s at 16, 8.0 s at 32; on a disk that had not just lost thousands of files,
+ * 2.72 s at 32, 2.44 s at 64, 2.59 s at 128 (docs/performance.md).
  */
-export const defaultConcurrency = 32;
+export const defaultConcurrency = 64;
 export const maxConcurrency = 64;
 
 export type StreamOutcome =
@@ -56,7 +57,7 @@ export type AccountProgress = {
 export type AccountBackupOptions = BackupOptions & {
 	/** Only these streams, in this order (the wizard's selection); every stream of the account when absent. */
 	streams?: string[] | undefined;
-	/** Streams backed up at once, at most (default 32); big streams are bounded by their bytes in flight too. */
+	/** Streams backed up at once, at most (default 64); big streams are bounded by their bytes in flight too. */
 	concurrency?: number;
 	/** After every change: throttle in the consumer. */
 	onAccountProgress?: (progress: AccountProgress) => void;
