@@ -2,48 +2,38 @@ import assert from 'node:assert/strict';
 import {test} from 'node:test';
 import {seedingStep} from '../../source/demo/seed.js';
 
-const failure = (code: string): Error => Object.assign(new Error(code), {code});
+/** A step that fails with nats.js's bare `code` until its `succeedOn`th call, counting its calls. */
+function flakyStep(code: string, succeedOn = Infinity): {calls: () => number; step: () => Promise<string>} {
+	let calls = 0;
+	return {
+		calls: () => calls,
+		async step() {
+			calls++;
+			if (calls < succeedOn) throw Object.assign(new Error(code), {code});
+			return 'seeded';
+		},
+	};
+}
+
+const running = new AbortController().signal;
 
 test('a seeding step that timed out is run again, up to three times', async () => {
-	let calls = 0;
-	const value = await seedingStep('publishing to ORDERS', new AbortController().signal, async () => {
-		calls++;
-		if (calls < 3) throw failure('TIMEOUT');
-		return 'seeded';
-	});
-	assert.equal(value, 'seeded');
-	assert.equal(calls, 3);
+	const {calls, step} = flakyStep('TIMEOUT', 3);
+	assert.equal(await seedingStep('publishing to ORDERS', running, step), 'seeded');
+	assert.equal(calls(), 3);
 });
 
 test('a step that keeps timing out fails naming the step', async () => {
-	let calls = 0;
-	await assert.rejects(
-		seedingStep('creating ORDERS', new AbortController().signal, async () => {
-			calls++;
-			throw failure('TIMEOUT');
-		}),
-		/^Error: creating ORDERS: TIMEOUT$/,
-	);
-	assert.equal(calls, 3);
+	const {calls, step} = flakyStep('TIMEOUT');
+	await assert.rejects(seedingStep('creating ORDERS', running, step), /^Error: creating ORDERS: TIMEOUT$/);
+	assert.equal(calls(), 3);
 });
 
 test('a refusal is not repeated, nor is anything once aborted', async () => {
-	let calls = 0;
-	await assert.rejects(
-		seedingStep('creating ORDERS', new AbortController().signal, async () => {
-			calls++;
-			throw failure('400');
-		}),
-		/creating ORDERS: 400/,
-	);
-	const controller = new AbortController();
-	controller.abort();
-	await assert.rejects(
-		seedingStep('publishing to ORDERS', controller.signal, async () => {
-			calls++;
-			throw failure('TIMEOUT');
-		}),
-		/publishing to ORDERS: TIMEOUT/,
-	);
-	assert.equal(calls, 2);
+	const refused = flakyStep('400');
+	await assert.rejects(seedingStep('creating ORDERS', running, refused.step), /creating ORDERS: 400/);
+	assert.equal(refused.calls(), 1);
+	const aborted = flakyStep('TIMEOUT');
+	await assert.rejects(seedingStep('publishing to ORDERS', AbortSignal.abort(), aborted.step), /TIMEOUT/);
+	assert.equal(aborted.calls(), 1);
 });
