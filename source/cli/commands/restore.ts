@@ -414,6 +414,7 @@ function resultJson(result: StreamRestoreResult): Record<string, unknown> {
 		chunks: result.chunks,
 		chunk_size: result.chunkSize,
 		window: result.window,
+		upload_server: result.uploadServer ?? null,
 		request_ms: result.requestMs,
 		upload_ms: result.uploadMs,
 		server_ms: result.serverMs,

@@ -11,6 +11,7 @@ import {readFile} from 'node:fs/promises';
 import {connect as netConnect, isIP, type Socket} from 'node:net';
 import {connect as tlsConnect, type ConnectionOptions as TlsOptions} from 'node:tls';
 import type {ConnectionOptions, NatsConnection} from 'nats';
+import {advertisedElsewhere, connectionSource, type Endpoint} from '../connection/same-settings.js';
 import {AbortedError, throwIfAborted} from '../errors.js';
 import {WireParser, type MessageStart} from './wire-parser.js';
 
@@ -41,26 +42,10 @@ const defaultHandshakeTimeoutMs = 5000;
  * attempt is given up soon, and the connected server takes the snapshot instead.
  */
 const leaderAttemptTimeoutMs = 1500;
-/** Beyond this many advertised servers the leader is looked for no further. */
-const leaderCandidates = 16;
 const subscriptionId = 1;
 /** Acks are written together, after this long or once this many wait: see `ack`. */
 const ackDelayMs = 2;
 const acksPerWrite = 16;
-const tlsKeys = new Set(['certFile', 'keyFile', 'caFile', 'cert', 'key', 'ca', 'handshakeFirst']);
-
-type Endpoint = {hostname: string; port: number; tlsName: string};
-type NatsJsInternals = {options?: ConnectionOptions; protocol?: {server?: Endpoint}};
-
-/** What the nats.js connection was opened with, or undefined when this client cannot do the same. */
-function sourceOf(nc: NatsConnection): {options: ConnectionOptions; server: Endpoint} | undefined {
-	// nats.js keeps its parsed options (with the authenticator it built) and current server here.
-	const {options, protocol} = nc as unknown as NatsJsInternals;
-	const server = protocol?.server;
-	if (!options || typeof options.authenticator !== 'function' || !server?.hostname || !server.port) return undefined;
-	if (options.tls && Object.keys(options.tls).some(key => !tlsKeys.has(key))) return undefined;
-	return {options, server};
-}
 
 export class SnapshotConnection {
 	/** The server logged into, as its INFO names it. */
@@ -90,13 +75,8 @@ export class SnapshotConnection {
 		signal: AbortSignal | undefined,
 		leader: string | undefined,
 	): Promise<SnapshotConnection | undefined> {
-		const here = sourceOf(nc)?.server;
-		const elsewhere = (nc.info?.connect_urls ?? [])
-			.map(url => endpointOf(url, here))
-			.filter((endpoint): endpoint is Endpoint => endpoint !== undefined)
-			.filter(endpoint => endpoint.hostname !== here?.hostname || endpoint.port !== here.port)
-			.slice(0, leaderCandidates);
-		if (leader && here && nc.info?.server_name !== leader && elsewhere.length > 0) {
+		const elsewhere = advertisedElsewhere(nc);
+		if (leader && connectionSource(nc) && nc.info?.server_name !== leader && elsewhere.length > 0) {
 			const attempts = elsewhere.map(async server =>
 				SnapshotConnection.#open(nc, inbox, frames, signal, {server, name: leader}),
 			);
@@ -116,7 +96,7 @@ export class SnapshotConnection {
 		signal: AbortSignal | undefined,
 		wanted: {server: Endpoint; name: string} | undefined,
 	): Promise<SnapshotConnection | undefined> {
-		const source = sourceOf(nc);
+		const source = connectionSource(nc);
 		if (!source) return undefined;
 		const {options} = source;
 		const server = wanted?.server ?? source.server;
@@ -294,19 +274,6 @@ function plainSocket(server: Endpoint, feed: (bytes: Buffer) => void): Socket {
 			},
 		},
 	});
-}
-
-/**
- * `host:port` as INFO's `connect_urls` lists it (an IPv6 host in brackets). A server advertised by
- * its IP is checked against the certificate name the operator connected with, as nats.js does for
- * the servers it discovers.
- */
-function endpointOf(url: string, here: Endpoint | undefined): Endpoint | undefined {
-	const match = /^(?:\[([^\]]+)\]|([^:]+)):(\d+)$/.exec(url);
-	const hostname = match?.[1] ?? match?.[2];
-	if (!hostname) return undefined;
-	const tlsName = isIP(hostname) && here ? here.tlsName || here.hostname : hostname;
-	return {hostname, port: Number(match![3]), tlsName};
 }
 
 function connectJson(options: ConnectionOptions, nonce: string | undefined, tls: boolean): string {

@@ -15,6 +15,7 @@ import {waitSettled, type ConsumerSummary, type RemovedByLimits} from './settle.
 import {describeTargetState, discardUnfinishedRestore, probeTarget, type TargetState} from './target-state.js';
 import type {RestoreConnection} from './target-facts.js';
 import {stopOnDisconnectOrAbort, uploadArchive} from './upload.js';
+import {uploadConnection} from './upload-connection.js';
 
 export type RestoreProgress =
 	| {
@@ -83,6 +84,8 @@ export type StreamRestoreResult = {
 	chunks: number;
 	chunkSize: number;
 	window: number;
+	/** The server the chunks went to: the receiving one itself when it could be found and reached. */
+	uploadServer: string | undefined;
 	/** From the restore request to the server's go-ahead: for R>1, the new stream group electing its leader. */
 	requestMs: number;
 	uploadMs: number;
@@ -257,9 +260,13 @@ export async function runRestore(plan: StreamRestorePlan, options: RestoreOption
 		);
 	};
 
+	const receiver = await uploadConnection(nc, options.connection.sys, {
+		deliverSubject: reply.deliver_subject,
+		archiveBytes: totalBytes,
+	});
 	let upload;
 	try {
-		upload = await uploadArchive(nc, reply.deliver_subject, backup!.archivePath, {
+		upload = await uploadArchive(receiver.nc, reply.deliver_subject, backup!.archivePath, {
 			chunkSize,
 			window,
 			chunkTimeoutMs: options.chunkTimeoutMs ?? 20_000,
@@ -290,6 +297,8 @@ export async function runRestore(plan: StreamRestorePlan, options: RestoreOption
 				? `restore of ${stream} interrupted during the upload`
 				: `upload of ${stream} failed: ${(error as Error).message}`;
 		return fail('upload', what, error);
+	} finally {
+		await receiver.close();
 	}
 
 	let expected = plan.expected;
@@ -396,6 +405,7 @@ export async function runRestore(plan: StreamRestorePlan, options: RestoreOption
 		chunks: upload.chunks,
 		chunkSize,
 		window,
+		uploadServer: receiver.server,
 		requestMs,
 		uploadMs,
 		serverMs,

@@ -1,0 +1,77 @@
+/**
+ * The restore's upload on a connection to the server that receives it. For R>1 that is the new
+ * stream group's leader, which can be any of its peers: through the connected server every chunk
+ * crossed a route, and a 128 MiB upload took 424–520 ms against 327–336 ms on the leader's own
+ * server (2.9.10, docs/performance.md). The receiving server is the one holding the deliver
+ * subject's subscription, which only the system account sees (SUBSZ); without it, or when any step
+ * fails, the upload stays on the connected server.
+ */
+import {connect, type NatsConnection} from 'nats';
+import {connectionSource} from '../connection/same-settings.js';
+import {endpointOfServer} from '../connection/server-by-name.js';
+import {sysGather} from '../sys-gather.js';
+
+/** Each step is short: the server's 5 s stall timer runs from the restore's reply. */
+const lookupTimeoutMs = 500;
+const connectTimeoutMs = 1000;
+/** Below this the route costs less than finding the server and connecting to it. */
+const directUploadFromBytes = 8 << 20;
+
+type SubszReply = {server?: {name?: string}; data?: {subscriptions_list?: Array<{subject?: string}>}};
+
+export type UploadConnection = {
+	nc: NatsConnection;
+	/** The server the chunks go to, as it names itself. */
+	server: string | undefined;
+	/** Close once the upload is over: the connection was opened for it. */
+	close(): Promise<void>;
+};
+
+export async function uploadConnection(
+	nc: NatsConnection,
+	sys: NatsConnection | undefined,
+	{deliverSubject, archiveBytes}: {deliverSubject: string; archiveBytes: number},
+): Promise<UploadConnection> {
+	const connected: UploadConnection = {nc, server: nc.info?.server_name, close: async () => undefined};
+	const source = connectionSource(nc);
+	if (!sys || !source || archiveBytes < directUploadFromBytes) return connected;
+	try {
+		const name = await receivingServer(sys, deliverSubject);
+		if (!name || name === nc.info?.server_name) return connected;
+		const endpoint = await endpointOfServer(nc, name, {timeoutMs: lookupTimeoutMs});
+		if (!endpoint) return connected;
+		const host = endpoint.hostname.includes(':') ? `[${endpoint.hostname}]` : endpoint.hostname;
+		const direct = await connect({
+			...source.options,
+			servers: [`${host}:${endpoint.port}`],
+			reconnect: false,
+			ignoreClusterUpdates: true,
+			timeout: connectTimeoutMs,
+		});
+		if (direct.info?.server_name !== name) {
+			await direct.close();
+			return connected;
+		}
+
+		return {nc: direct, server: name, close: async () => direct.close()};
+	} catch {
+		return connected;
+	}
+}
+
+/** The server with a local subscription on the deliver subject; others only route to it. */
+async function receivingServer(sys: NatsConnection, deliverSubject: string): Promise<string | undefined> {
+	const holds = (reply: SubszReply): boolean =>
+		(reply.data?.subscriptions_list ?? []).some(subscription => subscription.subject === deliverSubject);
+	const replies = await sysGather<SubszReply>(
+		sys,
+		'$SYS.REQ.SERVER.PING.SUBSZ',
+		{subscriptions: true, test: deliverSubject},
+		{
+			expected: (count, latest) => (holds(latest as SubszReply) ? count : undefined),
+			quietMs: 100,
+			maxWaitMs: lookupTimeoutMs,
+		},
+	);
+	return replies.find(holds)?.server?.name;
+}

@@ -1,0 +1,82 @@
+/**
+ * An R3 restore uploads its chunks to the server that receives them (the new stream group's
+ * leader), found through the system account, instead of through a route from the connected server;
+ * without the system account it stays on the connected server. Either way the stream comes back whole.
+ */
+import assert from 'node:assert/strict';
+import {mkdtemp, rm} from 'node:fs/promises';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
+import {after, before, describe, test} from 'node:test';
+import type {NatsConnection} from 'nats';
+import {parseJson, runCli} from '../helpers/cli.js';
+import {appUser, sysUser, TestCluster} from '../helpers/nats-server.js';
+import {addStream, appConnection, fillRandom} from '../helpers/streams.js';
+
+describe('restore upload to the receiving server', () => {
+	let cluster: TestCluster;
+	let nc: NatsConnection;
+	let scratch: string;
+	let dir: string;
+	let messages: number;
+	const onN1 = (): string[] => [
+		'--server',
+		cluster.node('n1').url,
+		'--user',
+		appUser.user,
+		'--password',
+		appUser.password,
+	];
+	const sys = ['--sys-user', sysUser.user, '--sys-password', sysUser.password];
+
+	before(async () => {
+		cluster = await TestCluster.start({nodes: 3});
+		scratch = await mkdtemp(join(tmpdir(), 'nats-dr-upload-leader-'));
+		nc = await appConnection(cluster);
+		// Past the size from which finding the receiving server pays.
+		await addStream(nc, {name: 'BULK', num_replicas: 3});
+		await fillRandom(nc, 'BULK.data', 10);
+		messages = (await (await nc.jetstreamManager()).streams.info('BULK')).state.messages;
+		dir = join(scratch, 'BULK');
+		const backup = await runCli(['backup', 'BULK', dir, ...onN1()]);
+		assert.equal(backup.code, 0, backup.stderr);
+	});
+
+	after(async () => {
+		await nc?.close();
+		await cluster?.stopAll();
+		if (scratch) await rm(scratch, {recursive: true, force: true});
+	});
+
+	async function restore(extra: string[]): Promise<{uploadServer: string; peers: string[]}> {
+		const jsm = await nc.jetstreamManager();
+		await jsm.streams.delete('BULK').catch(() => false);
+		const result = await runCli(['restore', dir, '--yes', '--json', ...onN1(), ...extra]);
+		assert.equal(result.code, 0, result.stderr);
+		const [stream] = parseJson(result).streams;
+		const info = await jsm.streams.info('BULK');
+		assert.equal(info.state.messages, messages);
+		const peers = [info.cluster?.leader, ...(info.cluster?.replicas ?? []).map(replica => replica.name)];
+		return {uploadServer: stream.upload_server, peers: peers.filter((peer): peer is string => peer !== undefined)};
+	}
+
+	test('with the system account, the chunks go to a stream peer, not always through n1', async () => {
+		const seen: string[] = [];
+		// The new group's leader is elected at random: within six restores it is elsewhere than n1 at
+		// least once, unless something is wrong (chance (1/3)^6).
+		for (let attempt = 0; attempt < 6 && !seen.some(server => server !== 'n1'); attempt++) {
+			const {uploadServer, peers} = await restore(sys);
+			assert.ok(peers.includes(uploadServer), `${uploadServer} is not a peer of BULK (${peers.join(', ')})`);
+			seen.push(uploadServer);
+		}
+
+		assert.ok(
+			seen.some(server => server !== 'n1'),
+			`every upload went to n1: ${seen.join(', ')}`,
+		);
+	});
+
+	test('without the system account, the chunks go through the connected server', async () => {
+		assert.equal((await restore([])).uploadServer, 'n1');
+	});
+});
