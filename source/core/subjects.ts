@@ -2,8 +2,11 @@
 
 /** Whether some subject matches both patterns, so two streams listening on them would clash. */
 export function subjectsOverlap(a: string, b: string): boolean {
-	const left = a.split('.');
-	const right = b.split('.');
+	return tokensOverlap(a.split('.'), b.split('.'));
+}
+
+/** `subjectsOverlap` over patterns split at their dots once, for callers comparing many pairs. */
+export function tokensOverlap(left: readonly string[], right: readonly string[]): boolean {
 	for (let index = 0; ; index++) {
 		const x = left[index];
 		const y = right[index];

@@ -9,6 +9,7 @@ import {
 	type PreflightFacts,
 	type TargetFacts,
 } from '../../source/core/restore/preflight.js';
+import {overlapsBetween, type StreamRestorePlan} from '../../source/core/restore/plan.js';
 import {subjectsOverlap} from '../../source/core/subjects.js';
 import {wizardHint} from '../../source/ui/state/findings.js';
 
@@ -267,4 +268,24 @@ test('subjectsOverlap: wildcards match as NATS matches them', () => {
 		assert.equal(subjectsOverlap(a, b), overlap, `${a} / ${b}`);
 		assert.equal(subjectsOverlap(b, a), overlap, `${b} / ${a}`);
 	}
+});
+
+test('overlapsBetween: each pair of streams whose subjects meet, in directory order, wildcards first tokens included', () => {
+	const plan = (stream: string, subjects: string[]): StreamRestorePlan =>
+		({stream, backup: {config: {subjects}}}) as unknown as StreamRestorePlan;
+	const findings = overlapsBetween([
+		plan('A', ['orders.>', 'audit.x']),
+		plan('B', ['orders.eu.*']),
+		plan('C', ['billing.x']),
+		plan('D', ['*.x']),
+	]);
+	assert.deepEqual(
+		findings.map(finding => /streams "(\w)" and "(\w)" .*: (.*) \(/.exec(finding.message)!.slice(1)),
+		[
+			['A', 'B', 'orders.> with orders.eu.*'],
+			['A', 'D', 'orders.> with *.x; audit.x with *.x'],
+			['C', 'D', 'billing.x with *.x'],
+		],
+	);
+	assert.ok(findings.every(finding => finding.level === 'refusal'));
 });

@@ -21,7 +21,7 @@ import {
 	type PreflightFinding,
 	type TargetFacts,
 } from './preflight.js';
-import {subjectsOverlap} from '../subjects.js';
+import {tokensOverlap} from '../subjects.js';
 import {limitsOf, type StreamLimits} from './stream-limits.js';
 import {
 	factTimeoutMs,
@@ -178,32 +178,61 @@ export async function planAccountRestore(
 	};
 }
 
-/** Streams of one restore listening on the same subjects: the server would refuse the later one only after its upload. */
-function overlapsBetween(plans: StreamRestorePlan[]): PreflightFinding[] {
-	const subjectsOf = (plan: StreamRestorePlan): string[] => {
-		const subjects = plan.backup?.config['subjects'];
-		return Array.isArray(subjects) ? subjects.filter((subject): subject is string => typeof subject === 'string') : [];
-	};
-
-	const findings: PreflightFinding[] = [];
-	for (const [index, first] of plans.entries()) {
-		for (const second of plans.slice(index + 1)) {
-			const clashes = subjectsOf(first).flatMap(a =>
-				subjectsOf(second)
-					.filter(b => subjectsOverlap(a, b))
-					.map(b => `${a} with ${b}`),
-			);
-			if (clashes.length === 0) continue;
-			findings.push({
-				check: 'subjects',
-				level: 'refusal',
-				message: `streams "${first.stream}" and "${second.stream}" of this restore listen on overlapping subjects: ${clashes.join('; ')} (the server would refuse "${second.stream}" only after its whole upload)`,
-				hint: `restore one of them alone, or move its backup out of the directory`,
-			});
+/**
+ * Streams of one restore listening on the same subjects: the server would refuse the later one only
+ * after its upload. Only subjects that can share a first token are compared: every pair of a
+ * thousand streams took 0.3 s of CPU and much garbage, though their subjects rarely meet.
+ */
+export function overlapsBetween(plans: StreamRestorePlan[]): PreflightFinding[] {
+	type Listening = {plan: number; order: number; subject: string; tokens: string[]};
+	const byFirstToken = new Map<string, Listening[]>();
+	const wildFirst: Listening[] = [];
+	for (const [plan, {backup}] of plans.entries()) {
+		const subjects = backup?.config['subjects'];
+		if (!Array.isArray(subjects)) continue;
+		for (const [order, subject] of subjects.filter((value): value is string => typeof value === 'string').entries()) {
+			const listening = {plan, order, subject, tokens: subject.split('.')};
+			const first = listening.tokens[0]!;
+			if (first === '*' || first === '>') wildFirst.push(listening);
+			else {
+				const group = byFirstToken.get(first) ?? [];
+				group.push(listening);
+				byFirstToken.set(first, group);
+			}
 		}
 	}
 
-	return findings;
+	const clashes = new Map<string, {first: number; second: number; pairs: Array<[Listening, Listening]>}>();
+	const compare = (one: Listening, other: Listening): void => {
+		if (one.plan === other.plan || !tokensOverlap(one.tokens, other.tokens)) return;
+		const [a, b] = one.plan < other.plan ? [one, other] : [other, one];
+		const key = `${a.plan} ${b.plan}`;
+		const clash = clashes.get(key) ?? {first: a.plan, second: b.plan, pairs: []};
+		clash.pairs.push([a, b]);
+		clashes.set(key, clash);
+	};
+
+	const groups = [...byFirstToken.values()];
+	for (const group of groups)
+		for (const [index, one] of group.entries()) for (const other of group.slice(index + 1)) compare(one, other);
+	for (const [index, wild] of wildFirst.entries()) {
+		for (const other of wildFirst.slice(index + 1)) compare(wild, other);
+		for (const group of groups) for (const other of group) compare(wild, other);
+	}
+
+	return [...clashes.values()]
+		.sort((x, y) => x.first - y.first || x.second - y.second)
+		.map(({first, second, pairs}) => {
+			const described = pairs
+				.sort(([a1, b1], [a2, b2]) => a1.order - a2.order || b1.order - b2.order)
+				.map(([a, b]) => `${a.subject} with ${b.subject}`);
+			return {
+				check: 'subjects',
+				level: 'refusal',
+				message: `streams "${plans[first]!.stream}" and "${plans[second]!.stream}" of this restore listen on overlapping subjects: ${described.join('; ')} (the server would refuse "${plans[second]!.stream}" only after its whole upload)`,
+				hint: `restore one of them alone, or move its backup out of the directory`,
+			};
+		});
 }
 
 /** A plan whose one obstacle is that its stream exists already: what --skip-existing skips. */

@@ -268,6 +268,7 @@ export async function runRestore(plan: StreamRestorePlan, options: RestoreOption
 	try {
 		upload = await uploadArchive(receiver.nc, reply.deliver_subject, backup!.archivePath, {
 			chunkSize,
+			archiveBytes: totalBytes,
 			window,
 			chunkTimeoutMs: options.chunkTimeoutMs ?? 20_000,
 			startedAt: uploadStarted,
