@@ -1,9 +1,10 @@
 /**
- * Account backups, whole processes on one cluster in the same run: `nats-dr backup --all` (at the
- * earlier defaults of 4 and 32 at once and at its default) against the same work
- * done one stream after another the official way: the real `nats account backup`, or without it
- * peer's gojsbackup run once per stream. Two accounts: many small streams (the goal: ≥ 3× as fast as
- * the official way, issue #17), and a few big ones (the goal: no slower than at 4 at once).
+ * Account backups and restores, whole processes on one cluster in the same run: `nats-dr backup
+ * --all` (at the earlier defaults of 4 and 32 at once and at its default) and `nats-dr restore` of the
+ * account (at its default and its highest concurrency) against the same work done one stream after
+ * another the official way: the real `nats account backup` / `restore`, or without it peer's
+ * gojsbackup backup run once per stream (no restore row then). Two accounts: many small streams (the
+ * goal: ≥ 3× as fast as the official way, issue #17), and a few big ones.
  * Run: node --import tsx bench/account.ts
  *   BENCH_ACCOUNT_STREAMS=1000 BENCH_ACCOUNT_BIG=20x25 (streams × MiB) BENCH_RUNS=3 BENCH_SERVER=2.15.3
  */
@@ -12,6 +13,7 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {connect, type NatsConnection} from 'nats';
 import {defaultConcurrency, maxConcurrency} from '../source/core/backup/backup-account.js';
+import {defaultRestoreConcurrency, maxRestoreConcurrency} from '../source/core/restore/account.js';
 import {appUser, TestCluster, waitFor} from '../test/helpers/nats-server.js';
 import {runMeasured, type ChildRun} from './lib/peak-rss.js';
 import {findNatsCli, findPeer, loadAverage, median, natsDrBin, secondsWithSpread, useBenchServer} from './lib/tools.js';
@@ -111,34 +113,61 @@ export async function benchAccount(): Promise<string[]> {
 					label: `nats-dr backup --all --concurrency ${maxConcurrency} (the highest)`,
 					run: natsDr(maxConcurrency),
 				});
-			const loadBefore = loadAverage();
-			const timings = new Map<string, number[]>(rows.map(row => [row.label, []]));
-			for (let run = 0; run < runs; run++) {
-				for (let index = 0; index < rows.length; index++) {
-					const row = rows[(index + run) % rows.length]!;
-					const dir = join(scratch, `target-${run}-${index}`);
-					const result = await row.run(dir);
-					if (result.code !== 0)
-						throw new Error(`${row.label} failed (exit ${result.code}): ${result.stderr.slice(-2000)}`);
-					timings.get(row.label)!.push(result.wallMs);
-					if (!keepTargets) await rm(dir, {recursive: true, force: true});
-				}
-			}
-
-			const official = rows[0]!.label.startsWith('official') ? median(timings.get(rows[0]!.label)!) : undefined;
+			const backups = await measureRotated(rows, async (row, run, index) => {
+				const dir = join(scratch, `target-${run}-${index}`);
+				const result = await row.run(dir);
+				if (!keepTargets) await rm(dir, {recursive: true, force: true});
+				return result;
+			});
 			lines.push(
-				`Account backup: ${label}, 3-node cluster, nats-server ${version}, client on n1; whole processes, median (min–max) of ${runs} rotated runs; load average ${loadBefore} before, ${loadAverage()} after (2 cores, shared)`,
-				'',
-				'| process | seconds | against the official way |',
-				'|---|---|---|',
-				...rows.map(row => {
-					const seconds = median(timings.get(row.label)!);
-					const against =
-						official === undefined || row === rows[0] ? '' : `${(official / seconds).toFixed(2)}× as fast`;
-					return `| ${row.label} | ${secondsWithSpread(timings.get(row.label)!)} | ${against} |`;
-				}),
-				'',
-				...(official === undefined ? [] : [goal(official, median(timings.get(defaultRow.label)!)), '']),
+				...resultTable(`Account backup: ${label}, 3-node cluster, nats-server ${version}, client on n1`, backups),
+				...(backups.official === undefined ? [] : [goal(backups.official, backups.seconds(defaultRow.label)), '']),
+			);
+
+			// The restores read one backup taken by nats-dr (natscli reads it as its own) and start from
+			// an account without the streams, which each row's untimed preparation makes.
+			const source = join(scratch, 'restore-source');
+			const taken = await natsDr(defaultConcurrency)(source);
+			if (taken.code !== 0) throw new Error(`the backup to restore from failed: ${taken.stderr.slice(-2000)}`);
+			const natsDrRestore = (concurrency: number) => async () =>
+				runMeasured(process.execPath, [
+					natsDrBin,
+					'restore',
+					source,
+					'--yes',
+					'--concurrency',
+					String(concurrency),
+					'--no-progress',
+					'--server',
+					url,
+					...auth,
+					'--audit-log',
+					join(scratch, 'audit.log'),
+				]);
+			const restoreRows: Row[] = [
+				...('path' in natsCli
+					? [
+							{
+								label: 'official, one after another: `nats account restore`',
+								run: async () => runMeasured(natsCli.path, ['-s', url, ...auth, 'account', 'restore', source]),
+							},
+						]
+					: []),
+				{
+					label: `nats-dr restore (default, ${defaultRestoreConcurrency} at once)`,
+					run: natsDrRestore(defaultRestoreConcurrency),
+				},
+				{
+					label: `nats-dr restore --concurrency ${maxRestoreConcurrency} (the highest)`,
+					run: natsDrRestore(maxRestoreConcurrency),
+				},
+			];
+			const restores = await measureRotated(restoreRows, async row => {
+				await deleteEveryStream(url);
+				return row.run('');
+			});
+			lines.push(
+				...resultTable(`Account restore: ${label}, 3-node cluster, nats-server ${version}, client on n1`, restores),
 			);
 		} finally {
 			await cluster.stopAll();
@@ -147,6 +176,65 @@ export async function benchAccount(): Promise<string[]> {
 	}
 
 	return [...lines, ...notes];
+}
+
+/** Every row `runs` times, rotated so that no row always follows the same other one. */
+async function measureRotated(
+	rows: Row[],
+	measure: (row: Row, run: number, index: number) => Promise<ChildRun>,
+): Promise<{
+	rows: Row[];
+	timings: Map<string, number[]>;
+	loadBefore: string;
+	official: number | undefined;
+	seconds: (label: string) => number;
+}> {
+	const loadBefore = loadAverage();
+	const timings = new Map<string, number[]>(rows.map(row => [row.label, []]));
+	for (let run = 0; run < runs; run++) {
+		for (let index = 0; index < rows.length; index++) {
+			const row = rows[(index + run) % rows.length]!;
+			const result = await measure(row, run, index);
+			if (result.code !== 0)
+				throw new Error(`${row.label} failed (exit ${result.code}): ${result.stderr.slice(-2000)}`);
+			timings.get(row.label)!.push(result.wallMs);
+		}
+	}
+
+	const seconds = (label: string): number => median(timings.get(label)!);
+	const official = rows[0]!.label.startsWith('official') ? seconds(rows[0]!.label) : undefined;
+	return {rows, timings, loadBefore, official, seconds};
+}
+
+function resultTable(
+	heading: string,
+	{rows, timings, loadBefore, official, seconds}: Awaited<ReturnType<typeof measureRotated>>,
+): string[] {
+	return [
+		`${heading}; whole processes, median (min–max) of ${runs} rotated runs; load average ${loadBefore} before, ${loadAverage()} after (2 cores, shared)`,
+		'',
+		'| process | seconds | against the official way |',
+		'|---|---|---|',
+		...rows.map(row => {
+			const against =
+				official === undefined || row === rows[0] ? '' : `${(official / seconds(row.label)).toFixed(2)}× as fast`;
+			return `| ${row.label} | ${secondsWithSpread(timings.get(row.label)!)} | ${against} |`;
+		}),
+		'',
+	];
+}
+
+async function deleteEveryStream(url: string): Promise<void> {
+	const nc = await connect({servers: url, user: appUser.user, pass: appUser.password});
+	try {
+		const jsm = await nc.jetstreamManager();
+		const names: string[] = [];
+		for await (const name of jsm.streams.names()) names.push(name);
+		for (let i = 0; i < names.length; i += 64)
+			await Promise.all(names.slice(i, i + 64).map(async name => jsm.streams.delete(name)));
+	} finally {
+		await nc.close();
+	}
 }
 
 async function seedMany(nc: NatsConnection): Promise<string[]> {

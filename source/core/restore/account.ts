@@ -14,13 +14,13 @@ import {RestoreError, runRestore, untouched, type RestoreOptions, type StreamRes
  * stream may hold its upload window (8 MiB by default) of the archive in memory, hence the bound.
  */
 export const defaultRestoreConcurrency = 8;
-const maxConcurrency = 16;
+export const maxRestoreConcurrency = 16;
 
 export function checkConcurrency(concurrency: number): number {
-	if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > maxConcurrency) {
+	if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > maxRestoreConcurrency) {
 		throw new UsageError(
 			`--concurrency ${concurrency} is out of range`,
-			`use 1 to ${maxConcurrency}; ${defaultRestoreConcurrency} is the default (each stream in flight may hold 8 MiB of its archive in memory)`,
+			`use 1 to ${maxRestoreConcurrency}; ${defaultRestoreConcurrency} is the default (each stream in flight may hold 8 MiB of its archive in memory)`,
 		);
 	}
 
