@@ -107,8 +107,8 @@ describe('protocol edges that differ between server versions', () => {
 		});
 	});
 
-	test('a client that never acks: 2.9-2.10.11 send anyway, 2.10.12-2.12 stop after 2 s and 2.14+ after 5 s with 408', async () => {
-		// window_size is known from 2.14 only; older servers ignore it and keep their fixed 8 MiB window.
+	test('a client that never acks: 2.9-2.10.11 send anyway, 2.10.12-2.12.4 stop after 2 s and 2.12.5+ after 5 s with 408', async () => {
+		// window_size is known from 2.12.5 (and 2.14); older servers ignore it and keep their fixed 8 MiB window.
 		const end = await rawSnapshot('BIG', {chunk_size: 64 * 1024, window_size: 64 * 1024}, {ack: false});
 		observed('snapshot without acks', end.status === 'end, no status' ? 'completes (no flow control)' : end.status);
 		if (serverAtLeast(2, 10, 12)) {

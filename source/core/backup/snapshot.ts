@@ -155,9 +155,9 @@ export async function receiveSnapshot(
 		// Acked on receipt, before the disk sees it, unless the disk is far behind: then the ack waits
 		// until the disk is close enough to this chunk's end, which is what the server's flow control is
 		// for. Acks go out one by one as the disk advances, not all at once when it caught up: a server
-		// from 2.10.12 gives the snapshot up after 2 s without an ack (408), and a burst would let it
-		// send a whole window again, which a slow disk needs seconds to take. A chunk without a reply is
-		// never acked.
+		// from 2.10.12 to 2.12.4 gives the snapshot up after 2 s without an ack (408; later ones after
+		// 5 s), and a burst would let it send a whole window again, which a slow disk needs seconds to
+		// take. A chunk without a reply is never acked.
 		if (reply) {
 			const end = receivedBytes;
 			if (deferredAcks.length > 0 || end - sink.writtenBytes > sink.backlogLimit) deferredAcks.push({reply, end});
