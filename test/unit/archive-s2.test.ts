@@ -1,9 +1,10 @@
-import {createHash} from 'node:crypto';
+import {createHash, randomBytes} from 'node:crypto';
 import {readFileSync} from 'node:fs';
 import {test} from 'node:test';
 import assert from 'node:assert/strict';
 import {crc32c, maskedCrc32c} from '../../source/core/archive/crc32c.js';
 import {highwayHash64Hex} from '../../source/core/archive/highwayhash.js';
+import {highwayHash64Hex as referenceHighwayHash64Hex} from '../helpers/highwayhash-reference.js';
 import {decodeS2Block, decodeS2Stream, S2Decoder} from '../../source/core/archive/s2-decode.js';
 import {S2FormatError} from '../../source/core/archive/s2-frames.js';
 import {fixtureBackups} from '../helpers/fixtures.js';
@@ -124,6 +125,14 @@ test('highwayhash covers every tail length', () => {
 	const seen = new Set<string>();
 	for (let length = 0; length <= 70; length++) seen.add(highwayHash64Hex(Buffer.alloc(length, 7), key));
 	assert.equal(seen.size, 71);
+});
+
+test('highwayhash agrees with the BigInt reference on random keys and data of every length up to 200', () => {
+	for (let length = 0; length <= 200; length++) {
+		const key = randomBytes(32);
+		const data = randomBytes(length);
+		assert.equal(highwayHash64Hex(data, key), referenceHighwayHash64Hex(data, key), `length ${length}`);
+	}
 });
 
 test('every fixture decodes', () => {
