@@ -60,7 +60,7 @@ function readPacket(data: Uint8Array, offset: number, into: Uint32Array): Uint32
 	return into;
 }
 
-/** `into[at]` += `from[from at]`, lanes of 64 bits as halves. */
+/** The lane at `into[at]` += the lane at `from[fromAt]`, each a low and a high half. */
 function add(into: Uint32Array, at: number, from: Uint32Array, fromAt: number): void {
 	addHalves(into, at, from[fromAt]!, from[fromAt + 1]!);
 }
