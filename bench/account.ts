@@ -71,14 +71,10 @@ export async function benchAccount(): Promise<string[]> {
 			);
 			const names = await seed(nc, url);
 			await nc.close();
-			const natsDr = (concurrency: number) => async (dir: string) =>
+			const runNatsDr = async (args: string[]): Promise<ChildRun> =>
 				runMeasured(process.execPath, [
 					natsDrBin,
-					'backup',
-					'--all',
-					dir,
-					'--concurrency',
-					String(concurrency),
+					...args,
 					'--no-progress',
 					'--server',
 					url,
@@ -86,6 +82,8 @@ export async function benchAccount(): Promise<string[]> {
 					'--audit-log',
 					join(scratch, 'audit.log'),
 				]);
+			const natsDr = (concurrency: number) => async (dir: string) =>
+				runNatsDr(['backup', '--all', dir, '--concurrency', String(concurrency)]);
 			const rows: Row[] = [];
 			if ('path' in natsCli) {
 				rows.push({
@@ -130,20 +128,7 @@ export async function benchAccount(): Promise<string[]> {
 			const taken = await natsDr(defaultConcurrency)(source);
 			if (taken.code !== 0) throw new Error(`the backup to restore from failed: ${taken.stderr.slice(-2000)}`);
 			const natsDrRestore = (concurrency: number) => async () =>
-				runMeasured(process.execPath, [
-					natsDrBin,
-					'restore',
-					source,
-					'--yes',
-					'--concurrency',
-					String(concurrency),
-					'--no-progress',
-					'--server',
-					url,
-					...auth,
-					'--audit-log',
-					join(scratch, 'audit.log'),
-				]);
+				runNatsDr(['restore', source, '--yes', '--concurrency', String(concurrency)]);
 			const restoreRows: Row[] = [
 				...('path' in natsCli
 					? [
