@@ -1,11 +1,9 @@
 /** NATS subject patterns: `*` stands for one token, `>` (last) for one or more. */
 
-/** Whether some subject matches both patterns, so two streams listening on them would clash. */
-export function subjectsOverlap(a: string, b: string): boolean {
-	return tokensOverlap(a.split('.'), b.split('.'));
-}
-
-/** `subjectsOverlap` over patterns split at their dots once, for callers comparing many pairs. */
+/**
+ * Whether some subject matches both patterns (given split at their dots, so callers comparing many
+ * pairs split each once), so two streams listening on them would clash.
+ */
 export function tokensOverlap(left: readonly string[], right: readonly string[]): boolean {
 	for (let index = 0; ; index++) {
 		const x = left[index];

@@ -10,7 +10,7 @@ import {
 	type TargetFacts,
 } from '../../source/core/restore/preflight.js';
 import {overlapsBetween, type StreamRestorePlan} from '../../source/core/restore/plan.js';
-import {subjectsOverlap} from '../../source/core/subjects.js';
+import {tokensOverlap} from '../../source/core/subjects.js';
 import {wizardHint} from '../../source/ui/state/findings.js';
 
 const backup: BackupFacts = {
@@ -252,7 +252,7 @@ test('accountStorage reads the tier of the replica count when the account has ti
 	assert.match((accountStorage({}, 1) as {unknown: string}).unknown, /no storage limit/);
 });
 
-test('subjectsOverlap: wildcards match as NATS matches them', () => {
+test('tokensOverlap: wildcards match as NATS matches them', () => {
 	const cases: Array<[string, string, boolean]> = [
 		['ORDERS.>', 'ORDERS.new', true],
 		['ORDERS.>', 'ORDERS', false],
@@ -265,8 +265,8 @@ test('subjectsOverlap: wildcards match as NATS matches them', () => {
 		['AUDIT.>', 'ORDERS.>', false],
 	];
 	for (const [a, b, overlap] of cases) {
-		assert.equal(subjectsOverlap(a, b), overlap, `${a} / ${b}`);
-		assert.equal(subjectsOverlap(b, a), overlap, `${b} / ${a}`);
+		assert.equal(tokensOverlap(a.split('.'), b.split('.')), overlap, `${a} / ${b}`);
+		assert.equal(tokensOverlap(b.split('.'), a.split('.')), overlap, `${b} / ${a}`);
 	}
 });
 

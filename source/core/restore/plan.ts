@@ -212,13 +212,15 @@ export function overlapsBetween(plans: StreamRestorePlan[]): PreflightFinding[] 
 		clashes.set(key, clash);
 	};
 
+	const eachPairIn = (list: Listening[]): void => {
+		for (let one = 0; one < list.length; one++)
+			for (let other = one + 1; other < list.length; other++) compare(list[one]!, list[other]!);
+	};
+
 	const groups = [...byFirstToken.values()];
-	for (const group of groups)
-		for (const [index, one] of group.entries()) for (const other of group.slice(index + 1)) compare(one, other);
-	for (const [index, wild] of wildFirst.entries()) {
-		for (const other of wildFirst.slice(index + 1)) compare(wild, other);
-		for (const group of groups) for (const other of group) compare(wild, other);
-	}
+	for (const group of groups) eachPairIn(group);
+	eachPairIn(wildFirst);
+	for (const wild of wildFirst) for (const group of groups) for (const other of group) compare(wild, other);
 
 	return [...clashes.values()]
 		.sort((x, y) => x.first - y.first || x.second - y.second)

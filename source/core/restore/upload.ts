@@ -12,7 +12,7 @@ import {AbortedError, DrError} from '../errors.js';
 export type UploadOptions = {
 	chunkSize: number;
 	/** The archive's size when planned: a small one is read into a buffer of its size, not of a chunk's. */
-	archiveBytes?: number;
+	archiveBytes: number;
 	/** Chunks in flight at once; 1 is jsm.go's stop-and-wait. */
 	window: number;
 	/** A chunk without a reply for this long means the restoring server is gone. */
@@ -97,7 +97,7 @@ export async function uploadArchive(
 		let held: Buffer | undefined;
 		// Every read allocates a buffer of this size: 1 MiB per read for a thousand small archives made
 		// the collector the account restore's largest cost.
-		const readSize = Math.max(1, Math.min(chunkSize, options.archiveBytes ?? chunkSize));
+		const readSize = Math.max(1, Math.min(chunkSize, options.archiveBytes));
 		for await (const data of createReadStream(path, {highWaterMark: readSize})) {
 			if (held) {
 				await sendNext(held);
