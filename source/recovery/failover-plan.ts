@@ -12,7 +12,7 @@
  * across domains it is out of reach and left alone.
  */
 import type {TopologyStream} from '../core/topology/streams.js';
-import {formatBytes} from '../core/format.js';
+import {formatBytes, formatCount} from '../core/format.js';
 import {formatAge, regionOf} from './readiness.js';
 
 export type FailoverInput = {
@@ -109,12 +109,12 @@ export function planFailover({mirror, origin, subjects, serverVersion, newName, 
 	const notes: string[] = [];
 	const lag = link.lag ?? 0;
 	notes.push(
-		`RPO: ${mirror.name} is ${lag.toLocaleString('en-US')} message(s) behind as last known${link.activeMs === undefined ? '' : `, last heard from ${link.name} ${formatAge(link.activeMs)} ago`}; messages ${link.name} stored after ${mirror.lastTime ?? "the mirror's newest"}${lastMs === undefined ? '' : ` (${formatAge(lastMs)} ago)`} are not in it.`,
+		`RPO: ${mirror.name} is ${formatCount(lag)} message(s) behind as last known${link.activeMs === undefined ? '' : `, last heard from ${link.name} ${formatAge(link.activeMs)} ago`}; messages ${link.name} stored after ${mirror.lastTime ?? "the mirror's newest"}${lastMs === undefined ? '' : ` (${formatAge(lastMs)} ago)`} are not in it.`,
 	);
 	notes.push(
 		method === 'promote'
-			? `Cost: no copy, seconds; ${mirror.name} keeps its ${(mirror.messages ?? 0).toLocaleString('en-US')} messages and their sequence numbers, and serves under its own name.`
-			: `Cost: the server refuses to edit a mirror (before 2.12), so ${target} copies all ${(mirror.messages ?? 0).toLocaleString('en-US')} messages (${formatBytes(mirror.bytes ?? 0)}) from ${mirror.name}: twice the storage until ${mirror.name} is deleted, new sequence numbers, and a new name.`,
+			? `Cost: no copy, seconds; ${mirror.name} keeps its ${formatCount(mirror.messages ?? 0)} messages and their sequence numbers, and serves under its own name.`
+			: `Cost: the server refuses to edit a mirror (before 2.12), so ${target} copies all ${formatCount(mirror.messages ?? 0)} messages (${formatBytes(mirror.bytes ?? 0)}) from ${mirror.name}: twice the storage until ${mirror.name} is deleted, new sequence numbers, and a new name.`,
 	);
 	notes.push(
 		`Consumers: the consumers of ${link.name} do not move; recreate them on ${target}${method === 'promote' ? ' (sequence numbers are the same, so start sequences carry over)' : ' (sequences are renumbered: start them by time)'}. Publishers and clients must use ${target}${target === link.name ? '' : ` instead of ${link.name}`}.`,

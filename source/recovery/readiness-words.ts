@@ -2,7 +2,7 @@
  * The sentences of a readiness report, shared by `nats-dr readiness` and the wizard's readiness
  * screen so that both say the same thing about the same facts. Pure.
  */
-import {formatBytes} from '../core/format.js';
+import {formatBytes, formatCount} from '../core/format.js';
 import type {TopologyView} from '../core/topology/gather.js';
 import {formatAge, type Readiness, type RegionLoss, type StreamReadiness} from './readiness.js';
 
@@ -22,7 +22,7 @@ export function accountWords({summary}: Readiness): string {
 	const risk =
 		summary.unprotected.length === 0
 			? 'every one has a copy outside its region or a backup'
-			: `${summary.unprotected.length} ha${summary.unprotected.length === 1 ? 's' : 've'} nothing outside its region (${summary.atRiskMessages.toLocaleString('en-US')} messages, ${formatBytes(summary.atRiskBytes)} at risk)`;
+			: `${summary.unprotected.length} ha${summary.unprotected.length === 1 ? 's' : 've'} nothing outside its region (${formatCount(summary.atRiskMessages)} messages, ${formatBytes(summary.atRiskBytes)} at risk)`;
 	const worst =
 		summary.worstRpoMs === undefined ? '' : `; the worst RPO of the protected ones is ${formatAge(summary.worstRpoMs)}`;
 	return `Account: ${summary.streams} stream(s) to protect, ${summary.protectedStreams} protected; ${risk}${worst}.`;
@@ -33,7 +33,7 @@ export function regionWords(region: RegionLoss): string {
 	const counted =
 		region.losing > region.uncounted.length
 			? [
-					`up to ${region.lostMessages.toLocaleString('en-US')} messages${region.lostBytes > 0 ? `, ${formatBytes(region.lostBytes)} with no copy at all` : ''}`,
+					`up to ${formatCount(region.lostMessages)} messages${region.lostBytes > 0 ? `, ${formatBytes(region.lostBytes)} with no copy at all` : ''}`,
 				]
 			: [];
 	const uncounted =

@@ -6,6 +6,7 @@
  */
 import type {BackupSummary} from '../core/backup-catalog.js';
 import type {TopologyStream} from '../core/topology/streams.js';
+import {formatCount} from '../core/format.js';
 
 export type ServerFact = {name: string; cluster: string | undefined; answering: boolean; jetstream: boolean};
 
@@ -194,7 +195,7 @@ export function formatAge(ms: number): string {
 }
 
 function count(value: number | undefined, unit: string): string {
-	return value === undefined ? `? ${unit}s` : `${value.toLocaleString('en-US')} ${unit}${value === 1 ? '' : 's'}`;
+	return value === undefined ? `? ${unit}s` : `${formatCount(value)} ${unit}${value === 1 ? '' : 's'}`;
 }
 
 function behind(copy: Copy): string {

@@ -4,7 +4,7 @@
  */
 import type {AccountProgress} from '../../core/backup/backup-account.js';
 import type {BackupProgress} from '../../core/backup/backup-stream.js';
-import {formatBytes, formatEta, formatRate} from '../../core/format.js';
+import {formatBytes, formatCount, formatEta, formatRate} from '../../core/format.js';
 
 export function startLine(stream: string, bytes: number): string {
 	return `Starting backup of Stream "${stream}" with ${formatBytes(bytes)}`;
@@ -22,7 +22,7 @@ export function receivedLine(
 		ms,
 	}: {compressedBytes: number; uncompressedBytes: number; chunks: number; ms: number},
 ): string {
-	return `Received ${formatBytes(compressedBytes)} compressed data in ${chunks.toLocaleString('en-US')} chunks for stream "${stream}" in ${goDuration(ms)}, ${formatBytes(uncompressedBytes)} uncompressed `;
+	return `Received ${formatBytes(compressedBytes)} compressed data in ${formatCount(chunks)} chunks for stream "${stream}" in ${goDuration(ms)}, ${formatBytes(uncompressedBytes)} uncompressed `;
 }
 
 export function periodicLine(progress: BackupProgress): string {

@@ -8,7 +8,7 @@ import {archivePathIn, findBackups, type NonBackupEntry} from '../../core/archiv
 import {verifyBackupDir, type BackupVerification} from '../../core/archive/verify-backup.js';
 import {partialMark} from '../../core/backup/backup-files.js';
 import {exitCodes, type ExitCode} from '../../core/errors.js';
-import {formatBytes} from '../../core/format.js';
+import {formatBytes, formatCount} from '../../core/format.js';
 import type {CommandContext} from '../context.js';
 import {checkArgs} from '../flags.js';
 import {ProgressLine} from '../progress-line.js';
@@ -98,7 +98,7 @@ function printResult({out}: CommandContext, result: BackupVerification, leftover
 	const name = result.streamName ?? '?';
 	const {archive, backup} = result;
 	const sizes = archive
-		? `${backup?.messages === undefined ? '' : `${backup.messages.toLocaleString('en-US')} messages, `}${formatBytes(archive.uncompressedBytes)} in a ${formatBytes(archive.compressedBytes)} archive`
+		? `${backup?.messages === undefined ? '' : `${formatCount(backup.messages)} messages, `}${formatBytes(archive.uncompressedBytes)} in a ${formatBytes(archive.compressedBytes)} archive`
 		: 'no archive';
 	const consumers = archive && archive.consumers.length > 0 ? `, consumers ${archive.consumers.join(', ')}` : '';
 	out.log(`${result.ok ? 'OK    ' : 'FAILED'}  ${name}  ${result.dir}: ${sizes}${consumers}`);

@@ -3,7 +3,7 @@
  * past max_age expire, a stream over max_msgs/max_bytes/max_msgs_per_subject is trimmed. So a restore
  * can end with fewer messages than backup.json counts and still be complete.
  */
-import {formatBytes} from '../format.js';
+import {formatBytes, formatCount} from '../format.js';
 import {formatDuration} from '../duration.js';
 
 export type StreamLimits = {
@@ -63,5 +63,5 @@ export function limitsThatRemoved(
 
 /** The sentence every face prints for messages a restored stream's limits removed. */
 export function removedByLimitsWords(messages: number, limits: string[]): string {
-	return `${messages.toLocaleString('en-US')} of the backup's messages were removed by the stream's own limits (${limits.join(', ')}), as the server does with any message past them`;
+	return `${formatCount(messages)} of the backup's messages were removed by the stream's own limits (${limits.join(', ')}), as the server does with any message past them`;
 }

@@ -12,6 +12,7 @@ import type {Action, State} from './machine.js';
 import type {Item} from './menus.js';
 import {latestDiagnosis} from './diagnosis.js';
 import {open, planScreen, type ScreenOf} from './screen.js';
+import {formatCount} from '../../core/format.js';
 
 const home: Action = {type: 'home'};
 /** Lines of text in a list: Enter on them does nothing. */
@@ -217,7 +218,7 @@ function protectPlanItems(screen: ScreenOf<'protect-plan'>): Item[] {
 		back,
 		text(
 			'what',
-			`The mirror copies all ${plan.originMessages.toLocaleString('en-US')} messages of ${plan.stream} from ${plan.originRegion ?? '?'}, R${plan.replicas}, keeps its limits, and records the subjects ${plan.subjects.join(', ') || '(none)'} for a failover.`,
+			`The mirror copies all ${formatCount(plan.originMessages)} messages of ${plan.stream} from ${plan.originRegion ?? '?'}, R${plan.replicas}, keeps its limits, and records the subjects ${plan.subjects.join(', ') || '(none)'} for a failover.`,
 		),
 		text('equivalent', 'Equivalent:'),
 		text('nats', `  ${plan.nats}`),
