@@ -9,6 +9,7 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {after, before, describe, test} from 'node:test';
 import type {NatsConnection} from 'nats';
+import {endpointOfServer} from '../../source/core/connection/server-by-name.js';
 import {parseJson, runCli} from '../helpers/cli.js';
 import {appUser, sysUser, TestCluster} from '../helpers/nats-server.js';
 import {addStream, appConnection, fillRandom} from '../helpers/streams.js';
@@ -78,5 +79,15 @@ describe('restore upload to the receiving server', () => {
 
 	test('without the system account, the chunks go through the connected server', async () => {
 		assert.equal((await restore([])).uploadServer, 'n1');
+	});
+
+	test('the look-up of the receiving server ends when the operator aborts', async () => {
+		const other = nc.info?.server_name === 'n2' ? 'n3' : 'n2';
+		const found = await endpointOfServer(nc, other, {timeoutMs: 5000});
+		assert.equal(found?.port, Number(new URL(cluster.node(other).url).port));
+		const controller = new AbortController();
+		const lookup = endpointOfServer(nc, other, {timeoutMs: 5000, signal: controller.signal});
+		controller.abort();
+		assert.equal(await lookup, undefined);
 	});
 });

@@ -10,17 +10,22 @@ import {advertisedElsewhere, connectionSource, type Endpoint} from './same-setti
 /** An INFO line is a few KiB at most; more without a line end is not a NATS server. */
 const infoLineLimit = 64 << 10;
 
-/** Undefined when no advertised server names itself `name` within `timeoutMs`, or servers want TLS first. */
+/**
+ * Undefined when no advertised server names itself `name` within `timeoutMs`, servers want TLS
+ * first, or the signal aborts first.
+ */
 export async function endpointOfServer(
 	nc: NatsConnection,
 	name: string,
-	{timeoutMs}: {timeoutMs: number},
+	{timeoutMs, signal}: {timeoutMs: number; signal?: AbortSignal | undefined},
 ): Promise<Endpoint | undefined> {
 	const source = connectionSource(nc);
 	if (!source || source.options.tls?.handshakeFirst) return undefined;
 	if (nc.info?.server_name === name) return source.server;
+	if (signal?.aborted) return undefined;
 	const sockets: Socket[] = [];
 	let timer: NodeJS.Timeout | undefined;
+	let onAbort: (() => void) | undefined;
 	try {
 		return await new Promise<Endpoint | undefined>(resolve => {
 			const candidates = advertisedElsewhere(nc);
@@ -31,6 +36,8 @@ export async function endpointOfServer(
 
 			if (unanswered === 0) resolve(undefined);
 			timer = setTimeout(() => resolve(undefined), timeoutMs);
+			onAbort = () => resolve(undefined);
+			signal?.addEventListener('abort', onAbort, {once: true});
 			for (const endpoint of candidates) {
 				const socket = netConnect({host: endpoint.hostname, port: endpoint.port});
 				sockets.push(socket);
@@ -57,6 +64,7 @@ export async function endpointOfServer(
 		});
 	} finally {
 		clearTimeout(timer);
+		if (onAbort) signal?.removeEventListener('abort', onAbort);
 		for (const socket of sockets) socket.destroy();
 	}
 }

@@ -263,6 +263,7 @@ export async function runRestore(plan: StreamRestorePlan, options: RestoreOption
 	const receiver = await uploadConnection(nc, options.connection.sys, {
 		deliverSubject: reply.deliver_subject,
 		archiveBytes: totalBytes,
+		signal,
 	});
 	let upload;
 	try {

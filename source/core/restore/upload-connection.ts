@@ -3,8 +3,8 @@
  * stream group's leader, which can be any of its peers: through the connected server every chunk
  * crossed a route, and a 128 MiB upload took 424–520 ms against 327–336 ms on the leader's own
  * server (2.9.10, docs/performance.md). The receiving server is the one holding the deliver
- * subject's subscription, which only the system account sees (SUBSZ); without it, or when any step
- * fails, the upload stays on the connected server.
+ * subject's subscription, which only the system account sees (SUBSZ); without it, when any step
+ * fails, or once the operator aborts, the upload stays on the connected server (and there sees the abort).
  */
 import {connect, type NatsConnection} from 'nats';
 import {connectionSource} from '../connection/same-settings.js';
@@ -30,16 +30,20 @@ export type UploadConnection = {
 export async function uploadConnection(
 	nc: NatsConnection,
 	sys: NatsConnection | undefined,
-	{deliverSubject, archiveBytes}: {deliverSubject: string; archiveBytes: number},
+	{
+		deliverSubject,
+		archiveBytes,
+		signal,
+	}: {deliverSubject: string; archiveBytes: number; signal?: AbortSignal | undefined},
 ): Promise<UploadConnection> {
 	const connected: UploadConnection = {nc, server: nc.info?.server_name, close: async () => undefined};
 	const source = connectionSource(nc);
-	if (!sys || !source || archiveBytes < directUploadFromBytes) return connected;
+	if (!sys || !source || archiveBytes < directUploadFromBytes || signal?.aborted) return connected;
 	try {
-		const name = await receivingServer(sys, deliverSubject);
-		if (!name || name === nc.info?.server_name) return connected;
-		const endpoint = await endpointOfServer(nc, name, {timeoutMs: lookupTimeoutMs});
-		if (!endpoint) return connected;
+		const name = await receivingServer(sys, deliverSubject, signal);
+		if (!name || name === nc.info?.server_name || signal?.aborted) return connected;
+		const endpoint = await endpointOfServer(nc, name, {timeoutMs: lookupTimeoutMs, signal});
+		if (!endpoint || signal?.aborted) return connected;
 		const host = endpoint.hostname.includes(':') ? `[${endpoint.hostname}]` : endpoint.hostname;
 		const direct = await connect({
 			...source.options,
@@ -48,7 +52,8 @@ export async function uploadConnection(
 			ignoreClusterUpdates: true,
 			timeout: connectTimeoutMs,
 		});
-		if (direct.info?.server_name !== name) {
+		// An abort while connecting: the upload on the connected server sees it at once and stops.
+		if (direct.info?.server_name !== name || signal?.aborted) {
 			await direct.close();
 			return connected;
 		}
@@ -60,7 +65,11 @@ export async function uploadConnection(
 }
 
 /** The server with a local subscription on the deliver subject; others only route to it. */
-async function receivingServer(sys: NatsConnection, deliverSubject: string): Promise<string | undefined> {
+async function receivingServer(
+	sys: NatsConnection,
+	deliverSubject: string,
+	signal: AbortSignal | undefined,
+): Promise<string | undefined> {
 	const holds = (reply: SubszReply): boolean =>
 		(reply.data?.subscriptions_list ?? []).some(subscription => subscription.subject === deliverSubject);
 	const replies = await sysGather<SubszReply>(
@@ -71,6 +80,7 @@ async function receivingServer(sys: NatsConnection, deliverSubject: string): Pro
 			expected: (count, latest) => (holds(latest as SubszReply) ? count : undefined),
 			quietMs: 100,
 			maxWaitMs: lookupTimeoutMs,
+			...(signal ? {signal} : {}),
 		},
 	);
 	return replies.find(holds)?.server?.name;
