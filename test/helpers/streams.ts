@@ -18,12 +18,16 @@ export async function addStream(
 	// placement (seen on nats-server 2.10.27 for over 20 s on a loaded machine, even for R1); only that
 	// refusal is retried.
 	const deadline = Date.now() + 60_000;
-	for (;;) {
+	for (let attempt = 0; ; attempt++) {
 		try {
 			await jsm.streams.add({subjects: [`${config.name}.>`], ...config});
 			break;
 		} catch (error) {
 			if (!/no suitable peers/.test(String(error)) || Date.now() > deadline) throw error;
+			// The leader takes a peer's tags and stats only from its statsz broadcasts, sent at growing
+			// intervals up to every 10 s after start; a ping without a reply subject makes every server
+			// broadcast at once (nats-server events.go, statszReq).
+			if (attempt % 8 === 0) await askForStatsz(nc);
 			await delay(250);
 		}
 	}
@@ -183,4 +187,17 @@ export async function restoredState(nc: NatsConnection, stream: string): Promise
 export async function streamNames(nc: NatsConnection): Promise<string[]> {
 	const reply = await nc.request('$JS.API.STREAM.NAMES', new TextEncoder().encode('{}'), {timeout: 5000});
 	return ((JSON.parse(new TextDecoder().decode(reply.data)) as {streams: string[] | null}).streams ?? []).sort();
+}
+
+/** Best effort: a cluster whose accounts have no system user of ours is left to its own pace. */
+async function askForStatsz(nc: NatsConnection): Promise<void> {
+	const server = nc.getServer();
+	const sys = await connect({servers: server, user: sysUser.user, pass: sysUser.password}).catch(() => undefined);
+	if (!sys) return;
+	try {
+		sys.publish('$SYS.REQ.SERVER.PING.STATSZ');
+		await sys.flush();
+	} finally {
+		await sys.close();
+	}
 }
