@@ -6,6 +6,7 @@
  * no half-written files, and an abort waits until every stream in flight has cleaned up.
  */
 import {join} from 'node:path';
+import {allowConcurrentStreams} from '../abort-listeners.js';
 import {listInfos, listStreamNames, type StreamInfoReply} from '../diagnosis/streams.js';
 import {AbortedError, DrError, UsageError} from '../errors.js';
 import type {JsApi} from '../jsapi.js';
@@ -84,6 +85,7 @@ export async function backupAccount(
 	// A selection asks each of its streams: the listing pages through the whole account.
 	const infos = options.streams ? new Map<string, StreamInfoReply>() : await listedInfos(js, names.length);
 	await makeDirectory(dir);
+	allowConcurrentStreams(options.signal, concurrency);
 
 	const tracker = new AccountTracker(names.length, options.onAccountProgress);
 	const outcomes: StreamOutcome[] = [];
