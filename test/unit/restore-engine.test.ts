@@ -6,10 +6,10 @@ import {fileURLToPath} from 'node:url';
 import {after, test} from 'node:test';
 import {ErrorCode} from 'nats';
 import {maskedCrc32c} from '../../source/core/archive/crc32c.js';
-import {requestError} from '../../source/core/jsapi.js';
+import {encodeJson, requestError, type JsApi} from '../../source/core/jsapi.js';
 import type {StreamInfoReply} from '../../source/core/diagnosis/streams.js';
 import {peekArchive} from '../../source/core/restore/archive-peek.js';
-import {settleState} from '../../source/core/restore/settle.js';
+import {settleState, waitSettled} from '../../source/core/restore/settle.js';
 import {describeTargetState} from '../../source/core/restore/target-state.js';
 import {chunkReplyProblem} from '../../source/core/restore/upload.js';
 import {fixtureBackups} from '../helpers/fixtures.js';
@@ -255,4 +255,34 @@ test('requestError: no responders on the API is JetStream missing only if it nev
 		requestError(noResponders, '$JS.SNAPSHOT.RESTORE.X.abc', 1000).message,
 		'nothing answers $JS.SNAPSHOT.RESTORE.X.abc',
 	);
+});
+
+test('the settle wait lists consumers only when the archive or backup.json holds some', async () => {
+	const asked: string[] = [];
+	const replies: Record<string, unknown> = {
+		'$JS.API.STREAM.INFO.EVENTS': {config: {name: 'EVENTS', num_replicas: 1}, state: {messages: 10, last_seq: 10}},
+		'$JS.API.CONSUMER.LIST.EVENTS': {total: 1, consumers: [{name: 'C1'}]},
+	};
+	const nc = {
+		async request(subject: string) {
+			asked.push(subject.replace('$JS.API.', '').replace('.EVENTS', ''));
+			return {data: encodeJson(replies[subject])};
+		},
+	};
+	const js = {nc, prefix: '$JS.API', timeoutMs: 1000} as unknown as JsApi;
+	const settle = async (consumers: string[] | {count: number} | undefined) => {
+		asked.length = 0;
+		const settled = await waitSettled(
+			js,
+			'EVENTS',
+			{...unlimited, messages: 10, consumers, replicas: 1},
+			{timeoutMs: 1000},
+		);
+		return {done: settled.state.done, consumers: settled.consumers.map(consumer => consumer.name), asked: [...asked]};
+	};
+
+	assert.deepEqual(await settle([]), {done: true, consumers: [], asked: ['STREAM.INFO']});
+	assert.deepEqual(await settle({count: 0}), {done: true, consumers: [], asked: ['STREAM.INFO']});
+	assert.deepEqual(await settle(['C1']), {done: true, consumers: ['C1'], asked: ['STREAM.INFO', 'CONSUMER.LIST']});
+	assert.deepEqual(await settle(undefined), {done: true, consumers: ['C1'], asked: ['STREAM.INFO', 'CONSUMER.LIST']});
 });
