@@ -7,7 +7,7 @@
  */
 import {getMaxListeners, setMaxListeners} from 'node:events';
 
-/** The most abort listeners one stream's backup or restore holds at once, with room to spare. */
+/** The most abort listeners one stream's backup holds at once, with room to spare. */
 const listenersPerStream = 8;
 
 export function allowConcurrentStreams(signal: AbortSignal | undefined, streams: number): void {
