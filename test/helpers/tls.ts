@@ -34,7 +34,12 @@ async function openssl(args: string[], cwd: string): Promise<void> {
 	await run('openssl', args, {cwd});
 }
 
-export async function createPki(): Promise<TestPki> {
+/**
+ * `serverNames`: the server certificate's subjectAltName. Certificates that name hosts only, while
+ * the cluster advertises its servers by IP, are what a client must check against the name it
+ * connected with.
+ */
+export async function createPki({serverNames = 'IP:127.0.0.1,DNS:localhost'} = {}): Promise<TestPki> {
 	const dir = await mkdtemp(path.join(tmpdir(), 'nats-dr-tls-'));
 	const file = (name: string) => path.join(dir, name);
 	const days = ['-days', '2'];
@@ -55,7 +60,7 @@ export async function createPki(): Promise<TestPki> {
 		],
 		dir,
 	);
-	await writeFile(file('server.ext'), 'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\n');
+	await writeFile(file('server.ext'), `subjectAltName=${serverNames}\nextendedKeyUsage=serverAuth\n`);
 	await writeFile(file('client.ext'), 'extendedKeyUsage=clientAuth\n');
 	for (const [name, subject] of [
 		['server', '/CN=127.0.0.1'],

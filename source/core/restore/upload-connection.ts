@@ -6,8 +6,9 @@
  * subject's subscription, which only the system account sees (SUBSZ); without it, when any step
  * fails, or once the operator aborts, the upload stays on the connected server (and there sees the abort).
  */
-import {connect, type NatsConnection} from 'nats';
-import {connectionSource} from '../connection/same-settings.js';
+import {isIP} from 'node:net';
+import {connect, type ConnectionOptions, type NatsConnection, type TlsOptions} from 'nats';
+import {connectionSource, type Endpoint} from '../connection/same-settings.js';
 import {endpointOfServer} from '../connection/server-by-name.js';
 import {sysGather} from '../sys-gather.js';
 
@@ -44,14 +45,8 @@ export async function uploadConnection(
 		if (!name || name === nc.info?.server_name || signal?.aborted) return connected;
 		const endpoint = await endpointOfServer(nc, name, {timeoutMs: lookupTimeoutMs, signal});
 		if (!endpoint || signal?.aborted) return connected;
-		const host = endpoint.hostname.includes(':') ? `[${endpoint.hostname}]` : endpoint.hostname;
-		const direct = await connect({
-			...source.options,
-			servers: [`${host}:${endpoint.port}`],
-			reconnect: false,
-			ignoreClusterUpdates: true,
-			timeout: connectTimeoutMs,
-		});
+		const usesTls = Boolean(source.options.tls) || nc.info?.tls_required === true;
+		const direct = await connect(directOptions(source.options, usesTls, endpoint));
 		// An abort while connecting: the upload on the connected server sees it at once and stops.
 		if (direct.info?.server_name !== name || signal?.aborted) {
 			await direct.close();
@@ -62,6 +57,28 @@ export async function uploadConnection(
 	} catch {
 		return connected;
 	}
+}
+
+/**
+ * The operator's own connection options, to the one server. A server advertised by its IP is checked
+ * against the certificate name the operator connected with, as nats.js does for the servers it finds
+ * itself; an IP given in `servers` would be checked against no name of ours (Node then checks
+ * "localhost"), so over TLS with certificates that name hosts the upload always went through a route.
+ */
+export function directOptions(options: ConnectionOptions, usesTls: boolean, endpoint: Endpoint): ConnectionOptions {
+	const host = endpoint.hostname.includes(':') ? `[${endpoint.hostname}]` : endpoint.hostname;
+	const certificateName =
+		usesTls && isIP(endpoint.hostname) && endpoint.tlsName && !isIP(endpoint.tlsName) ? endpoint.tlsName : undefined;
+	// nats.js hands its tls options to Node's tls.connect, where `servername` is the name checked.
+	const tls = certificateName ? {tls: {...options.tls, servername: certificateName} as TlsOptions} : {};
+	return {
+		...options,
+		...tls,
+		servers: [`${host}:${endpoint.port}`],
+		reconnect: false,
+		ignoreClusterUpdates: true,
+		timeout: connectTimeoutMs,
+	};
 }
 
 /** The server with a local subscription on the deliver subject; others only route to it. */
