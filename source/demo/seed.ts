@@ -43,16 +43,24 @@ export const seedingTimeout = {timeout: 30_000};
 type Message = {subject: string; body: unknown; headers: Record<string, string>};
 
 /**
- * A request lost on a loaded machine (nats.js's TIMEOUT, a 503 while a just-created stream's interest
- * crosses the routes) is asked again: every step is safe to repeat (creating with the same config is
- * accepted, publishes carry a Nats-Msg-Id the stream deduplicates, the first batch acks only what is
- * still unacked). CI saw one demo fail with a bare TIMEOUT on a busy machine.
+ * A request lost on a loaded machine (nats.js's TIMEOUT), or a subject nobody listens to yet (503:
+ * a just-created stream's or consumer's interest still crossing the routes), is asked again: every
+ * step is safe to repeat (creating with the same config is accepted, publishes carry a Nats-Msg-Id
+ * the stream deduplicates, the first batch acks only what is still unacked). CI saw one demo fail
+ * with a bare TIMEOUT on a busy machine, and one on nats-server 2.15.3 with three 503s in a row
+ * while acknowledging ORDERS' first batch: interest takes time, so a 503 is asked again after a
+ * pause, a TIMEOUT (which waited 30 s already) at once.
  */
-const attemptsPerStep = 3;
-
-function isTransient(error: unknown): boolean {
+export function attemptsFor(error: unknown): number {
 	const code = (error as {code?: string}).code;
-	return code === ErrorCode.Timeout || code === ErrorCode.NoResponders;
+	if (code === ErrorCode.Timeout) return 3;
+	if (code === ErrorCode.NoResponders) return 6;
+	return 1;
+}
+
+/** Before the attempt after `attempt`: 0.25 s, doubling to 2 s (5.75 s over six attempts). */
+export function pauseAfter(error: unknown, attempt: number): number {
+	return (error as {code?: string}).code === ErrorCode.NoResponders ? Math.min(2000, 250 * 2 ** (attempt - 1)) : 0;
 }
 
 /** nats.js errors are bare codes (TIMEOUT, 503): the step they stopped goes with them. */
@@ -62,7 +70,11 @@ export async function seedingStep<T>(what: string, signal: AbortSignal, step: ()
 			return await step();
 		} catch (error) {
 			if (error instanceof DrError) throw error;
-			if (attempt < attemptsPerStep && isTransient(error) && !signal.aborted) continue;
+			if (attempt < attemptsFor(error) && !signal.aborted) {
+				await delay(pauseAfter(error, attempt), signal);
+				continue;
+			}
+
 			throw new Error(`${what}: ${(error as Error).message}`, {cause: error});
 		}
 	}
