@@ -120,6 +120,9 @@ function nodeSpecs(nodes: ClusterOptions['nodes']): NodeSpec[] {
 	return Array.from({length: nodes ?? 1}, (_, i) => ({name: `n${i + 1}`}));
 }
 
+/** The meta leader agreed on by all still did not count every running node a current member. */
+class MemberLeftOut extends Error {}
+
 export class TestCluster {
 	readonly nodes: ServerNode[];
 	readonly dir: string;
@@ -131,7 +134,22 @@ export class TestCluster {
 		this.clustered = clustered;
 	}
 
+	/**
+	 * A new cluster whose meta leader still leaves a member out after the wait is started afresh, once:
+	 * nats-server 2.10.27 formed such a group in CI (leader n3 never counted n2, 30 s), the same start
+	 * that earlier had a tagged placement refused for 60 s; a group formed again has not repeated it.
+	 */
 	static async start(options: ClusterOptions = {}): Promise<TestCluster> {
+		try {
+			return await TestCluster.startOnce(options);
+		} catch (error) {
+			if (!(error instanceof MemberLeftOut)) throw error;
+			process.stderr.write(`# ${error.message}: starting a new cluster\n`);
+			return TestCluster.startOnce(options);
+		}
+	}
+
+	private static async startOnce(options: ClusterOptions): Promise<TestCluster> {
 		const specs = nodeSpecs(options.nodes);
 		const clustered = options.clustered ?? specs.length > 1;
 		const dir = await mkdtemp(path.join(tmpdir(), 'nats-dr-test-'));
@@ -183,6 +201,7 @@ export class TestCluster {
 	async waitReady(timeoutMs = 30_000): Promise<string | undefined> {
 		const deadline = Date.now() + timeoutMs;
 		let last = '';
+		let leftOut = false;
 		while (Date.now() < deadline) {
 			try {
 				const leaders = await Promise.all(this.running().map(async node => this.metaLeaderSeenBy(node)));
@@ -192,17 +211,21 @@ export class TestCluster {
 					const missing = await this.peersNotCurrent(leader);
 					if (missing.length === 0) return leader;
 					last = `meta leader ${leader} does not count ${missing.join(', ')} as current peers`;
+					leftOut = true;
 				} else {
 					last = `leaders seen: ${JSON.stringify(leaders)}`;
+					leftOut = false;
 				}
 			} catch (error) {
 				last = String(error);
+				leftOut = false;
 			}
 
 			await delay(200);
 		}
 
-		throw new Error(`cluster not ready after ${timeoutMs} ms (${last})`);
+		const message = `cluster not ready after ${timeoutMs} ms (${last})`;
+		throw leftOut ? new MemberLeftOut(message) : new Error(message);
 	}
 
 	/**
