@@ -13,7 +13,7 @@ import {endpointOfServer} from '../../source/core/connection/server-by-name.js';
 import {parseJson, runCli} from '../helpers/cli.js';
 import {connectNats} from '../../source/core/connection/connect.js';
 import {resolveSettings} from '../../source/core/connection/settings.js';
-import {appUser, sysUser, TestCluster} from '../helpers/nats-server.js';
+import {appUser, connectionFlags, sysUser, TestCluster} from '../helpers/nats-server.js';
 import {addStream, appConnection, fillRandom} from '../helpers/streams.js';
 import {createPki, opensslMissing, type TestPki} from '../helpers/tls.js';
 
@@ -105,16 +105,7 @@ describe('restore upload to the receiving server over TLS, servers advertised by
 	// checks "localhost" when given no name at all, so which name is passed is pinned by
 	// test/unit/upload-connection.test.ts.
 	const flags = (): string[] => [
-		'--server',
-		`nats://localhost:${cluster.node('n1').port}`,
-		'--user',
-		appUser.user,
-		'--password',
-		appUser.password,
-		'--sys-user',
-		sysUser.user,
-		'--sys-password',
-		sysUser.password,
+		...connectionFlags(`nats://localhost:${cluster.node('n1').port}`),
 		'--tlsca',
 		pki.ca,
 		'--tlscert',
