@@ -19,6 +19,8 @@ export type TestPki = {
 	clientKey: string;
 	/** A nats-server `tls {}` block requiring client certificates signed by the CA. */
 	serverTlsBlock(): string;
+	/** nats-dr's flags for the CA and the client certificate. */
+	clientFlags(): string[];
 	remove(): Promise<void>;
 };
 
@@ -107,6 +109,9 @@ export async function createPki({serverNames = 'IP:127.0.0.1,DNS:localhost'} = {
   verify: true
   timeout: 2
 }`;
+		},
+		clientFlags() {
+			return ['--tlsca', ca, '--tlscert', file('client.pem'), '--tlskey', file('client-key.pem')];
 		},
 		async remove() {
 			await rm(dir, {recursive: true, force: true});

@@ -279,19 +279,7 @@ describe('TLS with client certificates', {skip: opensslMissing()}, () => {
 	});
 
 	test('--tlsca --tlscert --tlskey connect', async () => {
-		const result = await runCli([
-			'diagnose',
-			'--json',
-			'-s',
-			server.urls,
-			...login,
-			'--tlsca',
-			pki.ca,
-			'--tlscert',
-			pki.clientCert,
-			'--tlskey',
-			pki.clientKey,
-		]);
+		const result = await runCli(['diagnose', '--json', '-s', server.urls, ...login, ...pki.clientFlags()]);
 		assert.equal(result.code, 0, result.stderr);
 		assert.equal(parseJson(result).connection.auth, 'user "app" with a password, TLS client certificate');
 		assertNoSecrets(result, [appUser.password]);

@@ -106,12 +106,7 @@ describe('restore upload to the receiving server over TLS, servers advertised by
 	// test/unit/upload-connection.test.ts.
 	const flags = (): string[] => [
 		...connectionFlags(`nats://localhost:${cluster.node('n1').port}`),
-		'--tlsca',
-		pki.ca,
-		'--tlscert',
-		pki.clientCert,
-		'--tlskey',
-		pki.clientKey,
+		...pki.clientFlags(),
 	];
 
 	before(async () => {
